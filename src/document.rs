@@ -1,0 +1,629 @@
+//! A `ServerConfig.json` document: its exact text, the parse, the model and
+//! the diagnostics, with edits, undo/redo and safe saving.
+//!
+//! The text is the source of truth. An edit is a splice of the text followed
+//! by a fresh parse, so bytes outside the edited value never change: key
+//! order, unknown keys, comments, indentation, the byte order mark and CRLF
+//! line endings all survive. Saving writes a temporary file in the same
+//! folder, flushes it to disk and renames it over the original.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::diag::Diagnostic;
+use crate::json::edit::{self, EditError, Style};
+use crate::json::parse::{Parsed, TextEdit, parse};
+use crate::json::{LineIndex, Span};
+use crate::model::Config;
+use crate::validate;
+
+/// Files larger than this are refused with a clear message rather than
+/// exhausting memory. Real configurations are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Why a file could not be opened.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Reading failed (missing, permission, a directory, ...).
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The bytes are not UTF-8 text.
+    Encoding {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+    },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io { path, error } => {
+                let hint = match error.kind() {
+                    std::io::ErrorKind::NotFound => " (check the path)",
+                    std::io::ErrorKind::PermissionDenied => {
+                        " (you may need to run as an administrator, or copy the file)"
+                    }
+                    std::io::ErrorKind::IsADirectory => {
+                        " (choose the ServerConfig.json file inside it)"
+                    }
+                    _ => "",
+                };
+                write!(f, "cannot read {}: {error}{hint}", path.display())
+            }
+            LoadError::Encoding {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "{}:{line}:{column}: error[not-utf8]: {message}",
+                path.display()
+            ),
+            LoadError::TooLarge { path, bytes } => write!(
+                f,
+                "{} is {} MB, larger than any ServerConfig.json should be ({} MB at most)",
+                path.display(),
+                bytes / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Why a save failed. The document keeps its edits either way.
+#[derive(Debug)]
+pub enum SaveError {
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The file on disk changed since it was opened or last saved.
+    ChangedOnDisk {
+        path: PathBuf,
+    },
+    NoPath,
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveError::Io { path, error } => write!(
+                f,
+                "could not save {}: {error}. Your edits are kept; try Save As to another folder",
+                path.display()
+            ),
+            SaveError::ChangedOnDisk { path } => write!(
+                f,
+                "{} was changed by another program since you opened it",
+                path.display()
+            ),
+            SaveError::NoPath => write!(f, "the document has no file yet; use Save As"),
+        }
+    }
+}
+
+impl std::error::Error for SaveError {}
+
+/// Decodes file bytes as UTF-8 (a UTF-8 byte order mark is kept in the text).
+pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((
+            1,
+            1,
+            "the file is UTF-16; the VS License Manager reads UTF-8. Save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)".into(),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let upto = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&bytes[..upto]);
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let looks_utf16 = bytes.iter().take(64).filter(|&&b| b == 0).count() > 8;
+            let hint = if looks_utf16 {
+                "the file looks like UTF-16"
+            } else {
+                "this byte is not valid UTF-8 (the file may use a legacy code page such as Windows-1252)"
+            };
+            Err((
+                line,
+                column,
+                format!(
+                    "{hint}. Special characters in names and paths need UTF-8: save the file as UTF-8"
+                ),
+            ))
+        }
+    }
+}
+
+/// The identity of a file on disk, to notice changes by other programs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DiskStamp {
+    modified: Option<SystemTime>,
+    len: u64,
+}
+
+fn stamp(path: &Path) -> Option<DiskStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(DiskStamp {
+        modified: meta.modified().ok(),
+        len: meta.len(),
+    })
+}
+
+/// A structured edit, addressed by JSON Pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    SetValue {
+        pointer: String,
+        value: serde_json::Value,
+    },
+    InsertMember {
+        pointer: String,
+        key: String,
+        value: serde_json::Value,
+        index: Option<usize>,
+    },
+    RemoveMember {
+        pointer: String,
+        key: String,
+    },
+    InsertItem {
+        pointer: String,
+        value: serde_json::Value,
+        index: Option<usize>,
+    },
+    RemoveItem {
+        pointer: String,
+        index: usize,
+    },
+    MoveItem {
+        pointer: String,
+        from: usize,
+        to: usize,
+    },
+    /// A raw replacement of a byte range (fixes, the raw text view).
+    Text(TextEdit),
+}
+
+/// One undo step: the inverse splices, applied last-first.
+#[derive(Debug, Clone)]
+struct Step {
+    /// Identifies the state the step leads to, for the saved marker.
+    id: u64,
+    inverse: Vec<TextEdit>,
+    /// Consecutive edits with the same group (typing in one field) merge.
+    group: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    path: Option<PathBuf>,
+    text: String,
+    parsed: Parsed,
+    config: Config,
+    diagnostics: Vec<Diagnostic>,
+    lines: LineIndex,
+    style: Style,
+    disk: Option<DiskStamp>,
+    /// The undo step on top when the file was loaded or saved (`None`: the
+    /// empty stack); unsaved changes exist when the top differs.
+    saved_top: Option<u64>,
+    /// Counts every change of the text (for caches in the GUI).
+    revision: u64,
+    next_step: u64,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+}
+
+impl Document {
+    /// A document from text (not tied to a file).
+    pub fn from_text(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let parsed = parse(&text);
+        let mut doc = Document {
+            path: None,
+            lines: LineIndex::new(&text),
+            style: Style::detect(&text),
+            config: Config::default(),
+            diagnostics: Vec::new(),
+            parsed,
+            text,
+            disk: None,
+            saved_top: None,
+            revision: 0,
+            next_step: 1,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        };
+        doc.analyse();
+        doc
+    }
+
+    /// Opens a file.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let io = |error| LoadError::Io {
+            path: path.to_path_buf(),
+            error,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a folder, not a file",
+            )));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(LoadError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: meta.len(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let text = decode(bytes).map_err(|(line, column, message)| LoadError::Encoding {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        })?;
+        let mut doc = Document::from_text(text);
+        doc.path = Some(path.to_path_buf());
+        doc.disk = stamp(path);
+        Ok(doc)
+    }
+
+    fn analyse(&mut self) {
+        self.config = match &self.parsed.root {
+            Some(root) => Config::from_tree(root, &self.text),
+            None => Config::default(),
+        };
+        self.diagnostics = validate::validate(&self.parsed, &self.config);
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+    pub fn style(&self) -> &Style {
+        &self.style
+    }
+    /// Whether the text is standard JSON (no syntax errors).
+    pub fn is_json(&self) -> bool {
+        self.parsed.errors.is_empty()
+    }
+    pub fn is_dirty(&self) -> bool {
+        self.undo.last().map(|s| s.id) != self.saved_top
+    }
+    /// Increases with every change of the text.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col_in(&self.text, offset)
+    }
+
+    /// Turns an edit into the splice that performs it.
+    pub fn splice_for(&self, edit: &Edit) -> Result<TextEdit, EditError> {
+        let root = || {
+            self.parsed
+                .root
+                .as_ref()
+                .ok_or_else(|| EditError::NotFound(String::new()))
+        };
+        let text = &self.text;
+        let style = &self.style;
+        match edit {
+            Edit::Text(t) => self.check_span(t.span).map(|()| t.clone()),
+            Edit::SetValue { pointer, value } => {
+                edit::set_value(text, root()?, style, pointer, value)
+            }
+            Edit::InsertMember {
+                pointer,
+                key,
+                value,
+                index,
+            } => edit::insert_member(text, root()?, style, pointer, key, value, *index),
+            Edit::RemoveMember { pointer, key } => edit::remove_member(root()?, pointer, key),
+            Edit::InsertItem {
+                pointer,
+                value,
+                index,
+            } => edit::insert_item(text, root()?, style, pointer, value, *index),
+            Edit::RemoveItem { pointer, index } => edit::remove_item(root()?, pointer, *index),
+            Edit::MoveItem { pointer, from, to } => {
+                edit::move_entry(text, root()?, pointer, *from, *to)
+            }
+        }
+    }
+
+    fn check_span(&self, span: Span) -> Result<(), EditError> {
+        let ok = span.start <= span.end
+            && span.end <= self.text.len()
+            && self.text.is_char_boundary(span.start)
+            && self.text.is_char_boundary(span.end);
+        if ok {
+            Ok(())
+        } else {
+            Err(EditError::NotFound(format!(
+                "bytes {}..{}",
+                span.start, span.end
+            )))
+        }
+    }
+
+    /// Applies an edit as its own undo step.
+    pub fn apply(&mut self, edit: &Edit) -> Result<(), EditError> {
+        self.apply_grouped(edit, None)
+    }
+
+    /// Applies an edit; consecutive edits with the same `group` (typing in
+    /// one field) become one undo step.
+    pub fn apply_grouped(&mut self, edit: &Edit, group: Option<&str>) -> Result<(), EditError> {
+        let splice = self.splice_for(edit)?;
+        if splice.replacement == self.text[splice.span.start..splice.span.end] {
+            return Ok(()); // no change: no undo step, not dirty
+        }
+        let inverse = edit::apply(&mut self.text, &splice);
+        let merge = group.is_some()
+            && self
+                .undo
+                .last()
+                .is_some_and(|s| s.group.as_deref() == group);
+        match (merge, self.undo.last_mut()) {
+            (true, Some(step)) => step.inverse.push(inverse),
+            _ => self.undo.push(Step {
+                id: {
+                    self.next_step += 1;
+                    self.next_step
+                },
+                inverse: vec![inverse],
+                group: group.map(str::to_string),
+            }),
+        }
+        self.redo.clear();
+        self.changed();
+        Ok(())
+    }
+
+    /// Ends the current typing group, so the next edit is a new undo step.
+    pub fn break_group(&mut self) {
+        if let Some(step) = self.undo.last_mut() {
+            step.group = None;
+        }
+    }
+
+    fn changed(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+        self.parsed = parse(&self.text);
+        self.lines = LineIndex::new(&self.text);
+        self.analyse();
+    }
+
+    fn replay(&mut self, step: Step) -> Step {
+        let mut back = Vec::with_capacity(step.inverse.len());
+        for inv in step.inverse.iter().rev() {
+            back.push(edit::apply(&mut self.text, inv));
+        }
+        Step {
+            id: step.id,
+            inverse: back,
+            group: None,
+        }
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some(step) = self.undo.pop() else {
+            return false;
+        };
+        let back = self.replay(step);
+        self.redo.push(back);
+        self.changed();
+        true
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some(step) = self.redo.pop() else {
+            return false;
+        };
+        let back = self.replay(step);
+        self.undo.push(back);
+        self.changed();
+        true
+    }
+
+    /// Whether the file on disk differs from what was loaded or last saved.
+    pub fn changed_on_disk(&self) -> bool {
+        match (&self.path, &self.disk) {
+            (Some(p), Some(s)) => stamp(p).as_ref() != Some(s),
+            (Some(p), None) => p.exists(),
+            _ => false,
+        }
+    }
+
+    /// Saves to the document's own file. Refuses when the file changed on
+    /// disk since it was read, unless `overwrite_changed`.
+    pub fn save(&mut self, overwrite_changed: bool, backup: bool) -> Result<(), SaveError> {
+        let path = self.path.clone().ok_or(SaveError::NoPath)?;
+        if !overwrite_changed && self.changed_on_disk() {
+            return Err(SaveError::ChangedOnDisk { path });
+        }
+        if backup && path.exists() {
+            let mut bak = path.clone().into_os_string();
+            bak.push(".bak");
+            std::fs::copy(&path, &bak).map_err(|error| SaveError::Io {
+                path: PathBuf::from(bak),
+                error,
+            })?;
+        }
+        write_atomic(&path, self.text.as_bytes()).map_err(|error| SaveError::Io {
+            path: path.clone(),
+            error,
+        })?;
+        self.disk = stamp(&path);
+        self.mark_saved();
+        Ok(())
+    }
+
+    /// Saves under a new name, which becomes the document's file.
+    pub fn save_as(&mut self, path: impl AsRef<Path>) -> Result<(), SaveError> {
+        let path = path.as_ref().to_path_buf();
+        write_atomic(&path, self.text.as_bytes()).map_err(|error| SaveError::Io {
+            path: path.clone(),
+            error,
+        })?;
+        self.disk = stamp(&path);
+        self.path = Some(path);
+        self.mark_saved();
+        Ok(())
+    }
+
+    fn mark_saved(&mut self) {
+        // Typing after a save must start a new step, or the saved step
+        // would silently change.
+        self.break_group();
+        self.saved_top = self.undo.last().map(|s| s.id);
+    }
+
+    /// The text as it is on disk now (for the review-changes diff).
+    pub fn disk_text(&self) -> Option<String> {
+        let bytes = std::fs::read(self.path.as_ref()?).ok()?;
+        decode(bytes).ok()
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder
+/// is written, flushed to disk and renamed over `path`. The old file's
+/// permissions are kept. Readers see the complete old or the complete new
+/// content, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let old_perms = std::fs::metadata(path).ok().map(|m| m.permissions());
+    if let Some(p) = &old_perms {
+        if p.readonly() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file is read-only",
+            ));
+        }
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".privy-save-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.flush()?;
+    if let Some(p) = old_perms {
+        tmp.as_file().set_permissions(p)?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// A fresh file like the vendor's default: every rule list with its empty
+/// presets, GROUPS, and the documented settings.
+pub const TEMPLATE: &str = include_str!("../assets/template/ServerConfig.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn undo_redo_and_grouping() {
+        let text = "{\n    \"DENY_CHECKOUTS\": [\n        {\"USERS\": \"a\"}\n    ]\n}\n";
+        let mut doc = Document::from_text(text);
+        assert!(!doc.is_dirty());
+        for v in ["ab", "abc", "abcd"] {
+            doc.apply_grouped(
+                &Edit::SetValue {
+                    pointer: "/DENY_CHECKOUTS/0/USERS".into(),
+                    value: json!(v),
+                },
+                Some("/DENY_CHECKOUTS/0/USERS"),
+            )
+            .expect("edit");
+        }
+        doc.apply(&Edit::RemoveItem {
+            pointer: "/DENY_CHECKOUTS".into(),
+            index: 0,
+        })
+        .expect("remove");
+        assert!(doc.is_dirty());
+        assert!(doc.undo());
+        assert!(doc.text().contains("\"abcd\""));
+        assert!(doc.undo());
+        assert_eq!(doc.text(), text, "typing is one step");
+        assert!(!doc.is_dirty());
+        assert!(doc.redo());
+        assert!(doc.text().contains("\"abcd\""));
+    }
+
+    #[test]
+    fn decode_reports_position_of_bad_byte() {
+        let mut bytes = b"{\n  \"A\": \"x".to_vec();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"\"\n}");
+        let (line, col, msg) = decode(bytes).expect_err("not utf-8");
+        assert_eq!((line, col), (2, 10));
+        assert!(msg.contains("UTF-8"));
+        assert!(decode(vec![0xFF, 0xFE, b'{', 0]).is_err());
+    }
+
+    #[test]
+    fn template_is_valid() {
+        let doc = Document::from_text(TEMPLATE);
+        let errors: Vec<_> = doc
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(doc.config().lists.len(), 7);
+    }
+}

@@ -1,0 +1,986 @@
+//! An error-tolerant JSON parser that keeps the byte range of every key and
+//! value.
+//!
+//! The VS License Manager reads standard JSON only, but admins write comments,
+//! trailing commas and unquoted keys. This parser accepts those, records each
+//! one as a [`SyntaxError`] at its exact place (with a fix where one is
+//! obvious) and carries on, so the rest of the file can still be understood
+//! and shown. It never panics and never recurses deeper than [`MAX_DEPTH`].
+
+use super::{Member, Node, NodeKind, Number, Span};
+
+/// Deepest nesting accepted. A `ServerConfig.json` needs three levels; the
+/// limit only exists so that hostile input cannot exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// What kind of syntax problem was found. Mapped onto diagnostic codes by the
+/// validator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyntaxKind {
+    EmptyFile,
+    TrailingComma,
+    Comment,
+    UnquotedKey,
+    SingleQuotedString,
+    MissingComma,
+    MissingColon,
+    UnterminatedString,
+    InvalidEscape,
+    ControlCharacter,
+    InvalidNumber,
+    UnexpectedEnd,
+    UnexpectedToken,
+    TooDeep,
+    TrailingContent,
+}
+
+/// A replacement of a byte range of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxKind,
+    pub span: Span,
+    pub message: String,
+    /// A label and the edit that repairs the problem, where one is certain.
+    pub fix: Option<(String, TextEdit)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The root value; `None` only for an empty file or one cut short by a
+    /// fatal error before any value started.
+    pub root: Option<Node>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Parses `text`. A leading UTF-8 byte order mark is skipped.
+pub fn parse(text: &str) -> Parsed {
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        errors: Vec::new(),
+        fatal: false,
+    };
+    if text.starts_with('\u{feff}') {
+        p.pos = '\u{feff}'.len_utf8();
+    }
+    p.skip_ws();
+    if p.pos >= p.src.len() {
+        p.error(
+            SyntaxKind::EmptyFile,
+            Span::new(0, text.len()),
+            "the file is empty; a ServerConfig.json must hold one JSON object `{ ... }`".into(),
+        );
+        return Parsed {
+            root: None,
+            errors: p.errors,
+        };
+    }
+    let root = p.value(0);
+    if !p.fatal {
+        p.skip_ws();
+        if p.pos < p.src.len() {
+            let start = p.pos;
+            p.error_with_fix(
+                SyntaxKind::TrailingContent,
+                Span::new(start, text.len()),
+                "unexpected text after the end of the top-level value".into(),
+                "remove the text after the last `}`",
+                TextEdit {
+                    span: Span::new(start, text.len()),
+                    replacement: String::new(),
+                },
+            );
+        }
+    }
+    Parsed {
+        root: Some(root),
+        errors: p.errors,
+    }
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    errors: Vec<SyntaxError>,
+    /// Set when parsing cannot continue meaningfully (too deep, end of input
+    /// inside a container). Every loop checks it and unwinds.
+    fatal: bool,
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-' || b >= 0x80
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn error(&mut self, kind: SyntaxKind, span: Span, message: String) {
+        self.errors.push(SyntaxError {
+            kind,
+            span,
+            message,
+            fix: None,
+        });
+    }
+
+    fn error_with_fix(
+        &mut self,
+        kind: SyntaxKind,
+        span: Span,
+        message: String,
+        label: &str,
+        edit: TextEdit,
+    ) {
+        self.errors.push(SyntaxError {
+            kind,
+            span,
+            message,
+            fix: Some((label.to_string(), edit)),
+        });
+    }
+
+    /// Skips white space and comments (reporting each comment).
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'/' if self.src.get(self.pos + 1) == Some(&b'/') => {
+                    let start = self.pos;
+                    while let Some(c) = self.peek() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    let end = if self.src[start..self.pos].ends_with(b"\r") {
+                        self.pos - 1
+                    } else {
+                        self.pos
+                    };
+                    self.comment(start, end);
+                }
+                b'/' if self.src.get(self.pos + 1) == Some(&b'*') => {
+                    let start = self.pos;
+                    self.pos += 2;
+                    let mut closed = false;
+                    while self.pos < self.src.len() {
+                        if self.src[self.pos] == b'*' && self.src.get(self.pos + 1) == Some(&b'/') {
+                            self.pos += 2;
+                            closed = true;
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    if closed {
+                        self.comment(start, self.pos);
+                    } else {
+                        self.error(
+                            SyntaxKind::Comment,
+                            Span::new(start, self.pos),
+                            "comment `/* ...` is never closed, and JSON does not allow comments; \
+                             use a \"COMMENT\" key in the rule instead"
+                                .into(),
+                        );
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn comment(&mut self, start: usize, end: usize) {
+        self.error_with_fix(
+            SyntaxKind::Comment,
+            Span::new(start, end),
+            "comments are not standard JSON and the server rejects the file; \
+             use a \"COMMENT\" key in the rule instead"
+                .into(),
+            "remove the comment",
+            TextEdit {
+                span: Span::new(start, end),
+                replacement: String::new(),
+            },
+        );
+    }
+
+    fn value(&mut self, depth: usize) -> Node {
+        self.skip_ws();
+        let start = self.pos;
+        let Some(b) = self.peek() else {
+            self.error(
+                SyntaxKind::UnexpectedEnd,
+                Span::new(start, start),
+                "the file ends where a value was expected".into(),
+            );
+            self.fatal = true;
+            return Node::invalid(Span::new(start, start));
+        };
+        if depth >= MAX_DEPTH && (b == b'{' || b == b'[') {
+            self.error(
+                SyntaxKind::TooDeep,
+                Span::new(start, start + 1),
+                format!("values are nested more than {MAX_DEPTH} levels deep; a ServerConfig.json needs three"),
+            );
+            self.fatal = true;
+            return Node::invalid(Span::new(start, start + 1));
+        }
+        match b {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' | b'\'' => {
+                let (s, span) = self.string();
+                Node {
+                    kind: NodeKind::String(s),
+                    span,
+                }
+            }
+            b'-' | b'+' | b'.' | b'0'..=b'9' => self.number(),
+            _ if is_ident_byte(b) => {
+                let word_end = self.word_end(self.pos);
+                let word = &self.text[start..word_end];
+                self.pos = word_end;
+                let span = Span::new(start, word_end);
+                match word {
+                    "true" => Node {
+                        kind: NodeKind::Bool(true),
+                        span,
+                    },
+                    "false" => Node {
+                        kind: NodeKind::Bool(false),
+                        span,
+                    },
+                    "null" => Node {
+                        kind: NodeKind::Null,
+                        span,
+                    },
+                    _ => {
+                        let msg = match word.to_ascii_lowercase().as_str() {
+                            "true" | "false" | "null" => format!(
+                                "`{word}` is not valid JSON; write `{}` in lower case",
+                                word.to_ascii_lowercase()
+                            ),
+                            _ => format!(
+                                "unexpected `{}`; text values must be in double quotes",
+                                shorten(word)
+                            ),
+                        };
+                        let fix_text = match word.to_ascii_lowercase().as_str() {
+                            l @ ("true" | "false" | "null") => l.to_string(),
+                            _ => quote(word),
+                        };
+                        self.error_with_fix(
+                            SyntaxKind::UnexpectedToken,
+                            span,
+                            msg,
+                            "quote or correct the value",
+                            TextEdit {
+                                span,
+                                replacement: fix_text,
+                            },
+                        );
+                        Node::invalid(span)
+                    }
+                }
+            }
+            _ => {
+                let ch = self.char_at(start);
+                let end = start + ch.len_utf8();
+                self.pos = end;
+                self.error(
+                    SyntaxKind::UnexpectedToken,
+                    Span::new(start, end),
+                    format!(
+                        "unexpected `{}` where a value was expected",
+                        ch.escape_debug()
+                    ),
+                );
+                Node::invalid(Span::new(start, end))
+            }
+        }
+    }
+
+    fn char_at(&self, pos: usize) -> char {
+        self.text[pos..].chars().next().unwrap_or('\u{fffd}')
+    }
+
+    fn word_end(&self, mut pos: usize) -> usize {
+        while pos < self.src.len() && is_ident_byte(self.src[pos]) {
+            pos += 1;
+        }
+        // Stay on a character boundary even if the word ends inside one.
+        while !self.text.is_char_boundary(pos) {
+            pos += 1;
+        }
+        pos
+    }
+
+    fn object(&mut self, depth: usize) -> Node {
+        let open = self.pos;
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        let mut last_comma: Option<usize> = None;
+        loop {
+            if self.fatal {
+                return Node {
+                    kind: NodeKind::Object(members),
+                    span: Span::new(open, self.pos),
+                };
+            }
+            self.skip_ws();
+            let Some(b) = self.peek() else {
+                self.unclosed(open, '}');
+                return Node {
+                    kind: NodeKind::Object(members),
+                    span: Span::new(open, self.pos),
+                };
+            };
+            if b == b'}' {
+                if let Some(c) = last_comma {
+                    self.trailing_comma(c);
+                }
+                self.pos += 1;
+                return Node {
+                    kind: NodeKind::Object(members),
+                    span: Span::new(open, self.pos),
+                };
+            }
+            if b == b',' {
+                // An extra comma: `{ "A": 1,, "B": 2 }` or `{ , }`.
+                let c = self.pos;
+                self.pos += 1;
+                self.error_with_fix(
+                    SyntaxKind::UnexpectedToken,
+                    Span::new(c, c + 1),
+                    "unexpected `,`; expected a key in double quotes".into(),
+                    "remove the comma",
+                    TextEdit {
+                        span: Span::new(c, c + 1),
+                        replacement: String::new(),
+                    },
+                );
+                continue;
+            }
+            if !members.is_empty() && last_comma.is_none() {
+                let at = members.last().map_or(self.pos, |m| m.value.span.end);
+                self.missing_comma(at);
+            }
+            last_comma = None;
+            let key_start = self.pos;
+            let (key, key_span) = match b {
+                b'"' | b'\'' => self.string(),
+                _ if is_ident_byte(b) => {
+                    let end = self.word_end(key_start);
+                    let word = self.text[key_start..end].to_string();
+                    self.pos = end;
+                    let span = Span::new(key_start, end);
+                    self.error_with_fix(
+                        SyntaxKind::UnquotedKey,
+                        span,
+                        format!("key `{}` must be in double quotes", shorten(&word)),
+                        "put the key in double quotes",
+                        TextEdit {
+                            span,
+                            replacement: quote(&word),
+                        },
+                    );
+                    (word, span)
+                }
+                _ => {
+                    let ch = self.char_at(key_start);
+                    let end = key_start + ch.len_utf8();
+                    self.error(
+                        SyntaxKind::UnexpectedToken,
+                        Span::new(key_start, end),
+                        format!(
+                            "unexpected `{}`; expected a key in double quotes or `}}`",
+                            ch.escape_debug()
+                        ),
+                    );
+                    // Skip the character; a value may follow that we still read.
+                    self.pos = end;
+                    continue;
+                }
+            };
+            self.skip_ws();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                Some(b'=') => {
+                    let at = self.pos;
+                    self.pos += 1;
+                    self.error_with_fix(
+                        SyntaxKind::MissingColon,
+                        Span::new(at, at + 1),
+                        "expected `:` between a key and its value".into(),
+                        "replace with `:`",
+                        TextEdit {
+                            span: Span::new(at, at + 1),
+                            replacement: ":".into(),
+                        },
+                    );
+                }
+                _ => {
+                    let at = key_span.end;
+                    self.error_with_fix(
+                        SyntaxKind::MissingColon,
+                        Span::new(at, at),
+                        format!("expected `:` after the key \"{}\"", shorten(&key)),
+                        "insert `:`",
+                        TextEdit {
+                            span: Span::new(at, at),
+                            replacement: ":".into(),
+                        },
+                    );
+                    // If what follows cannot start a value, drop this member.
+                    match self.peek() {
+                        None | Some(b'}' | b',') => {
+                            let value = Node::invalid(Span::new(at, at));
+                            members.push(Member {
+                                key,
+                                key_span,
+                                value,
+                            });
+                            if self.peek() == Some(b',') {
+                                last_comma = Some(self.pos);
+                                self.pos += 1;
+                            }
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let value = self.value(depth + 1);
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            if self.fatal {
+                continue;
+            }
+            self.skip_ws();
+            if self.peek() == Some(b',') {
+                last_comma = Some(self.pos);
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Node {
+        let open = self.pos;
+        self.pos += 1;
+        let mut items: Vec<Node> = Vec::new();
+        let mut last_comma: Option<usize> = None;
+        loop {
+            if self.fatal {
+                return Node {
+                    kind: NodeKind::Array(items),
+                    span: Span::new(open, self.pos),
+                };
+            }
+            self.skip_ws();
+            let Some(b) = self.peek() else {
+                self.unclosed(open, ']');
+                return Node {
+                    kind: NodeKind::Array(items),
+                    span: Span::new(open, self.pos),
+                };
+            };
+            if b == b']' {
+                if let Some(c) = last_comma {
+                    self.trailing_comma(c);
+                }
+                self.pos += 1;
+                return Node {
+                    kind: NodeKind::Array(items),
+                    span: Span::new(open, self.pos),
+                };
+            }
+            if b == b',' {
+                let c = self.pos;
+                self.pos += 1;
+                self.error_with_fix(
+                    SyntaxKind::UnexpectedToken,
+                    Span::new(c, c + 1),
+                    "unexpected `,`; expected a value".into(),
+                    "remove the comma",
+                    TextEdit {
+                        span: Span::new(c, c + 1),
+                        replacement: String::new(),
+                    },
+                );
+                continue;
+            }
+            if b == b'}' {
+                // A stray closing brace: report it and skip it.
+                let c = self.pos;
+                self.pos += 1;
+                self.error(
+                    SyntaxKind::UnexpectedToken,
+                    Span::new(c, c + 1),
+                    "unexpected `}` inside a list; expected a value or `]`".into(),
+                );
+                continue;
+            }
+            if !items.is_empty() && last_comma.is_none() {
+                let at = items.last().map_or(self.pos, |v| v.span.end);
+                self.missing_comma(at);
+            }
+            last_comma = None;
+            let item = self.value(depth + 1);
+            items.push(item);
+            if self.fatal {
+                continue;
+            }
+            self.skip_ws();
+            if self.peek() == Some(b',') {
+                last_comma = Some(self.pos);
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn unclosed(&mut self, open: usize, close: char) {
+        let what = if close == '}' { "object" } else { "list" };
+        self.error(
+            SyntaxKind::UnexpectedEnd,
+            Span::new(self.src.len(), self.src.len()),
+            {
+                let (line, col) = super::LineIndex::new(self.text).line_col(open);
+                format!(
+                    "the file ends inside the {what} opened at {line}:{col}; expected `{close}`"
+                )
+            },
+        );
+        // The opening position is reported through the span of the related
+        // node; the message names it for the text output.
+        self.fatal = true;
+    }
+
+    fn trailing_comma(&mut self, at: usize) {
+        self.error_with_fix(
+            SyntaxKind::TrailingComma,
+            Span::new(at, at + 1),
+            "trailing comma: standard JSON does not allow a comma before `]` or `}`".into(),
+            "remove the comma",
+            TextEdit {
+                span: Span::new(at, at + 1),
+                replacement: String::new(),
+            },
+        );
+    }
+
+    fn missing_comma(&mut self, at: usize) {
+        self.error_with_fix(
+            SyntaxKind::MissingComma,
+            Span::new(at, at),
+            "expected `,` between two entries".into(),
+            "insert `,`",
+            TextEdit {
+                span: Span::new(at, at),
+                replacement: ",".into(),
+            },
+        );
+    }
+
+    /// Reads a string starting at the current quote. Returns the decoded
+    /// text and the span including the quotes.
+    fn string(&mut self) -> (String, Span) {
+        let start = self.pos;
+        let quote_byte = self.src[start];
+        self.pos += 1;
+        let mut out = String::new();
+        let mut seg_start = self.pos;
+        loop {
+            let Some(b) = self.peek() else {
+                out.push_str(&self.text[seg_start..self.pos]);
+                self.error(
+                    SyntaxKind::UnterminatedString,
+                    Span::new(start, self.pos),
+                    "text is never closed: the file ends before the closing `\"`".into(),
+                );
+                self.fatal = true;
+                return (out, Span::new(start, self.pos));
+            };
+            if b == quote_byte {
+                out.push_str(&self.text[seg_start..self.pos]);
+                self.pos += 1;
+                break;
+            }
+            match b {
+                b'\\' => {
+                    out.push_str(&self.text[seg_start..self.pos]);
+                    self.escape(&mut out);
+                    seg_start = self.pos;
+                }
+                b'\n' | b'\r' => {
+                    // A line break inside a string: almost always a missing quote.
+                    out.push_str(&self.text[seg_start..self.pos]);
+                    self.error(
+                        SyntaxKind::UnterminatedString,
+                        Span::new(start, self.pos),
+                        "text is not closed before the end of the line; add the closing `\"`"
+                            .into(),
+                    );
+                    return (out, Span::new(start, self.pos));
+                }
+                0x00..=0x1f => {
+                    let at = self.pos;
+                    self.error_with_fix(
+                        SyntaxKind::ControlCharacter,
+                        Span::new(at, at + 1),
+                        format!(
+                            "control character U+{:04X} inside text is not allowed in JSON",
+                            b
+                        ),
+                        "replace it with its escape",
+                        TextEdit {
+                            span: Span::new(at, at + 1),
+                            replacement: format!("\\u{:04x}", b),
+                        },
+                    );
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        let span = Span::new(start, self.pos);
+        if quote_byte == b'\'' {
+            let mut fixed = String::with_capacity(out.len() + 2);
+            fixed.push_str(&serde_json::to_string(&out).unwrap_or_default());
+            self.error_with_fix(
+                SyntaxKind::SingleQuotedString,
+                span,
+                "text must be in double quotes `\"...\"`, not single quotes".into(),
+                "use double quotes",
+                TextEdit {
+                    span,
+                    replacement: fixed,
+                },
+            );
+        }
+        (out, span)
+    }
+
+    fn escape(&mut self, out: &mut String) {
+        let at = self.pos;
+        self.pos += 1; // the backslash
+        let Some(e) = self.peek() else {
+            return; // the caller reports the unterminated string
+        };
+        self.pos += 1;
+        match e {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'\'' => out.push('\''),
+            b'u' => match self.hex4() {
+                Some(hi @ 0xD800..=0xDBFF) => {
+                    if self.src.get(self.pos) == Some(&b'\\')
+                        && self.src.get(self.pos + 1) == Some(&b'u')
+                    {
+                        let save = self.pos;
+                        self.pos += 2;
+                        match self.hex4() {
+                            Some(lo @ 0xDC00..=0xDFFF) => {
+                                let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                                out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                            }
+                            _ => {
+                                self.pos = save;
+                                self.lone_surrogate(at);
+                                out.push('\u{fffd}');
+                            }
+                        }
+                    } else {
+                        self.lone_surrogate(at);
+                        out.push('\u{fffd}');
+                    }
+                }
+                Some(0xDC00..=0xDFFF) => {
+                    self.lone_surrogate(at);
+                    out.push('\u{fffd}');
+                }
+                Some(c) => out.push(char::from_u32(c).unwrap_or('\u{fffd}')),
+                None => {
+                    self.error(
+                        SyntaxKind::InvalidEscape,
+                        Span::new(at, self.pos),
+                        "`\\u` must be followed by four hexadecimal digits".into(),
+                    );
+                    out.push('\u{fffd}');
+                }
+            },
+            _ => {
+                // Keep char boundaries: an escape of a multi-byte character.
+                while !self.text.is_char_boundary(self.pos) {
+                    self.pos += 1;
+                }
+                let esc = &self.text[at..self.pos];
+                let mut literal = String::from("\\\\");
+                literal.push_str(&esc[1..]);
+                self.error_with_fix(
+                    SyntaxKind::InvalidEscape,
+                    Span::new(at, self.pos),
+                    format!(
+                        "`{esc}` is not a JSON escape; write a backslash as `\\\\` (Windows paths: `C:\\\\Logs`)"
+                    ),
+                    "double the backslash",
+                    TextEdit {
+                        span: Span::new(at, self.pos),
+                        replacement: literal,
+                    },
+                );
+                out.push_str(&esc[1..]);
+            }
+        }
+    }
+
+    fn lone_surrogate(&mut self, at: usize) {
+        self.error(
+            SyntaxKind::InvalidEscape,
+            Span::new(at, at + 6),
+            "this `\\u` escape is half of a surrogate pair without its other half; it is not a character".into(),
+        );
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.src.get(self.pos..self.pos + 4)?;
+        let s = std::str::from_utf8(digits).ok()?;
+        let v = u32::from_str_radix(s, 16).ok()?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        self.pos += 4;
+        Some(v)
+    }
+
+    fn number(&mut self) -> Node {
+        let start = self.pos;
+        let mut end = start;
+        while end < self.src.len()
+            && matches!(
+                self.src[end],
+                b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'
+            )
+        {
+            end += 1;
+        }
+        // Letters glued to a number (`12px`) belong to the bad token.
+        let tail = self.word_end(end);
+        self.pos = tail;
+        let span = Span::new(start, tail);
+        let raw = &self.text[start..tail];
+        match parse_number(raw) {
+            Ok(n) => Node {
+                kind: NodeKind::Number(n),
+                span,
+            },
+            Err(why) => {
+                self.error(
+                    SyntaxKind::InvalidNumber,
+                    span,
+                    format!("`{}` is not a valid JSON number: {why}", shorten(raw)),
+                );
+                Node::invalid(span)
+            }
+        }
+    }
+}
+
+/// Validates a number token against the JSON grammar and converts it.
+fn parse_number(raw: &str) -> Result<Number, &'static str> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    } else if b.get(i) == Some(&b'+') {
+        return Err("a leading `+` is not allowed");
+    }
+    match b.get(i) {
+        Some(b'0') => {
+            i += 1;
+            if matches!(b.get(i), Some(b'0'..=b'9')) {
+                return Err("leading zeros are not allowed");
+            }
+        }
+        Some(b'1'..=b'9') => {
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        _ => return Err("expected a digit"),
+    }
+    let mut integral = true;
+    if b.get(i) == Some(&b'.') {
+        integral = false;
+        i += 1;
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err("expected a digit after `.`");
+        }
+        while matches!(b.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        integral = false;
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err("expected a digit in the exponent");
+        }
+        while matches!(b.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+    }
+    if i != b.len() {
+        return Err("unexpected characters");
+    }
+    let value: f64 = raw.parse().map_err(|_| "not a number")?;
+    if !value.is_finite() {
+        return Err("it is too large");
+    }
+    let int = if integral {
+        raw.parse::<i64>().ok()
+    } else {
+        None
+    };
+    Ok(Number { value, int })
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// Cuts long tokens for messages.
+pub(crate) fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<SyntaxKind> {
+        parse(text).errors.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn standard_json_has_no_errors() {
+        let p = parse(r#"{"A": [1, -2.5e3, "x\n\u00e9"], "B": {"C": null, "D": true}}"#);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let root = p.root.expect("root");
+        let NodeKind::Object(m) = &root.kind else {
+            panic!("not an object")
+        };
+        assert_eq!(m[0].key, "A");
+        let NodeKind::Array(items) = &m[0].value.kind else {
+            panic!()
+        };
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[2].kind, NodeKind::String("x\né".into()));
+    }
+
+    #[test]
+    fn lenient_constructs_are_reported_and_parsed() {
+        let text = "{\n // note\n A: 'x',\n \"B\": [1,2,],\n}";
+        let p = parse(text);
+        let k: Vec<_> = p.errors.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            k,
+            vec![
+                SyntaxKind::Comment,
+                SyntaxKind::UnquotedKey,
+                SyntaxKind::SingleQuotedString,
+                SyntaxKind::TrailingComma,
+                SyntaxKind::TrailingComma
+            ]
+        );
+        let root = p.root.expect("root");
+        let NodeKind::Object(m) = &root.kind else {
+            panic!()
+        };
+        assert_eq!(m[0].key, "A");
+        assert_eq!(m[0].value.kind, NodeKind::String("x".into()));
+        // The trailing comma in the list is at its exact byte.
+        let tc = &p.errors[3];
+        assert_eq!(&text[tc.span.start..tc.span.end], ",");
+        assert_eq!(tc.span.start, text.find("2,]").map(|i| i + 1).unwrap_or(0));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let p = parse(&text);
+        assert!(kinds(&text).contains(&SyntaxKind::TooDeep));
+        assert!(p.root.is_some());
+    }
+
+    #[test]
+    fn numbers_follow_the_grammar() {
+        assert!(parse_number("0").is_ok());
+        assert!(parse_number("-0.5e-3").is_ok());
+        assert_eq!(parse_number("12").map(|n| n.int), Ok(Some(12)));
+        assert!(parse_number("012").is_err());
+        assert!(parse_number("+1").is_err());
+        assert!(parse_number("1.").is_err());
+        assert!(parse_number("1e999").is_err());
+        assert!(parse_number("12px").is_err());
+    }
+
+    #[test]
+    fn unterminated_inputs_end_cleanly() {
+        for t in [
+            "{",
+            "{\"A\"",
+            "{\"A\":",
+            "{\"A\": \"x",
+            "[1,",
+            "{\"A\": [",
+            "\"",
+            "/*",
+        ] {
+            let p = parse(t);
+            assert!(!p.errors.is_empty(), "{t:?} should report an error");
+        }
+    }
+
+    #[test]
+    fn missing_comma_and_colon_are_found() {
+        assert!(kinds("{\"A\": 1 \"B\": 2}").contains(&SyntaxKind::MissingComma));
+        assert!(kinds("{\"A\" 1}").contains(&SyntaxKind::MissingColon));
+        assert!(kinds("[1 2]").contains(&SyntaxKind::MissingComma));
+    }
+
+    #[test]
+    fn windows_paths_get_an_escape_fix() {
+        let p = parse(r#"{"LOG_PATH": "C:\Logs"}"#);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].kind, SyntaxKind::InvalidEscape);
+        let (_, edit) = p.errors[0].fix.clone().expect("fix");
+        assert_eq!(edit.replacement, "\\\\L");
+    }
+}

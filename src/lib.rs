@@ -1,0 +1,20 @@
+//! Privy: editor, validator and what-if simulator for the privilege rules of
+//! the VS License Manager (`ServerConfig.json`).
+//!
+//! The core (this library without the `gui` feature) never touches egui:
+//! [`json`] parses and edits the text losslessly, [`spec`] defines the rule
+//! language once, [`model`] gives the typed view, [`validate`] finds
+//! problems, [`document`] loads and saves files safely.
+
+pub mod cli;
+pub mod diag;
+pub mod document;
+pub mod json;
+pub mod model;
+pub mod pattern;
+pub mod schema;
+pub mod spec;
+pub mod summary;
+#[cfg(feature = "gui")]
+pub mod ui;
+pub mod validate;

@@ -1,0 +1,384 @@
+//! The rule-file model: the rule lists, groups and settings of a parsed
+//! `ServerConfig.json`, each value with its JSON Pointer and source range.
+//!
+//! The model is a read-only view built from the tree. Values of the wrong type
+//! are left out here (as if missing) and reported by the validator.
+
+use crate::json::{Member, Node, NodeKind, Span, child_pointer};
+use crate::pattern::{Pattern, means_any, split_entries};
+use crate::spec::{Field, GROUP_MEMBERS, GROUP_NAME, GROUPS_KEY, RuleKind};
+
+/// One entry of a `;`-separated list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub text: String,
+    /// Where the entry is in the file (the whole string if it has escapes).
+    pub span: Span,
+    pub pattern: Pattern,
+}
+
+/// A `;`-separated list value (USERS, MEMBERS, FEATURES, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryList {
+    pub raw: String,
+    /// The span of the string value, quotes included.
+    pub span: Span,
+    pub pointer: String,
+    pub entries: Vec<Entry>,
+}
+
+impl EntryList {
+    fn from_node(node: &Node, text: &str, pointer: String) -> Option<EntryList> {
+        let raw = node.as_str()?;
+        // Entry positions map straight onto the file when the string has no
+        // escapes; otherwise each entry points at the whole string.
+        let inner = text.get(node.span.start + 1..node.span.end.saturating_sub(1));
+        let direct = inner == Some(raw);
+        let entries = split_entries(raw)
+            .map(|e| Entry {
+                text: e.text.to_string(),
+                span: if direct {
+                    let s = node.span.start + 1 + e.offset;
+                    Span::new(s, s + e.text.len())
+                } else {
+                    node.span
+                },
+                pattern: Pattern::parse(e.text),
+            })
+            .collect();
+        Some(EntryList {
+            raw: raw.to_string(),
+            span: node.span,
+            pointer,
+            entries,
+        })
+    }
+
+    /// Empty, only separators, or the single entry `*`.
+    pub fn means_any(&self) -> bool {
+        means_any(&self.raw)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntValue {
+    pub value: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// Position in its list.
+    pub index: usize,
+    /// JSON Pointer of the rule object, like `/DENY_CHECKOUTS/0`.
+    pub pointer: String,
+    pub span: Span,
+    pub users: Option<EntryList>,
+    pub except_users: Option<EntryList>,
+    pub features: Option<EntryList>,
+    pub serials: Option<EntryList>,
+    pub count: Option<IntValue>,
+    pub hours: Option<IntValue>,
+    pub comment: Option<String>,
+    /// All keys missing or empty strings (COMMENT aside): ignored by the server.
+    pub empty_preset: bool,
+}
+
+impl Rule {
+    pub fn list(&self, field: Field) -> Option<&EntryList> {
+        match field {
+            Field::Users => self.users.as_ref(),
+            Field::ExceptUsers => self.except_users.as_ref(),
+            Field::Features => self.features.as_ref(),
+            Field::SerialNumbers => self.serials.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the rule covers every feature.
+    pub fn any_feature(&self) -> bool {
+        self.features.as_ref().is_none_or(EntryList::means_any)
+    }
+
+    pub fn any_serial(&self) -> bool {
+        self.serials.as_ref().is_none_or(EntryList::means_any)
+    }
+
+    /// Whether USERS means everyone (only where USERS is optional).
+    pub fn any_user(&self) -> bool {
+        self.kind.users_optional() && self.users.as_ref().is_none_or(EntryList::means_any)
+            || self
+                .users
+                .as_ref()
+                .is_some_and(|u| u.entries.len() == 1 && u.entries[0].pattern == Pattern::Any)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleList {
+    pub kind: RuleKind,
+    pub key_span: Span,
+    pub span: Span,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub index: usize,
+    pub pointer: String,
+    pub span: Span,
+    pub name: Option<String>,
+    pub name_span: Option<Span>,
+    pub members: Option<EntryList>,
+}
+
+/// A top-level key that is not a rule list or GROUPS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The rule lists present in the file, in file order.
+    pub lists: Vec<RuleList>,
+    pub groups: Vec<Group>,
+    /// Span of the GROUPS array, if present.
+    pub groups_span: Option<Span>,
+    pub settings: Vec<Setting>,
+}
+
+impl Config {
+    /// Builds the model from a parsed root. Non-objects give an empty model.
+    pub fn from_tree(root: &Node, text: &str) -> Config {
+        let mut cfg = Config::default();
+        let Some(members) = root.as_object() else {
+            return cfg;
+        };
+        for (i, m) in members.iter().enumerate() {
+            // With duplicate keys only the last occurrence is effective.
+            if members[i + 1..].iter().any(|later| later.key == m.key) {
+                continue;
+            }
+            if let Some(kind) = RuleKind::from_key(&m.key) {
+                if let Some(items) = m.value.as_array() {
+                    let rules = items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(idx, item)| rule(kind, idx, item, text))
+                        .collect();
+                    cfg.lists.push(RuleList {
+                        kind,
+                        key_span: m.key_span,
+                        span: m.value.span,
+                        rules,
+                    });
+                }
+            } else if m.key == GROUPS_KEY {
+                if let Some(items) = m.value.as_array() {
+                    cfg.groups_span = Some(m.value.span);
+                    cfg.groups = items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(idx, item)| group(idx, item, text))
+                        .collect();
+                }
+            } else {
+                cfg.settings.push(Setting {
+                    key: m.key.clone(),
+                    key_span: m.key_span,
+                    value: m.value.clone(),
+                });
+            }
+        }
+        cfg
+    }
+
+    pub fn list(&self, kind: RuleKind) -> Option<&RuleList> {
+        self.lists.iter().find(|l| l.kind == kind)
+    }
+
+    /// The rules of one kind (none if the list is missing).
+    pub fn rules(&self, kind: RuleKind) -> &[Rule] {
+        self.list(kind).map_or(&[], |l| &l.rules)
+    }
+
+    pub fn all_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.lists.iter().flat_map(|l| l.rules.iter())
+    }
+
+    pub fn setting(&self, key: &str) -> Option<&Setting> {
+        self.settings.iter().find(|s| s.key == key)
+    }
+
+    /// Finds a rule by its pointer.
+    pub fn rule_at(&self, pointer: &str) -> Option<&Rule> {
+        self.all_rules().find(|r| r.pointer == pointer)
+    }
+}
+
+/// Looks groups up by name. Names compare case-insensitively; with duplicate
+/// names the first group is used (the duplicate is an error).
+#[derive(Debug, Clone, Default)]
+pub struct GroupIndex {
+    by_name: std::collections::HashMap<String, usize>,
+}
+
+impl GroupIndex {
+    pub fn new(groups: &[Group]) -> Self {
+        let mut by_name = std::collections::HashMap::with_capacity(groups.len());
+        for (i, g) in groups.iter().enumerate() {
+            if let Some(name) = g.name.as_deref().filter(|n| !n.is_empty()) {
+                by_name.entry(crate::pattern::fold(name)).or_insert(i);
+            }
+        }
+        GroupIndex { by_name }
+    }
+
+    /// The group an entry refers to, if its text is a group's NAME.
+    pub fn lookup(&self, entry_text: &str) -> Option<usize> {
+        self.by_name
+            .get(&crate::pattern::fold(entry_text.trim()))
+            .copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+fn last_member<'a>(members: &'a [Member], key: &str) -> Option<&'a Member> {
+    members.iter().rev().find(|m| m.key == key)
+}
+
+fn int_value(node: &Node) -> Option<IntValue> {
+    match &node.kind {
+        NodeKind::Number(n) => {
+            let v = n.int.or_else(|| {
+                (n.value.fract() == 0.0 && n.value.abs() < 9.0e15).then_some(n.value as i64)
+            })?;
+            Some(IntValue {
+                value: v,
+                span: node.span,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn rule(kind: RuleKind, index: usize, node: &Node, text: &str) -> Option<Rule> {
+    let members = node.as_object()?;
+    let pointer = child_pointer(&format!("/{}", kind.key()), index);
+    let list = |field: Field| -> Option<EntryList> {
+        kind.field(field)?;
+        let m = last_member(members, field.key())?;
+        EntryList::from_node(&m.value, text, child_pointer(&pointer, field.key()))
+    };
+    let int = |field: Field| -> Option<IntValue> {
+        kind.field(field)?;
+        int_value(&last_member(members, field.key())?.value)
+    };
+    let empty_preset = members.iter().all(|m| {
+        m.key == Field::Comment.key() || m.value.as_str().is_some_and(|s| s.trim().is_empty())
+    });
+    Some(Rule {
+        kind,
+        index,
+        users: list(Field::Users),
+        except_users: list(Field::ExceptUsers),
+        features: list(Field::Features),
+        serials: list(Field::SerialNumbers),
+        count: int(Field::Count),
+        hours: int(Field::Hours),
+        comment: last_member(members, Field::Comment.key())
+            .and_then(|m| m.value.as_str().map(str::to_string)),
+        empty_preset,
+        span: node.span,
+        pointer,
+    })
+}
+
+fn group(index: usize, node: &Node, text: &str) -> Option<Group> {
+    let members = node.as_object()?;
+    let pointer = child_pointer("/GROUPS", index);
+    let name = last_member(members, GROUP_NAME);
+    Some(Group {
+        index,
+        span: node.span,
+        name: name.and_then(|m| m.value.as_str().map(|s| s.trim().to_string())),
+        name_span: name.map(|m| m.value.span),
+        members: last_member(members, GROUP_MEMBERS).and_then(|m| {
+            EntryList::from_node(&m.value, text, child_pointer(&pointer, GROUP_MEMBERS))
+        }),
+        pointer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse::parse;
+
+    fn config(text: &str) -> Config {
+        let root = parse(text).root.expect("root");
+        Config::from_tree(&root, text)
+    }
+
+    #[test]
+    fn builds_rules_groups_and_settings() {
+        let text = r#"{
+  "TCP_PORT": 6200,
+  "DENY_CHECKOUTS": [ { "USERS": "bob; PC*", "FEATURES": "EXPORT_ALL" }, { "USERS": "", "COMMENT": "preset" } ],
+  "LIMIT_BORROWS": [ { "EXCEPT_USERS": "Privileged User", "HOURS": 168 } ],
+  "GROUPS": [ { "NAME": " CAD ", "MEMBERS": "anna;&Designers" } ],
+  "X_UNKNOWN": true
+}"#;
+        let c = config(text);
+        assert_eq!(c.lists.len(), 2);
+        let deny = c.rules(RuleKind::DenyCheckouts);
+        assert_eq!(deny.len(), 2);
+        assert_eq!(deny[0].pointer, "/DENY_CHECKOUTS/0");
+        let users = deny[0].users.as_ref().expect("users");
+        assert_eq!(users.entries.len(), 2);
+        assert_eq!(
+            &text[users.entries[1].span.start..users.entries[1].span.end],
+            "PC*"
+        );
+        assert!(!deny[0].empty_preset);
+        assert!(deny[1].empty_preset);
+        assert!(deny[1].any_user());
+        let lb = &c.rules(RuleKind::LimitBorrows)[0];
+        assert_eq!(lb.hours.as_ref().map(|h| h.value), Some(168));
+        assert!(lb.any_user());
+        assert_eq!(c.groups[0].name.as_deref(), Some("CAD"));
+        assert_eq!(c.settings.len(), 2);
+        assert!(c.setting("X_UNKNOWN").is_some());
+    }
+
+    #[test]
+    fn keys_outside_the_kind_are_not_read() {
+        let c = config(r#"{"DENY_CHECKOUTS": [{"USERS": "a", "HOURS": 5, "COUNT": "3"}]}"#);
+        let r = &c.rules(RuleKind::DenyCheckouts)[0];
+        assert!(r.hours.is_none());
+        assert!(r.count.is_none());
+    }
+
+    #[test]
+    fn escaped_strings_point_at_the_whole_value() {
+        let text = r#"{"ALLOW_CHECKOUTS": [{"USERS": "a\u0062;c"}]}"#;
+        let c = config(text);
+        let u = c.rules(RuleKind::AllowCheckouts)[0]
+            .users
+            .clone()
+            .expect("users");
+        assert_eq!(u.entries[0].text, "ab");
+        assert_eq!(u.entries[0].span, u.span);
+    }
+}

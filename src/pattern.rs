@@ -1,0 +1,406 @@
+//! Entries of `USERS`, `MEMBERS`, `EXCEPT_USERS`, `FEATURES` and
+//! `SERIALNUMBERS`: splitting the `;`-separated strings and parsing each
+//! principal entry into a typed [`Pattern`]. Parsing never fails and never
+//! panics: an entry that looks like an IP address but is malformed becomes
+//! [`Pattern::InvalidIp`], which matches nothing and is reported by the
+//! validator.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// One entry of a `;`-separated list: its trimmed text and its byte offset
+/// inside the (decoded) string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEntry<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+}
+
+/// Splits a list string at `;`, trims each entry and skips empty ones.
+pub fn split_entries(s: &str) -> impl Iterator<Item = RawEntry<'_>> {
+    let mut offset = 0usize;
+    s.split(';').filter_map(move |part| {
+        let start = offset;
+        offset += part.len() + 1;
+        let trimmed_start = part.len() - part.trim_start().len();
+        let text = part.trim();
+        (!text.is_empty()).then_some(RawEntry {
+            text,
+            offset: start + trimmed_start,
+        })
+    })
+}
+
+/// Whether a list string means "any" (missing is handled by the caller):
+/// empty, only separators, or the single entry `*`.
+pub fn means_any(s: &str) -> bool {
+    let mut entries = split_entries(s);
+    match (entries.next(), entries.next()) {
+        (None, _) => true,
+        (Some(e), None) => e.text == "*",
+        _ => false,
+    }
+}
+
+/// A name pattern compared case-insensitively with `*` as "any run of
+/// characters". Stored lower-cased and split at the stars.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NamePattern {
+    /// The lower-cased text (with stars).
+    pub folded: String,
+    /// Literal pieces between stars; a name without stars has one piece.
+    pieces: Vec<String>,
+}
+
+impl NamePattern {
+    pub fn new(text: &str) -> Self {
+        let folded = fold(text);
+        let pieces = folded.split('*').map(str::to_string).collect();
+        NamePattern { folded, pieces }
+    }
+
+    pub fn has_wildcard(&self) -> bool {
+        self.pieces.len() > 1
+    }
+
+    /// Matches an already folded name. Linear in the name's length: the first
+    /// piece must be a prefix, the last a suffix, and the ones between are
+    /// found left to right (the leftmost match is always the best choice when
+    /// the only wildcard is `*`).
+    pub fn matches_folded(&self, name: &str) -> bool {
+        let n = self.pieces.len();
+        if n == 1 {
+            return self.pieces[0] == name;
+        }
+        let first = &self.pieces[0];
+        let last = &self.pieces[n - 1];
+        if name.len() < first.len() + last.len()
+            || !name.starts_with(first.as_str())
+            || !name.ends_with(last.as_str())
+        {
+            return false;
+        }
+        let mut rest = &name[first.len()..name.len() - last.len()];
+        for piece in &self.pieces[1..n - 1] {
+            match rest.find(piece.as_str()) {
+                Some(i) => rest = &rest[i + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        self.matches_folded(&fold(name))
+    }
+}
+
+/// Case folding for names (Windows compares user, host and group names
+/// case-insensitively).
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// What a principal entry is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// `*`: everyone.
+    Any,
+    /// `&Name`: a Windows local group of the principal.
+    LocalGroup(String),
+    /// An IPv4 or IPv6 address.
+    Ip(IpAddr),
+    /// `4.3.2.*`, `10.*.*.*`: the first `fixed` octets must equal.
+    Ipv4Wildcard { octets: [u8; 4], fixed: u8 },
+    /// `a.b.c.x-y`: the last octet in `lo..=hi`.
+    Ipv4Range { prefix: [u8; 3], lo: u8, hi: u8 },
+    /// `10.0.0.0/8`: not documented by the vendor; matches nothing.
+    Cidr(String),
+    /// Looks like an IP form but is malformed; matches nothing.
+    InvalidIp(String),
+    /// A user, host or group name, possibly with `*` wildcards.
+    Name(NamePattern),
+}
+
+impl Pattern {
+    /// Parses one trimmed entry.
+    pub fn parse(entry: &str) -> Pattern {
+        let entry = entry.trim();
+        if entry == "*" {
+            return Pattern::Any;
+        }
+        if let Some(group) = entry.strip_prefix('&') {
+            return Pattern::LocalGroup(group.trim().to_string());
+        }
+        if looks_like_ipv4(entry) {
+            return parse_ipv4_form(entry);
+        }
+        if looks_like_ipv6(entry) {
+            if let Some((addr, _)) = entry.split_once('/') {
+                return match addr.parse::<Ipv6Addr>() {
+                    Ok(_) => Pattern::Cidr(entry.to_string()),
+                    Err(_) => Pattern::InvalidIp(format!("`{addr}` is not a valid IPv6 address")),
+                };
+            }
+            return match entry.parse::<Ipv6Addr>() {
+                Ok(a) => Pattern::Ip(IpAddr::V6(a)),
+                Err(_) => Pattern::InvalidIp(format!("`{entry}` is not a valid IPv6 address")),
+            };
+        }
+        Pattern::Name(NamePattern::new(entry))
+    }
+
+    /// Whether the pattern can only ever match an IP address.
+    pub fn is_ip_form(&self) -> bool {
+        matches!(
+            self,
+            Pattern::Ip(_)
+                | Pattern::Ipv4Wildcard { .. }
+                | Pattern::Ipv4Range { .. }
+                | Pattern::Cidr(_)
+                | Pattern::InvalidIp(_)
+        )
+    }
+
+    /// Whether an IP address matches this IP form (false for other forms).
+    pub fn matches_ip(&self, ip: IpAddr) -> bool {
+        match (self, ip) {
+            (Pattern::Ip(a), b) => normalize(*a) == normalize(b),
+            (Pattern::Ipv4Wildcard { octets, fixed }, b) => match normalize(b) {
+                IpAddr::V4(v4) => {
+                    let o = v4.octets();
+                    o[..*fixed as usize] == octets[..*fixed as usize]
+                }
+                IpAddr::V6(_) => false,
+            },
+            (Pattern::Ipv4Range { prefix, lo, hi }, b) => match normalize(b) {
+                IpAddr::V4(v4) => {
+                    let o = v4.octets();
+                    o[..3] == prefix[..] && (*lo..=*hi).contains(&o[3])
+                }
+                IpAddr::V6(_) => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// A short description of what the entry is, for the editor's tokens and
+    /// the trace.
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Pattern::Any => "everyone",
+            Pattern::LocalGroup(_) => "local group",
+            Pattern::Ip(IpAddr::V4(_)) => "IPv4 address",
+            Pattern::Ip(IpAddr::V6(_)) => "IPv6 address",
+            Pattern::Ipv4Wildcard { .. } => "IP wildcard",
+            Pattern::Ipv4Range { .. } => "IP range",
+            Pattern::Cidr(_) => "CIDR (unsupported)",
+            Pattern::InvalidIp(_) => "invalid IP",
+            Pattern::Name(n) if n.has_wildcard() => "name wildcard",
+            Pattern::Name(_) => "user or host",
+        }
+    }
+}
+
+/// IPv4-mapped IPv6 addresses compare equal to their IPv4 form.
+fn normalize(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(v6),
+        },
+        v4 => v4,
+    }
+}
+
+fn looks_like_ipv4(s: &str) -> bool {
+    let first = s.as_bytes()[0];
+    (first.is_ascii_digit() || first == b'*')
+        && s.contains('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'*' | b'-' | b'/' | b' '))
+}
+
+fn looks_like_ipv6(s: &str) -> bool {
+    s.matches(':').count() >= 2
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'/'))
+}
+
+fn octet(s: &str) -> Option<u8> {
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<u16>().ok().and_then(|v| u8::try_from(v).ok())
+}
+
+fn parse_ipv4_form(entry: &str) -> Pattern {
+    let bad = |why: String| Pattern::InvalidIp(why);
+    if let Some((addr, len)) = entry.split_once('/') {
+        let ok_addr = addr.parse::<Ipv4Addr>().is_ok();
+        let ok_len = len.parse::<u8>().is_ok_and(|l| l <= 32);
+        return if ok_addr && ok_len {
+            Pattern::Cidr(entry.to_string())
+        } else {
+            bad(format!("`{entry}` is not a valid address/prefix"))
+        };
+    }
+    let parts: Vec<&str> = entry.split('.').collect();
+    if parts.len() != 4 {
+        return bad(format!(
+            "`{entry}` has {} parts; an IPv4 address has 4 (like 4.3.2.1)",
+            parts.len()
+        ));
+    }
+    // Last-octet range: a.b.c.x-y
+    if let Some((x, y)) = parts[3].split_once('-') {
+        let mut prefix = [0u8; 3];
+        for (i, p) in parts[..3].iter().enumerate() {
+            match octet(p) {
+                Some(v) => prefix[i] = v,
+                None => {
+                    return bad(format!(
+                        "in the range `{entry}`, `{p}` must be a number from 0 to 255 (ranges only work on the last part)"
+                    ));
+                }
+            }
+        }
+        return match (octet(x.trim()), octet(y.trim())) {
+            (Some(lo), Some(hi)) if lo <= hi => Pattern::Ipv4Range { prefix, lo, hi },
+            (Some(lo), Some(hi)) => bad(format!(
+                "the range `{entry}` runs backwards ({lo} > {hi}); write {}.{}.{}.{hi}-{lo}",
+                prefix[0], prefix[1], prefix[2]
+            )),
+            _ => bad(format!(
+                "the range `{entry}` must have numbers from 0 to 255 on both sides of `-`"
+            )),
+        };
+    }
+    let mut octets = [0u8; 4];
+    let mut fixed: Option<u8> = None;
+    for (i, p) in parts.iter().enumerate() {
+        if *p == "*" {
+            if fixed.is_none() {
+                fixed = Some(i as u8);
+            }
+            continue;
+        }
+        if fixed.is_some() {
+            return bad(format!(
+                "in `{entry}` only the last parts may be `*` (like 4.3.2.* or 10.*.*.*)"
+            ));
+        }
+        match octet(p) {
+            Some(v) => octets[i] = v,
+            None => {
+                return bad(format!("`{p}` in `{entry}` is not a number from 0 to 255"));
+            }
+        }
+    }
+    match fixed {
+        Some(fixed) => Pattern::Ipv4Wildcard { octets, fixed },
+        None => Pattern::Ip(IpAddr::V4(Ipv4Addr::from(octets))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("test address")
+    }
+
+    #[test]
+    fn splits_and_trims() {
+        let e: Vec<_> = split_entries(" a ;; b;c ;")
+            .map(|e| (e.text, e.offset))
+            .collect();
+        assert_eq!(e, vec![("a", 1), ("b", 6), ("c", 8)]);
+        assert!(means_any(""));
+        assert!(means_any(" ; "));
+        assert!(means_any(" * "));
+        assert!(!means_any("*;bob"));
+    }
+
+    #[test]
+    fn parses_every_form() {
+        assert_eq!(Pattern::parse("*"), Pattern::Any);
+        assert_eq!(
+            Pattern::parse("&My Users"),
+            Pattern::LocalGroup("My Users".into())
+        );
+        assert_eq!(Pattern::parse("4.3.2.1"), Pattern::Ip(ip("4.3.2.1")));
+        assert_eq!(
+            Pattern::parse("4.3.2.*"),
+            Pattern::Ipv4Wildcard {
+                octets: [4, 3, 2, 0],
+                fixed: 3
+            }
+        );
+        assert_eq!(
+            Pattern::parse("10.*.*.*"),
+            Pattern::Ipv4Wildcard {
+                octets: [10, 0, 0, 0],
+                fixed: 1
+            }
+        );
+        assert_eq!(
+            Pattern::parse("4.3.2.10-50"),
+            Pattern::Ipv4Range {
+                prefix: [4, 3, 2],
+                lo: 10,
+                hi: 50
+            }
+        );
+        assert_eq!(Pattern::parse("::1"), Pattern::Ip(ip("::1")));
+        assert!(matches!(Pattern::parse("10.0.0.0/8"), Pattern::Cidr(_)));
+        assert!(matches!(
+            Pattern::parse("4.3.2.50-10"),
+            Pattern::InvalidIp(_)
+        ));
+        assert!(matches!(Pattern::parse("300.1.1.1"), Pattern::InvalidIp(_)));
+        assert!(matches!(Pattern::parse("4.*.2.1"), Pattern::InvalidIp(_)));
+        assert!(matches!(Pattern::parse("1.2.3"), Pattern::InvalidIp(_)));
+        assert!(matches!(Pattern::parse("fe80::zz"), Pattern::Name(_)));
+        assert!(matches!(Pattern::parse("PC*"), Pattern::Name(_)));
+        assert!(matches!(Pattern::parse("Some user"), Pattern::Name(_)));
+    }
+
+    #[test]
+    fn ip_matching() {
+        assert!(Pattern::parse("::1").matches_ip(ip("0:0:0:0:0:0:0:1")));
+        assert!(Pattern::parse("4.3.2.*").matches_ip(ip("4.3.2.200")));
+        assert!(!Pattern::parse("4.3.2.*").matches_ip(ip("4.3.3.1")));
+        assert!(Pattern::parse("4.3.2.10-50").matches_ip(ip("4.3.2.10")));
+        assert!(Pattern::parse("4.3.2.10-50").matches_ip(ip("4.3.2.50")));
+        assert!(!Pattern::parse("4.3.2.10-50").matches_ip(ip("4.3.2.51")));
+        assert!(Pattern::parse("4.3.2.1").matches_ip(ip("::ffff:4.3.2.1")));
+        assert!(!Pattern::parse("10.0.0.0/8").matches_ip(ip("10.1.1.1")));
+        assert!(!Pattern::parse("4.3.2.50-10").matches_ip(ip("4.3.2.20")));
+    }
+
+    #[test]
+    fn name_wildcards_are_case_insensitive() {
+        let p = NamePattern::new("WS*CAD");
+        assert!(p.matches("ws12cad"));
+        assert!(p.matches("WSCAD"));
+        assert!(!p.matches("WS12CADX"));
+        assert!(NamePattern::new("PC*").matches("pc001"));
+        assert!(NamePattern::new("*").matches(""));
+        assert!(NamePattern::new("a*b*c").matches("abc"));
+        assert!(!NamePattern::new("a*b*c").matches("acb"));
+        assert!(NamePattern::new("ÄRGER").matches("ärger"));
+        assert!(!NamePattern::new("ab*ab").matches("ab"));
+    }
+
+    #[test]
+    fn pathological_wildcards_stay_fast() {
+        let p = NamePattern::new("*a*a*a*a*a*a*a*a*b");
+        let name = "a".repeat(200_000);
+        assert!(!p.matches(&name));
+    }
+}

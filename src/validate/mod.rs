@@ -1,0 +1,69 @@
+//! Validation: syntax, structure (through the JSON Schema) and meaning.
+//! Every finding is a [`Diagnostic`] with a stable code, a JSON Pointer, a
+//! source range and, where one is certain, a fix.
+
+mod semantic;
+mod structure;
+
+use crate::diag::{Code, Diagnostic};
+use crate::json::parse::{Parsed, SyntaxKind};
+use crate::model::Config;
+
+fn syntax_code(kind: SyntaxKind) -> Code {
+    match kind {
+        SyntaxKind::EmptyFile => Code::EmptyFile,
+        SyntaxKind::TrailingComma => Code::TrailingComma,
+        SyntaxKind::Comment => Code::Comment,
+        SyntaxKind::UnquotedKey => Code::UnquotedKey,
+        SyntaxKind::SingleQuotedString => Code::SingleQuotes,
+        SyntaxKind::MissingComma => Code::MissingComma,
+        SyntaxKind::MissingColon => Code::MissingColon,
+        SyntaxKind::UnterminatedString => Code::UnterminatedString,
+        SyntaxKind::InvalidEscape => Code::InvalidEscape,
+        SyntaxKind::ControlCharacter => Code::ControlCharacter,
+        SyntaxKind::InvalidNumber => Code::InvalidNumber,
+        SyntaxKind::UnexpectedEnd => Code::UnexpectedEnd,
+        SyntaxKind::UnexpectedToken => Code::UnexpectedToken,
+        SyntaxKind::TooDeep => Code::TooDeep,
+        SyntaxKind::TrailingContent => Code::TrailingContent,
+    }
+}
+
+/// The syntax errors of a parse as diagnostics.
+pub fn syntax(parsed: &Parsed) -> Vec<Diagnostic> {
+    parsed
+        .errors
+        .iter()
+        .map(|e| {
+            let d = Diagnostic::new(syntax_code(e.kind), e.span, "", e.message.clone());
+            match &e.fix {
+                Some((label, edit)) => {
+                    d.with_fix(label.clone(), edit.span, edit.replacement.clone())
+                }
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// All diagnostics of a parsed document, sorted by position.
+pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
+    let mut out = syntax(parsed);
+    let fatal = parsed
+        .errors
+        .iter()
+        .any(|e| matches!(e.kind, SyntaxKind::TooDeep | SyntaxKind::EmptyFile));
+    if let (Some(root), false) = (&parsed.root, fatal) {
+        let presets: Vec<String> = cfg
+            .all_rules()
+            .filter(|r| r.empty_preset)
+            .map(|r| r.pointer.clone())
+            .collect();
+        structure::check(root, &presets, &mut out);
+        structure::unknown_member_keys(root, &mut out);
+        semantic::check(root, cfg, &mut out);
+    }
+    out.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
+    out.dedup();
+    out
+}

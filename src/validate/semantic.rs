@@ -1,0 +1,558 @@
+//! Checks of meaning: IP forms, groups and their cycles, exceptions that can
+//! never apply, presets, duplicates, feature spelling and server settings.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
+use crate::json::{Node, NodeKind, escape_token};
+use crate::model::{Config, Entry, EntryList, GroupIndex, Rule};
+use crate::pattern::{Pattern, fold};
+use crate::spec::{self, Field, GROUPS_KEY, RuleKind};
+
+/// `fold` plus collapsed white space: "CAD  users" ~ "CAD Users".
+fn loose(s: &str) -> String {
+    fold(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
+    duplicate_keys(root, "", out);
+    top_level_keys(cfg, out);
+    let groups = GroupIndex::new(&cfg.groups);
+    // Same choice as GroupIndex: with duplicate names, the first group counts.
+    let mut loose_groups: HashMap<String, &str> = HashMap::new();
+    for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
+        loose_groups.entry(loose(name)).or_insert(name);
+    }
+    let mut referenced: HashSet<usize> = HashSet::new();
+
+    for rule in cfg.all_rules() {
+        if rule.empty_preset {
+            out.push(Diagnostic::new(
+                Code::EmptyPreset,
+                rule.span,
+                rule.pointer.clone(),
+                format!(
+                    "empty preset: every key of this {} rule is empty, so the server ignores it",
+                    rule.kind.key()
+                ),
+            ));
+            continue;
+        }
+        if !rule.kind.users_optional() {
+            if let Some(users) = &rule.users {
+                if users.entries.is_empty() {
+                    out.push(Diagnostic::new(
+                        Code::EmptyUsers,
+                        users.span,
+                        users.pointer.clone(),
+                        format!(
+                            "USERS is empty, so this {} rule matches nobody{}",
+                            rule.kind.key(),
+                            if rule.kind.effect() == spec::Effect::Allow {
+                                ": every request it applies to is denied"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
+        for field in [Field::Users, Field::ExceptUsers] {
+            if let Some(list) = rule.list(field) {
+                principal_list(list, &groups, &loose_groups, &mut referenced, out);
+            }
+        }
+        for field in [Field::Features, Field::SerialNumbers] {
+            if let Some(list) = rule.list(field) {
+                duplicates(list, false, out);
+            }
+        }
+        except_not_covered(rule, cfg, &groups, out);
+    }
+
+    group_checks(cfg, &groups, &loose_groups, &mut referenced, out);
+    feature_case(cfg, out);
+    settings(cfg, out);
+}
+
+fn principal_list(
+    list: &EntryList,
+    groups: &GroupIndex,
+    loose_groups: &HashMap<String, &str>,
+    referenced: &mut HashSet<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for e in &list.entries {
+        match &e.pattern {
+            Pattern::InvalidIp(why) => out.push(Diagnostic::new(
+                Code::InvalidIp,
+                e.span,
+                list.pointer.clone(),
+                format!("{why}; this entry matches nobody"),
+            )),
+            Pattern::Cidr(c) => out.push(Diagnostic::new(
+                Code::Cidr,
+                e.span,
+                list.pointer.clone(),
+                format!(
+                    "`{c}` uses CIDR notation, which the VS License Manager does not document; it matches nobody. Use a wildcard (4.3.2.*) or a range (4.3.2.10-50)"
+                ),
+            )),
+            Pattern::Name(_) => {
+                if let Some(g) = groups.lookup(&e.text) {
+                    referenced.insert(g);
+                    let name = loose_groups.get(&loose(&e.text)).copied().unwrap_or_default();
+                    if !name.is_empty() && name != e.text {
+                        out.push(
+                            Diagnostic::new(
+                                Code::GroupNameMismatch,
+                                e.span,
+                                list.pointer.clone(),
+                                format!(
+                                    "`{}` refers to the group \"{name}\" only because names ignore case; write it as the group is named",
+                                    e.text
+                                ),
+                            )
+                            .with_fix(format!("write \"{name}\""), e.span, json_inner(name)),
+                        );
+                    }
+                    continue;
+                }
+                if let Some(name) = loose_groups.get(&loose(&e.text)) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::GroupNameMismatch,
+                            e.span,
+                            list.pointer.clone(),
+                            format!(
+                                "`{}` is not a group but is spelled like the group \"{name}\"; did you mean the group?",
+                                e.text
+                            ),
+                        )
+                        .with_fix(format!("use the group \"{name}\""), e.span, json_inner(name)),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    duplicates(list, true, out);
+}
+
+/// Text to put inside an existing JSON string.
+fn json_inner(s: &str) -> String {
+    let q = serde_json::Value::String(s.to_string()).to_string();
+    q[1..q.len() - 1].to_string()
+}
+
+fn duplicates(list: &EntryList, case_insensitive: bool, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<String> = HashSet::with_capacity(list.entries.len());
+    for e in &list.entries {
+        let key = if case_insensitive {
+            fold(&e.text)
+        } else {
+            e.text.clone()
+        };
+        if !seen.insert(key) {
+            out.push(Diagnostic::new(
+                Code::DuplicateEntry,
+                e.span,
+                list.pointer.clone(),
+                format!("`{}` is listed more than once", e.text),
+            ));
+        }
+    }
+}
+
+/// Walks every object and reports keys that appear more than once.
+fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    // Depth is bounded by the parser (MAX_DEPTH), so recursion is safe.
+    match &node.kind {
+        NodeKind::Object(members) => {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for m in members {
+                *counts.entry(m.key.as_str()).or_default() += 1;
+            }
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for m in members {
+                let n = counts.get(m.key.as_str()).copied().unwrap_or(1);
+                let k = seen.entry(m.key.as_str()).or_default();
+                *k += 1;
+                let child = format!("{pointer}/{}", escape_token(&m.key));
+                if *k < n {
+                    out.push(Diagnostic::new(
+                        Code::DuplicateKey,
+                        m.key_span,
+                        child.clone(),
+                        format!(
+                            "\"{}\" appears {n} times in this object; only the last one is used (the server may read it differently). Merge them into one",
+                            m.key
+                        ),
+                    ));
+                }
+                duplicate_keys(&m.value, &child, out);
+            }
+        }
+        NodeKind::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                duplicate_keys(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn top_level_keys(cfg: &Config, out: &mut Vec<Diagnostic>) {
+    for s in &cfg.settings {
+        if spec::setting(&s.key).is_some() {
+            continue;
+        }
+        let ptr = format!("/{}", escape_token(&s.key));
+        match did_you_mean(&s.key, spec::top_level_keys()) {
+            Some(suggestion) => {
+                let is_list = RuleKind::from_key(suggestion).is_some() || suggestion == GROUPS_KEY;
+                let consequence = if is_list {
+                    " The server does not read it, so these rules have no effect."
+                } else {
+                    ""
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::UnknownKey,
+                        s.key_span,
+                        ptr,
+                        format!(
+                            "unknown key \"{}\"; did you mean \"{suggestion}\"?{consequence}",
+                            s.key
+                        ),
+                    )
+                    .severity(if is_list {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    })
+                    .with_fix(
+                        format!("rename to \"{suggestion}\""),
+                        s.key_span,
+                        format!("\"{suggestion}\""),
+                    ),
+                );
+            }
+            None => out.push(Diagnostic::new(
+                Code::UnknownSetting,
+                s.key_span,
+                ptr,
+                format!(
+                    "\"{}\" is not a setting Privy knows; it is kept as it is",
+                    s.key
+                ),
+            )),
+        }
+    }
+}
+
+/// Expands a list's entries through groups (iteratively, cycle-safe) into
+/// the patterns that are not group references.
+fn expand<'a>(entries: &'a [Entry], cfg: &'a Config, groups: &GroupIndex) -> Vec<&'a Entry> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<&'a Entry> = entries.iter().rev().collect();
+    while let Some(e) = stack.pop() {
+        if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup(&e.text)) {
+            if seen.insert(g) {
+                if let Some(m) = &cfg.groups[g].members {
+                    stack.extend(m.entries.iter().rev());
+                }
+            }
+            continue;
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// Whether something matched by `a` can also be matched by `b`, comparing
+/// like with like (names with names, IP forms with IP forms). Local groups
+/// have unknown members, so they may overlap with anything.
+fn may_overlap(a: &Pattern, b: &Pattern) -> bool {
+    use Pattern::*;
+    match (a, b) {
+        (Any, _) | (_, Any) | (LocalGroup(_), _) | (_, LocalGroup(_)) => true,
+        (Name(x), Name(y)) => match (x.has_wildcard(), y.has_wildcard()) {
+            (false, _) => y.matches_folded(&x.folded),
+            (true, false) => x.matches_folded(&y.folded),
+            (true, true) => true,
+        },
+        (Ip(ip), other) | (other, Ip(ip)) if other.is_ip_form() => other.matches_ip(*ip),
+        (
+            Ipv4Wildcard {
+                octets: o1,
+                fixed: f1,
+            },
+            Ipv4Wildcard {
+                octets: o2,
+                fixed: f2,
+            },
+        ) => {
+            let f = (*f1).min(*f2) as usize;
+            o1[..f] == o2[..f]
+        }
+        (Ipv4Range { prefix, lo, hi }, Ipv4Wildcard { octets, fixed })
+        | (Ipv4Wildcard { octets, fixed }, Ipv4Range { prefix, lo, hi }) => {
+            let f = (*fixed as usize).min(3);
+            prefix[..f] == octets[..f] && (*fixed < 4 || (*lo..=*hi).contains(&octets[3]))
+        }
+        (
+            Ipv4Range {
+                prefix: p1,
+                lo: l1,
+                hi: h1,
+            },
+            Ipv4Range {
+                prefix: p2,
+                lo: l2,
+                hi: h2,
+            },
+        ) => p1 == p2 && l1 <= h2 && l2 <= h1,
+        _ => false,
+    }
+}
+
+fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
+    let Some(except) = &rule.except_users else {
+        return;
+    };
+    if rule.any_user() {
+        return;
+    }
+    let Some(users) = &rule.users else {
+        return;
+    };
+    let covered = expand(&users.entries, cfg, groups);
+    for e in &except.entries {
+        let targets = expand(std::slice::from_ref(e), cfg, groups);
+        if targets.is_empty() {
+            continue;
+        }
+        let any = targets
+            .iter()
+            .any(|t| covered.iter().any(|u| may_overlap(&t.pattern, &u.pattern)));
+        if !any {
+            out.push(Diagnostic::new(
+                Code::ExceptNotCovered,
+                e.span,
+                except.pointer.clone(),
+                format!(
+                    "`{}` is not covered by this rule's USERS, so excepting it has no effect",
+                    e.text
+                ),
+            ));
+        }
+    }
+}
+
+fn group_checks(
+    cfg: &Config,
+    groups: &GroupIndex,
+    loose_groups: &HashMap<String, &str>,
+    referenced: &mut HashSet<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut first_by_name: HashMap<String, usize> = HashMap::new();
+    for g in &cfg.groups {
+        let Some(name) = g.name.as_deref() else {
+            continue; // missing NAME: reported by the schema check
+        };
+        if name.is_empty() {
+            out.push(Diagnostic::new(
+                Code::EmptyGroupName,
+                g.name_span.unwrap_or(g.span),
+                format!("{}/NAME", g.pointer),
+                "this group's NAME is empty, so no rule can refer to it".to_string(),
+            ));
+            continue;
+        }
+        if let Some(&first) = first_by_name.get(&fold(name)) {
+            out.push(Diagnostic::new(
+                Code::DuplicateGroup,
+                g.name_span.unwrap_or(g.span),
+                format!("{}/NAME", g.pointer),
+                format!(
+                    "a group named \"{name}\" exists already (group {}); Privy uses the first. Merge their MEMBERS",
+                    first + 1
+                ),
+            ));
+        } else {
+            first_by_name.insert(fold(name), g.index);
+        }
+        if let Some(m) = &g.members {
+            // Members that refer to the group itself count as a cycle, not a use.
+            let mut inner = HashSet::new();
+            principal_list(m, groups, loose_groups, &mut inner, out);
+            inner.remove(&g.index);
+            referenced.extend(inner);
+        }
+    }
+    cycles(cfg, groups, out);
+    for g in &cfg.groups {
+        let Some(name) = g.name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        if groups.lookup(name) == Some(g.index) && !referenced.contains(&g.index) {
+            out.push(Diagnostic::new(
+                Code::UnusedGroup,
+                g.name_span.unwrap_or(g.span),
+                format!("{}/NAME", g.pointer),
+                format!("no rule or group refers to the group \"{name}\""),
+            ));
+        }
+    }
+}
+
+/// Finds cycles among groups with an iterative depth-first search and
+/// reports each once, naming the whole cycle.
+fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
+    let n = cfg.groups.len();
+    let edges: Vec<Vec<usize>> = cfg
+        .groups
+        .iter()
+        .map(|g| {
+            g.members.as_ref().map_or_else(Vec::new, |m| {
+                m.entries
+                    .iter()
+                    .filter(|e| matches!(e.pattern, Pattern::Name(_)))
+                    .filter_map(|e| groups.lookup(&e.text))
+                    .collect()
+            })
+        })
+        .collect();
+    // 0 = unvisited, 1 = on the stack, 2 = done
+    let mut state = vec![0u8; n];
+    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        let mut path: Vec<usize> = vec![start];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&to) = edges[node].get(*next) {
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        stack.push((to, 0));
+                        path.push(to);
+                    }
+                    1 => {
+                        let pos = path.iter().position(|&p| p == to).unwrap_or(0);
+                        let cycle: Vec<usize> = path[pos..].to_vec();
+                        let mut key = cycle.clone();
+                        key.sort_unstable();
+                        if reported.insert(key) {
+                            let names: Vec<&str> = cycle
+                                .iter()
+                                .chain(std::iter::once(&to))
+                                .map(|&i| cfg.groups[i].name.as_deref().unwrap_or("?"))
+                                .collect();
+                            let g = &cfg.groups[node];
+                            let span = g.members.as_ref().map_or(g.span, |m| {
+                                m.entries
+                                    .iter()
+                                    .find(|e| groups.lookup(&e.text) == Some(to))
+                                    .map_or(m.span, |e| e.span)
+                            });
+                            out.push(Diagnostic::new(
+                                Code::GroupCycle,
+                                span,
+                                format!("{}/MEMBERS", g.pointer),
+                                format!(
+                                    "groups contain each other in a cycle: {}. Evaluation stops at the repeated group",
+                                    names.join(" → ")
+                                ),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                stack.pop();
+                path.pop();
+            }
+        }
+    }
+}
+
+fn feature_case(cfg: &Config, out: &mut Vec<Diagnostic>) {
+    // Spellings of each feature (folded), with how often each is used.
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    for rule in cfg.all_rules() {
+        if let Some(f) = &rule.features {
+            for e in &f.entries {
+                if e.text != "*" {
+                    *spellings
+                        .entry(e.text.to_lowercase())
+                        .or_default()
+                        .entry(e.text.as_str())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    for rule in cfg.all_rules() {
+        let Some(f) = &rule.features else { continue };
+        for e in &f.entries {
+            let Some(variants) = spellings.get(&e.text.to_lowercase()) else {
+                continue;
+            };
+            if variants.len() < 2 {
+                continue;
+            }
+            // The most used spelling (ties: the upper-case one) is taken as right.
+            let best = variants
+                .iter()
+                .max_by_key(|(s, n)| (**n, s.chars().filter(|c| c.is_uppercase()).count()))
+                .map(|(s, _)| *s)
+                .unwrap_or(&e.text);
+            if best != e.text {
+                out.push(
+                    Diagnostic::new(
+                        Code::FeatureCase,
+                        e.span,
+                        f.pointer.clone(),
+                        format!(
+                            "feature `{}` differs from `{best}` only in case; features are compared exactly, so this rule does not apply to {best}",
+                            e.text
+                        ),
+                    )
+                    .with_fix(format!("write `{best}`"), e.span, json_inner(best)),
+                );
+            }
+        }
+    }
+}
+
+fn settings(cfg: &Config, out: &mut Vec<Diagnostic>) {
+    let Some(http) = cfg.setting("HTTP_PORT") else {
+        return;
+    };
+    let on = match &http.value.kind {
+        NodeKind::Number(n) => n.value != 0.0,
+        _ => false,
+    };
+    let has_password = cfg
+        .setting("ADMIN_PASSWORD")
+        .and_then(|s| s.value.as_str())
+        .is_some_and(|p| !p.is_empty());
+    if on && !has_password {
+        out.push(Diagnostic::new(
+            Code::MonitorWithoutPassword,
+            http.value.span,
+            "/HTTP_PORT",
+            "the License Monitor is on (HTTP_PORT is not 0) but no ADMIN_PASSWORD is set; set one, or set HTTP_PORT to 0 to turn the monitor off",
+        ));
+    }
+}

@@ -1,0 +1,363 @@
+//! Structural checks through the JSON Schema (`jsonschema` crate, compiled
+//! once, no remote references). Schema errors are mapped onto Privy's codes,
+//! with messages in the admin's terms and fixes where they are certain.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+
+use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
+use crate::json::{Node, NodeKind, Span, unescape_token};
+use crate::spec::{self, Field, GROUPS_KEY, RuleKind};
+
+fn validator() -> Option<&'static jsonschema::Validator> {
+    static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    V.get_or_init(|| jsonschema::draft202012::new(&crate::schema::schema()).ok())
+        .as_ref()
+}
+
+fn tokens(pointer: &str) -> Vec<String> {
+    pointer
+        .strip_prefix('/')
+        .map(|p| p.split('/').map(unescape_token).collect())
+        .unwrap_or_default()
+}
+
+/// The span of just the opening of a container (for "missing key" carets).
+fn head(span: Span) -> Span {
+    Span::new(span.start, (span.start + 1).min(span.end))
+}
+
+/// Runs the schema over the tree. `ignored` holds pointers of empty presets,
+/// whose contents the server ignores.
+pub fn check(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>) {
+    let Some(validator) = validator() else {
+        return;
+    };
+    let value = root.to_value();
+    for err in validator.iter_errors(&value) {
+        let pointer = err.instance_path().as_str().to_string();
+        if ignored
+            .iter()
+            .any(|p| pointer == *p || pointer.starts_with(&format!("{p}/")))
+        {
+            continue;
+        }
+        let Some(node) = root.pointer(&pointer) else {
+            continue;
+        };
+        let toks = tokens(&pointer);
+        if let Some(d) = map_error(err.kind(), node, &pointer, &toks) {
+            out.push(d);
+        }
+    }
+}
+
+fn rule_kind(toks: &[String]) -> Option<RuleKind> {
+    toks.first().and_then(|t| RuleKind::from_key(t))
+}
+
+fn what_is(toks: &[String]) -> String {
+    match toks {
+        [list, i, ..] if list == GROUPS_KEY => {
+            format!("group {}", i.parse::<usize>().map_or(0, |n| n + 1))
+        }
+        [list, i, ..] => format!("{list} rule {}", i.parse::<usize>().map_or(0, |n| n + 1)),
+        _ => "this object".into(),
+    }
+}
+
+fn map_error(
+    kind: &ValidationErrorKind,
+    node: &Node,
+    pointer: &str,
+    toks: &[String],
+) -> Option<Diagnostic> {
+    let span = node.span;
+    let d = match kind {
+        ValidationErrorKind::Type { .. } => match toks.len() {
+            0 => Diagnostic::new(
+                Code::NotAnObject,
+                span,
+                pointer,
+                format!(
+                    "the file holds {} at the top; a ServerConfig.json must be one object `{{ ... }}`",
+                    node.type_name()
+                ),
+            ),
+            1 if RuleKind::from_key(&toks[0]).is_some() || toks[0] == GROUPS_KEY => {
+                Diagnostic::new(
+                    Code::ListNotArray,
+                    span,
+                    pointer,
+                    format!(
+                        "{} must be a list `[ {{ ... }}, ... ]`, not {}",
+                        toks[0],
+                        node.type_name()
+                    ),
+                )
+            }
+            2 => Diagnostic::new(
+                Code::RuleNotObject,
+                span,
+                pointer,
+                format!(
+                    "each entry of {} must be an object `{{ ... }}`, not {}",
+                    toks[0],
+                    node.type_name()
+                ),
+            ),
+            _ => wrong_type(node, pointer, toks),
+        },
+        ValidationErrorKind::Minimum { .. } if toks.len() == 1 => out_of_range(node, pointer, toks),
+        ValidationErrorKind::Minimum { .. } => Diagnostic::new(
+            Code::NotPositive,
+            span,
+            pointer,
+            format!(
+                "{} must be at least 1, not {}",
+                toks.last().map_or("", String::as_str),
+                number_text(node)
+            ),
+        ),
+        ValidationErrorKind::Maximum { .. } => out_of_range(node, pointer, toks),
+        ValidationErrorKind::Enum { options } => Diagnostic::new(
+            Code::InvalidChoice,
+            span,
+            pointer,
+            format!(
+                "{} must be {}, not {}",
+                toks.last().map_or("", String::as_str),
+                options
+                    .as_array()
+                    .map(|o| o
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or "))
+                    .unwrap_or_default(),
+                serde_json::Value::from(node.as_str().unwrap_or(node.type_name()))
+            ),
+        ),
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            if toks.first().is_some_and(|t| t == GROUPS_KEY) {
+                Diagnostic::new(
+                    Code::EmptyGroupName,
+                    head(span),
+                    pointer,
+                    format!("{} has no NAME, so no rule can refer to it", what_is(toks)),
+                )
+            } else {
+                let meaning = rule_kind(toks)
+                    .and_then(|k| Field::from_key(key).and_then(|f| k.field(f)))
+                    .map_or("", |s| s.meaning);
+                Diagnostic::new(
+                    Code::MissingKey,
+                    head(span),
+                    pointer,
+                    format!(
+                        "{} has no {key}, which it requires. {key}: {meaning}",
+                        what_is(toks)
+                    ),
+                )
+            }
+        }
+        ValidationErrorKind::AnyOf { .. } => Diagnostic::new(
+            Code::MissingKey,
+            head(span),
+            pointer,
+            format!(
+                "{} needs HOURS (longest borrow) or COUNT (how many borrowed at once), or both",
+                what_is(toks)
+            ),
+        ),
+        // Reported key by key, at each key's own position, by
+        // `unknown_member_keys`.
+        ValidationErrorKind::AdditionalProperties { .. } => return None,
+        other => Diagnostic::new(
+            Code::WrongType,
+            span,
+            pointer,
+            format!("{} is not valid here ({})", pointer, other.keyword()),
+        ),
+    };
+    Some(d)
+}
+
+fn number_text(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Number(n) => n.int.map_or_else(|| n.value.to_string(), |i| i.to_string()),
+        _ => node.type_name().to_string(),
+    }
+}
+
+fn out_of_range(node: &Node, pointer: &str, toks: &[String]) -> Diagnostic {
+    let key = toks.last().map_or("", String::as_str);
+    let msg = match spec::setting(key).map(|s| s.kind) {
+        Some(spec::SettingType::Port { min }) => format!(
+            "{key} must be a port from {min} to 65535, not {}{}",
+            number_text(node),
+            if min == 0 { " (0 turns it off)" } else { "" }
+        ),
+        _ => format!(
+            "{key} is too large ({}); the server accepts at most {}",
+            number_text(node),
+            spec::MAX_COUNT
+        ),
+    };
+    Diagnostic::new(Code::OutOfRange, node.span, pointer, msg)
+}
+
+fn wrong_type(node: &Node, pointer: &str, toks: &[String]) -> Diagnostic {
+    let key = toks.last().map_or("", String::as_str);
+    let field = Field::from_key(key);
+    let wants_int = field.is_some_and(|f| f.value_type() == spec::ValueType::PositiveInteger)
+        || matches!(
+            spec::setting(key).map(|s| s.kind),
+            Some(spec::SettingType::Port { .. })
+        );
+    if wants_int {
+        if let NodeKind::Number(_) = node.kind {
+            return Diagnostic::new(
+                Code::NotPositive,
+                node.span,
+                pointer,
+                format!("{key} must be a whole number, not {}", number_text(node)),
+            );
+        }
+        let d = Diagnostic::new(
+            Code::WrongType,
+            node.span,
+            pointer,
+            format!(
+                "{key} must be a number without quotes, not {}",
+                node.type_name()
+            ),
+        );
+        if let Some(n) = node.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+            return d.with_fix(
+                format!("write {n} without quotes"),
+                node.span,
+                n.to_string(),
+            );
+        }
+        return d;
+    }
+    let d = Diagnostic::new(
+        Code::WrongType,
+        node.span,
+        pointer,
+        format!(
+            "{key} must be text in double quotes, not {}",
+            node.type_name()
+        ),
+    );
+    match &node.kind {
+        NodeKind::Number(_) | NodeKind::Bool(_) => {
+            let text = number_or_bool_text(node);
+            d.with_fix("put the value in quotes", node.span, format!("\"{text}\""))
+        }
+        NodeKind::Array(items) if items.iter().all(|i| i.as_str().is_some()) => {
+            let joined: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+            let s = serde_json::Value::String(joined.join(";")).to_string();
+            d.with_fix("join the list with `;`", node.span, s)
+        }
+        _ => d,
+    }
+}
+
+fn number_or_bool_text(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Bool(b) => b.to_string(),
+        _ => number_text(node),
+    }
+}
+
+/// Reports each key of rule and group objects that their kind does not have:
+/// known keys of other kinds as `key-not-for-kind`, others as `unknown-key`
+/// with a "did you mean".
+pub fn unknown_member_keys(root: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(top) = root.as_object() else {
+        return;
+    };
+    for list in top {
+        let kind = RuleKind::from_key(&list.key);
+        if kind.is_none() && list.key != GROUPS_KEY {
+            continue;
+        }
+        let Some(items) = list.value.as_array() else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let Some(members) = item.as_object() else {
+                continue;
+            };
+            let rule_ptr = format!("/{}/{i}", crate::json::escape_token(&list.key));
+            for m in members {
+                let ptr = format!("{rule_ptr}/{}", crate::json::escape_token(&m.key));
+                match kind {
+                    Some(kind) => {
+                        let own: Vec<&str> = kind.fields().iter().map(|s| s.field.key()).collect();
+                        if own.contains(&m.key.as_str()) {
+                            continue;
+                        }
+                        if let Some(field) = Field::from_key(&m.key) {
+                            let is_preset = m.value.as_str().is_some_and(|s| s.trim().is_empty());
+                            out.push(
+                                Diagnostic::new(
+                                    Code::KeyNotForKind,
+                                    m.key_span,
+                                    ptr,
+                                    format!(
+                                        "{} is not a key of {} rules; the server ignores it here. {} rules have: {}",
+                                        field.key(),
+                                        kind.key(),
+                                        kind.key(),
+                                        own.join(", ")
+                                    ),
+                                )
+                                .severity(if is_preset { Severity::Info } else { Severity::Warning }),
+                            );
+                            continue;
+                        }
+                        unknown(m, &own, ptr, out);
+                    }
+                    None => {
+                        if spec::GROUP_KEYS.contains(&m.key.as_str()) {
+                            continue;
+                        }
+                        unknown(m, &spec::GROUP_KEYS, ptr, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unknown(m: &crate::json::Member, own: &[&'static str], ptr: String, out: &mut Vec<Diagnostic>) {
+    match did_you_mean(&m.key, own.iter().copied()) {
+        Some(s) => out.push(
+            Diagnostic::new(
+                Code::UnknownKey,
+                m.key_span,
+                ptr,
+                format!("unknown key \"{}\"; did you mean \"{s}\"?", m.key),
+            )
+            .with_fix(format!("rename to \"{s}\""), m.key_span, format!("\"{s}\"")),
+        ),
+        None => out.push(
+            Diagnostic::new(
+                Code::UnknownKey,
+                m.key_span,
+                ptr,
+                format!(
+                    "unknown key \"{}\"; the server does not read it. Known keys here: {}",
+                    m.key,
+                    own.join(", ")
+                ),
+            )
+            .severity(Severity::Warning),
+        ),
+    }
+}
