@@ -1,0 +1,324 @@
+//! Every diagnostic code, each with a small file and the exact line:column it
+//! is reported at; and every example in docs/diagnostics.md produces its code.
+
+use privy::diag::{Code, Severity};
+use privy::document::Document;
+
+/// (code, file text, line, column) — the first diagnostic with that code must
+/// be at that position.
+const CASES: &[(&str, &str, usize, usize)] = &[
+    ("empty-file", "\n  \n", 1, 1),
+    (
+        "trailing-comma",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"bob\" },\n  ]\n}",
+        3,
+        23,
+    ),
+    (
+        "comment",
+        "{\n  \"TCP_PORT\": 6200, // default\n  \"HTTP_PORT\": 0\n}",
+        2,
+        21,
+    ),
+    ("unquoted-key", "{\n    TCP_PORT: 6200\n}", 2, 5),
+    ("single-quotes", "{\n  \"LOG_PATH\": './Logs'\n}", 2, 15),
+    (
+        "missing-comma",
+        "{\n  \"TCP_PORT\": 6200\n  \"HTTP_PORT\": 0\n}",
+        2,
+        19,
+    ),
+    ("missing-colon", "{\n  \"TCP_PORT\" 6200\n}", 2, 13),
+    (
+        "unterminated-string",
+        "{\n  \"LOG_PATH\": \"./Logs\n}",
+        2,
+        15,
+    ),
+    (
+        "invalid-escape",
+        "{\n  \"LOG_PATH\": \"C:\\Logs\"\n}",
+        2,
+        18,
+    ),
+    ("control-character", "{\n  \"LOG_PATH\": \"a\tb\"\n}", 2, 17),
+    ("invalid-number", "{\n  \"TCP_PORT\": 06200\n}", 2, 15),
+    ("unexpected-end", "{\n  \"DENY_CHECKOUTS\": [\n", 3, 1),
+    ("unexpected-token", "{\n  \"HTTP_PORT\": off\n}", 2, 16),
+    (
+        "too-deep",
+        "{\"A\":\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        2,
+        128,
+    ),
+    ("trailing-content", "{\n  \"TCP_PORT\": 6200\n}\n}", 4, 1),
+    ("not-an-object", "\n[ { \"USERS\": \"bob\" } ]", 2, 1),
+    (
+        "list-not-array",
+        "{\n  \"DENY_CHECKOUTS\": { \"USERS\": \"bob\" }\n}",
+        2,
+        21,
+    ),
+    (
+        "rule-not-object",
+        "{\n  \"DENY_CHECKOUTS\": [\n    \"bob\"\n  ]\n}",
+        3,
+        5,
+    ),
+    (
+        "wrong-type",
+        "{\n  \"LIMIT_CHECKOUTS\": [\n    { \"USERS\": \"CAD\", \"COUNT\": \"3\" }\n  ]\n}",
+        3,
+        32,
+    ),
+    (
+        "not-positive",
+        "{\n  \"LIMIT_BORROWS\": [\n    { \"HOURS\": -2 }\n  ]\n}",
+        3,
+        16,
+    ),
+    ("out-of-range", "{\n  \"TCP_PORT\": 70000\n}", 2, 15),
+    (
+        "invalid-choice",
+        "{\n  \"LOG_FORMAT\": \"VERBOSE\"\n}",
+        2,
+        17,
+    ),
+    (
+        "missing-key",
+        "{\n  \"RESERVE_CHECKOUTS\": [\n    { \"USERS\": \"HostX\" }\n  ]\n}",
+        3,
+        5,
+    ),
+    (
+        "key-not-for-kind",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"bob\", \"HOURS\": 5 }\n  ]\n}",
+        3,
+        23,
+    ),
+    (
+        "unknown-key",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USER\": \"bob\" }\n  ]\n}",
+        3,
+        7,
+    ),
+    ("unknown-setting", "{\n  \"MY_NOTE\": \"kept\"\n}", 2, 3),
+    (
+        "duplicate-key",
+        "{\n  \"TCP_PORT\": 6200,\n  \"TCP_PORT\": 6201\n}",
+        2,
+        3,
+    ),
+    (
+        "duplicate-entry",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"bob; Bob\" }\n  ]\n}",
+        3,
+        22,
+    ),
+    (
+        "duplicate-group",
+        "{\n  \"DENY_CHECKOUTS\": [ { \"USERS\": \"CAD\" } ],\n  \"GROUPS\": [\n    { \"NAME\": \"CAD\", \"MEMBERS\": \"a\" },\n    { \"NAME\": \"cad\", \"MEMBERS\": \"b\" }\n  ]\n}",
+        5,
+        15,
+    ),
+    (
+        "invalid-ip",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"anna;4.3.2.50-10\" }\n  ]\n}",
+        3,
+        22,
+    ),
+    (
+        "cidr",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"10.0.0.0/8\" }\n  ]\n}",
+        3,
+        17,
+    ),
+    (
+        "group-name-mismatch",
+        "{\n  \"DENY_CHECKOUTS\": [ { \"USERS\": \"CAD  users\" } ],\n  \"GROUPS\": [ { \"NAME\": \"CAD Users\", \"MEMBERS\": \"anna\" } ]\n}",
+        2,
+        35,
+    ),
+    (
+        "group-cycle",
+        "{\n  \"DENY_CHECKOUTS\": [ { \"USERS\": \"A\" } ],\n  \"GROUPS\": [\n    { \"NAME\": \"A\", \"MEMBERS\": \"x;B\" },\n    { \"NAME\": \"B\", \"MEMBERS\": \"A\" }\n  ]\n}",
+        5,
+        32,
+    ),
+    (
+        "except-not-covered",
+        "{\n  \"LIMIT_CHECKOUTS\": [\n    { \"USERS\": \"anna;ben\", \"EXCEPT_USERS\": \"ben;zed\", \"COUNT\": 1 }\n  ]\n}",
+        3,
+        49,
+    ),
+    (
+        "unused-group",
+        "{\n  \"GROUPS\": [\n    { \"NAME\": \"Lonely\", \"MEMBERS\": \"a\" }\n  ]\n}",
+        3,
+        15,
+    ),
+    (
+        "empty-preset",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"\", \"COMMENT\": \"preset\" }\n  ]\n}",
+        3,
+        5,
+    ),
+    (
+        "empty-users",
+        "{\n  \"ALLOW_CHECKOUTS\": [\n    { \"USERS\": \" ; \", \"FEATURES\": \"KAS\" }\n  ]\n}",
+        3,
+        16,
+    ),
+    (
+        "empty-group-name",
+        "{\n  \"GROUPS\": [\n    { \"NAME\": \"\", \"MEMBERS\": \"a\" }\n  ]\n}",
+        3,
+        15,
+    ),
+    (
+        "feature-case",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"FEATURES\": \"EXPORT_ALL\" },\n    { \"FEATURES\": \"EXPORT_ALL;export_all\" }\n  ]\n}",
+        4,
+        31,
+    ),
+    (
+        "monitor-without-password",
+        "{\n  \"TCP_PORT\": 6200,\n  \"HTTP_PORT\": 6280\n}",
+        3,
+        16,
+    ),
+];
+
+#[test]
+fn every_code_at_its_line_and_column() {
+    let mut wrong = Vec::new();
+    for &(code, text, line, col) in CASES {
+        let doc = Document::from_text(text);
+        let found: Vec<_> = doc
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code.as_str() == code)
+            .collect();
+        let Some(d) = found.first() else {
+            panic!(
+                "{code}: not reported for {text:?}; got {:?}",
+                doc.diagnostics()
+                    .iter()
+                    .map(|d| d.code.as_str())
+                    .collect::<Vec<_>>()
+            );
+        };
+        if doc.line_col(d.span.start) != (line, col) {
+            wrong.push(format!(
+                "{code}: at {:?}, expected {:?}: {}",
+                doc.line_col(d.span.start),
+                (line, col),
+                d.message
+            ));
+        }
+        assert!(!d.message.is_empty());
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn cases_cover_every_code() {
+    for code in Code::ALL {
+        // not-utf8 is found before parsing; tests/cli.rs covers it.
+        if *code == Code::NotUtf8 {
+            continue;
+        }
+        assert!(
+            CASES.iter().any(|c| c.0 == code.as_str()),
+            "no case for {code}"
+        );
+    }
+}
+
+#[test]
+fn documented_examples_produce_their_code() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    let mut documented = 0;
+    for section in doc.split("\n## `").skip(1) {
+        let code = section.split('`').next().unwrap_or_default();
+        assert!(
+            Code::ALL.iter().any(|c| c.as_str() == code),
+            "unknown code {code} in docs"
+        );
+        documented += 1;
+        let Some(start) = section.find("```json\n") else {
+            continue;
+        };
+        let rest = &section[start + 8..];
+        let example = &rest[..rest.find("\n```").unwrap_or(rest.len())];
+        let d = Document::from_text(example);
+        assert!(
+            d.diagnostics().iter().any(|x| x.code.as_str() == code),
+            "the example of {code} does not produce it: {:?}",
+            d.diagnostics()
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(documented, Code::ALL.len(), "every code has a section");
+}
+
+#[test]
+fn the_vendor_examples_are_valid() {
+    // Each rule example from the vendor's page, as it stands there.
+    let text = r#"{
+    "ALLOW_CHECKOUTS": [
+        { "FEATURES": "FUNCTIONALITY_ADVANCED_ANALYSIS;FUNCTIONALITY_TECHDOC", "USERS": "Some user; Some other user; Another user" },
+        { "FEATURES": "EXPORT_ALL", "USERS": "&WindowsGroup" },
+        { "FEATURES": "EXPORT_ALL", "USERS": "PC*;WS*CAD" },
+        { "SERIALNUMBERS": "2024-0101-123456", "USERS": "4.3.2.*" },
+        { "COMMENT": "A specific IP range", "USERS": "4.3.2.10-50" }
+    ],
+    "ALLOW_BORROWS": [ { "FEATURES": "EXPORT_ALL", "USERS": "Borrow Users" }, { "USERS": "Borrow Users" } ],
+    "DENY_CHECKOUTS": [ { "FEATURES": "FUNCTIONALITY_ADVANCED_ANALYSIS;FUNCTIONALITY_TECHDOC", "USERS": "Some user; Some other user; Another user" } ],
+    "DENY_BORROWS": [ { "FEATURES": "EXPORT_ALL", "USERS": "Borrow denied" }, { "FEATURES": "EXPORT_ALL" } ],
+    "LIMIT_CHECKOUTS": [ { "FEATURES": "IMPORT_ALL", "USERS": "User 1;User 2; User 3;User 30", "COUNT": 15 } ],
+    "LIMIT_BORROWS": [ { "HOURS": 2160 }, { "EXCEPT_USERS": "Privileged User", "HOURS": 168 } ],
+    "RESERVE_CHECKOUTS": [ { "FEATURES": "IMPORT_2D_ADVANCED", "USERS": "HostX;HostY;HostZ", "COUNT": 3 } ],
+    "GROUPS": [
+        { "NAME": "Borrow Users", "MEMBERS": "Some user; Some other user; Another user" },
+        { "NAME": "Borrow denied", "MEMBERS": "Some user; Some other user; Another user" }
+    ]
+}"#;
+    let doc = Document::from_text(text);
+    let problems: Vec<_> = doc
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn fixes_repair_what_they_say() {
+    for &(code, text, _, _) in CASES {
+        let doc = Document::from_text(text);
+        for d in doc.diagnostics().iter().filter(|d| d.code.as_str() == code) {
+            let Some(fix) = &d.fix else { continue };
+            let mut fixed = Document::from_text(text);
+            fixed
+                .apply(&privy::document::Edit::Text(fix.edit.clone()))
+                .expect("fix applies");
+            let still = fixed
+                .diagnostics()
+                .iter()
+                .filter(|x| x.code == d.code && x.span.start == d.span.start)
+                .count();
+            assert_eq!(
+                still,
+                0,
+                "{code}: fix `{}` did not repair {text:?}:\n{}",
+                fix.label,
+                fixed.text()
+            );
+        }
+    }
+}
