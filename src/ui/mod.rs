@@ -196,6 +196,7 @@ fn rules(ui: &mut egui::Ui, doc: &Document, kind: RuleKind) {
             }
             egui::Grid::new(&rule.pointer)
                 .num_columns(2)
+                .min_col_width(110.0)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
                     for spec in kind.fields() {
