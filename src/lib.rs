@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod diag;
 pub mod document;
+pub mod engine;
 pub mod json;
 pub mod model;
 pub mod pattern;

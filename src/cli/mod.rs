@@ -1,6 +1,7 @@
 //! The command-line interface (`../shared/spec/cli.md` is the contract).
 
 pub mod check;
+pub mod explain;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,18 @@ pub enum CheckFormat {
     Sarif,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionArg {
+    Checkout,
+    Borrow,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate a ServerConfig.json: syntax, structure and meaning.
@@ -45,6 +58,40 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// Decide one request and explain why.
+    ///
+    /// Exit status: 0 granted, 1 denied, 2 unreadable input or bad usage.
+    Explain {
+        file: PathBuf,
+        #[arg(long)]
+        feature: String,
+        #[arg(long, value_enum, default_value_t = ActionArg::Checkout)]
+        action: ActionArg,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        ip: Option<std::net::IpAddr>,
+        /// A Windows local group of the principal (repeatable).
+        #[arg(long = "local-group")]
+        local_groups: Vec<String>,
+        /// The license to ask.
+        #[arg(long)]
+        serial: Option<String>,
+        /// Borrow length in hours.
+        #[arg(long)]
+        hours: Option<u64>,
+        /// Licenses and current sessions (JSON).
+        #[arg(long)]
+        pool: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// Run expected-decision cases against a rule file.
+    ///
+    /// Exit status: 0 all pass, 1 any fails, 2 unreadable input.
+    Test { file: PathBuf, cases: PathBuf },
     /// Print the JSON Schema of ServerConfig.json (for other editors).
     #[command(hide = true)]
     Schema,
@@ -54,6 +101,40 @@ pub enum Command {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Check { file, format }) => check::run(&file, format),
+        Some(Command::Explain {
+            file,
+            feature,
+            action,
+            user,
+            host,
+            ip,
+            local_groups,
+            serial,
+            hours,
+            pool,
+            format,
+        }) => {
+            let request = crate::engine::Request {
+                user,
+                host,
+                ip,
+                local_groups,
+                feature,
+                action: match action {
+                    ActionArg::Checkout => crate::engine::Action::Checkout,
+                    ActionArg::Borrow => crate::engine::Action::Borrow,
+                },
+                serial,
+                hours,
+            };
+            explain::explain(
+                &file,
+                request,
+                pool.as_deref(),
+                format == ExplainFormat::Json,
+            )
+        }
+        Some(Command::Test { file, cases }) => explain::test(&file, &cases),
         Some(Command::Schema) => {
             print!("{}", crate::schema::schema_text());
             EXIT_OK

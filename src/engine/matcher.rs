@@ -1,0 +1,440 @@
+//! Principal lists (USERS, EXCEPT_USERS, MEMBERS) compiled for fast matching,
+//! and group membership resolved without recursion.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use crate::model::{Config, Entry, GroupIndex};
+use crate::pattern::{NamePattern, Pattern, fold};
+
+/// A request's principal, with names folded for comparison. Any part may be
+/// unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    pub user: Option<String>,
+    pub host: Option<String>,
+    pub ip: Option<IpAddr>,
+    pub local_groups: Vec<String>,
+}
+
+impl Principal {
+    pub fn new(
+        user: Option<&str>,
+        host: Option<&str>,
+        ip: Option<IpAddr>,
+        local_groups: &[String],
+    ) -> Self {
+        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(fold);
+        Principal {
+            user: clean(user),
+            host: clean(host),
+            ip,
+            local_groups: local_groups.iter().map(|g| fold(g.trim())).collect(),
+        }
+    }
+}
+
+/// Which part of the principal an entry matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attr {
+    Everyone,
+    User,
+    Host,
+    Ip,
+    LocalGroup,
+}
+
+impl Attr {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attr::Everyone => "everyone",
+            Attr::User => "user",
+            Attr::Host => "host",
+            Attr::Ip => "IP",
+            Attr::LocalGroup => "local group",
+        }
+    }
+}
+
+/// What a list needs from the principal, to name missing inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub names: bool,
+    pub ip: bool,
+    pub local_groups: bool,
+}
+
+impl Needs {
+    fn or(self, o: Needs) -> Needs {
+        Needs {
+            names: self.names || o.names,
+            ip: self.ip || o.ip,
+            local_groups: self.local_groups || o.local_groups,
+        }
+    }
+}
+
+/// The direct entries of one list, compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    pub any: bool,
+    names: HashSet<String>,
+    wildcards: Vec<NamePattern>,
+    local_groups: HashSet<String>,
+    /// IPv4 intervals sorted by start, with the running maximum of the ends.
+    v4: Vec<(u32, u32)>,
+    v4_max_end: Vec<u32>,
+    v6: HashSet<std::net::Ipv6Addr>,
+    /// Groups referred to by entries.
+    pub groups: Vec<usize>,
+    /// The entries, for explanations.
+    pub entries: Vec<Entry>,
+    /// What this list's own entries need (groups not included).
+    pub needs: Needs,
+}
+
+fn v4_key(ip: IpAddr) -> Option<u32> {
+    match ip {
+        IpAddr::V4(v4) => Some(u32::from(v4)),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(u32::from),
+    }
+}
+
+impl Matcher {
+    pub fn compile(entries: &[Entry], groups: &GroupIndex) -> Matcher {
+        let mut m = Matcher {
+            entries: entries.to_vec(),
+            ..Matcher::default()
+        };
+        for e in entries {
+            match &e.pattern {
+                Pattern::Any => m.any = true,
+                Pattern::LocalGroup(g) => {
+                    m.local_groups.insert(fold(g));
+                    m.needs.local_groups = true;
+                }
+                Pattern::Ip(ip) => {
+                    m.needs.ip = true;
+                    match (v4_key(*ip), ip) {
+                        (Some(k), _) => m.v4.push((k, k)),
+                        (None, IpAddr::V6(v6)) => {
+                            m.v6.insert(*v6);
+                        }
+                        _ => {}
+                    }
+                }
+                Pattern::Ipv4Wildcard { octets, fixed } => {
+                    m.needs.ip = true;
+                    let bits = 8 * u32::from(*fixed);
+                    let base = u32::from_be_bytes(*octets);
+                    let mask = if bits == 0 {
+                        0
+                    } else {
+                        u32::MAX << (32 - bits)
+                    };
+                    m.v4.push((base & mask, (base & mask) | !mask));
+                }
+                Pattern::Ipv4Range { prefix, lo, hi } => {
+                    m.needs.ip = true;
+                    let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
+                    m.v4.push((base | u32::from(*lo), base | u32::from(*hi)));
+                }
+                Pattern::Cidr(_) | Pattern::InvalidIp(_) => m.needs.ip = true,
+                Pattern::Name(n) => {
+                    if let Some(g) = groups.lookup(&e.text) {
+                        m.groups.push(g);
+                    } else if n.has_wildcard() {
+                        m.needs.names = true;
+                        m.wildcards.push(n.clone());
+                    } else {
+                        m.needs.names = true;
+                        m.names.insert(n.folded.clone());
+                    }
+                }
+            }
+        }
+        m.v4.sort_unstable();
+        let mut run = 0u32;
+        m.v4_max_end =
+            m.v4.iter()
+                .map(|&(_, hi)| {
+                    run = run.max(hi);
+                    run
+                })
+                .collect();
+        m.groups.sort_unstable();
+        m.groups.dedup();
+        m
+    }
+
+    /// Whether a direct entry (not a group) matches.
+    pub fn direct(&self, p: &Principal) -> bool {
+        if self.any {
+            return true;
+        }
+        for name in [&p.user, &p.host].into_iter().flatten() {
+            if self.names.contains(name) || self.wildcards.iter().any(|w| w.matches_folded(name)) {
+                return true;
+            }
+        }
+        if !self.local_groups.is_empty()
+            && p.local_groups.iter().any(|g| self.local_groups.contains(g))
+        {
+            return true;
+        }
+        if let Some(ip) = p.ip {
+            if let Some(k) = v4_key(ip) {
+                // The last interval starting at or before k; any earlier one
+                // reaching k shows in the running maximum.
+                let i = self.v4.partition_point(|&(lo, _)| lo <= k);
+                if i > 0 && self.v4_max_end[i - 1] >= k {
+                    return true;
+                }
+            } else if let IpAddr::V6(v6) = ip {
+                if self.v6.contains(&v6) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The first direct entry that matches, and on which part of the
+    /// principal (for explanations; agrees with [`direct`](Self::direct)).
+    pub fn direct_hit(&self, p: &Principal) -> Option<(usize, Attr)> {
+        for (i, e) in self.entries.iter().enumerate() {
+            let attr = match &e.pattern {
+                Pattern::Any => Some(Attr::Everyone),
+                Pattern::LocalGroup(g) => {
+                    let g = fold(g);
+                    p.local_groups.contains(&g).then_some(Attr::LocalGroup)
+                }
+                Pattern::Name(n) if !self.is_group_entry(e) => {
+                    if p.user.as_deref().is_some_and(|u| n.matches_folded(u)) {
+                        Some(Attr::User)
+                    } else if p.host.as_deref().is_some_and(|h| n.matches_folded(h)) {
+                        Some(Attr::Host)
+                    } else {
+                        None
+                    }
+                }
+                pat if pat.is_ip_form() => p.ip.filter(|ip| pat.matches_ip(*ip)).map(|_| Attr::Ip),
+                _ => None,
+            };
+            if let Some(a) = attr {
+                return Some((i, a));
+            }
+        }
+        None
+    }
+
+    fn is_group_entry(&self, e: &Entry) -> bool {
+        // Group entries are the names not compiled into names/wildcards.
+        match &e.pattern {
+            Pattern::Name(n) => {
+                if n.has_wildcard() {
+                    !self.wildcards.iter().any(|w| w == n)
+                } else {
+                    !self.names.contains(&n.folded)
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// All groups of a configuration, compiled, with what each needs
+/// transitively.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    pub names: Vec<String>,
+    pub matchers: Vec<Matcher>,
+    /// What a group and every group below it need from the principal.
+    pub needs: Vec<Needs>,
+    pub index: GroupIndex,
+}
+
+impl Groups {
+    pub fn compile(cfg: &Config) -> Groups {
+        let index = GroupIndex::new(&cfg.groups);
+        let matchers: Vec<Matcher> = cfg
+            .groups
+            .iter()
+            .map(|g| {
+                g.members
+                    .as_ref()
+                    .map(|m| Matcher::compile(&m.entries, &index))
+                    .unwrap_or_default()
+            })
+            .collect();
+        // Propagate needs upward with a work list: each group's needs only
+        // grow, three flags at most, so this is linear in the edges.
+        let n = matchers.len();
+        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (g, m) in matchers.iter().enumerate() {
+            for &c in &m.groups {
+                parents[c].push(g);
+            }
+        }
+        let mut needs: Vec<Needs> = matchers.iter().map(|m| m.needs).collect();
+        let mut work: Vec<usize> = (0..n).collect();
+        while let Some(c) = work.pop() {
+            for &p in &parents[c] {
+                let merged = needs[p].or(needs[c]);
+                if merged != needs[p] {
+                    needs[p] = merged;
+                    work.push(p);
+                }
+            }
+        }
+        Groups {
+            names: cfg
+                .groups
+                .iter()
+                .map(|g| g.name.clone().unwrap_or_default())
+                .collect(),
+            matchers,
+            needs,
+            index,
+        }
+    }
+}
+
+/// Per-request memo of group membership: 0 unknown, 1 member, 2 not.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    memo: Vec<u8>,
+    stack: Vec<usize>,
+    seen: Vec<u32>,
+    parent: Vec<usize>,
+    generation: u32,
+}
+
+impl Scratch {
+    /// Prepares for a new principal.
+    pub fn reset(&mut self, groups: usize) {
+        self.memo.clear();
+        self.memo.resize(groups, 0);
+        if self.seen.len() != groups {
+            self.seen = vec![0; groups];
+            self.parent = vec![usize::MAX; groups];
+            self.generation = 0;
+        }
+    }
+
+    fn next_generation(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+        self.generation
+    }
+}
+
+/// How a principal matched a list: the entry, the part of the principal,
+/// and the chain of groups it was found through (outermost first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: String,
+    pub attr: Attr,
+    pub via: Vec<String>,
+}
+
+/// Whether the principal is a member of group `g` (through any depth of
+/// nesting). Iterative; a group seen twice is not searched again, so cycles
+/// end. Returns the chain from `g` to the group whose own entry matched.
+///
+/// With `shortcut`, a group already known to be a member ends the search at
+/// once (fast path); without, the search goes on to the group whose own entry
+/// matched, which explanations need.
+pub fn member_of(
+    groups: &Groups,
+    g: usize,
+    p: &Principal,
+    s: &mut Scratch,
+    shortcut: bool,
+) -> Option<Vec<usize>> {
+    if s.memo.get(g) == Some(&2) {
+        return None;
+    }
+    let generation = s.next_generation();
+    s.stack.clear();
+    s.stack.push(g);
+    s.seen[g] = generation;
+    s.parent[g] = usize::MAX;
+    let mut visited: Vec<usize> = Vec::new();
+    while let Some(x) = s.stack.pop() {
+        visited.push(x);
+        let found =
+            (shortcut && s.memo[x] == 1) || (s.memo[x] != 2 && groups.matchers[x].direct(p));
+        if found {
+            let mut chain = vec![x];
+            let mut cur = x;
+            while s.parent[cur] != usize::MAX {
+                cur = s.parent[cur];
+                chain.push(cur);
+            }
+            chain.reverse();
+            for &c in &chain {
+                s.memo[c] = 1;
+            }
+            return Some(chain);
+        }
+        if s.memo[x] == 2 {
+            continue;
+        }
+        for &c in groups.matchers[x].groups.iter().rev() {
+            if s.seen[c] != generation {
+                s.seen[c] = generation;
+                s.parent[c] = x;
+                s.stack.push(c);
+            }
+        }
+    }
+    // Nothing reachable from g matched: none of the visited groups can match.
+    for v in visited {
+        s.memo[v] = 2;
+    }
+    None
+}
+
+/// Matches a whole list: its own entries, then its groups.
+pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> bool {
+    if m.direct(p) {
+        return true;
+    }
+    m.groups
+        .iter()
+        .any(|&g| member_of(groups, g, p, s, true).is_some())
+}
+
+/// Like [`matches`], with the explanation of the first match in entry order.
+pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> Option<Hit> {
+    if let Some((i, attr)) = m.direct_hit(p) {
+        return Some(Hit {
+            entry: m.entries[i].text.clone(),
+            attr,
+            via: Vec::new(),
+        });
+    }
+    for &g in &m.groups {
+        if let Some(chain) = member_of(groups, g, p, s, false) {
+            let last = *chain.last().unwrap_or(&g);
+            let (i, attr) = groups.matchers[last].direct_hit(p)?;
+            return Some(Hit {
+                entry: groups.matchers[last].entries[i].text.clone(),
+                attr,
+                via: chain.iter().map(|&c| groups.names[c].clone()).collect(),
+            });
+        }
+    }
+    None
+}
+
+/// What a list needs from the principal, through its groups too.
+pub fn needs(m: &Matcher, groups: &Groups) -> Needs {
+    m.groups
+        .iter()
+        .fold(m.needs, |acc, &g| acc.or(groups.needs[g]))
+}

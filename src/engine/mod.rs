@@ -1,0 +1,1074 @@
+//! The decision engine: `../shared/spec/semantics.md` (and the project's
+//! `docs/semantics.md`) step by step.
+//!
+//! Rules are compiled once per configuration ([`Engine::new`]); a decision
+//! then only looks at the rules indexed under the requested feature. One
+//! evaluation path serves both fast decisions and full traces: the trace is
+//! only written when asked for.
+
+pub mod matcher;
+pub mod pool;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Config, Rule};
+use crate::spec::{Effect, RuleKind};
+use matcher::{Groups, Hit, Matcher, Principal, Scratch};
+use pool::{PoolIndex, SeatSharing};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Checkout,
+    Borrow,
+}
+
+/// One request to decide.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub user: Option<String>,
+    pub host: Option<String>,
+    pub ip: Option<IpAddr>,
+    pub local_groups: Vec<String>,
+    pub feature: String,
+    pub action: Action,
+    pub serial: Option<String>,
+    pub hours: Option<u64>,
+}
+
+impl Request {
+    pub fn principal(&self) -> Principal {
+        Principal::new(
+            self.user.as_deref(),
+            self.host.as_deref(),
+            self.ip,
+            &self.local_groups,
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Granted,
+    Denied,
+}
+
+/// The reason codes of semantics.md section 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Granted,
+    NotLicensed,
+    DenyRule,
+    NotInAllowRule,
+    BorrowHoursExceeded,
+    LimitReached,
+    ReservedForOthers,
+    NoFreeSeat,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Granted => "granted",
+            Reason::NotLicensed => "not_licensed",
+            Reason::DenyRule => "deny_rule",
+            Reason::NotInAllowRule => "not_in_allow_rule",
+            Reason::BorrowHoursExceeded => "borrow_hours_exceeded",
+            Reason::LimitReached => "limit_reached",
+            Reason::ReservedForOthers => "reserved_for_others",
+            Reason::NoFreeSeat => "no_free_seat",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepName {
+    Licensed,
+    Deny,
+    Allow,
+    BorrowHours,
+    Limit,
+    Seats,
+}
+
+impl StepName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepName::Licensed => "licensed",
+            StepName::Deny => "deny",
+            StepName::Allow => "allow",
+            StepName::BorrowHours => "borrow_hours",
+            StepName::Limit => "limit",
+            StepName::Seats => "seats",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Passed,
+    Denied,
+    Skipped,
+}
+
+/// What a step found out about one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCheck {
+    pub pointer: String,
+    pub applies: bool,
+    pub matched: bool,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceStep {
+    pub step: StepName,
+    pub outcome: Outcome,
+    pub rules: Vec<RuleCheck>,
+    pub detail: String,
+}
+
+/// The full answer, as `privy explain --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub decision: Verdict,
+    pub reason: Reason,
+    /// The determining rules, as JSON Pointers.
+    pub rules: Vec<String>,
+    pub serial: Option<String>,
+    pub max_borrow_hours: Option<u64>,
+    pub assumptions: Vec<String>,
+    pub missing_inputs: Vec<String>,
+    pub trace: Vec<TraceStep>,
+}
+
+/// A rule compiled for evaluation.
+#[derive(Debug, Clone)]
+struct CRule {
+    kind: RuleKind,
+    pointer: String,
+    /// USERS: `None` means everyone.
+    users: Option<Matcher>,
+    except: Option<Matcher>,
+    serials: Option<HashSet<String>>,
+    serial_text: String,
+    count: Option<u64>,
+    hours: Option<u64>,
+}
+
+/// The rules of one list, indexed by feature.
+#[derive(Debug, Clone, Default)]
+struct ListIndex {
+    by_feature: HashMap<String, Vec<u32>>,
+    any_feature: Vec<u32>,
+}
+
+impl ListIndex {
+    /// Indices of the rules that cover `feature`, in file order.
+    fn for_feature(&self, feature: &str) -> impl Iterator<Item = u32> + '_ {
+        let specific = self.by_feature.get(feature).map_or(&[][..], Vec::as_slice);
+        merge(specific, &self.any_feature)
+    }
+}
+
+fn merge<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || match (a.get(i), b.get(j)) {
+        (Some(&x), Some(&y)) if x <= y => {
+            i += 1;
+            Some(x)
+        }
+        (_, Some(&y)) => {
+            j += 1;
+            Some(y)
+        }
+        (Some(&x), None) => {
+            i += 1;
+            Some(x)
+        }
+        (None, None) => None,
+    })
+}
+
+/// A configuration compiled for decisions. Rebuild it after every edit.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: Vec<CRule>,
+    lists: HashMap<RuleKind, ListIndex>,
+    groups: Groups,
+}
+
+impl Engine {
+    pub fn new(cfg: &Config) -> Engine {
+        let groups = Groups::compile(cfg);
+        let mut rules = Vec::new();
+        let mut lists: HashMap<RuleKind, ListIndex> = HashMap::new();
+        for list in &cfg.lists {
+            let idx = lists.entry(list.kind).or_default();
+            for rule in &list.rules {
+                if rule.empty_preset {
+                    continue; // ignored by the server
+                }
+                let id = rules.len() as u32;
+                rules.push(compile_rule(rule, &groups));
+                if rule.any_feature() {
+                    idx.any_feature.push(id);
+                } else if let Some(f) = &rule.features {
+                    let mut seen = HashSet::new();
+                    for e in &f.entries {
+                        if seen.insert(e.text.as_str()) {
+                            idx.by_feature.entry(e.text.clone()).or_default().push(id);
+                        }
+                    }
+                }
+            }
+        }
+        Engine {
+            rules,
+            lists,
+            groups,
+        }
+    }
+
+    /// Decides without a trace (fast).
+    pub fn verdict(
+        &self,
+        req: &Request,
+        pool: Option<&Counts<'_>>,
+        scratch: &mut Scratch,
+    ) -> (Verdict, Reason) {
+        let d = self.run(req, pool, scratch, false);
+        (d.decision, d.reason)
+    }
+
+    /// Decides and explains.
+    pub fn decide(&self, req: &Request, pool: Option<&Counts<'_>>) -> Decision {
+        let mut scratch = Scratch::default();
+        self.run(req, pool, &mut scratch, true)
+    }
+
+    /// The decision with the determining rules (no trace), for callers that
+    /// need the rules but not the text.
+    pub fn decide_quiet(
+        &self,
+        req: &Request,
+        pool: Option<&Counts<'_>>,
+        scratch: &mut Scratch,
+    ) -> Decision {
+        self.run(req, pool, scratch, false)
+    }
+
+    fn run(
+        &self,
+        req: &Request,
+        pool: Option<&Counts<'_>>,
+        scratch: &mut Scratch,
+        trace: bool,
+    ) -> Decision {
+        let p = req.principal();
+        scratch.reset(self.groups.matchers.len());
+        let mut ctx = Ctx {
+            engine: self,
+            req,
+            p: &p,
+            scratch,
+            trace,
+            missing: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut assumptions = Vec::new();
+        let Some(counts) = pool else {
+            assumptions.push("no license pool: seat counts are unknown, usage is taken as zero, and the licensed and seats steps are skipped".to_string());
+            if req.ip.is_none() {
+                assumptions.push("no IP address given: IP entries match nothing".to_string());
+            }
+            let out = ctx.evaluate(None, req.serial.as_deref());
+            return ctx.finish(out, req.serial.clone(), assumptions);
+        };
+        if req.ip.is_none() {
+            assumptions.push("no IP address given: IP entries match nothing".to_string());
+        }
+        let licenses = &counts.index.pool.licenses;
+        // Step 1: which licenses can serve the request.
+        let candidates: Vec<usize> = match &req.serial {
+            Some(s) => licenses
+                .iter()
+                .position(|l| &l.serial == s && l.seats(&req.feature).is_some())
+                .into_iter()
+                .collect(),
+            None => licenses
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.seats(&req.feature).is_some())
+                .map(|(i, _)| i)
+                .collect(),
+        };
+        if candidates.is_empty() {
+            let detail = match &req.serial {
+                Some(s) if licenses.iter().any(|l| &l.serial == s) => {
+                    format!("license {s} does not offer {}", req.feature)
+                }
+                Some(s) => format!("the pool has no license {s}"),
+                None => format!("no license in the pool offers {}", req.feature),
+            };
+            ctx.step(StepName::Licensed, Outcome::Denied, Vec::new(), || {
+                detail.clone()
+            });
+            let out = Out::deny(Reason::NotLicensed, Vec::new(), None);
+            return ctx.finish(out, req.serial.clone(), assumptions);
+        }
+        let mut first: Option<(Out, Vec<TraceStep>, Vec<String>, String)> = None;
+        let mut tried = Vec::new();
+        for &l in &candidates {
+            let serial = licenses[l].serial.clone();
+            let start = ctx.steps.len();
+            let missing_start = ctx.missing.len();
+            ctx.step(StepName::Licensed, Outcome::Passed, Vec::new(), || {
+                let seats = licenses[l].seats(&req.feature).unwrap_or(0);
+                let held = counts.index.sessions_on(l, &req.feature).len();
+                let mut d = format!(
+                    "license {serial} offers {} ({seats} seats, {held} in use)",
+                    req.feature
+                );
+                if !tried.is_empty() {
+                    d.push_str(&format!("; tried before: {}", tried.join(", ")));
+                }
+                d
+            });
+            let out = ctx.evaluate(Some((counts, l)), Some(&serial));
+            if out.verdict == Verdict::Granted {
+                if !tried.is_empty() {
+                    // Only the license that served the request is traced.
+                    ctx.steps.drain(..start);
+                }
+                return ctx.finish(out, Some(serial), assumptions);
+            }
+            tried.push(format!("{serial} ({})", out.reason.as_str()));
+            let steps: Vec<TraceStep> = ctx.steps.drain(start..).collect();
+            let missing: Vec<String> = ctx.missing.drain(missing_start..).collect();
+            if first.is_none() {
+                first = Some((out, steps, missing, serial));
+            }
+        }
+        // None granted: report the first license's denial.
+        let (out, steps, missing, serial) = first.unwrap_or_else(|| {
+            (
+                Out::deny(Reason::NotLicensed, Vec::new(), None),
+                Vec::new(),
+                Vec::new(),
+                String::new(),
+            )
+        });
+        if candidates.len() > 1 {
+            assumptions.push(format!(
+                "every license offering {} denied the request: {}; the first one's denial is reported",
+                req.feature,
+                tried.join(", ")
+            ));
+        }
+        ctx.steps = steps;
+        ctx.missing = missing;
+        ctx.finish(out, Some(serial), assumptions)
+    }
+}
+
+fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
+    let users = if rule.any_user() {
+        None
+    } else {
+        // A required USERS that is missing or empty matches nobody.
+        Some(
+            rule.users
+                .as_ref()
+                .map(|u| Matcher::compile(&u.entries, &groups.index))
+                .unwrap_or_default(),
+        )
+    };
+    let except = rule
+        .except_users
+        .as_ref()
+        .filter(|e| !e.entries.is_empty())
+        .map(|e| Matcher::compile(&e.entries, &groups.index));
+    let serials = (!rule.any_serial()).then(|| {
+        rule.serials
+            .as_ref()
+            .map(|s| s.entries.iter().map(|e| e.text.clone()).collect())
+            .unwrap_or_default()
+    });
+    CRule {
+        kind: rule.kind,
+        pointer: rule.pointer.clone(),
+        users,
+        except,
+        serial_text: rule
+            .serials
+            .as_ref()
+            .map(|s| s.raw.clone())
+            .unwrap_or_default(),
+        serials,
+        count: rule
+            .count
+            .as_ref()
+            .and_then(|c| u64::try_from(c.value).ok())
+            .filter(|&c| c > 0),
+        hours: rule
+            .hours
+            .as_ref()
+            .and_then(|c| u64::try_from(c.value).ok())
+            .filter(|&c| c > 0),
+    }
+}
+
+/// A pool prepared for one engine: sessions by license and feature, with the
+/// counts of rules cached (they do not depend on the request).
+pub struct Counts<'a> {
+    pub index: &'a PoolIndex,
+    engine: &'a Engine,
+    /// (rule, license, feature) → sessions covered (limit) or matched (reserve).
+    cache: RefCell<HashMap<(u32, usize, String), u64>>,
+    /// Keys of held sessions per (license, feature) for seat sharing.
+    holders: HashMap<(usize, String), HashSet<(String, Option<String>)>>,
+}
+
+impl<'a> Counts<'a> {
+    pub fn new(engine: &'a Engine, index: &'a PoolIndex) -> Self {
+        let mut holders: HashMap<(usize, String), HashSet<(String, Option<String>)>> =
+            HashMap::new();
+        for (l, features) in index.sessions.iter().enumerate() {
+            for (f, sessions) in features {
+                for s in sessions {
+                    if let Some(u) = &s.principal.user {
+                        holders
+                            .entry((l, f.clone()))
+                            .or_default()
+                            .insert((u.clone(), s.principal.host.clone()));
+                    }
+                }
+            }
+        }
+        Counts {
+            index,
+            engine,
+            cache: RefCell::new(HashMap::new()),
+            holders,
+        }
+    }
+
+    fn sharing(&self) -> SeatSharing {
+        self.index.pool.seat_sharing
+    }
+
+    /// Whether the principal already holds the feature on the license under
+    /// the seat-sharing key.
+    fn holds(&self, license: usize, feature: &str, p: &Principal) -> bool {
+        let Some(user) = &p.user else { return false };
+        let Some(set) = self.holders.get(&(license, feature.to_string())) else {
+            return false;
+        };
+        match self.sharing() {
+            SeatSharing::None => false,
+            SeatSharing::User => set.iter().any(|(u, _)| u == user),
+            SeatSharing::UserHost => set.contains(&(user.clone(), p.host.clone())),
+        }
+    }
+
+    /// Sessions of the feature on the license held by principals the rule
+    /// covers (`limit`: USERS and not EXCEPT_USERS, borrows only for
+    /// LIMIT_BORROWS) or matches (reserve: USERS).
+    fn usage(&self, rule: u32, license: usize, feature: &str, scratch: &mut Scratch) -> u64 {
+        let key = (rule, license, feature.to_string());
+        if let Some(&n) = self.cache.borrow().get(&key) {
+            return n;
+        }
+        let r = &self.engine.rules[rule as usize];
+        let groups = &self.engine.groups;
+        let mut n = 0;
+        for s in self.index.sessions_on(license, feature) {
+            if r.kind == RuleKind::LimitBorrows && s.kind != Action::Borrow {
+                continue;
+            }
+            scratch.reset(groups.matchers.len());
+            let in_users = r
+                .users
+                .as_ref()
+                .is_none_or(|m| matcher::matches(m, groups, &s.principal, scratch));
+            let excepted = r.kind.effect() == Effect::Limit
+                && r.except
+                    .as_ref()
+                    .is_some_and(|m| matcher::matches(m, groups, &s.principal, scratch));
+            if in_users && !excepted {
+                n += 1;
+            }
+        }
+        self.cache.borrow_mut().insert(key, n);
+        n
+    }
+}
+
+/// The result of evaluating on one license.
+struct Out {
+    verdict: Verdict,
+    reason: Reason,
+    rules: Vec<String>,
+    max_hours: Option<u64>,
+}
+
+impl Out {
+    fn deny(reason: Reason, rules: Vec<String>, max_hours: Option<u64>) -> Out {
+        Out {
+            verdict: Verdict::Denied,
+            reason,
+            rules,
+            max_hours,
+        }
+    }
+}
+
+struct Ctx<'e, 's> {
+    engine: &'e Engine,
+    req: &'e Request,
+    p: &'e Principal,
+    scratch: &'s mut Scratch,
+    trace: bool,
+    missing: Vec<String>,
+    steps: Vec<TraceStep>,
+}
+
+/// How a rule's USERS (and EXCEPT_USERS) relate to the principal.
+enum Cover {
+    /// Covered; the hit explains why (None: USERS means everyone).
+    Yes(Option<Hit>),
+    /// In USERS but excepted.
+    Excepted(Option<Hit>),
+    No,
+}
+
+fn describe_hit(h: &Hit) -> String {
+    let entry = match h.attr {
+        matcher::Attr::Everyone => "`*` (everyone)".to_string(),
+        a => format!("{} matched `{}`", a.as_str(), h.entry),
+    };
+    match h.via.as_slice() {
+        [] => entry,
+        [g] => format!("{entry} in group `{g}`"),
+        chain => {
+            let inner = chain.last().cloned().unwrap_or_default();
+            let outer: Vec<&str> = chain[..chain.len() - 1]
+                .iter()
+                .rev()
+                .map(String::as_str)
+                .collect();
+            format!(
+                "{entry} in group `{inner}`, member of `{}`",
+                outer.join("`, member of `")
+            )
+        }
+    }
+}
+
+impl Ctx<'_, '_> {
+    fn step(
+        &mut self,
+        step: StepName,
+        outcome: Outcome,
+        mut rules: Vec<RuleCheck>,
+        detail: impl FnOnce() -> String,
+    ) {
+        if self.trace {
+            // In file order: list by list, then by position.
+            rules.sort_by_key(|r| {
+                let mut parts = r.pointer.rsplitn(2, '/');
+                let index: usize = parts.next().and_then(|i| i.parse().ok()).unwrap_or(0);
+                let list = parts.next().unwrap_or("").trim_start_matches('/');
+                let kind = RuleKind::ALL
+                    .iter()
+                    .position(|k| k.key() == list)
+                    .unwrap_or(usize::MAX);
+                (kind, index)
+            });
+            self.steps.push(TraceStep {
+                step,
+                outcome,
+                rules,
+                detail: detail(),
+            });
+        }
+    }
+
+    fn note_missing(&mut self, m: &Matcher) {
+        let needs = matcher::needs(m, &self.engine.groups);
+        let mut add = |what: &str| {
+            if !self.missing.iter().any(|x| x == what) {
+                self.missing.push(what.to_string());
+            }
+        };
+        if needs.ip && self.p.ip.is_none() {
+            add("ip");
+        }
+        if needs.names && self.p.user.is_none() {
+            add("user");
+        }
+        if needs.names && self.p.host.is_none() {
+            add("host");
+        }
+        if needs.local_groups && self.p.local_groups.is_empty() {
+            add("local_groups");
+        }
+    }
+
+    fn list_matches(&mut self, m: &Matcher) -> Option<Option<Hit>> {
+        let groups = &self.engine.groups;
+        let hit = if self.trace {
+            matcher::explain(m, groups, self.p, self.scratch).map(Some)
+        } else {
+            matcher::matches(m, groups, self.p, self.scratch).then_some(None)
+        };
+        if hit.is_none() {
+            self.note_missing(m);
+        }
+        hit
+    }
+
+    fn cover(&mut self, r: &CRule) -> Cover {
+        let in_users = match &r.users {
+            None => Some(None),
+            Some(m) => self.list_matches(m),
+        };
+        let Some(hit) = in_users else {
+            return Cover::No;
+        };
+        if let Some(ex) = &r.except {
+            if let Some(ex_hit) = self.list_matches(ex) {
+                return Cover::Excepted(ex_hit);
+            }
+        }
+        Cover::Yes(hit)
+    }
+
+    fn cover_text(&self, r: &CRule, c: &Cover) -> String {
+        if !self.trace {
+            return String::new();
+        }
+        match c {
+            Cover::Yes(None) => "covers everyone".into(),
+            Cover::Yes(Some(h)) => describe_hit(h),
+            Cover::Excepted(h) => format!(
+                "in USERS but excepted: {}",
+                h.as_ref()
+                    .map_or_else(|| "EXCEPT_USERS".to_string(), describe_hit)
+            ),
+            Cover::No => {
+                let who: Vec<&str> = r
+                    .users
+                    .as_ref()
+                    .map(|m| m.entries.iter().take(4).map(|e| e.text.as_str()).collect())
+                    .unwrap_or_default();
+                if who.is_empty() {
+                    "USERS is empty: matches nobody".into()
+                } else {
+                    format!(
+                        "the principal is not in USERS ({}{})",
+                        who.join("; "),
+                        if r.users.as_ref().is_some_and(|m| m.entries.len() > 4) {
+                            "; …"
+                        } else {
+                            ""
+                        }
+                    )
+                }
+            }
+        }
+    }
+
+    /// Rules of `kind` that apply to the feature and serial. Rules limited
+    /// to other serials are left out; ones limited to serials while the
+    /// request has none are reported in `skipped`.
+    fn applicable(
+        &self,
+        kind: RuleKind,
+        serial: Option<&str>,
+        skipped: &mut Vec<RuleCheck>,
+    ) -> Vec<u32> {
+        let Some(list) = self.engine.lists.get(&kind) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for id in list.for_feature(&self.req.feature) {
+            let r = &self.engine.rules[id as usize];
+            match (&r.serials, serial) {
+                (None, _) => out.push(id),
+                (Some(set), Some(s)) if set.contains(s) => out.push(id),
+                (Some(_), Some(_)) => {}
+                (Some(_), None) => {
+                    if self.trace {
+                        skipped.push(RuleCheck {
+                            pointer: r.pointer.clone(),
+                            applies: false,
+                            matched: false,
+                            why: format!(
+                                "limited to serial numbers {}; the request names no serial and there is no pool",
+                                r.serial_text
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn evaluate(&mut self, pool: Option<(&Counts<'_>, usize)>, serial: Option<&str>) -> Out {
+        let borrow = self.req.action == Action::Borrow;
+        let rules = &self.engine.rules;
+        if pool.is_none() {
+            self.step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
+                "no pool: whether a license offers the feature is unknown".into()
+            });
+        }
+
+        // Step 2: deny rules.
+        let mut checks = Vec::new();
+        let mut kinds = vec![RuleKind::DenyCheckouts];
+        if borrow {
+            kinds.push(RuleKind::DenyBorrows);
+        }
+        for kind in kinds {
+            for id in self.applicable(kind, serial, &mut checks) {
+                let r = &rules[id as usize];
+                let c = match &r.users {
+                    None => Cover::Yes(None),
+                    Some(m) => match self.list_matches(m) {
+                        Some(h) => Cover::Yes(h),
+                        None => Cover::No,
+                    },
+                };
+                let matched = matches!(c, Cover::Yes(_));
+                if self.trace {
+                    checks.push(RuleCheck {
+                        pointer: r.pointer.clone(),
+                        applies: true,
+                        matched,
+                        why: self.cover_text(r, &c),
+                    });
+                }
+                if matched {
+                    let pointer = r.pointer.clone();
+                    self.step(StepName::Deny, Outcome::Denied, checks, || {
+                        format!("denied by {pointer}: deny rules override allow rules")
+                    });
+                    return Out::deny(Reason::DenyRule, vec![r.pointer.clone()], None);
+                }
+            }
+        }
+        let n = checks.len();
+        self.step(StepName::Deny, Outcome::Passed, checks, || {
+            if n == 0 {
+                "no deny rule applies".into()
+            } else {
+                "no applicable deny rule matches".into()
+            }
+        });
+
+        // Step 3: allow rules, list by list.
+        let mut kinds = vec![RuleKind::AllowCheckouts];
+        if borrow {
+            kinds.push(RuleKind::AllowBorrows);
+        }
+        let mut checks = Vec::new();
+        for kind in kinds {
+            let ids = self.applicable(kind, serial, &mut checks);
+            if ids.is_empty() {
+                continue;
+            }
+            let mut any = false;
+            for &id in &ids {
+                let r = &rules[id as usize];
+                let c = match &r.users {
+                    None => Cover::Yes(None),
+                    Some(m) => match self.list_matches(m) {
+                        Some(h) => Cover::Yes(h),
+                        None => Cover::No,
+                    },
+                };
+                let matched = matches!(c, Cover::Yes(_));
+                if self.trace {
+                    checks.push(RuleCheck {
+                        pointer: r.pointer.clone(),
+                        applies: true,
+                        matched,
+                        why: self.cover_text(r, &c),
+                    });
+                }
+                if matched {
+                    any = true;
+                    if !self.trace {
+                        break;
+                    }
+                }
+            }
+            if !any {
+                let pointers: Vec<String> = ids
+                    .iter()
+                    .map(|&i| rules[i as usize].pointer.clone())
+                    .collect();
+                let feature = self.req.feature.clone();
+                self.step(StepName::Allow, Outcome::Denied, checks, || {
+                    format!("{} allows {feature} only to the users it lists, and the principal is in none of them", kind.key())
+                });
+                return Out::deny(Reason::NotInAllowRule, pointers, None);
+            }
+        }
+        let n = checks.len();
+        self.step(StepName::Allow, Outcome::Passed, checks, || {
+            if n == 0 {
+                "no allow rule applies: everyone is allowed".into()
+            } else {
+                "the principal is in an applicable allow rule".into()
+            }
+        });
+
+        // Step 4: borrow hours.
+        let mut max_hours: Option<u64> = None;
+        let mut max_rule: Option<u32> = None;
+        if borrow {
+            let mut checks = Vec::new();
+            for id in self.applicable(RuleKind::LimitBorrows, serial, &mut checks) {
+                let r = &rules[id as usize];
+                let Some(h) = r.hours else { continue };
+                let c = self.cover(r);
+                let covered = matches!(c, Cover::Yes(_));
+                if self.trace {
+                    checks.push(RuleCheck {
+                        pointer: r.pointer.clone(),
+                        applies: true,
+                        matched: covered,
+                        why: format!("HOURS {h}: {}", self.cover_text(r, &c)),
+                    });
+                }
+                if covered && max_hours.is_none_or(|m| h < m) {
+                    max_hours = Some(h);
+                    max_rule = Some(id);
+                }
+            }
+            let from_license = pool.and_then(|(c, l)| c.index.pool.licenses[l].max_borrow_hours);
+            if max_hours.is_none() {
+                max_hours = from_license;
+            }
+            let source = match max_rule {
+                Some(id) => rules[id as usize].pointer.clone(),
+                None if from_license.is_some() => "the license's max_borrow_hours".into(),
+                None => String::new(),
+            };
+            match (self.req.hours, max_hours) {
+                (Some(want), Some(max)) if want > max => {
+                    self.step(StepName::BorrowHours, Outcome::Denied, checks, || {
+                        format!("{want} hours asked, at most {max} allowed (from {source})")
+                    });
+                    let rules = max_rule
+                        .map(|id| vec![rules[id as usize].pointer.clone()])
+                        .unwrap_or_default();
+                    return Out::deny(Reason::BorrowHoursExceeded, rules, max_hours);
+                }
+                (want, max) => {
+                    self.step(StepName::BorrowHours, Outcome::Passed, checks, || {
+                        match (want, max) {
+                            (Some(w), Some(m)) => {
+                                format!("{w} hours asked, at most {m} allowed (from {source})")
+                            }
+                            (None, Some(m)) => format!(
+                                "no length asked; at most {m} hours allowed (from {source})"
+                            ),
+                            (Some(w), None) => format!("{w} hours asked; no maximum applies"),
+                            (None, None) => "no maximum applies".into(),
+                        }
+                    })
+                }
+            }
+        } else {
+            self.step(StepName::BorrowHours, Outcome::Skipped, Vec::new(), || {
+                "a checkout, not a borrow".into()
+            });
+        }
+
+        // Seat sharing: a principal already holding the feature reuses it.
+        if let Some((counts, l)) = pool {
+            if counts.holds(l, &self.req.feature, self.p) {
+                let mode = match counts.sharing() {
+                    SeatSharing::User => "user",
+                    _ => "user and host",
+                };
+                self.step(StepName::Limit, Outcome::Skipped, Vec::new(), || format!("seat sharing by {mode}: the principal already holds this feature on the license and reuses that session"));
+                self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
+                    "reuses the session it holds: takes no new seat".into()
+                });
+                return Out {
+                    verdict: Verdict::Granted,
+                    reason: Reason::Granted,
+                    rules: Vec::new(),
+                    max_hours,
+                };
+            }
+        }
+
+        // Step 5: limits.
+        let mut checks = Vec::new();
+        let mut kinds = vec![RuleKind::LimitCheckouts];
+        if borrow {
+            kinds.push(RuleKind::LimitBorrows);
+        }
+        for kind in kinds {
+            for id in self.applicable(kind, serial, &mut checks) {
+                let r = &rules[id as usize];
+                let Some(count) = r.count else { continue };
+                let c = self.cover(r);
+                let covered = matches!(c, Cover::Yes(_));
+                let usage = match (covered, pool) {
+                    (true, Some((counts, l))) => {
+                        counts.usage(id, l, &self.req.feature, self.scratch)
+                    }
+                    _ => 0,
+                };
+                // `usage` reset the scratch memo for the sessions; start again
+                // for the requester.
+                self.scratch.reset(self.engine.groups.matchers.len());
+                let reached = covered && usage >= count;
+                if self.trace {
+                    let why = if covered {
+                        format!(
+                            "{}; {usage} of {count} in use{}",
+                            self.cover_text(r, &c),
+                            if pool.is_none() {
+                                " (no pool: taken as zero)"
+                            } else {
+                                ""
+                            }
+                        )
+                    } else {
+                        self.cover_text(r, &c)
+                    };
+                    checks.push(RuleCheck {
+                        pointer: r.pointer.clone(),
+                        applies: true,
+                        matched: covered,
+                        why,
+                    });
+                }
+                if reached {
+                    let pointer = r.pointer.clone();
+                    self.step(StepName::Limit, Outcome::Denied, checks, || format!("{pointer} allows {count} at once to the users it covers, and {usage} are in use"));
+                    return Out::deny(Reason::LimitReached, vec![r.pointer.clone()], max_hours);
+                }
+            }
+        }
+        let n = checks.len();
+        self.step(StepName::Limit, Outcome::Passed, checks, || {
+            if n == 0 {
+                "no limit rule applies".into()
+            } else {
+                "no applicable limit is reached".into()
+            }
+        });
+
+        // Step 6: seats and reservations.
+        let Some((counts, l)) = pool else {
+            self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
+                "no pool: free seats are unknown".into()
+            });
+            return Out {
+                verdict: Verdict::Granted,
+                reason: Reason::Granted,
+                rules: Vec::new(),
+                max_hours,
+            };
+        };
+        let seats = counts.index.pool.licenses[l]
+            .seats(&self.req.feature)
+            .unwrap_or(0);
+        let held = counts.index.sessions_on(l, &self.req.feature).len() as u64;
+        let free = seats.saturating_sub(held);
+        let mut checks = Vec::new();
+        let mut reserved_for_others = 0u64;
+        let mut reserving = Vec::new();
+        for id in self.applicable(RuleKind::ReserveCheckouts, serial, &mut checks) {
+            let r = &rules[id as usize];
+            let Some(count) = r.count else { continue };
+            let c = match &r.users {
+                None => Cover::Yes(None),
+                Some(m) => match self.list_matches(m) {
+                    Some(h) => Cover::Yes(h),
+                    None => Cover::No,
+                },
+            };
+            let mine = matches!(c, Cover::Yes(_));
+            let used = counts.usage(id, l, &self.req.feature, self.scratch);
+            self.scratch.reset(self.engine.groups.matchers.len());
+            let remaining = count.saturating_sub(used);
+            if !mine {
+                reserved_for_others += remaining;
+                if remaining > 0 {
+                    reserving.push(r.pointer.clone());
+                }
+            }
+            if self.trace {
+                let why = if mine {
+                    format!(
+                        "reserves {count} for users including the principal ({}); the principal may use them",
+                        self.cover_text(r, &c)
+                    )
+                } else {
+                    format!(
+                        "reserves {count} for others, {used} of them in use: {remaining} kept free"
+                    )
+                };
+                checks.push(RuleCheck {
+                    pointer: r.pointer.clone(),
+                    applies: true,
+                    matched: mine,
+                    why,
+                });
+            }
+        }
+        let available = free.saturating_sub(reserved_for_others);
+        if available >= 1 {
+            self.step(StepName::Seats, Outcome::Passed, checks, || format!("{seats} seats, {held} in use, {free} free, {reserved_for_others} reserved for others: {available} available"));
+            Out {
+                verdict: Verdict::Granted,
+                reason: Reason::Granted,
+                rules: Vec::new(),
+                max_hours,
+            }
+        } else if free >= 1 {
+            self.step(StepName::Seats, Outcome::Denied, checks, || {
+                format!("{free} of {seats} seats are free, but all are reserved for others")
+            });
+            Out::deny(Reason::ReservedForOthers, reserving, max_hours)
+        } else {
+            self.step(StepName::Seats, Outcome::Denied, checks, || {
+                format!("all {seats} seats are in use")
+            });
+            Out::deny(Reason::NoFreeSeat, Vec::new(), max_hours)
+        }
+    }
+
+    fn finish(self, out: Out, serial: Option<String>, assumptions: Vec<String>) -> Decision {
+        Decision {
+            decision: out.verdict,
+            reason: out.reason,
+            rules: out.rules,
+            serial,
+            max_borrow_hours: out.max_hours,
+            assumptions,
+            missing_inputs: self.missing,
+            trace: self.steps,
+        }
+    }
+}

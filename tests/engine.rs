@@ -1,0 +1,393 @@
+//! The engine against the vendor's examples and the pool scenarios (through
+//! `privy test`), and the explanations it gives (through the library and
+//! `privy explain`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use privy::document::Document;
+use privy::engine::pool::Pool;
+use privy::engine::{Action, Counts, Engine, Outcome, Reason, Request, StepName, Verdict};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn privy(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_privy"))
+        .args(args)
+        .output()
+        .expect("run privy");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// (rule file, cases file) pairs: tests/vendor/NAME.json with
+/// NAME.cases.json, and tests/cases/office.*.cases.json with office.json.
+fn suites() -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in ["tests/vendor", "tests/cases"] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".cases.json"))
+            .collect();
+        entries.sort();
+        for cases in entries {
+            let name = cases
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let rules = if dir == "tests/cases" {
+                root().join(dir).join(format!(
+                    "{}.json",
+                    name.split('.').next().unwrap_or_default()
+                ))
+            } else {
+                root().join(dir).join(name.replace(".cases.json", ".json"))
+            };
+            out.push((rules, cases));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_suite_passes_through_privy_test() {
+    let suites = suites();
+    assert!(suites.len() >= 20, "{} suites", suites.len());
+    let mut total = 0;
+    for (rules, cases) in suites {
+        let (code, out, err) = privy(&[
+            "test",
+            &rules.display().to_string(),
+            &cases.display().to_string(),
+        ]);
+        assert_eq!(code, 0, "{}:\n{out}{err}", cases.display());
+        let last = out.lines().last().unwrap_or_default();
+        let passed: usize = last
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(last.ends_with(" passed, 0 failed") && passed > 0, "{last}");
+        total += passed;
+    }
+    assert!(total >= 80, "{total} cases");
+}
+
+#[test]
+fn a_failing_case_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = dir.path().join("c.json");
+    std::fs::write(
+        &cases,
+        r#"{"cases": [
+            {"name": "wrong on purpose", "request": {"user": "Stranger", "feature": "FUNCTIONALITY_TECHDOC"}, "expect": "granted"},
+            {"name": "right", "request": {"user": "Some user", "feature": "FUNCTIONALITY_TECHDOC"}, "expect": "granted", "reason": "granted"}
+        ]}"#,
+    )
+    .expect("write");
+    let rules = root().join("tests/vendor/01-allow-selected-users.json");
+    let (code, out, _) = privy(&[
+        "test",
+        &rules.display().to_string(),
+        &cases.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("FAIL wrong on purpose: expected granted, got Denied (not_in_allow_rule) by /ALLOW_CHECKOUTS/0"), "{out}");
+    assert_eq!(out.lines().last(), Some("1 passed, 1 failed"));
+    // unreadable cases file
+    std::fs::write(&cases, "{").expect("write");
+    assert_eq!(
+        privy(&[
+            "test",
+            &rules.display().to_string(),
+            &cases.display().to_string()
+        ])
+        .0,
+        2
+    );
+}
+
+fn office() -> Document {
+    Document::open(root().join("tests/cases/office.json")).expect("office")
+}
+
+#[test]
+fn trace_names_the_entry_and_the_group_chain() {
+    let doc = office();
+    let engine = Engine::new(doc.config());
+    let req = Request {
+        user: Some("u9".into()),
+        host: Some("PC042".into()),
+        feature: "EXPORT_ALL".into(),
+        ..Request::default()
+    };
+    let d = engine.decide(&req, None);
+    assert_eq!(d.decision, Verdict::Granted);
+    let allow = d
+        .trace
+        .iter()
+        .find(|s| s.step == StepName::Allow)
+        .expect("allow step");
+    assert_eq!(allow.outcome, Outcome::Passed);
+    assert_eq!(
+        allow.rules[0].why,
+        "host matched `PC*` in group `Workstations`, member of `CAD`"
+    );
+    let limit = d
+        .trace
+        .iter()
+        .find(|s| s.step == StepName::Limit)
+        .expect("limit step");
+    assert!(
+        limit.rules[0]
+            .why
+            .contains("0 of 1 in use (no pool: taken as zero)"),
+        "{}",
+        limit.rules[0].why
+    );
+    assert!(d.assumptions.iter().any(|a| a.contains("no license pool")));
+}
+
+#[test]
+fn missing_inputs_are_named_not_matched() {
+    let doc = office();
+    let engine = Engine::new(doc.config());
+    // No host, no IP: the Workstations entries cannot match.
+    let req = Request {
+        user: Some("zed".into()),
+        feature: "EXPORT_ALL".into(),
+        ..Request::default()
+    };
+    let d = engine.decide(&req, None);
+    assert_eq!(
+        (d.decision, d.reason),
+        (Verdict::Denied, Reason::NotInAllowRule)
+    );
+    assert_eq!(d.rules, vec!["/ALLOW_CHECKOUTS/0".to_string()]);
+    assert!(
+        d.missing_inputs.contains(&"host".to_string()),
+        "{:?}",
+        d.missing_inputs
+    );
+    assert!(
+        d.missing_inputs.contains(&"ip".to_string()),
+        "{:?}",
+        d.missing_inputs
+    );
+}
+
+#[test]
+fn the_license_used_is_reported_after_fall_through() {
+    let doc = office();
+    let engine = Engine::new(doc.config());
+    let pool = Pool::from_json(
+        r#"{"licenses": [{"serial": "L1", "features": {"EXPORT_ALL": 1}}, {"serial": "L2", "features": {"EXPORT_ALL": 2}}],
+            "sessions": [{"user": "ben", "feature": "EXPORT_ALL"}]}"#,
+    )
+    .and_then(Pool::index)
+    .expect("pool");
+    let counts = Counts::new(&engine, &pool);
+    let req = Request {
+        user: Some("anna".into()),
+        feature: "EXPORT_ALL".into(),
+        ..Request::default()
+    };
+    let d = engine.decide(&req, Some(&counts));
+    assert_eq!(d.decision, Verdict::Granted);
+    assert_eq!(d.serial.as_deref(), Some("L2"));
+    let licensed = &d.trace[0];
+    assert!(
+        licensed.detail.contains("tried before: L1 (no_free_seat)"),
+        "{}",
+        licensed.detail
+    );
+}
+
+#[test]
+fn maximum_borrow_hours_follow_the_vendor_example() {
+    let doc = Document::open(root().join("tests/vendor/14-limit-borrow-hours.json")).expect("doc");
+    let engine = Engine::new(doc.config());
+    let borrow = |user: &str| Request {
+        user: Some(user.into()),
+        feature: "KAS".into(),
+        action: Action::Borrow,
+        ..Request::default()
+    };
+    assert_eq!(
+        engine.decide(&borrow("anna"), None).max_borrow_hours,
+        Some(168)
+    );
+    assert_eq!(
+        engine
+            .decide(&borrow("Privileged User"), None)
+            .max_borrow_hours,
+        Some(2160)
+    );
+    let d = engine.decide(
+        &Request {
+            hours: Some(200),
+            ..borrow("anna")
+        },
+        None,
+    );
+    assert_eq!(d.rules, vec!["/LIMIT_BORROWS/1".to_string()]);
+    // Without a covering rule the license's maximum applies.
+    let pool = Pool::from_json(
+        r#"{"licenses": [{"serial": "S", "features": {"KAS": 3}, "max_borrow_hours": 24}]}"#,
+    )
+    .and_then(Pool::index)
+    .expect("pool");
+    let empty = Document::from_text("{}");
+    let bare = Engine::new(empty.config());
+    let counts = Counts::new(&bare, &pool);
+    let d = bare.decide(
+        &Request {
+            hours: Some(25),
+            ..borrow("anna")
+        },
+        Some(&counts),
+    );
+    assert_eq!(
+        (d.reason, d.max_borrow_hours),
+        (Reason::BorrowHoursExceeded, Some(24))
+    );
+    assert!(d.rules.is_empty());
+}
+
+#[test]
+fn explain_json_and_exit_codes() {
+    let rules = root()
+        .join("tests/vendor/09-deny-selected-users.json")
+        .display()
+        .to_string();
+    let (code, out, _) = privy(&[
+        "explain",
+        &rules,
+        "--feature",
+        "FUNCTIONALITY_TECHDOC",
+        "--user",
+        "Some user",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["decision"], "denied");
+    assert_eq!(v["reason"], "deny_rule");
+    assert_eq!(v["rules"][0], "/DENY_CHECKOUTS/0");
+    assert!(v["serial"].is_null());
+    assert!(v["max_borrow_hours"].is_null());
+    assert!(v["assumptions"].is_array() && v["missing_inputs"].is_array());
+    let deny = &v["trace"][1];
+    assert_eq!(
+        (deny["step"].as_str(), deny["outcome"].as_str()),
+        (Some("deny"), Some("denied"))
+    );
+    assert_eq!(deny["rules"][0]["why"], "user matched `Some user`");
+    let (code, out, _) = privy(&["explain", &rules, "--feature", "KAS", "--user", "x"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("GRANTED: checkout of KAS for user x"),
+        "{out}"
+    );
+    // Text: the verdict, then the deciding rule with its place and source line.
+    let (_, out, _) = privy(&[
+        "explain",
+        &rules,
+        "--feature",
+        "FUNCTIONALITY_TECHDOC",
+        "--user",
+        "Some user",
+    ]);
+    assert!(
+        out.starts_with("DENIED: checkout of FUNCTIONALITY_TECHDOC for user Some user"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("deciding rule /DENY_CHECKOUTS/0 at {rules}:3:9")),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"USERS\": \"Some user; Some other user; Another user\""),
+        "{out}"
+    );
+    // Bad usage and unreadable input.
+    assert_eq!(privy(&["explain", &rules]).0, 2);
+    assert_eq!(
+        privy(&["explain", &rules, "--feature", "X", "--ip", "not-an-ip"]).0,
+        2
+    );
+    assert_eq!(
+        privy(&["explain", "/nonexistent.json", "--feature", "X"]).0,
+        2
+    );
+    assert_eq!(
+        privy(&[
+            "explain",
+            &rules,
+            "--feature",
+            "X",
+            "--pool",
+            "/nonexistent-pool.json"
+        ])
+        .0,
+        2
+    );
+}
+
+#[test]
+fn a_file_with_errors_is_still_evaluated_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("bad.json");
+    std::fs::write(&f, "{ \"DENY_CHECKOUTS\": [ { \"USERS\": \"bob\", }, ] }").expect("write");
+    let (code, out, _) = privy(&[
+        "explain",
+        &f.display().to_string(),
+        "--feature",
+        "KAS",
+        "--user",
+        "bob",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("warning:"), "{out}");
+    assert!(out.contains("DENIED"));
+}
+
+#[test]
+fn cycles_end_and_deep_chains_do_not_recurse() {
+    // A chain of 100 000 groups, each containing the next, and a cycle.
+    let n = 100_000;
+    let mut groups = Vec::with_capacity(n);
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("G{}", i + 1)
+        } else {
+            "deep.user".into()
+        };
+        groups.push(format!("{{\"NAME\": \"G{i}\", \"MEMBERS\": \"{next}\"}}"));
+    }
+    groups.push("{\"NAME\": \"A\", \"MEMBERS\": \"B\"}".into());
+    groups.push("{\"NAME\": \"B\", \"MEMBERS\": \"A\"}".into());
+    let text = format!(
+        "{{\"DENY_CHECKOUTS\": [{{\"USERS\": \"G0\"}}, {{\"USERS\": \"A\"}}], \"GROUPS\": [{}]}}",
+        groups.join(",")
+    );
+    let doc = Document::from_text(text);
+    let engine = Engine::new(doc.config());
+    let req = |u: &str| Request {
+        user: Some(u.into()),
+        feature: "F".into(),
+        ..Request::default()
+    };
+    let d = engine.decide(&req("deep.user"), None);
+    assert_eq!((d.decision, d.reason), (Verdict::Denied, Reason::DenyRule));
+    let d = engine.decide(&req("someone"), None);
+    assert_eq!(d.decision, Verdict::Granted);
+}
