@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diag;
 pub mod document;
 pub mod engine;
+pub mod generate;
 pub mod json;
 pub mod model;
 pub mod pattern;

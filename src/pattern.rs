@@ -58,6 +58,11 @@ impl NamePattern {
         NamePattern { folded, pieces }
     }
 
+    /// The literal text before the first `*` (all of it without a `*`).
+    pub fn prefix(&self) -> &str {
+        &self.pieces[0]
+    }
+
     pub fn has_wildcard(&self) -> bool {
         self.pieces.len() > 1
     }

@@ -1,7 +1,7 @@
 //! Principal lists (USERS, EXCEPT_USERS, MEMBERS) compiled for fast matching,
 //! and group membership resolved without recursion.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::net::IpAddr;
 
 use crate::model::{Config, Entry, GroupIndex};
@@ -80,6 +80,13 @@ pub struct Matcher {
     pub any: bool,
     names: HashSet<String>,
     wildcards: Vec<NamePattern>,
+    /// Wildcards by their literal prefix (the text before the first `*`):
+    /// a name can only match those whose prefix it starts with.
+    wild_by_prefix: rustc_hash::FxHashMap<String, Vec<u32>>,
+    /// The distinct prefix lengths in `wild_by_prefix`, ascending.
+    wild_prefix_lens: Vec<usize>,
+    /// Wildcards that start with `*`: tried on every name.
+    wild_anywhere: Vec<u32>,
     local_groups: HashSet<String>,
     /// IPv4 intervals sorted by start, with the running maximum of the ends.
     v4: Vec<(u32, u32)>,
@@ -153,6 +160,20 @@ impl Matcher {
                 }
             }
         }
+        for (i, w) in m.wildcards.iter().enumerate() {
+            let prefix = w.prefix();
+            if prefix.is_empty() {
+                m.wild_anywhere.push(i as u32);
+            } else {
+                m.wild_by_prefix
+                    .entry(prefix.to_string())
+                    .or_default()
+                    .push(i as u32);
+                m.wild_prefix_lens.push(prefix.len());
+            }
+        }
+        m.wild_prefix_lens.sort_unstable();
+        m.wild_prefix_lens.dedup();
         m.v4.sort_unstable();
         let mut run = 0u32;
         m.v4_max_end =
@@ -173,7 +194,7 @@ impl Matcher {
             return true;
         }
         for name in [&p.user, &p.host].into_iter().flatten() {
-            if self.names.contains(name) || self.wildcards.iter().any(|w| w.matches_folded(name)) {
+            if self.names.contains(name) || self.wildcard_matches(name) {
                 return true;
             }
         }
@@ -197,6 +218,28 @@ impl Matcher {
             }
         }
         false
+    }
+
+    fn wildcard_matches(&self, name: &str) -> bool {
+        for &len in &self.wild_prefix_lens {
+            if len > name.len() {
+                break;
+            }
+            let Some(head) = name.get(..len) else {
+                continue;
+            };
+            if let Some(ids) = self.wild_by_prefix.get(head) {
+                if ids
+                    .iter()
+                    .any(|&i| self.wildcards[i as usize].matches_folded(name))
+                {
+                    return true;
+                }
+            }
+        }
+        self.wild_anywhere
+            .iter()
+            .any(|&i| self.wildcards[i as usize].matches_folded(name))
     }
 
     /// The first direct entry that matches, and on which part of the
@@ -305,6 +348,7 @@ impl Groups {
 pub struct Scratch {
     memo: Vec<u8>,
     stack: Vec<usize>,
+    visited: Vec<usize>,
     seen: Vec<u32>,
     parent: Vec<usize>,
     generation: u32,
@@ -363,9 +407,9 @@ pub fn member_of(
     s.stack.push(g);
     s.seen[g] = generation;
     s.parent[g] = usize::MAX;
-    let mut visited: Vec<usize> = Vec::new();
+    s.visited.clear();
     while let Some(x) = s.stack.pop() {
-        visited.push(x);
+        s.visited.push(x);
         let found =
             (shortcut && s.memo[x] == 1) || (s.memo[x] != 2 && groups.matchers[x].direct(p));
         if found {
@@ -393,20 +437,54 @@ pub fn member_of(
         }
     }
     // Nothing reachable from g matched: none of the visited groups can match.
-    for v in visited {
+    for i in 0..s.visited.len() {
+        let v = s.visited[i];
         s.memo[v] = 2;
     }
     None
 }
 
+/// Whether the principal is a member of group `g`: the allocation-free
+/// search of the fast path, with the same answers as [`member_of`].
+fn is_member(groups: &Groups, g: usize, p: &Principal, s: &mut Scratch) -> bool {
+    match s.memo.get(g) {
+        Some(1) => return true,
+        Some(2) => return false,
+        _ => {}
+    }
+    let generation = s.next_generation();
+    s.stack.clear();
+    s.visited.clear();
+    s.stack.push(g);
+    s.seen[g] = generation;
+    while let Some(x) = s.stack.pop() {
+        if s.memo[x] == 1 || (s.memo[x] == 0 && groups.matchers[x].direct(p)) {
+            s.memo[g] = 1;
+            s.memo[x] = 1;
+            return true;
+        }
+        if s.memo[x] == 2 {
+            continue;
+        }
+        s.visited.push(x);
+        for &c in &groups.matchers[x].groups {
+            if s.seen[c] != generation {
+                s.seen[c] = generation;
+                s.stack.push(c);
+            }
+        }
+    }
+    // Nothing reachable from g matched: none of the visited groups can match.
+    for i in 0..s.visited.len() {
+        let v = s.visited[i];
+        s.memo[v] = 2;
+    }
+    false
+}
+
 /// Matches a whole list: its own entries, then its groups.
 pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> bool {
-    if m.direct(p) {
-        return true;
-    }
-    m.groups
-        .iter()
-        .any(|&g| member_of(groups, g, p, s, true).is_some())
+    m.direct(p) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
 }
 
 /// Like [`matches`], with the explanation of the first match in entry order.

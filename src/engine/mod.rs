@@ -10,7 +10,7 @@ pub mod matcher;
 pub mod pool;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -168,7 +168,7 @@ struct CRule {
 /// The rules of one list, indexed by feature.
 #[derive(Debug, Clone, Default)]
 struct ListIndex {
-    by_feature: HashMap<String, Vec<u32>>,
+    by_feature: rustc_hash::FxHashMap<String, Vec<u32>>,
     any_feature: Vec<u32>,
 }
 
@@ -203,7 +203,8 @@ fn merge<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
 #[derive(Debug, Clone)]
 pub struct Engine {
     rules: Vec<CRule>,
-    lists: HashMap<RuleKind, ListIndex>,
+    /// One index per rule kind, in the order of `RuleKind::ALL`.
+    lists: [ListIndex; 7],
     groups: Groups,
 }
 
@@ -211,9 +212,9 @@ impl Engine {
     pub fn new(cfg: &Config) -> Engine {
         let groups = Groups::compile(cfg);
         let mut rules = Vec::new();
-        let mut lists: HashMap<RuleKind, ListIndex> = HashMap::new();
+        let mut lists: [ListIndex; 7] = Default::default();
         for list in &cfg.lists {
-            let idx = lists.entry(list.kind).or_default();
+            let idx = &mut lists[kind_index(list.kind)];
             for rule in &list.rules {
                 if rule.empty_preset {
                     continue; // ignored by the server
@@ -246,14 +247,14 @@ impl Engine {
         pool: Option<&Counts<'_>>,
         scratch: &mut Scratch,
     ) -> (Verdict, Reason) {
-        let d = self.run(req, pool, scratch, false);
+        let d = self.run(req, pool, scratch, Mode::Fast);
         (d.decision, d.reason)
     }
 
     /// Decides and explains.
     pub fn decide(&self, req: &Request, pool: Option<&Counts<'_>>) -> Decision {
         let mut scratch = Scratch::default();
-        self.run(req, pool, &mut scratch, true)
+        self.run(req, pool, &mut scratch, Mode::Trace)
     }
 
     /// The decision with the determining rules (no trace), for callers that
@@ -264,7 +265,7 @@ impl Engine {
         pool: Option<&Counts<'_>>,
         scratch: &mut Scratch,
     ) -> Decision {
-        self.run(req, pool, scratch, false)
+        self.run(req, pool, scratch, Mode::Quiet)
     }
 
     fn run(
@@ -272,7 +273,7 @@ impl Engine {
         req: &Request,
         pool: Option<&Counts<'_>>,
         scratch: &mut Scratch,
-        trace: bool,
+        mode: Mode,
     ) -> Decision {
         let p = req.principal();
         scratch.reset(self.groups.matchers.len());
@@ -281,20 +282,23 @@ impl Engine {
             req,
             p: &p,
             scratch,
-            trace,
+            mode,
             missing: Vec::new(),
             steps: Vec::new(),
         };
         let mut assumptions = Vec::new();
+        let record = mode != Mode::Fast;
         let Some(counts) = pool else {
-            assumptions.push("no license pool: seat counts are unknown, usage is taken as zero, and the licensed and seats steps are skipped".to_string());
-            if req.ip.is_none() {
+            if record {
+                assumptions.push("no license pool: seat counts are unknown, usage is taken as zero, and the licensed and seats steps are skipped".to_string());
+            }
+            if record && req.ip.is_none() {
                 assumptions.push("no IP address given: IP entries match nothing".to_string());
             }
             let out = ctx.evaluate(None, req.serial.as_deref());
             return ctx.finish(out, req.serial.clone(), assumptions);
         };
-        if req.ip.is_none() {
+        if record && req.ip.is_none() {
             assumptions.push("no IP address given: IP entries match nothing".to_string());
         }
         let licenses = &counts.index.pool.licenses;
@@ -381,6 +385,30 @@ impl Engine {
     }
 }
 
+fn kind_index(kind: RuleKind) -> usize {
+    RuleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// Rules of `kind` that apply to the feature and serial, in file order.
+/// Rules limited to other serials (or to serials, when there is none) are
+/// left out.
+fn applicable<'a>(
+    engine: &'a Engine,
+    feature: &'a str,
+    kind: RuleKind,
+    serial: Option<&'a str>,
+) -> impl Iterator<Item = u32> + 'a {
+    engine.lists[kind_index(kind)]
+        .for_feature(feature)
+        .filter(
+            move |&id| match (&engine.rules[id as usize].serials, serial) {
+                (None, _) => true,
+                (Some(set), Some(s)) => set.contains(s),
+                (Some(_), None) => false,
+            },
+        )
+}
+
 fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
     let users = if rule.any_user() {
         None
@@ -433,32 +461,38 @@ fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
 pub struct Counts<'a> {
     pub index: &'a PoolIndex,
     engine: &'a Engine,
-    /// (rule, license, feature) → sessions covered (limit) or matched (reserve).
-    cache: RefCell<HashMap<(u32, usize, String), u64>>,
-    /// Keys of held sessions per (license, feature) for seat sharing.
-    holders: HashMap<(usize, String), HashSet<(String, Option<String>)>>,
+    /// (rule, license, feature position on the license) → sessions covered
+    /// (limit) or matched (reserve).
+    cache: RefCell<rustc_hash::FxHashMap<(u32, usize, usize), u64>>,
+    /// Keys of held sessions per license and feature position, for seat
+    /// sharing.
+    holders: Vec<Vec<rustc_hash::FxHashSet<(String, Option<String>)>>>,
 }
 
 impl<'a> Counts<'a> {
     pub fn new(engine: &'a Engine, index: &'a PoolIndex) -> Self {
-        let mut holders: HashMap<(usize, String), HashSet<(String, Option<String>)>> =
-            HashMap::new();
-        for (l, features) in index.sessions.iter().enumerate() {
-            for (f, sessions) in features {
-                for s in sessions {
-                    if let Some(u) = &s.principal.user {
-                        holders
-                            .entry((l, f.clone()))
-                            .or_default()
-                            .insert((u.clone(), s.principal.host.clone()));
-                    }
-                }
-            }
-        }
+        let holders = index
+            .sessions
+            .iter()
+            .map(|features| {
+                features
+                    .iter()
+                    .map(|(_, sessions)| {
+                        sessions
+                            .iter()
+                            .filter_map(|s| {
+                                let u = s.principal.user.clone()?;
+                                Some((u, s.principal.host.clone()))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         Counts {
             index,
             engine,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(rustc_hash::FxHashMap::default()),
             holders,
         }
     }
@@ -471,7 +505,11 @@ impl<'a> Counts<'a> {
     /// the seat-sharing key.
     fn holds(&self, license: usize, feature: &str, p: &Principal) -> bool {
         let Some(user) = &p.user else { return false };
-        let Some(set) = self.holders.get(&(license, feature.to_string())) else {
+        let Some(set) = self
+            .index
+            .feature_position(license, feature)
+            .and_then(|f| self.holders.get(license)?.get(f))
+        else {
             return false;
         };
         match self.sharing() {
@@ -485,7 +523,10 @@ impl<'a> Counts<'a> {
     /// covers (`limit`: USERS and not EXCEPT_USERS, borrows only for
     /// LIMIT_BORROWS) or matches (reserve: USERS).
     fn usage(&self, rule: u32, license: usize, feature: &str, scratch: &mut Scratch) -> u64 {
-        let key = (rule, license, feature.to_string());
+        let Some(pos) = self.index.feature_position(license, feature) else {
+            return 0;
+        };
+        let key = (rule, license, pos);
         if let Some(&n) = self.cache.borrow().get(&key) {
             return n;
         }
@@ -538,9 +579,20 @@ struct Ctx<'e, 's> {
     req: &'e Request,
     p: &'e Principal,
     scratch: &'s mut Scratch,
-    trace: bool,
+    mode: Mode,
     missing: Vec<String>,
     steps: Vec<TraceStep>,
+}
+
+/// How much a decision records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The verdict and reason only (no rules, assumptions or trace).
+    Fast,
+    /// Also the determining rules, assumptions and missing inputs.
+    Quiet,
+    /// Everything, with the trace.
+    Trace,
 }
 
 /// How a rule's USERS (and EXCEPT_USERS) relate to the principal.
@@ -576,6 +628,19 @@ fn describe_hit(h: &Hit) -> String {
 }
 
 impl Ctx<'_, '_> {
+    /// The determining rule, unless only the verdict is wanted.
+    fn determining(&self, pointer: &str) -> Vec<String> {
+        if self.mode == Mode::Fast {
+            Vec::new()
+        } else {
+            vec![pointer.to_string()]
+        }
+    }
+
+    fn tracing(&self) -> bool {
+        self.mode == Mode::Trace
+    }
+
     fn step(
         &mut self,
         step: StepName,
@@ -583,7 +648,7 @@ impl Ctx<'_, '_> {
         mut rules: Vec<RuleCheck>,
         detail: impl FnOnce() -> String,
     ) {
-        if self.trace {
+        if self.tracing() {
             // In file order: list by list, then by position.
             rules.sort_by_key(|r| {
                 let mut parts = r.pointer.rsplitn(2, '/');
@@ -605,6 +670,9 @@ impl Ctx<'_, '_> {
     }
 
     fn note_missing(&mut self, m: &Matcher) {
+        if self.mode == Mode::Fast {
+            return;
+        }
         let needs = matcher::needs(m, &self.engine.groups);
         let mut add = |what: &str| {
             if !self.missing.iter().any(|x| x == what) {
@@ -627,7 +695,7 @@ impl Ctx<'_, '_> {
 
     fn list_matches(&mut self, m: &Matcher) -> Option<Option<Hit>> {
         let groups = &self.engine.groups;
-        let hit = if self.trace {
+        let hit = if self.tracing() {
             matcher::explain(m, groups, self.p, self.scratch).map(Some)
         } else {
             matcher::matches(m, groups, self.p, self.scratch).then_some(None)
@@ -655,7 +723,7 @@ impl Ctx<'_, '_> {
     }
 
     fn cover_text(&self, r: &CRule, c: &Cover) -> String {
-        if !self.trace {
+        if !self.tracing() {
             return String::new();
         }
         match c {
@@ -689,46 +757,34 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Rules of `kind` that apply to the feature and serial. Rules limited
-    /// to other serials are left out; ones limited to serials while the
-    /// request has none are reported in `skipped`.
-    fn applicable(
-        &self,
-        kind: RuleKind,
-        serial: Option<&str>,
-        skipped: &mut Vec<RuleCheck>,
-    ) -> Vec<u32> {
-        let Some(list) = self.engine.lists.get(&kind) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
+    /// In a trace, the rules of `kind` for the feature that are left out
+    /// because they are limited to serials and the request has none.
+    fn serial_skips(&self, kind: RuleKind, serial: Option<&str>, out: &mut Vec<RuleCheck>) {
+        if !self.tracing() || serial.is_some() {
+            return;
+        }
+        let list = &self.engine.lists[kind_index(kind)];
         for id in list.for_feature(&self.req.feature) {
             let r = &self.engine.rules[id as usize];
-            match (&r.serials, serial) {
-                (None, _) => out.push(id),
-                (Some(set), Some(s)) if set.contains(s) => out.push(id),
-                (Some(_), Some(_)) => {}
-                (Some(_), None) => {
-                    if self.trace {
-                        skipped.push(RuleCheck {
-                            pointer: r.pointer.clone(),
-                            applies: false,
-                            matched: false,
-                            why: format!(
-                                "limited to serial numbers {}; the request names no serial and there is no pool",
-                                r.serial_text
-                            ),
-                        });
-                    }
-                }
+            if r.serials.is_some() {
+                out.push(RuleCheck {
+                    pointer: r.pointer.clone(),
+                    applies: false,
+                    matched: false,
+                    why: format!(
+                        "limited to serial numbers {}; the request names no serial and there is no pool",
+                        r.serial_text
+                    ),
+                });
             }
         }
-        out
     }
 
     fn evaluate(&mut self, pool: Option<(&Counts<'_>, usize)>, serial: Option<&str>) -> Out {
         let borrow = self.req.action == Action::Borrow;
-        let rules = &self.engine.rules;
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         if pool.is_none() {
             self.step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
                 "no pool: whether a license offers the feature is unknown".into()
@@ -737,12 +793,14 @@ impl Ctx<'_, '_> {
 
         // Step 2: deny rules.
         let mut checks = Vec::new();
-        let mut kinds = vec![RuleKind::DenyCheckouts];
-        if borrow {
-            kinds.push(RuleKind::DenyBorrows);
-        }
-        for kind in kinds {
-            for id in self.applicable(kind, serial, &mut checks) {
+        let kinds: &[RuleKind] = if borrow {
+            &[RuleKind::DenyCheckouts, RuleKind::DenyBorrows]
+        } else {
+            &[RuleKind::DenyCheckouts]
+        };
+        for &kind in kinds {
+            self.serial_skips(kind, serial, &mut checks);
+            for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
                 let c = match &r.users {
                     None => Cover::Yes(None),
@@ -752,7 +810,7 @@ impl Ctx<'_, '_> {
                     },
                 };
                 let matched = matches!(c, Cover::Yes(_));
-                if self.trace {
+                if self.tracing() {
                     checks.push(RuleCheck {
                         pointer: r.pointer.clone(),
                         applies: true,
@@ -765,7 +823,7 @@ impl Ctx<'_, '_> {
                     self.step(StepName::Deny, Outcome::Denied, checks, || {
                         format!("denied by {pointer}: deny rules override allow rules")
                     });
-                    return Out::deny(Reason::DenyRule, vec![r.pointer.clone()], None);
+                    return Out::deny(Reason::DenyRule, self.determining(&r.pointer), None);
                 }
             }
         }
@@ -779,18 +837,18 @@ impl Ctx<'_, '_> {
         });
 
         // Step 3: allow rules, list by list.
-        let mut kinds = vec![RuleKind::AllowCheckouts];
-        if borrow {
-            kinds.push(RuleKind::AllowBorrows);
-        }
+        let kinds: &[RuleKind] = if borrow {
+            &[RuleKind::AllowCheckouts, RuleKind::AllowBorrows]
+        } else {
+            &[RuleKind::AllowCheckouts]
+        };
         let mut checks = Vec::new();
-        for kind in kinds {
-            let ids = self.applicable(kind, serial, &mut checks);
-            if ids.is_empty() {
-                continue;
-            }
+        for &kind in kinds {
+            self.serial_skips(kind, serial, &mut checks);
+            let mut applies = false;
             let mut any = false;
-            for &id in &ids {
+            for id in applicable(engine, &req.feature, kind, serial) {
+                applies = true;
                 let r = &rules[id as usize];
                 let c = match &r.users {
                     None => Cover::Yes(None),
@@ -800,7 +858,7 @@ impl Ctx<'_, '_> {
                     },
                 };
                 let matched = matches!(c, Cover::Yes(_));
-                if self.trace {
+                if self.tracing() {
                     checks.push(RuleCheck {
                         pointer: r.pointer.clone(),
                         applies: true,
@@ -810,16 +868,19 @@ impl Ctx<'_, '_> {
                 }
                 if matched {
                     any = true;
-                    if !self.trace {
+                    if !self.tracing() {
                         break;
                     }
                 }
             }
-            if !any {
-                let pointers: Vec<String> = ids
-                    .iter()
-                    .map(|&i| rules[i as usize].pointer.clone())
-                    .collect();
+            if applies && !any {
+                let pointers: Vec<String> = if self.mode == Mode::Fast {
+                    Vec::new()
+                } else {
+                    applicable(engine, &req.feature, kind, serial)
+                        .map(|i| rules[i as usize].pointer.clone())
+                        .collect()
+                };
                 let feature = self.req.feature.clone();
                 self.step(StepName::Allow, Outcome::Denied, checks, || {
                     format!("{} allows {feature} only to the users it lists, and the principal is in none of them", kind.key())
@@ -841,12 +902,13 @@ impl Ctx<'_, '_> {
         let mut max_rule: Option<u32> = None;
         if borrow {
             let mut checks = Vec::new();
-            for id in self.applicable(RuleKind::LimitBorrows, serial, &mut checks) {
+            self.serial_skips(RuleKind::LimitBorrows, serial, &mut checks);
+            for id in applicable(engine, &req.feature, RuleKind::LimitBorrows, serial) {
                 let r = &rules[id as usize];
                 let Some(h) = r.hours else { continue };
                 let c = self.cover(r);
                 let covered = matches!(c, Cover::Yes(_));
-                if self.trace {
+                if self.tracing() {
                     checks.push(RuleCheck {
                         pointer: r.pointer.clone(),
                         applies: true,
@@ -921,12 +983,14 @@ impl Ctx<'_, '_> {
 
         // Step 5: limits.
         let mut checks = Vec::new();
-        let mut kinds = vec![RuleKind::LimitCheckouts];
-        if borrow {
-            kinds.push(RuleKind::LimitBorrows);
-        }
-        for kind in kinds {
-            for id in self.applicable(kind, serial, &mut checks) {
+        let kinds: &[RuleKind] = if borrow {
+            &[RuleKind::LimitCheckouts, RuleKind::LimitBorrows]
+        } else {
+            &[RuleKind::LimitCheckouts]
+        };
+        for &kind in kinds {
+            self.serial_skips(kind, serial, &mut checks);
+            for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
                 let Some(count) = r.count else { continue };
                 let c = self.cover(r);
@@ -941,7 +1005,7 @@ impl Ctx<'_, '_> {
                 // for the requester.
                 self.scratch.reset(self.engine.groups.matchers.len());
                 let reached = covered && usage >= count;
-                if self.trace {
+                if self.tracing() {
                     let why = if covered {
                         format!(
                             "{}; {usage} of {count} in use{}",
@@ -965,7 +1029,11 @@ impl Ctx<'_, '_> {
                 if reached {
                     let pointer = r.pointer.clone();
                     self.step(StepName::Limit, Outcome::Denied, checks, || format!("{pointer} allows {count} at once to the users it covers, and {usage} are in use"));
-                    return Out::deny(Reason::LimitReached, vec![r.pointer.clone()], max_hours);
+                    return Out::deny(
+                        Reason::LimitReached,
+                        self.determining(&r.pointer),
+                        max_hours,
+                    );
                 }
             }
         }
@@ -998,7 +1066,8 @@ impl Ctx<'_, '_> {
         let mut checks = Vec::new();
         let mut reserved_for_others = 0u64;
         let mut reserving = Vec::new();
-        for id in self.applicable(RuleKind::ReserveCheckouts, serial, &mut checks) {
+        self.serial_skips(RuleKind::ReserveCheckouts, serial, &mut checks);
+        for id in applicable(engine, &req.feature, RuleKind::ReserveCheckouts, serial) {
             let r = &rules[id as usize];
             let Some(count) = r.count else { continue };
             let c = match &r.users {
@@ -1018,7 +1087,7 @@ impl Ctx<'_, '_> {
                     reserving.push(r.pointer.clone());
                 }
             }
-            if self.trace {
+            if self.tracing() {
                 let why = if mine {
                     format!(
                         "reserves {count} for users including the principal ({}); the principal may use them",

@@ -89,6 +89,14 @@ pub struct PoolIndex {
 }
 
 impl PoolIndex {
+    /// Where a feature sits among a license's features.
+    pub fn feature_position(&self, license: usize, feature: &str) -> Option<usize> {
+        self.sessions
+            .get(license)?
+            .iter()
+            .position(|(f, _)| f == feature)
+    }
+
     pub fn sessions_on(&self, license: usize, feature: &str) -> &[Placed] {
         self.sessions
             .get(license)

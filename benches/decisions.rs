@@ -1,0 +1,121 @@
+//! Decisions per second on a generated configuration (500 rules, 500 groups
+//! with 100 000 members in all, nested up to five levels) with and without a
+//! pool of 5 000 sessions, on one core.
+//!
+//! `cargo bench --bench decisions` measures; under `cargo test` (no `--bench`
+//! argument) it runs a few iterations only, so it keeps compiling and working.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use privy::document::Document;
+use privy::engine::matcher::Scratch;
+use privy::engine::pool::Pool;
+use privy::engine::{Action, Counts, Engine, Request};
+use privy::generate::{self, Rng, Shape};
+
+fn requests(shape: Shape, n: usize) -> Vec<Request> {
+    let mut r = Rng::new(99);
+    (0..n)
+        .map(|_| Request {
+            user: Some(generate::user(r.below(shape.users as u64))),
+            host: Some(format!("PC{}", r.below(1000))),
+            ip: Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+                10,
+                r.below(4) as u8,
+                r.below(256) as u8,
+                r.below(256) as u8,
+            ))),
+            local_groups: Vec::new(),
+            feature: generate::feature(r.below(shape.features as u64)),
+            action: if r.chance(20) {
+                Action::Borrow
+            } else {
+                Action::Checkout
+            },
+            serial: None,
+            hours: if r.chance(50) {
+                Some(r.below(2000))
+            } else {
+                None
+            },
+        })
+        .collect()
+}
+
+/// Runs `f` over the requests repeatedly for about `budget`; returns
+/// decisions per second.
+fn measure(reqs: &[Request], budget: Duration, mut f: impl FnMut(&Request) -> bool) -> f64 {
+    let start = Instant::now();
+    let mut n = 0u64;
+    let mut granted = 0u64;
+    while start.elapsed() < budget || n == 0 {
+        for r in reqs {
+            granted += u64::from(f(r));
+        }
+        n += reqs.len() as u64;
+    }
+    black_box(granted);
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let shape = if full {
+        Shape::default()
+    } else {
+        Shape {
+            rules: 50,
+            groups: 50,
+            members: 2_000,
+            ..Shape::default()
+        }
+    };
+    let sessions = if full { 5_000 } else { 200 };
+    let budget = Duration::from_millis(if full { 3_000 } else { 50 });
+
+    let t = Instant::now();
+    let text = generate::config(shape);
+    let doc = Document::from_text(text.clone());
+    let load = t.elapsed();
+    let t = Instant::now();
+    let engine = Engine::new(doc.config());
+    let compile = t.elapsed();
+    let pool = Pool::from_json(&generate::pool(shape, 3, sessions))
+        .and_then(Pool::index)
+        .expect("generated pool is valid");
+    let reqs = requests(shape, 10_000);
+
+    let mut scratch = Scratch::default();
+    let without = measure(&reqs, budget, |r| {
+        engine.verdict(r, None, &mut scratch).0 == privy::engine::Verdict::Granted
+    });
+    let counts = Counts::new(&engine, &pool);
+    // Warm the per-rule usage cache once, as a long-lived simulator would.
+    for r in &reqs {
+        black_box(engine.verdict(r, Some(&counts), &mut scratch));
+    }
+    let with = measure(&reqs, budget, |r| {
+        engine.verdict(r, Some(&counts), &mut scratch).0 == privy::engine::Verdict::Granted
+    });
+    let traced = measure(&reqs[..1000], budget, |r| {
+        engine.decide(r, Some(&counts)).decision == privy::engine::Verdict::Granted
+    });
+
+    println!(
+        "config: {} rules, {} groups, {} members, {} bytes; pool: {} sessions",
+        shape.rules,
+        shape.groups,
+        shape.members,
+        text.len(),
+        sessions
+    );
+    println!(
+        "load + validate: {:.1} ms; compile: {:.1} ms",
+        load.as_secs_f64() * 1e3,
+        compile.as_secs_f64() * 1e3
+    );
+    println!("decisions/s without pool: {without:>12.0}");
+    println!("decisions/s with pool:    {with:>12.0}");
+    println!("decisions/s with trace:   {traced:>12.0}");
+}
