@@ -95,6 +95,10 @@ codes! {
     EmptyGroupName = "empty-group-name", Error, "A group without a NAME, or with an empty one.";
     FeatureCase = "feature-case", Warning, "A feature that differs from another only in case; features are compared exactly.";
     MonitorWithoutPassword = "monitor-without-password", Warning, "The License Monitor is on (HTTP_PORT not 0) but no ADMIN_PASSWORD is set.";
+    // With a pool (`privy check --pool`)
+    CountPerLicense = "count-per-license", Warning, "A COUNT rule without SERIALNUMBERS covers a feature several licenses offer: it counts per license.";
+    UnknownSerial = "unknown-serial", Warning, "SERIALNUMBERS names a license the pool does not have.";
+    UnlicensedFeature = "unlicensed-feature", Info, "FEATURES names a feature no license in the pool offers.";
 }
 
 impl std::fmt::Display for Code {

@@ -182,3 +182,42 @@ fn schema_accepts_the_example_and_rejects_a_bad_rule() {
     let bad = serde_json::json!({ "RESERVE_CHECKOUTS": [ { "USERS": "a" } ] });
     assert!(!v.is_valid(&bad));
 }
+
+#[test]
+fn check_with_a_pool() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pool = write(
+        dir.path(),
+        "pool.json",
+        br#"{"licenses": [{"serial": "A", "features": {"IMPORT_ALL": 20}}, {"serial": "B", "features": {"IMPORT_ALL": 10}}]}"#,
+    );
+    let f = write(dir.path(), "c.json", b"{ \"LIMIT_CHECKOUTS\": [ { \"USERS\": \"a\", \"FEATURES\": \"IMPORT_ALL\", \"COUNT\": 15 } ] }");
+    let out = privy(&["check", &f, "--pool", &pool]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("warning[count-per-license]"), "{text}");
+    assert!(text.contains("30 in all"), "{text}");
+    // The example and its pool agree.
+    let ex_pool = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/pool.json");
+    let out = privy(&[
+        "check",
+        &example().display().to_string(),
+        "--pool",
+        &ex_pool.display().to_string(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A pool that cannot be true is unreadable input.
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        br#"{"licenses": [], "sessions": [{"feature": "X"}]}"#,
+    );
+    let out = privy(&["check", &f, "--pool", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no license in the pool offers"));
+}

@@ -224,8 +224,9 @@ fn every_code_at_its_line_and_column() {
 #[test]
 fn cases_cover_every_code() {
     for code in Code::ALL {
-        // not-utf8 is found before parsing; tests/cli.rs covers it.
-        if *code == Code::NotUtf8 {
+        // not-utf8 is found before parsing (tests/cli.rs covers it); the
+        // pool codes need a pool (POOL_CASES below).
+        if *code == Code::NotUtf8 || POOL_CASES.iter().any(|c| c.0 == code.as_str()) {
             continue;
         }
         assert!(
@@ -320,5 +321,62 @@ fn fixes_repair_what_they_say() {
                 fixed.text()
             );
         }
+    }
+}
+
+/// Codes that need a pool: (code, file text, pool, line, column).
+const POOL_CASES: &[(&str, &str, &str, usize, usize)] = &[
+    (
+        "count-per-license",
+        "{\n  \"LIMIT_CHECKOUTS\": [\n    { \"USERS\": \"a\", \"FEATURES\": \"IMPORT_ALL\", \"COUNT\": 15 }\n  ]\n}",
+        r#"{"licenses": [{"serial": "A", "features": {"IMPORT_ALL": 20}}, {"serial": "B", "features": {"IMPORT_ALL": 10}}]}"#,
+        3,
+        56,
+    ),
+    (
+        "unknown-serial",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"a\", \"SERIALNUMBERS\": \"A;Z\" }\n  ]\n}",
+        r#"{"licenses": [{"serial": "A", "features": {"KAS": 1}}]}"#,
+        3,
+        41,
+    ),
+    (
+        "unlicensed-feature",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"a\", \"FEATURES\": \"KAS;CAD\" }\n  ]\n}",
+        r#"{"licenses": [{"serial": "A", "features": {"KAS": 1}}]}"#,
+        3,
+        38,
+    ),
+    (
+        "feature-case",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"a\", \"FEATURES\": \"kas\" }\n  ]\n}",
+        r#"{"licenses": [{"serial": "A", "features": {"KAS": 1}}]}"#,
+        3,
+        34,
+    ),
+];
+
+#[test]
+fn pool_codes_at_their_line_and_column() {
+    for &(code, text, pool, line, col) in POOL_CASES {
+        let doc = Document::from_text(text);
+        let pool = privy::engine::pool::Pool::from_json(pool).expect("pool");
+        let diags = privy::validate::against_pool(doc.config(), &pool);
+        let d = diags
+            .iter()
+            .find(|d| d.code.as_str() == code)
+            .unwrap_or_else(|| panic!("{code} not reported: {diags:?}"));
+        assert_eq!(
+            doc.line_col(d.span.start),
+            (line, col),
+            "{code}: {}",
+            d.message
+        );
+        // Without the pool, none of these is reported.
+        assert!(
+            !doc.diagnostics()
+                .iter()
+                .any(|x| x.code.as_str() == code && code != "feature-case")
+        );
     }
 }

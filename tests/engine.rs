@@ -2,7 +2,7 @@
 //! `privy test`), and the explanations it gives (through the library and
 //! `privy explain`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use privy::document::Document;

@@ -9,11 +9,22 @@ use super::{CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE};
 use crate::diag::{Code, Located, Severity};
 use crate::document::{Document, LoadError};
 
-pub fn run(path: &Path, format: CheckFormat) -> i32 {
+pub fn run(path: &Path, format: CheckFormat, pool: Option<&Path>) -> i32 {
+    let pool = match pool.map(super::explain::load_pool).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("privy: {e}");
+            return EXIT_UNREADABLE;
+        }
+    };
     let (text, located) = match Document::open(path) {
         Ok(doc) => {
-            let located: Vec<Located> = doc
-                .diagnostics()
+            let mut diags = doc.diagnostics().to_vec();
+            if let Some(p) = &pool {
+                diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
+                diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
+            }
+            let located: Vec<Located> = diags
                 .iter()
                 .map(|d| Located::new(d, doc.text(), doc.lines()))
                 .collect();

@@ -57,6 +57,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Also check against these licenses (JSON pool file).
+        #[arg(long)]
+        pool: Option<PathBuf>,
     },
     /// Decide one request and explain why.
     ///
@@ -100,7 +103,7 @@ pub enum Command {
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Some(Command::Check { file, format }) => check::run(&file, format),
+        Some(Command::Check { file, format, pool }) => check::run(&file, format, pool.as_deref()),
         Some(Command::Explain {
             file,
             feature,

@@ -2,6 +2,7 @@
 //! Every finding is a [`Diagnostic`] with a stable code, a JSON Pointer, a
 //! source range and, where one is certain, a fix.
 
+mod pool;
 mod semantic;
 mod structure;
 
@@ -65,5 +66,13 @@ pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
     }
     out.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
     out.dedup();
+    out
+}
+
+/// Checks against a license pool (`privy check --pool`): COUNT rules that
+/// count per license, serial numbers and features the pool does not know.
+pub fn against_pool(cfg: &Config, pool: &crate::engine::pool::Pool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    pool::check(cfg, pool, &mut out);
     out
 }
