@@ -1,40 +1,218 @@
-//! GUI tests: drive the real window through egui_kittest.
+//! GUI tests: drive the real window through egui_kittest (click, type, read
+//! what is shown).
 #![cfg(feature = "gui")]
 
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use privy::spec::RuleKind;
 use privy::ui::{PrivyApp, Section};
 
 fn example() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/ServerConfig.json")
 }
 
+fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app)
+}
+
 #[test]
 fn navigation_shows_counts_and_sections() {
-    let app = PrivyApp::open(Some(example()));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app);
+    let mut h = harness(PrivyApp::open(Some(example())));
     h.run();
-    // The example has four allow-checkout rules; the card sentence is shown.
     h.get_by_label("Allow checkouts (4)");
     h.get_by_label_contains("Only Functionality Users may check out or borrow");
-    // Go to the problems list: the example has exactly its empty preset note.
     h.get_by_label("Problems (1)").click();
     h.run();
     assert_eq!(h.state().section, Section::Problems);
     h.get_by_label_contains("empty preset");
-    // Settings mask passwords.
     h.get_by_label("Server settings").click();
     h.run();
-    assert!(h.query_by_label("change-me-unique-2024").is_none());
+    assert!(
+        h.query_by_label("change-me-unique-2024").is_none(),
+        "passwords are masked"
+    );
     h.get_by_label("••••••••");
 }
 
 #[test]
+fn add_a_rule_type_see_a_problem_undo_and_save() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    h.get_by_label("Deny checkouts (3)");
+    assert!(
+        h.state().title().starts_with("• "),
+        "unsaved changes show in the title"
+    );
+
+    // Type a malformed range into the new rule's Users: the problem appears.
+    let users = h.get_all_by_label("Users").last().expect("users field");
+    users.focus();
+    users.type_text("4.3.2.50-10");
+    h.run();
+    h.get_by_label_contains("runs backwards");
+
+    // Undo takes the whole typing back at once; the problem goes away.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.query_by_label_contains("runs backwards").is_none());
+    let text = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert!(text.contains("\"USERS\": \"\""), "the field is empty again");
+
+    // Now fill it in properly and save.
+    let users = h.get_all_by_label("Users").last().expect("users field");
+    users.focus();
+    users.type_text("ivan");
+    h.run();
+    let features = h
+        .get_all_by_label("Features")
+        .last()
+        .expect("features field");
+    features.focus();
+    features.type_text("KAS");
+    h.run();
+    h.get_by_label_contains("ivan may not check out or borrow KAS.");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().title().starts_with("• "));
+    assert!(
+        h.state()
+            .status
+            .as_ref()
+            .is_some_and(|s| !s.error && s.text.starts_with("Saved"))
+    );
+
+    // Only the new rule was added; every other byte is as it was.
+    let saved = std::fs::read_to_string(&path).expect("saved");
+    let anchor = "            \"USERS\": \"10.20.30.100-150\"\n        }";
+    let at = original
+        .find(anchor)
+        .map(|i| i + anchor.len())
+        .expect("anchor");
+    assert_eq!(&saved[..at], &original[..at]);
+    assert_eq!(
+        &saved[saved.len() - (original.len() - at)..],
+        &original[at..]
+    );
+    let added = &saved[at..saved.len() - (original.len() - at)];
+    assert_eq!(
+        added,
+        ",\n        {\n            \"USERS\": \"ivan\",\n            \"FEATURES\": \"KAS\"\n        }"
+    );
+    let bak = std::fs::read_to_string(dir.path().join("ServerConfig.json.bak")).expect("bak");
+    assert_eq!(bak, original);
+}
+
+#[test]
+fn move_duplicate_and_delete_rules() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    h.run();
+    h.get_all_by_label("Move down")
+        .next()
+        .expect("move down")
+        .click();
+    h.run();
+    let rules = |h: &Harness<'_, PrivyApp>| -> Vec<String> {
+        h.state()
+            .document()
+            .map(|d| {
+                d.config()
+                    .rules(RuleKind::DenyBorrows)
+                    .iter()
+                    .map(privy::summary::describe)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(rules(&h)[0], "Nobody may borrow IMPORT_2D_ADVANCED.");
+    h.get_all_by_label("Duplicate")
+        .next()
+        .expect("duplicate")
+        .click();
+    h.run();
+    assert_eq!(rules(&h).len(), 3);
+    assert_eq!(rules(&h)[0], rules(&h)[1]);
+    h.get_all_by_label("Delete").next().expect("delete").click();
+    h.run();
+    assert_eq!(rules(&h).len(), 2);
+    // Undo three times brings back the file as it was.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+    }
+    let now = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert_eq!(now, std::fs::read_to_string(example()).expect("example"));
+    assert!(!h.state().title().starts_with("• "));
+}
+
+#[test]
+fn unsaved_changes_prompt() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    h.run();
+    h.get_all_by_label("Delete").next().expect("delete").click();
+    h.run();
+    h.state_mut().confirm_close = true;
+    h.run();
+    h.get_by_label("Save changes before closing?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().confirm_close && !h.state().wants_close);
+    h.state_mut().confirm_close = true;
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().wants_close);
+    let on_disk = std::fs::read_to_string(example()).expect("example");
+    assert!(
+        on_disk.contains("Nobody borrows the 3D import"),
+        "discard leaves the file alone"
+    );
+}
+
+#[test]
+fn clicking_a_problem_goes_to_its_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.json");
+    std::fs::write(
+        &path,
+        "{\n  \"LIMIT_BORROWS\": [\n    { \"USERS\": \"x\" }\n  ]\n}\n",
+    )
+    .expect("write");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    h.get_by_label("Problems (1)").click();
+    h.run();
+    h.get_by_label_contains("needs HOURS").click();
+    h.run();
+    assert_eq!(h.state().section, Section::Rules(RuleKind::LimitBorrows));
+}
+
+#[test]
 fn an_unreadable_file_shows_why() {
-    let app = PrivyApp::open(Some("/nonexistent/ServerConfig.json".into()));
-    let mut h = Harness::new_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app);
+    let mut h = harness(PrivyApp::open(Some(
+        "/nonexistent/ServerConfig.json".into(),
+    )));
     h.run();
     h.get_by_label_contains("cannot read");
 }

@@ -1,17 +1,23 @@
-//! The desktop window (feature `gui`). Everything here reads the core
-//! (`Document`, `Config`, diagnostics); nothing in the core knows about egui.
+//! The desktop window (feature `gui`). Everything here reads and edits the
+//! core [`Document`]; nothing in the core knows about egui.
 //!
-//! This first window shows a file the way the editor will: navigation with
-//! rule and problem counts, rule cards with their plain-language meaning,
-//! groups, settings and the problems list. Editing comes next.
+//! Drawing never changes the document: widgets queue [`Edit`]s, which are
+//! applied after the frame, so every change goes through the same path
+//! (splice, reparse, revalidate, undo step).
+
+mod commands;
 
 use std::path::PathBuf;
 
 use egui::{Color32, RichText};
+use serde_json::Value;
+
+pub use commands::Command;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::document::Document;
-use crate::spec::{self, RuleKind, SettingType};
+use crate::document::{Document, Edit};
+use crate::json::{Node, NodeKind, child_pointer};
+use crate::spec::{self, Field, RuleKind, SettingType, ValueType};
 use crate::summary::describe;
 
 /// What the main area shows.
@@ -23,16 +29,36 @@ pub enum Section {
     Problems,
 }
 
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
 pub struct PrivyApp {
     doc: Option<Document>,
     /// A file that could not be opened, with the reason.
-    error: Option<String>,
+    load_error: Option<String>,
     pub section: Section,
+    pub status: Option<Status>,
+    /// Edits queued while drawing, with their undo group.
+    pending: Vec<(Edit, Option<String>)>,
+    /// A field lost focus: the typing group ends.
+    end_group: bool,
+    /// The card to bring into view.
+    scroll_to: Option<String>,
+    /// The unsaved-changes prompt is open.
+    pub confirm_close: bool,
+    /// Closing was confirmed; let the window close.
+    close_confirmed: bool,
+    /// The window should close (set by the prompt; the frame closes it).
+    pub wants_close: bool,
 }
 
 impl PrivyApp {
     pub fn open(path: Option<PathBuf>) -> Self {
-        let (doc, error) = match path {
+        let (doc, load_error) = match path {
             Some(p) => match Document::open(&p) {
                 Ok(d) => (Some(d), None),
                 Err(e) => (None, Some(e.to_string())),
@@ -41,8 +67,15 @@ impl PrivyApp {
         };
         PrivyApp {
             doc,
-            error,
+            load_error,
             section: Section::Rules(RuleKind::AllowCheckouts),
+            status: None,
+            pending: Vec::new(),
+            end_group: false,
+            scroll_to: None,
+            confirm_close: false,
+            close_confirmed: false,
+            wants_close: false,
         }
     }
 
@@ -50,53 +83,471 @@ impl PrivyApp {
         self.doc.as_ref()
     }
 
-    fn title(&self) -> String {
-        match self.doc.as_ref().and_then(Document::path) {
-            Some(p) => format!("{} — Privy", p.display()),
-            None => "Untitled — Privy".into(),
+    pub fn title(&self) -> String {
+        let name = match self.doc.as_ref().and_then(Document::path) {
+            Some(p) => p.display().to_string(),
+            None => "Untitled".into(),
+        };
+        let dirty = if self.doc.as_ref().is_some_and(Document::is_dirty) {
+            "• "
+        } else {
+            ""
+        };
+        format!("{dirty}{name} — Privy")
+    }
+
+    /// Runs a command from a menu, a shortcut or a button.
+    pub fn run(&mut self, cmd: Command) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        match cmd {
+            Command::Save => self.status = Some(save(doc)),
+            Command::Undo => {
+                if !doc.undo() {
+                    self.status = Some(Status {
+                        text: "Nothing to undo".into(),
+                        error: false,
+                    });
+                }
+            }
+            Command::Redo => {
+                if !doc.redo() {
+                    self.status = Some(Status {
+                        text: "Nothing to redo".into(),
+                        error: false,
+                    });
+                }
+            }
+            Command::ShowProblems => self.section = Section::Problems,
+        }
+    }
+
+    fn apply_pending(&mut self) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        for (edit, group) in self.pending.drain(..) {
+            if let Err(e) = doc.apply_grouped(&edit, group.as_deref()) {
+                self.status = Some(Status {
+                    text: format!("Could not apply the edit: {e}"),
+                    error: true,
+                });
+            }
+        }
+        if self.end_group {
+            doc.break_group();
+            self.end_group = false;
         }
     }
 
     /// Draws the whole window into `ui` (also used by the GUI tests).
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Privy");
+        for cmd in Command::ALL {
+            let pressed = ui
+                .ctx()
+                .input_mut(|i| cmd.shortcuts().iter().any(|s| i.consume_shortcut(s)));
+            if pressed {
+                self.run(cmd);
+            }
+        }
+        let mut clicked: Option<Command> = None;
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| menu_item(ui, Command::Save, &mut clicked));
+                ui.menu_button("Edit", |ui| {
+                    menu_item(ui, Command::Undo, &mut clicked);
+                    menu_item(ui, Command::Redo, &mut clicked);
+                });
+                ui.menu_button("View", |ui| {
+                    menu_item(ui, Command::ShowProblems, &mut clicked)
+                });
                 ui.separator();
-                ui.label(self.title());
+                ui.label(RichText::new(self.title()).weak());
             });
         });
-        if let Some(err) = &self.error {
+        if let Some(cmd) = clicked {
+            self.run(cmd);
+        }
+        if let Some(err) = &self.load_error {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.colored_label(ui.visuals().error_fg_color, err);
             });
             return;
         }
-        let Some(doc) = &self.doc else { return };
+        let Some(doc) = self.doc.take() else { return };
+        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &doc, self.status.as_ref()));
         let mut section = self.section;
-        egui::Panel::left("nav").default_size(230.0).show(ui, |ui| {
-            navigation(ui, doc, &mut section);
+        egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
+            navigation(ui, &doc, &mut section);
         });
         self.section = section;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| match section {
-                    Section::Settings => settings(ui, doc),
-                    Section::Rules(kind) => rules(ui, doc, kind),
-                    Section::Groups => groups(ui, doc),
-                    Section::Problems => problems(ui, doc),
+                    Section::Settings => settings(ui, &doc),
+                    Section::Rules(kind) => self.rules(ui, &doc, kind),
+                    Section::Groups => groups(ui, &doc),
+                    Section::Problems => self.problems(ui, &doc),
                 });
         });
+        self.doc = Some(doc);
+        self.unsaved_prompt(ui);
+        self.apply_pending();
+    }
+
+    fn unsaved_prompt(&mut self, ui: &mut egui::Ui) {
+        if !self.confirm_close {
+            return;
+        }
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ui.ctx(), |ui| {
+            ui.heading("Save changes before closing?");
+            ui.label("Your edits to this file have not been saved.");
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    choice = Some("save");
+                }
+                if ui.button("Discard").clicked() {
+                    choice = Some("discard");
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some("cancel");
+                }
+            });
+        });
+        match choice {
+            Some("save") => {
+                self.run(Command::Save);
+                if self.doc.as_ref().is_some_and(|d| !d.is_dirty()) {
+                    self.confirm_close = false;
+                    self.close_confirmed = true;
+                    self.wants_close = true;
+                } else {
+                    self.confirm_close = false; // the error shows in the status bar
+                }
+            }
+            Some("discard") => {
+                self.confirm_close = false;
+                self.close_confirmed = true;
+                self.wants_close = true;
+            }
+            Some(_) => self.confirm_close = false,
+            None => {}
+        }
+    }
+
+    fn rules(&mut self, ui: &mut egui::Ui, doc: &Document, kind: RuleKind) {
+        ui.heading(kind.title());
+        ui.label(RichText::new(kind.description()).weak());
+        ui.add_space(8.0);
+        let list_ptr = format!("/{}", kind.key());
+        let items = doc
+            .parsed()
+            .root
+            .as_ref()
+            .and_then(|r| r.pointer(&list_ptr))
+            .and_then(Node::as_array);
+        let count = items.map_or(0, <[Node]>::len);
+        if count == 0 {
+            ui.label("No rules of this kind yet.");
+        }
+        for i in 0..count {
+            let pointer = child_pointer(&list_ptr, i);
+            let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
+            let r = frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                self.rule_card(ui, doc, kind, i, count, &pointer);
+            });
+            if self.scroll_to.as_deref() == Some(pointer.as_str()) {
+                r.response.scroll_to_me(Some(egui::Align::TOP));
+                self.scroll_to = None;
+            }
+            ui.add_space(6.0);
+        }
+        ui.add_space(4.0);
+        if ui
+            .button(format!("Add {} rule", kind.title().to_lowercase()))
+            .clicked()
+        {
+            let mut rule = serde_json::Map::new();
+            rule.insert("USERS".into(), Value::String(String::new()));
+            rule.insert("FEATURES".into(), Value::String(String::new()));
+            if kind
+                .field(Field::Count)
+                .is_some_and(|s| s.presence == spec::Presence::Required)
+            {
+                rule.insert("COUNT".into(), Value::from(1));
+            }
+            let edit = if items.is_some() {
+                Edit::InsertItem {
+                    pointer: list_ptr.clone(),
+                    value: Value::Object(rule),
+                    index: None,
+                }
+            } else {
+                Edit::InsertMember {
+                    pointer: String::new(),
+                    key: kind.key().into(),
+                    value: Value::Array(vec![Value::Object(rule)]),
+                    index: None,
+                }
+            };
+            self.pending.push((edit, None));
+            self.scroll_to = Some(child_pointer(&list_ptr, count));
+        }
+    }
+
+    fn rule_card(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        kind: RuleKind,
+        index: usize,
+        count: usize,
+        pointer: &str,
+    ) {
+        let rule = doc.config().rule_at(pointer);
+        ui.horizontal(|ui| {
+            let sentence = match rule {
+                Some(r) => describe(r),
+                None => "Not a rule object: fix it in the file.".into(),
+            };
+            let text = RichText::new(sentence).strong();
+            let preset = rule.is_some_and(|r| r.empty_preset);
+            ui.label(if preset { text.weak() } else { text });
+            if preset {
+                ui.label(
+                    RichText::new("(empty preset: ignored by the server)")
+                        .weak()
+                        .italics(),
+                );
+            }
+        });
+        let list_ptr = format!("/{}", kind.key());
+        egui::Grid::new(("fields", pointer))
+            .num_columns(2)
+            .min_col_width(110.0)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                for spec in kind.fields() {
+                    let key = spec.field.key();
+                    let field_ptr = child_pointer(pointer, key);
+                    let node = doc
+                        .parsed()
+                        .root
+                        .as_ref()
+                        .and_then(|r| r.pointer(&field_ptr));
+                    let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
+                    let label = ui.label(spec.field.label()).on_hover_text(spec.meaning);
+                    let hint = match spec.presence {
+                        spec::Presence::Required => "required",
+                        spec::Presence::OneOfGroup => "HOURS or COUNT",
+                        spec::Presence::Optional => "optional",
+                    };
+                    let resp = ui
+                        .vertical(|ui| {
+                            let resp = ui.add(
+                                egui::TextEdit::singleline(&mut text)
+                                    .id(egui::Id::unique(("field", &field_ptr)))
+                                    .hint_text(hint)
+                                    .desired_width(f32::INFINITY),
+                            );
+                            for d in doc.diagnostics().iter().filter(|d| d.pointer == field_ptr) {
+                                diagnostic_line(ui, doc, d);
+                            }
+                            resp
+                        })
+                        .inner
+                        .labelled_by(label.id);
+                    if resp.changed() {
+                        let value = match spec.field.value_type() {
+                            ValueType::PositiveInteger => text
+                                .trim()
+                                .parse::<i64>()
+                                .map_or_else(|_| Value::String(text.clone()), Value::from),
+                            _ => Value::String(text.clone()),
+                        };
+                        let edit = if node.is_some() {
+                            Edit::SetValue {
+                                pointer: field_ptr.clone(),
+                                value,
+                            }
+                        } else {
+                            Edit::InsertMember {
+                                pointer: pointer.to_string(),
+                                key: key.into(),
+                                value,
+                                index: None,
+                            }
+                        };
+                        self.pending.push((edit, Some(field_ptr.clone())));
+                    }
+                    if resp.lost_focus() {
+                        self.end_group = true;
+                    }
+                    ui.end_row();
+                }
+            });
+        for d in doc.diagnostics().iter().filter(|d| {
+            d.pointer.starts_with(pointer)
+                && (d.pointer.len() == pointer.len()
+                    || kind
+                        .fields()
+                        .iter()
+                        .all(|s| d.pointer != child_pointer(pointer, s.field.key())))
+                && (d.pointer.len() == pointer.len() || d.pointer[pointer.len()..].starts_with('/'))
+        }) {
+            diagnostic_line(ui, doc, d);
+        }
+        ui.horizontal(|ui| {
+            let up = ui.add_enabled(index > 0, egui::Button::new("Move up"));
+            let down = ui.add_enabled(index + 1 < count, egui::Button::new("Move down"));
+            let dup = ui.button("Duplicate");
+            let del = ui.button("Delete");
+            if up.clicked() {
+                self.pending.push((
+                    Edit::MoveItem {
+                        pointer: list_ptr.clone(),
+                        from: index,
+                        to: index - 1,
+                    },
+                    None,
+                ));
+            }
+            if down.clicked() {
+                self.pending.push((
+                    Edit::MoveItem {
+                        pointer: list_ptr.clone(),
+                        from: index,
+                        to: index + 1,
+                    },
+                    None,
+                ));
+            }
+            if dup.clicked() {
+                if let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) {
+                    self.pending.push((
+                        Edit::InsertItem {
+                            pointer: list_ptr.clone(),
+                            value: node.to_value(),
+                            index: Some(index + 1),
+                        },
+                        None,
+                    ));
+                }
+            }
+            if del.clicked() {
+                self.pending.push((
+                    Edit::RemoveItem {
+                        pointer: list_ptr.clone(),
+                        index,
+                    },
+                    None,
+                ));
+            }
+        });
+    }
+
+    fn problems(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("Problems");
+        ui.add_space(8.0);
+        if doc.diagnostics().is_empty() {
+            ui.label("No problems found.");
+        }
+        for d in doc.diagnostics() {
+            let (line, col) = doc.line_col(d.span.start);
+            let text = format!(
+                "{}[{}] {line}:{col}  {}",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            );
+            let resp = ui.add(
+                egui::Button::new(RichText::new(text).color(severity_color(ui, d.severity)))
+                    .frame(false)
+                    .wrap(),
+            );
+            if resp.on_hover_text("Go to it").clicked() {
+                self.go_to(&d.pointer);
+            }
+        }
+    }
+
+    /// Shows the place a pointer names: its rule card, the groups or the
+    /// settings.
+    pub fn go_to(&mut self, pointer: &str) {
+        let mut parts = pointer.trim_start_matches('/').split('/');
+        let first = parts.next().unwrap_or_default();
+        if let Some(kind) = RuleKind::from_key(first) {
+            self.section = Section::Rules(kind);
+            if let Some(i) = parts.next() {
+                self.scroll_to = Some(format!("/{first}/{i}"));
+            }
+        } else if first == spec::GROUPS_KEY {
+            self.section = Section::Groups;
+        } else {
+            self.section = Section::Settings;
+        }
+    }
+}
+
+fn save(doc: &mut Document) -> Status {
+    match doc.save(false, true) {
+        Ok(()) => Status {
+            text: format!(
+                "Saved {}",
+                doc.path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ),
+            error: false,
+        },
+        Err(e) => Status {
+            text: e.to_string(),
+            error: true,
+        },
+    }
+}
+
+fn menu_item(ui: &mut egui::Ui, cmd: Command, clicked: &mut Option<Command>) {
+    let shortcut = cmd
+        .shortcuts()
+        .first()
+        .map(|s| ui.ctx().format_shortcut(s))
+        .unwrap_or_default();
+    if ui
+        .add(egui::Button::new(cmd.label()).shortcut_text(shortcut))
+        .on_hover_text(cmd.description())
+        .clicked()
+    {
+        *clicked = Some(cmd);
+        ui.close();
+    }
+}
+
+/// The text to edit for a value: strings as they read, anything else as its
+/// JSON text.
+fn value_text(doc: &Document, n: &Node) -> String {
+    match &n.kind {
+        NodeKind::String(s) => s.clone(),
+        _ => doc.text()[n.span.start..n.span.end].to_string(),
     }
 }
 
 impl eframe::App for PrivyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let title = self.title();
-        ui.ctx()
-            .send_viewport_cmd(egui::ViewportCommand::Title(title));
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.close_confirmed
+            && self.doc.as_ref().is_some_and(Document::is_dirty)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_close = true;
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
         self.show(ui);
+        if self.wants_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 }
 
@@ -134,6 +585,34 @@ fn severity_color(ui: &egui::Ui, s: Severity) -> Color32 {
     }
 }
 
+fn status_bar(ui: &mut egui::Ui, doc: &Document, status: Option<&Status>) {
+    ui.horizontal(|ui| {
+        let count = |s: Severity, one: &str| {
+            let n = doc.diagnostics().iter().filter(|d| d.severity == s).count();
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        ui.label(format!(
+            "{} · {} · {}",
+            count(Severity::Error, "error"),
+            count(Severity::Warning, "warning"),
+            count(Severity::Info, "note")
+        ));
+        if let Some(s) = status {
+            ui.separator();
+            let color = if s.error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.colored_label(color, &s.text);
+        }
+    });
+}
+
 fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
     ui.add_space(6.0);
     ui.selectable_value(section, Section::Settings, "Server settings");
@@ -146,7 +625,7 @@ fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
             .filter(|d| d.severity != Severity::Info)
             .count();
         let label = if problems > 0 {
-            format!("{} ({n}) · {problems} ⚠", kind.title())
+            format!("{} ({n}) · {problems} to fix", kind.title())
         } else {
             format!("{} ({n})", kind.title())
         };
@@ -163,7 +642,7 @@ fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
     ui.selectable_value(section, Section::Problems, format!("Problems ({count})"));
 }
 
-fn diagnostic_row(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
+fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
     let (line, col) = doc.line_col(d.span.start);
     ui.horizontal_wrapped(|ui| {
         ui.label(
@@ -174,52 +653,6 @@ fn diagnostic_row(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
         ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
         ui.label(&d.message);
     });
-}
-
-fn rules(ui: &mut egui::Ui, doc: &Document, kind: RuleKind) {
-    ui.heading(kind.title());
-    ui.label(RichText::new(kind.description()).weak());
-    ui.add_space(8.0);
-    let rules = doc.config().rules(kind);
-    if rules.is_empty() {
-        ui.label("No rules of this kind.");
-    }
-    for rule in rules {
-        let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
-        frame.show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            let sentence = RichText::new(describe(rule)).strong();
-            if rule.empty_preset {
-                ui.label(sentence.weak());
-            } else {
-                ui.label(sentence);
-            }
-            egui::Grid::new(&rule.pointer)
-                .num_columns(2)
-                .min_col_width(110.0)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    for spec in kind.fields() {
-                        let value = match spec.field {
-                            spec::Field::Count => rule.count.as_ref().map(|c| c.value.to_string()),
-                            spec::Field::Hours => rule.hours.as_ref().map(|c| c.value.to_string()),
-                            spec::Field::Comment => rule.comment.clone(),
-                            f => rule.list(f).map(|l| l.raw.clone()),
-                        };
-                        if let Some(v) = value {
-                            ui.label(RichText::new(spec.field.label()).weak())
-                                .on_hover_text(spec.meaning);
-                            ui.label(v);
-                            ui.end_row();
-                        }
-                    }
-                });
-            for d in diags_under(doc, &rule.pointer) {
-                diagnostic_row(ui, doc, d);
-            }
-        });
-        ui.add_space(6.0);
-    }
 }
 
 fn groups(ui: &mut egui::Ui, doc: &Document) {
@@ -240,7 +673,7 @@ fn groups(ui: &mut egui::Ui, doc: &Document) {
                     });
                 }
                 for d in diags_under(doc, &g.pointer) {
-                    diagnostic_row(ui, doc, d);
+                    diagnostic_line(ui, doc, d);
                 }
             });
         ui.add_space(6.0);
@@ -274,15 +707,4 @@ fn settings(ui: &mut egui::Ui, doc: &Document) {
                 ui.end_row();
             }
         });
-}
-
-fn problems(ui: &mut egui::Ui, doc: &Document) {
-    ui.heading("Problems");
-    ui.add_space(8.0);
-    if doc.diagnostics().is_empty() {
-        ui.label("No problems found.");
-    }
-    for d in doc.diagnostics() {
-        diagnostic_row(ui, doc, d);
-    }
 }
