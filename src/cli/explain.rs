@@ -1,7 +1,6 @@
 //! `privy explain` and `privy test`: decisions from the command line.
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -226,13 +225,7 @@ pub struct CaseRequest {
 
 impl CaseRequest {
     pub fn to_request(&self) -> Result<Request, String> {
-        let ip = match self.ip.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(t) => Some(
-                t.parse::<IpAddr>()
-                    .map_err(|_| format!("`{t}` is not an IP address"))?,
-            ),
-            None => None,
-        };
+        let ip = crate::engine::matcher::parse_ip(self.ip.as_deref())?;
         Ok(Request {
             user: self.user.clone(),
             host: self.host.clone(),

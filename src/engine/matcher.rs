@@ -17,6 +17,18 @@ pub struct Principal {
     pub local_groups: Vec<String>,
 }
 
+/// Reads an optional IP address as written in pool and cases files: missing
+/// or blank is unknown; anything else must be an IPv4 or IPv6 address.
+pub fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("`{t}` is not an IP address")),
+        None => Ok(None),
+    }
+}
+
 impl Principal {
     pub fn new(
         user: Option<&str>,

@@ -706,6 +706,14 @@ impl Ctx<'_, '_> {
         hit
     }
 
+    /// Whether the rule's USERS match (EXCEPT_USERS aside).
+    fn in_users(&mut self, r: &CRule) -> Cover {
+        match &r.users {
+            None => Cover::Yes(None),
+            Some(m) => self.list_matches(m).map_or(Cover::No, Cover::Yes),
+        }
+    }
+
     fn cover(&mut self, r: &CRule) -> Cover {
         let in_users = match &r.users {
             None => Some(None),
@@ -802,13 +810,7 @@ impl Ctx<'_, '_> {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
-                let c = match &r.users {
-                    None => Cover::Yes(None),
-                    Some(m) => match self.list_matches(m) {
-                        Some(h) => Cover::Yes(h),
-                        None => Cover::No,
-                    },
-                };
+                let c = self.in_users(r);
                 let matched = matches!(c, Cover::Yes(_));
                 if self.tracing() {
                     checks.push(RuleCheck {
@@ -850,13 +852,7 @@ impl Ctx<'_, '_> {
             for id in applicable(engine, &req.feature, kind, serial) {
                 applies = true;
                 let r = &rules[id as usize];
-                let c = match &r.users {
-                    None => Cover::Yes(None),
-                    Some(m) => match self.list_matches(m) {
-                        Some(h) => Cover::Yes(h),
-                        None => Cover::No,
-                    },
-                };
+                let c = self.in_users(r);
                 let matched = matches!(c, Cover::Yes(_));
                 if self.tracing() {
                     checks.push(RuleCheck {
@@ -1070,13 +1066,7 @@ impl Ctx<'_, '_> {
         for id in applicable(engine, &req.feature, RuleKind::ReserveCheckouts, serial) {
             let r = &rules[id as usize];
             let Some(count) = r.count else { continue };
-            let c = match &r.users {
-                None => Cover::Yes(None),
-                Some(m) => match self.list_matches(m) {
-                    Some(h) => Cover::Yes(h),
-                    None => Cover::No,
-                },
-            };
+            let c = self.in_users(r);
             let mine = matches!(c, Cover::Yes(_));
             let used = counts.usage(id, l, &self.req.feature, self.scratch);
             self.scratch.reset(self.engine.groups.matchers.len());

@@ -183,12 +183,8 @@ impl Pool {
                         ))
                     })?,
             };
-            let ip = match s.ip.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(text) => Some(text.parse().map_err(|_| {
-                    PoolError(format!("session {n}: `{text}` is not an IP address"))
-                })?),
-                None => None,
-            };
+            let ip = super::matcher::parse_ip(s.ip.as_deref())
+                .map_err(|e| PoolError(format!("session {n}: {e}")))?;
             let principal =
                 Principal::new(s.user.as_deref(), s.host.as_deref(), ip, &s.local_groups);
             if let Some((_, list)) = sessions[license].iter_mut().find(|(f, _)| *f == s.feature) {
