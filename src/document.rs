@@ -538,13 +538,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     let old_perms = std::fs::metadata(path).ok().map(|m| m.permissions());
-    if let Some(p) = &old_perms {
-        if p.readonly() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                "the file is read-only",
-            ));
-        }
+    if let Some(p) = &old_perms
+        && p.readonly()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".privy-save-")

@@ -110,13 +110,9 @@ fn malformed_inputs_give_diagnostics_or_clean_errors() {
 #[test]
 fn a_folder_and_a_missing_file_are_clean_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let e = Document::open(dir.path())
-        .err()
-        .expect("a folder is refused");
+    let e = Document::open(dir.path()).expect_err("a folder is refused");
     assert!(e.to_string().contains("folder"), "{e}");
-    let e = Document::open(dir.path().join("missing.json"))
-        .err()
-        .expect("missing is refused");
+    let e = Document::open(dir.path().join("missing.json")).expect_err("missing is refused");
     assert!(e.to_string().contains("cannot read"), "{e}");
 }
 

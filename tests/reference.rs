@@ -82,16 +82,16 @@ fn ip_form_matches(entry: &str, ip: Option<IpAddr>) -> Option<bool> {
         if star {
             return Some(false); // malformed
         }
-        if i == 3 {
-            if let Some((a, b)) = part.split_once('-') {
-                let (Ok(a), Ok(b)) = (a.parse::<u16>(), b.parse::<u16>()) else {
-                    return Some(false);
-                };
-                if a > b || b > 255 {
-                    return Some(false);
-                }
-                return Some((a..=b).contains(&u16::from(o[3])));
+        if i == 3
+            && let Some((a, b)) = part.split_once('-')
+        {
+            let (Ok(a), Ok(b)) = (a.parse::<u16>(), b.parse::<u16>()) else {
+                return Some(false);
+            };
+            if a > b || b > 255 {
+                return Some(false);
             }
+            return Some((a..=b).contains(&u16::from(o[3])));
         }
         match part.parse::<u16>() {
             Ok(v) if v <= 255 => {
@@ -279,25 +279,24 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
         if borrow {
             let mut best: Option<(u64, String)> = None;
             for (ptr, r) in rules_of(cfg, "LIMIT_BORROWS") {
-                if let Some(h) = positive(r.get("HOURS")) {
-                    if applies(r, &req.feature, serial)
-                        && covered(cfg, "LIMIT_BORROWS", r, &p)
-                        && best.as_ref().is_none_or(|(b, _)| h < *b)
-                    {
-                        best = Some((h, ptr));
-                    }
+                if let Some(h) = positive(r.get("HOURS"))
+                    && applies(r, &req.feature, serial)
+                    && covered(cfg, "LIMIT_BORROWS", r, &p)
+                    && best.as_ref().is_none_or(|(b, _)| h < *b)
+                {
+                    best = Some((h, ptr));
                 }
             }
             let max = best.as_ref().map(|b| b.0).or_else(|| {
                 license.and_then(|l| pool.and_then(|pl| pl.licenses[l].max_borrow_hours))
             });
-            if let (Some(want), Some(m)) = (req.hours, max) {
-                if want > m {
-                    return deny(
-                        Reason::BorrowHoursExceeded,
-                        best.map(|b| vec![b.1]).unwrap_or_default(),
-                    );
-                }
+            if let (Some(want), Some(m)) = (req.hours, max)
+                && want > m
+            {
+                return deny(
+                    Reason::BorrowHoursExceeded,
+                    best.map(|b| vec![b.1]).unwrap_or_default(),
+                );
             }
         }
         let on = |s: &&Sess| Some(s.license) == license && s.feature == req.feature;

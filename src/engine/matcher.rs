@@ -223,10 +223,10 @@ impl Matcher {
                 if i > 0 && self.v4_max_end[i - 1] >= k {
                     return true;
                 }
-            } else if let IpAddr::V6(v6) = ip {
-                if self.v6.contains(&v6) {
-                    return true;
-                }
+            } else if let IpAddr::V6(v6) = ip
+                && self.v6.contains(&v6)
+            {
+                return true;
             }
         }
         false
@@ -240,13 +240,12 @@ impl Matcher {
             let Some(head) = name.get(..len) else {
                 continue;
             };
-            if let Some(ids) = self.wild_by_prefix.get(head) {
-                if ids
+            if let Some(ids) = self.wild_by_prefix.get(head)
+                && ids
                     .iter()
                     .any(|&i| self.wildcards[i as usize].matches_folded(name))
-                {
-                    return true;
-                }
+            {
+                return true;
             }
         }
         self.wild_anywhere

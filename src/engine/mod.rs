@@ -456,6 +456,9 @@ fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
     }
 }
 
+/// Who holds a feature on a license: (user, host) pairs, folded.
+type Holders = rustc_hash::FxHashSet<(String, Option<String>)>;
+
 /// A pool prepared for one engine: sessions by license and feature, with the
 /// counts of rules cached (they do not depend on the request).
 pub struct Counts<'a> {
@@ -466,7 +469,7 @@ pub struct Counts<'a> {
     cache: RefCell<rustc_hash::FxHashMap<(u32, usize, usize), u64>>,
     /// Keys of held sessions per license and feature position, for seat
     /// sharing.
-    holders: Vec<Vec<rustc_hash::FxHashSet<(String, Option<String>)>>>,
+    holders: Vec<Vec<Holders>>,
 }
 
 impl<'a> Counts<'a> {
@@ -722,10 +725,10 @@ impl Ctx<'_, '_> {
         let Some(hit) = in_users else {
             return Cover::No;
         };
-        if let Some(ex) = &r.except {
-            if let Some(ex_hit) = self.list_matches(ex) {
-                return Cover::Excepted(ex_hit);
-            }
+        if let Some(ex) = &r.except
+            && let Some(ex_hit) = self.list_matches(ex)
+        {
+            return Cover::Excepted(ex_hit);
         }
         Cover::Yes(hit)
     }
@@ -958,23 +961,23 @@ impl Ctx<'_, '_> {
         }
 
         // Seat sharing: a principal already holding the feature reuses it.
-        if let Some((counts, l)) = pool {
-            if counts.holds(l, &self.req.feature, self.p) {
-                let mode = match counts.sharing() {
-                    SeatSharing::User => "user",
-                    _ => "user and host",
-                };
-                self.step(StepName::Limit, Outcome::Skipped, Vec::new(), || format!("seat sharing by {mode}: the principal already holds this feature on the license and reuses that session"));
-                self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
-                    "reuses the session it holds: takes no new seat".into()
-                });
-                return Out {
-                    verdict: Verdict::Granted,
-                    reason: Reason::Granted,
-                    rules: Vec::new(),
-                    max_hours,
-                };
-            }
+        if let Some((counts, l)) = pool
+            && counts.holds(l, &self.req.feature, self.p)
+        {
+            let mode = match counts.sharing() {
+                SeatSharing::User => "user",
+                _ => "user and host",
+            };
+            self.step(StepName::Limit, Outcome::Skipped, Vec::new(), || format!("seat sharing by {mode}: the principal already holds this feature on the license and reuses that session"));
+            self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
+                "reuses the session it holds: takes no new seat".into()
+            });
+            return Out {
+                verdict: Verdict::Granted,
+                reason: Reason::Granted,
+                rules: Vec::new(),
+                max_hours,
+            };
         }
 
         // Step 5: limits.

@@ -64,7 +64,7 @@ pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
         structure::unknown_member_keys(root, &mut out);
         semantic::check(root, cfg, &mut out);
     }
-    out.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
+    out.sort_by_key(|a| (a.span.start, a.severity, a.code));
     out.dedup();
     out
 }

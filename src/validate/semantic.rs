@@ -38,25 +38,24 @@ pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        if !rule.kind.users_optional() {
-            if let Some(users) = &rule.users {
-                if users.entries.is_empty() {
-                    out.push(Diagnostic::new(
-                        Code::EmptyUsers,
-                        users.span,
-                        users.pointer.clone(),
-                        format!(
-                            "USERS is empty, so this {} rule matches nobody{}",
-                            rule.kind.key(),
-                            if rule.kind.effect() == spec::Effect::Allow {
-                                ": every request it applies to is denied"
-                            } else {
-                                ""
-                            }
-                        ),
-                    ));
-                }
-            }
+        if !rule.kind.users_optional()
+            && let Some(users) = &rule.users
+            && users.entries.is_empty()
+        {
+            out.push(Diagnostic::new(
+                Code::EmptyUsers,
+                users.span,
+                users.pointer.clone(),
+                format!(
+                    "USERS is empty, so this {} rule matches nobody{}",
+                    rule.kind.key(),
+                    if rule.kind.effect() == spec::Effect::Allow {
+                        ": every request it applies to is denied"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
         }
         for field in [Field::Users, Field::ExceptUsers] {
             if let Some(list) = rule.list(field) {
@@ -260,10 +259,10 @@ fn expand<'a>(entries: &'a [Entry], cfg: &'a Config, groups: &GroupIndex) -> Vec
     let mut stack: Vec<&'a Entry> = entries.iter().rev().collect();
     while let Some(e) = stack.pop() {
         if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup(&e.text)) {
-            if seen.insert(g) {
-                if let Some(m) = &cfg.groups[g].members {
-                    stack.extend(m.entries.iter().rev());
-                }
+            if seen.insert(g)
+                && let Some(m) = &cfg.groups[g].members
+            {
+                stack.extend(m.entries.iter().rev());
             }
             continue;
         }
