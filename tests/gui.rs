@@ -28,13 +28,81 @@ fn navigation_shows_counts_and_sections() {
     h.run();
     assert_eq!(h.state().section, Section::Problems);
     h.get_by_label_contains("empty preset");
+}
+
+#[test]
+fn settings_are_typed_fields_and_passwords_stay_hidden() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
     h.get_by_label("Server settings").click();
     h.run();
     assert!(
-        h.query_by_label("change-me-unique-2024").is_none(),
-        "passwords are masked"
+        h.query_by_label_contains("change-me-unique-2024").is_none(),
+        "no label shows the password"
     );
-    h.get_by_label("••••••••");
+    let pw = h.get_by_label("Admin password");
+    assert!(
+        !pw.value().unwrap_or_default().contains("change-me"),
+        "the field does not expose it: {:?}",
+        pw.value()
+    );
+    h.get_by_label("TCP port").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("TCP port").type_text("6300");
+    h.run();
+    let text = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert!(
+        text.contains("\"TCP_PORT\": 6300,"),
+        "the port is written as a number"
+    );
+}
+
+#[test]
+fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.json");
+    std::fs::write(
+        &path,
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"bob\" },\n  ]\n}\n",
+    )
+    .expect("write");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    assert_eq!(h.state().section, Section::Raw);
+    h.get_by_label("JSON text · not standard JSON");
+    h.get_by_label_contains("trailing comma");
+    h.get_by_label("Fix: remove the comma").click();
+    h.run();
+    assert!(h.state().document().is_some_and(|d| d.is_json()));
+    assert!(h.query_by_label("JSON text · not standard JSON").is_none());
+    h.get_by_label_contains("Standard JSON");
+}
+
+#[test]
+fn review_shows_the_changes_against_the_disk() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Rules(RuleKind::LimitCheckouts);
+    h.run();
+    h.get_all_by_label("Count")
+        .next()
+        .expect("count field")
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_all_by_label("Count")
+        .next()
+        .expect("count field")
+        .type_text("12");
+    h.run();
+    h.get_by_label("Review changes (unsaved)").click();
+    h.run();
+    h.get_by_label_contains("-             \"COUNT\": 15");
+    h.get_by_label_contains("+             \"COUNT\": 12");
 }
 
 #[test]

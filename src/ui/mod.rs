@@ -27,6 +27,10 @@ pub enum Section {
     Rules(RuleKind),
     Groups,
     Problems,
+    /// The JSON text itself, with syntax errors marked.
+    Raw,
+    /// The changes against the file on disk, before saving.
+    Review,
 }
 
 /// A message in the status bar.
@@ -65,10 +69,14 @@ impl PrivyApp {
             },
             None => (Some(Document::from_text(crate::document::TEMPLATE)), None),
         };
+        let section = match &doc {
+            Some(d) if !d.is_json() => Section::Raw,
+            _ => Section::Rules(RuleKind::AllowCheckouts),
+        };
         PrivyApp {
             doc,
             load_error,
-            section: Section::Rules(RuleKind::AllowCheckouts),
+            section,
             status: None,
             pending: Vec::new(),
             end_group: false,
@@ -182,10 +190,12 @@ impl PrivyApp {
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| match section {
-                    Section::Settings => settings(ui, &doc),
+                    Section::Settings => self.settings(ui, &doc),
                     Section::Rules(kind) => self.rules(ui, &doc, kind),
                     Section::Groups => groups(ui, &doc),
                     Section::Problems => self.problems(ui, &doc),
+                    Section::Raw => self.raw(ui, &doc),
+                    Section::Review => self.review(ui, &doc),
                 });
         });
         self.doc = Some(doc);
@@ -472,6 +482,201 @@ impl PrivyApp {
         }
     }
 
+    fn raw(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("JSON text");
+        let syntax: Vec<&Diagnostic> = doc
+            .diagnostics()
+            .iter()
+            .filter(|d| d.pointer.is_empty())
+            .collect();
+        if syntax.is_empty() {
+            ui.label(RichText::new("Standard JSON: the server can read it.").weak());
+        } else {
+            ui.label(
+                RichText::new(
+                    "The server cannot read this file until these are fixed; the forms show what could be understood.",
+                )
+                .color(ui.visuals().warn_fg_color),
+            );
+            for d in syntax {
+                ui.horizontal_wrapped(|ui| {
+                    diagnostic_line(ui, doc, d);
+                    if let Some(fix) = &d.fix {
+                        if ui.small_button(format!("Fix: {}", fix.label)).clicked() {
+                            self.pending.push((Edit::Text(fix.edit.clone()), None));
+                        }
+                    }
+                });
+            }
+        }
+        ui.add_space(6.0);
+        let mut text = doc.text().to_string();
+        let label = ui.label("File text");
+        let resp = ui
+            .add(
+                egui::TextEdit::multiline(&mut text)
+                    .id(egui::Id::unique("raw-text"))
+                    .code_editor()
+                    .desired_width(f32::INFINITY)
+                    .desired_rows(30),
+            )
+            .labelled_by(label.id);
+        if resp.changed() {
+            let span = crate::json::Span::new(0, doc.text().len());
+            self.pending.push((
+                Edit::Text(crate::json::parse::TextEdit {
+                    span,
+                    replacement: text,
+                }),
+                Some("raw".into()),
+            ));
+        }
+        if resp.lost_focus() {
+            self.end_group = true;
+        }
+    }
+
+    fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("Review changes");
+        let Some(disk) = doc.disk_text() else {
+            ui.label("The file is not on disk yet: everything is new.");
+            return;
+        };
+        if doc.changed_on_disk() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "The file was changed by another program since it was opened; saving will ask before overwriting it.",
+            );
+        }
+        let diff = similar::TextDiff::from_lines(disk.as_str(), doc.text());
+        let ops = diff.grouped_ops(2);
+        if ops.is_empty() {
+            ui.label("No changes against the file on disk.");
+            return;
+        }
+        ui.add_space(6.0);
+        for group in ops {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                for op in group {
+                    for change in diff.iter_changes(&op) {
+                        let (sign, color) = match change.tag() {
+                            similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
+                            similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
+                            similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
+                        };
+                        let line = change
+                            .new_index()
+                            .or(change.old_index())
+                            .map_or(0, |i| i + 1);
+                        let text = change.value().trim_end_matches(['\r', '\n']);
+                        ui.label(
+                            RichText::new(format!("{line:>5} {sign} {text}"))
+                                .monospace()
+                                .color(color),
+                        );
+                    }
+                }
+            });
+        }
+        ui.add_space(6.0);
+        if ui.button("Save these changes").clicked() {
+            self.run(Command::Save);
+        }
+    }
+
+    fn settings(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("Server settings");
+        ui.add_space(8.0);
+        egui::Grid::new("settings")
+            .num_columns(3)
+            .min_col_width(140.0)
+            .spacing([16.0, 8.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for spec in spec::SETTINGS {
+                    let pointer = child_pointer("", spec.key);
+                    let node = doc.parsed().root.as_ref().and_then(|r| r.pointer(&pointer));
+                    let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
+                    let label = ui.label(spec.label).on_hover_text(spec.key);
+                    let changed = match spec.kind {
+                        SettingType::Choice(words) => {
+                            let before = text.clone();
+                            let combo = egui::ComboBox::from_id_salt(spec.key)
+                                .selected_text(if text.is_empty() {
+                                    "(not set)".to_string()
+                                } else {
+                                    text.clone()
+                                })
+                                .show_ui(ui, |ui| {
+                                    for w in words {
+                                        ui.selectable_value(&mut text, (*w).to_string(), *w);
+                                    }
+                                });
+                            combo.response.labelled_by(label.id);
+                            text != before
+                        }
+                        kind => {
+                            let edit = egui::TextEdit::singleline(&mut text)
+                                .id(egui::Id::unique(("setting", spec.key)))
+                                .password(kind == SettingType::Secret)
+                                .hint_text("not set")
+                                .desired_width(260.0);
+                            let r = ui.add(edit).labelled_by(label.id);
+                            if r.lost_focus() {
+                                self.end_group = true;
+                            }
+                            r.changed()
+                        }
+                    };
+                    if changed {
+                        let value = match spec.kind {
+                            SettingType::Port { .. } => text
+                                .trim()
+                                .parse::<i64>()
+                                .map_or_else(|_| Value::String(text.clone()), Value::from),
+                            _ => Value::String(text.clone()),
+                        };
+                        let edit = if node.is_some() {
+                            Edit::SetValue {
+                                pointer: pointer.clone(),
+                                value,
+                            }
+                        } else {
+                            Edit::InsertMember {
+                                pointer: String::new(),
+                                key: spec.key.into(),
+                                value,
+                                index: Some(0),
+                            }
+                        };
+                        self.pending.push((edit, Some(pointer.clone())));
+                    }
+                    ui.vertical(|ui| {
+                        ui.label(RichText::new(spec.meaning).weak());
+                        for d in doc.diagnostics().iter().filter(|d| d.pointer == pointer) {
+                            diagnostic_line(ui, doc, d);
+                        }
+                    });
+                    ui.end_row();
+                }
+                for s in doc
+                    .config()
+                    .settings
+                    .iter()
+                    .filter(|s| spec::setting(&s.key).is_none())
+                {
+                    ui.label(&s.key);
+                    ui.label(
+                        RichText::new(&doc.text()[s.value.span.start..s.value.span.end])
+                            .monospace(),
+                    );
+                    ui.label(RichText::new("Unknown setting: kept exactly as it is.").weak());
+                    ui.end_row();
+                }
+            });
+    }
+
     /// Shows the place a pointer names: its rule card, the groups or the
     /// settings.
     pub fn go_to(&mut self, pointer: &str) {
@@ -640,6 +845,19 @@ fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
     );
     let count = doc.diagnostics().len();
     ui.selectable_value(section, Section::Problems, format!("Problems ({count})"));
+    ui.add_space(4.0);
+    let raw = if doc.is_json() {
+        "JSON text"
+    } else {
+        "JSON text · not standard JSON"
+    };
+    ui.selectable_value(section, Section::Raw, raw);
+    let review = if doc.is_dirty() {
+        "Review changes (unsaved)"
+    } else {
+        "Review changes"
+    };
+    ui.selectable_value(section, Section::Review, review);
 }
 
 fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
@@ -678,33 +896,4 @@ fn groups(ui: &mut egui::Ui, doc: &Document) {
             });
         ui.add_space(6.0);
     }
-}
-
-fn settings(ui: &mut egui::Ui, doc: &Document) {
-    ui.heading("Server settings");
-    ui.add_space(8.0);
-    egui::Grid::new("settings")
-        .num_columns(3)
-        .spacing([16.0, 8.0])
-        .striped(true)
-        .show(ui, |ui| {
-            for s in &doc.config().settings {
-                let spec = spec::setting(&s.key);
-                let label = spec.map_or(s.key.as_str(), |sp| sp.label);
-                let shown = match spec.map(|sp| sp.kind) {
-                    Some(SettingType::Secret) => match s.value.as_str() {
-                        Some("") | None => "(not set)".to_string(),
-                        Some(_) => "••••••••".to_string(),
-                    },
-                    _ => doc.text()[s.value.span.start..s.value.span.end].to_string(),
-                };
-                ui.label(label).on_hover_text(&s.key);
-                ui.label(RichText::new(shown).monospace());
-                ui.label(
-                    RichText::new(spec.map_or("Unknown setting, kept as it is.", |sp| sp.meaning))
-                        .weak(),
-                );
-                ui.end_row();
-            }
-        });
 }
