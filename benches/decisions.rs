@@ -118,4 +118,30 @@ fn main() {
     println!("decisions/s without pool: {without:>12.0}");
     println!("decisions/s with pool:    {with:>12.0}");
     println!("decisions/s with trace:   {traced:>12.0}");
+
+    if !full {
+        // Under `cargo test`: the fast and the traced paths must agree on
+        // every generated request, with and without the pool.
+        let mut failed = 0;
+        for r in &reqs {
+            for c in [None, Some(&counts)] {
+                let fast = engine.verdict(r, c, &mut scratch);
+                let traced = engine.decide(r, c);
+                if fast != (traced.decision, traced.reason) {
+                    failed += 1;
+                    eprintln!(
+                        "disagree on {r:?}: fast {fast:?}, traced {:?}",
+                        (traced.decision, traced.reason)
+                    );
+                }
+            }
+        }
+        println!(
+            "bench-smoke: {} passed, {failed} failed",
+            2 * reqs.len() - failed
+        );
+        if failed > 0 {
+            std::process::exit(1);
+        }
+    }
 }
