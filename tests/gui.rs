@@ -6,7 +6,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use privy::spec::RuleKind;
-use privy::ui::{PrivyApp, Section};
+use privy::ui::{AfterPrompt, PrivyApp, Section};
 
 fn example() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/ServerConfig.json")
@@ -240,13 +240,13 @@ fn unsaved_changes_prompt() {
     h.run();
     h.get_all_by_label("Delete").next().expect("delete").click();
     h.run();
-    h.state_mut().confirm_close = true;
+    h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Save changes before closing?");
     h.get_by_label("Cancel").click();
     h.run();
-    assert!(!h.state().confirm_close && !h.state().wants_close);
-    h.state_mut().confirm_close = true;
+    assert!(h.state().prompt.is_none() && !h.state().wants_close);
+    h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Discard").click();
     h.run();
@@ -283,4 +283,66 @@ fn an_unreadable_file_shows_why() {
     )));
     h.run();
     h.get_by_label_contains("cannot read");
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn new_file_and_dropping_a_file_asks_about_unsaved_changes() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    // File > New on a clean document: the vendor-style template.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert!(
+        h.state().title().starts_with("Untitled"),
+        "title: {} status: {:?}",
+        h.state().title(),
+        h.state().status
+    );
+    h.get_by_label("Allow checkouts (2)");
+    // Edit it, then drop another file: the prompt asks first.
+    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    h.run();
+    h.get_all_by_label("Delete").next().expect("delete").click();
+    h.run();
+    let other =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor/08-ip-range.json");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other.clone())));
+    h.run();
+    h.get_by_label_contains("Save changes before opening");
+    h.get_by_label("Discard").click();
+    h.run();
+    assert_eq!(
+        h.state().document().and_then(|d| d.path()),
+        Some(other.as_path())
+    );
+    h.get_by_label("Allow checkouts (1)");
+    // Dropping something unreadable keeps the document and says why.
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped("/nonexistent.json".into())));
+    h.run();
+    assert_eq!(
+        h.state().document().and_then(|d| d.path()),
+        Some(other.as_path())
+    );
+    assert!(
+        h.state()
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("cannot read"))
+    );
 }

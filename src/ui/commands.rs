@@ -5,23 +5,46 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
+    New,
+    Open,
     Save,
+    SaveAs,
     Undo,
     Redo,
     ShowProblems,
 }
 
 impl Command {
-    pub const ALL: [Command; 4] = [
+    pub const ALL: [Command; 7] = [
+        Command::New,
+        Command::Open,
         Command::Save,
+        Command::SaveAs,
         Command::Undo,
         Command::Redo,
         Command::ShowProblems,
     ];
 
+    /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
+    /// command cannot be added without a place; a test checks `ALL` agrees.
+    pub fn index(self) -> usize {
+        match self {
+            Command::New => 0,
+            Command::Open => 1,
+            Command::Save => 2,
+            Command::SaveAs => 3,
+            Command::Undo => 4,
+            Command::Redo => 5,
+            Command::ShowProblems => 6,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
+            Command::New => "New",
+            Command::Open => "Open…",
             Command::Save => "Save",
+            Command::SaveAs => "Save As…",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
             Command::ShowProblems => "Problems",
@@ -30,7 +53,12 @@ impl Command {
 
     pub fn description(self) -> &'static str {
         match self {
+            Command::New => {
+                "Start a new file from the vendor's default (every rule list with its empty presets)"
+            }
+            Command::Open => "Open a ServerConfig.json (you can also drop a file on the window)",
             Command::Save => "Write the file (atomically, keeping a .bak of the previous version)",
+            Command::SaveAs => "Write the file under a new name",
             Command::Undo => "Undo the last edit (typing in one field is one step)",
             Command::Redo => "Redo the edit just undone",
             Command::ShowProblems => "List every problem in the file",
@@ -39,7 +67,13 @@ impl Command {
 
     /// The shortcuts, the first of which is shown in menus.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NEW: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::N)];
+        const OPEN: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::O)];
         const SAVE: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::S)];
+        const SAVE_AS: &[KeyboardShortcut] = &[KeyboardShortcut::new(
+            Modifiers::COMMAND.plus(Modifiers::SHIFT),
+            Key::S,
+        )];
         const UNDO: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)];
         const REDO: &[KeyboardShortcut] = &[
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
@@ -50,10 +84,32 @@ impl Command {
             Key::M,
         )];
         match self {
+            Command::New => NEW,
+            Command::Open => OPEN,
             Command::Save => SAVE,
+            Command::SaveAs => SAVE_AS,
             Command::Undo => UNDO,
             Command::Redo => REDO,
             Command::ShowProblems => PROBLEMS,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_command_once_with_a_shortcut() {
+        for (i, c) in Command::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i, "{c:?}");
+            assert!(!c.shortcuts().is_empty(), "{c:?}");
+            assert!(!c.label().is_empty() && !c.description().is_empty());
+        }
+        let mut shortcuts: Vec<_> = Command::ALL.iter().flat_map(|c| c.shortcuts()).collect();
+        let n = shortcuts.len();
+        shortcuts.sort_by_key(|s| format!("{s:?}"));
+        shortcuts.dedup();
+        assert_eq!(shortcuts.len(), n, "no shortcut is bound twice");
     }
 }

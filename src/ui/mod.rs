@@ -33,6 +33,21 @@ pub enum Section {
     Review,
 }
 
+/// What to do once unsaved changes are saved or discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterPrompt {
+    Close,
+    Open(PathBuf),
+    New,
+}
+
+/// Which native dialog is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DialogPurpose {
+    Open,
+    SaveAs,
+}
+
 /// A message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -52,8 +67,10 @@ pub struct PrivyApp {
     end_group: bool,
     /// The card to bring into view.
     scroll_to: Option<String>,
-    /// The unsaved-changes prompt is open.
-    pub confirm_close: bool,
+    /// The unsaved-changes prompt is open, for this action.
+    pub prompt: Option<AfterPrompt>,
+    /// A native file dialog running on its own thread.
+    dialog: Option<(DialogPurpose, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
     /// Closing was confirmed; let the window close.
     close_confirmed: bool,
     /// The window should close (set by the prompt; the frame closes it).
@@ -81,7 +98,8 @@ impl PrivyApp {
             pending: Vec::new(),
             end_group: false,
             scroll_to: None,
-            confirm_close: false,
+            prompt: None,
+            dialog: None,
             close_confirmed: false,
             wants_close: false,
         }
@@ -108,6 +126,7 @@ impl PrivyApp {
     pub fn run(&mut self, cmd: Command) {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
+            Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
             Command::Save => self.status = Some(save(doc)),
             Command::Undo => {
                 if !doc.undo() {
@@ -126,7 +145,119 @@ impl PrivyApp {
                 }
             }
             Command::ShowProblems => self.section = Section::Problems,
+            Command::New => self.request(AfterPrompt::New),
+            Command::Open => self.start_dialog(DialogPurpose::Open),
+            Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
         }
+    }
+
+    /// Does `action` now, or first asks about unsaved changes.
+    pub fn request(&mut self, action: AfterPrompt) {
+        if self.doc.as_ref().is_some_and(Document::is_dirty) {
+            self.prompt = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: AfterPrompt) {
+        match action {
+            AfterPrompt::Close => {
+                self.close_confirmed = true;
+                self.wants_close = true;
+            }
+            AfterPrompt::New => {
+                self.doc = Some(Document::from_text(crate::document::TEMPLATE));
+                self.load_error = None;
+                self.section = Section::Rules(RuleKind::AllowCheckouts);
+                self.status = Some(Status {
+                    text: "New file from the default template".into(),
+                    error: false,
+                });
+            }
+            AfterPrompt::Open(path) => match Document::open(&path) {
+                Ok(d) => {
+                    self.section = if d.is_json() {
+                        Section::Rules(RuleKind::AllowCheckouts)
+                    } else {
+                        Section::Raw
+                    };
+                    self.doc = Some(d);
+                    self.load_error = None;
+                    self.status = Some(Status {
+                        text: format!("Opened {}", path.display()),
+                        error: false,
+                    });
+                }
+                // The open document stays as it was.
+                Err(e) => {
+                    self.status = Some(Status {
+                        text: e.to_string(),
+                        error: true,
+                    })
+                }
+            },
+        }
+    }
+
+    fn start_dialog(&mut self, purpose: DialogPurpose) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let start_dir = self
+            .doc
+            .as_ref()
+            .and_then(Document::path)
+            .and_then(|p| p.parent())
+            .map(PathBuf::from);
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new()
+                .add_filter("JSON", &["json"])
+                .add_filter("All files", &["*"]);
+            if let Some(dir) = start_dir {
+                d = d.set_directory(dir);
+            }
+            let picked = match purpose {
+                DialogPurpose::Open => d.pick_file(),
+                DialogPurpose::SaveAs => d.set_file_name("ServerConfig.json").save_file(),
+            };
+            let _ = tx.send(picked);
+        });
+        self.dialog = Some((purpose, rx));
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some((purpose, rx)) = &self.dialog else {
+            return;
+        };
+        let purpose = *purpose;
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                self.dialog = None;
+                match purpose {
+                    DialogPurpose::Open => self.request(AfterPrompt::Open(path)),
+                    DialogPurpose::SaveAs => self.save_as(path),
+                }
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Saves under a new name, which becomes the document's file.
+    pub fn save_as(&mut self, path: PathBuf) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        self.status = Some(match doc.save_as(&path) {
+            Ok(()) => Status {
+                text: format!("Saved {}", path.display()),
+                error: false,
+            },
+            Err(e) => Status {
+                text: e.to_string(),
+                error: true,
+            },
+        });
     }
 
     fn apply_pending(&mut self) {
@@ -147,6 +278,21 @@ impl PrivyApp {
 
     /// Draws the whole window into `ui` (also used by the GUI tests).
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.poll_dialog();
+        if self.dialog.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        let dropped = ui.ctx().input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| !p.as_os_str().is_empty())
+        });
+        if let Some(path) = dropped {
+            self.request(AfterPrompt::Open(path));
+        }
         for cmd in Command::ALL {
             let pressed = ui
                 .ctx()
@@ -158,7 +304,11 @@ impl PrivyApp {
         let mut clicked: Option<Command> = None;
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| menu_item(ui, Command::Save, &mut clicked));
+                ui.menu_button("File", |ui| {
+                    for cmd in [Command::New, Command::Open, Command::Save, Command::SaveAs] {
+                        menu_item(ui, cmd, &mut clicked);
+                    }
+                });
                 ui.menu_button("Edit", |ui| {
                     menu_item(ui, Command::Undo, &mut clicked);
                     menu_item(ui, Command::Redo, &mut clicked);
@@ -204,12 +354,17 @@ impl PrivyApp {
     }
 
     fn unsaved_prompt(&mut self, ui: &mut egui::Ui) {
-        if !self.confirm_close {
+        let Some(action) = self.prompt.clone() else {
             return;
-        }
+        };
+        let question = match &action {
+            AfterPrompt::Close => "Save changes before closing?".to_string(),
+            AfterPrompt::New => "Save changes before starting a new file?".to_string(),
+            AfterPrompt::Open(p) => format!("Save changes before opening {}?", p.display()),
+        };
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ui.ctx(), |ui| {
-            ui.heading("Save changes before closing?");
+            ui.heading(question);
             ui.label("Your edits to this file have not been saved.");
             ui.add_space(8.0);
             ui.horizontal(|ui| {
@@ -226,21 +381,19 @@ impl PrivyApp {
         });
         match choice {
             Some("save") => {
+                self.prompt = None;
                 self.run(Command::Save);
+                // Only go on when the save worked; otherwise the error shows
+                // in the status bar and the edits stay.
                 if self.doc.as_ref().is_some_and(|d| !d.is_dirty()) {
-                    self.confirm_close = false;
-                    self.close_confirmed = true;
-                    self.wants_close = true;
-                } else {
-                    self.confirm_close = false; // the error shows in the status bar
+                    self.perform(action);
                 }
             }
             Some("discard") => {
-                self.confirm_close = false;
-                self.close_confirmed = true;
-                self.wants_close = true;
+                self.prompt = None;
+                self.perform(action);
             }
-            Some(_) => self.confirm_close = false,
+            Some(_) => self.prompt = None,
             None => {}
         }
     }
@@ -746,7 +899,7 @@ impl eframe::App for PrivyApp {
             && self.doc.as_ref().is_some_and(Document::is_dirty)
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.confirm_close = true;
+            self.prompt = Some(AfterPrompt::Close);
         }
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
         self.show(ui);
