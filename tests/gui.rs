@@ -346,3 +346,51 @@ fn new_file_and_dropping_a_file_asks_about_unsaved_changes() {
             .is_some_and(|s| s.error && s.text.contains("cannot read"))
     );
 }
+
+#[test]
+fn entries_show_what_they_are_and_groups_link_both_ways() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    // The export rule's users: a local group, two wildcards and a group.
+    h.get_by_label("&CAD Exporters · local group");
+    h.get_by_label("PC* · name wildcard");
+    h.get_by_label("Design Office · group").click();
+    h.run();
+    assert_eq!(h.state().section, Section::Groups);
+    // The Contractors group is used by the first deny rule; follow the link.
+    h.get_by_label("/DENY_CHECKOUTS/0").click();
+    h.run();
+    assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
+    // Edit a group's members in place.
+    h.state_mut().section = Section::Groups;
+    h.run();
+    h.get_all_by_label("Members")
+        .last()
+        .expect("members")
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_all_by_label("Members")
+        .last()
+        .expect("members")
+        .type_text("kim;lars");
+    h.run();
+    let text = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert!(text.contains("\"MEMBERS\": \"kim;lars\""), "{text}");
+    // A new group with no name is reported at once.
+    let before = h.state().document().map_or(0, |d| d.config().groups.len());
+    h.get_by_label("Add group").scroll_to_me();
+    h.run();
+    h.get_by_label("Add group").click();
+    h.run();
+    assert_eq!(h.state().document().map_or(0, |d| d.config().groups.len()), before + 1);
+    assert!(h.state().document().is_some_and(|d| {
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code.as_str() == "empty-group-name")
+    }));
+}

@@ -342,7 +342,7 @@ impl PrivyApp {
                 .show(ui, |ui| match section {
                     Section::Settings => self.settings(ui, &doc),
                     Section::Rules(kind) => self.rules(ui, &doc, kind),
-                    Section::Groups => groups(ui, &doc),
+                    Section::Groups => self.groups(ui, &doc),
                     Section::Problems => self.problems(ui, &doc),
                     Section::Raw => self.raw(ui, &doc),
                     Section::Review => self.review(ui, &doc),
@@ -514,6 +514,11 @@ impl PrivyApp {
                                     .hint_text(hint)
                                     .desired_width(f32::INFINITY),
                             );
+                            if spec.field.value_type() == ValueType::Principals {
+                                if let Some(list) = rule.and_then(|r| r.list(spec.field)) {
+                                    self.entry_chips(ui, doc, list);
+                                }
+                            }
                             for d in doc.diagnostics().iter().filter(|d| d.pointer == field_ptr) {
                                 diagnostic_line(ui, doc, d);
                             }
@@ -632,6 +637,185 @@ impl PrivyApp {
             if resp.on_hover_text("Go to it").clicked() {
                 self.go_to(&d.pointer);
             }
+        }
+    }
+
+    /// One chip per entry saying what it is; a group's chip opens it.
+    fn entry_chips(&mut self, ui: &mut egui::Ui, doc: &Document, list: &crate::model::EntryList) {
+        if list.entries.is_empty() {
+            return;
+        }
+        let index = crate::model::GroupIndex::new(&doc.config().groups);
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for e in list.entries.iter().take(40) {
+                let group = matches!(e.pattern, crate::pattern::Pattern::Name(_))
+                    .then(|| index.lookup(&e.text))
+                    .flatten();
+                let kind = if group.is_some() {
+                    "group"
+                } else {
+                    e.pattern.kind_label()
+                };
+                let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
+                    .corner_radius(8.0);
+                let resp = ui.add(chip);
+                if let Some(g) = group {
+                    if resp.on_hover_text("Open this group").clicked() {
+                        self.section = Section::Groups;
+                        self.scroll_to = Some(child_pointer("/GROUPS", g));
+                    }
+                }
+            }
+            if list.entries.len() > 40 {
+                ui.label(
+                    RichText::new(format!("and {} more", list.entries.len() - 40))
+                        .small()
+                        .weak(),
+                );
+            }
+        });
+    }
+
+    fn groups(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("Groups");
+        ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
+        ui.add_space(8.0);
+        let cfg = doc.config();
+        let index = crate::model::GroupIndex::new(&cfg.groups);
+        // Where each group is used: rules and other groups that name it.
+        let mut used: Vec<Vec<String>> = vec![Vec::new(); cfg.groups.len()];
+        for r in cfg.all_rules() {
+            for f in [Field::Users, Field::ExceptUsers] {
+                for e in r.list(f).map_or(&[][..], |l| &l.entries) {
+                    if let Some(g) = index.lookup(&e.text) {
+                        if !used[g].contains(&r.pointer) {
+                            used[g].push(r.pointer.clone());
+                        }
+                    }
+                }
+            }
+        }
+        for g in &cfg.groups {
+            for e in g.members.as_ref().map_or(&[][..], |m| &m.entries) {
+                if let Some(t) = index.lookup(&e.text) {
+                    if t != g.index && !used[t].contains(&g.pointer) {
+                        used[t].push(g.pointer.clone());
+                    }
+                }
+            }
+        }
+        for g in &cfg.groups {
+            let r = egui::Frame::group(ui.style())
+                .inner_margin(10.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    egui::Grid::new(("group", &g.pointer))
+                        .num_columns(2)
+                        .min_col_width(110.0)
+                        .spacing([12.0, 6.0])
+                        .show(ui, |ui| {
+                            for (key, label) in
+                                [(spec::GROUP_NAME, "Name"), (spec::GROUP_MEMBERS, "Members")]
+                            {
+                                let ptr = child_pointer(&g.pointer, key);
+                                let node = doc.parsed().root.as_ref().and_then(|r| r.pointer(&ptr));
+                                let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
+                                let l = ui.label(label);
+                                let resp = ui
+                                    .vertical(|ui| {
+                                        let resp = ui.add(
+                                            egui::TextEdit::singleline(&mut text)
+                                                .id(egui::Id::unique(("group-field", &ptr)))
+                                                .desired_width(f32::INFINITY),
+                                        );
+                                        if key == spec::GROUP_MEMBERS {
+                                            if let Some(m) = &g.members {
+                                                self.entry_chips(ui, doc, m);
+                                            }
+                                        }
+                                        for d in
+                                            doc.diagnostics().iter().filter(|d| d.pointer == ptr)
+                                        {
+                                            diagnostic_line(ui, doc, d);
+                                        }
+                                        resp
+                                    })
+                                    .inner
+                                    .labelled_by(l.id);
+                                if resp.changed() {
+                                    let value = Value::String(text.clone());
+                                    let edit = if node.is_some() {
+                                        Edit::SetValue {
+                                            pointer: ptr.clone(),
+                                            value,
+                                        }
+                                    } else {
+                                        Edit::InsertMember {
+                                            pointer: g.pointer.clone(),
+                                            key: key.into(),
+                                            value,
+                                            index: None,
+                                        }
+                                    };
+                                    self.pending.push((edit, Some(ptr.clone())));
+                                }
+                                if resp.lost_focus() {
+                                    self.end_group = true;
+                                }
+                                ui.end_row();
+                            }
+                        });
+                    for d in doc.diagnostics().iter().filter(|d| d.pointer == g.pointer) {
+                        diagnostic_line(ui, doc, d);
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        let uses = &used[g.index];
+                        if uses.is_empty() {
+                            ui.label(RichText::new("Not used by any rule or group.").weak());
+                        } else {
+                            ui.label(RichText::new("Used by").weak());
+                            for u in uses {
+                                if ui.link(u).on_hover_text("Go there").clicked() {
+                                    self.go_to(u);
+                                }
+                            }
+                        }
+                    });
+                    if ui.button("Delete group").clicked() {
+                        self.pending.push((
+                            Edit::RemoveItem {
+                                pointer: "/GROUPS".into(),
+                                index: g.index,
+                            },
+                            None,
+                        ));
+                    }
+                });
+            if self.scroll_to.as_deref() == Some(g.pointer.as_str()) {
+                r.response.scroll_to_me(Some(egui::Align::TOP));
+                self.scroll_to = None;
+            }
+            ui.add_space(6.0);
+        }
+        if ui.button("Add group").clicked() {
+            let group = serde_json::json!({ "NAME": "", "MEMBERS": "" });
+            let edit = if cfg.groups_span.is_some() {
+                Edit::InsertItem {
+                    pointer: "/GROUPS".into(),
+                    value: group,
+                    index: None,
+                }
+            } else {
+                Edit::InsertMember {
+                    pointer: String::new(),
+                    key: spec::GROUPS_KEY.into(),
+                    value: Value::Array(vec![group]),
+                    index: None,
+                }
+            };
+            self.pending.push((edit, None));
+            self.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
         }
     }
 
@@ -842,6 +1026,9 @@ impl PrivyApp {
             }
         } else if first == spec::GROUPS_KEY {
             self.section = Section::Groups;
+            if let Some(i) = parts.next() {
+                self.scroll_to = Some(format!("/{first}/{i}"));
+            }
         } else {
             self.section = Section::Settings;
         }
@@ -1024,29 +1211,4 @@ fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
         ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
         ui.label(&d.message);
     });
-}
-
-fn groups(ui: &mut egui::Ui, doc: &Document) {
-    ui.heading("Groups");
-    ui.add_space(8.0);
-    for g in &doc.config().groups {
-        egui::Frame::group(ui.style())
-            .inner_margin(10.0)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.label(RichText::new(g.name.as_deref().unwrap_or("(no name)")).strong());
-                if let Some(m) = &g.members {
-                    ui.horizontal_wrapped(|ui| {
-                        for e in &m.entries {
-                            ui.label(RichText::new(&e.text).monospace())
-                                .on_hover_text(e.pattern.kind_label());
-                        }
-                    });
-                }
-                for d in diags_under(doc, &g.pointer) {
-                    diagnostic_line(ui, doc, d);
-                }
-            });
-        ui.add_space(6.0);
-    }
 }
