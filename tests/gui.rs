@@ -358,7 +358,7 @@ fn entries_show_what_they_are_and_groups_link_both_ways() {
     h.run();
     assert_eq!(h.state().section, Section::Groups);
     // The Contractors group is used by the first deny rule; follow the link.
-    h.get_by_label("/DENY_CHECKOUTS/0").click();
+    h.get_by_label("Deny checkouts rule 1").click();
     h.run();
     assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
     // Edit a group's members in place.
@@ -387,7 +387,10 @@ fn entries_show_what_they_are_and_groups_link_both_ways() {
     h.run();
     h.get_by_label("Add group").click();
     h.run();
-    assert_eq!(h.state().document().map_or(0, |d| d.config().groups.len()), before + 1);
+    assert_eq!(
+        h.state().document().map_or(0, |d| d.config().groups.len()),
+        before + 1
+    );
     assert!(h.state().document().is_some_and(|d| {
         d.diagnostics()
             .iter()

@@ -776,7 +776,11 @@ impl PrivyApp {
                         } else {
                             ui.label(RichText::new("Used by").weak());
                             for u in uses {
-                                if ui.link(u).on_hover_text("Go there").clicked() {
+                                if ui
+                                    .link(place_name(cfg, u))
+                                    .on_hover_text(u.as_str())
+                                    .clicked()
+                                {
                                     self.go_to(u);
                                 }
                             }
@@ -1032,6 +1036,27 @@ impl PrivyApp {
         } else {
             self.section = Section::Settings;
         }
+    }
+}
+
+/// A pointer to a rule or group, as a person would name it ("Deny
+/// checkouts rule 2", "group CAD").
+fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
+    let mut parts = pointer.trim_start_matches('/').split('/');
+    let list = parts.next().unwrap_or_default();
+    let index = parts.next().and_then(|i| i.parse::<usize>().ok());
+    match (RuleKind::from_key(list), index) {
+        (Some(kind), Some(i)) => format!("{} rule {}", kind.title(), i + 1),
+        (None, Some(i)) if list == spec::GROUPS_KEY => {
+            format!(
+                "group {}",
+                cfg.groups
+                    .get(i)
+                    .and_then(|g| g.name.as_deref())
+                    .unwrap_or("?")
+            )
+        }
+        _ => pointer.to_string(),
     }
 }
 
