@@ -397,3 +397,29 @@ fn entries_show_what_they_are_and_groups_link_both_ways() {
             .any(|x| x.code.as_str() == "empty-group-name")
     }));
 }
+
+#[test]
+fn ctrl_f_filters_rules_and_groups() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    assert!(
+        h.get_by_label("Filter").is_focused(),
+        "Ctrl+F puts the cursor in the filter"
+    );
+    h.get_by_label("Filter").type_text("export_all");
+    h.run();
+    h.get_by_label("Allow checkouts (1 of 4)");
+    h.get_by_label_contains("Only &CAD Exporters");
+    assert!(
+        h.query_by_label_contains("Only KAS Users").is_none(),
+        "rules not mentioning it are hidden"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Filter").type_text("julia");
+    h.run();
+    h.get_by_label("Groups (1 of 8)").click();
+    h.run();
+    assert_eq!(h.get_all_by_label("Delete group").count(), 1);
+}

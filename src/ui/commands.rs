@@ -11,17 +11,19 @@ pub enum Command {
     SaveAs,
     Undo,
     Redo,
+    Find,
     ShowProblems,
 }
 
 impl Command {
-    pub const ALL: [Command; 7] = [
+    pub const ALL: [Command; 8] = [
         Command::New,
         Command::Open,
         Command::Save,
         Command::SaveAs,
         Command::Undo,
         Command::Redo,
+        Command::Find,
         Command::ShowProblems,
     ];
 
@@ -35,7 +37,8 @@ impl Command {
             Command::SaveAs => 3,
             Command::Undo => 4,
             Command::Redo => 5,
-            Command::ShowProblems => 6,
+            Command::Find => 6,
+            Command::ShowProblems => 7,
         }
     }
 
@@ -47,6 +50,7 @@ impl Command {
             Command::SaveAs => "Save As…",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
+            Command::Find => "Filter…",
             Command::ShowProblems => "Problems",
         }
     }
@@ -61,6 +65,9 @@ impl Command {
             Command::SaveAs => "Write the file under a new name",
             Command::Undo => "Undo the last edit (typing in one field is one step)",
             Command::Redo => "Redo the edit just undone",
+            Command::Find => {
+                "Show only the rules and groups that mention a user, host, feature or text"
+            }
             Command::ShowProblems => "List every problem in the file",
         }
     }
@@ -79,6 +86,7 @@ impl Command {
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
             KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
         ];
+        const FIND: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::F)];
         const PROBLEMS: &[KeyboardShortcut] = &[KeyboardShortcut::new(
             Modifiers::COMMAND.plus(Modifiers::SHIFT),
             Key::M,
@@ -90,6 +98,7 @@ impl Command {
             Command::SaveAs => SAVE_AS,
             Command::Undo => UNDO,
             Command::Redo => REDO,
+            Command::Find => FIND,
             Command::ShowProblems => PROBLEMS,
         }
     }

@@ -75,6 +75,9 @@ pub struct PrivyApp {
     close_confirmed: bool,
     /// The window should close (set by the prompt; the frame closes it).
     pub wants_close: bool,
+    /// Narrows rules and groups to those mentioning this text.
+    pub filter: String,
+    focus_filter: bool,
 }
 
 impl PrivyApp {
@@ -102,6 +105,8 @@ impl PrivyApp {
             dialog: None,
             close_confirmed: false,
             wants_close: false,
+            filter: String::new(),
+            focus_filter: false,
         }
     }
 
@@ -145,6 +150,7 @@ impl PrivyApp {
                 }
             }
             Command::ShowProblems => self.section = Section::Problems,
+            Command::Find => self.focus_filter = true,
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
@@ -314,7 +320,8 @@ impl PrivyApp {
                     menu_item(ui, Command::Redo, &mut clicked);
                 });
                 ui.menu_button("View", |ui| {
-                    menu_item(ui, Command::ShowProblems, &mut clicked)
+                    menu_item(ui, Command::Find, &mut clicked);
+                    menu_item(ui, Command::ShowProblems, &mut clicked);
                 });
                 ui.separator();
                 ui.label(RichText::new(self.title()).weak());
@@ -333,7 +340,20 @@ impl PrivyApp {
         egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &doc, self.status.as_ref()));
         let mut section = self.section;
         egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
-            navigation(ui, &doc, &mut section);
+            ui.add_space(6.0);
+            let label = ui.label("Filter");
+            let resp = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.filter)
+                        .hint_text("user, host, feature or text")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if self.focus_filter {
+                resp.request_focus();
+                self.focus_filter = false;
+            }
+            navigation(ui, &doc, &mut section, &self.filter);
         });
         self.section = section;
         egui::CentralPanel::default().show(ui, |ui| {
@@ -415,6 +435,9 @@ impl PrivyApp {
         }
         for i in 0..count {
             let pointer = child_pointer(&list_ptr, i);
+            if !mentions(doc, &pointer, &self.filter) {
+                continue;
+            }
             let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
             let r = frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
@@ -683,6 +706,7 @@ impl PrivyApp {
         ui.add_space(8.0);
         let cfg = doc.config();
         let index = crate::model::GroupIndex::new(&cfg.groups);
+        let filter = self.filter.clone();
         // Where each group is used: rules and other groups that name it.
         let mut used: Vec<Vec<String>> = vec![Vec::new(); cfg.groups.len()];
         for r in cfg.all_rules() {
@@ -705,7 +729,11 @@ impl PrivyApp {
                 }
             }
         }
-        for g in &cfg.groups {
+        for g in cfg
+            .groups
+            .iter()
+            .filter(|g| mentions(doc, &g.pointer, &filter))
+        {
             let r = egui::Frame::group(ui.style())
                 .inner_margin(10.0)
                 .show(ui, |ui| {
@@ -1183,13 +1211,36 @@ fn status_bar(ui: &mut egui::Ui, doc: &Document, status: Option<&Status>) {
     });
 }
 
-fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
+/// Whether the value at `pointer` mentions `filter` (case-insensitively, in
+/// any of its text). An empty filter matches everything.
+pub fn mentions(doc: &Document, pointer: &str, filter: &str) -> bool {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return true;
+    }
+    let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) else {
+        return false;
+    };
+    let text = &doc.text()[node.span.start..node.span.end];
+    crate::pattern::fold(text).contains(&crate::pattern::fold(filter))
+}
+
+fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section, filter: &str) {
     ui.add_space(6.0);
     ui.selectable_value(section, Section::Settings, "Server settings");
     ui.add_space(4.0);
     ui.label(RichText::new("RULES").small().weak());
     for kind in RuleKind::ALL {
-        let n = doc.config().rules(kind).len();
+        let rules = doc.config().rules(kind);
+        let n = if filter.trim().is_empty() {
+            rules.len().to_string()
+        } else {
+            let shown = rules
+                .iter()
+                .filter(|r| mentions(doc, &r.pointer, filter))
+                .count();
+            format!("{shown} of {}", rules.len())
+        };
         let pointer = format!("/{}", kind.key());
         let problems = diags_under(doc, &pointer)
             .filter(|d| d.severity != Severity::Info)
@@ -1203,11 +1254,17 @@ fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section) {
             .on_hover_text(kind.description());
     }
     ui.add_space(4.0);
-    ui.selectable_value(
-        section,
-        Section::Groups,
-        format!("Groups ({})", doc.config().groups.len()),
-    );
+    let groups = &doc.config().groups;
+    let g = if filter.trim().is_empty() {
+        groups.len().to_string()
+    } else {
+        let shown = groups
+            .iter()
+            .filter(|g| mentions(doc, &g.pointer, filter))
+            .count();
+        format!("{shown} of {}", groups.len())
+    };
+    ui.selectable_value(section, Section::Groups, format!("Groups ({g})"));
     let count = doc.diagnostics().len();
     ui.selectable_value(section, Section::Problems, format!("Problems ({count})"));
     ui.add_space(4.0);
