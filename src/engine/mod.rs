@@ -709,6 +709,21 @@ impl Ctx<'_, '_> {
         hit
     }
 
+    /// Whether the rule's USERS match; in a trace, also records why.
+    fn check_users(&mut self, r: &CRule, checks: &mut Vec<RuleCheck>) -> bool {
+        let c = self.in_users(r);
+        let matched = matches!(c, Cover::Yes(_));
+        if self.tracing() {
+            checks.push(RuleCheck {
+                pointer: r.pointer.clone(),
+                applies: true,
+                matched,
+                why: self.cover_text(r, &c),
+            });
+        }
+        matched
+    }
+
     /// Whether the rule's USERS match (EXCEPT_USERS aside).
     fn in_users(&mut self, r: &CRule) -> Cover {
         match &r.users {
@@ -813,16 +828,7 @@ impl Ctx<'_, '_> {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
-                let c = self.in_users(r);
-                let matched = matches!(c, Cover::Yes(_));
-                if self.tracing() {
-                    checks.push(RuleCheck {
-                        pointer: r.pointer.clone(),
-                        applies: true,
-                        matched,
-                        why: self.cover_text(r, &c),
-                    });
-                }
+                let matched = self.check_users(r, &mut checks);
                 if matched {
                     let pointer = r.pointer.clone();
                     self.step(StepName::Deny, Outcome::Denied, checks, || {
@@ -855,16 +861,7 @@ impl Ctx<'_, '_> {
             for id in applicable(engine, &req.feature, kind, serial) {
                 applies = true;
                 let r = &rules[id as usize];
-                let c = self.in_users(r);
-                let matched = matches!(c, Cover::Yes(_));
-                if self.tracing() {
-                    checks.push(RuleCheck {
-                        pointer: r.pointer.clone(),
-                        applies: true,
-                        matched,
-                        why: self.cover_text(r, &c),
-                    });
-                }
+                let matched = self.check_users(r, &mut checks);
                 if matched {
                     any = true;
                     if !self.tracing() {

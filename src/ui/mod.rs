@@ -551,26 +551,10 @@ impl PrivyApp {
                         .labelled_by(label.id);
                     if resp.changed() {
                         let value = match spec.field.value_type() {
-                            ValueType::PositiveInteger => text
-                                .trim()
-                                .parse::<i64>()
-                                .map_or_else(|_| Value::String(text.clone()), Value::from),
+                            ValueType::PositiveInteger => number_or_text(&text),
                             _ => Value::String(text.clone()),
                         };
-                        let edit = if node.is_some() {
-                            Edit::SetValue {
-                                pointer: field_ptr.clone(),
-                                value,
-                            }
-                        } else {
-                            Edit::InsertMember {
-                                pointer: pointer.to_string(),
-                                key: key.into(),
-                                value,
-                                index: None,
-                            }
-                        };
-                        self.pending.push((edit, Some(field_ptr.clone())));
+                        self.set_field(pointer, key, node.is_some(), value, None);
                     }
                     if resp.lost_focus() {
                         self.end_group = true;
@@ -661,6 +645,34 @@ impl PrivyApp {
                 self.go_to(&d.pointer);
             }
         }
+    }
+
+    /// Queues setting `key` of the object at `object` to `value`: replaced if
+    /// the key is there, added (at `index`) if not. Typing in one field is
+    /// one undo step.
+    fn set_field(
+        &mut self,
+        object: &str,
+        key: &str,
+        exists: bool,
+        value: Value,
+        index: Option<usize>,
+    ) {
+        let pointer = child_pointer(object, key);
+        let edit = if exists {
+            Edit::SetValue {
+                pointer: pointer.clone(),
+                value,
+            }
+        } else {
+            Edit::InsertMember {
+                pointer: object.to_string(),
+                key: key.to_string(),
+                value,
+                index,
+            }
+        };
+        self.pending.push((edit, Some(pointer)));
     }
 
     /// One chip per entry saying what it is; a group's chip opens it.
@@ -773,20 +785,7 @@ impl PrivyApp {
                                     .labelled_by(l.id);
                                 if resp.changed() {
                                     let value = Value::String(text.clone());
-                                    let edit = if node.is_some() {
-                                        Edit::SetValue {
-                                            pointer: ptr.clone(),
-                                            value,
-                                        }
-                                    } else {
-                                        Edit::InsertMember {
-                                            pointer: g.pointer.clone(),
-                                            key: key.into(),
-                                            value,
-                                            index: None,
-                                        }
-                                    };
-                                    self.pending.push((edit, Some(ptr.clone())));
+                                    self.set_field(&g.pointer, key, node.is_some(), value, None);
                                 }
                                 if resp.lost_focus() {
                                     self.end_group = true;
@@ -1000,26 +999,10 @@ impl PrivyApp {
                     };
                     if changed {
                         let value = match spec.kind {
-                            SettingType::Port { .. } => text
-                                .trim()
-                                .parse::<i64>()
-                                .map_or_else(|_| Value::String(text.clone()), Value::from),
+                            SettingType::Port { .. } => number_or_text(&text),
                             _ => Value::String(text.clone()),
                         };
-                        let edit = if node.is_some() {
-                            Edit::SetValue {
-                                pointer: pointer.clone(),
-                                value,
-                            }
-                        } else {
-                            Edit::InsertMember {
-                                pointer: String::new(),
-                                key: spec.key.into(),
-                                value,
-                                index: Some(0),
-                            }
-                        };
-                        self.pending.push((edit, Some(pointer.clone())));
+                        self.set_field("", spec.key, node.is_some(), value, Some(0));
                     }
                     ui.vertical(|ui| {
                         ui.label(RichText::new(spec.meaning).weak());
@@ -1120,6 +1103,14 @@ fn menu_item(ui: &mut egui::Ui, cmd: Command, clicked: &mut Option<Command>) {
         *clicked = Some(cmd);
         ui.close();
     }
+}
+
+/// A whole number if the text is one, else the text (which validation then
+/// reports where a number is needed).
+fn number_or_text(text: &str) -> Value {
+    text.trim()
+        .parse::<i64>()
+        .map_or_else(|_| Value::String(text.to_string()), Value::from)
 }
 
 /// The text to edit for a value: strings as they read, anything else as its
