@@ -423,3 +423,27 @@ fn ctrl_f_filters_rules_and_groups() {
     h.run();
     assert_eq!(h.get_all_by_label("Delete group").count(), 1);
 }
+
+#[test]
+fn theme_choice_and_recent_files_are_remembered() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Light").click();
+    h.run();
+    assert_eq!(h.state().settings.theme, privy::ui::Theme::Light);
+    assert_eq!(
+        h.ctx.options(|o| o.theme_preference),
+        egui::ThemePreference::Light
+    );
+    // Opening a file puts it first in the recent list (at most ten).
+    let other =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor/08-ip-range.json");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other.clone())));
+    h.run();
+    let canonical = std::fs::canonicalize(&other).expect("canonical");
+    assert_eq!(h.state().settings.recent.first(), Some(&canonical));
+}

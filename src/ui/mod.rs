@@ -48,6 +48,45 @@ enum DialogPurpose {
     SaveAs,
 }
 
+/// The colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn preference(self) -> egui::ThemePreference {
+        match self {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+/// What is kept between runs (the window's size is kept by eframe).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub theme: Theme,
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+}
+
+const SETTINGS_KEY: &str = "privy-settings";
+const MAX_RECENT: usize = 10;
+
+impl Settings {
+    fn remember(&mut self, path: &std::path::Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
 /// A message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -77,6 +116,9 @@ pub struct PrivyApp {
     pub wants_close: bool,
     /// Narrows rules and groups to those mentioning this text.
     pub filter: String,
+    pub settings: Settings,
+    /// The theme last applied to the context.
+    applied_theme: Option<Theme>,
     focus_filter: bool,
 }
 
@@ -106,6 +148,8 @@ impl PrivyApp {
             close_confirmed: false,
             wants_close: false,
             filter: String::new(),
+            settings: Settings::default(),
+            applied_theme: None,
             focus_filter: false,
         }
     }
@@ -183,6 +227,7 @@ impl PrivyApp {
             }
             AfterPrompt::Open(path) => match Document::open(&path) {
                 Ok(d) => {
+                    self.settings.remember(&path);
                     self.section = if d.is_json() {
                         Section::Rules(RuleKind::AllowCheckouts)
                     } else {
@@ -255,10 +300,13 @@ impl PrivyApp {
     pub fn save_as(&mut self, path: PathBuf) {
         let Some(doc) = self.doc.as_mut() else { return };
         self.status = Some(match doc.save_as(&path) {
-            Ok(()) => Status {
-                text: format!("Saved {}", path.display()),
-                error: false,
-            },
+            Ok(()) => {
+                self.settings.remember(&path);
+                Status {
+                    text: format!("Saved {}", path.display()),
+                    error: false,
+                }
+            }
             Err(e) => Status {
                 text: e.to_string(),
                 error: true,
@@ -284,6 +332,10 @@ impl PrivyApp {
 
     /// Draws the whole window into `ui` (also used by the GUI tests).
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        if self.applied_theme != Some(self.settings.theme) {
+            ui.ctx().set_theme(self.settings.theme.preference());
+            self.applied_theme = Some(self.settings.theme);
+        }
         self.poll_dialog();
         if self.dialog.is_some() {
             ui.ctx()
@@ -308,10 +360,25 @@ impl PrivyApp {
             }
         }
         let mut clicked: Option<Command> = None;
+        let mut recent: Option<PathBuf> = None;
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
-                    for cmd in [Command::New, Command::Open, Command::Save, Command::SaveAs] {
+                    for cmd in [Command::New, Command::Open] {
+                        menu_item(ui, cmd, &mut clicked);
+                    }
+                    ui.menu_button("Open Recent", |ui| {
+                        if self.settings.recent.is_empty() {
+                            ui.label(RichText::new("No recent files").weak());
+                        }
+                        for p in self.settings.recent.clone() {
+                            if ui.button(p.display().to_string()).clicked() {
+                                recent = Some(p);
+                                ui.close();
+                            }
+                        }
+                    });
+                    for cmd in [Command::Save, Command::SaveAs] {
                         menu_item(ui, cmd, &mut clicked);
                     }
                 });
@@ -322,6 +389,15 @@ impl PrivyApp {
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
                     menu_item(ui, Command::ShowProblems, &mut clicked);
+                    ui.separator();
+                    ui.label(RichText::new("Theme").weak());
+                    for (t, name) in [
+                        (Theme::System, "Follow the system"),
+                        (Theme::Light, "Light"),
+                        (Theme::Dark, "Dark"),
+                    ] {
+                        ui.radio_value(&mut self.settings.theme, t, name);
+                    }
                 });
                 ui.separator();
                 ui.label(RichText::new(self.title()).weak());
@@ -329,6 +405,9 @@ impl PrivyApp {
         });
         if let Some(cmd) = clicked {
             self.run(cmd);
+        }
+        if let Some(path) = recent {
+            self.request(AfterPrompt::Open(path));
         }
         if let Some(err) = &self.load_error {
             egui::CentralPanel::default().show(ui, |ui| {
@@ -1123,6 +1202,10 @@ fn value_text(doc: &Document, n: &Node) -> String {
 }
 
 impl eframe::App for PrivyApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested())
@@ -1152,7 +1235,19 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result<()> {
     eframe::run_native(
         "Privy",
         options,
-        Box::new(move |_cc| Ok(Box::new(PrivyApp::open(file)))),
+        Box::new(move |cc| {
+            let mut app = PrivyApp::open(file.clone());
+            if let Some(settings) = cc
+                .storage
+                .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            {
+                app.settings = settings;
+            }
+            if let Some(p) = file.as_deref().filter(|_| app.document().is_some()) {
+                app.settings.remember(p);
+            }
+            Ok(Box::new(app))
+        }),
     )
 }
 
