@@ -616,10 +616,10 @@ impl PrivyApp {
                                     .hint_text(hint)
                                     .desired_width(f32::INFINITY),
                             );
-                            if spec.field.value_type() == ValueType::Principals {
-                                if let Some(list) = rule.and_then(|r| r.list(spec.field)) {
-                                    self.entry_chips(ui, doc, list);
-                                }
+                            if spec.field.value_type() == ValueType::Principals
+                                && let Some(list) = rule.and_then(|r| r.list(spec.field))
+                            {
+                                self.entry_chips(ui, doc, list);
                             }
                             for d in doc.diagnostics().iter().filter(|d| d.pointer == field_ptr) {
                                 diagnostic_line(ui, doc, d);
@@ -677,17 +677,17 @@ impl PrivyApp {
                     None,
                 ));
             }
-            if dup.clicked() {
-                if let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) {
-                    self.pending.push((
-                        Edit::InsertItem {
-                            pointer: list_ptr.clone(),
-                            value: node.to_value(),
-                            index: Some(index + 1),
-                        },
-                        None,
-                    ));
-                }
+            if dup.clicked()
+                && let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer))
+            {
+                self.pending.push((
+                    Edit::InsertItem {
+                        pointer: list_ptr.clone(),
+                        value: node.to_value(),
+                        index: Some(index + 1),
+                    },
+                    None,
+                ));
             }
             if del.clicked() {
                 self.pending.push((
@@ -774,11 +774,11 @@ impl PrivyApp {
                 let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
                     .corner_radius(8.0);
                 let resp = ui.add(chip);
-                if let Some(g) = group {
-                    if resp.on_hover_text("Open this group").clicked() {
-                        self.section = Section::Groups;
-                        self.scroll_to = Some(child_pointer("/GROUPS", g));
-                    }
+                if let Some(g) = group
+                    && resp.on_hover_text("Open this group").clicked()
+                {
+                    self.section = Section::Groups;
+                    self.scroll_to = Some(child_pointer("/GROUPS", g));
                 }
             }
             if list.entries.len() > 40 {
@@ -803,20 +803,21 @@ impl PrivyApp {
         for r in cfg.all_rules() {
             for f in [Field::Users, Field::ExceptUsers] {
                 for e in r.list(f).map_or(&[][..], |l| &l.entries) {
-                    if let Some(g) = index.lookup(&e.text) {
-                        if !used[g].contains(&r.pointer) {
-                            used[g].push(r.pointer.clone());
-                        }
+                    if let Some(g) = index.lookup(&e.text)
+                        && !used[g].contains(&r.pointer)
+                    {
+                        used[g].push(r.pointer.clone());
                     }
                 }
             }
         }
         for g in &cfg.groups {
             for e in g.members.as_ref().map_or(&[][..], |m| &m.entries) {
-                if let Some(t) = index.lookup(&e.text) {
-                    if t != g.index && !used[t].contains(&g.pointer) {
-                        used[t].push(g.pointer.clone());
-                    }
+                if let Some(t) = index.lookup(&e.text)
+                    && t != g.index
+                    && !used[t].contains(&g.pointer)
+                {
+                    used[t].push(g.pointer.clone());
                 }
             }
         }
@@ -848,10 +849,10 @@ impl PrivyApp {
                                                 .id(egui::Id::unique(("group-field", &ptr)))
                                                 .desired_width(f32::INFINITY),
                                         );
-                                        if key == spec::GROUP_MEMBERS {
-                                            if let Some(m) = &g.members {
-                                                self.entry_chips(ui, doc, m);
-                                            }
+                                        if key == spec::GROUP_MEMBERS
+                                            && let Some(m) = &g.members
+                                        {
+                                            self.entry_chips(ui, doc, m);
                                         }
                                         for d in
                                             doc.diagnostics().iter().filter(|d| d.pointer == ptr)
@@ -948,10 +949,10 @@ impl PrivyApp {
             for d in syntax {
                 ui.horizontal_wrapped(|ui| {
                     diagnostic_line(ui, doc, d);
-                    if let Some(fix) = &d.fix {
-                        if ui.small_button(format!("Fix: {}", fix.label)).clicked() {
-                            self.pending.push((Edit::Text(fix.edit.clone()), None));
-                        }
+                    if let Some(fix) = &d.fix
+                        && ui.small_button(format!("Fix: {}", fix.label)).clicked()
+                    {
+                        self.pending.push((Edit::Text(fix.edit.clone()), None));
                     }
                 });
             }
