@@ -149,6 +149,9 @@ pub struct Config {
     /// Span of the GROUPS array, if present.
     pub groups_span: Option<Span>,
     pub settings: Vec<Setting>,
+    /// Groups by name, built once with the model (validation, the engine and
+    /// the editor all look groups up).
+    pub group_index: GroupIndex,
 }
 
 impl Config {
@@ -194,6 +197,7 @@ impl Config {
                 });
             }
         }
+        cfg.group_index = GroupIndex::new(&cfg.groups);
         cfg
     }
 
@@ -216,13 +220,25 @@ impl Config {
 
     /// Finds a rule by its pointer.
     pub fn rule_at(&self, pointer: &str) -> Option<&Rule> {
-        self.all_rules().find(|r| r.pointer == pointer)
+        let mut parts = pointer.strip_prefix('/')?.split('/');
+        let kind = RuleKind::from_key(parts.next()?)?;
+        let index: usize = parts.next()?.parse().ok()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        // Rules are in file order; entries that are not objects are left
+        // out, so the position is found by search rather than taken as is.
+        let rules = self.rules(kind);
+        rules
+            .binary_search_by_key(&index, |r| r.index)
+            .ok()
+            .map(|i| &rules[i])
     }
 }
 
 /// Looks groups up by name. Names compare case-insensitively; with duplicate
 /// names the first group is used (the duplicate is an error).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupIndex {
     by_name: std::collections::HashMap<String, usize>,
 }

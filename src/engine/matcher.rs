@@ -310,7 +310,7 @@ pub struct Groups {
 
 impl Groups {
     pub fn compile(cfg: &Config) -> Groups {
-        let index = GroupIndex::new(&cfg.groups);
+        let index = cfg.group_index.clone();
         let matchers: Vec<Matcher> = cfg
             .groups
             .iter()

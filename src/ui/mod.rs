@@ -759,7 +759,7 @@ impl PrivyApp {
         if list.entries.is_empty() {
             return;
         }
-        let index = crate::model::GroupIndex::new(&doc.config().groups);
+        let index = &doc.config().group_index;
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             for e in list.entries.iter().take(40) {
@@ -796,7 +796,7 @@ impl PrivyApp {
         ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
         ui.add_space(8.0);
         let cfg = doc.config();
-        let index = crate::model::GroupIndex::new(&cfg.groups);
+        let index = &cfg.group_index;
         let filter = self.filter.clone();
         // Where each group is used: rules and other groups that name it.
         let mut used: Vec<Vec<String>> = vec![Vec::new(); cfg.groups.len()];

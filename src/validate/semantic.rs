@@ -17,7 +17,7 @@ fn loose(s: &str) -> String {
 pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
     duplicate_keys(root, "", out);
     top_level_keys(cfg, out);
-    let groups = GroupIndex::new(&cfg.groups);
+    let groups = &cfg.group_index;
     // Same choice as GroupIndex: with duplicate names, the first group counts.
     let mut loose_groups: HashMap<String, &str> = HashMap::new();
     for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
@@ -59,7 +59,7 @@ pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
         }
         for field in [Field::Users, Field::ExceptUsers] {
             if let Some(list) = rule.list(field) {
-                principal_list(list, &groups, &loose_groups, &mut referenced, out);
+                principal_list(list, groups, &loose_groups, &mut referenced, out);
             }
         }
         for field in [Field::Features, Field::SerialNumbers] {
@@ -67,10 +67,10 @@ pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
                 duplicates(list, false, out);
             }
         }
-        except_not_covered(rule, cfg, &groups, out);
+        except_not_covered(rule, cfg, groups, out);
     }
 
-    group_checks(cfg, &groups, &loose_groups, &mut referenced, out);
+    group_checks(cfg, groups, &loose_groups, &mut referenced, out);
     feature_case(cfg, out);
     settings(cfg, out);
 }
