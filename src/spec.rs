@@ -270,6 +270,15 @@ impl RuleKind {
         )
     }
 
+    /// The lists with `effect` that bind an action: checkout rules bind
+    /// checkouts and borrows, borrow rules borrows only. Checkout lists come
+    /// first, as the decision procedure looks at them first.
+    pub fn lists_for(effect: Effect, borrow: bool) -> impl Iterator<Item = RuleKind> {
+        RuleKind::ALL
+            .into_iter()
+            .filter(move |k| k.effect() == effect && (borrow || !k.borrow_only()))
+    }
+
     /// The keys this kind has, in the order forms show them.
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
@@ -422,6 +431,22 @@ mod tests {
         for f in Field::ALL {
             assert_eq!(Field::from_key(f.key()), Some(f));
         }
+    }
+
+    #[test]
+    fn which_lists_bind_an_action() {
+        let of = |e, b| RuleKind::lists_for(e, b).collect::<Vec<_>>();
+        assert_eq!(of(Effect::Deny, false), vec![RuleKind::DenyCheckouts]);
+        assert_eq!(
+            of(Effect::Deny, true),
+            vec![RuleKind::DenyCheckouts, RuleKind::DenyBorrows]
+        );
+        assert_eq!(
+            of(Effect::Allow, true),
+            vec![RuleKind::AllowCheckouts, RuleKind::AllowBorrows]
+        );
+        assert_eq!(of(Effect::Limit, false), vec![RuleKind::LimitCheckouts]);
+        assert_eq!(of(Effect::Reserve, true), vec![RuleKind::ReserveCheckouts]);
     }
 
     #[test]

@@ -819,12 +819,7 @@ impl Ctx<'_, '_> {
 
         // Step 2: deny rules.
         let mut checks = Vec::new();
-        let kinds: &[RuleKind] = if borrow {
-            &[RuleKind::DenyCheckouts, RuleKind::DenyBorrows]
-        } else {
-            &[RuleKind::DenyCheckouts]
-        };
-        for &kind in kinds {
+        for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
@@ -848,13 +843,8 @@ impl Ctx<'_, '_> {
         });
 
         // Step 3: allow rules, list by list.
-        let kinds: &[RuleKind] = if borrow {
-            &[RuleKind::AllowCheckouts, RuleKind::AllowBorrows]
-        } else {
-            &[RuleKind::AllowCheckouts]
-        };
         let mut checks = Vec::new();
-        for &kind in kinds {
+        for kind in RuleKind::lists_for(Effect::Allow, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             let mut applies = false;
             let mut any = false;
@@ -979,12 +969,7 @@ impl Ctx<'_, '_> {
 
         // Step 5: limits.
         let mut checks = Vec::new();
-        let kinds: &[RuleKind] = if borrow {
-            &[RuleKind::LimitCheckouts, RuleKind::LimitBorrows]
-        } else {
-            &[RuleKind::LimitCheckouts]
-        };
-        for &kind in kinds {
+        for kind in RuleKind::lists_for(Effect::Limit, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
                 let r = &rules[id as usize];
