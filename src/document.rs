@@ -223,8 +223,6 @@ pub struct Document {
     /// The undo step on top when the file was loaded or saved (`None`: the
     /// empty stack); unsaved changes exist when the top differs.
     saved_top: Option<u64>,
-    /// Counts every change of the text (for caches in the GUI).
-    revision: u64,
     next_step: u64,
     undo: Vec<Step>,
     redo: Vec<Step>,
@@ -245,7 +243,6 @@ impl Document {
             text,
             disk: None,
             saved_top: None,
-            revision: 0,
             next_step: 1,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -322,10 +319,6 @@ impl Document {
     }
     pub fn is_dirty(&self) -> bool {
         self.undo.last().map(|s| s.id) != self.saved_top
-    }
-    /// Increases with every change of the text.
-    pub fn revision(&self) -> u64 {
-        self.revision
     }
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
@@ -430,7 +423,6 @@ impl Document {
     }
 
     fn changed(&mut self) {
-        self.revision = self.revision.wrapping_add(1);
         self.parsed = parse(&self.text);
         self.lines = LineIndex::new(&self.text);
         self.analyse();

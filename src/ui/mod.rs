@@ -110,8 +110,6 @@ pub struct PrivyApp {
     pub prompt: Option<AfterPrompt>,
     /// A native file dialog running on its own thread.
     dialog: Option<(DialogPurpose, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
-    /// Closing was confirmed; let the window close.
-    close_confirmed: bool,
     /// The window should close (set by the prompt; the frame closes it).
     pub wants_close: bool,
     /// Narrows rules and groups to those mentioning this text.
@@ -145,7 +143,6 @@ impl PrivyApp {
             scroll_to: None,
             prompt: None,
             dialog: None,
-            close_confirmed: false,
             wants_close: false,
             filter: String::new(),
             settings: Settings::default(),
@@ -213,7 +210,6 @@ impl PrivyApp {
     fn perform(&mut self, action: AfterPrompt) {
         match action {
             AfterPrompt::Close => {
-                self.close_confirmed = true;
                 self.wants_close = true;
             }
             AfterPrompt::New => {
@@ -1210,7 +1206,7 @@ impl eframe::App for PrivyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested())
-            && !self.close_confirmed
+            && !self.wants_close
             && self.doc.as_ref().is_some_and(Document::is_dirty)
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
