@@ -157,6 +157,11 @@ struct DiskStamp {
     len: u64,
 }
 
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 fn stamp(path: &Path) -> Option<DiskStamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some(DiskStamp {
@@ -224,6 +229,8 @@ pub struct Document {
     /// empty stack); unsaved changes exist when the top differs.
     saved_top: Option<u64>,
     next_step: u64,
+    /// Counts text changes, so views can cache what they derive from it.
+    generation: u64,
     undo: Vec<Step>,
     redo: Vec<Step>,
 }
@@ -244,6 +251,7 @@ impl Document {
             disk: None,
             saved_top: None,
             next_step: 1,
+            generation: next_generation(),
             undo: Vec::new(),
             redo: Vec::new(),
         };
@@ -317,6 +325,13 @@ impl Document {
     pub fn is_json(&self) -> bool {
         self.parsed.errors.is_empty()
     }
+    /// Changes whenever the text does (edit, undo, redo, reload). Unique
+    /// across documents, so a view can cache what it derives from the text
+    /// under this number.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.undo.last().map(|s| s.id) != self.saved_top
     }
@@ -423,6 +438,7 @@ impl Document {
     }
 
     fn changed(&mut self) {
+        self.generation = next_generation();
         self.parsed = parse(&self.text);
         self.lines = LineIndex::new(&self.text);
         self.analyse();
@@ -511,6 +527,31 @@ impl Document {
         // would silently change.
         self.break_group();
         self.saved_top = self.undo.last().map(|s| s.id);
+    }
+
+    /// Replaces the text with the file as it is on disk now, as one undo
+    /// step (so the edits it drops can be brought back with Undo). The
+    /// document is then unchanged against the disk.
+    pub fn reload_from_disk(&mut self) -> Result<(), LoadError> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        let fresh = Document::open(&path)?;
+        let whole = Edit::Text(TextEdit {
+            span: Span::new(0, self.text.len()),
+            replacement: fresh.text,
+        });
+        self.break_group();
+        if let Err(e) = self.apply(&whole) {
+            // A whole-text splice always applies; say so if it ever did not.
+            return Err(LoadError::Io {
+                path,
+                error: std::io::Error::other(e.to_string()),
+            });
+        }
+        self.disk = fresh.disk;
+        self.mark_saved();
+        Ok(())
     }
 
     /// The text as it is on disk now (for the review-changes diff).

@@ -4,7 +4,7 @@
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use privy::spec::RuleKind;
 use privy::ui::{AfterPrompt, PrivyApp, Section};
 
@@ -446,4 +446,55 @@ fn theme_choice_and_recent_files_are_remembered() {
     h.run();
     let canonical = std::fs::canonicalize(&other).expect("canonical");
     assert_eq!(h.state().settings.recent.first(), Some(&canonical));
+}
+
+#[test]
+fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
+    use privy::generate::{self, Shape};
+    let text = generate::config(Shape {
+        rules: 2_000,
+        groups: 100,
+        members: 5_000,
+        ..Shape::default()
+    });
+    let doc = privy::document::Document::from_text(text);
+    let (kind, len) = doc
+        .config()
+        .lists
+        .iter()
+        .map(|l| (l.kind, l.rules.len()))
+        .max_by_key(|l| l.1)
+        .expect("rule lists");
+    assert!(len > 300, "a long list: {len}");
+    let mut app = PrivyApp::with_document(doc);
+    app.section = Section::Rules(kind);
+    let mut h = harness(app);
+    h.run();
+    let drawn = h.query_all_by_label("Delete").count();
+    assert!(
+        (1..40).contains(&drawn),
+        "only the cards near the view are drawn: {drawn} of {len}"
+    );
+    let last_is_drawn = |h: &Harness<'static, PrivyApp>| {
+        h.query_all_by_label("Move down")
+            .any(|n| n.accesskit_node().is_disabled())
+    };
+    assert!(!last_is_drawn(&h), "the last card is far below");
+    let mut wheel = 0;
+    while !last_is_drawn(&h) && wheel < 500 {
+        h.hover_at(egui::pos2(700.0, 450.0));
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -3_000.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: Modifiers::NONE,
+        });
+        // Scrolling is animated over a few frames.
+        h.run_steps(8);
+        wheel += 1;
+    }
+    assert!(last_is_drawn(&h), "scrolling reaches the last rule");
+    let drawn = h.query_all_by_label("Delete").count();
+    assert!((1..40).contains(&drawn), "still a screenful: {drawn}");
 }

@@ -6,6 +6,8 @@
 //! (splice, reparse, revalidate, undo step).
 
 mod commands;
+mod derived;
+mod virtual_list;
 
 use std::path::PathBuf;
 
@@ -13,6 +15,7 @@ use egui::{Color32, RichText};
 use serde_json::Value;
 
 pub use commands::Command;
+use derived::Derived;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{Document, Edit};
@@ -21,7 +24,7 @@ use crate::spec::{self, Field, RuleKind, SettingType, ValueType};
 use crate::summary::describe;
 
 /// What the main area shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
     Settings,
     Rules(RuleKind),
@@ -118,9 +121,26 @@ pub struct PrivyApp {
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
     focus_filter: bool,
+    /// Counts, filter results and indexes, worked out once per change.
+    derived: Derived,
+    /// Measured card heights per list, for drawing only what is in view.
+    heights: std::collections::HashMap<String, virtual_list::Heights>,
 }
 
 impl PrivyApp {
+    /// The window on an already loaded document (a generated one, in the
+    /// benchmarks).
+    pub fn with_document(doc: Document) -> Self {
+        let mut app = PrivyApp::open(None);
+        app.section = if doc.is_json() {
+            Section::Rules(RuleKind::AllowCheckouts)
+        } else {
+            Section::Raw
+        };
+        app.doc = Some(doc);
+        app
+    }
+
     pub fn open(path: Option<PathBuf>) -> Self {
         let (doc, load_error) = match path {
             Some(p) => match Document::open(&p) {
@@ -148,6 +168,8 @@ impl PrivyApp {
             settings: Settings::default(),
             applied_theme: None,
             focus_filter: false,
+            derived: Derived::default(),
+            heights: std::collections::HashMap::new(),
         }
     }
 
@@ -412,7 +434,9 @@ impl PrivyApp {
             return;
         }
         let Some(doc) = self.doc.take() else { return };
-        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &doc, self.status.as_ref()));
+        let mut derived = std::mem::take(&mut self.derived);
+        derived.refresh(&doc, &self.filter);
+        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &derived, self.status.as_ref()));
         let mut section = self.section;
         egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
             ui.add_space(6.0);
@@ -428,22 +452,24 @@ impl PrivyApp {
                 resp.request_focus();
                 self.focus_filter = false;
             }
-            navigation(ui, &doc, &mut section, &self.filter);
+            navigation(ui, &doc, &derived, &mut section, &self.filter);
         });
         self.section = section;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
+                .id_salt(section)
                 .auto_shrink(false)
-                .show(ui, |ui| match section {
+                .show_viewport(ui, |ui, viewport| match section {
                     Section::Settings => self.settings(ui, &doc),
-                    Section::Rules(kind) => self.rules(ui, &doc, kind),
-                    Section::Groups => self.groups(ui, &doc),
+                    Section::Rules(kind) => self.rules(ui, &doc, &derived, kind, viewport),
+                    Section::Groups => self.groups(ui, &doc, &derived, viewport),
                     Section::Problems => self.problems(ui, &doc),
                     Section::Raw => self.raw(ui, &doc),
                     Section::Review => self.review(ui, &doc),
                 });
         });
         self.doc = Some(doc);
+        self.derived = derived;
         self.unsaved_prompt(ui);
         self.apply_pending();
     }
@@ -493,37 +519,45 @@ impl PrivyApp {
         }
     }
 
-    fn rules(&mut self, ui: &mut egui::Ui, doc: &Document, kind: RuleKind) {
+    fn rules(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+        kind: RuleKind,
+        viewport: egui::Rect,
+    ) {
         ui.heading(kind.title());
         ui.label(RichText::new(kind.description()).weak());
         ui.add_space(8.0);
         let list_ptr = format!("/{}", kind.key());
-        let items = doc
-            .parsed()
-            .root
-            .as_ref()
-            .and_then(|r| r.pointer(&list_ptr))
-            .and_then(Node::as_array);
-        let count = items.map_or(0, <[Node]>::len);
+        let (count, shown) = derived.list(kind);
         if count == 0 {
             ui.label("No rules of this kind yet.");
+        } else if shown.is_empty() {
+            ui.label(format!("No rule here mentions \"{}\".", self.filter.trim()));
         }
-        for i in 0..count {
+        let force = self
+            .scroll_to
+            .as_deref()
+            .and_then(|p| p.strip_prefix(list_ptr.as_str()))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|i| i.parse::<usize>().ok());
+        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
-            if !mentions(doc, &pointer, &self.filter) {
-                continue;
-            }
             let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
             let r = frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                self.rule_card(ui, doc, kind, i, count, &pointer);
+                self.rule_card(ui, doc, derived, kind, i, count, &pointer);
             });
             if self.scroll_to.as_deref() == Some(pointer.as_str()) {
                 r.response.scroll_to_me(Some(egui::Align::TOP));
                 self.scroll_to = None;
             }
             ui.add_space(6.0);
-        }
+        });
+        self.heights.insert(list_ptr.clone(), heights);
         ui.add_space(4.0);
         if ui
             .button(format!("Add {} rule", kind.title().to_lowercase()))
@@ -538,7 +572,14 @@ impl PrivyApp {
             {
                 rule.insert("COUNT".into(), Value::from(1));
             }
-            let edit = if items.is_some() {
+            let list_exists = doc
+                .parsed()
+                .root
+                .as_ref()
+                .and_then(|r| r.pointer(&list_ptr))
+                .and_then(Node::as_array)
+                .is_some();
+            let edit = if list_exists {
                 Edit::InsertItem {
                     pointer: list_ptr.clone(),
                     value: Value::Object(rule),
@@ -553,6 +594,8 @@ impl PrivyApp {
                 }
             };
             self.pending.push((edit, None));
+            // A new rule must show even when the filter would hide it.
+            self.filter.clear();
             self.scroll_to = Some(child_pointer(&list_ptr, count));
         }
     }
@@ -561,6 +604,7 @@ impl PrivyApp {
         &mut self,
         ui: &mut egui::Ui,
         doc: &Document,
+        derived: &Derived,
         kind: RuleKind,
         index: usize,
         count: usize,
@@ -617,8 +661,8 @@ impl PrivyApp {
                             {
                                 self.entry_chips(ui, doc, list);
                             }
-                            for d in doc.diagnostics().iter().filter(|d| d.pointer == field_ptr) {
-                                diagnostic_line(ui, doc, d);
+                            for &d in derived.diags_at(&field_ptr) {
+                                diagnostic_line(ui, doc, &doc.diagnostics()[d]);
                             }
                             resp
                         })
@@ -774,7 +818,7 @@ impl PrivyApp {
                     && resp.on_hover_text("Open this group").clicked()
                 {
                     self.section = Section::Groups;
-                    self.scroll_to = Some(child_pointer("/GROUPS", g));
+                    self.scroll_to = index_pointer(doc, g);
                 }
             }
             if list.entries.len() > 40 {
@@ -787,124 +831,129 @@ impl PrivyApp {
         });
     }
 
-    fn groups(&mut self, ui: &mut egui::Ui, doc: &Document) {
+    fn groups(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+        viewport: egui::Rect,
+    ) {
         ui.heading("Groups");
         ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
         ui.add_space(8.0);
         let cfg = doc.config();
-        let index = &cfg.group_index;
-        let filter = self.filter.clone();
-        // Where each group is used: rules and other groups that name it.
-        let mut used: Vec<Vec<String>> = vec![Vec::new(); cfg.groups.len()];
-        for r in cfg.all_rules() {
-            for f in [Field::Users, Field::ExceptUsers] {
-                for e in r.list(f).map_or(&[][..], |l| &l.entries) {
-                    if let Some(g) = index.lookup(&e.text)
-                        && !used[g].contains(&r.pointer)
-                    {
-                        used[g].push(r.pointer.clone());
-                    }
-                }
-            }
+        if cfg.groups.is_empty() {
+            ui.label("No groups yet.");
+        } else if derived.groups.is_empty() {
+            ui.label(format!("No group mentions \"{}\".", self.filter.trim()));
         }
-        for g in &cfg.groups {
-            for e in g.members.as_ref().map_or(&[][..], |m| &m.entries) {
-                if let Some(t) = index.lookup(&e.text)
-                    && t != g.index
-                    && !used[t].contains(&g.pointer)
-                {
-                    used[t].push(g.pointer.clone());
-                }
-            }
-        }
-        for g in cfg
-            .groups
-            .iter()
-            .filter(|g| mentions(doc, &g.pointer, &filter))
-        {
-            let r = egui::Frame::group(ui.style())
-                .inner_margin(10.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    egui::Grid::new(("group", &g.pointer))
-                        .num_columns(2)
-                        .min_col_width(110.0)
-                        .spacing([12.0, 6.0])
-                        .show(ui, |ui| {
-                            for (key, label) in
-                                [(spec::GROUP_NAME, "Name"), (spec::GROUP_MEMBERS, "Members")]
-                            {
-                                let ptr = child_pointer(&g.pointer, key);
-                                let node = doc.parsed().root.as_ref().and_then(|r| r.pointer(&ptr));
-                                let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
-                                let l = ui.label(label);
-                                let resp = ui
-                                    .vertical(|ui| {
-                                        let resp = ui.add(
-                                            egui::TextEdit::singleline(&mut text)
-                                                .id(egui::Id::unique(("group-field", &ptr)))
-                                                .desired_width(f32::INFINITY),
+        let list_ptr = format!("/{}", spec::GROUPS_KEY);
+        let force = self
+            .scroll_to
+            .as_deref()
+            .and_then(|p| p.strip_prefix(list_ptr.as_str()))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|i| i.parse::<usize>().ok());
+        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        virtual_list::show(
+            ui,
+            viewport,
+            &mut heights,
+            &derived.groups,
+            force,
+            |ui, gi| {
+                let Some(g) = cfg.groups.get(gi) else { return };
+                let r = egui::Frame::group(ui.style())
+                    .inner_margin(10.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        egui::Grid::new(("group", &g.pointer))
+                            .num_columns(2)
+                            .min_col_width(110.0)
+                            .spacing([12.0, 6.0])
+                            .show(ui, |ui| {
+                                for (key, label) in
+                                    [(spec::GROUP_NAME, "Name"), (spec::GROUP_MEMBERS, "Members")]
+                                {
+                                    let ptr = child_pointer(&g.pointer, key);
+                                    let node =
+                                        doc.parsed().root.as_ref().and_then(|r| r.pointer(&ptr));
+                                    let mut text =
+                                        node.map(|n| value_text(doc, n)).unwrap_or_default();
+                                    let l = ui.label(label);
+                                    let resp = ui
+                                        .vertical(|ui| {
+                                            let resp = ui.add(
+                                                egui::TextEdit::singleline(&mut text)
+                                                    .id(egui::Id::unique(("group-field", &ptr)))
+                                                    .desired_width(f32::INFINITY),
+                                            );
+                                            if key == spec::GROUP_MEMBERS
+                                                && let Some(m) = &g.members
+                                            {
+                                                self.entry_chips(ui, doc, m);
+                                            }
+                                            for &d in derived.diags_at(&ptr) {
+                                                diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                                            }
+                                            resp
+                                        })
+                                        .inner
+                                        .labelled_by(l.id);
+                                    if resp.changed() {
+                                        let value = Value::String(text.clone());
+                                        self.set_field(
+                                            &g.pointer,
+                                            key,
+                                            node.is_some(),
+                                            value,
+                                            None,
                                         );
-                                        if key == spec::GROUP_MEMBERS
-                                            && let Some(m) = &g.members
-                                        {
-                                            self.entry_chips(ui, doc, m);
-                                        }
-                                        for d in
-                                            doc.diagnostics().iter().filter(|d| d.pointer == ptr)
-                                        {
-                                            diagnostic_line(ui, doc, d);
-                                        }
-                                        resp
-                                    })
-                                    .inner
-                                    .labelled_by(l.id);
-                                if resp.changed() {
-                                    let value = Value::String(text.clone());
-                                    self.set_field(&g.pointer, key, node.is_some(), value, None);
+                                    }
+                                    if resp.lost_focus() {
+                                        self.end_group = true;
+                                    }
+                                    ui.end_row();
                                 }
-                                if resp.lost_focus() {
-                                    self.end_group = true;
+                            });
+                        for &d in derived.diags_at(&g.pointer) {
+                            diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            let uses = derived.used_by.get(gi).map_or(&[][..], Vec::as_slice);
+                            if uses.is_empty() {
+                                ui.label(RichText::new("Not used by any rule or group.").weak());
+                            } else {
+                                ui.label(RichText::new("Used by").weak());
+                                for u in uses {
+                                    if ui
+                                        .link(place_name(cfg, u))
+                                        .on_hover_text(u.as_str())
+                                        .clicked()
+                                    {
+                                        self.go_to(u);
+                                    }
                                 }
-                                ui.end_row();
                             }
                         });
-                    for d in doc.diagnostics().iter().filter(|d| d.pointer == g.pointer) {
-                        diagnostic_line(ui, doc, d);
-                    }
-                    ui.horizontal_wrapped(|ui| {
-                        let uses = &used[g.index];
-                        if uses.is_empty() {
-                            ui.label(RichText::new("Not used by any rule or group.").weak());
-                        } else {
-                            ui.label(RichText::new("Used by").weak());
-                            for u in uses {
-                                if ui
-                                    .link(place_name(cfg, u))
-                                    .on_hover_text(u.as_str())
-                                    .clicked()
-                                {
-                                    self.go_to(u);
-                                }
-                            }
+                        if ui.button("Delete group").clicked() {
+                            self.pending.push((
+                                Edit::RemoveItem {
+                                    pointer: "/GROUPS".into(),
+                                    index: g.index,
+                                },
+                                None,
+                            ));
                         }
                     });
-                    if ui.button("Delete group").clicked() {
-                        self.pending.push((
-                            Edit::RemoveItem {
-                                pointer: "/GROUPS".into(),
-                                index: g.index,
-                            },
-                            None,
-                        ));
-                    }
-                });
-            if self.scroll_to.as_deref() == Some(g.pointer.as_str()) {
-                r.response.scroll_to_me(Some(egui::Align::TOP));
-                self.scroll_to = None;
-            }
-            ui.add_space(6.0);
-        }
+                if self.scroll_to.as_deref() == Some(g.pointer.as_str()) {
+                    r.response.scroll_to_me(Some(egui::Align::TOP));
+                    self.scroll_to = None;
+                }
+                ui.add_space(6.0);
+            },
+        );
+        self.heights.insert(list_ptr, heights);
         if ui.button("Add group").clicked() {
             let group = serde_json::json!({ "NAME": "", "MEMBERS": "" });
             let edit = if cfg.groups_span.is_some() {
@@ -922,6 +971,7 @@ impl PrivyApp {
                 }
             };
             self.pending.push((edit, None));
+            self.filter.clear();
             self.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
         }
     }
@@ -1147,6 +1197,11 @@ fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
     }
 }
 
+/// The pointer of the group at position `g` of `Config::groups`.
+fn index_pointer(doc: &Document, g: usize) -> Option<String> {
+    doc.config().groups.get(g).map(|g| g.pointer.clone())
+}
+
 fn save(doc: &mut Document) -> Status {
     match doc.save(false, true) {
         Ok(()) => Status {
@@ -1248,16 +1303,6 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result<()> {
     )
 }
 
-fn diags_under<'a>(
-    doc: &'a Document,
-    pointer: &'a str,
-) -> impl Iterator<Item = &'a Diagnostic> + 'a {
-    doc.diagnostics().iter().filter(move |d| {
-        d.pointer == pointer
-            || d.pointer.starts_with(pointer) && d.pointer[pointer.len()..].starts_with('/')
-    })
-}
-
 fn severity_color(ui: &egui::Ui, s: Severity) -> Color32 {
     match s {
         Severity::Error => ui.visuals().error_fg_color,
@@ -1266,21 +1311,21 @@ fn severity_color(ui: &egui::Ui, s: Severity) -> Color32 {
     }
 }
 
-fn status_bar(ui: &mut egui::Ui, doc: &Document, status: Option<&Status>) {
+fn status_bar(ui: &mut egui::Ui, derived: &Derived, status: Option<&Status>) {
     ui.horizontal(|ui| {
-        let count = |s: Severity, one: &str| {
-            let n = doc.diagnostics().iter().filter(|d| d.severity == s).count();
+        let count = |n: usize, one: &str| {
             if n == 1 {
                 format!("1 {one}")
             } else {
                 format!("{n} {one}s")
             }
         };
+        let [errors, warnings, notes] = derived.by_severity;
         ui.label(format!(
             "{} · {} · {}",
-            count(Severity::Error, "error"),
-            count(Severity::Warning, "warning"),
-            count(Severity::Info, "note")
+            count(errors, "error"),
+            count(warnings, "warning"),
+            count(notes, "note")
         ));
         if let Some(s) = status {
             ui.separator();
@@ -1294,40 +1339,26 @@ fn status_bar(ui: &mut egui::Ui, doc: &Document, status: Option<&Status>) {
     });
 }
 
-/// Whether the value at `pointer` mentions `filter` (case-insensitively, in
-/// any of its text). An empty filter matches everything.
-pub fn mentions(doc: &Document, pointer: &str, filter: &str) -> bool {
-    let filter = filter.trim();
-    if filter.is_empty() {
-        return true;
-    }
-    let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) else {
-        return false;
-    };
-    let text = &doc.text()[node.span.start..node.span.end];
-    crate::pattern::fold(text).contains(&crate::pattern::fold(filter))
-}
-
-fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section, filter: &str) {
+fn navigation(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    derived: &Derived,
+    section: &mut Section,
+    filter: &str,
+) {
     ui.add_space(6.0);
     ui.selectable_value(section, Section::Settings, "Server settings");
     ui.add_space(4.0);
     ui.label(RichText::new("RULES").small().weak());
+    let filtering = !filter.trim().is_empty();
     for kind in RuleKind::ALL {
-        let rules = doc.config().rules(kind);
-        let n = if filter.trim().is_empty() {
-            rules.len().to_string()
+        let (len, shown) = derived.list(kind);
+        let n = if filtering {
+            format!("{} of {len}", shown.len())
         } else {
-            let shown = rules
-                .iter()
-                .filter(|r| mentions(doc, &r.pointer, filter))
-                .count();
-            format!("{shown} of {}", rules.len())
+            len.to_string()
         };
-        let pointer = format!("/{}", kind.key());
-        let problems = diags_under(doc, &pointer)
-            .filter(|d| d.severity != Severity::Info)
-            .count();
+        let problems = derived.problems_in(kind);
         let label = if problems > 0 {
             format!("{} ({n}) · {problems} to fix", kind.title())
         } else {
@@ -1337,15 +1368,11 @@ fn navigation(ui: &mut egui::Ui, doc: &Document, section: &mut Section, filter: 
             .on_hover_text(kind.description());
     }
     ui.add_space(4.0);
-    let groups = &doc.config().groups;
-    let g = if filter.trim().is_empty() {
-        groups.len().to_string()
+    let groups = doc.config().groups.len();
+    let g = if filtering {
+        format!("{} of {groups}", derived.groups.len())
     } else {
-        let shown = groups
-            .iter()
-            .filter(|g| mentions(doc, &g.pointer, filter))
-            .count();
-        format!("{shown} of {}", groups.len())
+        groups.to_string()
     };
     ui.selectable_value(section, Section::Groups, format!("Groups ({g})"));
     let count = doc.diagnostics().len();

@@ -1,0 +1,182 @@
+//! CPU time per frame of the editor window with a large generated file open:
+//! 5 000 rules and 50 000 group members (the editor issue's figure), and
+//! under `--bench` also a file of about 10 MB.
+//!
+//! Each frame is what eframe does on the CPU before handing triangles to the
+//! GPU: the app's drawing and egui's layout (`Context::run_ui`) plus
+//! tessellation. Measured with the thread's CPU clock while scrolling a rule
+//! list and the groups with the mouse wheel, and while idle.
+//!
+//! `cargo bench --bench frame` measures; under `cargo test` it runs a few
+//! frames on a small file only, so it keeps compiling and working.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use egui::epaint;
+use egui::{Event, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, vec2};
+use privy::document::Document;
+use privy::generate::{self, Shape};
+use privy::spec::RuleKind;
+use privy::ui::{PrivyApp, Section};
+
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+struct Window {
+    ctx: egui::Context,
+    app: PrivyApp,
+    screen: Rect,
+    /// The text shown in the last frame, to check that scrolling moves.
+    shown: String,
+}
+
+impl Window {
+    fn new(doc: Document) -> Self {
+        Window {
+            ctx: egui::Context::default(),
+            app: PrivyApp::with_document(doc),
+            screen: Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0)),
+            shown: String::new(),
+        }
+    }
+
+    /// One frame with `events`; its CPU time.
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        let input = RawInput {
+            screen_rect: Some(self.screen),
+            events,
+            ..Default::default()
+        };
+        let start = thread_cpu();
+        let mut out = self.ctx.run_ui(input, |ui| self.app.show(ui));
+        // No GPU here: the font atlas updates have nowhere to go.
+        out.textures_delta.clear();
+        let out_shapes = out.shapes.clone();
+        let triangles = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        let took = thread_cpu() - start;
+        black_box(triangles);
+        self.shown = text_of(&out_shapes);
+        took
+    }
+
+    /// `frames` frames scrolling down with the wheel over the main area.
+    fn scroll(&mut self, frames: usize) -> Vec<Duration> {
+        let over = Pos2::new(800.0, 400.0);
+        let before = self.shown.clone();
+        let times = (0..frames)
+            .map(|_| {
+                self.frame(vec![
+                    Event::PointerMoved(over),
+                    Event::MouseWheel {
+                        unit: MouseWheelUnit::Point,
+                        delta: vec2(0.0, -300.0),
+                        phase: TouchPhase::Move,
+                        source: MouseWheelSource::Wheel,
+                        modifiers: egui::Modifiers::NONE,
+                    },
+                ])
+            })
+            .collect();
+        // A benchmark of a list that did not move would measure nothing.
+        assert_ne!(before, self.shown, "scrolling did not change what is shown");
+        times
+    }
+}
+
+/// All the text in a frame's shapes.
+fn text_of(shapes: &[epaint::ClippedShape]) -> String {
+    let mut out = String::new();
+    for s in shapes {
+        if let epaint::Shape::Text(t) = &s.shape {
+            out.push_str(t.galley.text());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn report(what: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    let max = times[times.len() - 1];
+    println!(
+        "{what}: {} frames, CPU per frame mean {mean:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        times.len(),
+        ms(p95),
+        ms(max)
+    );
+}
+
+fn run(label: &str, shape: Shape, frames: usize) {
+    let text = generate::config(shape);
+    let doc = Document::from_text(text.clone());
+    let rules: usize = doc.config().lists.iter().map(|l| l.rules.len()).sum();
+    let (kind, longest) = doc
+        .config()
+        .lists
+        .iter()
+        .map(|l| (l.kind, l.rules.len()))
+        .max_by_key(|l| l.1)
+        .unwrap_or((RuleKind::DenyCheckouts, 0));
+    println!(
+        "{label}: {:.1} MB, {rules} rules ({longest} in {}), {} groups, {} members",
+        text.len() as f64 / 1e6,
+        kind.title(),
+        shape.groups,
+        shape.members
+    );
+    let mut w = Window::new(doc);
+    w.app.section = Section::Rules(kind);
+    // The first frames lay out fonts and measure the cards in view.
+    for _ in 0..5 {
+        w.frame(Vec::new());
+    }
+    report(
+        "  idle, rule list",
+        (0..frames / 4).map(|_| w.frame(Vec::new())).collect(),
+    );
+    report("  scrolling the rule list", w.scroll(frames));
+    w.app.section = Section::Groups;
+    for _ in 0..5 {
+        w.frame(Vec::new());
+    }
+    report("  scrolling the groups", w.scroll(frames));
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    if !full {
+        let small = Shape {
+            rules: 200,
+            groups: 50,
+            members: 2_000,
+            ..Shape::default()
+        };
+        run("frame-smoke", small, 20);
+        return;
+    }
+    let editor = Shape {
+        rules: 5_000,
+        groups: 500,
+        members: 50_000,
+        ..Shape::default()
+    };
+    run("5 000 rules, 50 000 members", editor, 600);
+    let ten_mb = Shape {
+        rules: 20_000,
+        groups: 2_000,
+        members: 900_000,
+        ..Shape::default()
+    };
+    run("about 10 MB", ten_mb, 600);
+}
