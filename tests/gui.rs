@@ -498,3 +498,113 @@ fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
     let drawn = h.query_all_by_label("Delete").count();
     assert!((1..40).contains(&drawn), "still a screenful: {drawn}");
 }
+
+#[test]
+fn features_and_serials_complete_from_the_file() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let features = h.get_all_by_label("Features").last().expect("features");
+    features.focus();
+    features.type_text("exp");
+    h.run();
+    // Only names starting with what was typed are offered.
+    assert!(h.query_by_label("IMPORT_ALL").is_none());
+    h.get_by_label("EXPORT_ALL").click();
+    h.run();
+    let field = |h: &Harness<'static, PrivyApp>, label: &str| {
+        h.get_all_by_label(label)
+            .last()
+            .and_then(|n| n.value())
+            .unwrap_or_default()
+    };
+    assert_eq!(field(&h, "Features"), "EXPORT_ALL");
+    assert!(
+        h.get_all_by_label("Features")
+            .last()
+            .is_some_and(|n| n.is_focused()),
+        "the cursor goes back to the field for the next entry"
+    );
+    // The next entry: what is already there is not offered again; Enter
+    // takes the first offer.
+    h.get_all_by_label("Features")
+        .last()
+        .expect("features")
+        .type_text(";i");
+    h.run();
+    assert!(h.query_by_label("EXPORT_ALL").is_none());
+    h.get_by_label("IMPORT_ALL");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(field(&h, "Features"), "EXPORT_ALL;IMPORT_2D_ADVANCED");
+
+    let serials = h
+        .get_all_by_label("Serial numbers")
+        .last()
+        .expect("serials");
+    serials.focus();
+    serials.type_text("2024");
+    h.run();
+    h.get_by_label("2024-0101-654321").click();
+    h.run();
+    assert_eq!(field(&h, "Serial numbers"), "2024-0101-654321");
+    let text = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert!(text.contains("\"FEATURES\": \"EXPORT_ALL;IMPORT_2D_ADVANCED\""));
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let ours = h.state().document().map(|d| d.text().to_string());
+
+    // Another program rewrites the file meanwhile.
+    let theirs = original.replace("\"TCP_PORT\": 6200", "\"TCP_PORT\": 6201 ");
+    std::fs::write(&path, &theirs).expect("external write");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label_contains("was changed by another program");
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().as_deref(),
+        Some(&*theirs)
+    );
+
+    // Reload: the window shows their version; Undo brings ours back.
+    h.get_by_label("Reload from disk").click();
+    h.run();
+    let doc = |h: &Harness<'static, PrivyApp>| h.state().document().map(|d| d.text().to_string());
+    assert_eq!(doc(&h).as_deref(), Some(&*theirs));
+    assert!(
+        !h.state().title().starts_with("• "),
+        "reloaded: nothing unsaved"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(doc(&h), ours);
+    assert!(h.state().title().starts_with("• "));
+
+    // Changed again outside; this time overwrite it.
+    std::fs::write(&path, &original).expect("external write");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("Overwrite").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&path).ok(), ours);
+    assert!(!h.state().conflict);
+    assert!(!h.state().title().starts_with("• "));
+}

@@ -52,7 +52,7 @@ impl Derived {
         self.key = Some((doc.generation(), filter.to_string()));
         self.shown(doc, filter);
         if !same_text {
-            self.from_text(doc);
+            self.recount(doc);
         }
     }
 
@@ -84,12 +84,12 @@ impl Derived {
             .groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| groups.get(g.index).is_some_and(|n| mentions(n)))
+            .filter(|(_, g)| groups.get(g.index).is_some_and(&mentions))
             .map(|(i, _)| i)
             .collect();
     }
 
-    fn from_text(&mut self, doc: &Document) {
+    fn recount(&mut self, doc: &Document) {
         let cfg = doc.config();
         let diags = doc.diagnostics();
         self.diags_at.clear();

@@ -6,7 +6,9 @@
 //! (splice, reparse, revalidate, undo step).
 
 mod commands;
+mod complete;
 mod derived;
+mod marks;
 mod virtual_list;
 
 use std::path::PathBuf;
@@ -121,6 +123,11 @@ pub struct PrivyApp {
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
     focus_filter: bool,
+    /// Saving found the file changed on disk: ask whether to overwrite it
+    /// or reload it.
+    pub conflict: bool,
+    /// The FEATURES or SERIALNUMBERS field whose completions are offered.
+    completing: Option<String>,
     /// Counts, filter results and indexes, worked out once per change.
     derived: Derived,
     /// Measured card heights per list, for drawing only what is in view.
@@ -168,6 +175,8 @@ impl PrivyApp {
             settings: Settings::default(),
             applied_theme: None,
             focus_filter: false,
+            conflict: false,
+            completing: None,
             derived: Derived::default(),
             heights: std::collections::HashMap::new(),
         }
@@ -195,7 +204,10 @@ impl PrivyApp {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Save => self.status = Some(save(doc)),
+            Command::Save => match doc.save(false, true) {
+                Err(crate::document::SaveError::ChangedOnDisk { .. }) => self.conflict = true,
+                result => self.status = Some(saved(doc, result)),
+            },
             Command::Undo => {
                 if !doc.undo() {
                     self.status = Some(Status {
@@ -471,7 +483,75 @@ impl PrivyApp {
         self.doc = Some(doc);
         self.derived = derived;
         self.unsaved_prompt(ui);
+        self.conflict_prompt(ui);
         self.apply_pending();
+    }
+
+    /// The file changed on disk since it was read, and a save would
+    /// overwrite that: overwrite, reload (the edits stay in Undo) or cancel.
+    fn conflict_prompt(&mut self, ui: &mut egui::Ui) {
+        if !self.conflict {
+            return;
+        }
+        let Some(doc) = self.doc.as_mut() else {
+            self.conflict = false;
+            return;
+        };
+        let name = doc
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("changed-on-disk")).show(ui.ctx(), |ui| {
+            ui.heading("The file changed on disk");
+            ui.label(format!(
+                "{name} was changed by another program since you opened it. Saving now would overwrite those changes."
+            ));
+            ui.label(
+                RichText::new("Reloading replaces your edits with the file as it is now; Undo brings them back.")
+                    .weak(),
+            );
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Overwrite").clicked() {
+                    choice = Some("overwrite");
+                }
+                if ui.button("Reload from disk").clicked() {
+                    choice = Some("reload");
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some("cancel");
+                }
+            });
+        });
+        match choice {
+            Some("overwrite") => {
+                self.conflict = false;
+                let result = doc.save(true, true);
+                self.status = Some(saved(doc, result));
+            }
+            Some("reload") => {
+                self.conflict = false;
+                self.status = Some(match doc.reload_from_disk() {
+                    Ok(()) => Status {
+                        text: format!("Reloaded {name}; Undo brings your edits back"),
+                        error: false,
+                    },
+                    Err(e) => Status {
+                        text: e.to_string(),
+                        error: true,
+                    },
+                });
+            }
+            Some(_) => {
+                self.conflict = false;
+                self.status = Some(Status {
+                    text: "Not saved: the file on disk was left as it is".into(),
+                    error: false,
+                });
+            }
+            None => {}
+        }
     }
 
     fn unsaved_prompt(&mut self, ui: &mut egui::Ui) {
@@ -549,7 +629,7 @@ impl PrivyApp {
             let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
             let r = frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                self.rule_card(ui, doc, derived, kind, i, count, &pointer);
+                self.rule_card(ui, doc, derived, kind, (i, count), &pointer);
             });
             if self.scroll_to.as_deref() == Some(pointer.as_str()) {
                 r.response.scroll_to_me(Some(egui::Align::TOP));
@@ -606,8 +686,7 @@ impl PrivyApp {
         doc: &Document,
         derived: &Derived,
         kind: RuleKind,
-        index: usize,
-        count: usize,
+        (index, count): (usize, usize),
         pointer: &str,
     ) {
         let rule = doc.config().rule_at(pointer);
@@ -648,6 +727,7 @@ impl PrivyApp {
                         spec::Presence::OneOfGroup => "HOURS or COUNT",
                         spec::Presence::Optional => "optional",
                     };
+                    let mut completed = None;
                     let resp = ui
                         .vertical(|ui| {
                             let resp = ui.add(
@@ -656,6 +736,14 @@ impl PrivyApp {
                                     .hint_text(hint)
                                     .desired_width(f32::INFINITY),
                             );
+                            let words = match spec.field {
+                                Field::Features => Some(&derived.features),
+                                Field::SerialNumbers => Some(&derived.serials),
+                                _ => None,
+                            };
+                            if let Some(words) = words {
+                                completed = self.completion(&resp, &field_ptr, &text, words);
+                            }
                             if spec.field.value_type() == ValueType::Principals
                                 && let Some(list) = rule.and_then(|r| r.list(spec.field))
                             {
@@ -668,7 +756,9 @@ impl PrivyApp {
                         })
                         .inner
                         .labelled_by(label.id);
-                    if resp.changed() {
+                    if let Some(done) = completed {
+                        self.set_field(pointer, key, node.is_some(), Value::String(done), None);
+                    } else if resp.changed() {
                         let value = match spec.field.value_type() {
                             ValueType::PositiveInteger => number_or_text(&text),
                             _ => Value::String(text.clone()),
@@ -739,6 +829,73 @@ impl PrivyApp {
                 ));
             }
         });
+    }
+
+    /// Offers the names the file already uses for the entry being typed in
+    /// `resp` (a FEATURES or SERIALNUMBERS field) in a list below it. A
+    /// click or Enter takes one: the field's new text is returned, and the
+    /// cursor stays at its end for the next entry.
+    fn completion(
+        &mut self,
+        resp: &egui::Response,
+        field_ptr: &str,
+        text: &str,
+        words: &[String],
+    ) -> Option<String> {
+        if resp.gained_focus() || resp.changed() {
+            self.completing = Some(field_ptr.to_string());
+        }
+        if self.completing.as_deref() != Some(field_ptr) {
+            return None;
+        }
+        let (start, found) = complete::suggest(text, words);
+        let enter = resp.lost_focus() && resp.ctx.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut chosen = enter.then(|| found.first().copied()).flatten();
+        let shown = (!found.is_empty() && !enter).then(|| {
+            egui::Popup::from_response(resp)
+                .id(egui::Id::unique(("complete", field_ptr)))
+                .open(true)
+                .show(|ui| {
+                    ui.set_min_width(resp.rect.width().min(320.0));
+                    ui.label(RichText::new("Used in this file").small().weak());
+                    for w in found.iter().take(complete::MAX) {
+                        if ui.button(*w).clicked() {
+                            chosen = Some(*w);
+                        }
+                    }
+                    if found.len() > complete::MAX {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} more: type to narrow",
+                                found.len() - complete::MAX
+                            ))
+                            .small()
+                            .weak(),
+                        );
+                    }
+                })
+        });
+        let over_list = shown
+            .flatten()
+            .is_some_and(|r| r.response.contains_pointer());
+        if let Some(word) = chosen {
+            self.completing = None;
+            let done = complete::accept(text, start, word);
+            // Back into the field, cursor at the end, for the next entry.
+            if let Some(mut state) = egui::TextEdit::load_state(&resp.ctx, resp.id) {
+                let end = egui::text::CCursor::new(done.chars().count());
+                state
+                    .cursor
+                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                state.store(&resp.ctx, resp.id);
+            }
+            resp.request_focus();
+            return Some(done);
+        }
+        if !resp.has_focus() && !over_list {
+            self.completing = None;
+        }
+        None
     }
 
     fn problems(&mut self, ui: &mut egui::Ui, doc: &Document) {
@@ -983,6 +1140,7 @@ impl PrivyApp {
             .iter()
             .filter(|d| d.pointer.is_empty())
             .collect();
+        let syntax_count = syntax.len();
         if syntax.is_empty() {
             ui.label(RichText::new("Standard JSON: the server can read it.").weak());
         } else {
@@ -1003,14 +1161,36 @@ impl PrivyApp {
                 });
             }
         }
+        let others = doc.diagnostics().len() - syntax_count;
+        if others > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{others} other problem{} marked in the text below (see Problems).",
+                    if others == 1 { " is" } else { "s are" }
+                ))
+                .weak(),
+            );
+        }
         ui.add_space(6.0);
         let mut text = doc.text().to_string();
+        let marks: Vec<_> = doc
+            .diagnostics()
+            .iter()
+            .map(|d| (d.span.start..d.span.end, severity_color(ui, d.severity)))
+            .collect();
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let color = ui.visuals().text_color();
+        let mut layouter = |ui: &egui::Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
+            let job = marks::job(buf.as_str(), &marks, font.clone(), color, wrap);
+            ui.fonts_mut(|f| f.layout_job(job))
+        };
         let label = ui.label("File text");
         let resp = ui
             .add(
                 egui::TextEdit::multiline(&mut text)
                     .id(egui::Id::unique("raw-text"))
                     .code_editor()
+                    .layouter(&mut layouter)
                     .desired_width(f32::INFINITY)
                     .desired_rows(30),
             )
@@ -1202,8 +1382,9 @@ fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
 }
 
-fn save(doc: &mut Document) -> Status {
-    match doc.save(false, true) {
+/// The status line for the outcome of a save.
+fn saved(doc: &Document, result: Result<(), crate::document::SaveError>) -> Status {
+    match result {
         Ok(()) => Status {
             text: format!(
                 "Saved {}",
