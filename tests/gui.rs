@@ -271,9 +271,37 @@ fn clicking_a_problem_goes_to_its_rule() {
     h.run();
     h.get_by_label("Problems (1)").click();
     h.run();
-    h.get_by_label_contains("needs HOURS").click();
+    h.get_by_label_contains("needs HOURS");
+    h.get_by_label("Limit borrows rule 1 · 3:5").click();
     h.run();
     assert_eq!(h.state().section, Section::Rules(RuleKind::LimitBorrows));
+}
+
+#[test]
+fn a_fix_is_a_button_on_the_field_and_in_problems() {
+    let text = std::fs::read_to_string(example())
+        .expect("example")
+        .replacen("\"FEATURES\": \"KAS\",", "\"FEATRUES\": \"KAS\",", 1);
+    let mut h = harness(PrivyApp::with_document(
+        privy::document::Document::from_text(text),
+    ));
+    h.run();
+    // On the rule's card ...
+    h.get_by_label_contains("unknown key \"FEATRUES\"");
+    assert_eq!(h.get_all_by_label("Fix: rename to \"FEATURES\"").count(), 1);
+    // ... and in Problems, where it applies.
+    h.get_by_label("Problems (2)").click();
+    h.run();
+    h.get_by_label("Fix: rename to \"FEATURES\"").click();
+    h.run();
+    h.get_by_label("Problems (1)");
+    let doc = h
+        .state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default();
+    assert!(doc.contains("\"FEATURES\": \"KAS\","));
+    assert!(!doc.contains("FEATRUES"));
 }
 
 #[test]

@@ -13,10 +13,11 @@ pub enum Command {
     Redo,
     Find,
     ShowProblems,
+    Quit,
 }
 
 impl Command {
-    pub const ALL: [Command; 8] = [
+    pub const ALL: [Command; 9] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -25,6 +26,7 @@ impl Command {
         Command::Redo,
         Command::Find,
         Command::ShowProblems,
+        Command::Quit,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -39,6 +41,7 @@ impl Command {
             Command::Redo => 5,
             Command::Find => 6,
             Command::ShowProblems => 7,
+            Command::Quit => 8,
         }
     }
 
@@ -52,6 +55,7 @@ impl Command {
             Command::Redo => "Redo",
             Command::Find => "Filter…",
             Command::ShowProblems => "Problems",
+            Command::Quit => "Quit",
         }
     }
 
@@ -69,6 +73,7 @@ impl Command {
                 "Show only the rules and groups that mention a user, host, feature or text"
             }
             Command::ShowProblems => "List every problem in the file",
+            Command::Quit => "Close the window (asks first if there are unsaved changes)",
         }
     }
 
@@ -91,6 +96,7 @@ impl Command {
             Modifiers::COMMAND.plus(Modifiers::SHIFT),
             Key::M,
         )];
+        const QUIT: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)];
         match self {
             Command::New => NEW,
             Command::Open => OPEN,
@@ -100,6 +106,7 @@ impl Command {
             Command::Redo => REDO,
             Command::Find => FIND,
             Command::ShowProblems => PROBLEMS,
+            Command::Quit => QUIT,
         }
     }
 }

@@ -123,6 +123,9 @@ pub struct PrivyApp {
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
     focus_filter: bool,
+    /// The review of changes, for (generation, dirty, changed on disk):
+    /// `None` when the file is not on disk.
+    review: Option<((u64, bool, bool), Option<Vec<Vec<ReviewLine>>>)>,
     /// Saving found the file changed on disk: ask whether to overwrite it
     /// or reload it.
     pub conflict: bool,
@@ -175,6 +178,7 @@ impl PrivyApp {
             settings: Settings::default(),
             applied_theme: None,
             focus_filter: false,
+            review: None,
             conflict: false,
             completing: None,
             derived: Derived::default(),
@@ -201,6 +205,9 @@ impl PrivyApp {
 
     /// Runs a command from a menu, a shortcut or a button.
     pub fn run(&mut self, cmd: Command) {
+        if cmd == Command::Quit {
+            return self.request(AfterPrompt::Close);
+        }
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
@@ -229,6 +236,7 @@ impl PrivyApp {
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
+            Command::Quit => {}
         }
     }
 
@@ -411,6 +419,8 @@ impl PrivyApp {
                     for cmd in [Command::Save, Command::SaveAs] {
                         menu_item(ui, cmd, &mut clicked);
                     }
+                    ui.separator();
+                    menu_item(ui, Command::Quit, &mut clicked);
                 });
                 ui.menu_button("Edit", |ui| {
                     menu_item(ui, Command::Undo, &mut clicked);
@@ -475,7 +485,7 @@ impl PrivyApp {
                     Section::Settings => self.settings(ui, &doc),
                     Section::Rules(kind) => self.rules(ui, &doc, &derived, kind, viewport),
                     Section::Groups => self.groups(ui, &doc, &derived, viewport),
-                    Section::Problems => self.problems(ui, &doc),
+                    Section::Problems => self.problems(ui, &doc, &derived),
                     Section::Raw => self.raw(ui, &doc),
                     Section::Review => self.review(ui, &doc),
                 });
@@ -750,7 +760,7 @@ impl PrivyApp {
                                 self.entry_chips(ui, doc, list);
                             }
                             for &d in derived.diags_at(&field_ptr) {
-                                diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                                self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
                             }
                             resp
                         })
@@ -780,7 +790,7 @@ impl PrivyApp {
                         .all(|s| d.pointer != child_pointer(pointer, s.field.key())))
                 && (d.pointer.len() == pointer.len() || d.pointer[pointer.len()..].starts_with('/'))
         }) {
-            diagnostic_line(ui, doc, d);
+            self.diagnostic_line(ui, doc, d);
         }
         ui.horizontal(|ui| {
             let up = ui.add_enabled(index > 0, egui::Button::new("Move up"));
@@ -898,28 +908,70 @@ impl PrivyApp {
         None
     }
 
-    fn problems(&mut self, ui: &mut egui::Ui, doc: &Document) {
+    fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
         ui.heading("Problems");
+        let [errors, warnings, notes] = derived.by_severity;
+        ui.label(
+            RichText::new(format!(
+                "{errors} to fix before the server will do what the file says, {warnings} worth a look, {notes} for information. Click a place to go to it."
+            ))
+            .weak(),
+        );
         ui.add_space(8.0);
         if doc.diagnostics().is_empty() {
             ui.label("No problems found.");
+            return;
         }
-        for d in doc.diagnostics() {
-            let (line, col) = doc.line_col(d.span.start);
-            let text = format!(
-                "{}[{}] {line}:{col}  {}",
-                d.severity.as_str(),
-                d.code,
-                d.message
-            );
-            let resp = ui.add(
-                egui::Button::new(RichText::new(text).color(severity_color(ui, d.severity)))
-                    .frame(false)
-                    .wrap(),
-            );
-            if resp.on_hover_text("Go to it").clicked() {
-                self.go_to(&d.pointer);
-            }
+        let cfg = doc.config();
+        let mut go = None;
+        let mut fix = None;
+        egui::Grid::new("problems")
+            .num_columns(4)
+            .striped(true)
+            .spacing([14.0, 8.0])
+            .show(ui, |ui| {
+                for d in doc.diagnostics() {
+                    let (line, col) = doc.line_col(d.span.start);
+                    ui.label(
+                        RichText::new(d.severity.as_str())
+                            .color(severity_color(ui, d.severity))
+                            .strong(),
+                    );
+                    let place = if d.pointer.is_empty() {
+                        format!("line {line}:{col}")
+                    } else {
+                        format!("{} · {line}:{col}", place_name(cfg, &d.pointer))
+                    };
+                    if ui.link(place).on_hover_text(d.pointer.as_str()).clicked() {
+                        go = Some(d.pointer.clone());
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        ui.set_max_width(560.0);
+                        ui.label(&d.message);
+                        ui.label(RichText::new(d.code.to_string()).weak().monospace());
+                    });
+                    match &d.fix {
+                        Some(f) => {
+                            if ui
+                                .small_button(format!("Fix: {}", f.label))
+                                .on_hover_text("Apply this change to the file (Undo takes it back)")
+                                .clicked()
+                            {
+                                fix = Some(f.edit.clone());
+                            }
+                        }
+                        None => {
+                            ui.label("");
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(p) = go {
+            self.go_to(&p);
+        }
+        if let Some(edit) = fix {
+            self.pending.push((Edit::Text(edit), None));
         }
     }
 
@@ -1051,7 +1103,11 @@ impl PrivyApp {
                                                 self.entry_chips(ui, doc, m);
                                             }
                                             for &d in derived.diags_at(&ptr) {
-                                                diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                                                self.diagnostic_line(
+                                                    ui,
+                                                    doc,
+                                                    &doc.diagnostics()[d],
+                                                );
                                             }
                                             resp
                                         })
@@ -1074,7 +1130,7 @@ impl PrivyApp {
                                 }
                             });
                         for &d in derived.diags_at(&g.pointer) {
-                            diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                            self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
                         }
                         ui.horizontal_wrapped(|ui| {
                             let uses = derived.used_by.get(gi).map_or(&[][..], Vec::as_slice);
@@ -1151,14 +1207,7 @@ impl PrivyApp {
                 .color(ui.visuals().warn_fg_color),
             );
             for d in syntax {
-                ui.horizontal_wrapped(|ui| {
-                    diagnostic_line(ui, doc, d);
-                    if let Some(fix) = &d.fix
-                        && ui.small_button(format!("Fix: {}", fix.label)).clicked()
-                    {
-                        self.pending.push((Edit::Text(fix.edit.clone()), None));
-                    }
-                });
+                self.diagnostic_line(ui, doc, d);
             }
         }
         let others = doc.diagnostics().len() - syntax_count;
@@ -1212,44 +1261,44 @@ impl PrivyApp {
 
     fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {
         ui.heading("Review changes");
-        let Some(disk) = doc.disk_text() else {
+        // Reading the file and diffing happen once per change of the text
+        // or of the file, not once per frame.
+        let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
+        if self.review.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.review = Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
+        }
+        let Some((_, review)) = &self.review else {
+            return;
+        };
+        let Some(hunks) = review else {
             ui.label("The file is not on disk yet: everything is new.");
             return;
         };
-        if doc.changed_on_disk() {
+        if key.2 {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
                 "The file was changed by another program since it was opened; saving will ask before overwriting it.",
             );
         }
-        let diff = similar::TextDiff::from_lines(disk.as_str(), doc.text());
-        let ops = diff.grouped_ops(2);
-        if ops.is_empty() {
+        if hunks.is_empty() {
             ui.label("No changes against the file on disk.");
             return;
         }
         ui.add_space(6.0);
-        for group in ops {
+        for hunk in hunks {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                for op in group {
-                    for change in diff.iter_changes(&op) {
-                        let (sign, color) = match change.tag() {
-                            similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
-                            similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
-                            similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
-                        };
-                        let line = change
-                            .new_index()
-                            .or(change.old_index())
-                            .map_or(0, |i| i + 1);
-                        let text = change.value().trim_end_matches(['\r', '\n']);
-                        ui.label(
-                            RichText::new(format!("{line:>5} {sign} {text}"))
-                                .monospace()
-                                .color(color),
-                        );
-                    }
+                for (tag, line, text) in hunk {
+                    let (sign, color) = match tag {
+                        similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
+                        similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
+                        similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
+                    };
+                    ui.label(
+                        RichText::new(format!("{line:>5} {sign} {text}"))
+                            .monospace()
+                            .color(color),
+                    );
                 }
             });
         }
@@ -1313,7 +1362,7 @@ impl PrivyApp {
                     ui.vertical(|ui| {
                         ui.label(RichText::new(spec.meaning).weak());
                         for d in doc.diagnostics().iter().filter(|d| d.pointer == pointer) {
-                            diagnostic_line(ui, doc, d);
+                            self.diagnostic_line(ui, doc, d);
                         }
                     });
                     ui.end_row();
@@ -1333,6 +1382,29 @@ impl PrivyApp {
                     ui.end_row();
                 }
             });
+    }
+
+    /// One diagnostic: severity and code, line:column, the message, and
+    /// its fix as a button where there is one.
+    fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
+        let (line, col) = doc.line_col(d.span.start);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{}[{}]", d.severity.as_str(), d.code))
+                    .color(severity_color(ui, d.severity))
+                    .monospace(),
+            );
+            ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
+            ui.label(&d.message);
+            if let Some(fix) = &d.fix
+                && ui
+                    .small_button(format!("Fix: {}", fix.label))
+                    .on_hover_text("Apply this change to the file (Undo takes it back)")
+                    .clicked()
+            {
+                self.pending.push((Edit::Text(fix.edit.clone()), None));
+            }
+        });
     }
 
     /// Shows the place a pointer names: its rule card, the groups or the
@@ -1368,11 +1440,13 @@ fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
             format!(
                 "group {}",
                 cfg.groups
-                    .get(i)
+                    .iter()
+                    .find(|g| g.index == i)
                     .and_then(|g| g.name.as_deref())
                     .unwrap_or("?")
             )
         }
+        (None, None) if !list.is_empty() => format!("setting {list}"),
         _ => pointer.to_string(),
     }
 }
@@ -1380,6 +1454,36 @@ fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
 /// The pointer of the group at position `g` of `Config::groups`.
 fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
+}
+
+/// One changed line of the review: what happened, its line number (new
+/// file, or old for deletions) and its text.
+type ReviewLine = (similar::ChangeTag, usize, String);
+
+/// The line changes from `old` to `new`, in hunks with two lines of
+/// context. A diff that takes over a second is cut short (still correct,
+/// only less minimal).
+fn hunks(old: &str, new: &str) -> Vec<Vec<ReviewLine>> {
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(old, new);
+    diff.grouped_ops(2)
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .flat_map(|op| diff.iter_changes(op))
+                .map(|c| {
+                    let line = c.new_index().or(c.old_index()).map_or(0, |i| i + 1);
+                    (
+                        c.tag(),
+                        line,
+                        c.value().trim_end_matches(['\r', '\n']).to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The status line for the outcome of a save.
@@ -1571,17 +1675,4 @@ fn navigation(
         "Review changes"
     };
     ui.selectable_value(section, Section::Review, review);
-}
-
-fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
-    let (line, col) = doc.line_col(d.span.start);
-    ui.horizontal_wrapped(|ui| {
-        ui.label(
-            RichText::new(format!("{}[{}]", d.severity.as_str(), d.code))
-                .color(severity_color(ui, d.severity))
-                .monospace(),
-        );
-        ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
-        ui.label(&d.message);
-    });
 }
