@@ -125,7 +125,7 @@ pub struct PrivyApp {
     focus_filter: bool,
     /// The review of changes, for (generation, dirty, changed on disk):
     /// `None` when the file is not on disk.
-    review: Option<((u64, bool, bool), Option<Vec<Vec<ReviewLine>>>)>,
+    review: Option<((u64, bool, bool), Option<Hunks>)>,
     /// Saving found the file changed on disk: ask whether to overwrite it
     /// or reload it.
     pub conflict: bool,
@@ -1459,11 +1459,12 @@ fn index_pointer(doc: &Document, g: usize) -> Option<String> {
 /// One changed line of the review: what happened, its line number (new
 /// file, or old for deletions) and its text.
 type ReviewLine = (similar::ChangeTag, usize, String);
+type Hunks = Vec<Vec<ReviewLine>>;
 
 /// The line changes from `old` to `new`, in hunks with two lines of
 /// context. A diff that takes over a second is cut short (still correct,
 /// only less minimal).
-fn hunks(old: &str, new: &str) -> Vec<Vec<ReviewLine>> {
+fn hunks(old: &str, new: &str) -> Hunks {
     let diff = similar::TextDiff::configure()
         .timeout(std::time::Duration::from_secs(1))
         .diff_lines(old, new);
