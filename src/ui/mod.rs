@@ -925,8 +925,10 @@ impl PrivyApp {
         let cfg = doc.config();
         let mut go = None;
         let mut fix = None;
+        // Severity and place take about 280 points; the message the rest.
+        let message_width = (ui.available_width() - 300.0).max(240.0);
         egui::Grid::new("problems")
-            .num_columns(4)
+            .num_columns(3)
             .striped(true)
             .spacing([14.0, 8.0])
             .show(ui, |ui| {
@@ -945,25 +947,21 @@ impl PrivyApp {
                     if ui.link(place).on_hover_text(d.pointer.as_str()).clicked() {
                         go = Some(d.pointer.clone());
                     }
-                    ui.horizontal_wrapped(|ui| {
-                        ui.set_max_width(560.0);
-                        ui.label(&d.message);
-                        ui.label(RichText::new(d.code.to_string()).weak().monospace());
-                    });
-                    match &d.fix {
-                        Some(f) => {
-                            if ui
+                    ui.vertical(|ui| {
+                        ui.set_max_width(message_width);
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(&d.message);
+                            ui.label(RichText::new(d.code.to_string()).weak().monospace());
+                        });
+                        if let Some(f) = &d.fix
+                            && ui
                                 .small_button(format!("Fix: {}", f.label))
                                 .on_hover_text("Apply this change to the file (Undo takes it back)")
                                 .clicked()
-                            {
-                                fix = Some(f.edit.clone());
-                            }
+                        {
+                            fix = Some(f.edit.clone());
                         }
-                        None => {
-                            ui.label("");
-                        }
-                    }
+                    });
                     ui.end_row();
                 }
             });
