@@ -221,3 +221,67 @@ fn check_with_a_pool() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no license in the pool offers"));
 }
+
+#[test]
+fn gen_writes_the_same_valid_files_for_the_same_arguments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |name: &str, seed: &str| {
+        let cfg = dir.path().join(format!("{name}.json"));
+        let pool = dir.path().join(format!("{name}.pool.json"));
+        let out = privy(&[
+            "gen",
+            "--rules",
+            "40",
+            "--groups",
+            "20",
+            "--members",
+            "600",
+            "--seed",
+            seed,
+            "--pool",
+            &pool.display().to_string(),
+            "--sessions",
+            "30",
+            "-o",
+            &cfg.display().to_string(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            std::fs::read_to_string(&cfg).expect("config"),
+            std::fs::read_to_string(&pool).expect("pool"),
+        )
+    };
+    let a = run("a", "5");
+    assert_eq!(a, run("b", "5"), "a fixed seed gives the same files");
+    assert_ne!(a.0, run("c", "6").0, "another seed, another file");
+    // Generated files are valid: no errors, with and without the pool.
+    let cfg = dir.path().join("a.json").display().to_string();
+    let pool = dir.path().join("a.pool.json").display().to_string();
+    assert_eq!(privy(&["check", &cfg]).status.code(), Some(0));
+    assert_eq!(
+        privy(&["check", &cfg, "--pool", &pool]).status.code(),
+        Some(0)
+    );
+    let v: serde_json::Value = serde_json::from_str(&a.0).expect("json");
+    assert_eq!(
+        [
+            "ALLOW_CHECKOUTS",
+            "ALLOW_BORROWS",
+            "DENY_CHECKOUTS",
+            "DENY_BORROWS",
+            "LIMIT_CHECKOUTS",
+            "LIMIT_BORROWS",
+            "RESERVE_CHECKOUTS"
+        ]
+        .iter()
+        .map(|k| v[k].as_array().map_or(0, Vec::len))
+        .sum::<usize>(),
+        40
+    );
+    assert_eq!(v["GROUPS"].as_array().map(Vec::len), Some(20));
+}

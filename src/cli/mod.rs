@@ -98,6 +98,35 @@ pub enum Command {
     /// Print the JSON Schema of ServerConfig.json (for other editors).
     #[command(hide = true)]
     Schema,
+    /// Write a generated configuration (and optionally a pool) for
+    /// benchmarks and load tests: rules over features, groups nested up to
+    /// five levels, members mixing names, wildcards, IPs and ranges. The
+    /// same arguments always give the same files.
+    #[command(hide = true)]
+    Gen {
+        #[arg(long, default_value_t = 500)]
+        rules: usize,
+        #[arg(long, default_value_t = 500)]
+        groups: usize,
+        /// Members over all groups.
+        #[arg(long, default_value_t = 100_000)]
+        members: usize,
+        #[arg(long, default_value_t = 50)]
+        features: usize,
+        /// Distinct user names to draw from.
+        #[arg(long, default_value_t = 20_000)]
+        users: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write a pool with this many sessions to this file.
+        #[arg(long, requires = "sessions")]
+        pool: Option<PathBuf>,
+        #[arg(long, default_value_t = 0)]
+        sessions: usize,
+        /// Where to write the configuration (standard output if absent).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line and returns the exit status.
@@ -141,6 +170,47 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Schema) => {
             print!("{}", crate::schema::schema_text());
             EXIT_OK
+        }
+        Some(Command::Gen {
+            rules,
+            groups,
+            members,
+            features,
+            users,
+            seed,
+            pool,
+            sessions,
+            output,
+        }) => {
+            let shape = crate::generate::Shape {
+                rules,
+                groups,
+                members,
+                features: features.max(1),
+                users: users.max(1),
+                seed,
+            };
+            let write = |path: Option<&std::path::Path>, text: String| match path {
+                Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display())),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            };
+            let result =
+                write(output.as_deref(), crate::generate::config(shape)).and_then(
+                    |()| match pool {
+                        Some(p) => write(Some(&p), crate::generate::pool(shape, 3, sessions)),
+                        None => Ok(()),
+                    },
+                );
+            match result {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write {e}");
+                    EXIT_UNREADABLE
+                }
+            }
         }
         None => EXIT_UNREADABLE,
     }

@@ -1,0 +1,164 @@
+//! Loading and validating large generated configurations (about 1, 10 and
+//! 50 MB), against the floor of parsing alone (`serde_json::from_slice`
+//! into a `Value`); re-validation after one edit (what the editor does per
+//! keystroke); and peak memory for the largest file, measured in a child
+//! process of its own.
+//!
+//! `cargo bench --bench load` measures; under `cargo test` it runs once on a
+//! small file only, so it keeps compiling and working.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use privy::document::{Document, Edit};
+use privy::generate::{self, Shape};
+use serde_json::Value;
+
+/// The shapes measured, with their nominal size.
+fn shapes() -> [(&'static str, Shape); 3] {
+    let shape = |rules: usize, groups: usize, members: usize| Shape {
+        rules,
+        groups,
+        members,
+        features: 200,
+        users: 50_000,
+        seed: 7,
+    };
+    [
+        ("1 MB", shape(600, 600, 90_000)),
+        ("10 MB", shape(6_000, 6_000, 900_000)),
+        ("50 MB", shape(30_000, 30_000, 4_500_000)),
+    ]
+}
+
+/// The median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn measure(label: &str, text: &str, runs: usize) {
+    let mb = text.len() as f64 / 1e6;
+    let floor = median(runs, || {
+        black_box(serde_json::from_slice::<Value>(text.as_bytes()).ok());
+    });
+    let parse = median(runs, || {
+        black_box(privy::json::parse::parse(text));
+    });
+    let full = median(runs, || {
+        black_box(Document::from_text(text));
+    });
+    let doc = Document::from_text(text);
+    let diags = doc.diagnostics().len();
+    println!(
+        "{label} ({mb:.1} MB, {diags} diagnostics): serde_json floor {:.1} ms; Privy parse {:.1} ms; \
+         load + full validation {:.1} ms = {:.2}x the floor",
+        ms(floor),
+        ms(parse),
+        ms(full),
+        full.as_secs_f64() / floor.as_secs_f64()
+    );
+
+    // One keystroke: a USERS value in the middle of the file changes.
+    let rule = doc
+        .config()
+        .all_rules()
+        .nth(doc.config().all_rules().count() / 2)
+        .map(|r| r.pointer.clone())
+        .unwrap_or_default();
+    let mut doc = doc;
+    let mut flip = false;
+    let edit = median(runs, || {
+        flip = !flip;
+        let users = if flip { "user00001;x" } else { "user00001;xy" };
+        let e = Edit::SetValue {
+            pointer: format!("{rule}/USERS"),
+            value: Value::String(users.into()),
+        };
+        black_box(doc.apply(&e).is_ok());
+    });
+    println!("{label}: re-validation after one edit {:.1} ms", ms(edit));
+}
+
+/// Peak resident memory of this process so far, in bytes.
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // The child: load one file from disk, report the peak memory.
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--peak")
+        .and_then(|i| args.get(i + 1))
+    {
+        let before = peak_rss();
+        let doc = Document::open(path);
+        let after = peak_rss();
+        black_box(&doc);
+        println!("{before} {after}");
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    if !full {
+        let small = Shape {
+            rules: 100,
+            groups: 100,
+            members: 5_000,
+            ..Shape::default()
+        };
+        measure("load-smoke", &generate::config(small), 1);
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("privy-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    for (label, shape) in shapes() {
+        let text = generate::config(shape);
+        measure(label, &text, if text.len() > 20_000_000 { 3 } else { 7 });
+        let path = dir.join(format!("{}.json", label.replace(' ', "")));
+        if std::fs::write(&path, &text).is_err() {
+            continue;
+        }
+        // Peak memory in a fresh process, so earlier runs do not count.
+        let out = std::env::current_exe().ok().and_then(|exe| {
+            std::process::Command::new(exe)
+                .arg("--peak")
+                .arg(&path)
+                .output()
+                .ok()
+        });
+        if let Some(out) = out {
+            let line = String::from_utf8_lossy(&out.stdout).to_string();
+            let mut nums = line
+                .split_whitespace()
+                .filter_map(|n| n.parse::<u64>().ok());
+            if let (Some(before), Some(after)) = (nums.next(), nums.next()) {
+                println!(
+                    "{label}: peak memory {:.0} MB for a {:.1} MB file = {:.1}x (process baseline {:.0} MB)",
+                    after as f64 / 1e6,
+                    text.len() as f64 / 1e6,
+                    after as f64 / text.len() as f64,
+                    before as f64 / 1e6
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
