@@ -492,15 +492,29 @@ impl Document {
         if !overwrite_changed && self.changed_on_disk() {
             return Err(SaveError::ChangedOnDisk { path });
         }
+        self.save_with(&path, backup, write_all)
+    }
+
+    /// Saving with the way bytes reach the file given, so tests can make it
+    /// fail like a full disk would.
+    fn save_with(
+        &mut self,
+        path: &Path,
+        backup: bool,
+        write: fn(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+    ) -> Result<(), SaveError> {
+        let path = path.to_path_buf();
         if backup && path.exists() {
             let mut bak = path.clone().into_os_string();
             bak.push(".bak");
-            std::fs::copy(&path, &bak).map_err(|error| SaveError::Io {
-                path: PathBuf::from(bak),
-                error,
-            })?;
+            let bak = PathBuf::from(bak);
+            // The backup is written atomically too: a crash while writing it
+            // leaves the previous backup, never half of one.
+            std::fs::read(&path)
+                .and_then(|old| write_atomic_with(&bak, &old, write))
+                .map_err(|error| SaveError::Io { path: bak, error })?;
         }
-        write_atomic(&path, self.text.as_bytes()).map_err(|error| SaveError::Io {
+        write_atomic_with(&path, self.text.as_bytes(), write).map_err(|error| SaveError::Io {
             path: path.clone(),
             error,
         })?;
@@ -566,6 +580,21 @@ impl Document {
 /// permissions are kept. Readers see the complete old or the complete new
 /// content, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, bytes, write_all)
+}
+
+fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    file.write_all(bytes)
+}
+
+/// [`write_atomic`] with the writing of the bytes given. When `write`
+/// fails (a full disk, say), the file at `path` is untouched and the
+/// temporary file is removed.
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: fn(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -583,7 +612,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".privy-save-")
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    write(tmp.as_file_mut(), bytes)?;
     tmp.flush()?;
     if let Some(p) = old_perms {
         tmp.as_file().set_permissions(p)?;
@@ -606,6 +635,52 @@ pub const TEMPLATE: &str = include_str!("../assets/template/ServerConfig.json");
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Writes half, then fails as a full disk does.
+    fn disk_full(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+        file.write_all(&bytes[..bytes.len() / 2])?;
+        Err(std::io::Error::from_raw_os_error(28)) // ENOSPC
+    }
+
+    #[test]
+    fn a_full_disk_leaves_the_file_and_the_edits_as_they_were() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        let original = "{\n    \"TCP_PORT\": 6200\n}\n";
+        std::fs::write(&path, original).expect("write");
+        let mut doc = Document::open(&path).expect("open");
+        doc.apply(&Edit::SetValue {
+            pointer: "/TCP_PORT".into(),
+            value: json!(6300),
+        })
+        .expect("edit");
+        let err = doc
+            .save_with(&path, true, disk_full)
+            .expect_err("the disk is full");
+        let text = err.to_string();
+        assert!(
+            text.contains("could not save") && text.contains("Your edits are kept"),
+            "{text}"
+        );
+        // The file on disk is the old one, whole; the edit is still there
+        // and unsaved; no temporary file is left behind.
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+        assert!(doc.is_dirty());
+        assert!(doc.text().contains("6300"));
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["ServerConfig.json"], "no temp file, no half .bak");
+        // Once there is room again, the same document saves.
+        doc.save(false, true).expect("save");
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .contains("6300")
+        );
+    }
 
     #[test]
     fn undo_redo_and_grouping() {
