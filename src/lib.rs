@@ -14,6 +14,7 @@ pub mod generate;
 pub mod json;
 pub mod model;
 pub mod pattern;
+pub mod recovery;
 pub mod schema;
 pub mod spec;
 pub mod summary;

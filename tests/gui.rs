@@ -636,3 +636,63 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     assert!(!h.state().conflict);
     assert!(!h.state().title().starts_with("• "));
 }
+
+#[test]
+fn unsaved_edits_survive_a_crash_and_are_offered_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let store = || privy::recovery::Recovery::at(dir.path().join("recovery"));
+
+    // A session edits, then dies without saving (the harness is dropped).
+    let edited = {
+        let mut app = PrivyApp::open(Some(path.clone())).with_recovery(store());
+        app.set_recovery_interval(std::time::Duration::ZERO);
+        let mut h = harness(app);
+        h.run();
+        h.get_by_label("Deny checkouts (2)").click();
+        h.run();
+        h.get_by_label("Add deny checkouts rule").click();
+        h.run();
+        let users = h.get_all_by_label("Users").last().expect("users");
+        users.focus();
+        users.type_text("mallory");
+        h.run();
+        h.state().document().map(|d| d.text().to_string())
+    };
+    assert!(edited.as_deref().is_some_and(|t| t.contains("mallory")));
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().as_deref(),
+        Some(&*original)
+    );
+    let left = store().pending();
+    assert_eq!(left.len(), 1, "one recovery file");
+    assert_eq!(Some(&left[0].1.text), edited.as_ref());
+
+    // The next session offers the edits back; Restore brings them as
+    // unsaved changes to the same file.
+    let mut h = harness(PrivyApp::open(Some(path.clone())).with_recovery(store()));
+    h.run();
+    h.get_by_label("Unsaved edits from an earlier session");
+    h.get_by_label_contains("Privy closed without saving your edits to");
+    h.get_by_label("Restore").click();
+    h.run();
+    assert_eq!(h.state().document().map(|d| d.text().to_string()), edited);
+    assert!(h.state().title().starts_with("• "));
+    assert!(
+        store().pending().is_empty(),
+        "answered: the leftover is gone"
+    );
+    // Saving writes the file and leaves no recovery file behind.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(std::fs::read_to_string(&path).ok(), edited);
+    assert!(store().pending().is_empty());
+    assert!(
+        std::fs::read_dir(dir.path().join("recovery"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0
+    );
+}

@@ -9,6 +9,7 @@ mod commands;
 mod complete;
 mod derived;
 mod marks;
+mod recover;
 mod virtual_list;
 
 use std::path::PathBuf;
@@ -123,6 +124,8 @@ pub struct PrivyApp {
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
     focus_filter: bool,
+    /// Recovery files for unsaved edits (off unless turned on).
+    keeper: Option<recover::Keeper>,
     /// The review of changes, for (generation, dirty, changed on disk):
     /// `None` when the file is not on disk.
     review: Option<((u64, bool, bool), Option<Hunks>)>,
@@ -178,6 +181,7 @@ impl PrivyApp {
             settings: Settings::default(),
             applied_theme: None,
             focus_filter: false,
+            keeper: None,
             review: None,
             conflict: false,
             completing: None,
@@ -252,9 +256,11 @@ impl PrivyApp {
     fn perform(&mut self, action: AfterPrompt) {
         match action {
             AfterPrompt::Close => {
+                self.drop_recovery();
                 self.wants_close = true;
             }
             AfterPrompt::New => {
+                self.drop_recovery();
                 self.doc = Some(Document::from_text(crate::document::TEMPLATE));
                 self.load_error = None;
                 self.section = Section::Rules(RuleKind::AllowCheckouts);
@@ -265,6 +271,7 @@ impl PrivyApp {
             }
             AfterPrompt::Open(path) => match Document::open(&path) {
                 Ok(d) => {
+                    self.drop_recovery();
                     self.settings.remember(&path);
                     self.section = if d.is_json() {
                         Section::Rules(RuleKind::AllowCheckouts)
@@ -494,7 +501,9 @@ impl PrivyApp {
         self.derived = derived;
         self.unsaved_prompt(ui);
         self.conflict_prompt(ui);
+        self.recovery_prompt(ui);
         self.apply_pending();
+        self.keep_recovery(ui.ctx());
     }
 
     /// The file changed on disk since it was read, and a save would
@@ -1573,6 +1582,9 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result<()> {
         options,
         Box::new(move |cc| {
             let mut app = PrivyApp::open(file.clone());
+            if let Some(store) = crate::recovery::Recovery::in_profile() {
+                app = app.with_recovery(store);
+            }
             if let Some(settings) = cc
                 .storage
                 .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
