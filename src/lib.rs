@@ -16,6 +16,7 @@ pub mod model;
 pub mod pattern;
 pub mod recovery;
 pub mod schema;
+pub mod secrets;
 pub mod spec;
 pub mod summary;
 #[cfg(feature = "gui")]

@@ -2,6 +2,7 @@ use clap::Parser;
 use privy::cli::{Cli, EXIT_UNREADABLE, run};
 
 fn main() {
+    quiet_panics();
     let cli = Cli::parse();
     let code = match cli.command {
         Some(_) => run(cli),
@@ -27,4 +28,21 @@ fn open_gui(_file: Option<std::path::PathBuf>) -> i32 {
         "privy: this build has no GUI (built without the `gui` feature); use `privy check FILE`"
     );
     EXIT_UNREADABLE
+}
+
+/// A crash message that says where, not what: a formatted panic message
+/// could carry the file's contents (passwords included). Messages written
+/// into the code as literals are shown; the recovery file keeps the edits.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info.payload().downcast_ref::<&str>().copied().unwrap_or("");
+        eprintln!(
+            "privy: internal error at {place}{}{what}. Please report it; unsaved edits are offered back at the next start.",
+            if what.is_empty() { "" } else { ": " }
+        );
+    }));
 }

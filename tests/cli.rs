@@ -285,3 +285,28 @@ fn gen_writes_the_same_valid_files_for_the_same_arguments() {
     );
     assert_eq!(v["GROUPS"].as_array().map(Vec::len), Some(20));
 }
+
+#[test]
+fn passwords_never_reach_the_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // One line, so every diagnostic's source line shows the passwords; a
+    // wrong type and a duplicate too, so messages and fixes concern them.
+    let f = write(
+        dir.path(),
+        "c.json",
+        br#"{"ADMIN_PASSWORD": "hunter2-Secret", "MAIN_PASSWORD": 99887766, "TCP_PORT": "x", "ADMIN_PASSWORD": "second-Secret9", "DENY_CHECKOUTS": [{"USERS": "4.3.2.9-1"}]}"#,
+    );
+    for format in ["text", "json", "sarif"] {
+        let out = privy(&["check", &f, "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("TCP_PORT"), "{format}: the findings are there");
+        for secret in ["hunter2-Secret", "99887766", "second-Secret9"] {
+            assert!(!all.contains(secret), "{format} shows {secret}:\n{all}");
+        }
+    }
+}

@@ -24,11 +24,21 @@ pub fn run(path: &Path, format: CheckFormat, pool: Option<&Path>) -> i32 {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
                 diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             }
+            // Password values never reach the output (CI logs, tickets).
+            let secrets = crate::secrets::Secrets::of(doc.parsed().root.as_ref(), doc.text());
             let located: Vec<Located> = diags
                 .iter()
-                .map(|d| Located::new(d, doc.text(), doc.lines()))
+                .map(|d| {
+                    let mut l = Located::new(d, doc.text(), doc.lines());
+                    l.message = secrets.mask_str(&l.message);
+                    if let Some(f) = &mut l.fix {
+                        f.description = secrets.mask_str(&f.description);
+                        f.replacement = secrets.mask_str(&f.replacement);
+                    }
+                    l
+                })
                 .collect();
-            (Some(doc.text().to_string()), located)
+            (Some(secrets.mask_text(doc.text())), located)
         }
         Err(LoadError::Encoding {
             line,
