@@ -104,7 +104,7 @@ impl Recovery {
                 Some((p, r))
             })
             .collect();
-        found.sort_by(|a, b| b.1.saved_at.cmp(&a.1.saved_at));
+        found.sort_by_key(|f| std::cmp::Reverse(f.1.saved_at));
         found
     }
 
