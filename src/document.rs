@@ -273,6 +273,14 @@ impl Document {
                 "it is a folder, not a file",
             )));
         }
+        // A pipe would block forever and /dev/zero never ends: only
+        // regular files are read.
+        if !meta.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "it is not a regular file (a device, pipe or socket); save it as a file first",
+            )));
+        }
         if meta.len() > MAX_FILE_BYTES {
             return Err(LoadError::TooLarge {
                 path: path.to_path_buf(),

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod diag;
 pub mod document;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod json;
 pub mod model;
