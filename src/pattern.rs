@@ -47,24 +47,30 @@ pub fn means_any(s: &str) -> bool {
 pub struct NamePattern {
     /// The lower-cased text (with stars).
     pub folded: String,
-    /// Literal pieces between stars; a name without stars has one piece.
-    pieces: Vec<String>,
+    /// Literal pieces between stars; empty for a name without stars (the
+    /// common case, kept free of extra allocations: a large file has
+    /// hundreds of thousands of entries).
+    pieces: Vec<Box<str>>,
 }
 
 impl NamePattern {
     pub fn new(text: &str) -> Self {
         let folded = fold(text);
-        let pieces = folded.split('*').map(str::to_string).collect();
+        let pieces = if folded.contains('*') {
+            folded.split('*').map(Box::from).collect()
+        } else {
+            Vec::new()
+        };
         NamePattern { folded, pieces }
     }
 
     /// The literal text before the first `*` (all of it without a `*`).
     pub fn prefix(&self) -> &str {
-        &self.pieces[0]
+        self.pieces.first().map_or(&self.folded, |p| p)
     }
 
     pub fn has_wildcard(&self) -> bool {
-        self.pieces.len() > 1
+        !self.pieces.is_empty()
     }
 
     /// Matches an already folded name. Linear in the name's length: the first
@@ -73,20 +79,20 @@ impl NamePattern {
     /// the only wildcard is `*`).
     pub fn matches_folded(&self, name: &str) -> bool {
         let n = self.pieces.len();
-        if n == 1 {
-            return self.pieces[0] == name;
+        if n == 0 {
+            return self.folded == name;
         }
         let first = &self.pieces[0];
         let last = &self.pieces[n - 1];
         if name.len() < first.len() + last.len()
-            || !name.starts_with(first.as_str())
-            || !name.ends_with(last.as_str())
+            || !name.starts_with(&**first)
+            || !name.ends_with(&**last)
         {
             return false;
         }
         let mut rest = &name[first.len()..name.len() - last.len()];
         for piece in &self.pieces[1..n - 1] {
-            match rest.find(piece.as_str()) {
+            match rest.find(&**piece) {
                 Some(i) => rest = &rest[i + piece.len()..],
                 None => return false,
             }

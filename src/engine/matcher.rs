@@ -160,7 +160,7 @@ impl Matcher {
                 }
                 Pattern::Cidr(_) | Pattern::InvalidIp(_) => m.needs.ip = true,
                 Pattern::Name(n) => {
-                    if let Some(g) = groups.lookup(&e.text) {
+                    if let Some(g) = groups.lookup_entry(e) {
                         m.groups.push(g);
                     } else if n.has_wildcard() {
                         m.needs.names = true;

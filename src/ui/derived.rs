@@ -114,7 +114,7 @@ impl Derived {
         for r in cfg.all_rules() {
             for f in [Field::Users, Field::ExceptUsers] {
                 for e in r.list(f).map_or(&[][..], |l| &l.entries) {
-                    if let Some(g) = index.lookup(&e.text)
+                    if let Some(g) = index.lookup_entry(e)
                         && used[g].last() != Some(&r.pointer)
                     {
                         used[g].push(r.pointer.clone());
@@ -124,7 +124,7 @@ impl Derived {
         }
         for (gi, g) in cfg.groups.iter().enumerate() {
             for e in g.members.as_ref().map_or(&[][..], |m| &m.entries) {
-                if let Some(t) = index.lookup(&e.text)
+                if let Some(t) = index.lookup_entry(e)
                     && t != gi
                     && used[t].last() != Some(&g.pointer)
                 {

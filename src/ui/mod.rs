@@ -1020,7 +1020,7 @@ impl PrivyApp {
             ui.spacing_mut().item_spacing.x = 4.0;
             for e in list.entries.iter().take(40) {
                 let group = matches!(e.pattern, crate::pattern::Pattern::Name(_))
-                    .then(|| index.lookup(&e.text))
+                    .then(|| index.lookup_entry(e))
                     .flatten();
                 let kind = if group.is_some() {
                     "group"

@@ -14,6 +14,22 @@ fn loose(s: &str) -> String {
     fold(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// [`loose`] of an entry, borrowed from its folded pattern when that is
+/// already loose (no allocation for the hundreds of thousands of plain
+/// names a large file has).
+fn loose_entry(e: &crate::model::Entry) -> std::borrow::Cow<'_, str> {
+    match &e.pattern {
+        Pattern::Name(n)
+            if n.folded.trim() == n.folded
+                && !n.folded.contains("  ")
+                && !n.folded.contains(|c: char| c.is_whitespace() && c != ' ') =>
+        {
+            std::borrow::Cow::Borrowed(n.folded.as_str())
+        }
+        _ => std::borrow::Cow::Owned(loose(&e.text)),
+    }
+}
+
 pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
     duplicate_keys(root, "", out);
     top_level_keys(cfg, out);
@@ -99,9 +115,9 @@ fn principal_list(
                 ),
             )),
             Pattern::Name(_) => {
-                if let Some(g) = groups.lookup(&e.text) {
+                if let Some(g) = groups.lookup_entry(e) {
                     referenced.insert(g);
-                    let name = loose_groups.get(&loose(&e.text)).copied().unwrap_or_default();
+                    let name = loose_groups.get(loose_entry(e).as_ref()).copied().unwrap_or_default();
                     if !name.is_empty() && name != e.text {
                         out.push(
                             Diagnostic::new(
@@ -118,7 +134,7 @@ fn principal_list(
                     }
                     continue;
                 }
-                if let Some(name) = loose_groups.get(&loose(&e.text)) {
+                if let Some(name) = loose_groups.get(loose_entry(e).as_ref()) {
                     out.push(
                         Diagnostic::new(
                             Code::GroupNameMismatch,
@@ -258,7 +274,7 @@ fn expand<'a>(entries: &'a [Entry], cfg: &'a Config, groups: &GroupIndex) -> Vec
     let mut seen = HashSet::new();
     let mut stack: Vec<&'a Entry> = entries.iter().rev().collect();
     while let Some(e) = stack.pop() {
-        if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup(&e.text)) {
+        if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup_entry(e)) {
             if seen.insert(g)
                 && let Some(m) = &cfg.groups[g].members
             {
@@ -421,7 +437,7 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
                 m.entries
                     .iter()
                     .filter(|e| matches!(e.pattern, Pattern::Name(_)))
-                    .filter_map(|e| groups.lookup(&e.text))
+                    .filter_map(|e| groups.lookup_entry(e))
                     .collect()
             })
         })
@@ -460,7 +476,7 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
                             let span = g.members.as_ref().map_or(g.span, |m| {
                                 m.entries
                                     .iter()
-                                    .find(|e| groups.lookup(&e.text) == Some(to))
+                                    .find(|e| groups.lookup_entry(e) == Some(to))
                                     .map_or(m.span, |e| e.span)
                             });
                             out.push(Diagnostic::new(
