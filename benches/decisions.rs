@@ -115,6 +115,42 @@ fn main() {
         load.as_secs_f64() * 1e3,
         compile.as_secs_f64() * 1e3
     );
+    // The simulator's decision matrix: 200 principals x 50 features,
+    // recomputed from scratch (engine compiled anew, as after an edit).
+    let principals: Vec<Request> = reqs.iter().take(200).cloned().collect();
+    let features: Vec<String> = (0..50)
+        .map(|f| generate::feature(f % shape.features as u64))
+        .collect();
+    let mut matrix_times: Vec<Duration> = (0..if full { 50 } else { 2 })
+        .map(|_| {
+            let t = Instant::now();
+            let engine = Engine::new(doc.config());
+            let counts = Counts::new(&engine, &pool);
+            let mut scratch = Scratch::default();
+            let mut granted = 0;
+            for p in &principals {
+                for f in &features {
+                    let r = Request {
+                        feature: f.clone(),
+                        action: privy::engine::Action::Checkout,
+                        ..p.clone()
+                    };
+                    granted += usize::from(
+                        engine.verdict(&r, Some(&counts), &mut scratch).0
+                            == privy::engine::Verdict::Granted,
+                    );
+                }
+            }
+            black_box(granted);
+            t.elapsed()
+        })
+        .collect();
+    matrix_times.sort();
+    println!(
+        "decision matrix 200 x 50 with pool, engine compiled anew: median {:.2} ms, max {:.2} ms",
+        matrix_times[matrix_times.len() / 2].as_secs_f64() * 1e3,
+        matrix_times[matrix_times.len() - 1].as_secs_f64() * 1e3
+    );
     println!("decisions/s without pool: {without:>12.0}");
     println!("decisions/s with pool:    {with:>12.0}");
     println!("decisions/s with trace:   {traced:>12.0}");
