@@ -241,12 +241,13 @@ impl Config {
 /// names the first group is used (the duplicate is an error).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupIndex {
-    by_name: std::collections::HashMap<String, usize>,
+    by_name: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl GroupIndex {
     pub fn new(groups: &[Group]) -> Self {
-        let mut by_name = std::collections::HashMap::with_capacity(groups.len());
+        let mut by_name =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(groups.len(), Default::default());
         for (i, g) in groups.iter().enumerate() {
             if let Some(name) = g.name.as_deref().filter(|n| !n.is_empty()) {
                 by_name.entry(crate::pattern::fold(name)).or_insert(i);

@@ -1,7 +1,9 @@
 //! Checks of meaning: IP forms, groups and their cycles, exceptions that can
 //! never apply, presets, duplicates, feature spelling and server settings.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold every entry of the file; the keys are the
+// admin's own names, not attacker-chosen.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::json::{Node, NodeKind, escape_token};
@@ -35,11 +37,11 @@ pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
     top_level_keys(cfg, out);
     let groups = &cfg.group_index;
     // Same choice as GroupIndex: with duplicate names, the first group counts.
-    let mut loose_groups: HashMap<String, &str> = HashMap::new();
+    let mut loose_groups: HashMap<String, &str> = HashMap::default();
     for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
         loose_groups.entry(loose(name)).or_insert(name);
     }
-    let mut referenced: HashSet<usize> = HashSet::new();
+    let mut referenced: HashSet<usize> = HashSet::default();
 
     for rule in cfg.all_rules() {
         if rule.empty_preset {
@@ -162,12 +164,13 @@ fn json_inner(s: &str) -> String {
 }
 
 fn duplicates(list: &EntryList, case_insensitive: bool, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<String> = HashSet::with_capacity(list.entries.len());
+    let mut seen: HashSet<std::borrow::Cow<'_, str>> =
+        HashSet::with_capacity_and_hasher(list.entries.len(), Default::default());
     for e in &list.entries {
-        let key = if case_insensitive {
-            fold(&e.text)
-        } else {
-            e.text.clone()
+        let key = match (&e.pattern, case_insensitive) {
+            (Pattern::Name(n), true) => std::borrow::Cow::Borrowed(n.folded.as_str()),
+            (_, true) => std::borrow::Cow::Owned(fold(&e.text)),
+            (_, false) => std::borrow::Cow::Borrowed(e.text.as_str()),
         };
         if !seen.insert(key) {
             out.push(Diagnostic::new(
@@ -185,11 +188,11 @@ fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
     // Depth is bounded by the parser (MAX_DEPTH), so recursion is safe.
     match &node.kind {
         NodeKind::Object(members) => {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+            let mut counts: HashMap<&str, usize> = HashMap::default();
             for m in members {
                 *counts.entry(m.key.as_str()).or_default() += 1;
             }
-            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut seen: HashMap<&str, usize> = HashMap::default();
             for m in members {
                 let n = counts.get(m.key.as_str()).copied().unwrap_or(1);
                 let k = seen.entry(m.key.as_str()).or_default();
@@ -271,7 +274,7 @@ fn top_level_keys(cfg: &Config, out: &mut Vec<Diagnostic>) {
 /// the patterns that are not group references.
 fn expand<'a>(entries: &'a [Entry], cfg: &'a Config, groups: &GroupIndex) -> Vec<&'a Entry> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut stack: Vec<&'a Entry> = entries.iter().rev().collect();
     while let Some(e) = stack.pop() {
         if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup_entry(e)) {
@@ -374,7 +377,7 @@ fn group_checks(
     referenced: &mut HashSet<usize>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut first_by_name: HashMap<String, usize> = HashMap::new();
+    let mut first_by_name: HashMap<String, usize> = HashMap::default();
     for g in &cfg.groups {
         let Some(name) = g.name.as_deref() else {
             continue; // missing NAME: reported by the schema check
@@ -403,7 +406,7 @@ fn group_checks(
         }
         if let Some(m) = &g.members {
             // Members that refer to the group itself count as a cycle, not a use.
-            let mut inner = HashSet::new();
+            let mut inner = HashSet::default();
             principal_list(m, groups, loose_groups, &mut inner, out);
             inner.remove(&g.index);
             referenced.extend(inner);
@@ -444,7 +447,7 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
         .collect();
     // 0 = unvisited, 1 = on the stack, 2 = done
     let mut state = vec![0u8; n];
-    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    let mut reported: HashSet<Vec<usize>> = HashSet::default();
     for start in 0..n {
         if state[start] != 0 {
             continue;
@@ -503,7 +506,7 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
 
 fn feature_case(cfg: &Config, out: &mut Vec<Diagnostic>) {
     // Spellings of each feature (folded), with how often each is used.
-    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::default();
     for rule in cfg.all_rules() {
         if let Some(f) = &rule.features {
             for e in &f.entries {
