@@ -124,6 +124,8 @@ pub struct PrivyApp {
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
     focus_filter: bool,
+    /// The window title last sent.
+    sent_title: Option<String>,
     /// Recovery files for unsaved edits (off unless turned on).
     keeper: Option<recover::Keeper>,
     /// The review of changes, for (generation, dirty, changed on disk):
@@ -181,6 +183,7 @@ impl PrivyApp {
             settings: Settings::default(),
             applied_theme: None,
             focus_filter: false,
+            sent_title: None,
             keeper: None,
             review: None,
             conflict: false,
@@ -1560,7 +1563,14 @@ impl eframe::App for PrivyApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.prompt = Some(AfterPrompt::Close);
         }
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
+        // Only when it changes: every viewport command wakes the event loop
+        // for another frame, and sending it each frame kept an idle window
+        // repainting at full speed.
+        let title = self.title();
+        if self.sent_title.as_deref() != Some(title.as_str()) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.sent_title = Some(title);
+        }
         self.show(ui);
         if self.wants_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
