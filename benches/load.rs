@@ -59,13 +59,19 @@ fn measure(label: &str, text: &str, runs: usize) {
     let full = median(runs, || {
         black_box(Document::from_text(text));
     });
+    // What a generic JSON Schema validator does: parse, then the schema.
+    let schema = median(runs, || {
+        let parsed = privy::json::parse::parse(text);
+        black_box(privy::validate::structure_only(&parsed));
+    });
     let doc = Document::from_text(text);
     let diags = doc.diagnostics().len();
     println!(
         "{label} ({mb:.1} MB, {diags} diagnostics): serde_json floor {:.1} ms; Privy parse {:.1} ms; \
-         load + full validation {:.1} ms = {:.2}x the floor",
+         parse + schema only {:.1} ms; load + full validation {:.1} ms = {:.2}x the floor",
         ms(floor),
         ms(parse),
+        ms(schema),
         ms(full),
         full.as_secs_f64() / floor.as_secs_f64()
     );

@@ -69,6 +69,18 @@ pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
     out
 }
 
+/// Syntax and structure (the JSON Schema) only, without the meaning: what
+/// a generic JSON Schema validator checks. For the benchmark that compares
+/// Privy with Python's `jsonschema` like for like.
+#[doc(hidden)]
+pub fn structure_only(parsed: &Parsed) -> Vec<Diagnostic> {
+    let mut out = syntax(parsed);
+    if let Some(root) = &parsed.root {
+        structure::check(root, &[], &mut out);
+    }
+    out
+}
+
 /// Checks against a license pool (`privy check --pool`): COUNT rules that
 /// count per license, serial numbers and features the pool does not know.
 pub fn against_pool(cfg: &Config, pool: &crate::engine::pool::Pool) -> Vec<Diagnostic> {
