@@ -523,36 +523,25 @@ impl PrivyApp {
             .path()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("changed-on-disk")).show(ui.ctx(), |ui| {
-            ui.heading("The file changed on disk");
-            ui.label(format!(
+        let choice = ask(
+            ui,
+            "changed-on-disk",
+            "The file changed on disk",
+            &format!(
                 "{name} was changed by another program since you opened it. Saving now would overwrite those changes."
-            ));
-            ui.label(
-                RichText::new("Reloading replaces your edits with the file as it is now; Undo brings them back.")
-                    .weak(),
-            );
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Overwrite").clicked() {
-                    choice = Some("overwrite");
-                }
-                if ui.button("Reload from disk").clicked() {
-                    choice = Some("reload");
-                }
-                if ui.button("Cancel").clicked() {
-                    choice = Some("cancel");
-                }
-            });
-        });
+            ),
+            Some(
+                "Reloading replaces your edits with the file as it is now; Undo brings them back.",
+            ),
+            &["Overwrite", "Reload from disk", "Cancel"],
+        );
         match choice {
-            Some("overwrite") => {
+            Some(0) => {
                 self.conflict = false;
                 let result = doc.save(true, true);
                 self.status = Some(saved(doc, result));
             }
-            Some("reload") => {
+            Some(1) => {
                 self.conflict = false;
                 self.status = Some(match doc.reload_from_disk() {
                     Ok(()) => Status {
@@ -585,25 +574,16 @@ impl PrivyApp {
             AfterPrompt::New => "Save changes before starting a new file?".to_string(),
             AfterPrompt::Open(p) => format!("Save changes before opening {}?", p.display()),
         };
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ui.ctx(), |ui| {
-            ui.heading(question);
-            ui.label("Your edits to this file have not been saved.");
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
-                    choice = Some("save");
-                }
-                if ui.button("Discard").clicked() {
-                    choice = Some("discard");
-                }
-                if ui.button("Cancel").clicked() {
-                    choice = Some("cancel");
-                }
-            });
-        });
+        let choice = ask(
+            ui,
+            "unsaved-changes",
+            &question,
+            "Your edits to this file have not been saved.",
+            None,
+            &["Save", "Discard", "Cancel"],
+        );
         match choice {
-            Some("save") => {
+            Some(0) => {
                 self.prompt = None;
                 self.run(Command::Save);
                 // Only go on when the save worked; otherwise the error shows
@@ -612,7 +592,7 @@ impl PrivyApp {
                     self.perform(action);
                 }
             }
-            Some("discard") => {
+            Some(1) => {
                 self.prompt = None;
                 self.perform(action);
             }
@@ -1436,6 +1416,35 @@ impl PrivyApp {
             self.section = Section::Settings;
         }
     }
+}
+
+/// A question in a modal window: a heading, what it is about, an optional
+/// quieter hint, and buttons. Returns the index of the button clicked.
+fn ask(
+    ui: &egui::Ui,
+    id: &str,
+    heading: &str,
+    text: &str,
+    hint: Option<&str>,
+    buttons: &[&str],
+) -> Option<usize> {
+    let mut choice = None;
+    egui::Modal::new(egui::Id::unique(id)).show(ui.ctx(), |ui| {
+        ui.heading(heading);
+        ui.label(text);
+        if let Some(h) = hint {
+            ui.label(RichText::new(h).weak());
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            for (i, b) in buttons.iter().enumerate() {
+                if ui.button(*b).clicked() {
+                    choice = Some(i);
+                }
+            }
+        });
+    });
+    choice
 }
 
 /// A pointer to a rule or group, as a person would name it ("Deny

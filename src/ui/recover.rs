@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use egui::RichText;
-
 use super::{PrivyApp, Section, Status};
 use crate::document::{Document, Edit};
 use crate::recovery::{Recovered, Recovery};
@@ -132,30 +130,21 @@ impl PrivyApp {
             .path
             .as_ref()
             .map_or("an untitled file".to_string(), |p| p.display().to_string());
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("recovery")).show(ui.ctx(), |ui| {
-            ui.heading("Unsaved edits from an earlier session");
-            ui.label(format!(
+        let choice = super::ask(
+            ui,
+            "recovery",
+            "Unsaved edits from an earlier session",
+            &format!(
                 "Privy closed without saving your edits to {name} ({}).",
                 age(rec.saved_at)
-            ));
-            ui.label(
-                RichText::new(
-                    "Restore opens them as unsaved changes, to review and save; Discard deletes them.",
-                )
-                .weak(),
-            );
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Restore").clicked() {
-                    choice = Some(true);
-                }
-                if ui.button("Discard").clicked() {
-                    choice = Some(false);
-                }
-            });
-        });
-        let Some(restore) = choice else { return };
+            ),
+            Some(
+                "Restore opens them as unsaved changes, to review and save; Discard deletes them.",
+            ),
+            &["Restore", "Discard"],
+        );
+        let Some(answer) = choice else { return };
+        let restore = answer == 0;
         if let Some(k) = &mut self.keeper {
             k.leftovers.remove(0);
             k.store.discard(&file);
