@@ -492,7 +492,7 @@ impl PrivyApp {
                 .id_salt(section)
                 .auto_shrink(false)
                 .show_viewport(ui, |ui, viewport| match section {
-                    Section::Settings => self.settings(ui, &doc),
+                    Section::Settings => self.settings(ui, &doc, &derived),
                     Section::Rules(kind) => self.rules(ui, &doc, &derived, kind, viewport),
                     Section::Groups => self.groups(ui, &doc, &derived, viewport),
                     Section::Problems => self.problems(ui, &doc, &derived),
@@ -619,12 +619,7 @@ impl PrivyApp {
         } else if shown.is_empty() {
             ui.label(format!("No rule here mentions \"{}\".", self.filter.trim()));
         }
-        let force = self
-            .scroll_to
-            .as_deref()
-            .and_then(|p| p.strip_prefix(list_ptr.as_str()))
-            .and_then(|rest| rest.strip_prefix('/'))
-            .and_then(|i| i.parse::<usize>().ok());
+        let force = self.scroll_target(&list_ptr);
         let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
@@ -1047,12 +1042,7 @@ impl PrivyApp {
             ui.label(format!("No group mentions \"{}\".", self.filter.trim()));
         }
         let list_ptr = format!("/{}", spec::GROUPS_KEY);
-        let force = self
-            .scroll_to
-            .as_deref()
-            .and_then(|p| p.strip_prefix(list_ptr.as_str()))
-            .and_then(|rest| rest.strip_prefix('/'))
-            .and_then(|i| i.parse::<usize>().ok());
+        let force = self.scroll_target(&list_ptr);
         let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(
             ui,
@@ -1298,7 +1288,7 @@ impl PrivyApp {
         }
     }
 
-    fn settings(&mut self, ui: &mut egui::Ui, doc: &Document) {
+    fn settings(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
         ui.heading("Server settings");
         ui.add_space(8.0);
         egui::Grid::new("settings")
@@ -1351,8 +1341,8 @@ impl PrivyApp {
                     }
                     ui.vertical(|ui| {
                         ui.label(RichText::new(spec.meaning).weak());
-                        for d in doc.diagnostics().iter().filter(|d| d.pointer == pointer) {
-                            self.diagnostic_line(ui, doc, d);
+                        for &d in derived.diags_at(&pointer) {
+                            self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
                         }
                     });
                     ui.end_row();
@@ -1395,6 +1385,16 @@ impl PrivyApp {
                 self.pending.push((Edit::Text(fix.edit.clone()), None));
             }
         });
+    }
+
+    /// The item of the list at `list_ptr` being scrolled to, if any: it is
+    /// drawn even when out of view, so it can be brought into view.
+    fn scroll_target(&self, list_ptr: &str) -> Option<usize> {
+        self.scroll_to
+            .as_deref()
+            .and_then(|p| p.strip_prefix(list_ptr))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|i| i.parse::<usize>().ok())
     }
 
     /// Shows the place a pointer names: its rule card, the groups or the
