@@ -12,6 +12,14 @@ fn example() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/ServerConfig.json")
 }
 
+/// The document's text as the window holds it (empty without one).
+fn text_of(h: &Harness<'static, PrivyApp>) -> String {
+    h.state()
+        .document()
+        .map(|d| d.text().to_string())
+        .unwrap_or_default()
+}
+
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
     Harness::builder()
         .with_size(egui::vec2(1200.0, 900.0))
@@ -51,11 +59,7 @@ fn settings_are_typed_fields_and_passwords_stay_hidden() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("TCP port").type_text("6300");
     h.run();
-    let text = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let text = text_of(&h);
     assert!(
         text.contains("\"TCP_PORT\": 6300,"),
         "the port is written as a number"
@@ -135,11 +139,7 @@ fn add_a_rule_type_see_a_problem_undo_and_save() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert!(h.query_by_label_contains("runs backwards").is_none());
-    let text = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let text = text_of(&h);
     assert!(text.contains("\"USERS\": \"\""), "the field is empty again");
 
     // Now fill it in properly and save.
@@ -224,11 +224,7 @@ fn move_duplicate_and_delete_rules() {
         h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
         h.run();
     }
-    let now = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let now = text_of(&h);
     assert_eq!(now, std::fs::read_to_string(example()).expect("example"));
     assert!(!h.state().title().starts_with("• "));
 }
@@ -295,11 +291,7 @@ fn a_fix_is_a_button_on_the_field_and_in_problems() {
     h.get_by_label("Fix: rename to \"FEATURES\"").click();
     h.run();
     h.get_by_label("Problems (1)");
-    let doc = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let doc = text_of(&h);
     assert!(doc.contains("\"FEATURES\": \"KAS\","));
     assert!(!doc.contains("FEATRUES"));
 }
@@ -403,11 +395,7 @@ fn entries_show_what_they_are_and_groups_link_both_ways() {
         .expect("members")
         .type_text("kim;lars");
     h.run();
-    let text = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let text = text_of(&h);
     assert!(text.contains("\"MEMBERS\": \"kim;lars\""), "{text}");
     // A new group with no name is reported at once.
     let before = h.state().document().map_or(0, |d| d.config().groups.len());
@@ -579,11 +567,7 @@ fn features_and_serials_complete_from_the_file() {
     h.get_by_label("2024-0101-654321").click();
     h.run();
     assert_eq!(field(&h, "Serial numbers"), "2024-0101-654321");
-    let text = h
-        .state()
-        .document()
-        .map(|d| d.text().to_string())
-        .unwrap_or_default();
+    let text = text_of(&h);
     assert!(text.contains("\"FEATURES\": \"EXPORT_ALL;IMPORT_2D_ADVANCED\""));
 }
 
