@@ -7,7 +7,7 @@
 # The corpus starts from the project's own example and test files. A crash
 # stops the run with exit status 1 and leaves the input in
 # fuzz/artifacts/TARGET/; copy it to tests/fuzz/TARGET/ so
-# `cargo test --test fuzz_regressions` keeps it fixed.
+# `cargo test --test it fuzz_regressions::` keeps it fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

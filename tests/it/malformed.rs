@@ -5,7 +5,7 @@ use privy::diag::Severity;
 use privy::document::{Document, LoadError};
 
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
-    let example = include_str!("../assets/examples/ServerConfig.json");
+    let example = include_str!("../../assets/examples/ServerConfig.json");
     let mut v: Vec<(&'static str, Vec<u8>)> = vec![
         ("empty", b"".to_vec()),
         ("only white space", b" \r\n\t ".to_vec()),

@@ -79,7 +79,7 @@ fn killing_a_save_never_leaves_a_torn_file() {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "save_loop_child",
+                "crash_save::save_loop_child",
                 "--nocapture",
                 "--test-threads=1",
             ])

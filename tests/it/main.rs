@@ -1,0 +1,18 @@
+//! All integration tests, as modules of one test binary.
+//!
+//! One binary instead of one per file: each links the whole library (with
+//! the GUI stack), so eleven binaries cost eleven links and several
+//! gigabytes of disk in a debug build. Run one group with a filter, e.g.
+//! `cargo test --test it gui::`.
+
+mod adversarial;
+mod cli;
+mod crash_save;
+mod diagnostics;
+mod engine;
+mod fuzz_regressions;
+mod gui;
+mod lossless;
+mod malformed;
+mod reference;
+mod save;
