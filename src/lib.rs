@@ -19,6 +19,7 @@ pub mod pattern;
 pub mod recovery;
 pub mod schema;
 pub mod secrets;
+pub mod sim;
 pub mod spec;
 pub mod summary;
 #[cfg(feature = "gui")]

@@ -3,14 +3,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE};
 use crate::diag::Severity;
 use crate::document::Document;
-use crate::engine::matcher::Scratch;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Action, Counts, Decision, Engine, Outcome, Request, Verdict};
+use crate::engine::{Counts, Decision, Engine, Outcome, Request, Verdict};
+use crate::sim::cases::Cases;
 
 /// Reads the rule file; prints why it cannot and returns `None` if so.
 fn load(path: &Path) -> Option<Document> {
@@ -78,53 +76,6 @@ pub fn explain(file: &Path, request: Request, pool: Option<&Path>, json: bool) -
     }
 }
 
-fn reason_sentence(d: &Decision, req: &Request) -> String {
-    use crate::engine::Reason::*;
-    let f = &req.feature;
-    match d.reason {
-        Granted => format!("the {} of {f} is allowed", action(req)),
-        NotLicensed => format!("no license in the pool offers {f}"),
-        DenyRule => "a deny rule matches the principal".into(),
-        NotInAllowRule => format!("allow rules restrict {f} and the principal is in none of them"),
-        BorrowHoursExceeded => format!(
-            "{} hours asked, more than the {} allowed",
-            req.hours.unwrap_or(0),
-            d.max_borrow_hours.unwrap_or(0)
-        ),
-        LimitReached => "a limit rule's count is reached for the users it covers".into(),
-        ReservedForOthers => "the free seats are all reserved for other users".into(),
-        NoFreeSeat => "every seat is in use".into(),
-    }
-}
-
-fn action(req: &Request) -> &'static str {
-    match req.action {
-        Action::Checkout => "checkout",
-        Action::Borrow => "borrow",
-    }
-}
-
-fn who(req: &Request) -> String {
-    let mut parts = Vec::new();
-    if let Some(u) = &req.user {
-        parts.push(format!("user {u}"));
-    }
-    if let Some(h) = &req.host {
-        parts.push(format!("host {h}"));
-    }
-    if let Some(ip) = req.ip {
-        parts.push(format!("IP {ip}"));
-    }
-    if !req.local_groups.is_empty() {
-        parts.push(format!("local groups {}", req.local_groups.join(", ")));
-    }
-    if parts.is_empty() {
-        "an unknown principal".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// The explanation as text: verdict, deciding rule with its place in the
 /// file, then the steps.
 pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
@@ -136,10 +87,10 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
     let _ = writeln!(
         out,
         "{verdict}: {} of {} for {} — {} [{}]",
-        action(req),
+        crate::sim::action_word(req.action),
         req.feature,
-        who(req),
-        reason_sentence(d, req),
+        crate::sim::who(req),
+        crate::sim::reason_sentence(d, req),
         d.reason.as_str()
     );
     if let Some(s) = &d.serial {
@@ -202,61 +153,6 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
     out
 }
 
-/// A request as written in a cases file.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct CaseRequest {
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub host: Option<String>,
-    #[serde(default)]
-    pub ip: Option<String>,
-    #[serde(default)]
-    pub local_groups: Vec<String>,
-    pub feature: String,
-    #[serde(default)]
-    pub action: Action,
-    #[serde(default)]
-    pub serial: Option<String>,
-    #[serde(default)]
-    pub hours: Option<u64>,
-}
-
-impl CaseRequest {
-    pub fn to_request(&self) -> Result<Request, String> {
-        let ip = crate::engine::matcher::parse_ip(self.ip.as_deref())?;
-        Ok(Request {
-            user: self.user.clone(),
-            host: self.host.clone(),
-            ip,
-            local_groups: self.local_groups.clone(),
-            feature: self.feature.clone(),
-            action: self.action,
-            serial: self.serial.clone(),
-            hours: self.hours,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Case {
-    pub name: String,
-    pub request: CaseRequest,
-    pub expect: Verdict,
-    #[serde(default)]
-    pub reason: Option<crate::engine::Reason>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cases {
-    #[serde(default)]
-    pub pool: Option<Pool>,
-    pub cases: Vec<Case>,
-}
-
 pub fn test(file: &Path, cases: &Path) -> i32 {
     let Some(doc) = load(file) else {
         return EXIT_UNREADABLE;
@@ -268,60 +164,44 @@ pub fn test(file: &Path, cases: &Path) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
-    let parsed: Cases = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+    let parsed = match Cases::from_json(&text) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!(
-                "privy: {}:{}:{}: {e}",
-                cases.display(),
-                e.line(),
-                e.column()
-            );
-            return EXIT_UNREADABLE;
-        }
-    };
-    let pool = match parsed.pool.map(Pool::index).transpose() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("privy: {}: pool: {e}", cases.display());
+            eprintln!("privy: {}:{e}", cases.display());
             return EXIT_UNREADABLE;
         }
     };
     let engine = Engine::new(doc.config());
-    let counts = pool.as_ref().map(|p| Counts::new(&engine, p));
-    let mut scratch = Scratch::default();
-    let (mut passed, mut failed) = (0usize, 0usize);
-    for case in &parsed.cases {
-        let req = match case.request.to_request() {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("privy: case \"{}\": {e}", case.name);
-                return EXIT_UNREADABLE;
-            }
-        };
-        let d = engine.decide_quiet(&req, counts.as_ref(), &mut scratch);
-        let ok = d.decision == case.expect && case.reason.is_none_or(|r| r == d.reason);
-        if ok {
-            passed += 1;
-        } else {
-            failed += 1;
-            let expected = match case.reason {
-                Some(r) => format!("{:?} ({})", case.expect, r.as_str()),
-                None => format!("{:?}", case.expect),
-            };
-            println!(
-                "FAIL {}: expected {}, got {:?} ({}){}",
-                case.name,
-                expected.to_lowercase(),
-                d.decision,
-                d.reason.as_str(),
-                if d.rules.is_empty() {
-                    String::new()
-                } else {
-                    format!(" by {}", d.rules.join(", "))
-                }
-            );
+    let outcomes = match crate::sim::cases::run(&engine, &parsed, None) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("privy: {}: {e}", cases.display());
+            return EXIT_UNREADABLE;
         }
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for (case, got) in parsed.cases.iter().zip(&outcomes) {
+        if got.passed {
+            passed += 1;
+            continue;
+        }
+        failed += 1;
+        let expected = match case.reason {
+            Some(r) => format!("{:?} ({})", case.expect, r.as_str()),
+            None => format!("{:?}", case.expect),
+        };
+        println!(
+            "FAIL {}: expected {}, got {:?} ({}){}",
+            case.name,
+            expected.to_lowercase(),
+            got.got,
+            got.reason.as_str(),
+            if got.rules.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", got.rules.join(", "))
+            }
+        );
     }
     println!("{passed} passed, {failed} failed");
     if failed == 0 { EXIT_OK } else { EXIT_FINDINGS }

@@ -558,6 +558,64 @@ impl<'a> Counts<'a> {
     }
 }
 
+/// How the seats of one feature on one license are taken, as the seats
+/// step sees them for a principal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeatUsage {
+    pub seats: u64,
+    /// Sessions holding the feature on the license.
+    pub used: u64,
+    /// Free seats kept for users of reserve rules that do not match the
+    /// principal (all reserve rules, without one).
+    pub reserved_for_others: u64,
+    /// Seats the principal could take: free and not reserved for others.
+    pub available: u64,
+}
+
+impl Counts<'_> {
+    /// Seat usage of `feature` on the license at `license` for `p`, or
+    /// `None` when the license does not offer the feature.
+    pub fn seat_usage(
+        &self,
+        license: usize,
+        feature: &str,
+        p: Option<&Principal>,
+    ) -> Option<SeatUsage> {
+        let lic = self.index.pool.licenses.get(license)?;
+        let seats = lic.seats(feature)?;
+        let used = self.index.sessions_on(license, feature).len() as u64;
+        let free = seats.saturating_sub(used);
+        let engine = self.engine;
+        let mut scratch = Scratch::default();
+        let mut reserved = 0u64;
+        for id in applicable(
+            engine,
+            feature,
+            RuleKind::ReserveCheckouts,
+            Some(lic.serial.as_str()),
+        ) {
+            let r = &engine.rules[id as usize];
+            let Some(count) = r.count else { continue };
+            scratch.reset(engine.groups.matchers.len());
+            let mine = p.is_some_and(|p| {
+                r.users
+                    .as_ref()
+                    .is_none_or(|m| matcher::matches(m, &engine.groups, p, &mut scratch))
+            });
+            if !mine {
+                reserved += count.saturating_sub(self.usage(id, license, feature, &mut scratch));
+            }
+        }
+        let reserved_for_others = reserved.min(free);
+        Some(SeatUsage {
+            seats,
+            used,
+            reserved_for_others,
+            available: free - reserved_for_others,
+        })
+    }
+}
+
 /// The result of evaluating on one license.
 struct Out {
     verdict: Verdict,

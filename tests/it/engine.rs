@@ -391,3 +391,69 @@ fn cycles_end_and_deep_chains_do_not_recurse() {
     let d = engine.decide(&req("someone"), None);
     assert_eq!(d.decision, Verdict::Granted);
 }
+
+/// The seat bar's figures are the seats step's: a principal with a seat
+/// available is not denied for seats, and one without is.
+#[test]
+fn seat_usage_agrees_with_the_seats_step() {
+    let doc = Document::from_text(
+        r#"{ "RESERVE_CHECKOUTS": [
+              { "USERS": "anna;bob", "FEATURES": "CAD", "COUNT": 2 },
+              { "USERS": "carla", "FEATURES": "CAD", "COUNT": 1 } ] }"#,
+    );
+    let engine = Engine::new(doc.config());
+    for held in 0..=4 {
+        let sessions: Vec<String> = (0..held)
+            .map(|i| {
+                format!(
+                    r#"{{ "user": "{}", "feature": "CAD" }}"#,
+                    ["anna", "dora", "eve", "carla"][i]
+                )
+            })
+            .collect();
+        let pool = Pool::from_json(&format!(
+            r#"{{ "licenses": [ {{ "serial": "S", "features": {{ "CAD": 4 }} }} ], "sessions": [{}] }}"#,
+            sessions.join(",")
+        ))
+        .expect("pool")
+        .index()
+        .expect("index");
+        let counts = Counts::new(&engine, &pool);
+        for user in ["anna", "bob", "carla", "zed"] {
+            let req = Request {
+                user: Some(user.into()),
+                feature: "CAD".into(),
+                ..Default::default()
+            };
+            let p = req.principal();
+            let u = counts.seat_usage(0, "CAD", Some(&p)).expect("offered");
+            assert_eq!((u.seats, u.used), (4, held as u64));
+            assert!(u.used + u.reserved_for_others + u.available <= u.seats);
+            let d = engine.decide(&req, Some(&counts));
+            let seats_denied = matches!(d.reason, Reason::NoFreeSeat | Reason::ReservedForOthers);
+            assert_eq!(
+                u.available == 0,
+                seats_denied,
+                "{user} with {held} held: {u:?} {d:?}"
+            );
+        }
+        let all = counts.seat_usage(0, "CAD", None).expect("offered");
+        assert!(
+            all.reserved_for_others
+                >= counts
+                    .seat_usage(
+                        0,
+                        "CAD",
+                        Some(
+                            &Request {
+                                user: Some("anna".into()),
+                                ..Default::default()
+                            }
+                            .principal()
+                        )
+                    )
+                    .expect("offered")
+                    .reserved_for_others
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Scenario replay: requests decided one after another against a pool, each
+//! granted one holding its seat from then on, to reproduce stories like
+//! "the fourth user was denied".
+
+use crate::engine::pool::{Pool, PoolError, SeatSharing, Session};
+use crate::engine::{Counts, Decision, Engine, Request, Verdict};
+use crate::pattern::fold;
+
+/// One request of the replay and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub decision: Decision,
+    /// The grant became a new session (not when there is no pool, and not
+    /// when seat sharing let it reuse a session the principal holds).
+    pub took_seat: bool,
+}
+
+/// Decides `requests` in order. With a pool, every granted request becomes
+/// a session on the license that served it before the next is decided.
+/// Without one, the requests are independent (no seats are counted).
+pub fn replay(
+    engine: &Engine,
+    pool: Option<&Pool>,
+    requests: &[Request],
+) -> Result<Vec<Step>, PoolError> {
+    let mut pool = pool.cloned();
+    let mut steps = Vec::with_capacity(requests.len());
+    for req in requests {
+        let Some(current) = pool.as_mut() else {
+            steps.push(Step {
+                decision: engine.decide(req, None),
+                took_seat: false,
+            });
+            continue;
+        };
+        let index = current.clone().index()?;
+        let counts = Counts::new(engine, &index);
+        let decision = engine.decide(req, Some(&counts));
+        drop(counts);
+        let mut took_seat = false;
+        if decision.decision == Verdict::Granted {
+            let serial = decision.serial.clone();
+            if !reuses(current, req, serial.as_deref()) {
+                current.sessions.push(Session {
+                    user: req.user.clone(),
+                    host: req.host.clone(),
+                    ip: req.ip.map(|ip| ip.to_string()),
+                    local_groups: req.local_groups.clone(),
+                    feature: req.feature.clone(),
+                    serial,
+                    kind: req.action,
+                });
+                took_seat = true;
+            }
+        }
+        steps.push(Step {
+            decision,
+            took_seat,
+        });
+    }
+    Ok(steps)
+}
+
+/// Seat sharing lets the request reuse a session it already holds on the
+/// license (semantics.md, duplicate sessions).
+fn reuses(pool: &Pool, req: &Request, serial: Option<&str>) -> bool {
+    let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => fold(a.trim()) == fold(b.trim()),
+        _ => false,
+    };
+    let on_license = |s: &Session| match (&s.serial, serial) {
+        (Some(a), Some(b)) => a == b,
+        // A session without a serial sits on the first license offering
+        // the feature.
+        (None, Some(b)) => pool
+            .licenses
+            .iter()
+            .find(|l| l.seats(&s.feature).is_some())
+            .is_some_and(|l| l.serial == b),
+        _ => false,
+    };
+    pool.sessions.iter().any(|s| {
+        s.feature == req.feature
+            && on_license(s)
+            && match pool.seat_sharing {
+                SeatSharing::None => false,
+                SeatSharing::User => same(&s.user, &req.user),
+                SeatSharing::UserHost => same(&s.user, &req.user) && same(&s.host, &req.host),
+            }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::engine::Reason;
+
+    fn pool(sharing: &str) -> Pool {
+        Pool::from_json(&format!(
+            r#"{{ "seat_sharing": "{sharing}", "licenses": [ {{ "serial": "S1", "features": {{ "CAD": 2 }} }} ] }}"#
+        ))
+        .expect("pool")
+    }
+
+    fn req(user: &str) -> Request {
+        Request {
+            user: Some(user.into()),
+            host: Some("PC1".into()),
+            feature: "CAD".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_third_request_finds_no_seat() {
+        let doc = Document::from_text("{}");
+        let engine = Engine::new(doc.config());
+        let steps = replay(
+            &engine,
+            Some(&pool("none")),
+            &[req("a"), req("b"), req("c")],
+        )
+        .expect("replays");
+        let got: Vec<_> = steps
+            .iter()
+            .map(|s| (s.decision.reason, s.took_seat))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Reason::Granted, true),
+                (Reason::Granted, true),
+                (Reason::NoFreeSeat, false)
+            ]
+        );
+        assert_eq!(steps[0].decision.serial.as_deref(), Some("S1"));
+    }
+
+    #[test]
+    fn seat_sharing_reuses_the_session() {
+        let doc = Document::from_text("{}");
+        let engine = Engine::new(doc.config());
+        let steps = replay(
+            &engine,
+            Some(&pool("user")),
+            &[req("a"), req("A"), req("b"), req("c")],
+        )
+        .expect("replays");
+        let took: Vec<_> = steps.iter().map(|s| s.took_seat).collect();
+        assert_eq!(took, [true, false, true, false]);
+        assert_eq!(steps[3].decision.reason, Reason::NoFreeSeat);
+    }
+
+    #[test]
+    fn without_a_pool_nothing_accumulates() {
+        let doc = Document::from_text("{}");
+        let engine = Engine::new(doc.config());
+        let steps = replay(&engine, None, &[req("a"), req("b"), req("c")]).expect("replays");
+        assert!(
+            steps
+                .iter()
+                .all(|s| s.decision.decision == Verdict::Granted && !s.took_seat)
+        );
+    }
+}
