@@ -6,14 +6,14 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(_) => run(cli),
-        None => open_gui(cli.file),
+        None => open_gui(cli.file, cli.pool),
     };
     std::process::exit(code);
 }
 
 #[cfg(feature = "gui")]
-fn open_gui(file: Option<std::path::PathBuf>) -> i32 {
-    match privy::ui::run(file) {
+fn open_gui(file: Option<std::path::PathBuf>, pool: Option<std::path::PathBuf>) -> i32 {
+    match privy::ui::run(file, pool) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("privy: could not open the window: {e}");
@@ -23,7 +23,7 @@ fn open_gui(file: Option<std::path::PathBuf>) -> i32 {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_gui(_file: Option<std::path::PathBuf>) -> i32 {
+fn open_gui(_file: Option<std::path::PathBuf>, _pool: Option<std::path::PathBuf>) -> i32 {
     eprintln!(
         "privy: this build has no GUI (built without the `gui` feature); use `privy check FILE`"
     );

@@ -25,6 +25,10 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The ServerConfig.json to open in the editor.
     pub file: Option<PathBuf>,
+    /// A license pool (JSON, as for `privy explain --pool`) to open the
+    /// simulator with.
+    #[arg(long)]
+    pub pool: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

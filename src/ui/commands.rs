@@ -13,11 +13,12 @@ pub enum Command {
     Redo,
     Find,
     ShowProblems,
+    Simulator,
     Quit,
 }
 
 impl Command {
-    pub const ALL: [Command; 9] = [
+    pub const ALL: [Command; 10] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -26,6 +27,7 @@ impl Command {
         Command::Redo,
         Command::Find,
         Command::ShowProblems,
+        Command::Simulator,
         Command::Quit,
     ];
 
@@ -41,7 +43,8 @@ impl Command {
             Command::Redo => 5,
             Command::Find => 6,
             Command::ShowProblems => 7,
-            Command::Quit => 8,
+            Command::Simulator => 8,
+            Command::Quit => 9,
         }
     }
 
@@ -55,6 +58,7 @@ impl Command {
             Command::Redo => "Redo",
             Command::Find => "Filter…",
             Command::ShowProblems => "Problems",
+            Command::Simulator => "Simulator",
             Command::Quit => "Quit",
         }
     }
@@ -73,6 +77,9 @@ impl Command {
                 "Show only the rules and groups that mention a user, host, feature or text"
             }
             Command::ShowProblems => "List every problem in the file",
+            Command::Simulator => {
+                "Show or hide the what-if simulator: decide a request against these rules and see why"
+            }
             Command::Quit => "Close the window (asks first if there are unsaved changes)",
         }
     }
@@ -96,6 +103,7 @@ impl Command {
             Modifiers::COMMAND.plus(Modifiers::SHIFT),
             Key::M,
         )];
+        const SIMULATOR: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::NONE, Key::F5)];
         const QUIT: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)];
         match self {
             Command::New => NEW,
@@ -106,6 +114,7 @@ impl Command {
             Command::Redo => REDO,
             Command::Find => FIND,
             Command::ShowProblems => PROBLEMS,
+            Command::Simulator => SIMULATOR,
             Command::Quit => QUIT,
         }
     }

@@ -10,6 +10,7 @@ mod complete;
 mod derived;
 mod marks;
 mod recover;
+pub mod sim;
 mod virtual_list;
 
 use std::path::PathBuf;
@@ -52,6 +53,7 @@ pub enum AfterPrompt {
 enum DialogPurpose {
     Open,
     SaveAs,
+    Sim(sim::SimDialog),
 }
 
 /// The colour theme.
@@ -140,6 +142,8 @@ pub struct PrivyApp {
     derived: Derived,
     /// Measured card heights per list, for drawing only what is in view.
     heights: std::collections::HashMap<String, virtual_list::Heights>,
+    /// The what-if simulator beside the editor.
+    pub sim: sim::SimState,
 }
 
 impl PrivyApp {
@@ -190,6 +194,7 @@ impl PrivyApp {
             completing: None,
             derived: Derived::default(),
             heights: std::collections::HashMap::new(),
+            sim: sim::SimState::default(),
         }
     }
 
@@ -214,6 +219,10 @@ impl PrivyApp {
     pub fn run(&mut self, cmd: Command) {
         if cmd == Command::Quit {
             return self.request(AfterPrompt::Close);
+        }
+        if cmd == Command::Simulator {
+            self.sim.open = !self.sim.open;
+            return;
         }
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
@@ -243,7 +252,7 @@ impl PrivyApp {
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Quit => {}
+            Command::Quit | Command::Simulator => {}
         }
     }
 
@@ -311,15 +320,20 @@ impl PrivyApp {
             .and_then(|p| p.parent())
             .map(PathBuf::from);
         std::thread::spawn(move || {
-            let mut d = rfd::FileDialog::new()
-                .add_filter("JSON", &["json"])
-                .add_filter("All files", &["*"]);
+            let mut d = rfd::FileDialog::new();
+            d = match purpose {
+                DialogPurpose::Sim(s) if s.csv() => d.add_filter("CSV", &["csv"]),
+                _ => d.add_filter("JSON", &["json"]),
+            };
+            d = d.add_filter("All files", &["*"]);
             if let Some(dir) = start_dir {
                 d = d.set_directory(dir);
             }
             let picked = match purpose {
                 DialogPurpose::Open => d.pick_file(),
                 DialogPurpose::SaveAs => d.set_file_name("ServerConfig.json").save_file(),
+                DialogPurpose::Sim(s) if s.is_save() => d.set_file_name(s.file_name()).save_file(),
+                DialogPurpose::Sim(_) => d.pick_file(),
             };
             let _ = tx.send(picked);
         });
@@ -337,10 +351,30 @@ impl PrivyApp {
                 match purpose {
                     DialogPurpose::Open => self.request(AfterPrompt::Open(path)),
                     DialogPurpose::SaveAs => self.save_as(path),
+                    DialogPurpose::Sim(s) => self.finish_sim_dialog(s, &path),
                 }
             }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Opens a native dialog for the simulator (pool, cases, CSV).
+    pub(crate) fn start_sim_dialog(&mut self, d: sim::SimDialog) {
+        self.start_dialog(DialogPurpose::Sim(d));
+    }
+
+    /// Does what the simulator's dialog was for, with the path picked
+    /// (tests call it directly).
+    pub fn finish_sim_dialog(&mut self, d: sim::SimDialog, path: &std::path::Path) {
+        use sim::SimDialog::*;
+        match d {
+            OpenPool => self.sim.load_pool(path),
+            SavePool => self.sim.save_pool(path),
+            ImportSessions => self.sim.import_sessions(path),
+            OpenCases => self.sim.load_cases(path),
+            SaveCases => self.sim.save_cases(path),
+            ExportMatrix => self.sim.export_matrix(path),
         }
     }
 
@@ -439,6 +473,7 @@ impl PrivyApp {
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
                     menu_item(ui, Command::ShowProblems, &mut clicked);
+                    menu_item(ui, Command::Simulator, &mut clicked);
                     ui.separator();
                     ui.label(RichText::new("Theme").weak());
                     for (t, name) in [
@@ -449,6 +484,14 @@ impl PrivyApp {
                         ui.radio_value(&mut self.settings.theme, t, name);
                     }
                 });
+                ui.separator();
+                let shortcut = Command::Simulator
+                    .shortcuts()
+                    .first()
+                    .map(|s| ui.ctx().format_shortcut(s))
+                    .unwrap_or_default();
+                ui.toggle_value(&mut self.sim.open, "▶ Simulator")
+                    .on_hover_text(format!("{} ({shortcut})", Command::Simulator.description()));
                 ui.separator();
                 ui.label(RichText::new(self.title()).weak());
             });
@@ -487,6 +530,12 @@ impl PrivyApp {
             navigation(ui, &doc, &derived, &mut section, &self.filter);
         });
         self.section = section;
+        if self.sim.open {
+            egui::Panel::right("simulator")
+                .default_size(480.0)
+                .resizable(true)
+                .show(ui, |ui| self.simulator(ui, &doc, &derived.features));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt(section)
@@ -623,9 +672,20 @@ impl PrivyApp {
         let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
-            let frame = egui::Frame::group(ui.style()).inner_margin(10.0);
+            let deciding = self.sim.deciding().contains(&pointer);
+            let mut frame = egui::Frame::group(ui.style()).inner_margin(10.0);
+            if deciding {
+                frame = frame.stroke(egui::Stroke::new(2.5, ui.visuals().selection.stroke.color));
+            }
             let r = frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
+                if deciding {
+                    ui.label(
+                        RichText::new("▶ Decides the simulated request")
+                            .small()
+                            .color(ui.visuals().selection.stroke.color),
+                    );
+                }
                 self.rule_card(ui, doc, derived, kind, (i, count), &pointer);
             });
             if self.scroll_to.as_deref() == Some(pointer.as_str()) {
@@ -687,7 +747,7 @@ impl PrivyApp {
         pointer: &str,
     ) {
         let rule = doc.config().rule_at(pointer);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let sentence = match rule {
                 Some(r) => describe(r),
                 None => "Not a rule object: fix it in the file.".into(),
@@ -1588,7 +1648,9 @@ impl eframe::App for PrivyApp {
 }
 
 /// Opens the window.
-pub fn run(file: Option<PathBuf>) -> eframe::Result<()> {
+/// Opens the window on `file`; with `pool`, the simulator opens with that
+/// license pool loaded.
+pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1100.0, 720.0])
@@ -1612,6 +1674,10 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result<()> {
             }
             if let Some(p) = file.as_deref().filter(|_| app.document().is_some()) {
                 app.settings.remember(p);
+            }
+            if let Some(p) = pool.as_deref() {
+                app.sim.load_pool(p);
+                app.sim.open = true;
             }
             Ok(Box::new(app))
         }),

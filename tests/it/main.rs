@@ -12,6 +12,7 @@ mod diagnostics;
 mod engine;
 mod fuzz_regressions;
 mod gui;
+mod gui_sim;
 mod lossless;
 mod malformed;
 mod reference;

@@ -1,0 +1,1415 @@
+//! The what-if simulator, a panel beside the editor: a request and its
+//! verdict with the full trace, the license pool, scenario replay, the
+//! decision matrix and saved test cases. Everything it shows is worked out
+//! by the core (`engine`, `sim`) and recomputed when the file, the pool or
+//! the request changes, never per frame.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Color32, RichText};
+
+use super::{PrivyApp, Status, place_name};
+use crate::document::Document;
+use crate::engine::pool::{License, Pool, PoolIndex, SeatSharing, Session};
+use crate::engine::{
+    Action, Counts, Decision, Engine, Outcome, Reason, Request, SeatUsage, StepName, Verdict,
+};
+use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
+use crate::sim::matrix::{self, Matrix, Principal};
+use crate::sim::scenario::{self, Step};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SimTab {
+    #[default]
+    Request,
+    Pool,
+    Scenario,
+    Matrix,
+    Tests,
+}
+
+impl SimTab {
+    pub const ALL: [SimTab; 5] = [
+        SimTab::Request,
+        SimTab::Pool,
+        SimTab::Scenario,
+        SimTab::Matrix,
+        SimTab::Tests,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SimTab::Request => "Request",
+            SimTab::Pool => "Pool",
+            SimTab::Scenario => "Scenario",
+            SimTab::Matrix => "Matrix",
+            SimTab::Tests => "Tests",
+        }
+    }
+}
+
+/// The request as typed: text, so that half-typed values are kept and
+/// their problems said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RequestForm {
+    pub user: String,
+    pub host: String,
+    pub ip: String,
+    /// Windows local groups, separated by `;` or `,`.
+    pub groups: String,
+    pub feature: String,
+    pub serial: String,
+    pub action: Action,
+    pub hours: String,
+}
+
+impl RequestForm {
+    /// The request, or what is wrong with the form.
+    pub fn to_request(&self) -> Result<Request, String> {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let feature = self.feature.trim();
+        if feature.is_empty() {
+            return Err("Name a feature to decide.".into());
+        }
+        let ip = crate::engine::matcher::parse_ip(Some(&self.ip))
+            .map_err(|e| format!("IP address: {e}."))?;
+        let hours = match self.hours.trim() {
+            "" => None,
+            h => Some(
+                h.parse::<u64>()
+                    .map_err(|_| format!("Borrow hours: `{h}` is not a whole number of hours."))?,
+            ),
+        };
+        Ok(Request {
+            user: opt(&self.user),
+            host: opt(&self.host),
+            ip,
+            local_groups: self
+                .groups
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|g| !g.is_empty())
+                .map(String::from)
+                .collect(),
+            feature: feature.to_string(),
+            action: self.action,
+            serial: opt(&self.serial),
+            hours: if self.action == Action::Borrow {
+                hours
+            } else {
+                None
+            },
+        })
+    }
+
+    pub fn from_request(r: &Request) -> RequestForm {
+        RequestForm {
+            user: r.user.clone().unwrap_or_default(),
+            host: r.host.clone().unwrap_or_default(),
+            ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+            groups: r.local_groups.join("; "),
+            feature: r.feature.clone(),
+            serial: r.serial.clone().unwrap_or_default(),
+            action: r.action,
+            hours: r.hours.map(|h| h.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// One line: "anna @ PC001 · checkout EXPORT_ALL".
+    pub fn summary(&self) -> String {
+        let who = match self.to_request() {
+            Ok(r) => crate::sim::who(&r),
+            Err(_) => self.user.clone(),
+        };
+        format!(
+            "{who} · {} {}",
+            crate::sim::action_word(self.action),
+            self.feature.trim()
+        )
+    }
+}
+
+/// The native dialogs the simulator opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimDialog {
+    OpenPool,
+    SavePool,
+    ImportSessions,
+    OpenCases,
+    SaveCases,
+    ExportMatrix,
+}
+
+impl SimDialog {
+    pub fn is_save(self) -> bool {
+        matches!(
+            self,
+            SimDialog::SavePool | SimDialog::SaveCases | SimDialog::ExportMatrix
+        )
+    }
+
+    pub fn csv(self) -> bool {
+        matches!(self, SimDialog::ImportSessions | SimDialog::ExportMatrix)
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SimDialog::OpenPool | SimDialog::SavePool => "pool.json",
+            SimDialog::OpenCases | SimDialog::SaveCases => "cases.json",
+            SimDialog::ImportSessions => "sessions.csv",
+            SimDialog::ExportMatrix => "matrix.csv",
+        }
+    }
+}
+
+/// Something worked out for one state of its inputs.
+#[derive(Debug)]
+struct Cached<K, V> {
+    key: K,
+    value: V,
+}
+
+type Slot<K, V> = Option<Cached<K, V>>;
+/// (file generation, pool key, request).
+type FormKey = (u64, u64, RequestForm);
+/// (file generation, pool key, revision of the list).
+type RevKey = (u64, u64, u64);
+
+fn fresh<K: PartialEq, V>(slot: &Slot<K, V>, key: &K) -> bool {
+    slot.as_ref().is_some_and(|c| &c.key == key)
+}
+
+/// The simulator's state; it lives in the window and survives file
+/// changes (the request, pool and cases are the user's own).
+#[derive(Debug, Default)]
+pub struct SimState {
+    pub open: bool,
+    pub tab: SimTab,
+    pub form: RequestForm,
+    /// Without a pool, seats and licenses are not checked.
+    pub use_pool: bool,
+    pub pool: Pool,
+    /// Changes with every edit of the pool.
+    pool_rev: u64,
+    pub pool_path: Option<PathBuf>,
+    pub scenario: Vec<RequestForm>,
+    scenario_rev: u64,
+    pub matrix_action: Action,
+    /// Principals the user added to the matrix.
+    pub extra_rows: Vec<Principal>,
+    new_row: String,
+    pub cases: Cases,
+    cases_rev: u64,
+    pub cases_path: Option<PathBuf>,
+    case_name: String,
+    /// Messages of the last pool, cases or export action.
+    note: Option<Status>,
+    /// The rules that decided the current request: the determining rules
+    /// of a denial, or the allow rules that let a grant through.
+    deciding: Vec<String>,
+
+    engine: Slot<u64, Engine>,
+    index: Slot<u64, Result<PoolIndex, String>>,
+    decision: Slot<FormKey, Result<(Request, Decision), String>>,
+    /// (serial, feature, usage) of every feature on every license.
+    seats: Slot<FormKey, Vec<(String, String, SeatUsage)>>,
+    steps: Slot<RevKey, Result<Vec<Step>, String>>,
+    /// The matrix and how long deciding it took.
+    matrix: Slot<(u64, u64, Action, usize), (Matrix, std::time::Duration)>,
+    results: Slot<RevKey, Result<Vec<CaseOutcome>, String>>,
+}
+
+impl SimState {
+    /// The pool changed: everything that used it is worked out again.
+    pub fn pool_changed(&mut self) {
+        self.pool_rev += 1;
+    }
+
+    fn pool_key(&self) -> u64 {
+        if self.use_pool { self.pool_rev + 1 } else { 0 }
+    }
+
+    /// Brings the engine (per file generation) and the pool index (per
+    /// pool revision) up to date.
+    fn prepare(&mut self, doc: &Document) {
+        let generation = doc.generation();
+        if !fresh(&self.engine, &generation) {
+            self.engine = Some(Cached {
+                key: generation,
+                value: Engine::new(doc.config()),
+            });
+        }
+        let rev = self.pool_rev;
+        if !fresh(&self.index, &rev) {
+            self.index = Some(Cached {
+                key: rev,
+                value: self.pool.clone().index().map_err(|e| e.to_string()),
+            });
+        }
+    }
+
+    /// The pool to decide with: `None` without one (or when it is broken,
+    /// which the Pool tab says).
+    fn pool_error(&self) -> Option<&str> {
+        if !self.use_pool {
+            return None;
+        }
+        self.index
+            .as_ref()
+            .and_then(|c| c.value.as_ref().err())
+            .map(String::as_str)
+    }
+
+    /// Works out what the open tab shows, plus the verdict and the test
+    /// results (always: the deciding rule is highlighted in the editor and
+    /// failing tests are counted on their tab).
+    pub fn refresh(&mut self, doc: &Document) {
+        self.prepare(doc);
+        let generation = doc.generation();
+        let pool_key = self.pool_key();
+        let Some(engine) = self.engine.as_ref().map(|c| &c.value) else {
+            return;
+        };
+        let index = usable(self.use_pool, &self.index);
+        let counts = index.map(|i| Counts::new(engine, i));
+        let key = (generation, pool_key, self.form.clone());
+        if !fresh(&self.decision, &key) {
+            let value = self.form.to_request().map(|r| {
+                let d = engine.decide(&r, counts.as_ref());
+                (r, d)
+            });
+            self.deciding = match &value {
+                Ok((_, d)) => deciding_rules(d),
+                Err(_) => Vec::new(),
+            };
+            self.decision = Some(Cached {
+                key: key.clone(),
+                value,
+            });
+        }
+        if self.tab == SimTab::Pool && !fresh(&self.seats, &key) {
+            let principal = self.form.to_request().ok().map(|r| r.principal());
+            let value = counts.as_ref().map_or_else(Vec::new, |c| {
+                let mut out = Vec::new();
+                for (l, lic) in c.index.pool.licenses.iter().enumerate() {
+                    for (f, _) in lic.features.iter() {
+                        if let Some(u) = c.seat_usage(l, f, principal.as_ref()) {
+                            out.push((lic.serial.clone(), f.clone(), u));
+                        }
+                    }
+                }
+                out
+            });
+            self.seats = Some(Cached { key, value });
+        }
+        let key = (generation, pool_key, self.scenario_rev);
+        if self.tab == SimTab::Scenario && !fresh(&self.steps, &key) {
+            let value = self
+                .scenario
+                .iter()
+                .enumerate()
+                .map(|(i, f)| f.to_request().map_err(|e| format!("step {}: {e}", i + 1)))
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|reqs| {
+                    let pool = self.use_pool.then_some(&self.pool);
+                    scenario::replay(engine, pool, &reqs).map_err(|e| format!("pool: {e}"))
+                });
+            self.steps = Some(Cached { key, value });
+        }
+        let key = (
+            generation,
+            pool_key,
+            self.matrix_action,
+            self.extra_rows.len(),
+        );
+        if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
+            let started = std::time::Instant::now();
+            let mut rows = matrix::principals(doc.config());
+            rows.extend(self.extra_rows.iter().cloned());
+            let features = matrix::features(doc.config(), index.map(|i| &i.pool));
+            let m = Matrix::compute(engine, counts.as_ref(), rows, features, self.matrix_action);
+            self.matrix = Some(Cached {
+                key,
+                value: (m, started.elapsed()),
+            });
+        }
+        let key = (generation, pool_key, self.cases_rev);
+        if !fresh(&self.results, &key) {
+            let value =
+                crate::sim::cases::run(engine, &self.cases, index).map_err(|e| e.to_string());
+            self.results = Some(Cached { key, value });
+        }
+    }
+
+    /// The verdict of the current request, when it could be decided.
+    pub fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()?.value.as_ref().ok().map(|(_, d)| d)
+    }
+
+    /// The rules that decided the current request (highlighted in the
+    /// editor while the simulator is open).
+    pub fn deciding(&self) -> &[String] {
+        if self.open { &self.deciding } else { &[] }
+    }
+
+    pub fn matrix(&self) -> Option<&Matrix> {
+        self.matrix.as_ref().map(|c| &c.value.0)
+    }
+
+    pub fn steps(&self) -> Option<&Result<Vec<Step>, String>> {
+        self.steps.as_ref().map(|c| &c.value)
+    }
+
+    pub fn case_results(&self) -> Option<&Result<Vec<CaseOutcome>, String>> {
+        self.results.as_ref().map(|c| &c.value)
+    }
+
+    fn failing_cases(&self) -> usize {
+        match self.case_results() {
+            Some(Ok(r)) => r.iter().filter(|o| !o.passed).count(),
+            _ => 0,
+        }
+    }
+
+    // ---- files ---------------------------------------------------------
+
+    /// Reads a pool file and turns the pool on.
+    pub fn load_pool(&mut self, path: &Path) {
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|t| Pool::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
+        match read {
+            Ok(pool) => {
+                self.pool = pool;
+                self.use_pool = true;
+                self.pool_path = Some(path.to_path_buf());
+                self.pool_changed();
+                self.say(format!("Pool read from {}", path.display()), false);
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn save_pool(&mut self, path: &Path) {
+        let mut text = serde_json::to_string_pretty(&self.pool).unwrap_or_default();
+        text.push('\n');
+        match crate::document::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                self.pool_path = Some(path.to_path_buf());
+                self.say(format!("Pool saved to {}", path.display()), false);
+            }
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Adds the sessions of a CSV file (user,host,ip,feature,serial,kind).
+    pub fn import_sessions(&mut self, path: &Path) {
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|t| {
+                crate::sim::csv::sessions(&t).map_err(|e| format!("{}:{e}", path.display()))
+            });
+        match read {
+            Ok(sessions) => {
+                let n = sessions.len();
+                self.pool.sessions.extend(sessions);
+                self.use_pool = true;
+                self.pool_changed();
+                self.say(
+                    format!("{n} sessions imported from {}", path.display()),
+                    false,
+                );
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn load_cases(&mut self, path: &Path) {
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|t| Cases::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
+        match read {
+            Ok(cases) => {
+                let n = cases.cases.len();
+                self.cases = cases;
+                self.cases_rev += 1;
+                self.cases_path = Some(path.to_path_buf());
+                self.say(format!("{n} cases read from {}", path.display()), false);
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn save_cases(&mut self, path: &Path) {
+        match crate::document::write_atomic(path, self.cases.to_json().as_bytes()) {
+            Ok(()) => {
+                self.cases_path = Some(path.to_path_buf());
+                self.say(
+                    format!(
+                        "{} cases saved to {}",
+                        self.cases.cases.len(),
+                        path.display()
+                    ),
+                    false,
+                );
+            }
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    pub fn export_matrix(&mut self, path: &Path) {
+        let Some(m) = self.matrix() else {
+            return self.say("Open the Matrix tab first.".into(), true);
+        };
+        let csv = m.to_csv();
+        match crate::document::write_atomic(path, csv.as_bytes()) {
+            Ok(()) => self.say(format!("Matrix exported to {}", path.display()), false),
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// The current request, with the verdict it gets now, becomes a case.
+    pub fn save_request_as_case(&mut self) {
+        let Some(Ok((req, d))) = self.decision.as_ref().map(|c| &c.value) else {
+            return;
+        };
+        let name = match self.case_name.trim() {
+            "" => self.form.summary(),
+            n => n.to_string(),
+        };
+        self.cases.cases.push(Case {
+            name,
+            request: CaseRequest::from_request(req),
+            expect: d.decision,
+            reason: Some(d.reason),
+        });
+        self.case_name.clear();
+        self.cases_rev += 1;
+    }
+
+    pub fn add_to_scenario(&mut self) {
+        self.scenario.push(self.form.clone());
+        self.scenario_rev += 1;
+    }
+
+    fn say(&mut self, text: String, error: bool) {
+        self.note = Some(Status { text, error });
+    }
+}
+
+/// The rules that decided: a denial's determining rules, or for a grant
+/// the allow rules the principal matched (none when no allow rule applies).
+pub fn deciding_rules(d: &Decision) -> Vec<String> {
+    if !d.rules.is_empty() || d.decision == Verdict::Denied {
+        return d.rules.clone();
+    }
+    d.trace
+        .iter()
+        .filter(|s| s.step == StepName::Allow)
+        .flat_map(|s| &s.rules)
+        .filter(|c| c.applies && c.matched)
+        .map(|c| c.pointer.clone())
+        .collect()
+}
+
+/// The pool index, when a pool is used and it is sound.
+fn usable(use_pool: bool, index: &Slot<u64, Result<PoolIndex, String>>) -> Option<&PoolIndex> {
+    if !use_pool {
+        return None;
+    }
+    index.as_ref().and_then(|c| c.value.as_ref().ok())
+}
+
+fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
+    match v {
+        Verdict::Granted if ui.visuals().dark_mode => Color32::from_rgb(90, 200, 120),
+        Verdict::Granted => Color32::from_rgb(20, 130, 60),
+        Verdict::Denied => ui.visuals().error_fg_color,
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Granted => "GRANTED",
+        Verdict::Denied => "DENIED",
+    }
+}
+
+fn step_title(s: StepName) -> &'static str {
+    match s {
+        StepName::Licensed => "Licensed",
+        StepName::Deny => "Deny rules",
+        StepName::Allow => "Allow rules",
+        StepName::BorrowHours => "Borrow hours",
+        StepName::Limit => "Limits",
+        StepName::Seats => "Seats",
+    }
+}
+
+/// A labelled single-line field in a two-column grid.
+fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+    let l = ui.label(label);
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+    ui.end_row();
+    r
+}
+
+impl PrivyApp {
+    /// The simulator panel. Returns nothing: clicks on rules move the
+    /// editor (`go_to`), dialogs are started on the window's dialog thread.
+    pub(super) fn simulator(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
+        self.sim.refresh(doc);
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading("Simulator");
+            if doc.diagnostics().iter().any(|d| d.severity == crate::diag::Severity::Error) {
+                ui.label(RichText::new("⚠ the file has errors: what could be read is used").small())
+                    .on_hover_text("Rules with errors may be left out or read differently by the server. See Problems.");
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            for tab in SimTab::ALL {
+                let mut title = tab.title().to_string();
+                let failing = self.sim.failing_cases();
+                if tab == SimTab::Tests && failing > 0 {
+                    title = format!("Tests ({failing} failing)");
+                }
+                ui.selectable_value(&mut self.sim.tab, tab, title);
+            }
+        });
+        if let Some(note) = &self.sim.note {
+            let color = if note.error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            ui.colored_label(color, &note.text);
+        }
+        ui.separator();
+        // The tab may have changed: its content is worked out now.
+        self.sim.refresh(doc);
+        match self.sim.tab {
+            SimTab::Matrix => self.matrix_tab(ui, doc),
+            tab => {
+                egui::ScrollArea::vertical()
+                    .id_salt(("sim", tab.title()))
+                    .auto_shrink(false)
+                    .show(ui, |ui| match tab {
+                        SimTab::Request => self.request_tab(ui, doc, words),
+                        SimTab::Pool => self.pool_tab(ui),
+                        SimTab::Scenario => self.scenario_tab(ui, doc),
+                        SimTab::Tests => self.tests_tab(ui, doc),
+                        SimTab::Matrix => {}
+                    });
+            }
+        }
+    }
+
+    fn request_form(&mut self, ui: &mut egui::Ui, words: &[String]) {
+        let mut form = self.sim.form.clone();
+        let mut feature_resp = None;
+        egui::Grid::new("sim-request")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                field(ui, "User", &mut form.user, "user name");
+                field(ui, "Host", &mut form.host, "host name");
+                field(ui, "IP address", &mut form.ip, "4.3.2.11");
+                field(
+                    ui,
+                    "Local groups",
+                    &mut form.groups,
+                    "Windows groups, ; between",
+                );
+                feature_resp = Some(field(ui, "Feature", &mut form.feature, "EXPORT_ALL"));
+                field(ui, "Serial", &mut form.serial, "any license");
+                ui.label("Action");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut form.action, Action::Checkout, "Checkout");
+                    ui.radio_value(&mut form.action, Action::Borrow, "Borrow");
+                });
+                ui.end_row();
+                if form.action == Action::Borrow {
+                    field(ui, "Borrow hours", &mut form.hours, "hours asked");
+                }
+            });
+        if let Some(resp) = feature_resp {
+            let mut known: Vec<String> = words.to_vec();
+            for l in &self.sim.pool.licenses {
+                known.extend(l.features.iter().map(|(f, _)| f.clone()));
+            }
+            known.sort();
+            known.dedup();
+            if let Some(done) = self.completion(&resp, "sim:feature", &form.feature, &known) {
+                form.feature = done;
+            }
+        }
+        self.sim.form = form;
+    }
+
+    fn request_tab(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
+        self.request_form(ui, words);
+        self.sim.refresh(doc);
+        ui.add_space(6.0);
+        let decided = self.sim.decision.as_ref().map(|c| c.value.clone());
+        match decided {
+            None => {}
+            Some(Err(e)) => {
+                ui.label(RichText::new(e).weak());
+            }
+            Some(Ok((req, d))) => {
+                if let Some(e) = self.sim.pool_error() {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("The pool is not usable ({e}): decided without it."),
+                    );
+                }
+                self.verdict(ui, doc, &req, &d);
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Add to scenario")
+                        .on_hover_text("Append this request to the Scenario tab's replay")
+                        .clicked()
+                    {
+                        self.sim.add_to_scenario();
+                    }
+                    let l = ui.label("Case name");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.sim.case_name)
+                            .hint_text("optional")
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(l.id);
+                    if ui
+                        .button("Save as test case")
+                        .on_hover_text("Expect this verdict and reason from now on (Tests tab)")
+                        .clicked()
+                    {
+                        self.sim.save_request_as_case();
+                    }
+                });
+                ui.add_space(6.0);
+                self.trace(ui, doc, &d);
+            }
+        }
+    }
+
+    /// The large verdict and its reason in one sentence.
+    fn verdict(&mut self, ui: &mut egui::Ui, doc: &Document, req: &Request, d: &Decision) {
+        let color = verdict_color(ui, d.decision);
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(2.0, color))
+            .inner_margin(10.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(verdict_word(d.decision))
+                        .size(30.0)
+                        .strong()
+                        .color(color),
+                );
+                ui.label(format!(
+                    "{}: {} [{}]",
+                    crate::sim::who(req),
+                    crate::sim::reason_sentence(d, req),
+                    d.reason.as_str()
+                ));
+                let by = if d.decision == Verdict::Denied {
+                    "Denied by"
+                } else {
+                    "Allowed by"
+                };
+                for r in &deciding_rules(d) {
+                    ui.horizontal(|ui| {
+                        ui.label(by);
+                        if ui.link(place_name(doc.config(), r)).clicked() {
+                            self.go_to(r);
+                        }
+                    });
+                }
+                if let Some(s) = &d.serial {
+                    ui.label(RichText::new(format!("License {s}")).weak());
+                }
+                if req.action == Action::Borrow {
+                    let max = d
+                        .max_borrow_hours
+                        .map_or("no maximum".to_string(), |h| format!("at most {h} hours"));
+                    ui.label(RichText::new(format!("Borrowing: {max}")).weak());
+                }
+                for a in d.assumptions.iter().chain(&d.missing_inputs) {
+                    ui.label(RichText::new(format!("Assumes: {a}")).small().weak());
+                }
+            });
+    }
+
+    /// The ladder of steps, each with the rules it looked at.
+    fn trace(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Decision) {
+        for step in &d.trace {
+            let (mark, color) = match step.outcome {
+                Outcome::Passed => ("✔", verdict_color(ui, Verdict::Granted)),
+                Outcome::Denied => ("✖", verdict_color(ui, Verdict::Denied)),
+                Outcome::Skipped => ("–", ui.visuals().weak_text_color()),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(mark).color(color).strong());
+                ui.label(RichText::new(step_title(step.step)).strong());
+                ui.label(
+                    RichText::new(&step.detail).color(if step.outcome == Outcome::Skipped {
+                        ui.visuals().weak_text_color()
+                    } else {
+                        ui.visuals().text_color()
+                    }),
+                );
+            });
+            for check in &step.rules {
+                ui.horizontal_wrapped(|ui| {
+                    ui.add_space(22.0);
+                    let tag = match (check.applies, check.matched) {
+                        (false, _) => RichText::new("not applicable").weak(),
+                        (true, true) => RichText::new("matches").strong(),
+                        (true, false) => RichText::new("no match").weak(),
+                    };
+                    ui.label(tag.small());
+                    if ui
+                        .link(place_name(doc.config(), &check.pointer))
+                        .on_hover_text(format!("Show {} in the editor", check.pointer))
+                        .clicked()
+                    {
+                        self.go_to(&check.pointer);
+                    }
+                    ui.label(&check.why);
+                });
+            }
+        }
+    }
+
+    fn pool_tab(&mut self, ui: &mut egui::Ui) {
+        let mut changed = false;
+        changed |= ui
+            .checkbox(&mut self.sim.use_pool, "Use a license pool")
+            .on_hover_text("Without a pool, licenses and seats are not checked")
+            .changed();
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Open pool…").clicked() {
+                self.start_sim_dialog(SimDialog::OpenPool);
+            }
+            if ui.button("Save pool…").clicked() {
+                self.start_sim_dialog(SimDialog::SavePool);
+            }
+            if ui
+                .button("Import sessions (CSV)…")
+                .on_hover_text(
+                    "Columns: user,host,ip,feature,serial,kind; a header line is optional",
+                )
+                .clicked()
+            {
+                self.start_sim_dialog(SimDialog::ImportSessions);
+            }
+        });
+        if let Some(p) = &self.sim.pool_path {
+            ui.label(RichText::new(p.display().to_string()).small().weak());
+        }
+        if let Some(e) = self.sim.pool_error() {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("This pool cannot be true: {e}"),
+            );
+        }
+        ui.horizontal(|ui| {
+            ui.label("Seat sharing");
+            let s = &mut self.sim.pool.seat_sharing;
+            changed |= ui.radio_value(s, SeatSharing::None, "none").changed();
+            changed |= ui
+                .radio_value(s, SeatSharing::User, "same user")
+                .on_hover_text("A user who holds the feature takes no second seat")
+                .changed();
+            changed |= ui
+                .radio_value(s, SeatSharing::UserHost, "same user and host")
+                .changed();
+        });
+        ui.add_space(6.0);
+        ui.label(RichText::new("SEAT USAGE").small().weak());
+        let seats = self
+            .sim
+            .seats
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default();
+        if seats.is_empty() {
+            ui.label(RichText::new("No licenses in use.").weak());
+        }
+        for (serial, feature, u) in &seats {
+            seat_bar(ui, serial, feature, u);
+        }
+        ui.add_space(8.0);
+        ui.label(RichText::new("LICENSES").small().weak());
+        let mut remove_license = None;
+        for (li, lic) in self.sim.pool.licenses.iter_mut().enumerate() {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let l = ui.label("Serial");
+                    changed |= ui
+                        .add(egui::TextEdit::singleline(&mut lic.serial).desired_width(150.0))
+                        .labelled_by(l.id)
+                        .changed();
+                    let l = ui.label("Max borrow hours");
+                    let mut hours = lic
+                        .max_borrow_hours
+                        .map(|h| h.to_string())
+                        .unwrap_or_default();
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut hours)
+                                .hint_text("none")
+                                .desired_width(60.0),
+                        )
+                        .labelled_by(l.id)
+                        .changed()
+                    {
+                        lic.max_borrow_hours = hours.trim().parse().ok();
+                        changed = true;
+                    }
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text("Remove this license")
+                        .clicked()
+                    {
+                        remove_license = Some(li);
+                    }
+                });
+                let mut remove_feature = None;
+                egui::Grid::new(("lic", li)).num_columns(3).show(ui, |ui| {
+                    for (fi, (name, seats)) in lic.features.0.iter_mut().enumerate() {
+                        changed |= ui
+                            .add(egui::TextEdit::singleline(name).desired_width(180.0))
+                            .accessible_name(format!("License {} feature {}", li + 1, fi + 1))
+                            .changed();
+                        changed |= ui
+                            .add(
+                                egui::DragValue::new(seats)
+                                    .range(0..=100_000)
+                                    .suffix(" seats"),
+                            )
+                            .accessible_name(format!("License {} feature {} seats", li + 1, fi + 1))
+                            .changed();
+                        if ui
+                            .small_button("✖")
+                            .on_hover_text("Remove this feature")
+                            .clicked()
+                        {
+                            remove_feature = Some(fi);
+                        }
+                        ui.end_row();
+                    }
+                });
+                if let Some(fi) = remove_feature {
+                    lic.features.0.remove(fi);
+                    changed = true;
+                }
+                if ui.small_button("Add feature").clicked() {
+                    lic.features
+                        .0
+                        .push((format!("FEATURE_{}", lic.features.0.len() + 1), 1));
+                    changed = true;
+                }
+            });
+        }
+        if let Some(li) = remove_license {
+            self.sim.pool.licenses.remove(li);
+            changed = true;
+        }
+        if ui.button("Add license").clicked() {
+            let n = self.sim.pool.licenses.len() + 1;
+            self.sim.pool.licenses.push(License {
+                serial: format!("SERIAL-{n}"),
+                features: Default::default(),
+                max_borrow_hours: None,
+            });
+            self.sim.use_pool = true;
+            changed = true;
+        }
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(format!("SESSIONS ({})", self.sim.pool.sessions.len()))
+                .small()
+                .weak(),
+        );
+        let mut remove_session = None;
+        egui::Grid::new("sessions")
+            .num_columns(7)
+            .striped(true)
+            .show(ui, |ui| {
+                for h in ["User", "Host", "IP", "Feature", "Serial", "Kind", ""] {
+                    ui.label(RichText::new(h).small().strong());
+                }
+                ui.end_row();
+                for (si, s) in self.sim.pool.sessions.iter_mut().enumerate() {
+                    let n = si + 1;
+                    for (text, w, what) in [
+                        (&mut s.user, 70.0, "user"),
+                        (&mut s.host, 70.0, "host"),
+                        (&mut s.ip, 80.0, "IP"),
+                    ] {
+                        let mut t = text.clone().unwrap_or_default();
+                        if ui
+                            .add(egui::TextEdit::singleline(&mut t).desired_width(w))
+                            .accessible_name(format!("Session {n} {what}"))
+                            .changed()
+                        {
+                            *text = Some(t).filter(|t| !t.trim().is_empty());
+                            changed = true;
+                        }
+                    }
+                    changed |= ui
+                        .add(egui::TextEdit::singleline(&mut s.feature).desired_width(110.0))
+                        .accessible_name(format!("Session {n} feature"))
+                        .changed();
+                    let mut t = s.serial.clone().unwrap_or_default();
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut t)
+                                .hint_text("first")
+                                .desired_width(90.0),
+                        )
+                        .accessible_name(format!("Session {n} serial"))
+                        .changed()
+                    {
+                        s.serial = Some(t).filter(|t| !t.trim().is_empty());
+                        changed = true;
+                    }
+                    egui::ComboBox::from_id_salt(("kind", si))
+                        .selected_text(crate::sim::action_word(s.kind))
+                        .width(80.0)
+                        .show_ui(ui, |ui| {
+                            changed |= ui
+                                .selectable_value(&mut s.kind, Action::Checkout, "checkout")
+                                .changed();
+                            changed |= ui
+                                .selectable_value(&mut s.kind, Action::Borrow, "borrow")
+                                .changed();
+                        })
+                        .response
+                        .accessible_name(format!("Session {n} kind"));
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text("Remove this session")
+                        .clicked()
+                    {
+                        remove_session = Some(si);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(si) = remove_session {
+            self.sim.pool.sessions.remove(si);
+            changed = true;
+        }
+        if ui
+            .button("Add session")
+            .on_hover_text("A session of the current request's principal and feature")
+            .clicked()
+        {
+            let f = &self.sim.form;
+            let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+            self.sim.pool.sessions.push(Session {
+                user: opt(&f.user),
+                host: opt(&f.host),
+                ip: opt(&f.ip),
+                local_groups: Vec::new(),
+                feature: f.feature.trim().to_string(),
+                serial: opt(&f.serial),
+                kind: f.action,
+            });
+            changed = true;
+        }
+        if changed {
+            self.sim.pool_changed();
+        }
+    }
+
+    fn scenario_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.label(
+            RichText::new(
+                "Requests decided in order; each granted one holds its seat from then on.",
+            )
+            .weak(),
+        );
+        if !self.sim.use_pool {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "No pool: seats are not counted, so requests cannot run out of them. Turn the pool on in the Pool tab.",
+            );
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .button("Add the current request")
+                .on_hover_text(self.sim.form.summary())
+                .clicked()
+            {
+                self.sim.add_to_scenario();
+            }
+            if ui.button("Clear").clicked() {
+                self.sim.scenario.clear();
+                self.sim.scenario_rev += 1;
+            }
+        });
+        self.sim.refresh(doc);
+        let steps = self.sim.steps().cloned();
+        let mut remove = None;
+        let mut load = None;
+        match steps {
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Some(Ok(steps)) => {
+                let forms = self.sim.scenario.clone();
+                for (i, (form, step)) in forms.iter().zip(&steps).enumerate() {
+                    let d = &step.decision;
+                    let color = verdict_color(ui, d.decision);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(format!("{}.", i + 1)).strong());
+                        ui.label(form.summary());
+                        ui.label(
+                            RichText::new(verdict_word(d.decision))
+                                .color(color)
+                                .strong(),
+                        );
+                        let mut why = d.reason.as_str().to_string();
+                        if step.took_seat {
+                            why.push_str(&format!(
+                                ", seat taken on {}",
+                                d.serial.as_deref().unwrap_or("?")
+                            ));
+                        }
+                        ui.label(RichText::new(why).weak());
+                        if ui
+                            .small_button("Open")
+                            .on_hover_text("Put this request in the Request tab")
+                            .clicked()
+                        {
+                            load = Some(i);
+                        }
+                        if ui
+                            .small_button("✖")
+                            .on_hover_text("Remove this step")
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                    });
+                    egui::CollapsingHeader::new(RichText::new("trace").small())
+                        .id_salt(("step", i))
+                        .show(ui, |ui| self.trace(ui, doc, d));
+                }
+            }
+            None => {}
+        }
+        if let Some(i) = load {
+            self.sim.form = self.sim.scenario[i].clone();
+            self.sim.tab = SimTab::Request;
+        }
+        if let Some(i) = remove {
+            self.sim.scenario.remove(i);
+            self.sim.scenario_rev += 1;
+        }
+    }
+
+    fn matrix_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        let mut action = self.sim.matrix_action;
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut action, Action::Checkout, "Checkout");
+            ui.radio_value(&mut action, Action::Borrow, "Borrow");
+            ui.separator();
+            if ui.button("Export CSV…").clicked() {
+                self.start_sim_dialog(SimDialog::ExportMatrix);
+            }
+        });
+        self.sim.matrix_action = action;
+        ui.horizontal(|ui| {
+            let l = ui.label("Add a principal");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.sim.new_row)
+                        .hint_text("user, user@host, IP or &group")
+                        .desired_width(200.0),
+                )
+                .labelled_by(l.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Add").clicked() || enter) && !self.sim.new_row.trim().is_empty() {
+                let p = parse_principal(&self.sim.new_row);
+                self.sim.extra_rows.push(p);
+                self.sim.new_row.clear();
+            }
+        });
+        self.sim.refresh(doc);
+        let Some(Cached {
+            value: (m, took), ..
+        }) = &self.sim.matrix
+        else {
+            return;
+        };
+        let m = m.clone();
+        ui.label(
+            RichText::new(format!(
+                "{} principals × {} features, decided in {:.1} ms. Hover a cell for the reason; click it for the trace.",
+                m.rows.len(),
+                m.features.len(),
+                took.as_secs_f64() * 1000.0
+            ))
+            .small()
+            .weak(),
+        );
+        if m.rows.is_empty() || m.features.is_empty() {
+            ui.label("The file names no principals or no features yet: add a principal above.");
+            return;
+        }
+        let mut open = None;
+        egui::ScrollArea::both()
+            .id_salt("matrix")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                egui::Grid::new("matrix-grid")
+                    .spacing([2.0, 2.0])
+                    .show(ui, |ui| {
+                        ui.label("");
+                        for f in &m.features {
+                            ui.label(RichText::new(f).small());
+                        }
+                        ui.end_row();
+                        for (r, row) in m.rows.iter().enumerate() {
+                            let label = row.label();
+                            ui.label(&label);
+                            for (c, f) in m.features.iter().enumerate() {
+                                let Some(cell) = m.cell(r, c) else { continue };
+                                let color = verdict_color(ui, cell.verdict);
+                                let mark = if cell.verdict == Verdict::Granted {
+                                    "✔"
+                                } else {
+                                    "✖"
+                                };
+                                let resp = ui
+                                    .add(
+                                        egui::Button::new(
+                                            RichText::new(mark).color(Color32::WHITE),
+                                        )
+                                        .fill(color)
+                                        .min_size(
+                                            egui::vec2(ui.spacing().interact_size.y.max(24.0), 0.0),
+                                        ),
+                                    )
+                                    .on_hover_text(format!(
+                                        "{label} · {f}: {} ({})",
+                                        verdict_word(cell.verdict),
+                                        reason_words(cell.reason)
+                                    ));
+                                let a11y = format!("{label} × {f}: {}", cell.reason.as_str());
+                                resp.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::Button, true, &a11y)
+                                });
+                                if resp.clicked() {
+                                    open = m.request(r, c);
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(req) = open {
+            self.sim.form = RequestForm::from_request(&req);
+            self.sim.tab = SimTab::Request;
+        }
+    }
+
+    fn tests_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Open cases…").clicked() {
+                self.start_sim_dialog(SimDialog::OpenCases);
+            }
+            if ui.button("Save cases…").clicked() {
+                self.start_sim_dialog(SimDialog::SaveCases);
+            }
+            if ui
+                .button("Save the current request")
+                .on_hover_text("Expect the verdict it gets now")
+                .clicked()
+            {
+                self.sim.save_request_as_case();
+            }
+        });
+        if let Some(p) = &self.sim.cases_path {
+            ui.label(RichText::new(p.display().to_string()).small().weak());
+        }
+        self.sim.refresh(doc);
+        let results = self.sim.case_results().cloned();
+        let mut remove = None;
+        let mut load = None;
+        match results {
+            None => {}
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Some(Ok(outcomes)) => {
+                let failed = outcomes.iter().filter(|o| !o.passed).count();
+                let passed = outcomes.len() - failed;
+                if outcomes.is_empty() {
+                    ui.label(
+                        RichText::new("No cases yet: decide a request and save it as a case.")
+                            .weak(),
+                    );
+                } else {
+                    ui.label(RichText::new(format!("{passed} passed, {failed} failed")).strong());
+                }
+                let cases = self.sim.cases.cases.clone();
+                for (i, (case, got)) in cases.iter().zip(&outcomes).enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        let (mark, color) = if got.passed {
+                            ("✔", verdict_color(ui, Verdict::Granted))
+                        } else {
+                            ("✖", verdict_color(ui, Verdict::Denied))
+                        };
+                        ui.label(RichText::new(mark).color(color).strong());
+                        ui.label(&case.name);
+                        let expected = match case.reason {
+                            Some(r) => format!("{} ({})", verdict_word(case.expect), r.as_str()),
+                            None => verdict_word(case.expect).to_string(),
+                        };
+                        let text = if got.passed {
+                            format!("expects {expected}")
+                        } else {
+                            format!(
+                                "expects {expected}, now {} ({})",
+                                verdict_word(got.got),
+                                got.reason.as_str()
+                            )
+                        };
+                        ui.label(RichText::new(text).weak());
+                        for r in &got.rules {
+                            if ui.link(place_name(doc.config(), r)).clicked() {
+                                self.go_to(r);
+                            }
+                        }
+                        if ui
+                            .small_button("Open")
+                            .on_hover_text("Put this request in the Request tab")
+                            .clicked()
+                        {
+                            load = Some(i);
+                        }
+                        if ui
+                            .small_button("✖")
+                            .on_hover_text("Remove this case")
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                    });
+                }
+            }
+        }
+        if let Some(i) = load
+            && let Ok(req) = self.sim.cases.cases[i].request.to_request()
+        {
+            self.sim.form = RequestForm::from_request(&req);
+            self.sim.tab = SimTab::Request;
+        }
+        if let Some(i) = remove {
+            self.sim.cases.cases.remove(i);
+            self.sim.cases_rev += 1;
+        }
+    }
+}
+
+/// A principal typed for the matrix: `user`, `user@host`, an IP address or
+/// `&group`.
+pub fn parse_principal(text: &str) -> Principal {
+    let t = text.trim();
+    if let Some(g) = t.strip_prefix('&') {
+        return Principal {
+            local_groups: vec![g.trim().to_string()],
+            ..Default::default()
+        };
+    }
+    if let Ok(ip) = t.parse() {
+        return Principal {
+            ip: Some(ip),
+            ..Default::default()
+        };
+    }
+    match t.split_once('@') {
+        Some((u, h)) => Principal {
+            user: Some(u.trim().to_string()).filter(|u| !u.is_empty()),
+            host: Some(h.trim().to_string()).filter(|h| !h.is_empty()),
+            ..Default::default()
+        },
+        None => Principal::user(t),
+    }
+}
+
+fn reason_words(r: Reason) -> &'static str {
+    match r {
+        Reason::Granted => "granted",
+        Reason::NotLicensed => "not licensed",
+        Reason::DenyRule => "a deny rule matches",
+        Reason::NotInAllowRule => "in no allow rule",
+        Reason::BorrowHoursExceeded => "too many borrow hours",
+        Reason::LimitReached => "a limit is reached",
+        Reason::ReservedForOthers => "free seats are reserved for others",
+        Reason::NoFreeSeat => "no free seat",
+    }
+}
+
+/// One feature's seats on one license as a bar: used, reserved for others,
+/// available.
+fn seat_bar(ui: &mut egui::Ui, serial: &str, feature: &str, u: &SeatUsage) {
+    let text = format!(
+        "{feature} on {serial}: {} used · {} reserved for others · {} free of {}",
+        u.used, u.reserved_for_others, u.available, u.seats
+    );
+    ui.label(RichText::new(&text).small());
+    let width = ui.available_width().min(420.0);
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
+    let name = format!("Seat usage of {feature} on {serial}");
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &name));
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    if u.seats == 0 {
+        return;
+    }
+    let dark = ui.visuals().dark_mode;
+    let parts = [
+        (
+            u.used,
+            if dark {
+                Color32::from_rgb(110, 140, 200)
+            } else {
+                Color32::from_rgb(60, 100, 180)
+            },
+        ),
+        (u.reserved_for_others, Color32::from_rgb(230, 160, 40)),
+        (
+            u.available,
+            if dark {
+                Color32::from_rgb(90, 200, 120)
+            } else {
+                Color32::from_rgb(40, 160, 80)
+            },
+        ),
+    ];
+    let mut x = rect.left();
+    for (n, color) in parts {
+        let w = rect.width() * n as f32 / u.seats as f32;
+        if w > 0.0 {
+            let r =
+                egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w, rect.height()));
+            painter.rect_filled(r, 0.0, color);
+            x += w;
+        }
+    }
+}

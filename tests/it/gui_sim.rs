@@ -1,0 +1,335 @@
+//! The simulator, driven through the real window with egui_kittest: type a
+//! request, read the verdict, follow the trace to the editor, replay a
+//! scenario, and check the matrix against `privy explain`.
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use privy::spec::RuleKind;
+use privy::ui::sim::SimDialog;
+use privy::ui::{PrivyApp, Section};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app)
+}
+
+/// The example copied into a temporary folder (edits never touch assets/).
+fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::copy(root().join("assets/examples/ServerConfig.json"), &path).expect("copy");
+    (dir, path)
+}
+
+/// Types `text` into the field labelled `label` (the last one, when the
+/// label is used more than once).
+fn type_into(h: &mut Harness<'static, PrivyApp>, label: &str, text: &str) {
+    let field = h.get_all_by_label(label).last().expect(label);
+    field.focus();
+    field.type_text(text);
+    h.run();
+}
+
+fn open_simulator(h: &mut Harness<'static, PrivyApp>) {
+    h.get_by_label("▶ Simulator").click();
+    h.run();
+    h.get_by_label("Simulator");
+}
+
+#[test]
+fn a_request_is_granted_then_denied_by_a_new_deny_rule_and_the_trace_leads_to_it() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "Host", "PC001");
+    type_into(&mut h, "IP address", "4.3.2.11");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    h.run();
+    h.get_by_label("GRANTED");
+    // A grant is let through by the allow rule the host matched.
+    h.get_by_label("Allowed by");
+    h.get_by_label_contains("host matched `PC*`");
+
+    // In the editor: a new deny rule for anna on EXPORT_ALL.
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    type_into(&mut h, "Users", "anna");
+    type_into(&mut h, "Features", "EXPORT_ALL");
+    h.run();
+    h.get_by_label("DENIED");
+    h.get_by_label_contains("a deny rule matches the principal [deny_rule]");
+    h.get_by_label("Denied by");
+    assert!(h.query_by_label("GRANTED").is_none());
+
+    // Away from the rule, then back through the trace's link.
+    h.get_by_label("Server settings").click();
+    h.run();
+    assert!(
+        h.query_by_label("▶ Decides the simulated request")
+            .is_none()
+    );
+    let links = h.get_all_by_label("Deny checkouts rule 3").count();
+    assert!(links >= 2, "named in the verdict and in the trace: {links}");
+    h.get_all_by_label("Deny checkouts rule 3")
+        .last()
+        .expect("trace link")
+        .click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
+    // The deciding card is marked, and it is the new rule.
+    h.get_by_label("▶ Decides the simulated request");
+    h.get_by_label_contains("anna may not check out or borrow EXPORT_ALL.");
+    assert_eq!(h.state().sim.deciding(), ["/DENY_CHECKOUTS/2"]);
+
+    // Closing the simulator (F5) removes the mark.
+    h.key_press(egui::Key::F5);
+    h.run();
+    assert!(
+        h.query_by_label("▶ Decides the simulated request")
+            .is_none()
+    );
+}
+
+/// A pool file with `seats` seats of CAD on one license.
+fn cad_pool(dir: &Path, seats: u32) -> PathBuf {
+    let p = dir.join("pool.json");
+    std::fs::write(
+        &p,
+        format!(r#"{{ "licenses": [ {{ "serial": "S-1", "features": {{ "CAD": {seats} }} }} ] }}"#),
+    )
+    .expect("write pool");
+    p
+}
+
+#[test]
+fn a_scenario_runs_out_of_seats_at_the_third_request() {
+    let (dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    let pool = cad_pool(dir.path(), 2);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.run();
+    type_into(&mut h, "Feature", "CAD");
+    for user in ["ulla", "vera", "walt"] {
+        h.get_by_label("User").focus();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run();
+        h.get_by_label("User").type_text(user);
+        h.run();
+        h.get_by_label("GRANTED");
+        h.get_by_label("Add to scenario").click();
+        h.run();
+    }
+    h.get_by_label("Scenario").click();
+    h.run();
+    let step = |h: &Harness<'static, PrivyApp>, n: usize| {
+        let steps = h.state().sim.steps().cloned();
+        let steps = steps.expect("replayed").expect("no error");
+        (steps[n].decision.reason, steps[n].took_seat)
+    };
+    assert_eq!(step(&h, 0), (privy::engine::Reason::Granted, true));
+    assert_eq!(step(&h, 1), (privy::engine::Reason::Granted, true));
+    assert_eq!(step(&h, 2), (privy::engine::Reason::NoFreeSeat, false));
+    // What the window shows for each step.
+    assert_eq!(h.get_all_by_label("GRANTED").count(), 2);
+    h.get_by_label("DENIED");
+    h.get_by_label("no_free_seat");
+    assert_eq!(h.get_all_by_label_contains("seat taken on S-1").count(), 2);
+}
+
+#[test]
+fn the_pool_tab_shows_seats_and_imports_sessions_from_csv() {
+    let (dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    let pool = cad_pool(dir.path(), 3);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    let csv = dir.path().join("sessions.csv");
+    std::fs::write(
+        &csv,
+        "user,host,ip,feature,serial,kind\nulla,PC1,,CAD,S-1,checkout\n",
+    )
+    .expect("csv");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ImportSessions, &csv);
+    h.get_by_label("Pool").click();
+    h.run();
+    h.get_by_label_contains("1 sessions imported");
+    h.get_by_label("CAD on S-1: 1 used · 0 reserved for others · 2 free of 3");
+    // A bad line is refused with its place, and the pool is unchanged.
+    std::fs::write(&csv, "ulla,PC1,1.2.3,CAD,S-1,checkout\n").expect("csv");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ImportSessions, &csv);
+    h.run();
+    h.get_by_label_contains("sessions.csv:1:10: `1.2.3` is not an IP address");
+    assert_eq!(h.state().sim.pool.sessions.len(), 1);
+    // Saving writes the CLI's pool format, which reads back the same.
+    let out = dir.path().join("saved-pool.json");
+    h.state_mut().finish_sim_dialog(SimDialog::SavePool, &out);
+    let back = privy::engine::pool::Pool::from_json(&std::fs::read_to_string(&out).expect("read"))
+        .expect("parses");
+    assert_eq!(back, h.state().sim.pool);
+}
+
+/// Runs `privy explain --format json` for one cell's request and returns
+/// the reason code.
+fn explain(file: &Path, pool: &Path, p: &privy::sim::matrix::Principal, feature: &str) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_privy"));
+    cmd.arg("explain")
+        .arg(file)
+        .args(["--feature", feature, "--format", "json", "--pool"])
+        .arg(pool);
+    if let Some(u) = &p.user {
+        cmd.args(["--user", u]);
+    }
+    if let Some(host) = &p.host {
+        cmd.args(["--host", host]);
+    }
+    if let Some(ip) = p.ip {
+        cmd.args(["--ip", &ip.to_string()]);
+    }
+    for g in &p.local_groups {
+        cmd.args(["--local-group", g]);
+    }
+    let out = cmd.output().expect("run privy");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["reason"].as_str().expect("reason").to_string()
+}
+
+#[test]
+fn the_matrix_agrees_cell_by_cell_with_privy_explain() {
+    let (dir, path) = example_copy();
+    // Tight enough that seats decide some cells: EXPORT_ALL is full, the
+    // free IMPORT_2D_ADVANCED seats are reserved for HostX-Z, and the
+    // FUNCTIONALITY_* features are not licensed.
+    let pool = dir.path().join("pool.json");
+    std::fs::write(
+        &pool,
+        r#"{ "licenses": [ { "serial": "S-1", "features":
+               { "EXPORT_ALL": 2, "KAS": 3, "IMPORT_ALL": 20, "IMPORT_2D_ADVANCED": 4 } } ],
+             "sessions": [
+               { "user": "anna", "host": "PC001", "feature": "EXPORT_ALL" },
+               { "user": "carla", "host": "WS01", "feature": "EXPORT_ALL" },
+               { "user": "u7", "host": "PC100", "feature": "IMPORT_2D_ADVANCED" } ] }"#,
+    )
+    .expect("pool");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    open_simulator(&mut h);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.get_by_label("Matrix").click();
+    h.run();
+    type_into(&mut h, "Add a principal", "zoe@PC042");
+    h.get_by_label("Add").click();
+    h.run();
+    // In the training room's range, which a deny rule names.
+    type_into(&mut h, "Add a principal", "10.20.30.120");
+    h.get_by_label("Add").click();
+    h.run();
+    let m = h.state().sim.matrix().cloned().expect("matrix");
+    assert!(
+        m.rows.len() >= 5 && m.features.len() >= 5,
+        "{} × {}",
+        m.rows.len(),
+        m.features.len()
+    );
+    let labels: Vec<String> = m.rows.iter().map(|r| r.label()).collect();
+    assert_eq!(labels[labels.len() - 2..], ["zoe @ PC042", "10.20.30.120"]);
+    let mut seen = std::collections::BTreeSet::new();
+    for (r, row) in m.rows.iter().enumerate() {
+        for (c, feature) in m.features.iter().enumerate() {
+            // What the window shows for the cell…
+            let prefix = format!("{} × {feature}: ", row.label());
+            let shown = h
+                .get_by_label_contains(&prefix)
+                .accesskit_node()
+                .label()
+                .unwrap_or_default();
+            let shown = shown.strip_prefix(&prefix).unwrap_or_default().to_string();
+            // …is what the command line says.
+            let cli = explain(&path, &pool, row, feature);
+            assert_eq!(shown, cli, "{prefix}");
+            assert_eq!(m.cell(r, c).map(|x| x.reason.as_str()), Some(cli.as_str()));
+            seen.insert(cli);
+        }
+    }
+    // Every step of the decision shows up somewhere in the matrix.
+    for reason in [
+        "granted",
+        "not_licensed",
+        "deny_rule",
+        "not_in_allow_rule",
+        "reserved_for_others",
+        "no_free_seat",
+    ] {
+        assert!(seen.contains(reason), "no {reason} cell: {seen:?}");
+    }
+
+    // A click opens the cell's request in the Request tab.
+    let first = format!("{} × {}: ", m.rows[0].label(), m.features[0]);
+    h.get_by_label_contains(&first).click();
+    h.run();
+    h.get_by_label("Request");
+    assert_eq!(h.state().sim.form.feature, m.features[0]);
+    assert!(h.query_by_label("GRANTED").is_some() || h.query_by_label("DENIED").is_some());
+}
+
+#[test]
+fn saved_cases_rerun_on_every_edit_and_show_which_fail() {
+    let (dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "Host", "PC001");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    type_into(&mut h, "Case name", "anna exports");
+    h.get_by_label("Save as test case").click();
+    h.run();
+    h.get_by_label("Tests").click();
+    h.run();
+    h.get_by_label("1 passed, 0 failed");
+    // The file changes so that the case fails: the tab says so.
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    type_into(&mut h, "Users", "PC*");
+    type_into(&mut h, "Features", "EXPORT_ALL");
+    h.get_by_label("0 passed, 1 failed");
+    h.get_by_label("Tests (1 failing)");
+    h.get_by_label_contains("expects GRANTED (granted), now DENIED (deny_rule)");
+    // Saved, the cases file is what `privy test` reads, and it fails there
+    // too once the file is saved.
+    let cases = dir.path().join("cases.json");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::SaveCases, &cases);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    let out = Command::new(env!("CARGO_BIN_EXE_privy"))
+        .arg("test")
+        .arg(&path)
+        .arg(&cases)
+        .output()
+        .expect("privy test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL anna exports: expected granted (granted), got Denied (deny_rule) by /DENY_CHECKOUTS/2"), "{stdout}");
+}
