@@ -162,6 +162,11 @@ impl SimDialog {
     }
 }
 
+/// The matrix shows at most this many of the principals a file names
+/// (plus the ones the user adds): enough for a screen, and 200 × 50 cells
+/// are decided within a frame.
+pub const MAX_FILE_ROWS: usize = 200;
+
 /// Something worked out for one state of its inputs.
 #[derive(Debug)]
 struct Cached<K, V> {
@@ -197,6 +202,9 @@ pub struct SimState {
     pub matrix_action: Action,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
+    /// How many principals the file names (the matrix shows the first
+    /// [`MAX_FILE_ROWS`]).
+    file_principals: usize,
     new_row: String,
     pub cases: Cases,
     cases_rev: u64,
@@ -325,9 +333,11 @@ impl SimState {
         if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
             let started = std::time::Instant::now();
             let mut rows = matrix::principals(doc.config());
+            self.file_principals = rows.len();
+            rows.truncate(MAX_FILE_ROWS);
             rows.extend(self.extra_rows.iter().cloned());
             let features = matrix::features(doc.config(), index.map(|i| &i.pool));
-            let m = Matrix::compute(engine, counts.as_ref(), rows, features, self.matrix_action);
+            let m = Matrix::compute(engine, index, rows, features, self.matrix_action);
             self.matrix = Some(Cached {
                 key,
                 value: (m, started.elapsed()),
@@ -597,7 +607,14 @@ impl PrivyApp {
         match self.sim.tab {
             SimTab::Matrix => self.matrix_tab(ui, doc),
             tab => {
-                egui::ScrollArea::vertical()
+                // The pool's tables scroll sideways rather than widen the
+                // panel over the editor; text elsewhere wraps.
+                let scroll = if tab == SimTab::Pool {
+                    egui::ScrollArea::both()
+                } else {
+                    egui::ScrollArea::vertical()
+                };
+                scroll
                     .id_salt(("sim", tab.title()))
                     .auto_shrink(false)
                     .show(ui, |ui| match tab {
@@ -618,16 +635,21 @@ impl PrivyApp {
             .num_columns(2)
             .spacing([8.0, 4.0])
             .show(ui, |ui| {
-                field(ui, "User", &mut form.user, "user name");
-                field(ui, "Host", &mut form.host, "host name");
-                field(ui, "IP address", &mut form.ip, "4.3.2.11");
+                field(ui, "User", &mut form.user, "optional");
+                field(ui, "Host", &mut form.host, "optional");
+                field(ui, "IP address", &mut form.ip, "optional, e.g. 4.3.2.11");
                 field(
                     ui,
                     "Local groups",
                     &mut form.groups,
-                    "Windows groups, ; between",
+                    "optional: Windows groups, ; between",
                 );
-                feature_resp = Some(field(ui, "Feature", &mut form.feature, "EXPORT_ALL"));
+                feature_resp = Some(field(
+                    ui,
+                    "Feature",
+                    &mut form.feature,
+                    "the feature asked for",
+                ));
                 field(ui, "Serial", &mut form.serial, "any license");
                 ui.label("Action");
                 ui.horizontal(|ui| {
@@ -888,7 +910,7 @@ impl PrivyApp {
                 egui::Grid::new(("lic", li)).num_columns(3).show(ui, |ui| {
                     for (fi, (name, seats)) in lic.features.0.iter_mut().enumerate() {
                         changed |= ui
-                            .add(egui::TextEdit::singleline(name).desired_width(180.0))
+                            .add_sized([200.0, 20.0], egui::TextEdit::singleline(name))
                             .accessible_name(format!("License {} feature {}", li + 1, fi + 1))
                             .changed();
                         changed |= ui
@@ -953,13 +975,13 @@ impl PrivyApp {
                 for (si, s) in self.sim.pool.sessions.iter_mut().enumerate() {
                     let n = si + 1;
                     for (text, w, what) in [
-                        (&mut s.user, 70.0, "user"),
-                        (&mut s.host, 70.0, "host"),
-                        (&mut s.ip, 80.0, "IP"),
+                        (&mut s.user, 90.0, "user"),
+                        (&mut s.host, 90.0, "host"),
+                        (&mut s.ip, 100.0, "IP"),
                     ] {
                         let mut t = text.clone().unwrap_or_default();
                         if ui
-                            .add(egui::TextEdit::singleline(&mut t).desired_width(w))
+                            .add_sized([w, 20.0], egui::TextEdit::singleline(&mut t))
                             .accessible_name(format!("Session {n} {what}"))
                             .changed()
                         {
@@ -968,15 +990,14 @@ impl PrivyApp {
                         }
                     }
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut s.feature).desired_width(110.0))
+                        .add_sized([130.0, 20.0], egui::TextEdit::singleline(&mut s.feature))
                         .accessible_name(format!("Session {n} feature"))
                         .changed();
                     let mut t = s.serial.clone().unwrap_or_default();
                     if ui
-                        .add(
-                            egui::TextEdit::singleline(&mut t)
-                                .hint_text("first")
-                                .desired_width(90.0),
+                        .add_sized(
+                            [120.0, 20.0],
+                            egui::TextEdit::singleline(&mut t).hint_text("first"),
                         )
                         .accessible_name(format!("Session {n} serial"))
                         .changed()
@@ -1155,73 +1176,24 @@ impl PrivyApp {
         else {
             return;
         };
-        let m = m.clone();
-        ui.label(
-            RichText::new(format!(
-                "{} principals × {} features, decided in {:.1} ms. Hover a cell for the reason; click it for the trace.",
-                m.rows.len(),
-                m.features.len(),
-                took.as_secs_f64() * 1000.0
-            ))
-            .small()
-            .weak(),
+        let mut info = format!(
+            "{} principals × {} features, decided in {:.1} ms. Hover a cell for the reason; click it for the trace.",
+            m.rows.len(),
+            m.features.len(),
+            took.as_secs_f64() * 1000.0
         );
+        if self.sim.file_principals > MAX_FILE_ROWS {
+            info.push_str(&format!(
+                " The first {MAX_FILE_ROWS} of the {} principals the file names are shown; add others above.",
+                self.sim.file_principals
+            ));
+        }
+        ui.label(RichText::new(info).small().weak());
         if m.rows.is_empty() || m.features.is_empty() {
             ui.label("The file names no principals or no features yet: add a principal above.");
             return;
         }
-        let mut open = None;
-        egui::ScrollArea::both()
-            .id_salt("matrix")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                egui::Grid::new("matrix-grid")
-                    .spacing([2.0, 2.0])
-                    .show(ui, |ui| {
-                        ui.label("");
-                        for f in &m.features {
-                            ui.label(RichText::new(f).small());
-                        }
-                        ui.end_row();
-                        for (r, row) in m.rows.iter().enumerate() {
-                            let label = row.label();
-                            ui.label(&label);
-                            for (c, f) in m.features.iter().enumerate() {
-                                let Some(cell) = m.cell(r, c) else { continue };
-                                let color = verdict_color(ui, cell.verdict);
-                                let mark = if cell.verdict == Verdict::Granted {
-                                    "✔"
-                                } else {
-                                    "✖"
-                                };
-                                let resp = ui
-                                    .add(
-                                        egui::Button::new(
-                                            RichText::new(mark).color(Color32::WHITE),
-                                        )
-                                        .fill(color)
-                                        .min_size(
-                                            egui::vec2(ui.spacing().interact_size.y.max(24.0), 0.0),
-                                        ),
-                                    )
-                                    .on_hover_text(format!(
-                                        "{label} · {f}: {} ({})",
-                                        verdict_word(cell.verdict),
-                                        reason_words(cell.reason)
-                                    ));
-                                let a11y = format!("{label} × {f}: {}", cell.reason.as_str());
-                                resp.widget_info(|| {
-                                    egui::WidgetInfo::labeled(egui::Role::Button, true, &a11y)
-                                });
-                                if resp.clicked() {
-                                    open = m.request(r, c);
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
-        if let Some(req) = open {
+        if let Some(req) = matrix_grid(ui, m) {
             self.sim.form = RequestForm::from_request(&req);
             self.sim.tab = SimTab::Request;
         }
@@ -1324,6 +1296,108 @@ impl PrivyApp {
             self.sim.cases_rev += 1;
         }
     }
+}
+
+/// The matrix as a grid: feature names written upwards over narrow
+/// columns, one row per principal. Only the rows and columns in view are
+/// drawn, so a large matrix costs no more per frame than a screenful.
+/// Returns the request of the cell clicked.
+fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
+    let cell = 26.0f32;
+    let gap = 2.0f32;
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let color = ui.visuals().text_color();
+    let header = m
+        .features
+        .iter()
+        .map(|f| {
+            ui.fonts_mut(|fo| fo.layout_no_wrap(f.clone(), font.clone(), color))
+                .size()
+                .x
+        })
+        .fold(40.0f32, f32::max)
+        .min(220.0)
+        + 8.0;
+    let labels: Vec<String> = m.rows.iter().map(Principal::label).collect();
+    let label_w = labels
+        .iter()
+        .map(|l| {
+            ui.fonts_mut(|fo| fo.layout_no_wrap(l.clone(), body.clone(), color))
+                .size()
+                .x
+        })
+        .fold(60.0f32, f32::max)
+        .min(240.0)
+        + 10.0;
+    let pitch = cell + gap;
+    let mut open = None;
+    egui::ScrollArea::both()
+        .id_salt("matrix")
+        .auto_shrink(false)
+        .show_viewport(ui, |ui, viewport| {
+            let size = egui::vec2(
+                label_w + pitch * m.features.len() as f32,
+                header + pitch * m.rows.len() as f32,
+            );
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let origin = rect.min;
+            let visible = |from: f32, to: f32, offset: f32, n: usize| {
+                let first = ((from - offset) / pitch).floor().max(0.0) as usize;
+                let last = (((to - offset) / pitch).ceil().max(0.0) as usize + 1).min(n);
+                first..last.max(first)
+            };
+            let cols = visible(viewport.min.x, viewport.max.x, label_w, m.features.len());
+            let rows = visible(viewport.min.y, viewport.max.y, header, m.rows.len());
+            let painter = ui.painter().clone();
+            for c in cols.clone() {
+                let x = origin.x + label_w + c as f32 * pitch + cell / 2.0;
+                let galley = painter.layout_no_wrap(m.features[c].clone(), font.clone(), color);
+                let h = galley.size().y;
+                let pos = egui::pos2(x - h / 2.0, origin.y + header - 4.0);
+                painter.add(
+                    egui::epaint::TextShape::new(pos, galley, color)
+                        .with_angle(-std::f32::consts::FRAC_PI_2),
+                );
+            }
+            for r in rows {
+                let y = origin.y + header + r as f32 * pitch;
+                let label_rect =
+                    egui::Rect::from_min_size(egui::pos2(origin.x, y), egui::vec2(label_w, cell));
+                ui.put(label_rect, egui::Label::new(labels[r].as_str()).truncate());
+                for c in cols.clone() {
+                    let Some(x) = m.cell(r, c) else { continue };
+                    let f = &m.features[c];
+                    let fill = verdict_color(ui, x.verdict);
+                    let mark = if x.verdict == Verdict::Granted {
+                        "✔"
+                    } else {
+                        "✖"
+                    };
+                    let at = egui::Rect::from_min_size(
+                        egui::pos2(origin.x + label_w + c as f32 * pitch, y),
+                        egui::vec2(cell, cell),
+                    );
+                    let resp = ui
+                        .put(
+                            at,
+                            egui::Button::new(RichText::new(mark).color(Color32::WHITE)).fill(fill),
+                        )
+                        .on_hover_text(format!(
+                            "{} · {f}: {} ({})",
+                            labels[r],
+                            verdict_word(x.verdict),
+                            reason_words(x.reason)
+                        ));
+                    let name = format!("{} × {f}: {}", labels[r], x.reason.as_str());
+                    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                    if resp.clicked() {
+                        open = m.request(r, c);
+                    }
+                }
+            }
+        });
+    open
 }
 
 /// A principal typed for the matrix: `user`, `user@host`, an IP address or

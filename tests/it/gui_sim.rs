@@ -17,8 +17,12 @@ fn root() -> PathBuf {
 }
 
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
+    sized(app, 1400.0, 1000.0)
+}
+
+fn sized(app: PrivyApp, w: f32, h: f32) -> Harness<'static, PrivyApp> {
     Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_size(egui::vec2(w, h))
         .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app)
 }
 
@@ -230,7 +234,8 @@ fn the_matrix_agrees_cell_by_cell_with_privy_explain() {
                { "user": "u7", "host": "PC100", "feature": "IMPORT_2D_ADVANCED" } ] }"#,
     )
     .expect("pool");
-    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    // Tall enough for every row: the matrix draws only what is in view.
+    let mut h = sized(PrivyApp::open(Some(path.clone())), 1400.0, 1600.0);
     h.run();
     open_simulator(&mut h);
     h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
