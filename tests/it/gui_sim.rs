@@ -287,6 +287,26 @@ fn the_matrix_agrees_cell_by_cell_with_privy_explain() {
         assert!(seen.contains(reason), "no {reason} cell: {seen:?}");
     }
 
+    // Exported, the CSV holds the same codes as the cells.
+    let csv = dir.path().join("matrix.csv");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ExportMatrix, &csv);
+    let text = std::fs::read_to_string(&csv).expect("exported");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), m.rows.len() + 1);
+    assert_eq!(
+        lines[0],
+        format!("principal (checkout),{}", m.features.join(","))
+    );
+    let last: Vec<&str> = lines[lines.len() - 1].split(',').collect();
+    assert_eq!(last[0], "10.20.30.120");
+    let kas = m
+        .features
+        .iter()
+        .position(|f| f == "KAS")
+        .expect("KAS column");
+    assert_eq!(last[kas + 1], "deny_rule");
+
     // A click opens the cell's request in the Request tab.
     let first = format!("{} × {}: ", m.rows[0].label(), m.features[0]);
     h.get_by_label_contains(&first).click();
