@@ -10,7 +10,8 @@ use crate::model::Config;
 use crate::pattern::{Pattern, fold};
 
 /// A principal of the matrix: the request's who.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Principal {
     pub user: Option<String>,
     pub host: Option<String>,

@@ -84,6 +84,7 @@ pub struct Settings {
 }
 
 const SETTINGS_KEY: &str = "privy-settings";
+const SIM_KEY: &str = "privy-simulator";
 const MAX_RECENT: usize = 10;
 
 impl Settings {
@@ -1621,6 +1622,7 @@ fn value_text(doc: &Document, n: &Node) -> String {
 impl eframe::App for PrivyApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        eframe::set_value(storage, SIM_KEY, &self.sim.saved());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -1674,6 +1676,12 @@ pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
             }
             if let Some(p) = file.as_deref().filter(|_| app.document().is_some()) {
                 app.settings.remember(p);
+            }
+            if let Some(saved) = cc
+                .storage
+                .and_then(|s| eframe::get_value::<sim::SimSaved>(s, SIM_KEY))
+            {
+                app.sim.restore(saved);
             }
             if let Some(p) = pool.as_deref() {
                 app.sim.load_pool(p);
