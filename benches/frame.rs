@@ -179,6 +179,27 @@ fn run(label: &str, shape: Shape, frames: usize) {
     for _ in 0..5 {
         w.frame(Vec::new());
     }
+    // A frame that decides the matrix again (borrow instead of checkout),
+    // without the first frame's font and layout warm-up.
+    let mut again: Vec<Duration> = [
+        privy::engine::Action::Borrow,
+        privy::engine::Action::Checkout,
+    ]
+    .iter()
+    .cycle()
+    .take(10)
+    .map(|&a| {
+        w.app.sim.matrix_action = a;
+        let started = std::time::Instant::now();
+        w.frame(Vec::new());
+        started.elapsed()
+    })
+    .collect();
+    again.sort();
+    println!(
+        "  a frame that decides the matrix again: median {:.1} ms wall",
+        again[again.len() / 2].as_secs_f64() * 1e3
+    );
     report(
         "  scrolling the matrix",
         w.scroll_at(Pos2::new(1100.0, 500.0), frames),

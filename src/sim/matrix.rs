@@ -64,8 +64,9 @@ impl Principal {
 
 /// The principals a file names literally: user or host names (as users:
 /// a name entry matches either), IP addresses and local groups, in file
-/// order, without group names and wildcards.
-pub fn principals(cfg: &Config) -> Vec<Principal> {
+/// order, without group names and wildcards; at most `limit` of them, and
+/// whether the file names more (a large file names hundreds of thousands).
+pub fn principals(cfg: &Config, limit: usize) -> (Vec<Principal>, bool) {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let lists = cfg
@@ -98,11 +99,14 @@ pub fn principals(cfg: &Config) -> Vec<Principal> {
                 p.local_groups.iter().map(|g| fold(g)).collect::<Vec<_>>(),
             );
             if seen.insert(key) {
+                if out.len() == limit {
+                    return (out, true);
+                }
                 out.push(p);
             }
         }
     }
-    out
+    (out, false)
 }
 
 /// The features a file names (no wildcards) and those the pool's licenses
@@ -120,8 +124,11 @@ pub fn features(cfg: &Config, pool: Option<&Pool>) -> Vec<String> {
                 .flat_map(|l| l.features.iter().map(|(f, _)| f.clone())),
         )
         .collect();
-    out.sort_by(|a, b| fold(a).cmp(&fold(b)).then(a.cmp(b)));
-    out.dedup();
+    // Distinct first: a large file names the same features thousands of
+    // times, and sorting is by the folded name.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|f| seen.insert(f.clone()));
+    out.sort_by_cached_key(|f| (fold(f), f.clone()));
     out
 }
 
@@ -254,7 +261,8 @@ mod tests {
     #[test]
     fn principals_and_features_come_from_the_file() {
         let doc = Document::from_text(FILE);
-        let rows: Vec<String> = principals(doc.config())
+        let rows: Vec<String> = principals(doc.config(), 100)
+            .0
             .iter()
             .map(Principal::label)
             .collect();
@@ -316,7 +324,8 @@ mod tests {
     fn cells_agree_with_single_decisions_and_export() {
         let doc = Document::from_text(FILE);
         let engine = Engine::new(doc.config());
-        let rows = principals(doc.config());
+        let rows = principals(doc.config(), 100).0;
+        assert_eq!(principals(doc.config(), 2), (rows[..2].to_vec(), true));
         let feats = features(doc.config(), None);
         let m = Matrix::compute(&engine, None, rows.clone(), feats.clone(), Action::Checkout);
         assert_eq!(m.cells.len(), rows.len() * feats.len());

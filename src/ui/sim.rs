@@ -203,9 +203,9 @@ pub struct SimState {
     pub matrix_action: Action,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
-    /// How many principals the file names (the matrix shows the first
-    /// [`MAX_FILE_ROWS`]).
-    file_principals: usize,
+    /// The file names more principals than the matrix shows
+    /// ([`MAX_FILE_ROWS`]).
+    more_principals: bool,
     new_row: String,
     pub cases: Cases,
     cases_rev: u64,
@@ -383,9 +383,8 @@ impl SimState {
         );
         if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
             let started = std::time::Instant::now();
-            let mut rows = matrix::principals(doc.config());
-            self.file_principals = rows.len();
-            rows.truncate(MAX_FILE_ROWS);
+            let (mut rows, more) = matrix::principals(doc.config(), MAX_FILE_ROWS);
+            self.more_principals = more;
             rows.extend(self.extra_rows.iter().cloned());
             let features = matrix::features(doc.config(), index.map(|i| &i.pool));
             let m = Matrix::compute(engine, index, rows, features, self.matrix_action);
@@ -1233,10 +1232,9 @@ impl PrivyApp {
             m.features.len(),
             took.as_secs_f64() * 1000.0
         );
-        if self.sim.file_principals > MAX_FILE_ROWS {
+        if self.sim.more_principals {
             info.push_str(&format!(
-                " The first {MAX_FILE_ROWS} of the {} principals the file names are shown; add others above.",
-                self.sim.file_principals
+                " The file names more principals than these first {MAX_FILE_ROWS}: add the ones you need above."
             ));
         }
         ui.label(RichText::new(info).small().weak());
