@@ -814,7 +814,17 @@ impl PrivyApp {
                         .map_or("no maximum".to_string(), |h| format!("at most {h} hours"));
                     ui.label(RichText::new(format!("Borrowing: {max}")).weak());
                 }
-                for a in d.assumptions.iter().chain(&d.missing_inputs) {
+                if !d.missing_inputs.is_empty() {
+                    ui.label(
+                        RichText::new(format!(
+                            "Not given: {}. Rules list entries of these kinds; without them those entries match nothing.",
+                            d.missing_inputs.join(", ")
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                }
+                for a in &d.assumptions {
                     ui.label(RichText::new(format!("Assumes: {a}")).small().weak());
                 }
             });
@@ -1146,20 +1156,6 @@ impl PrivyApp {
                     let color = verdict_color(ui, d.decision);
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(format!("{}.", i + 1)).strong());
-                        ui.label(form.summary());
-                        ui.label(
-                            RichText::new(verdict_word(d.decision))
-                                .color(color)
-                                .strong(),
-                        );
-                        let mut why = d.reason.as_str().to_string();
-                        if step.took_seat {
-                            why.push_str(&format!(
-                                ", seat taken on {}",
-                                d.serial.as_deref().unwrap_or("?")
-                            ));
-                        }
-                        ui.label(RichText::new(why).weak());
                         if ui
                             .small_button("Open")
                             .on_hover_text("Put this request in the Request tab")
@@ -1174,6 +1170,20 @@ impl PrivyApp {
                         {
                             remove = Some(i);
                         }
+                        ui.label(form.summary());
+                        ui.label(
+                            RichText::new(verdict_word(d.decision))
+                                .color(color)
+                                .strong(),
+                        );
+                        let mut why = d.reason.as_str().to_string();
+                        if step.took_seat {
+                            why.push_str(&format!(
+                                ", seat taken on {}",
+                                d.serial.as_deref().unwrap_or("?")
+                            ));
+                        }
+                        ui.label(RichText::new(why).weak());
                     });
                     egui::CollapsingHeader::new(RichText::new("trace").small())
                         .id_salt(("step", i))
@@ -1296,6 +1306,20 @@ impl PrivyApp {
                             ("✖", verdict_color(ui, Verdict::Denied))
                         };
                         ui.label(RichText::new(mark).color(color).strong());
+                        if ui
+                            .small_button("Open")
+                            .on_hover_text("Put this request in the Request tab")
+                            .clicked()
+                        {
+                            load = Some(i);
+                        }
+                        if ui
+                            .small_button("✖")
+                            .on_hover_text("Remove this case")
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
                         ui.label(&case.name);
                         let expected = match case.reason {
                             Some(r) => format!("{} ({})", verdict_word(case.expect), r.as_str()),
@@ -1315,20 +1339,6 @@ impl PrivyApp {
                             if ui.link(place_name(doc.config(), r)).clicked() {
                                 self.go_to(r);
                             }
-                        }
-                        if ui
-                            .small_button("Open")
-                            .on_hover_text("Put this request in the Request tab")
-                            .clicked()
-                        {
-                            load = Some(i);
-                        }
-                        if ui
-                            .small_button("✖")
-                            .on_hover_text("Remove this case")
-                            .clicked()
-                        {
-                            remove = Some(i);
                         }
                     });
                 }
@@ -1566,6 +1576,27 @@ mod tests {
         assert_eq!(again.decision().map(|d| d.reason), Some(Reason::DenyRule));
         assert_eq!(again.cases.cases.len(), 1);
         assert!(matches!(again.case_results(), Some(Ok(r)) if r.len() == 1 && r[0].passed));
+        // Through eframe's own storage (RON), as the app keeps it.
+        #[derive(Default)]
+        struct Store(std::collections::HashMap<String, String>);
+        impl eframe::Storage for Store {
+            fn get_string(&self, key: &str) -> Option<String> {
+                self.0.get(key).cloned()
+            }
+            fn set_string(&mut self, key: &str, value: String) {
+                self.0.insert(key.to_string(), value);
+            }
+            fn remove_string(&mut self, key: &str) {
+                self.0.remove(key);
+            }
+            fn flush(&mut self) {}
+        }
+        sim.pool_path = Some("/tmp/pool.json".into());
+        sim.cases_path = Some("/tmp/cases.json".into());
+        let mut store = Store::default();
+        eframe::set_value(&mut store, "sim", &sim.saved());
+        let kept: Option<SimSaved> = eframe::get_value(&store, "sim");
+        assert_eq!(kept, Some(sim.saved()), "{:?}", store.0);
         // Older or partial state still reads.
         let partial: SimSaved = serde_json::from_str(r#"{ "open": true }"#).expect("partial");
         assert!(partial.open && partial.scenario.is_empty());
