@@ -363,11 +363,35 @@ pub struct Scratch {
     seen: Vec<u32>,
     parent: Vec<usize>,
     generation: u32,
+    /// The engine and principal the memo is for, when `owned`: the next
+    /// request of the same principal (the matrix's next feature) keeps it.
+    /// Kept as buffers, so changing principals does not allocate.
+    owner: (u64, Principal),
+    owned: bool,
 }
 
 impl Scratch {
+    /// Prepares for `p` under the engine `engine` (its [`id`]): the memo is
+    /// kept when it is already for them, else cleared.
+    ///
+    /// [`id`]: super::Engine::id
+    pub fn prepare(&mut self, engine: u64, groups: usize, p: &Principal) {
+        if self.owned && self.memo.len() == groups && self.owner.0 == engine && self.owner.1 == *p {
+            return;
+        }
+        self.reset(groups);
+        let (e, q) = &mut self.owner;
+        *e = engine;
+        q.user.clone_from(&p.user);
+        q.host.clone_from(&p.host);
+        q.ip = p.ip;
+        q.local_groups.clone_from(&p.local_groups);
+        self.owned = true;
+    }
+
     /// Prepares for a new principal.
     pub fn reset(&mut self, groups: usize) {
+        self.owned = false;
         self.memo.clear();
         self.memo.resize(groups, 0);
         if self.seen.len() != groups {

@@ -202,6 +202,9 @@ fn merge<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
 /// A configuration compiled for decisions. Rebuild it after every edit.
 #[derive(Debug, Clone)]
 pub struct Engine {
+    /// Unique per compilation: a scratch memo is only reused for the engine
+    /// it was made with.
+    id: u64,
     rules: Vec<CRule>,
     /// One index per rule kind, in the order of `RuleKind::ALL`.
     lists: [ListIndex; 7],
@@ -233,7 +236,9 @@ impl Engine {
                 }
             }
         }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Engine {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules,
             lists,
             groups,
@@ -276,7 +281,7 @@ impl Engine {
         mode: Mode,
     ) -> Decision {
         let p = req.principal();
-        scratch.reset(self.groups.matchers.len());
+        scratch.prepare(self.id, self.groups.matchers.len(), &p);
         let mut ctx = Ctx {
             engine: self,
             req,
@@ -1040,9 +1045,10 @@ impl Ctx<'_, '_> {
                     }
                     _ => 0,
                 };
-                // `usage` reset the scratch memo for the sessions; start again
-                // for the requester.
-                self.scratch.reset(self.engine.groups.matchers.len());
+                // `usage` may have used the scratch memo for the sessions;
+                // back to the requester's.
+                self.scratch
+                    .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
                 let reached = covered && usage >= count;
                 if self.tracing() {
                     let why = if covered {
@@ -1112,7 +1118,8 @@ impl Ctx<'_, '_> {
             let c = self.in_users(r);
             let mine = matches!(c, Cover::Yes(_));
             let used = counts.usage(id, l, &self.req.feature, self.scratch);
-            self.scratch.reset(self.engine.groups.matchers.len());
+            self.scratch
+                .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
             let remaining = count.saturating_sub(used);
             if !mine {
                 reserved_for_others += remaining;

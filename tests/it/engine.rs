@@ -457,3 +457,42 @@ fn seat_usage_agrees_with_the_seats_step() {
         );
     }
 }
+
+/// A scratch keeps its group memo for the next request of the same
+/// principal (the matrix's next feature), but never across engines, even
+/// with the same number of groups.
+#[test]
+fn a_scratch_memo_is_not_carried_to_another_engine() {
+    let config = |member: &str| {
+        Document::from_text(format!(
+            r#"{{ "ALLOW_CHECKOUTS": [ {{ "USERS": "G", "FEATURES": "CAD;CAM" }} ],
+                 "GROUPS": [ {{ "NAME": "G", "MEMBERS": "{member}" }} ] }}"#
+        ))
+    };
+    let (a, b) = (config("anna"), config("bob"));
+    let (ea, eb) = (Engine::new(a.config()), Engine::new(b.config()));
+    let anna = |feature: &str| Request {
+        user: Some("anna".into()),
+        feature: feature.into(),
+        ..Default::default()
+    };
+    let mut scratch = privy::engine::matcher::Scratch::default();
+    assert_eq!(
+        ea.verdict(&anna("CAD"), None, &mut scratch).1,
+        Reason::Granted
+    );
+    assert_eq!(
+        ea.verdict(&anna("CAM"), None, &mut scratch).1,
+        Reason::Granted
+    );
+    assert_eq!(
+        eb.verdict(&anna("CAD"), None, &mut scratch).1,
+        Reason::NotInAllowRule
+    );
+    // A clone decides like its original.
+    let ea2 = ea.clone();
+    assert_eq!(
+        ea2.verdict(&anna("CAM"), None, &mut scratch).1,
+        Reason::Granted
+    );
+}
