@@ -1156,20 +1156,7 @@ impl PrivyApp {
                     let color = verdict_color(ui, d.decision);
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(format!("{}.", i + 1)).strong());
-                        if ui
-                            .small_button("Open")
-                            .on_hover_text("Put this request in the Request tab")
-                            .clicked()
-                        {
-                            load = Some(i);
-                        }
-                        if ui
-                            .small_button("✖")
-                            .on_hover_text("Remove this step")
-                            .clicked()
-                        {
-                            remove = Some(i);
-                        }
+                        row_buttons(ui, i, "step", &mut load, &mut remove);
                         ui.label(form.summary());
                         ui.label(
                             RichText::new(verdict_word(d.decision))
@@ -1306,20 +1293,7 @@ impl PrivyApp {
                             ("✖", verdict_color(ui, Verdict::Denied))
                         };
                         ui.label(RichText::new(mark).color(color).strong());
-                        if ui
-                            .small_button("Open")
-                            .on_hover_text("Put this request in the Request tab")
-                            .clicked()
-                        {
-                            load = Some(i);
-                        }
-                        if ui
-                            .small_button("✖")
-                            .on_hover_text("Remove this case")
-                            .clicked()
-                        {
-                            remove = Some(i);
-                        }
+                        row_buttons(ui, i, "case", &mut load, &mut remove);
                         ui.label(&case.name);
                         let expected = match case.reason {
                             Some(r) => format!("{} ({})", verdict_word(case.expect), r.as_str()),
@@ -1482,6 +1456,31 @@ pub fn parse_principal(text: &str) -> Principal {
             ..Default::default()
         },
         None => Principal::user(t),
+    }
+}
+
+/// A request row's Open and Remove buttons (scenario steps, cases); sets
+/// `load` or `remove` to the row clicked.
+fn row_buttons(
+    ui: &mut egui::Ui,
+    i: usize,
+    what: &str,
+    load: &mut Option<usize>,
+    remove: &mut Option<usize>,
+) {
+    if ui
+        .small_button("Open")
+        .on_hover_text("Put this request in the Request tab")
+        .clicked()
+    {
+        *load = Some(i);
+    }
+    if ui
+        .small_button("✖")
+        .on_hover_text(format!("Remove this {what}"))
+        .clicked()
+    {
+        *remove = Some(i);
     }
 }
 
