@@ -176,6 +176,8 @@ struct Cached<K, V> {
 }
 
 type Slot<K, V> = Option<Cached<K, V>>;
+/// A matrix, the time it took, and whether the file names more principals.
+type Decided = (Matrix, std::time::Duration, bool);
 /// (file generation, pool key, request).
 type FormKey = (u64, u64, RequestForm);
 /// (file generation, pool key, revision of the list).
@@ -203,9 +205,6 @@ pub struct SimState {
     pub matrix_action: Action,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
-    /// The file names more principals than the matrix shows
-    /// ([`MAX_FILE_ROWS`]).
-    more_principals: bool,
     new_row: String,
     pub cases: Cases,
     cases_rev: u64,
@@ -223,8 +222,9 @@ pub struct SimState {
     /// (serial, feature, usage) of every feature on every license.
     seats: Slot<FormKey, Vec<(String, String, SeatUsage)>>,
     steps: Slot<RevKey, Result<Vec<Step>, String>>,
-    /// The matrix and how long deciding it took.
-    matrix: Slot<(u64, u64, Action, usize), (Matrix, std::time::Duration)>,
+    /// The matrix, how long deciding it took, and whether the file names
+    /// more principals than it shows ([`MAX_FILE_ROWS`]).
+    matrix: Slot<(u64, u64, Action, usize), Decided>,
     results: Slot<RevKey, Result<Vec<CaseOutcome>, String>>,
 }
 
@@ -330,8 +330,13 @@ impl SimState {
             return;
         };
         let index = usable(self.use_pool, &self.index);
-        let counts = index.map(|i| Counts::new(engine, i));
         let key = (generation, pool_key, self.form.clone());
+        let seats_stale = self.tab == SimTab::Pool && !fresh(&self.seats, &key);
+        // Pool counts copy every session's holder: made only when the
+        // verdict or the seat bars are due, not on every call per frame.
+        let counts = (seats_stale || !fresh(&self.decision, &key))
+            .then(|| index.map(|i| Counts::new(engine, i)))
+            .flatten();
         if !fresh(&self.decision, &key) {
             let value = self.form.to_request().map(|r| {
                 let d = engine.decide(&r, counts.as_ref());
@@ -346,7 +351,7 @@ impl SimState {
                 value,
             });
         }
-        if self.tab == SimTab::Pool && !fresh(&self.seats, &key) {
+        if seats_stale {
             let principal = self.form.to_request().ok().map(|r| r.principal());
             let value = counts.as_ref().map_or_else(Vec::new, |c| {
                 let mut out = Vec::new();
@@ -384,13 +389,12 @@ impl SimState {
         if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
             let started = std::time::Instant::now();
             let (mut rows, more) = matrix::principals(doc.config(), MAX_FILE_ROWS);
-            self.more_principals = more;
             rows.extend(self.extra_rows.iter().cloned());
             let features = matrix::features(doc.config(), index.map(|i| &i.pool));
             let m = Matrix::compute(engine, index, rows, features, self.matrix_action);
             self.matrix = Some(Cached {
                 key,
-                value: (m, started.elapsed()),
+                value: (m, started.elapsed(), more),
             });
         }
         let key = (generation, pool_key, self.cases_rev);
@@ -1218,7 +1222,8 @@ impl PrivyApp {
         });
         self.sim.refresh(doc);
         let Some(Cached {
-            value: (m, took), ..
+            value: (m, took, more),
+            ..
         }) = &self.sim.matrix
         else {
             return;
@@ -1229,7 +1234,7 @@ impl PrivyApp {
             m.features.len(),
             took.as_secs_f64() * 1000.0
         );
-        if self.sim.more_principals {
+        if *more {
             info.push_str(&format!(
                 " The file names more principals than these first {MAX_FILE_ROWS}: add the ones you need above."
             ));
