@@ -126,6 +126,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Moves the diagnostic and its fix as [`Span::shift`] does.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        self.span.shift(at, delta);
+        if let Some(fix) = &mut self.fix {
+            fix.edit.shift(at, delta);
+        }
+    }
+
     pub fn new(
         code: Code,
         span: Span,

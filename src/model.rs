@@ -12,8 +12,11 @@ use crate::spec::{Field, GROUP_MEMBERS, GROUP_NAME, GROUPS_KEY, RuleKind};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub text: String,
-    /// Where the entry is in the file (the whole string if it has escapes).
-    pub span: Span,
+    /// Where the entry is in its list's string value, counted from the
+    /// opening quote (the whole value, quotes included, if it has escapes).
+    /// Relative, so that an edit before the list does not have to move a
+    /// million entries; [`EntryList::span_of`] gives the place in the file.
+    rel: Span,
     pub pattern: Pattern,
 }
 
@@ -39,11 +42,10 @@ impl EntryList {
         let mut entries = Vec::with_capacity(raw.bytes().filter(|&b| b == b';').count() + 1);
         entries.extend(split_entries(raw).map(|e| Entry {
             text: e.text.to_string(),
-            span: if direct {
-                let s = node.span.start + 1 + e.offset;
-                Span::new(s, s + e.text.len())
+            rel: if direct {
+                Span::new(1 + e.offset, 1 + e.offset + e.text.len())
             } else {
-                node.span
+                Span::new(0, node.span.len())
             },
             pattern: Pattern::parse(e.text),
         }));
@@ -58,6 +60,18 @@ impl EntryList {
     /// Empty, only separators, or the single entry `*`.
     pub fn means_any(&self) -> bool {
         means_any(&self.raw)
+    }
+
+    /// Where an entry of this list is in the file (the whole value if the
+    /// value has escapes).
+    pub fn span_of(&self, e: &Entry) -> Span {
+        Span::new(self.span.start + e.rel.start, self.span.start + e.rel.end)
+    }
+
+    fn shift(&mut self, at: usize, delta: isize) {
+        // Entries are placed relative to the value: an edit inside the
+        // value builds the list anew, and one outside moves it whole.
+        self.span.shift(at, delta);
     }
 }
 
@@ -104,6 +118,27 @@ impl Rule {
 
     pub fn any_serial(&self) -> bool {
         self.serials.as_ref().is_none_or(EntryList::means_any)
+    }
+
+    fn shift(&mut self, at: usize, delta: isize) {
+        if self.span.end < at {
+            return;
+        }
+        self.span.shift(at, delta);
+        for list in [
+            &mut self.users,
+            &mut self.except_users,
+            &mut self.features,
+            &mut self.serials,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            list.shift(at, delta);
+        }
+        for v in [&mut self.count, &mut self.hours].into_iter().flatten() {
+            v.span.shift(at, delta);
+        }
     }
 
     /// Whether USERS means everyone (only where USERS is optional).
@@ -217,6 +252,78 @@ impl Config {
 
     pub fn setting(&self, key: &str) -> Option<&Setting> {
         self.settings.iter().find(|s| s.key == key)
+    }
+
+    /// Moves every span of the model after an edit that ended at `at` and
+    /// changed the length of the text by `delta` (see [`Span::shift`]).
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        for list in &mut self.lists {
+            list.key_span.shift(at, delta);
+            list.span.shift(at, delta);
+            for r in &mut list.rules {
+                r.shift(at, delta);
+            }
+        }
+        for g in &mut self.groups {
+            if g.span.end < at {
+                continue;
+            }
+            g.span.shift(at, delta);
+            if let Some(s) = &mut g.name_span {
+                s.shift(at, delta);
+            }
+            if let Some(m) = &mut g.members {
+                m.shift(at, delta);
+            }
+        }
+        if let Some(s) = &mut self.groups_span {
+            s.shift(at, delta);
+        }
+        for s in &mut self.settings {
+            s.key_span.shift(at, delta);
+            s.value.shift(at, delta);
+        }
+    }
+
+    /// Builds rule `index` of the `kind` list again from its (edited) node,
+    /// in place; gives the rule as it was. `None` when the model has no such
+    /// rule.
+    pub(crate) fn rebuild_rule(
+        &mut self,
+        kind: RuleKind,
+        index: usize,
+        node: &Node,
+        text: &str,
+    ) -> Option<Rule> {
+        let list = self.lists.iter_mut().find(|l| l.kind == kind)?;
+        let at = list.rules.binary_search_by_key(&index, |r| r.index).ok()?;
+        let new = rule(kind, index, node, text)?;
+        Some(std::mem::replace(&mut list.rules[at], new))
+    }
+
+    /// The position of a rule in [`all_rules`](Self::all_rules).
+    pub(crate) fn rule_position(&self, kind: RuleKind, index: usize) -> Option<usize> {
+        let mut before = 0;
+        for list in &self.lists {
+            if list.kind == kind {
+                return list
+                    .rules
+                    .binary_search_by_key(&index, |r| r.index)
+                    .ok()
+                    .map(|i| before + i);
+            }
+            before += list.rules.len();
+        }
+        None
+    }
+
+    /// Builds group `index` of GROUPS again from its (edited) node, in place;
+    /// gives the group as it was. The group index is not rebuilt: callers
+    /// only use this when NAME did not change.
+    pub(crate) fn rebuild_group(&mut self, index: usize, node: &Node, text: &str) -> Option<Group> {
+        let at = self.groups.binary_search_by_key(&index, |g| g.index).ok()?;
+        let new = group(index, node, text)?;
+        Some(std::mem::replace(&mut self.groups[at], new))
     }
 
     /// Finds a rule by its pointer.
@@ -375,7 +482,7 @@ mod tests {
         let users = deny[0].users.as_ref().expect("users");
         assert_eq!(users.entries.len(), 2);
         assert_eq!(
-            &text[users.entries[1].span.start..users.entries[1].span.end],
+            &text[users.span_of(&users.entries[1]).start..users.span_of(&users.entries[1]).end],
             "PC*"
         );
         assert!(!deny[0].empty_preset);
@@ -406,6 +513,6 @@ mod tests {
             .clone()
             .expect("users");
         assert_eq!(u.entries[0].text, "ab");
-        assert_eq!(u.entries[0].span, u.span);
+        assert_eq!(u.span_of(&u.entries[0]), u.span);
     }
 }

@@ -31,6 +31,31 @@ impl Span {
     pub fn contains(&self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
+
+    /// The span after the text from `at` on moved by `delta` bytes (an edit
+    /// that ended at `at` changed the length by `delta`). Positions before
+    /// `at` stay.
+    pub fn shifted(self, at: usize, delta: isize) -> Span {
+        Span {
+            start: shift_pos(self.start, at, delta),
+            end: shift_pos(self.end, at, delta),
+        }
+    }
+
+    /// [`shifted`](Self::shifted) in place.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        *self = self.shifted(at, delta);
+    }
+}
+
+/// A byte position after an edit that ended at `at` and changed the length
+/// of the text by `delta`.
+pub fn shift_pos(pos: usize, at: usize, delta: isize) -> usize {
+    if pos >= at {
+        pos.saturating_add_signed(delta)
+    } else {
+        pos
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,6 +123,29 @@ impl Node {
     /// one wins, as in most JSON readers (a duplicate is reported anyway).
     pub fn get(&self, key: &str) -> Option<&Member> {
         self.as_object()?.iter().rev().find(|m| m.key == key)
+    }
+
+    /// Moves every span of the tree as [`Span::shift`] does.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        // Spans that end before the edit have nothing after it to move.
+        if self.span.end < at {
+            return;
+        }
+        self.span.shift(at, delta);
+        match &mut self.kind {
+            NodeKind::Array(items) => {
+                for item in items {
+                    item.shift(at, delta);
+                }
+            }
+            NodeKind::Object(members) => {
+                for m in members {
+                    m.key_span.shift(at, delta);
+                    m.value.shift(at, delta);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A name for the JSON type, for messages.
@@ -179,7 +227,7 @@ pub fn child_pointer(parent: &str, token: impl std::fmt::Display) -> String {
 
 /// Maps byte offsets to 1-based line and column (columns count characters,
 /// not bytes; a leading byte order mark is not counted).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
     bom: usize,
@@ -230,6 +278,15 @@ impl LineIndex {
 
     pub fn line_count(&self) -> usize {
         self.starts.len()
+    }
+
+    /// Follows an edit that ended at `at`, changed the length by `delta` and
+    /// neither removed nor added a line break.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        let first = self.starts.partition_point(|&s| s < at);
+        for s in &mut self.starts[first..] {
+            *s = shift_pos(*s, at, delta);
+        }
     }
 }
 

@@ -50,12 +50,29 @@ pub struct SyntaxError {
     pub fix: Option<(String, TextEdit)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
     /// The root value; `None` only for an empty file or one cut short by a
     /// fatal error before any value started.
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
+}
+
+impl TextEdit {
+    /// Moves the edit's span as [`Span::shift`] does.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        self.span.shift(at, delta);
+    }
+}
+
+impl SyntaxError {
+    /// Moves the error and its fix as [`Span::shift`] does.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        self.span.shift(at, delta);
+        if let Some((_, edit)) = &mut self.fix {
+            edit.shift(at, delta);
+        }
+    }
 }
 
 /// Parses `text`. A leading UTF-8 byte order mark is skipped.

@@ -47,26 +47,71 @@ pub fn syntax(parsed: &Parsed) -> Vec<Diagnostic> {
         .collect()
 }
 
+pub use semantic::Touched;
+
 /// All diagnostics of a parsed document, sorted by position.
 pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
-    let mut out = syntax(parsed);
-    let fatal = parsed
+    Analysis::new(parsed, cfg).diagnostics(parsed)
+}
+
+/// Whether a parse went so wrong that only its syntax errors are reported.
+pub fn is_fatal(parsed: &Parsed) -> bool {
+    parsed
         .errors
         .iter()
-        .any(|e| matches!(e.kind, SyntaxKind::TooDeep | SyntaxKind::EmptyFile));
-    if let (Some(root), false) = (&parsed.root, fatal) {
-        let presets: Vec<String> = cfg
-            .all_rules()
-            .filter(|r| r.empty_preset)
-            .map(|r| r.pointer.clone())
-            .collect();
-        structure::check(root, &presets, &mut out);
-        structure::unknown_member_keys(root, &mut out);
-        semantic::check(root, cfg, &mut out);
+        .any(|e| matches!(e.kind, SyntaxKind::TooDeep | SyntaxKind::EmptyFile))
+}
+
+/// The findings of a document kept in parts, so that an edit of one value
+/// is checked again in part ([`Analysis::update`]) rather than whole.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The JSON Schema's findings and unknown keys inside rules and groups.
+    structure: Vec<Diagnostic>,
+    semantic: Option<semantic::Semantic>,
+}
+
+impl Analysis {
+    pub fn new(parsed: &Parsed, cfg: &Config) -> Analysis {
+        let mut a = Analysis::default();
+        if let (Some(root), false) = (&parsed.root, is_fatal(parsed)) {
+            let presets: Vec<String> = cfg
+                .all_rules()
+                .filter(|r| r.empty_preset)
+                .map(|r| r.pointer.clone())
+                .collect();
+            structure::check(root, &presets, &mut a.structure);
+            structure::unknown_member_keys(root, &mut a.structure);
+            a.semantic = Some(semantic::Semantic::new(root, cfg));
+        }
+        a
     }
-    out.sort_by_key(|a| (a.span.start, a.severity, a.code));
-    out.dedup();
-    out
+
+    /// Follows an edit that ended at `at`, changed the length of the text by
+    /// `delta`, and replaced one string value by another of the same type as
+    /// far as the schema is concerned (so its findings only move): what
+    /// `touched` names is checked again. `cfg` is the model after the edit.
+    pub fn update(&mut self, cfg: &Config, touched: Touched, at: usize, delta: isize) {
+        for d in &mut self.structure {
+            d.shift(at, delta);
+        }
+        if let Some(s) = &mut self.semantic {
+            s.update(cfg, touched, at, delta);
+        }
+    }
+
+    /// All diagnostics (with the syntax errors of `parsed`), sorted by
+    /// position.
+    pub fn diagnostics(&self, parsed: &Parsed) -> Vec<Diagnostic> {
+        let mut out = syntax(parsed);
+        out.extend(self.structure.iter().cloned());
+        if let Some(s) = &self.semantic {
+            s.collect(&mut out);
+        }
+        out.sort_by_key(|a| (a.span.start, a.severity, a.code));
+        out.dedup();
+        out
+    }
 }
 
 /// Syntax and structure (the JSON Schema) only, without the meaning: what

@@ -27,7 +27,7 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
                 if !pool.licenses.iter().any(|l| l.serial == e.text) {
                     out.push(Diagnostic::new(
                         Code::UnknownSerial,
-                        e.span,
+                        serials.span_of(e),
                         serials.pointer.clone(),
                         format!(
                             "no license in the pool has the serial number {}; this rule never applies to the pool's licenses",
@@ -46,18 +46,18 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
                     Some(right) => out.push(
                         Diagnostic::new(
                             Code::FeatureCase,
-                            e.span,
+                            features.span_of(e),
                             features.pointer.clone(),
                             format!(
                                 "the pool's licenses offer `{right}`, not `{}`; features are compared exactly, so this rule does not apply to it",
                                 e.text
                             ),
                         )
-                        .with_fix(format!("write `{right}`"), e.span, right.to_string()),
+                        .with_fix(format!("write `{right}`"), features.span_of(e), right.to_string()),
                     ),
                     None => out.push(Diagnostic::new(
                         Code::UnlicensedFeature,
-                        e.span,
+                        features.span_of(e),
                         features.pointer.clone(),
                         format!("no license in the pool offers {}", e.text),
                     )),

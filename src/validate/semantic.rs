@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::json::{Node, NodeKind, escape_token};
-use crate::model::{Config, Entry, EntryList, GroupIndex, Rule};
+use crate::model::{Config, Entry, EntryList, Group, GroupIndex, Rule};
 use crate::pattern::{Pattern, fold};
 use crate::spec::{self, Field, GROUPS_KEY, RuleKind};
 
@@ -32,71 +32,276 @@ fn loose_entry(e: &crate::model::Entry) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn check(root: &Node, cfg: &Config, out: &mut Vec<Diagnostic>) {
-    duplicate_keys(root, "", out);
-    top_level_keys(cfg, out);
-    let groups = &cfg.group_index;
-    // Same choice as GroupIndex: with duplicate names, the first group counts.
-    let mut loose_groups: HashMap<String, &str> = HashMap::default();
-    for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
-        loose_groups.entry(loose(name)).or_insert(name);
-    }
-    let mut referenced: HashSet<usize> = HashSet::default();
+/// The findings of meaning, kept per rule and per group, so that after an
+/// edit inside one rule, or inside one group's MEMBERS, only that unit and
+/// the few checks that span units are worked out again
+/// ([`Semantic::update`]). [`Semantic::new`] and an update give the same
+/// findings in the same order; a property test holds them together.
+#[derive(Debug, Clone, Default)]
+pub struct Semantic {
+    /// Duplicate keys, unknown top-level keys and the server settings: an
+    /// edit of a value inside a rule or group changes none of them.
+    fixed: Vec<Diagnostic>,
+    /// Group names made loose ([`loose`]) to the name as written; the first
+    /// group wins, as in [`GroupIndex`].
+    loose_groups: HashMap<String, String>,
+    /// One per rule, in [`Config::all_rules`] order.
+    rules: Vec<RuleUnit>,
+    /// Empty and duplicate group names.
+    group_names: Vec<Diagnostic>,
+    /// One per group, in `Config::groups` order.
+    groups: Vec<GroupUnit>,
+    /// Per group: whether its name refers to it (it has a name, and no
+    /// earlier group has the same one). Names do not change in an update.
+    named: Vec<bool>,
+    cycles: Vec<Diagnostic>,
+    unused: Vec<Diagnostic>,
+    features: Vec<Diagnostic>,
+}
 
-    for rule in cfg.all_rules() {
-        if rule.empty_preset {
-            out.push(Diagnostic::new(
-                Code::EmptyPreset,
-                rule.span,
-                rule.pointer.clone(),
-                format!(
-                    "empty preset: every key of this {} rule is empty, so the server ignores it",
-                    rule.kind.key()
-                ),
-            ));
-            continue;
+#[derive(Debug, Clone, Default)]
+struct RuleUnit {
+    /// Findings that depend on the rule and the group names only.
+    own: Vec<Diagnostic>,
+    /// EXCEPT_USERS entries USERS does not cover: these look into the
+    /// groups' members too.
+    except: Vec<Diagnostic>,
+    /// Positions of the groups the rule's USERS and EXCEPT_USERS name.
+    referenced: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GroupUnit {
+    diags: Vec<Diagnostic>,
+    /// Positions of other groups its MEMBERS name (not itself: that is a
+    /// cycle, not a use).
+    referenced: Vec<usize>,
+    /// Positions of all groups its MEMBERS name, for the cycle search.
+    edges: Vec<usize>,
+}
+
+/// What an edit changed, for [`Semantic::update`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    /// A string field of the rule at this position of
+    /// [`Config::all_rules`].
+    Rule { position: usize, field: Field },
+    /// The MEMBERS of the group at this position of `Config::groups`.
+    GroupMembers { position: usize },
+}
+
+impl Semantic {
+    pub fn new(root: &Node, cfg: &Config) -> Semantic {
+        let mut fixed = Vec::new();
+        duplicate_keys(root, "", &mut fixed);
+        top_level_keys(cfg, &mut fixed);
+        settings(cfg, &mut fixed);
+        let groups = &cfg.group_index;
+        // Same choice as GroupIndex: with duplicate names, the first group counts.
+        let mut loose_groups: HashMap<String, String> = HashMap::default();
+        for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
+            loose_groups
+                .entry(loose(name))
+                .or_insert_with(|| name.to_string());
         }
-        if !rule.kind.users_optional()
-            && let Some(users) = &rule.users
-            && users.entries.is_empty()
-        {
-            out.push(Diagnostic::new(
-                Code::EmptyUsers,
-                users.span,
-                users.pointer.clone(),
-                format!(
-                    "USERS is empty, so this {} rule matches nobody{}",
-                    rule.kind.key(),
-                    if rule.kind.effect() == spec::Effect::Allow {
-                        ": every request it applies to is denied"
-                    } else {
-                        ""
+        let rules = cfg
+            .all_rules()
+            .map(|r| rule_unit(r, cfg, groups, &loose_groups))
+            .collect();
+        let group_units: Vec<GroupUnit> = cfg
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(at, g)| group_unit(at, g, groups, &loose_groups))
+            .collect();
+        let named = cfg
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(at, g)| {
+                g.name
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .is_some_and(|n| groups.lookup(n) == Some(at))
+            })
+            .collect();
+        let mut s = Semantic {
+            named,
+            fixed,
+            rules,
+            group_names: group_names(cfg),
+            cycles: cycles(cfg, &group_units, groups),
+            groups: group_units,
+            loose_groups,
+            unused: Vec::new(),
+            features: feature_case(cfg),
+        };
+        s.unused = unused(cfg, &s.named, &s.rules, &s.groups);
+        s
+    }
+
+    /// Follows an edit that ended at `at`, changed the length of the text by
+    /// `delta` and changed only what `touched` says (`cfg` is the model
+    /// after the edit; group names are unchanged).
+    pub fn update(&mut self, cfg: &Config, touched: Touched, at: usize, delta: isize) {
+        self.for_each_mut(|d| d.shift(at, delta));
+        let groups = &cfg.group_index;
+        match touched {
+            Touched::Rule { position, field } => {
+                let (Some(unit), Some(rule)) =
+                    (self.rules.get_mut(position), cfg.all_rules().nth(position))
+                else {
+                    return;
+                };
+                *unit = rule_unit(rule, cfg, groups, &self.loose_groups);
+                if field == Field::Features {
+                    self.features = feature_case(cfg);
+                }
+            }
+            Touched::GroupMembers { position } => {
+                let (Some(unit), Some(g)) =
+                    (self.groups.get_mut(position), cfg.groups.get(position))
+                else {
+                    return;
+                };
+                *unit = group_unit(position, g, groups, &self.loose_groups);
+                // Which users a group holds decides which exceptions apply,
+                // and its edges the cycles.
+                for (unit, rule) in self.rules.iter_mut().zip(cfg.all_rules()) {
+                    if !rule.empty_preset {
+                        unit.except = except_not_covered(rule, cfg, groups);
                     }
-                ),
-            ));
-        }
-        for field in [Field::Users, Field::ExceptUsers] {
-            if let Some(list) = rule.list(field) {
-                principal_list(list, groups, &loose_groups, &mut referenced, out);
+                }
+                self.cycles = cycles(cfg, &self.groups, groups);
             }
         }
-        for field in [Field::Features, Field::SerialNumbers] {
-            if let Some(list) = rule.list(field) {
-                duplicates(list, false, out);
-            }
-        }
-        except_not_covered(rule, cfg, groups, out);
+        self.unused = unused(cfg, &self.named, &self.rules, &self.groups);
     }
 
-    group_checks(cfg, groups, &loose_groups, &mut referenced, out);
-    feature_case(cfg, out);
-    settings(cfg, out);
+    fn for_each_mut(&mut self, mut f: impl FnMut(&mut Diagnostic)) {
+        let units = self
+            .rules
+            .iter_mut()
+            .flat_map(|u| u.own.iter_mut().chain(u.except.iter_mut()))
+            .chain(self.groups.iter_mut().flat_map(|u| u.diags.iter_mut()));
+        for d in self
+            .fixed
+            .iter_mut()
+            .chain(units)
+            .chain(self.group_names.iter_mut())
+            .chain(self.cycles.iter_mut())
+            .chain(self.unused.iter_mut())
+            .chain(self.features.iter_mut())
+        {
+            f(d);
+        }
+    }
+
+    /// Every finding, in a fixed order (the caller sorts by position).
+    pub fn collect(&self, out: &mut Vec<Diagnostic>) {
+        out.extend(self.fixed.iter().cloned());
+        for u in &self.rules {
+            out.extend(u.own.iter().chain(u.except.iter()).cloned());
+        }
+        out.extend(self.group_names.iter().cloned());
+        for u in &self.groups {
+            out.extend(u.diags.iter().cloned());
+        }
+        out.extend(self.cycles.iter().cloned());
+        out.extend(self.unused.iter().cloned());
+        out.extend(self.features.iter().cloned());
+    }
+}
+
+fn rule_unit(
+    rule: &Rule,
+    cfg: &Config,
+    groups: &GroupIndex,
+    loose_groups: &HashMap<String, String>,
+) -> RuleUnit {
+    let mut unit = RuleUnit::default();
+    let out = &mut unit.own;
+    if rule.empty_preset {
+        out.push(Diagnostic::new(
+            Code::EmptyPreset,
+            rule.span,
+            rule.pointer.clone(),
+            format!(
+                "empty preset: every key of this {} rule is empty, so the server ignores it",
+                rule.kind.key()
+            ),
+        ));
+        return unit;
+    }
+    if !rule.kind.users_optional()
+        && let Some(users) = &rule.users
+        && users.entries.is_empty()
+    {
+        out.push(Diagnostic::new(
+            Code::EmptyUsers,
+            users.span,
+            users.pointer.clone(),
+            format!(
+                "USERS is empty, so this {} rule matches nobody{}",
+                rule.kind.key(),
+                if rule.kind.effect() == spec::Effect::Allow {
+                    ": every request it applies to is denied"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    let mut referenced = HashSet::default();
+    for field in [Field::Users, Field::ExceptUsers] {
+        if let Some(list) = rule.list(field) {
+            principal_list(list, groups, loose_groups, &mut referenced, out);
+        }
+    }
+    for field in [Field::Features, Field::SerialNumbers] {
+        if let Some(list) = rule.list(field) {
+            duplicates(list, false, out);
+        }
+    }
+    unit.referenced = referenced.into_iter().collect();
+    unit.except = except_not_covered(rule, cfg, groups);
+    unit
+}
+
+/// The checks of one group's MEMBERS (`at` is its position in
+/// `Config::groups`).
+fn group_unit(
+    at: usize,
+    g: &Group,
+    groups: &GroupIndex,
+    loose_groups: &HashMap<String, String>,
+) -> GroupUnit {
+    let mut unit = GroupUnit::default();
+    let Some(m) = &g.members else {
+        return unit;
+    };
+    unit.edges = m
+        .entries
+        .iter()
+        .filter(|e| matches!(e.pattern, Pattern::Name(_)))
+        .filter_map(|e| groups.lookup_entry(e))
+        .collect();
+    // A missing or empty NAME is reported on its own; no rule can use
+    // such a group, so its members are not looked at.
+    if g.name.as_deref().is_none_or(str::is_empty) {
+        return unit;
+    }
+    let mut inner = HashSet::default();
+    principal_list(m, groups, loose_groups, &mut inner, &mut unit.diags);
+    inner.remove(&at);
+    unit.referenced = inner.into_iter().collect();
+    unit
 }
 
 fn principal_list(
     list: &EntryList,
     groups: &GroupIndex,
-    loose_groups: &HashMap<String, &str>,
+    loose_groups: &HashMap<String, String>,
     referenced: &mut HashSet<usize>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -104,13 +309,13 @@ fn principal_list(
         match &e.pattern {
             Pattern::InvalidIp(why) => out.push(Diagnostic::new(
                 Code::InvalidIp,
-                e.span,
+                list.span_of(e),
                 list.pointer.clone(),
                 format!("{why}; this entry matches nobody"),
             )),
             Pattern::Cidr(c) => out.push(Diagnostic::new(
                 Code::Cidr,
-                e.span,
+                list.span_of(e),
                 list.pointer.clone(),
                 format!(
                     "`{c}` uses CIDR notation, which the VS License Manager does not document; it matches nobody. Use a wildcard (4.3.2.*) or a range (4.3.2.10-50)"
@@ -119,19 +324,21 @@ fn principal_list(
             Pattern::Name(_) => {
                 if let Some(g) = groups.lookup_entry(e) {
                     referenced.insert(g);
-                    let name = loose_groups.get(loose_entry(e).as_ref()).copied().unwrap_or_default();
+                    let name = loose_groups
+                        .get(loose_entry(e).as_ref())
+                        .map_or("", String::as_str);
                     if !name.is_empty() && name != e.text {
                         out.push(
                             Diagnostic::new(
                                 Code::GroupNameMismatch,
-                                e.span,
+                                list.span_of(e),
                                 list.pointer.clone(),
                                 format!(
                                     "`{}` refers to the group \"{name}\" only because names ignore case; write it as the group is named",
                                     e.text
                                 ),
                             )
-                            .with_fix(format!("write \"{name}\""), e.span, json_inner(name)),
+                            .with_fix(format!("write \"{name}\""), list.span_of(e), json_inner(name)),
                         );
                     }
                     continue;
@@ -140,14 +347,14 @@ fn principal_list(
                     out.push(
                         Diagnostic::new(
                             Code::GroupNameMismatch,
-                            e.span,
+                            list.span_of(e),
                             list.pointer.clone(),
                             format!(
                                 "`{}` is not a group but is spelled like the group \"{name}\"; did you mean the group?",
                                 e.text
                             ),
                         )
-                        .with_fix(format!("use the group \"{name}\""), e.span, json_inner(name)),
+                        .with_fix(format!("use the group \"{name}\""), list.span_of(e), json_inner(name)),
                     );
                 }
             }
@@ -175,7 +382,7 @@ fn duplicates(list: &EntryList, case_insensitive: bool, out: &mut Vec<Diagnostic
         if !seen.insert(key) {
             out.push(Diagnostic::new(
                 Code::DuplicateEntry,
-                e.span,
+                list.span_of(e),
                 list.pointer.clone(),
                 format!("`{}` is listed more than once", e.text),
             ));
@@ -337,15 +544,16 @@ fn may_overlap(a: &Pattern, b: &Pattern) -> bool {
     }
 }
 
-fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
+fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let Some(except) = &rule.except_users else {
-        return;
+        return out;
     };
     if rule.any_user() {
-        return;
+        return out;
     }
     let Some(users) = &rule.users else {
-        return;
+        return out;
     };
     let covered = expand(&users.entries, cfg, groups);
     for e in &except.entries {
@@ -359,7 +567,7 @@ fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex, out: &mut 
         if !any {
             out.push(Diagnostic::new(
                 Code::ExceptNotCovered,
-                e.span,
+                except.span_of(e),
                 except.pointer.clone(),
                 format!(
                     "`{}` is not covered by this rule's USERS, so excepting it has no effect",
@@ -368,15 +576,12 @@ fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex, out: &mut 
             ));
         }
     }
+    out
 }
 
-fn group_checks(
-    cfg: &Config,
-    groups: &GroupIndex,
-    loose_groups: &HashMap<String, &str>,
-    referenced: &mut HashSet<usize>,
-    out: &mut Vec<Diagnostic>,
-) {
+/// Empty and duplicate group names.
+fn group_names(cfg: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut first_by_name: HashMap<String, usize> = HashMap::default();
     for g in &cfg.groups {
         let Some(name) = g.name.as_deref() else {
@@ -404,20 +609,33 @@ fn group_checks(
         } else {
             first_by_name.insert(fold(name), g.index);
         }
-        if let Some(m) = &g.members {
-            // Members that refer to the group itself count as a cycle, not a use.
-            let mut inner = HashSet::default();
-            principal_list(m, groups, loose_groups, &mut inner, out);
-            inner.remove(&g.index);
-            referenced.extend(inner);
+    }
+    out
+}
+
+/// Groups no rule and no other group refers to.
+fn unused(
+    cfg: &Config,
+    named: &[bool],
+    rules: &[RuleUnit],
+    group_units: &[GroupUnit],
+) -> Vec<Diagnostic> {
+    let mut referenced = vec![false; cfg.groups.len()];
+    let all = rules
+        .iter()
+        .flat_map(|u| &u.referenced)
+        .chain(group_units.iter().flat_map(|u| &u.referenced));
+    for &at in all {
+        if let Some(r) = referenced.get_mut(at) {
+            *r = true;
         }
     }
-    cycles(cfg, groups, out);
-    for g in &cfg.groups {
-        let Some(name) = g.name.as_deref().filter(|n| !n.is_empty()) else {
+    let mut out = Vec::new();
+    for (at, g) in cfg.groups.iter().enumerate() {
+        let Some(name) = g.name.as_deref() else {
             continue;
         };
-        if groups.lookup(name) == Some(g.index) && !referenced.contains(&g.index) {
+        if named.get(at).copied().unwrap_or(false) && !referenced[at] {
             out.push(Diagnostic::new(
                 Code::UnusedGroup,
                 g.name_span.unwrap_or(g.span),
@@ -426,25 +644,15 @@ fn group_checks(
             ));
         }
     }
+    out
 }
 
 /// Finds cycles among groups with an iterative depth-first search and
 /// reports each once, naming the whole cycle.
-fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
-    let n = cfg.groups.len();
-    let edges: Vec<Vec<usize>> = cfg
-        .groups
-        .iter()
-        .map(|g| {
-            g.members.as_ref().map_or_else(Vec::new, |m| {
-                m.entries
-                    .iter()
-                    .filter(|e| matches!(e.pattern, Pattern::Name(_)))
-                    .filter_map(|e| groups.lookup_entry(e))
-                    .collect()
-            })
-        })
-        .collect();
+fn cycles(cfg: &Config, units: &[GroupUnit], groups: &GroupIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let n = cfg.groups.len().min(units.len());
+    let edges: Vec<&[usize]> = units.iter().map(|u| u.edges.as_slice()).collect();
     // 0 = unvisited, 1 = on the stack, 2 = done
     let mut state = vec![0u8; n];
     let mut reported: HashSet<Vec<usize>> = HashSet::default();
@@ -480,7 +688,7 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
                                 m.entries
                                     .iter()
                                     .find(|e| groups.lookup_entry(e) == Some(to))
-                                    .map_or(m.span, |e| e.span)
+                                    .map_or(m.span, |e| m.span_of(e))
                             });
                             out.push(Diagnostic::new(
                                 Code::GroupCycle,
@@ -502,9 +710,11 @@ fn cycles(cfg: &Config, groups: &GroupIndex, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    out
 }
 
-fn feature_case(cfg: &Config, out: &mut Vec<Diagnostic>) {
+fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     // Spellings of each feature (folded), with how often each is used.
     let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::default();
     for rule in cfg.all_rules() {
@@ -539,18 +749,19 @@ fn feature_case(cfg: &Config, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(
                         Code::FeatureCase,
-                        e.span,
+                        f.span_of(e),
                         f.pointer.clone(),
                         format!(
                             "feature `{}` differs from `{best}` only in case; features are compared exactly, so this rule does not apply to {best}",
                             e.text
                         ),
                     )
-                    .with_fix(format!("write `{best}`"), e.span, json_inner(best)),
+                    .with_fix(format!("write `{best}`"), f.span_of(e), json_inner(best)),
                 );
             }
         }
     }
+    out
 }
 
 fn settings(cfg: &Config, out: &mut Vec<Diagnostic>) {
