@@ -96,6 +96,59 @@ impl Window {
     }
 }
 
+impl Window {
+    /// Where the last frame showed exactly `text`, if it did.
+    fn find(&self, text: &str, shapes: &[epaint::ClippedShape]) -> Option<Pos2> {
+        let _ = self;
+        shapes.iter().find_map(|s| match &s.shape {
+            epaint::Shape::Text(t) if t.galley.text() == text => {
+                Some(t.pos + t.galley.rect.center().to_vec2())
+            }
+            _ => None,
+        })
+    }
+
+    /// Clicks the first field showing one of `values` and types `keys` characters into
+    /// it, a key per frame as a person types; each keystroke's CPU time is
+    /// its frame plus the next (edits made while drawing are applied after
+    /// the frame, and the next frame shows their result).
+    fn type_into(&mut self, values: &[String], keys: usize) -> Vec<Duration> {
+        let input = RawInput {
+            screen_rect: Some(self.screen),
+            ..Default::default()
+        };
+        let out = self.ctx.run_ui(input, |ui| self.app.show(ui));
+        let at = values
+            .iter()
+            .find_map(|v| self.find(v, &out.shapes))
+            .unwrap_or_else(|| panic!("no USERS field in view: {}", text_of(&out.shapes)));
+        let press = |pressed| Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        self.frame(vec![Event::PointerMoved(at), press(true)]);
+        self.frame(vec![press(false)]);
+        self.frame(Vec::new());
+        let before = self.app.document().map(|d| d.text().len());
+        let times = (0..keys)
+            .map(|i| {
+                let c = if i % 2 == 0 { "x" } else { "y" };
+                self.frame(vec![Event::Text(c.into())]) + self.frame(Vec::new())
+            })
+            .collect();
+        let after = self.app.document().map(|d| d.text().len());
+        // A benchmark of keys that went nowhere would measure nothing.
+        assert_eq!(
+            after,
+            before.map(|n| n + keys),
+            "the typed keys did not reach the file"
+        );
+        times
+    }
+}
+
 /// All the text in a frame's shapes.
 fn text_of(shapes: &[epaint::ClippedShape]) -> String {
     let mut out = String::new();
@@ -151,6 +204,17 @@ fn run(label: &str, shape: Shape, frames: usize) {
         (0..frames / 4).map(|_| w.frame(Vec::new())).collect(),
     );
     report("  scrolling the rule list", w.scroll(frames));
+    let users: Vec<String> = w.app.document().map_or_else(Vec::new, |d| {
+        d.config()
+            .rules(kind)
+            .iter()
+            .filter_map(|r| Some(r.users.as_ref()?.raw.clone()))
+            .collect()
+    });
+    report(
+        "  typing in a rule's USERS (per key)",
+        w.type_into(&users, (frames / 10).max(4)),
+    );
     w.app.section = Section::Groups;
     for _ in 0..5 {
         w.frame(Vec::new());

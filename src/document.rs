@@ -235,6 +235,11 @@ pub struct Document {
     generation: u64,
     /// Splices whose analysis followed in part (see `follow`), for tests.
     followed: u64,
+    /// What the last splice that [`follow`](Self::follow) took changed.
+    touched: Option<validate::Touched>,
+    /// The generation before the latest change, and what that change
+    /// touched, when it was one splice analysed in part.
+    last_change: Option<(u64, validate::Touched)>,
     undo: Vec<Step>,
     redo: Vec<Step>,
 }
@@ -297,6 +302,8 @@ impl Document {
             next_step: 1,
             generation: next_generation(),
             followed: 0,
+            touched: None,
+            last_change: None,
             undo: Vec::new(),
             redo: Vec::new(),
         };
@@ -386,6 +393,19 @@ impl Document {
         self.generation
     }
 
+    /// The findings in parts (which groups each rule and group names).
+    pub fn analysis(&self) -> &validate::Analysis {
+        &self.analysis
+    }
+
+    /// When the latest change was one edit of a field of one rule, or of one
+    /// group's MEMBERS: the generation before it and what it touched. Views
+    /// that derive things from the document use it to redo only what that
+    /// edit can change.
+    pub fn last_change(&self) -> Option<(u64, validate::Touched)> {
+        self.last_change
+    }
+
     /// How many splices were analysed in part rather than whole (for the
     /// tests that hold both ways to the same result).
     #[doc(hidden)]
@@ -471,6 +491,7 @@ impl Document {
         }
         let mut fresh = true;
         let inverse = self.splice(&splice, &mut fresh);
+        let touched = self.touched.take().filter(|_| fresh);
         let merge = group.is_some()
             && self
                 .undo
@@ -488,7 +509,7 @@ impl Document {
             }),
         }
         self.redo.clear();
-        self.changed(fresh);
+        self.changed(fresh, touched);
         Ok(())
     }
 
@@ -511,8 +532,10 @@ impl Document {
 
     /// After the text changed: `fresh` says whether the analysis already
     /// follows it.
-    fn changed(&mut self, fresh: bool) {
+    fn changed(&mut self, fresh: bool, touched: Option<validate::Touched>) {
+        let before = self.generation;
         self.generation = next_generation();
+        self.last_change = touched.filter(|_| fresh).map(|t| (before, t));
         if !fresh {
             self.parsed = parse(&self.text);
             self.lines = LineIndex::new(&self.text);
@@ -529,6 +552,7 @@ impl Document {
     /// few milliseconds where analysing everything takes a third of a
     /// second. Any other edit gives false and changes nothing.
     fn follow(&mut self, old: Span, new_len: usize) -> bool {
+        self.touched = None;
         let Some(plan) = self.plan(old, new_len) else {
             return false;
         };
@@ -575,6 +599,7 @@ impl Document {
         };
         match touched {
             Some(touched) => {
+                self.touched = Some(touched);
                 self.analysis.update(&self.config, touched, at, delta);
                 self.diagnostics = self.analysis.diagnostics(&self.parsed);
             }
@@ -668,27 +693,30 @@ impl Document {
         })
     }
 
-    fn replay(&mut self, step: Step) -> (Step, bool) {
+    /// Applies an undo step's splices; gives the step that reverts it and
+    /// what it touched, if it was one splice analysed in part.
+    fn replay(&mut self, step: Step) -> (Step, bool, Option<validate::Touched>) {
         let mut back = Vec::with_capacity(step.inverse.len());
         let mut fresh = true;
         for inv in step.inverse.iter().rev() {
             back.push(self.splice(inv, &mut fresh));
         }
+        let touched = self.touched.take().filter(|_| fresh && back.len() == 1);
         let step = Step {
             id: step.id,
             inverse: back,
             group: None,
         };
-        (step, fresh)
+        (step, fresh, touched)
     }
 
     pub fn undo(&mut self) -> bool {
         let Some(step) = self.undo.pop() else {
             return false;
         };
-        let (back, fresh) = self.replay(step);
+        let (back, fresh, touched) = self.replay(step);
         self.redo.push(back);
-        self.changed(fresh);
+        self.changed(fresh, touched);
         true
     }
 
@@ -696,9 +724,9 @@ impl Document {
         let Some(step) = self.redo.pop() else {
             return false;
         };
-        let (back, fresh) = self.replay(step);
+        let (back, fresh, touched) = self.replay(step);
         self.undo.push(back);
-        self.changed(fresh);
+        self.changed(fresh, touched);
         true
     }
 

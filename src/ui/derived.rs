@@ -9,6 +9,25 @@ use crate::diag::Severity;
 use crate::document::Document;
 use crate::json::Node;
 use crate::spec::{Field, RuleKind};
+use crate::validate::Touched;
+
+/// A rule (list and position in it, as in `Config::lists`) or a group
+/// (position in `Config::groups`) that names a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Referrer {
+    Rule(usize, usize),
+    Group(usize),
+}
+
+impl Referrer {
+    /// Its JSON Pointer in `cfg`.
+    pub fn pointer(self, cfg: &crate::model::Config) -> Option<&str> {
+        match self {
+            Referrer::Rule(l, r) => Some(&cfg.lists.get(l)?.rules.get(r)?.pointer),
+            Referrer::Group(g) => Some(&cfg.groups.get(g)?.pointer),
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Derived {
@@ -25,7 +44,7 @@ pub struct Derived {
     pub by_severity: [usize; 3],
     /// Per group (by position in `Config::groups`): the rules and groups
     /// that name it.
-    pub used_by: Vec<Vec<String>>,
+    pub used_by: Vec<Vec<Referrer>>,
     /// Diagnostic indices by the pointer they concern.
     diags_at: HashMap<String, Vec<usize>>,
     /// Names used in FEATURES and in SERIALNUMBERS (no wildcards), sorted.
@@ -45,14 +64,16 @@ impl Derived {
         {
             return;
         }
-        let same_text = self
-            .key
-            .as_ref()
-            .is_some_and(|(g, _)| *g == doc.generation());
+        let had = self.key.as_ref().map(|(g, _)| *g);
         self.key = Some((doc.generation(), filter.to_string()));
         self.shown(doc, filter);
-        if !same_text {
-            self.recount(doc);
+        if had != Some(doc.generation()) {
+            // One edit of one field since last time: only what it can change.
+            let touched = doc
+                .last_change()
+                .filter(|(since, _)| had == Some(*since))
+                .map(|(_, t)| t);
+            self.recount(doc, touched);
         }
     }
 
@@ -89,7 +110,7 @@ impl Derived {
             .collect();
     }
 
-    fn recount(&mut self, doc: &Document) {
+    fn recount(&mut self, doc: &Document, touched: Option<Touched>) {
         let cfg = doc.config();
         let diags = doc.diagnostics();
         self.diags_at.clear();
@@ -109,30 +130,20 @@ impl Derived {
             })
             .collect();
 
-        let index = &cfg.group_index;
-        let mut used: Vec<Vec<String>> = vec![Vec::new(); cfg.groups.len()];
-        for r in cfg.all_rules() {
-            for f in [Field::Users, Field::ExceptUsers] {
-                for e in r.list(f).map_or(&[][..], |l| &l.entries) {
-                    if let Some(g) = index.lookup_entry(e)
-                        && used[g].last() != Some(&r.pointer)
-                    {
-                        used[g].push(r.pointer.clone());
-                    }
-                }
-            }
+        let names = |f: Field| matches!(f, Field::Users | Field::ExceptUsers);
+        let lists = |f: Field| matches!(f, Field::Features | Field::SerialNumbers);
+        let keep_used = matches!(touched, Some(Touched::Rule { field, .. }) if !names(field));
+        let keep_words = match touched {
+            Some(Touched::Rule { field, .. }) => !lists(field),
+            Some(Touched::GroupMembers { .. }) => true,
+            None => false,
+        };
+        if !keep_used {
+            self.used_by = used_by(doc);
         }
-        for (gi, g) in cfg.groups.iter().enumerate() {
-            for e in g.members.as_ref().map_or(&[][..], |m| &m.entries) {
-                if let Some(t) = index.lookup_entry(e)
-                    && t != gi
-                    && used[t].last() != Some(&g.pointer)
-                {
-                    used[t].push(g.pointer.clone());
-                }
-            }
+        if keep_words {
+            return;
         }
-        self.used_by = used;
 
         let words = |field: Field| {
             let mut v: Vec<String> = cfg
@@ -170,7 +181,106 @@ impl Derived {
     }
 }
 
+/// Per group (by position): the rules and other groups that name it, in
+/// file order. Read from the validator's references, so it costs the
+/// number of references, not a look-up of every entry of the file.
+fn used_by(doc: &Document) -> Vec<Vec<Referrer>> {
+    let cfg = doc.config();
+    let mut used: Vec<Vec<Referrer>> = vec![Vec::new(); cfg.groups.len()];
+    let Some((rules, groups)) = doc.analysis().references() else {
+        return used;
+    };
+    let positions = cfg
+        .lists
+        .iter()
+        .enumerate()
+        .flat_map(|(l, list)| (0..list.rules.len()).map(move |r| Referrer::Rule(l, r)));
+    for (who, refs) in positions.zip(rules) {
+        for &g in refs {
+            if let Some(u) = used.get_mut(g)
+                && u.last() != Some(&who)
+            {
+                u.push(who);
+            }
+        }
+    }
+    for (gi, refs) in groups.enumerate() {
+        let who = Referrer::Group(gi);
+        for &t in refs {
+            if t != gi
+                && let Some(u) = used.get_mut(t)
+                && u.last() != Some(&who)
+            {
+                u.push(who);
+            }
+        }
+    }
+    used
+}
+
 /// Whether `pointer` is `parent` or inside it.
 pub fn under(pointer: &str, parent: &str) -> bool {
     pointer == parent || pointer.starts_with(parent) && pointer[parent.len()..].starts_with('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Edit;
+    use serde_json::Value;
+
+    fn same(a: &Derived, b: &Derived) {
+        assert_eq!(a.used_by, b.used_by);
+        assert_eq!(a.features, b.features);
+        assert_eq!(a.serials, b.serials);
+        assert_eq!(a.by_severity, b.by_severity);
+        assert_eq!(a.list_problems, b.list_problems);
+        assert_eq!(a.diags_at, b.diags_at);
+        assert_eq!(a.lists, b.lists);
+    }
+
+    /// After each one-field edit, what is kept and what is redone equals
+    /// what a fresh derivation gives.
+    #[test]
+    fn redoing_only_what_an_edit_changes_equals_starting_afresh() {
+        let mut doc = Document::from_text(
+            r#"{
+  "ALLOW_CHECKOUTS": [ { "USERS": "CAD;anna", "FEATURES": "EXPORT_ALL;CAD_BASE", "SERIALNUMBERS": "S-1" } ],
+  "DENY_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "EXPORT_ALL" } ],
+  "GROUPS": [ { "NAME": "CAD", "MEMBERS": "carl;Design" }, { "NAME": "Design", "MEMBERS": "dora" } ]
+}"#,
+        );
+        let mut kept = Derived::default();
+        kept.refresh(&doc, "");
+        let edits = [
+            ("/DENY_CHECKOUTS/0/USERS", "bob;Design"),
+            ("/ALLOW_CHECKOUTS/0/FEATURES", "EXPORT_ALL;VIEW"),
+            ("/ALLOW_CHECKOUTS/0/SERIALNUMBERS", "S-2;S-1"),
+            ("/GROUPS/1/MEMBERS", "dora;CAD"),
+            ("/ALLOW_CHECKOUTS/0/USERS", "anna"),
+            ("/DENY_CHECKOUTS/0/FEATURES", "PRINT"),
+        ];
+        let mut in_part = 0;
+        for (pointer, value) in edits {
+            doc.apply(&Edit::SetValue {
+                pointer: pointer.into(),
+                value: Value::String(value.into()),
+            })
+            .expect("edit");
+            in_part += usize::from(doc.last_change().is_some());
+            kept.refresh(&doc, "");
+            let mut fresh = Derived::default();
+            fresh.refresh(&doc, "");
+            same(&kept, &fresh);
+        }
+        assert_eq!(in_part, edits.len(), "every edit was one field");
+        // The where-used of Design: the deny rule and the group CAD.
+        assert_eq!(
+            kept.used_by[1],
+            [Referrer::Rule(1, 0), Referrer::Group(0)],
+            "{:?}",
+            kept.used_by
+        );
+        assert_eq!(kept.features, ["EXPORT_ALL", "PRINT", "VIEW"]);
+    }
 }

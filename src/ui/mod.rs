@@ -1179,12 +1179,8 @@ impl PrivyApp {
                                 ui.label(RichText::new("Not used by any rule or group.").weak());
                             } else {
                                 ui.label(RichText::new("Used by").weak());
-                                for u in uses {
-                                    if ui
-                                        .link(place_name(cfg, u))
-                                        .on_hover_text(u.as_str())
-                                        .clicked()
-                                    {
+                                for u in uses.iter().filter_map(|u| u.pointer(cfg)) {
+                                    if ui.link(place_name(cfg, u)).on_hover_text(u).clicked() {
                                         self.go_to(u);
                                     }
                                 }

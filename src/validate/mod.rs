@@ -100,6 +100,20 @@ impl Analysis {
         }
     }
 
+    /// Which groups each rule names, and which each group's MEMBERS name
+    /// (see [`semantic::Semantic::rule_references`]); `None` when the file
+    /// could not be read far enough to check its meaning.
+    #[allow(clippy::type_complexity)]
+    pub fn references(
+        &self,
+    ) -> Option<(
+        impl Iterator<Item = &[usize]>,
+        impl Iterator<Item = &[usize]>,
+    )> {
+        let s = self.semantic.as_ref()?;
+        Some((s.rule_references(), s.group_references()))
+    }
+
     /// All diagnostics (with the syntax errors of `parsed`), sorted by
     /// position.
     pub fn diagnostics(&self, parsed: &Parsed) -> Vec<Diagnostic> {

@@ -197,6 +197,18 @@ impl Semantic {
         }
     }
 
+    /// Per rule (in [`Config::all_rules`] order): the positions of the
+    /// groups its USERS and EXCEPT_USERS name, in no particular order.
+    pub fn rule_references(&self) -> impl Iterator<Item = &[usize]> {
+        self.rules.iter().map(|u| u.referenced.as_slice())
+    }
+
+    /// Per group (in `Config::groups` order): the positions of the groups
+    /// its MEMBERS name, itself included if it does.
+    pub fn group_references(&self) -> impl Iterator<Item = &[usize]> {
+        self.groups.iter().map(|u| u.edges.as_slice())
+    }
+
     /// Every finding, in a fixed order (the caller sorts by position).
     pub fn collect(&self, out: &mut Vec<Diagnostic>) {
         out.extend(self.fixed.iter().cloned());
