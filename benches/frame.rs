@@ -161,14 +161,19 @@ fn text_of(shapes: &[epaint::ClippedShape]) -> String {
     out
 }
 
-fn report(what: &str, mut times: Vec<Duration>) {
+fn report(what: &str, times: Vec<Duration>) {
+    report_per(what, "frame", times);
+}
+
+/// Like [`report`], for timings of `unit` (a frame, or a key's frames).
+fn report_per(what: &str, unit: &str, mut times: Vec<Duration>) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
     let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
     let max = times[times.len() - 1];
     println!(
-        "{what}: {} frames, CPU per frame mean {mean:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        "{what}: {} {unit}s, CPU per {unit} mean {mean:.2} ms, p95 {:.2} ms, max {:.2} ms",
         times.len(),
         ms(p95),
         ms(max)
@@ -211,8 +216,9 @@ fn run(label: &str, shape: Shape, frames: usize) {
             .filter_map(|r| Some(r.users.as_ref()?.raw.clone()))
             .collect()
     });
-    report(
-        "  typing in a rule's USERS (per key)",
+    report_per(
+        "  typing in a rule's USERS (the key's frame and the next)",
+        "key",
         w.type_into(&users, (frames / 10).max(4)),
     );
     w.app.section = Section::Groups;

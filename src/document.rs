@@ -1,11 +1,14 @@
 //! A `ServerConfig.json` document: its exact text, the parse, the model and
 //! the diagnostics, with edits, undo/redo and safe saving.
 //!
-//! The text is the source of truth. An edit is a splice of the text followed
-//! by a fresh parse, so bytes outside the edited value never change: key
-//! order, unknown keys, comments, indentation, the byte order mark and CRLF
-//! line endings all survive. Saving writes a temporary file in the same
-//! folder, flushes it to disk and renames it over the original.
+//! The text is the source of truth. An edit is a splice of the text, so
+//! bytes outside the edited value never change: key order, unknown keys,
+//! comments, indentation, the byte order mark and CRLF line endings all
+//! survive. After a splice the text is parsed and checked again: in part
+//! when it replaced one string value of a rule or group field by another
+//! (typing in a field; see `Document::follow`), otherwise whole. Saving
+//! writes a temporary file in the same folder, flushes it to disk and
+//! renames it over the original.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
