@@ -60,6 +60,66 @@ fn measure(reqs: &[Request], budget: Duration, mut f: impl FnMut(&Request) -> bo
     n as f64 / start.elapsed().as_secs_f64()
 }
 
+/// The matrix after typing in a rule's USERS, as the simulator does it: the
+/// document follows the edit in part and the engine is updated in place
+/// (`Engine::update`), then the 200 x 50 cells are decided.
+fn matrix_after_typing(
+    name: &str,
+    text: &str,
+    pool: &privy::engine::pool::PoolIndex,
+    principals: &[Principal],
+    features: &[String],
+    full: bool,
+) {
+    let mut doc = Document::from_text(text);
+    let mut engine = Engine::new(doc.config());
+    let rule = doc
+        .config()
+        .all_rules()
+        .filter(|r| r.users.is_some())
+        .nth(doc.config().all_rules().count() / 3)
+        .map(|r| r.pointer.clone())
+        .unwrap_or_default();
+    let mut times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
+        .map(|i| {
+            let users = if i % 2 == 0 {
+                "user00001;x"
+            } else {
+                "user00001;xy"
+            };
+            let edit = privy::document::Edit::SetValue {
+                pointer: format!("{rule}/USERS"),
+                value: serde_json::Value::String(users.into()),
+            };
+            let t = Instant::now();
+            let typed = doc.apply(&edit).is_ok();
+            let updated = typed
+                && doc
+                    .last_change()
+                    .is_some_and(|(_, touched)| engine.update(doc.config(), touched));
+            assert!(updated, "the edit was not followed in place");
+            let followed = t.elapsed();
+            let m = Matrix::compute(
+                &engine,
+                Some(pool),
+                principals.to_vec(),
+                features.to_vec(),
+                Action::Checkout,
+            );
+            black_box(m.cells.len());
+            (t.elapsed(), followed)
+        })
+        .collect();
+    times.sort();
+    let (median, followed) = times[times.len() / 2];
+    println!(
+        "decision matrix 200 x 50 with pool after typing in USERS, {name}: median {:.2} ms (edit and engine update {:.2} ms), max {:.2} ms",
+        median.as_secs_f64() * 1e3,
+        followed.as_secs_f64() * 1e3,
+        times[times.len() - 1].0.as_secs_f64() * 1e3
+    );
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let shape = if full {
@@ -141,6 +201,7 @@ fn main() {
     };
     let small_doc = Document::from_text(generate::config(everyday));
     for (name, doc) in [("this config", &doc), ("everyday config", &small_doc)] {
+        matrix_after_typing(name, doc.text(), &pool, &principals, &features, full);
         let mut times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
             .map(|_| {
                 let t = Instant::now();

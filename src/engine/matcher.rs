@@ -314,13 +314,40 @@ impl Groups {
         let matchers: Vec<Matcher> = cfg
             .groups
             .iter()
-            .map(|g| {
-                g.members
-                    .as_ref()
-                    .map(|m| Matcher::compile(&m.entries, &index))
-                    .unwrap_or_default()
-            })
+            .map(|g| compile_group(g, &index))
             .collect();
+        Groups {
+            names: cfg
+                .groups
+                .iter()
+                .map(|g| g.name.clone().unwrap_or_default())
+                .collect(),
+            needs: propagate_needs(&matchers),
+            matchers,
+            index,
+        }
+    }
+
+    /// Compiles the group at `position` again after its MEMBERS changed
+    /// (its name did not), and what every group needs.
+    pub fn recompile(&mut self, position: usize, g: &crate::model::Group) {
+        if let Some(m) = self.matchers.get_mut(position) {
+            *m = compile_group(g, &self.index);
+            self.needs = propagate_needs(&self.matchers);
+        }
+    }
+}
+
+fn compile_group(g: &crate::model::Group, index: &GroupIndex) -> Matcher {
+    g.members
+        .as_ref()
+        .map(|m| Matcher::compile(&m.entries, index))
+        .unwrap_or_default()
+}
+
+/// What each group and every group below it need from the principal.
+fn propagate_needs(matchers: &[Matcher]) -> Vec<Needs> {
+    {
         // Propagate needs upward with a work list: each group's needs only
         // grow, three flags at most, so this is linear in the edges.
         let n = matchers.len();
@@ -341,16 +368,7 @@ impl Groups {
                 }
             }
         }
-        Groups {
-            names: cfg
-                .groups
-                .iter()
-                .map(|g| g.name.clone().unwrap_or_default())
-                .collect(),
-            matchers,
-            needs,
-            index,
-        }
+        needs
     }
 }
 

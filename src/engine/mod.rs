@@ -173,6 +173,35 @@ struct ListIndex {
 }
 
 impl ListIndex {
+    /// Adds rule `id` under its features, keeping every list in file
+    /// (id) order.
+    fn insert(&mut self, rule: &Rule, id: u32) {
+        fn put(v: &mut Vec<u32>, id: u32) {
+            if let Err(at) = v.binary_search(&id) {
+                v.insert(at, id);
+            }
+        }
+        if rule.any_feature() {
+            put(&mut self.any_feature, id);
+        } else if let Some(f) = &rule.features {
+            for e in &f.entries {
+                put(self.by_feature.entry(e.text.clone()).or_default(), id);
+            }
+        }
+    }
+
+    /// Takes rule `id` out of every feature's list.
+    fn remove(&mut self, id: u32) {
+        let out = |v: &mut Vec<u32>| {
+            if let Ok(at) = v.binary_search(&id) {
+                v.remove(at);
+            }
+        };
+        out(&mut self.any_feature);
+        self.by_feature.values_mut().for_each(out);
+        self.by_feature.retain(|_, v| !v.is_empty());
+    }
+
     /// Indices of the rules that cover `feature`, in file order.
     fn for_feature(&self, feature: &str) -> impl Iterator<Item = u32> + '_ {
         let specific = self.by_feature.get(feature).map_or(&[][..], Vec::as_slice);
@@ -206,43 +235,98 @@ pub struct Engine {
     /// it was made with.
     id: u64,
     rules: Vec<CRule>,
+    /// Per rule of the configuration (in `Config::all_rules` order): its
+    /// index in `rules`, `None` for an empty preset (which is not compiled).
+    by_position: Vec<Option<u32>>,
     /// One index per rule kind, in the order of `RuleKind::ALL`.
     lists: [ListIndex; 7],
     groups: Groups,
+}
+
+fn next_engine_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Engine {
     pub fn new(cfg: &Config) -> Engine {
         let groups = Groups::compile(cfg);
         let mut rules = Vec::new();
+        let mut by_position = Vec::new();
         let mut lists: [ListIndex; 7] = Default::default();
         for list in &cfg.lists {
             let idx = &mut lists[kind_index(list.kind)];
             for rule in &list.rules {
                 if rule.empty_preset {
+                    by_position.push(None);
                     continue; // ignored by the server
                 }
                 let id = rules.len() as u32;
+                by_position.push(Some(id));
                 rules.push(compile_rule(rule, &groups));
-                if rule.any_feature() {
-                    idx.any_feature.push(id);
-                } else if let Some(f) = &rule.features {
-                    let mut seen = HashSet::new();
-                    for e in &f.entries {
-                        if seen.insert(e.text.as_str()) {
-                            idx.by_feature.entry(e.text.clone()).or_default().push(id);
-                        }
-                    }
-                }
+                idx.insert(rule, id);
             }
         }
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Engine {
-            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: next_engine_id(),
             rules,
+            by_position,
             lists,
             groups,
         }
+    }
+
+    /// Follows one edit of the configuration in place, instead of compiling
+    /// it all again: `cfg` is the model after the edit and `touched` what
+    /// the edit changed, as [`Document::last_change`] says (one field of one
+    /// rule, or one group's MEMBERS, with no rule becoming or ceasing to be
+    /// an empty preset and no group renamed). Gives false, changing
+    /// nothing, when the engine does not fit `cfg` (then compile anew).
+    ///
+    /// [`Document::last_change`]: crate::document::Document::last_change
+    pub fn update(&mut self, cfg: &Config, touched: crate::validate::Touched) -> bool {
+        use crate::validate::Touched;
+        match touched {
+            Touched::Rule { position, field } => {
+                let Some(rule) = cfg.all_rules().nth(position) else {
+                    return false;
+                };
+                let Some(slot) = self.by_position.get(position) else {
+                    return false;
+                };
+                if slot.is_some() == rule.empty_preset
+                    || self.by_position.len() != cfg.all_rules().count()
+                {
+                    return false;
+                }
+                let Some(id) = *slot else {
+                    // An empty preset stays one: the server ignores it.
+                    self.id = next_engine_id();
+                    return true;
+                };
+                if self.rules[id as usize].kind != rule.kind {
+                    return false;
+                }
+                self.rules[id as usize] = compile_rule(rule, &self.groups);
+                if field == crate::spec::Field::Features {
+                    let idx = &mut self.lists[kind_index(rule.kind)];
+                    idx.remove(id);
+                    idx.insert(rule, id);
+                }
+            }
+            Touched::GroupMembers { position } => {
+                let Some(g) = cfg.groups.get(position) else {
+                    return false;
+                };
+                if cfg.groups.len() != self.groups.matchers.len() {
+                    return false;
+                }
+                self.groups.recompile(position, g);
+            }
+        }
+        // A new identity: memos made with the engine before are stale.
+        self.id = next_engine_id();
+        true
     }
 
     /// Decides without a trace (fast).

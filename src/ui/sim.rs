@@ -293,10 +293,23 @@ impl SimState {
     fn prepare(&mut self, doc: &Document) {
         let generation = doc.generation();
         if !fresh(&self.engine, &generation) {
-            self.engine = Some(Cached {
-                key: generation,
-                value: Engine::new(doc.config()),
-            });
+            // Typing in a field changes one rule or group: the engine
+            // follows in place rather than compiling the whole file again.
+            let followed = match (self.engine.as_mut(), doc.last_change()) {
+                (Some(c), Some((since, touched))) if c.key == since => {
+                    c.value.update(doc.config(), touched) && {
+                        c.key = generation;
+                        true
+                    }
+                }
+                _ => false,
+            };
+            if !followed {
+                self.engine = Some(Cached {
+                    key: generation,
+                    value: Engine::new(doc.config()),
+                });
+            }
         }
         let rev = self.pool_rev;
         if !fresh(&self.index, &rev) {

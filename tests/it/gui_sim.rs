@@ -78,6 +78,40 @@ fn a_request_is_granted_then_denied_by_a_new_deny_rule_and_the_trace_leads_to_it
     h.get_by_label("Denied by");
     assert!(h.query_by_label("GRANTED").is_none());
 
+    // Typing on in that field, a key per frame as a person types, is
+    // followed in place, the simulator's engine included: "annabel" is not
+    // anna, so the request is granted again; back to "anna", denied again.
+    let users = |h: &Harness<'static, PrivyApp>| {
+        let doc = h.state().document().expect("document");
+        let node = doc
+            .parsed()
+            .root
+            .as_ref()
+            .and_then(|r| r.pointer("/DENY_CHECKOUTS/2/USERS"));
+        node.and_then(|n| n.as_str()).map(str::to_string)
+    };
+    h.get_all_by_label("Users").last().expect("Users").focus();
+    h.run();
+    for key in ["b", "e", "l"] {
+        h.get_all_by_label("Users")
+            .last()
+            .expect("Users")
+            .type_text(key);
+        h.run();
+        assert!(
+            h.state().document().and_then(|d| d.last_change()).is_some(),
+            "a key in a field is one edit followed in part"
+        );
+    }
+    assert_eq!(users(&h).as_deref(), Some("annabel"));
+    h.get_by_label("GRANTED");
+    for _ in 0..3 {
+        h.key_press(egui::Key::Backspace);
+        h.run();
+    }
+    assert_eq!(users(&h).as_deref(), Some("anna"));
+    h.get_by_label("DENIED");
+
     // Away from the rule, then back through the trace's link.
     h.get_by_label("Server settings").click();
     h.run();

@@ -5,6 +5,8 @@
 //! undo and redo.
 
 use privy::document::{Document, Edit};
+use privy::engine::pool::{Pool, PoolIndex};
+use privy::engine::{Action, Counts, Engine, Request};
 use privy::generate::{self, Shape};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -96,10 +98,122 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
     )
 }
 
-/// Runs the steps, comparing after each with a fresh analysis of the text.
-fn check(mut doc: Document, steps: &[Step]) -> Result<(), TestCaseError> {
+/// A pool with seats on the features the files name, some taken, so that
+/// limits and reservations are decided too.
+fn pool() -> PoolIndex {
+    Pool::from_json(
+        r#"{"licenses": [{"serial": "S-1", "features": {"CAD": 2, "EXPORT_ALL": 3, "FEATURE_001": 2, "FEATURE_002": 1}},
+                         {"serial": "S-2", "features": {"CAD": 1, "Cad": 1, "VIEW": 2}}],
+            "sessions": [{"user": "carl", "feature": "CAD"}, {"user": "dora", "feature": "EXPORT_ALL", "serial": "S-1"},
+                         {"user": "user00003", "feature": "FEATURE_001"}]}"#,
+    )
+    .and_then(Pool::index)
+    .expect("pool")
+}
+
+/// Requests from principals the files name (and a few they do not) for the
+/// features they name, both actions.
+fn requests() -> Vec<Request> {
+    let users = [
+        "anna",
+        "ANNA",
+        "bob",
+        "carl",
+        "dora",
+        "zed",
+        "ext.bob",
+        "nobody",
+        "user00001",
+        "user00003",
+        "user00007",
+    ];
+    let hosts = [None, Some("PC01"), Some("pc0042")];
+    let ips = [None, Some("10.0.0.5"), Some("4.3.2.1")];
+    let features = [
+        "EXPORT_ALL",
+        "CAD",
+        "Cad",
+        "VIEW",
+        "FEATURE_001",
+        "FEATURE_002",
+    ];
+    let mut out = Vec::new();
+    for (i, user) in users.iter().enumerate() {
+        for (j, feature) in features.iter().enumerate() {
+            out.push(Request {
+                user: Some((*user).into()),
+                host: hosts[(i + j) % 3].map(Into::into),
+                ip: ips[(i * 2 + j) % 3].and_then(|ip| ip.parse().ok()),
+                local_groups: if i % 4 == 0 {
+                    vec!["Staff".into()]
+                } else {
+                    Vec::new()
+                },
+                feature: (*feature).into(),
+                action: if (i + j) % 2 == 0 {
+                    Action::Checkout
+                } else {
+                    Action::Borrow
+                },
+                hours: ((i + j) % 2 == 1).then_some(30),
+                ..Request::default()
+            });
+        }
+    }
+    out
+}
+
+/// The engine the simulator keeps: updated in place after a one-field
+/// edit, compiled anew otherwise. Its decisions, traces included, must be
+/// those of an engine compiled from scratch.
+fn check_engine(
+    doc: &Document,
+    kept: &mut Option<(u64, Engine)>,
+    pool: &PoolIndex,
+    requests: &[Request],
+    updated: &mut usize,
+) -> Result<(), TestCaseError> {
+    let in_place = match (kept.as_mut(), doc.last_change()) {
+        (Some((generation, engine)), Some((since, touched))) if *generation == since => {
+            prop_assert!(
+                engine.update(doc.config(), touched),
+                "update refused {:?}",
+                touched
+            );
+            *generation = doc.generation();
+            true
+        }
+        _ => false,
+    };
+    if in_place {
+        *updated += 1;
+    } else {
+        *kept = Some((doc.generation(), Engine::new(doc.config())));
+    }
+    let Some((_, engine)) = kept.as_ref() else {
+        return Ok(());
+    };
+    let fresh = Engine::new(doc.config());
+    let (a, b) = (Counts::new(engine, pool), Counts::new(&fresh, pool));
+    for req in requests {
+        prop_assert_eq!(
+            engine.decide(req, Some(&a)),
+            fresh.decide(req, Some(&b)),
+            "{:?}",
+            req
+        );
+    }
+    Ok(())
+}
+
+/// Runs the steps, comparing after each with a fresh analysis of the text;
+/// gives how many times the engine was updated in place.
+fn check(mut doc: Document, steps: &[Step]) -> Result<usize, TestCaseError> {
     let pointers = targets(&doc);
     prop_assume!(!pointers.is_empty());
+    let (pool, requests) = (pool(), requests());
+    let mut engine = Some((doc.generation(), Engine::new(doc.config())));
+    let mut updated = 0;
     for (n, step) in steps.iter().enumerate() {
         match step {
             Step::Set { target, value } => {
@@ -144,8 +258,9 @@ fn check(mut doc: Document, steps: &[Step]) -> Result<(), TestCaseError> {
             n,
             step
         );
+        check_engine(&doc, &mut engine, &pool, &requests, &mut updated)?;
     }
-    Ok(())
+    Ok(updated)
 }
 
 proptest! {
@@ -168,6 +283,28 @@ proptest! {
         });
         check(Document::from_text(text), &steps)?;
     }
+}
+
+/// The property would pass if the engine were never updated in place:
+/// a few cases of it, counting the updates.
+#[test]
+fn the_engine_is_updated_in_place_after_field_edits() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 16,
+        ..ProptestConfig::default()
+    });
+    let updated = std::cell::Cell::new(0);
+    runner
+        .run(&steps(), |steps| {
+            updated.set(updated.get() + check(Document::from_text(TRICKY), &steps)?);
+            Ok(())
+        })
+        .expect("the property holds");
+    assert!(
+        updated.get() > 16,
+        "few updates in place: {}",
+        updated.get()
+    );
 }
 
 /// The property above would pass if nothing were ever analysed in part;
