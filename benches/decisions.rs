@@ -125,10 +125,14 @@ fn main() {
     let shape = if full {
         Shape::default()
     } else {
+        // Few distinct users, so that most requests name users the rules
+        // and groups list (with the full shape's 50 000 almost none do, and
+        // the check below would not see name matching go wrong).
         Shape {
             rules: 50,
             groups: 50,
             members: 2_000,
+            users: 300,
             ..Shape::default()
         }
     };

@@ -110,6 +110,98 @@ pub struct Matcher {
     pub entries: Vec<Entry>,
     /// What this list's own entries need (groups not included).
     pub needs: Needs,
+    /// Its number in the engine's [`NameIndex`], once it is in one.
+    pub(crate) index_id: Option<u32>,
+}
+
+/// The literal names and name wildcards of every list of an engine, so
+/// that which lists a principal's user or host name matches is found once
+/// per principal ([`Scratch::prepare`]) instead of probing every rule's own
+/// sets on every decision.
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    names: rustc_hash::FxHashMap<String, Vec<u32>>,
+    /// Wildcards by their literal prefix, with the list they belong to.
+    wild_by_prefix: rustc_hash::FxHashMap<String, Vec<(u32, NamePattern)>>,
+    /// The distinct prefix lengths in `wild_by_prefix`, ascending.
+    wild_prefix_lens: Vec<usize>,
+    /// Wildcards that start with `*`.
+    wild_anywhere: Vec<(u32, NamePattern)>,
+    /// One more than the largest list number.
+    pub(crate) len: usize,
+}
+
+impl NameIndex {
+    /// Adds list `m` under the number `id`.
+    pub(crate) fn add(&mut self, id: u32, m: &mut Matcher) {
+        m.index_id = Some(id);
+        self.len = self.len.max(id as usize + 1);
+        for n in &m.names {
+            self.names.entry(n.clone()).or_default().push(id);
+        }
+        for w in &m.wildcards {
+            if w.prefix().is_empty() {
+                self.wild_anywhere.push((id, w.clone()));
+            } else {
+                self.wild_by_prefix
+                    .entry(w.prefix().to_string())
+                    .or_default()
+                    .push((id, w.clone()));
+            }
+        }
+    }
+
+    /// Takes list `m` (added before) out.
+    pub(crate) fn remove(&mut self, m: &Matcher) {
+        let Some(id) = m.index_id else { return };
+        for n in &m.names {
+            if let Some(ids) = self.names.get_mut(n) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    self.names.remove(n);
+                }
+            }
+        }
+        if !m.wildcards.is_empty() {
+            self.wild_anywhere.retain(|(i, _)| *i != id);
+            self.wild_by_prefix.retain(|_, v| {
+                v.retain(|(i, _)| *i != id);
+                !v.is_empty()
+            });
+        }
+    }
+
+    /// Call after adding or removing lists.
+    pub(crate) fn finish(&mut self) {
+        self.wild_prefix_lens = self.wild_by_prefix.keys().map(String::len).collect();
+        self.wild_prefix_lens.sort_unstable();
+        self.wild_prefix_lens.dedup();
+    }
+
+    /// Calls `hit` with the number of every list with a name entry that
+    /// matches the folded `name` (a list may come more than once).
+    fn hits(&self, name: &str, mut hit: impl FnMut(u32)) {
+        if let Some(ids) = self.names.get(name) {
+            ids.iter().for_each(|&i| hit(i));
+        }
+        for &len in &self.wild_prefix_lens {
+            if len > name.len() {
+                break;
+            }
+            if let Some(ws) = name.get(..len).and_then(|h| self.wild_by_prefix.get(h)) {
+                for (i, w) in ws {
+                    if w.matches_folded(name) {
+                        hit(*i);
+                    }
+                }
+            }
+        }
+        for (i, w) in &self.wild_anywhere {
+            if w.matches_folded(name) {
+                hit(*i);
+            }
+        }
+    }
 }
 
 fn v4_key(ip: IpAddr) -> Option<u32> {
@@ -210,6 +302,22 @@ impl Matcher {
                 return true;
             }
         }
+        self.direct_other(p)
+    }
+
+    /// [`direct`](Self::direct), with the name entries looked up in the
+    /// scratch's per-principal hits when it has them.
+    fn direct_in(&self, p: &Principal, s: &Scratch) -> bool {
+        match (s.hits_for, self.index_id) {
+            (true, Some(id)) => {
+                self.any || s.hit.get(id as usize) == Some(&s.hit_stamp) || self.direct_other(p)
+            }
+            _ => self.direct(p),
+        }
+    }
+
+    /// The entries that are not names: local groups and IP forms.
+    fn direct_other(&self, p: &Principal) -> bool {
         if !self.local_groups.is_empty()
             && p.local_groups.iter().any(|g| self.local_groups.contains(g))
         {
@@ -386,6 +494,12 @@ pub struct Scratch {
     /// Kept as buffers, so changing principals does not allocate.
     owner: (u64, Principal),
     owned: bool,
+    /// Per list of the engine's [`NameIndex`]: `hit_stamp` when one of its
+    /// name entries matches the principal's user or host (valid while
+    /// `hits_for`).
+    hit: Vec<u32>,
+    hit_stamp: u32,
+    hits_for: bool,
 }
 
 impl Scratch {
@@ -393,11 +507,30 @@ impl Scratch {
     /// kept when it is already for them, else cleared.
     ///
     /// [`id`]: super::Engine::id
-    pub fn prepare(&mut self, engine: u64, groups: usize, p: &Principal) {
+    pub fn prepare(&mut self, engine: u64, groups: usize, names: &NameIndex, p: &Principal) {
         if self.owned && self.memo.len() == groups && self.owner.0 == engine && self.owner.1 == *p {
             return;
         }
         self.reset(groups);
+        // Which lists the names match, looked up once for the principal.
+        if self.hit.len() != names.len {
+            self.hit = vec![0; names.len];
+            self.hit_stamp = 0;
+        }
+        self.hit_stamp = self.hit_stamp.wrapping_add(1);
+        if self.hit_stamp == 0 {
+            self.hit.iter_mut().for_each(|h| *h = 0);
+            self.hit_stamp = 1;
+        }
+        for name in [&p.user, &p.host].into_iter().flatten() {
+            let (hit, stamp) = (&mut self.hit, self.hit_stamp);
+            names.hits(name, |i| {
+                if let Some(h) = hit.get_mut(i as usize) {
+                    *h = stamp;
+                }
+            });
+        }
+        self.hits_for = true;
         let (e, q) = &mut self.owner;
         *e = engine;
         q.user.clone_from(&p.user);
@@ -410,6 +543,7 @@ impl Scratch {
     /// Prepares for a new principal.
     pub fn reset(&mut self, groups: usize) {
         self.owned = false;
+        self.hits_for = false;
         self.memo.clear();
         self.memo.resize(groups, 0);
         if self.seen.len() != groups {
@@ -464,7 +598,7 @@ pub fn member_of(
     while let Some(x) = s.stack.pop() {
         s.visited.push(x);
         let found =
-            (shortcut && s.memo[x] == 1) || (s.memo[x] != 2 && groups.matchers[x].direct(p));
+            (shortcut && s.memo[x] == 1) || (s.memo[x] != 2 && groups.matchers[x].direct_in(p, s));
         if found {
             let mut chain = vec![x];
             let mut cur = x;
@@ -511,7 +645,7 @@ fn is_member(groups: &Groups, g: usize, p: &Principal, s: &mut Scratch) -> bool 
     s.stack.push(g);
     s.seen[g] = generation;
     while let Some(x) = s.stack.pop() {
-        if s.memo[x] == 1 || (s.memo[x] == 0 && groups.matchers[x].direct(p)) {
+        if s.memo[x] == 1 || (s.memo[x] == 0 && groups.matchers[x].direct_in(p, s)) {
             s.memo[g] = 1;
             s.memo[x] = 1;
             return true;
@@ -537,7 +671,7 @@ fn is_member(groups: &Groups, g: usize, p: &Principal, s: &mut Scratch) -> bool 
 
 /// Matches a whole list: its own entries, then its groups.
 pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> bool {
-    m.direct(p) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
+    m.direct_in(p, s) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
 }
 
 /// Like [`matches`], with the explanation of the first match in entry order.

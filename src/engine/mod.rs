@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Config, Rule};
 use crate::spec::{Effect, RuleKind};
-use matcher::{Groups, Hit, Matcher, Principal, Scratch};
+use matcher::{Groups, Hit, Matcher, NameIndex, Principal, Scratch};
 use pool::{PoolIndex, SeatSharing};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -241,6 +241,26 @@ pub struct Engine {
     /// One index per rule kind, in the order of `RuleKind::ALL`.
     lists: [ListIndex; 7],
     groups: Groups,
+    /// The name entries of every list: groups are numbered by position,
+    /// rule `r`'s USERS and EXCEPT_USERS `groups + 2r` and `groups + 2r + 1`.
+    names: NameIndex,
+}
+
+impl Engine {
+    fn users_id(&self, rule: u32) -> u32 {
+        (self.groups.matchers.len() + 2 * rule as usize) as u32
+    }
+
+    /// Puts rule `id`'s lists into the name index.
+    fn index_rule(&mut self, id: u32) {
+        let base = self.users_id(id);
+        let r = &mut self.rules[id as usize];
+        for (m, n) in [(&mut r.users, base), (&mut r.except, base + 1)] {
+            if let Some(m) = m {
+                self.names.add(n, m);
+            }
+        }
+    }
 }
 
 fn next_engine_id() -> u64 {
@@ -267,13 +287,24 @@ impl Engine {
                 idx.insert(rule, id);
             }
         }
-        Engine {
+        let mut engine = Engine {
             id: next_engine_id(),
             rules,
             by_position,
             lists,
             groups,
+            names: NameIndex::default(),
+        };
+        let mut names = NameIndex::default();
+        for (i, m) in engine.groups.matchers.iter_mut().enumerate() {
+            names.add(i as u32, m);
         }
+        engine.names = names;
+        for id in 0..engine.rules.len() as u32 {
+            engine.index_rule(id);
+        }
+        engine.names.finish();
+        engine
     }
 
     /// Follows one edit of the configuration in place, instead of compiling
@@ -307,7 +338,13 @@ impl Engine {
                 if self.rules[id as usize].kind != rule.kind {
                     return false;
                 }
+                let old = &self.rules[id as usize];
+                for m in [&old.users, &old.except].into_iter().flatten() {
+                    self.names.remove(m);
+                }
                 self.rules[id as usize] = compile_rule(rule, &self.groups);
+                self.index_rule(id);
+                self.names.finish();
                 if field == crate::spec::Field::Features {
                     let idx = &mut self.lists[kind_index(rule.kind)];
                     idx.remove(id);
@@ -321,7 +358,11 @@ impl Engine {
                 if cfg.groups.len() != self.groups.matchers.len() {
                     return false;
                 }
+                self.names.remove(&self.groups.matchers[position]);
                 self.groups.recompile(position, g);
+                self.names
+                    .add(position as u32, &mut self.groups.matchers[position]);
+                self.names.finish();
             }
         }
         // A new identity: memos made with the engine before are stale.
@@ -365,7 +406,7 @@ impl Engine {
         mode: Mode,
     ) -> Decision {
         let p = req.principal();
-        scratch.prepare(self.id, self.groups.matchers.len(), &p);
+        scratch.prepare(self.id, self.groups.matchers.len(), &self.names, &p);
         let mut ctx = Ctx {
             engine: self,
             req,
@@ -1131,8 +1172,12 @@ impl Ctx<'_, '_> {
                 };
                 // `usage` may have used the scratch memo for the sessions;
                 // back to the requester's.
-                self.scratch
-                    .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
+                self.scratch.prepare(
+                    self.engine.id,
+                    self.engine.groups.matchers.len(),
+                    &self.engine.names,
+                    self.p,
+                );
                 let reached = covered && usage >= count;
                 if self.tracing() {
                     let why = if covered {
@@ -1202,8 +1247,12 @@ impl Ctx<'_, '_> {
             let c = self.in_users(r);
             let mine = matches!(c, Cover::Yes(_));
             let used = counts.usage(id, l, &self.req.feature, self.scratch);
-            self.scratch
-                .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
+            self.scratch.prepare(
+                self.engine.id,
+                self.engine.groups.matchers.len(),
+                &self.engine.names,
+                self.p,
+            );
             let remaining = count.saturating_sub(used);
             if !mine {
                 reserved_for_others += remaining;

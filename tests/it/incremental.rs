@@ -5,6 +5,7 @@
 //! undo and redo.
 
 use privy::document::{Document, Edit};
+use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
 use privy::engine::{Action, Counts, Engine, Request};
 use privy::generate::{self, Shape};
@@ -195,6 +196,17 @@ fn check_engine(
     };
     let fresh = Engine::new(doc.config());
     let (a, b) = (Counts::new(engine, pool), Counts::new(&fresh, pool));
+    // The fast path (with the per-principal name index) and the explained
+    // path, each against a freshly compiled engine.
+    let (mut s1, mut s2) = (Scratch::default(), Scratch::default());
+    for req in requests {
+        prop_assert_eq!(
+            engine.verdict(req, Some(&a), &mut s1),
+            fresh.verdict(req, Some(&b), &mut s2),
+            "{:?}",
+            req
+        );
+    }
     for req in requests {
         prop_assert_eq!(
             engine.decide(req, Some(&a)),
