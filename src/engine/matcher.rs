@@ -116,89 +116,135 @@ pub struct Matcher {
 
 /// The literal names and name wildcards of every list of an engine, so
 /// that which lists a principal's user or host name matches is found once
-/// per principal ([`Scratch::prepare`]) instead of probing every rule's own
-/// sets on every decision.
+/// per principal ([`Scratch::look_up_names`]) instead of probing every
+/// rule's own sets on every decision. Worth it when one principal is
+/// decided many times (a matrix row), not for one decision.
 #[derive(Debug, Clone, Default)]
 pub struct NameIndex {
-    names: rustc_hash::FxHashMap<String, Vec<u32>>,
-    /// Wildcards by their literal prefix, with the list they belong to.
-    wild_by_prefix: rustc_hash::FxHashMap<String, Vec<(u32, NamePattern)>>,
-    /// The distinct prefix lengths in `wild_by_prefix`, ascending.
+    /// Lists by the hash of each literal name they hold (folded); a hit is
+    /// confirmed in the list's own set. Hashes, not copies of a hundred
+    /// thousand names, keep the index cheap to build.
+    names: rustc_hash::FxHashMap<u64, Vec<u32>>,
+    /// Wildcards by the hash of their literal prefix: (list, position among
+    /// the list's wildcards).
+    wild_by_prefix: rustc_hash::FxHashMap<u64, Vec<(u32, u32)>>,
+    /// How many wildcards have a prefix of each length.
+    prefix_lens: rustc_hash::FxHashMap<usize, u32>,
+    /// The lengths in `prefix_lens`, ascending (see [`finish`](Self::finish)).
     wild_prefix_lens: Vec<usize>,
     /// Wildcards that start with `*`.
-    wild_anywhere: Vec<(u32, NamePattern)>,
+    wild_anywhere: Vec<(u32, u32)>,
     /// One more than the largest list number.
     pub(crate) len: usize,
 }
 
+fn hash(s: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
+
 impl NameIndex {
-    /// Adds list `m` under the number `id`.
-    pub(crate) fn add(&mut self, id: u32, m: &mut Matcher) {
-        m.index_id = Some(id);
+    /// Adds list `m` (numbered already).
+    pub(crate) fn add(&mut self, m: &Matcher) {
+        let Some(id) = m.index_id else { return };
         self.len = self.len.max(id as usize + 1);
         for n in &m.names {
-            self.names.entry(n.clone()).or_default().push(id);
+            self.names.entry(hash(n)).or_default().push(id);
         }
-        for w in &m.wildcards {
-            if w.prefix().is_empty() {
-                self.wild_anywhere.push((id, w.clone()));
+        for (w, pattern) in m.wildcards.iter().enumerate() {
+            let prefix = pattern.prefix();
+            if prefix.is_empty() {
+                self.wild_anywhere.push((id, w as u32));
             } else {
                 self.wild_by_prefix
-                    .entry(w.prefix().to_string())
+                    .entry(hash(prefix))
                     .or_default()
-                    .push((id, w.clone()));
+                    .push((id, w as u32));
+                *self.prefix_lens.entry(prefix.len()).or_default() += 1;
             }
         }
     }
 
-    /// Takes list `m` (added before) out.
+    /// Takes list `m` (added before) out. (Every hit is confirmed in the
+    /// list itself, so an entry left behind would only cost time.)
     pub(crate) fn remove(&mut self, m: &Matcher) {
         let Some(id) = m.index_id else { return };
         for n in &m.names {
-            if let Some(ids) = self.names.get_mut(n) {
+            let h = hash(n);
+            if let Some(ids) = self.names.get_mut(&h) {
                 ids.retain(|&i| i != id);
                 if ids.is_empty() {
-                    self.names.remove(n);
+                    self.names.remove(&h);
                 }
             }
         }
-        if !m.wildcards.is_empty() {
-            self.wild_anywhere.retain(|(i, _)| *i != id);
-            self.wild_by_prefix.retain(|_, v| {
+        for pattern in &m.wildcards {
+            let prefix = pattern.prefix();
+            if prefix.is_empty() {
+                self.wild_anywhere.retain(|(i, _)| *i != id);
+                continue;
+            }
+            let h = hash(prefix);
+            if let Some(v) = self.wild_by_prefix.get_mut(&h) {
+                let before = v.len();
                 v.retain(|(i, _)| *i != id);
-                !v.is_empty()
-            });
+                let gone = (before - v.len()) as u32;
+                if v.is_empty() {
+                    self.wild_by_prefix.remove(&h);
+                }
+                if let Some(c) = self.prefix_lens.get_mut(&prefix.len()) {
+                    *c = c.saturating_sub(gone);
+                }
+            }
         }
+        self.prefix_lens.retain(|_, c| *c > 0);
     }
 
     /// Call after adding or removing lists.
     pub(crate) fn finish(&mut self) {
-        self.wild_prefix_lens = self.wild_by_prefix.keys().map(String::len).collect();
+        self.wild_prefix_lens = self.prefix_lens.keys().copied().collect();
         self.wild_prefix_lens.sort_unstable();
-        self.wild_prefix_lens.dedup();
     }
 
     /// Calls `hit` with the number of every list with a name entry that
-    /// matches the folded `name` (a list may come more than once).
-    fn hits(&self, name: &str, mut hit: impl FnMut(u32)) {
-        if let Some(ids) = self.names.get(name) {
-            ids.iter().for_each(|&i| hit(i));
+    /// matches the folded `name` (a list may come more than once); `list`
+    /// gives a list by its number.
+    fn hits<'a>(
+        &self,
+        name: &str,
+        list: impl Fn(u32) -> Option<&'a Matcher>,
+        mut hit: impl FnMut(u32),
+    ) {
+        let wildcard = |id: u32, w: u32| {
+            list(id)
+                .and_then(|m| m.wildcards.get(w as usize))
+                .is_some_and(|p| p.matches_folded(name))
+        };
+        if let Some(ids) = self.names.get(&hash(name)) {
+            for &id in ids {
+                if list(id).is_some_and(|m| m.names.contains(name)) {
+                    hit(id);
+                }
+            }
         }
         for &len in &self.wild_prefix_lens {
             if len > name.len() {
                 break;
             }
-            if let Some(ws) = name.get(..len).and_then(|h| self.wild_by_prefix.get(h)) {
-                for (i, w) in ws {
-                    if w.matches_folded(name) {
-                        hit(*i);
+            if let Some(ws) = name
+                .get(..len)
+                .and_then(|h| self.wild_by_prefix.get(&hash(h)))
+            {
+                for &(id, w) in ws {
+                    if wildcard(id, w) {
+                        hit(id);
                     }
                 }
             }
         }
-        for (i, w) in &self.wild_anywhere {
-            if w.matches_folded(name) {
-                hit(*i);
+        for &(id, w) in &self.wild_anywhere {
+            if wildcard(id, w) {
+                hit(id);
             }
         }
     }
@@ -507,12 +553,37 @@ impl Scratch {
     /// kept when it is already for them, else cleared.
     ///
     /// [`id`]: super::Engine::id
-    pub fn prepare(&mut self, engine: u64, groups: usize, names: &NameIndex, p: &Principal) {
+    ///
+    /// Gives true when the scratch was already for them: the same principal
+    /// is decided again.
+    pub fn prepare(&mut self, engine: u64, groups: usize, p: &Principal) -> bool {
         if self.owned && self.memo.len() == groups && self.owner.0 == engine && self.owner.1 == *p {
-            return;
+            return true;
         }
         self.reset(groups);
-        // Which lists the names match, looked up once for the principal.
+        let (e, q) = &mut self.owner;
+        *e = engine;
+        q.user.clone_from(&p.user);
+        q.host.clone_from(&p.host);
+        q.ip = p.ip;
+        q.local_groups.clone_from(&p.local_groups);
+        self.owned = true;
+        false
+    }
+
+    /// Whether the principal's names have been looked up in the index.
+    pub fn has_names(&self) -> bool {
+        self.hits_for
+    }
+
+    /// Looks the prepared principal's user and host up in the engine's name
+    /// index, once, for the decisions still to come for it.
+    pub fn look_up_names<'a>(
+        &mut self,
+        names: &NameIndex,
+        list: impl Fn(u32) -> Option<&'a Matcher> + Copy,
+    ) {
+        let p = &self.owner.1;
         if self.hit.len() != names.len {
             self.hit = vec![0; names.len];
             self.hit_stamp = 0;
@@ -524,20 +595,13 @@ impl Scratch {
         }
         for name in [&p.user, &p.host].into_iter().flatten() {
             let (hit, stamp) = (&mut self.hit, self.hit_stamp);
-            names.hits(name, |i| {
+            names.hits(name, list, |i| {
                 if let Some(h) = hit.get_mut(i as usize) {
                     *h = stamp;
                 }
             });
         }
         self.hits_for = true;
-        let (e, q) = &mut self.owner;
-        *e = engine;
-        q.user.clone_from(&p.user);
-        q.host.clone_from(&p.host);
-        q.ip = p.ip;
-        q.local_groups.clone_from(&p.local_groups);
-        self.owned = true;
     }
 
     /// Prepares for a new principal.

@@ -241,23 +241,62 @@ pub struct Engine {
     /// One index per rule kind, in the order of `RuleKind::ALL`.
     lists: [ListIndex; 7],
     groups: Groups,
-    /// The name entries of every list: groups are numbered by position,
-    /// rule `r`'s USERS and EXCEPT_USERS `groups + 2r` and `groups + 2r + 1`.
-    names: NameIndex,
+    /// The name entries of every list, built when first needed: groups are
+    /// numbered by position, rule `r`'s USERS and EXCEPT_USERS
+    /// `groups + 2r` and `groups + 2r + 1`.
+    names: std::sync::OnceLock<NameIndex>,
 }
 
 impl Engine {
-    fn users_id(&self, rule: u32) -> u32 {
-        (self.groups.matchers.len() + 2 * rule as usize) as u32
-    }
-
-    /// Puts rule `id`'s lists into the name index.
-    fn index_rule(&mut self, id: u32) {
-        let base = self.users_id(id);
+    /// Numbers rule `id`'s lists for the name index.
+    fn number_rule(&mut self, id: u32) {
+        let base = (self.groups.matchers.len() + 2 * id as usize) as u32;
         let r = &mut self.rules[id as usize];
         for (m, n) in [(&mut r.users, base), (&mut r.except, base + 1)] {
             if let Some(m) = m {
-                self.names.add(n, m);
+                m.index_id = Some(n);
+            }
+        }
+    }
+
+    /// The name index (built on first use).
+    fn names(&self) -> &NameIndex {
+        self.names.get_or_init(|| {
+            let mut names = NameIndex::default();
+            for m in &self.groups.matchers {
+                names.add(m);
+            }
+            for r in &self.rules {
+                for m in [&r.users, &r.except].into_iter().flatten() {
+                    names.add(m);
+                }
+            }
+            names.finish();
+            names
+        })
+    }
+
+    /// Prepares the scratch for the principal; from its second decision on,
+    /// its names are looked up in the index once rather than per list.
+    fn prepare(&self, scratch: &mut Scratch, p: &Principal) {
+        let again = scratch.prepare(self.id, self.groups.matchers.len(), p);
+        if again && !scratch.has_names() {
+            scratch.look_up_names(self.names(), |id| self.list(id));
+        }
+    }
+
+    /// A list by its number in the name index.
+    fn list(&self, id: u32) -> Option<&Matcher> {
+        let groups = self.groups.matchers.len();
+        match (id as usize).checked_sub(groups) {
+            None => self.groups.matchers.get(id as usize),
+            Some(r) => {
+                let rule = self.rules.get(r / 2)?;
+                if r % 2 == 0 {
+                    rule.users.as_ref()
+                } else {
+                    rule.except.as_ref()
+                }
             }
         }
     }
@@ -293,17 +332,14 @@ impl Engine {
             by_position,
             lists,
             groups,
-            names: NameIndex::default(),
+            names: std::sync::OnceLock::new(),
         };
-        let mut names = NameIndex::default();
         for (i, m) in engine.groups.matchers.iter_mut().enumerate() {
-            names.add(i as u32, m);
+            m.index_id = Some(i as u32);
         }
-        engine.names = names;
         for id in 0..engine.rules.len() as u32 {
-            engine.index_rule(id);
+            engine.number_rule(id);
         }
-        engine.names.finish();
         engine
     }
 
@@ -338,13 +374,19 @@ impl Engine {
                 if self.rules[id as usize].kind != rule.kind {
                     return false;
                 }
-                let old = &self.rules[id as usize];
-                for m in [&old.users, &old.except].into_iter().flatten() {
-                    self.names.remove(m);
+                let new = compile_rule(rule, &self.groups);
+                let old = std::mem::replace(&mut self.rules[id as usize], new);
+                self.number_rule(id);
+                if let Some(names) = self.names.get_mut() {
+                    for m in [&old.users, &old.except].into_iter().flatten() {
+                        names.remove(m);
+                    }
+                    let new = &self.rules[id as usize];
+                    for m in [&new.users, &new.except].into_iter().flatten() {
+                        names.add(m);
+                    }
+                    names.finish();
                 }
-                self.rules[id as usize] = compile_rule(rule, &self.groups);
-                self.index_rule(id);
-                self.names.finish();
                 if field == crate::spec::Field::Features {
                     let idx = &mut self.lists[kind_index(rule.kind)];
                     idx.remove(id);
@@ -358,11 +400,15 @@ impl Engine {
                 if cfg.groups.len() != self.groups.matchers.len() {
                     return false;
                 }
-                self.names.remove(&self.groups.matchers[position]);
+                if let Some(names) = self.names.get_mut() {
+                    names.remove(&self.groups.matchers[position]);
+                }
                 self.groups.recompile(position, g);
-                self.names
-                    .add(position as u32, &mut self.groups.matchers[position]);
-                self.names.finish();
+                self.groups.matchers[position].index_id = Some(position as u32);
+                if let Some(names) = self.names.get_mut() {
+                    names.add(&self.groups.matchers[position]);
+                    names.finish();
+                }
             }
         }
         // A new identity: memos made with the engine before are stale.
@@ -406,7 +452,7 @@ impl Engine {
         mode: Mode,
     ) -> Decision {
         let p = req.principal();
-        scratch.prepare(self.id, self.groups.matchers.len(), &self.names, &p);
+        self.prepare(scratch, &p);
         let mut ctx = Ctx {
             engine: self,
             req,
@@ -1172,12 +1218,8 @@ impl Ctx<'_, '_> {
                 };
                 // `usage` may have used the scratch memo for the sessions;
                 // back to the requester's.
-                self.scratch.prepare(
-                    self.engine.id,
-                    self.engine.groups.matchers.len(),
-                    &self.engine.names,
-                    self.p,
-                );
+                self.scratch
+                    .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
                 let reached = covered && usage >= count;
                 if self.tracing() {
                     let why = if covered {
@@ -1247,12 +1289,8 @@ impl Ctx<'_, '_> {
             let c = self.in_users(r);
             let mine = matches!(c, Cover::Yes(_));
             let used = counts.usage(id, l, &self.req.feature, self.scratch);
-            self.scratch.prepare(
-                self.engine.id,
-                self.engine.groups.matchers.len(),
-                &self.engine.names,
-                self.p,
-            );
+            self.scratch
+                .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
             let remaining = count.saturating_sub(used);
             if !mine {
                 reserved_for_others += remaining;
