@@ -680,3 +680,60 @@ fn unsaved_edits_survive_a_crash_and_are_offered_back() {
             == 0
     );
 }
+
+/// Each group card says which rules and groups name it, with links; typing
+/// a group's name into a rule's USERS adds that rule to the list (the
+/// where-used lists follow a one-field edit without a full recount).
+#[test]
+fn group_cards_say_where_each_group_is_used_and_follow_typing() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.get_by_label("Groups (8)").click();
+    h.run();
+    // Design Office is named by an allow rule and by another group.
+    h.get_by_label("Allow checkouts rule 3");
+    h.get_by_label("group Functionality Users");
+    // Narrowed to the cards that mention Field Engineers: itself, named
+    // only by the group Borrow Users, and Borrow Users, named by two rules.
+    h.state_mut().filter = "Field Engineers".into();
+    h.run();
+    h.get_by_label("group Borrow Users");
+    h.get_by_label("Allow borrows rule 1");
+    assert!(h.query_by_label("Allow checkouts rule 1").is_none());
+
+    h.state_mut().filter.clear();
+    h.get_by_label_contains("Allow checkouts (").click();
+    h.run();
+    let users = h
+        .get_all_by_label("Users")
+        .next()
+        .expect("first rule's Users");
+    users.focus();
+    h.run();
+    h.get_all_by_label("Users")
+        .next()
+        .expect("Users")
+        .type_text(";Field Engineers");
+    h.run();
+    let doc = h.state().document().expect("document");
+    assert!(
+        doc.text()
+            .contains("\"Functionality Users;Field Engineers\""),
+        "typed into the first allow rule"
+    );
+    assert!(
+        doc.last_change().is_some(),
+        "one field edit, followed in part"
+    );
+
+    h.state_mut().filter = "Field Engineers".into();
+    h.get_by_label("Groups (8)").click();
+    h.run();
+    // Field Engineers' card now also names the first allow rule; its link
+    // leads there.
+    let link = h.get_by_label("Allow checkouts rule 1");
+    link.click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().section, Section::Rules(RuleKind::AllowCheckouts));
+}
