@@ -11,13 +11,20 @@ use crate::spec::{Field, GROUP_MEMBERS, GROUP_NAME, GROUPS_KEY, RuleKind};
 /// One entry of a `;`-separated list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub text: String,
+    pub text: compact_str::CompactString,
     /// Where the entry is in its list's string value, counted from the
     /// opening quote (the whole value, quotes included, if it has escapes).
     /// Relative, so that an edit before the list does not have to move a
     /// million entries; [`EntryList::span_of`] gives the place in the file.
-    rel: Span,
+    rel: (u32, u32),
     pub pattern: Pattern,
+}
+
+/// An entry's place in its list value, kept in 32 bits (files are at most
+/// [`MAX_FILE_BYTES`](crate::document::MAX_FILE_BYTES), far below 4 GB).
+fn rel(start: usize, end: usize) -> (u32, u32) {
+    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    (at(start), at(end))
 }
 
 /// A `;`-separated list value (USERS, MEMBERS, FEATURES, ...).
@@ -41,11 +48,11 @@ impl EntryList {
         // the vector by doubling copied it over and over.
         let mut entries = Vec::with_capacity(raw.bytes().filter(|&b| b == b';').count() + 1);
         entries.extend(split_entries(raw).map(|e| Entry {
-            text: e.text.to_string(),
+            text: e.text.into(),
             rel: if direct {
-                Span::new(1 + e.offset, 1 + e.offset + e.text.len())
+                rel(1 + e.offset, 1 + e.offset + e.text.len())
             } else {
-                Span::new(0, node.span.len())
+                rel(0, node.span.len())
             },
             pattern: Pattern::parse(e.text),
         }));
@@ -65,7 +72,10 @@ impl EntryList {
     /// Where an entry of this list is in the file (the whole value if the
     /// value has escapes).
     pub fn span_of(&self, e: &Entry) -> Span {
-        Span::new(self.span.start + e.rel.start, self.span.start + e.rel.end)
+        Span::new(
+            self.span.start + e.rel.0 as usize,
+            self.span.start + e.rel.1 as usize,
+        )
     }
 
     fn shift(&mut self, at: usize, delta: isize) {

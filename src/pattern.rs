@@ -46,20 +46,20 @@ pub fn means_any(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NamePattern {
     /// The lower-cased text (with stars).
-    pub folded: String,
+    pub folded: compact_str::CompactString,
     /// Literal pieces between stars; empty for a name without stars (the
     /// common case, kept free of extra allocations: a large file has
     /// hundreds of thousands of entries).
-    pieces: Vec<Box<str>>,
+    pieces: Box<[Box<str>]>,
 }
 
 impl NamePattern {
     pub fn new(text: &str) -> Self {
-        let folded = fold(text);
+        let folded = fold_compact(text);
         let pieces = if folded.contains('*') {
             folded.split('*').map(Box::from).collect()
         } else {
-            Vec::new()
+            Box::default()
         };
         NamePattern { folded, pieces }
     }
@@ -112,6 +112,17 @@ pub fn fold(s: &str) -> String {
         s.to_ascii_lowercase()
     } else {
         s.to_lowercase()
+    }
+}
+
+/// [`fold`] into a string that keeps short names inline.
+pub fn fold_compact(s: &str) -> compact_str::CompactString {
+    if s.is_ascii() {
+        let mut c = compact_str::CompactString::new(s);
+        c.make_ascii_lowercase();
+        c
+    } else {
+        s.to_lowercase().into()
     }
 }
 

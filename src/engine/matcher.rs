@@ -90,7 +90,7 @@ impl Needs {
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     pub any: bool,
-    names: HashSet<String>,
+    names: HashSet<compact_str::CompactString>,
     wildcards: Vec<NamePattern>,
     /// Wildcards by their literal prefix (the text before the first `*`):
     /// a name can only match those whose prefix it starts with.
@@ -344,7 +344,7 @@ impl Matcher {
             return true;
         }
         for name in [&p.user, &p.host].into_iter().flatten() {
-            if self.names.contains(name) || self.wildcard_matches(name) {
+            if self.names.contains(name.as_str()) || self.wildcard_matches(name) {
                 return true;
             }
         }
@@ -443,7 +443,7 @@ impl Matcher {
                 if n.has_wildcard() {
                     !self.wildcards.iter().any(|w| w == n)
                 } else {
-                    !self.names.contains(&n.folded)
+                    !self.names.contains(n.folded.as_str())
                 }
             }
             _ => false,
@@ -742,7 +742,7 @@ pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
 pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> Option<Hit> {
     if let Some((i, attr)) = m.direct_hit(p) {
         return Some(Hit {
-            entry: m.entries[i].text.clone(),
+            entry: m.entries[i].text.to_string(),
             attr,
             via: Vec::new(),
         });
@@ -752,7 +752,7 @@ pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
             let last = *chain.last().unwrap_or(&g);
             let (i, attr) = groups.matchers[last].direct_hit(p)?;
             return Some(Hit {
-                entry: groups.matchers[last].entries[i].text.clone(),
+                entry: groups.matchers[last].entries[i].text.to_string(),
                 attr,
                 via: chain.iter().map(|&c| groups.names[c].clone()).collect(),
             });

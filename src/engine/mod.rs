@@ -185,7 +185,7 @@ impl ListIndex {
             put(&mut self.any_feature, id);
         } else if let Some(f) = &rule.features {
             for e in &f.entries {
-                put(self.by_feature.entry(e.text.clone()).or_default(), id);
+                put(self.by_feature.entry(e.text.to_string()).or_default(), id);
             }
         }
     }
@@ -605,7 +605,7 @@ fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
     let serials = (!rule.any_serial()).then(|| {
         rule.serials
             .as_ref()
-            .map(|s| s.entries.iter().map(|e| e.text.clone()).collect())
+            .map(|s| s.entries.iter().map(|e| e.text.to_string()).collect())
             .unwrap_or_default()
     });
     CRule {

@@ -151,7 +151,7 @@ impl Derived {
                 .filter_map(|r| r.list(field))
                 .flat_map(|l| &l.entries)
                 .filter(|e| !e.text.contains(['*', '?']))
-                .map(|e| e.text.clone())
+                .map(|e| e.text.to_string())
                 .collect();
             v.sort_by_cached_key(|w| crate::pattern::fold(w));
             v.dedup_by(|a, b| crate::pattern::fold(a) == crate::pattern::fold(b));

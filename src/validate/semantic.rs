@@ -734,7 +734,7 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
             for e in &f.entries {
                 if e.text != "*" {
                     *spellings
-                        .entry(e.text.to_lowercase())
+                        .entry(str::to_lowercase(&e.text))
                         .or_default()
                         .entry(e.text.as_str())
                         .or_default() += 1;
@@ -745,7 +745,7 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
     for rule in cfg.all_rules() {
         let Some(f) = &rule.features else { continue };
         for e in &f.entries {
-            let Some(variants) = spellings.get(&e.text.to_lowercase()) else {
+            let Some(variants) = spellings.get(&str::to_lowercase(&e.text)) else {
                 continue;
             };
             if variants.len() < 2 {
