@@ -652,7 +652,7 @@ impl Document {
         if fields[member + 1..].iter().any(|n| n.key == m.key) {
             return None;
         }
-        let NodeKind::String(before) = &m.value.kind else {
+        let NodeKind::String(_) = &m.value.kind else {
             return None;
         };
         let target = if let Some(kind) = RuleKind::from_key(&list.key) {
@@ -679,12 +679,10 @@ impl Document {
         else {
             return None;
         };
-        // An empty or blank value can make a rule an empty preset, which
-        // the schema reads differently: such edits take the long way.
-        if !parsed.errors.is_empty()
-            || span != Span::new(0, new_len)
-            || before.trim().is_empty() != value.trim().is_empty()
-        {
+        // (A value turning blank or not can make a rule an empty preset,
+        // which the schema reads differently; `follow` sees that in the
+        // rebuilt rule and checks everything then.)
+        if !parsed.errors.is_empty() || span != Span::new(0, new_len) {
             return None;
         }
         Some(Plan {
