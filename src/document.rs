@@ -236,15 +236,21 @@ pub struct Document {
     next_step: u64,
     /// Counts text changes, so views can cache what they derive from it.
     generation: u64,
-    /// Splices whose analysis followed in part (see `follow`), for tests.
-    followed: u64,
-    /// What the last splice that [`follow`](Self::follow) took changed.
-    touched: Option<validate::Touched>,
     /// The generation before the latest change, and what that change
     /// touched, when it was one splice analysed in part.
     last_change: Option<(u64, validate::Touched)>,
     undo: Vec<Step>,
     redo: Vec<Step>,
+}
+
+/// How the analysis followed the splices of one change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Followed {
+    splices: usize,
+    /// A splice could not be followed: the whole text is analysed again.
+    stale: bool,
+    /// What the last splice followed in part touched.
+    touched: Option<validate::Touched>,
 }
 
 /// Where a splice that [`Document::follow`] can take landed: member `top`
@@ -304,8 +310,6 @@ impl Document {
             saved_top: None,
             next_step: 1,
             generation: next_generation(),
-            followed: 0,
-            touched: None,
             last_change: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -409,13 +413,6 @@ impl Document {
         self.last_change
     }
 
-    /// How many splices were analysed in part rather than whole (for the
-    /// tests that hold both ways to the same result).
-    #[doc(hidden)]
-    pub fn followed_in_part(&self) -> u64 {
-        self.followed
-    }
-
     pub fn is_dirty(&self) -> bool {
         self.undo.last().map(|s| s.id) != self.saved_top
     }
@@ -492,9 +489,8 @@ impl Document {
         if splice.replacement == self.text[splice.span.start..splice.span.end] {
             return Ok(()); // no change: no undo step, not dirty
         }
-        let mut fresh = true;
-        let inverse = self.splice(&splice, &mut fresh);
-        let touched = self.touched.take().filter(|_| fresh);
+        let mut followed = Followed::default();
+        let inverse = self.splice(&splice, &mut followed);
         let merge = group.is_some()
             && self
                 .undo
@@ -512,7 +508,7 @@ impl Document {
             }),
         }
         self.redo.clear();
-        self.changed(fresh, touched);
+        self.changed(followed);
         Ok(())
     }
 
@@ -523,23 +519,35 @@ impl Document {
         }
     }
 
-    /// Splices the text. While `fresh`, the parse, model and findings are
-    /// brought up to date with the splice in part ([`follow`](Self::follow));
-    /// once that cannot be done, `fresh` turns false and [`changed`]
+    /// Splices the text. While the analysis still follows the text, the
+    /// parse, model and findings are brought up to date with the splice in
+    /// part ([`follow`](Self::follow)); once that cannot be done, [`changed`]
     /// (Self::changed) analyses the whole text.
-    fn splice(&mut self, edit: &TextEdit, fresh: &mut bool) -> TextEdit {
+    fn splice(&mut self, edit: &TextEdit, followed: &mut Followed) -> TextEdit {
         let inverse = edit::apply(&mut self.text, edit);
-        *fresh = *fresh && self.follow(edit.span, edit.replacement.len());
+        followed.splices += 1;
+        if !followed.stale {
+            match self.follow(edit.span, edit.replacement.len()) {
+                Some(touched) => followed.touched = touched,
+                None => followed.stale = true,
+            }
+        }
         inverse
     }
 
-    /// After the text changed: `fresh` says whether the analysis already
-    /// follows it.
-    fn changed(&mut self, fresh: bool, touched: Option<validate::Touched>) {
+    /// After the text changed by the splices `followed` describes.
+    fn changed(&mut self, followed: Followed) {
         let before = self.generation;
         self.generation = next_generation();
-        self.last_change = touched.filter(|_| fresh).map(|t| (before, t));
-        if !fresh {
+        self.last_change = match followed {
+            Followed {
+                stale: false,
+                touched: Some(t),
+                splices: 1,
+            } => Some((before, t)),
+            _ => None,
+        };
+        if followed.stale {
             self.parsed = parse(&self.text);
             self.lines = LineIndex::new(&self.text);
             self.analyse();
@@ -553,18 +561,14 @@ impl Document {
     /// after the edit move, that rule or group is built again, and only the
     /// checks that can change are run again. On a 10 MB file this takes a
     /// few milliseconds where analysing everything takes a third of a
-    /// second. Any other edit gives false and changes nothing.
-    fn follow(&mut self, old: Span, new_len: usize) -> bool {
-        self.touched = None;
-        let Some(plan) = self.plan(old, new_len) else {
-            return false;
-        };
+    /// second. Gives what was analysed in part (`None` inside when the
+    /// model followed but the findings were worked out whole); any other
+    /// edit gives `None` and changes nothing.
+    fn follow(&mut self, old: Span, new_len: usize) -> Option<Option<validate::Touched>> {
+        let plan = self.plan(old, new_len)?;
         let at = old.end;
         let delta = new_len as isize - old.len() as isize;
-        self.followed += 1;
-        let Some(root) = &mut self.parsed.root else {
-            return false;
-        };
+        let root = self.parsed.root.as_mut()?;
         root.shift(at, delta);
         if let Some(node) = plan.node_mut(root) {
             node.kind = crate::json::NodeKind::String(plan.value.clone());
@@ -576,7 +580,7 @@ impl Document {
         self.config.shift(at, delta);
         let Some(item) = plan.item(&self.parsed) else {
             self.analyse();
-            return true;
+            return Some(None);
         };
         let touched = match plan.target {
             Target::Rule(kind, field) => {
@@ -602,7 +606,6 @@ impl Document {
         };
         match touched {
             Some(touched) => {
-                self.touched = Some(touched);
                 self.analysis.update(&self.config, touched, at, delta);
                 self.diagnostics = self.analysis.diagnostics(&self.parsed);
             }
@@ -610,7 +613,7 @@ impl Document {
             // rule became or stopped being an empty preset): check it all.
             None => self.analyse(),
         }
-        true
+        Some(touched)
     }
 
     fn rule_preset(&self, kind: crate::spec::RuleKind, index: usize) -> bool {
@@ -695,29 +698,28 @@ impl Document {
     }
 
     /// Applies an undo step's splices; gives the step that reverts it and
-    /// what it touched, if it was one splice analysed in part.
-    fn replay(&mut self, step: Step) -> (Step, bool, Option<validate::Touched>) {
+    /// how the analysis followed.
+    fn replay(&mut self, step: Step) -> (Step, Followed) {
         let mut back = Vec::with_capacity(step.inverse.len());
-        let mut fresh = true;
+        let mut followed = Followed::default();
         for inv in step.inverse.iter().rev() {
-            back.push(self.splice(inv, &mut fresh));
+            back.push(self.splice(inv, &mut followed));
         }
-        let touched = self.touched.take().filter(|_| fresh && back.len() == 1);
         let step = Step {
             id: step.id,
             inverse: back,
             group: None,
         };
-        (step, fresh, touched)
+        (step, followed)
     }
 
     pub fn undo(&mut self) -> bool {
         let Some(step) = self.undo.pop() else {
             return false;
         };
-        let (back, fresh, touched) = self.replay(step);
+        let (back, followed) = self.replay(step);
         self.redo.push(back);
-        self.changed(fresh, touched);
+        self.changed(followed);
         true
     }
 
@@ -725,9 +727,9 @@ impl Document {
         let Some(step) = self.redo.pop() else {
             return false;
         };
-        let (back, fresh, touched) = self.replay(step);
+        let (back, followed) = self.replay(step);
         self.undo.push(back);
-        self.changed(fresh, touched);
+        self.changed(followed);
         true
     }
 
