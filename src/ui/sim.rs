@@ -1359,28 +1359,20 @@ fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
     let font = egui::TextStyle::Small.resolve(ui.style());
     let body = egui::TextStyle::Body.resolve(ui.style());
     let color = ui.visuals().text_color();
-    let header = m
-        .features
-        .iter()
-        .map(|f| {
-            ui.fonts_mut(|fo| fo.layout_no_wrap(f.clone(), font.clone(), color))
-                .size()
-                .x
-        })
-        .fold(40.0f32, f32::max)
-        .min(220.0)
-        + 8.0;
+    // The width of the widest text, kept between `least` and `most`.
+    let widest = |texts: &mut dyn Iterator<Item = String>, font: &egui::FontId, least, most| {
+        texts
+            .map(|t| {
+                ui.fonts_mut(|fo| fo.layout_no_wrap(t, font.clone(), color))
+                    .size()
+                    .x
+            })
+            .fold(least, f32::max)
+            .min(most)
+    };
+    let header = widest(&mut m.features.iter().cloned(), &font, 40.0, 220.0) + 8.0;
     let labels: Vec<String> = m.rows.iter().map(Principal::label).collect();
-    let label_w = labels
-        .iter()
-        .map(|l| {
-            ui.fonts_mut(|fo| fo.layout_no_wrap(l.clone(), body.clone(), color))
-                .size()
-                .x
-        })
-        .fold(60.0f32, f32::max)
-        .min(240.0)
-        + 10.0;
+    let label_w = widest(&mut labels.iter().cloned(), &body, 60.0, 240.0) + 10.0;
     let pitch = cell + gap;
     let mut open = None;
     egui::ScrollArea::both()
