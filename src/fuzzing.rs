@@ -7,7 +7,7 @@ use crate::document::Document;
 use crate::engine::matcher::Scratch;
 use crate::engine::pool::Pool;
 use crate::engine::{Action, Counts, Engine, Request};
-use crate::pattern::{NamePattern, Pattern, split_entries};
+use crate::pattern::{Kind, NamePattern, Pattern, split_entries};
 
 /// Loading and validation of arbitrary bytes, and the text report.
 pub fn load(data: &[u8]) {
@@ -43,6 +43,16 @@ pub fn patterns(data: &[u8]) {
     for e in &entries {
         let p = Pattern::parse(e.text);
         let _ = p.kind_label();
+        // The model keeps only the compact kind; it must say what the full
+        // parse says, and whether the text is already folded.
+        let kind = Kind::of(e.text);
+        match (kind, &p) {
+            (Kind::Name { wildcard, folded }, Pattern::Name(n)) => {
+                assert_eq!(wildcard, n.has_wildcard(), "{:?}", e.text);
+                assert_eq!(folded, *n.folded == *e.text, "{:?}", e.text);
+            }
+            _ => assert_eq!(kind, Kind::from(&p), "{:?}", e.text),
+        }
         if let Pattern::Name(n) = &p {
             // A pattern without wildcards matches its own text.
             if !n.has_wildcard() {

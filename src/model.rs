@@ -5,63 +5,121 @@
 //! are left out here (as if missing) and reported by the validator.
 
 use crate::json::{Member, Node, NodeKind, Span, child_pointer};
-use crate::pattern::{Pattern, means_any, split_entries};
+use crate::pattern::{Folded, Kind, Pattern, means_any, split_entries};
 use crate::spec::{Field, GROUP_MEMBERS, GROUP_NAME, GROUPS_KEY, RuleKind};
 
-/// One entry of a `;`-separated list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub text: compact_str::CompactString,
-    /// Where the entry is in its list's string value, counted from the
-    /// opening quote (the whole value, quotes included, if it has escapes).
-    /// Relative, so that an edit before the list does not have to move a
-    /// million entries; [`EntryList::span_of`] gives the place in the file.
-    rel: (u32, u32),
-    pub pattern: Pattern,
+/// One entry of a `;`-separated list, as kept in the list: where its text
+/// is in the list's value and what it is. No strings of its own (16 bytes):
+/// a large file has millions of entries, and owned copies of their text made
+/// the entries most of the memory. [`EntryList::iter`] gives each with its
+/// text as an [`EntryRef`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    /// The trimmed text is `raw[at..at + len]`.
+    at: u32,
+    len: u32,
+    kind: Kind,
 }
 
-/// An entry's place in its list value, kept in 32 bits (files are at most
-/// [`MAX_FILE_BYTES`](crate::document::MAX_FILE_BYTES), far below 4 GB).
-fn rel(start: usize, end: usize) -> (u32, u32) {
-    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    (at(start), at(end))
+/// An entry with its text, borrowed from its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef<'a> {
+    pub text: &'a str,
+    pub kind: Kind,
+    /// Where the entry is in its list's string value, counted from the
+    /// opening quote (the whole value, quotes included, if it has escapes).
+    /// Relative, so that an edit before the list does not move its entries;
+    /// [`EntryList::span_of`] gives the place in the file.
+    rel: (u32, u32),
+}
+
+impl<'a> EntryRef<'a> {
+    /// The full pattern, worked out from the text (for what the compact
+    /// [`Kind`] leaves out: an IPv6 address, a wildcard's pieces, why an IP
+    /// form is malformed).
+    pub fn pattern(&self) -> Pattern {
+        Pattern::parse(self.text)
+    }
+
+    /// The text in folded case, for comparing names; no copy when the text
+    /// is already folded.
+    pub fn folded(&self) -> Folded<'a> {
+        let already = matches!(self.kind, Kind::Name { folded: true, .. });
+        Folded::of(self.text, already)
+    }
+}
+
+/// Offsets are kept in 32 bits: files are at most
+/// [`MAX_FILE_BYTES`](crate::document::MAX_FILE_BYTES), far below 4 GB.
+fn at(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A `;`-separated list value (USERS, MEMBERS, FEATURES, ...).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntryList {
     pub raw: String,
     /// The span of the string value, quotes included.
     pub span: Span,
     pub pointer: String,
-    pub entries: Vec<Entry>,
+    /// The value has no escapes, so an entry's place in `raw` maps straight
+    /// onto the file; otherwise every entry points at the whole value.
+    direct: bool,
+    entries: Vec<Entry>,
 }
 
 impl EntryList {
     fn from_node(node: &Node, text: &str, pointer: String) -> Option<EntryList> {
         let raw = node.as_str()?;
-        // Entry positions map straight onto the file when the string has no
-        // escapes; otherwise each entry points at the whole string.
         let inner = text.get(node.span.start + 1..node.span.end.saturating_sub(1));
         let direct = inner == Some(raw);
         // Sized up front: a list can hold a million entries, and growing
         // the vector by doubling copied it over and over.
         let mut entries = Vec::with_capacity(raw.bytes().filter(|&b| b == b';').count() + 1);
         entries.extend(split_entries(raw).map(|e| Entry {
-            text: e.text.into(),
-            rel: if direct {
-                rel(1 + e.offset, 1 + e.offset + e.text.len())
-            } else {
-                rel(0, node.span.len())
-            },
-            pattern: Pattern::parse(e.text),
+            at: at(e.offset),
+            len: at(e.text.len()),
+            kind: Kind::of(e.text),
         }));
         Some(EntryList {
             raw: raw.to_string(),
             span: node.span,
             pointer,
+            direct,
             entries,
         })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn entry_ref(&self, e: &Entry) -> EntryRef<'_> {
+        let (start, end) = (e.at as usize, e.at as usize + e.len as usize);
+        EntryRef {
+            text: self.raw.get(start..end).unwrap_or_default(),
+            kind: e.kind,
+            rel: if self.direct {
+                (at(1 + start), at(1 + end))
+            } else {
+                (0, at(self.span.len()))
+            },
+        }
+    }
+
+    /// The entries in order, each with its text.
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = EntryRef<'_>> + ExactSizeIterator + Clone {
+        self.entries.iter().map(|e| self.entry_ref(e))
+    }
+
+    pub fn get(&self, i: usize) -> Option<EntryRef<'_>> {
+        self.entries.get(i).map(|e| self.entry_ref(e))
     }
 
     /// Empty, only separators, or the single entry `*`.
@@ -71,7 +129,7 @@ impl EntryList {
 
     /// Where an entry of this list is in the file (the whole value if the
     /// value has escapes).
-    pub fn span_of(&self, e: &Entry) -> Span {
+    pub fn span_of(&self, e: &EntryRef<'_>) -> Span {
         Span::new(
             self.span.start + e.rel.0 as usize,
             self.span.start + e.rel.1 as usize,
@@ -157,7 +215,7 @@ impl Rule {
             || self
                 .users
                 .as_ref()
-                .is_some_and(|u| u.entries.len() == 1 && u.entries[0].pattern == Pattern::Any)
+                .is_some_and(|u| u.len() == 1 && u.get(0).is_some_and(|e| e.kind == Kind::Any))
     }
 }
 
@@ -375,10 +433,10 @@ impl GroupIndex {
 
     /// The group an entry refers to: [`lookup`](Self::lookup) without
     /// folding the text again when the entry's pattern already has.
-    pub fn lookup_entry(&self, e: &Entry) -> Option<usize> {
-        match &e.pattern {
-            Pattern::Name(n) => self.by_name.get(n.folded.as_str()).copied(),
-            _ => self.lookup(&e.text),
+    pub fn lookup_entry(&self, e: &EntryRef<'_>) -> Option<usize> {
+        match e.kind {
+            Kind::Name { .. } => self.by_name.get(&*e.folded()).copied(),
+            _ => self.lookup(e.text),
         }
     }
 
@@ -490,9 +548,12 @@ mod tests {
         assert_eq!(deny.len(), 2);
         assert_eq!(deny[0].pointer, "/DENY_CHECKOUTS/0");
         let users = deny[0].users.as_ref().expect("users");
-        assert_eq!(users.entries.len(), 2);
+        assert_eq!(users.len(), 2);
         assert_eq!(
-            &text[users.span_of(&users.entries[1]).start..users.span_of(&users.entries[1]).end],
+            {
+                let e = users.get(1).expect("second entry");
+                &text[users.span_of(&e).start..users.span_of(&e).end]
+            },
             "PC*"
         );
         assert!(!deny[0].empty_preset);
@@ -515,6 +576,35 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_owns_no_text() {
+        // A large file has millions of entries; each is two offsets and a
+        // kind, with the text read from the list's value.
+        assert!(std::mem::size_of::<Entry>() <= 16);
+        let text = r#"{"ALLOW_CHECKOUTS": [{"USERS": " Ann ; pc* ;4.3.2.1;&Local"}]}"#;
+        let c = config(text);
+        let u = c.rules(RuleKind::AllowCheckouts)[0]
+            .users
+            .clone()
+            .expect("users");
+        let got: Vec<(&str, &str)> = u.iter().map(|e| (e.text, e.kind.label())).collect();
+        assert_eq!(
+            got,
+            [
+                ("Ann", "user or host"),
+                ("pc*", "name wildcard"),
+                ("4.3.2.1", "IPv4 address"),
+                ("&Local", "local group")
+            ]
+        );
+        let spans: Vec<&str> = u
+            .iter()
+            .map(|e| &text[u.span_of(&e).start..u.span_of(&e).end])
+            .collect();
+        assert_eq!(spans, ["Ann", "pc*", "4.3.2.1", "&Local"]);
+        assert_eq!(&*u.get(0).expect("Ann").folded(), "ann");
+    }
+
+    #[test]
     fn escaped_strings_point_at_the_whole_value() {
         let text = r#"{"ALLOW_CHECKOUTS": [{"USERS": "a\u0062;c"}]}"#;
         let c = config(text);
@@ -522,7 +612,8 @@ mod tests {
             .users
             .clone()
             .expect("users");
-        assert_eq!(u.entries[0].text, "ab");
-        assert_eq!(u.span_of(&u.entries[0]), u.span);
+        let e = u.get(0).expect("an entry");
+        assert_eq!(e.text, "ab");
+        assert_eq!(u.span_of(&e), u.span);
     }
 }

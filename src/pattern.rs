@@ -212,18 +212,169 @@ impl Pattern {
     /// A short description of what the entry is, for the editor's tokens and
     /// the trace.
     pub fn kind_label(&self) -> &'static str {
-        match self {
-            Pattern::Any => "everyone",
-            Pattern::LocalGroup(_) => "local group",
-            Pattern::Ip(IpAddr::V4(_)) => "IPv4 address",
-            Pattern::Ip(IpAddr::V6(_)) => "IPv6 address",
-            Pattern::Ipv4Wildcard { .. } => "IP wildcard",
-            Pattern::Ipv4Range { .. } => "IP range",
-            Pattern::Cidr(_) => "CIDR (unsupported)",
-            Pattern::InvalidIp(_) => "invalid IP",
-            Pattern::Name(n) if n.has_wildcard() => "name wildcard",
-            Pattern::Name(_) => "user or host",
+        Kind::from(self).label()
+    }
+}
+
+/// What a principal entry is, without its text: the form the model keeps
+/// for each entry. Six bytes and no heap, because a large file has millions
+/// of entries; the text stays in the list's value, and what needs more (an
+/// IPv6 address, the reason an IP form is malformed, a wildcard's pieces)
+/// is worked out from the text when asked for ([`Pattern::parse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Any,
+    LocalGroup,
+    Ipv4([u8; 4]),
+    Ipv6,
+    Ipv4Wildcard {
+        octets: [u8; 4],
+        fixed: u8,
+    },
+    Ipv4Range {
+        prefix: [u8; 3],
+        lo: u8,
+        hi: u8,
+    },
+    Cidr,
+    InvalidIp,
+    /// A name. `wildcard`: it has a `*`. `folded`: its text is already in
+    /// folded (lower) case, so comparisons can use it as it is.
+    Name {
+        wildcard: bool,
+        folded: bool,
+    },
+}
+
+impl Kind {
+    /// Classifies one trimmed, non-empty entry, as [`Pattern::parse`] would.
+    pub fn of(entry: &str) -> Kind {
+        if entry == "*" {
+            return Kind::Any;
         }
+        if entry.starts_with('&') {
+            return Kind::LocalGroup;
+        }
+        if !entry.is_empty() && (looks_like_ipv4(entry) || looks_like_ipv6(entry)) {
+            return Kind::from(&Pattern::parse(entry));
+        }
+        Kind::Name {
+            wildcard: entry.contains('*'),
+            folded: is_folded(entry),
+        }
+    }
+
+    /// A short description of what the entry is, for the editor's tokens and
+    /// the trace.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Any => "everyone",
+            Kind::LocalGroup => "local group",
+            Kind::Ipv4(_) => "IPv4 address",
+            Kind::Ipv6 => "IPv6 address",
+            Kind::Ipv4Wildcard { .. } => "IP wildcard",
+            Kind::Ipv4Range { .. } => "IP range",
+            Kind::Cidr => "CIDR (unsupported)",
+            Kind::InvalidIp => "invalid IP",
+            Kind::Name { wildcard: true, .. } => "name wildcard",
+            Kind::Name { .. } => "user or host",
+        }
+    }
+
+    pub fn is_name(self) -> bool {
+        matches!(self, Kind::Name { .. })
+    }
+
+    pub fn is_ip_form(self) -> bool {
+        matches!(
+            self,
+            Kind::Ipv4(_)
+                | Kind::Ipv6
+                | Kind::Ipv4Wildcard { .. }
+                | Kind::Ipv4Range { .. }
+                | Kind::Cidr
+                | Kind::InvalidIp
+        )
+    }
+}
+
+impl From<&Pattern> for Kind {
+    fn from(p: &Pattern) -> Kind {
+        match p {
+            Pattern::Any => Kind::Any,
+            Pattern::LocalGroup(_) => Kind::LocalGroup,
+            Pattern::Ip(IpAddr::V4(a)) => Kind::Ipv4(a.octets()),
+            Pattern::Ip(IpAddr::V6(_)) => Kind::Ipv6,
+            Pattern::Ipv4Wildcard { octets, fixed } => Kind::Ipv4Wildcard {
+                octets: *octets,
+                fixed: *fixed,
+            },
+            Pattern::Ipv4Range { prefix, lo, hi } => Kind::Ipv4Range {
+                prefix: *prefix,
+                lo: *lo,
+                hi: *hi,
+            },
+            Pattern::Cidr(_) => Kind::Cidr,
+            Pattern::InvalidIp(_) => Kind::InvalidIp,
+            Pattern::Name(n) => Kind::Name {
+                wildcard: n.has_wildcard(),
+                folded: false,
+            },
+        }
+    }
+}
+
+/// Whether folding would leave the text as it is.
+pub fn is_folded(s: &str) -> bool {
+    if s.is_ascii() {
+        !s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.to_lowercase() == s
+    }
+}
+
+/// A name's folded form: the text itself when it is already folded (no
+/// copy), otherwise a folded copy, kept inline when short.
+#[derive(Debug, Clone)]
+pub enum Folded<'a> {
+    Same(&'a str),
+    Owned(compact_str::CompactString),
+}
+
+impl Folded<'_> {
+    pub fn of(text: &str, already: bool) -> Folded<'_> {
+        if already {
+            Folded::Same(text)
+        } else {
+            Folded::Owned(fold_compact(text))
+        }
+    }
+}
+
+impl std::ops::Deref for Folded<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Folded::Same(s) => s,
+            Folded::Owned(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Folded<'_> {}
+impl std::hash::Hash for Folded<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h)
+    }
+}
+impl std::borrow::Borrow<str> for Folded<'_> {
+    fn borrow(&self) -> &str {
+        self
     }
 }
 
@@ -390,6 +541,60 @@ mod tests {
         assert!(matches!(Pattern::parse("fe80::zz"), Pattern::Name(_)));
         assert!(matches!(Pattern::parse("PC*"), Pattern::Name(_)));
         assert!(matches!(Pattern::parse("Some user"), Pattern::Name(_)));
+    }
+
+    #[test]
+    fn the_compact_kind_agrees_with_the_full_parse() {
+        for text in [
+            "*",
+            "&My Users",
+            "4.3.2.1",
+            "4.3.2.*",
+            "10.*.*.*",
+            "4.3.2.10-50",
+            "::1",
+            "10.0.0.0/8",
+            "fe80::/10",
+            "4.3.2.50-10",
+            "300.1.1.1",
+            "4.*.2.1",
+            "1.2.3",
+            "fe80::zz",
+            "PC*",
+            "pc*",
+            "Some user",
+            "some user",
+            "ÄRGER",
+            "ärger",
+        ] {
+            let p = Pattern::parse(text);
+            match (Kind::of(text), &p) {
+                (Kind::Name { wildcard, folded }, Pattern::Name(n)) => {
+                    assert_eq!(wildcard, n.has_wildcard(), "{text}");
+                    assert_eq!(folded, *n.folded == *text, "{text}");
+                }
+                (k, p) => assert_eq!(k, Kind::from(p), "{text}"),
+            }
+        }
+        assert_eq!(Kind::of("4.3.2.1"), Kind::Ipv4([4, 3, 2, 1]));
+        assert_eq!(Kind::of("::1"), Kind::Ipv6);
+        assert_eq!(Kind::of("10.0.0.0/8"), Kind::Cidr);
+        assert_eq!(Kind::of("1.2.3"), Kind::InvalidIp);
+        assert_eq!(
+            Kind::of("Some user"),
+            Kind::Name {
+                wildcard: false,
+                folded: false
+            }
+        );
+        assert_eq!(
+            Kind::of("pc*"),
+            Kind::Name {
+                wildcard: true,
+                folded: true
+            }
+        );
+        assert!(std::mem::size_of::<Kind>() <= 8);
     }
 
     #[test]

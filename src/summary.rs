@@ -8,7 +8,7 @@ fn list(l: Option<&EntryList>, any: &str) -> String {
     let Some(l) = l.filter(|l| !l.means_any()) else {
         return any.to_string();
     };
-    let names: Vec<&str> = l.entries.iter().map(|e| e.text.as_str()).collect();
+    let names: Vec<&str> = l.iter().map(|e| e.text).collect();
     match names.len() {
         0 => any.to_string(),
         1 => names[0].to_string(),
@@ -37,7 +37,7 @@ pub fn describe(rule: &Rule) -> String {
     let except = rule
         .except_users
         .as_ref()
-        .filter(|e| !e.entries.is_empty())
+        .filter(|e| !e.is_empty())
         .map(|e| format!(" (except {})", list(Some(e), "")))
         .unwrap_or_default();
     let s = match rule.kind {

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::net::IpAddr;
 
-use crate::model::{Config, Entry, GroupIndex};
+use crate::model::{Config, EntryList, EntryRef, GroupIndex};
 use crate::pattern::{NamePattern, Pattern, fold};
 
 /// A request's principal, with names folded for comparison. Any part may be
@@ -106,8 +106,8 @@ pub struct Matcher {
     v6: HashSet<std::net::Ipv6Addr>,
     /// Groups referred to by entries.
     pub groups: Vec<usize>,
-    /// The entries, for explanations.
-    pub entries: Vec<Entry>,
+    /// The list, for explanations.
+    pub list: EntryList,
     /// What this list's own entries need (groups not included).
     pub needs: Needs,
     /// Its number in the engine's [`NameIndex`], once it is in one.
@@ -258,13 +258,30 @@ fn v4_key(ip: IpAddr) -> Option<u32> {
 }
 
 impl Matcher {
-    pub fn compile(entries: &[Entry], groups: &GroupIndex) -> Matcher {
+    pub fn compile(list: &EntryList, groups: &GroupIndex) -> Matcher {
         let mut m = Matcher {
-            entries: entries.to_vec(),
+            list: list.clone(),
             ..Matcher::default()
         };
-        for e in entries {
-            match &e.pattern {
+        for e in list.iter() {
+            // Names are the common case and need no more than the kind;
+            // the other forms are parsed in full.
+            if e.kind.is_name() {
+                if let Some(g) = groups.lookup_entry(&e) {
+                    m.groups.push(g);
+                } else if matches!(e.kind, crate::pattern::Kind::Name { wildcard: true, .. }) {
+                    m.needs.names = true;
+                    m.wildcards.push(NamePattern::new(e.text));
+                } else {
+                    m.needs.names = true;
+                    m.names.insert(match e.folded() {
+                        crate::pattern::Folded::Same(t) => t.into(),
+                        crate::pattern::Folded::Owned(t) => t,
+                    });
+                }
+                continue;
+            }
+            match &e.pattern() {
                 Pattern::Any => m.any = true,
                 Pattern::LocalGroup(g) => {
                     m.local_groups.insert(fold(g));
@@ -297,17 +314,7 @@ impl Matcher {
                     m.v4.push((base | u32::from(*lo), base | u32::from(*hi)));
                 }
                 Pattern::Cidr(_) | Pattern::InvalidIp(_) => m.needs.ip = true,
-                Pattern::Name(n) => {
-                    if let Some(g) = groups.lookup_entry(e) {
-                        m.groups.push(g);
-                    } else if n.has_wildcard() {
-                        m.needs.names = true;
-                        m.wildcards.push(n.clone());
-                    } else {
-                        m.needs.names = true;
-                        m.names.insert(n.folded.clone());
-                    }
-                }
+                Pattern::Name(_) => {}
             }
         }
         for (i, w) in m.wildcards.iter().enumerate() {
@@ -410,14 +417,14 @@ impl Matcher {
     /// The first direct entry that matches, and on which part of the
     /// principal (for explanations; agrees with [`direct`](Self::direct)).
     pub fn direct_hit(&self, p: &Principal) -> Option<(usize, Attr)> {
-        for (i, e) in self.entries.iter().enumerate() {
-            let attr = match &e.pattern {
+        for (i, e) in self.list.iter().enumerate() {
+            let attr = match &e.pattern() {
                 Pattern::Any => Some(Attr::Everyone),
                 Pattern::LocalGroup(g) => {
                     let g = fold(g);
                     p.local_groups.contains(&g).then_some(Attr::LocalGroup)
                 }
-                Pattern::Name(n) if !self.is_group_entry(e) => {
+                Pattern::Name(n) if !self.is_group_entry(&e, n) => {
                     if p.user.as_deref().is_some_and(|u| n.matches_folded(u)) {
                         Some(Attr::User)
                     } else if p.host.as_deref().is_some_and(|h| n.matches_folded(h)) {
@@ -436,17 +443,12 @@ impl Matcher {
         None
     }
 
-    fn is_group_entry(&self, e: &Entry) -> bool {
+    fn is_group_entry(&self, e: &EntryRef<'_>, n: &NamePattern) -> bool {
         // Group entries are the names not compiled into names/wildcards.
-        match &e.pattern {
-            Pattern::Name(n) => {
-                if n.has_wildcard() {
-                    !self.wildcards.iter().any(|w| w == n)
-                } else {
-                    !self.names.contains(n.folded.as_str())
-                }
-            }
-            _ => false,
+        if n.has_wildcard() {
+            !self.wildcards.iter().any(|w| w == n)
+        } else {
+            !self.names.contains(&*e.folded())
         }
     }
 }
@@ -495,7 +497,7 @@ impl Groups {
 fn compile_group(g: &crate::model::Group, index: &GroupIndex) -> Matcher {
     g.members
         .as_ref()
-        .map(|m| Matcher::compile(&m.entries, index))
+        .map(|m| Matcher::compile(m, index))
         .unwrap_or_default()
 }
 
@@ -742,7 +744,11 @@ pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
 pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> Option<Hit> {
     if let Some((i, attr)) = m.direct_hit(p) {
         return Some(Hit {
-            entry: m.entries[i].text.to_string(),
+            entry: m
+                .list
+                .get(i)
+                .map(|e| e.text.to_string())
+                .unwrap_or_default(),
             attr,
             via: Vec::new(),
         });
@@ -752,7 +758,11 @@ pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
             let last = *chain.last().unwrap_or(&g);
             let (i, attr) = groups.matchers[last].direct_hit(p)?;
             return Some(Hit {
-                entry: groups.matchers[last].entries[i].text.to_string(),
+                entry: groups.matchers[last]
+                    .list
+                    .get(i)
+                    .map(|e| e.text.to_string())
+                    .unwrap_or_default(),
                 attr,
                 via: chain.iter().map(|&c| groups.names[c].clone()).collect(),
             });

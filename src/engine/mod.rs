@@ -184,7 +184,7 @@ impl ListIndex {
         if rule.any_feature() {
             put(&mut self.any_feature, id);
         } else if let Some(f) = &rule.features {
-            for e in &f.entries {
+            for e in f.iter() {
                 put(self.by_feature.entry(e.text.to_string()).or_default(), id);
             }
         }
@@ -593,19 +593,19 @@ fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
         Some(
             rule.users
                 .as_ref()
-                .map(|u| Matcher::compile(&u.entries, &groups.index))
+                .map(|u| Matcher::compile(u, &groups.index))
                 .unwrap_or_default(),
         )
     };
     let except = rule
         .except_users
         .as_ref()
-        .filter(|e| !e.entries.is_empty())
-        .map(|e| Matcher::compile(&e.entries, &groups.index));
+        .filter(|e| !e.is_empty())
+        .map(|e| Matcher::compile(e, &groups.index));
     let serials = (!rule.any_serial()).then(|| {
         rule.serials
             .as_ref()
-            .map(|s| s.entries.iter().map(|e| e.text.to_string()).collect())
+            .map(|s| s.iter().map(|e| e.text.to_string()).collect())
             .unwrap_or_default()
     });
     CRule {
@@ -998,7 +998,7 @@ impl Ctx<'_, '_> {
                 let who: Vec<&str> = r
                     .users
                     .as_ref()
-                    .map(|m| m.entries.iter().take(4).map(|e| e.text.as_str()).collect())
+                    .map(|m| m.list.iter().take(4).map(|e| e.text).collect())
                     .unwrap_or_default();
                 if who.is_empty() {
                     "USERS is empty: matches nobody".into()
@@ -1006,7 +1006,7 @@ impl Ctx<'_, '_> {
                     format!(
                         "the principal is not in USERS ({}{})",
                         who.join("; "),
-                        if r.users.as_ref().is_some_and(|m| m.entries.len() > 4) {
+                        if r.users.as_ref().is_some_and(|m| m.list.len() > 4) {
                             "; …"
                         } else {
                             ""

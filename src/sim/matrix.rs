@@ -7,7 +7,7 @@ use crate::engine::matcher::Scratch;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Counts, Engine, Reason, Request, Verdict};
 use crate::model::Config;
-use crate::pattern::{Pattern, fold};
+use crate::pattern::{Kind, Pattern, fold};
 
 /// A principal of the matrix: the request's who.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -75,10 +75,13 @@ pub fn principals(cfg: &Config, limit: usize) -> (Vec<Principal>, bool) {
         .chain(cfg.groups.iter().map(|g| g.members.as_ref()))
         .flatten();
     for list in lists {
-        for e in &list.entries {
-            let p = match &e.pattern {
-                Pattern::Name(n) if !n.has_wildcard() => {
-                    if cfg.group_index.lookup_entry(e).is_some() {
+        for e in list.iter() {
+            if matches!(e.kind, Kind::Name { wildcard: true, .. }) {
+                continue;
+            }
+            let p = match &e.pattern() {
+                Pattern::Name(_) => {
+                    if cfg.group_index.lookup_entry(&e).is_some() {
                         continue;
                     }
                     Principal::user(e.text.trim())
@@ -115,7 +118,7 @@ pub fn features(cfg: &Config, pool: Option<&Pool>) -> Vec<String> {
     let mut out: Vec<String> = cfg
         .all_rules()
         .filter_map(|r| r.features.as_ref())
-        .flat_map(|f| f.entries.iter())
+        .flat_map(|f| f.iter())
         .map(|e| e.text.trim().to_string())
         .filter(|t| !t.is_empty() && !t.contains('*'))
         .chain(

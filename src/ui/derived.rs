@@ -149,7 +149,7 @@ impl Derived {
             let mut v: Vec<String> = cfg
                 .all_rules()
                 .filter_map(|r| r.list(field))
-                .flat_map(|l| &l.entries)
+                .flat_map(|l| l.iter())
                 .filter(|e| !e.text.contains(['*', '?']))
                 .map(|e| e.text.to_string())
                 .collect();

@@ -1051,20 +1051,18 @@ impl PrivyApp {
 
     /// One chip per entry saying what it is; a group's chip opens it.
     fn entry_chips(&mut self, ui: &mut egui::Ui, doc: &Document, list: &crate::model::EntryList) {
-        if list.entries.is_empty() {
+        if list.is_empty() {
             return;
         }
         let index = &doc.config().group_index;
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
-            for e in list.entries.iter().take(40) {
-                let group = matches!(e.pattern, crate::pattern::Pattern::Name(_))
-                    .then(|| index.lookup_entry(e))
-                    .flatten();
+            for e in list.iter().take(40) {
+                let group = e.kind.is_name().then(|| index.lookup_entry(&e)).flatten();
                 let kind = if group.is_some() {
                     "group"
                 } else {
-                    e.pattern.kind_label()
+                    e.kind.label()
                 };
                 let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
                     .corner_radius(8.0);
@@ -1076,9 +1074,9 @@ impl PrivyApp {
                     self.scroll_to = index_pointer(doc, g);
                 }
             }
-            if list.entries.len() > 40 {
+            if list.len() > 40 {
                 ui.label(
-                    RichText::new(format!("and {} more", list.entries.len() - 40))
+                    RichText::new(format!("and {} more", list.len() - 40))
                         .small()
                         .weak(),
                 );

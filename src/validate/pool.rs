@@ -23,11 +23,11 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
 
     for rule in cfg.all_rules().filter(|r| !r.empty_preset) {
         if let Some(serials) = &rule.serials {
-            for e in serials.entries.iter().filter(|e| e.text != "*") {
+            for e in serials.iter().filter(|e| e.text != "*") {
                 if !pool.licenses.iter().any(|l| l.serial == e.text) {
                     out.push(Diagnostic::new(
                         Code::UnknownSerial,
-                        serials.span_of(e),
+                        serials.span_of(&e),
                         serials.pointer.clone(),
                         format!(
                             "no license in the pool has the serial number {}; this rule never applies to the pool's licenses",
@@ -38,26 +38,26 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(features) = &rule.features {
-            for e in features.entries.iter().filter(|e| e.text != "*") {
-                if pool_features.contains(&e.text.as_str()) {
+            for e in features.iter().filter(|e| e.text != "*") {
+                if pool_features.contains(&e.text) {
                     continue;
                 }
-                match pool_features.iter().find(|f| f.eq_ignore_ascii_case(&e.text)) {
+                match pool_features.iter().find(|f| f.eq_ignore_ascii_case(e.text)) {
                     Some(right) => out.push(
                         Diagnostic::new(
                             Code::FeatureCase,
-                            features.span_of(e),
+                            features.span_of(&e),
                             features.pointer.clone(),
                             format!(
                                 "the pool's licenses offer `{right}`, not `{}`; features are compared exactly, so this rule does not apply to it",
                                 e.text
                             ),
                         )
-                        .with_fix(format!("write `{right}`"), features.span_of(e), right.to_string()),
+                        .with_fix(format!("write `{right}`"), features.span_of(&e), right.to_string()),
                     ),
                     None => out.push(Diagnostic::new(
                         Code::UnlicensedFeature,
-                        features.span_of(e),
+                        features.span_of(&e),
                         features.pointer.clone(),
                         format!("no license in the pool offers {}", e.text),
                     )),
@@ -76,7 +76,7 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
         } else {
             rule.features
                 .as_ref()
-                .map(|f| f.entries.iter().map(|e| e.text.as_str()).collect())
+                .map(|f| f.iter().map(|e| e.text).collect())
                 .unwrap_or_default()
         };
         let mut shared: Vec<(String, Vec<&str>)> = covered

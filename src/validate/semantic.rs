@@ -7,7 +7,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::json::{Node, NodeKind, escape_token};
-use crate::model::{Config, Entry, EntryList, Group, GroupIndex, Rule};
+use crate::model::{Config, EntryList, EntryRef, Group, GroupIndex, Rule};
+use crate::pattern::{Folded, Kind};
 use crate::pattern::{Pattern, fold};
 use crate::spec::{self, Field, GROUPS_KEY, RuleKind};
 
@@ -19,16 +20,16 @@ fn loose(s: &str) -> String {
 /// [`loose`] of an entry, borrowed from its folded pattern when that is
 /// already loose (no allocation for the hundreds of thousands of plain
 /// names a large file has).
-fn loose_entry(e: &crate::model::Entry) -> std::borrow::Cow<'_, str> {
-    match &e.pattern {
-        Pattern::Name(n)
-            if n.folded.trim() == n.folded
-                && !n.folded.contains("  ")
-                && !n.folded.contains(|c: char| c.is_whitespace() && c != ' ') =>
-        {
-            std::borrow::Cow::Borrowed(n.folded.as_str())
-        }
-        _ => std::borrow::Cow::Owned(loose(&e.text)),
+fn loose_entry<'a>(e: &EntryRef<'a>) -> Folded<'a> {
+    let text = e.text;
+    if e.kind.is_name()
+        && !text.contains("  ")
+        && !text.contains(|c: char| c.is_whitespace() && c != ' ')
+    {
+        // An entry's text is trimmed already.
+        e.folded()
+    } else {
+        Folded::Owned(loose(text).into())
     }
 }
 
@@ -247,7 +248,7 @@ fn rule_unit(
     }
     if !rule.kind.users_optional()
         && let Some(users) = &rule.users
-        && users.entries.is_empty()
+        && users.is_empty()
     {
         out.push(Diagnostic::new(
             Code::EmptyUsers,
@@ -293,10 +294,9 @@ fn group_unit(
         return unit;
     };
     unit.edges = m
-        .entries
         .iter()
-        .filter(|e| matches!(e.pattern, Pattern::Name(_)))
-        .filter_map(|e| groups.lookup_entry(e))
+        .filter(|e| e.kind.is_name())
+        .filter_map(|e| groups.lookup_entry(&e))
         .collect();
     // A missing or empty NAME is reported on its own; no rule can use
     // such a group, so its members are not looked at.
@@ -317,56 +317,59 @@ fn principal_list(
     referenced: &mut HashSet<usize>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for e in &list.entries {
-        match &e.pattern {
-            Pattern::InvalidIp(why) => out.push(Diagnostic::new(
-                Code::InvalidIp,
-                list.span_of(e),
+    for e in list.iter() {
+        match e.kind {
+            Kind::InvalidIp | Kind::Cidr => match e.pattern() {
+                Pattern::InvalidIp(why) => out.push(Diagnostic::new(
+                    Code::InvalidIp,
+                    list.span_of(&e),
                 list.pointer.clone(),
                 format!("{why}; this entry matches nobody"),
-            )),
-            Pattern::Cidr(c) => out.push(Diagnostic::new(
-                Code::Cidr,
-                list.span_of(e),
-                list.pointer.clone(),
-                format!(
-                    "`{c}` uses CIDR notation, which the VS License Manager does not document; it matches nobody. Use a wildcard (4.3.2.*) or a range (4.3.2.10-50)"
-                ),
-            )),
-            Pattern::Name(_) => {
-                if let Some(g) = groups.lookup_entry(e) {
+                )),
+                _ => out.push(Diagnostic::new(
+                    Code::Cidr,
+                    list.span_of(&e),
+                    list.pointer.clone(),
+                    format!(
+                        "`{}` uses CIDR notation, which the VS License Manager does not document; it matches nobody. Use a wildcard (4.3.2.*) or a range (4.3.2.10-50)",
+                        e.text
+                    ),
+                )),
+            },
+            Kind::Name { .. } => {
+                if let Some(g) = groups.lookup_entry(&e) {
                     referenced.insert(g);
                     let name = loose_groups
-                        .get(loose_entry(e).as_ref())
+                        .get(&*loose_entry(&e))
                         .map_or("", String::as_str);
                     if !name.is_empty() && name != e.text {
                         out.push(
                             Diagnostic::new(
                                 Code::GroupNameMismatch,
-                                list.span_of(e),
+                                list.span_of(&e),
                                 list.pointer.clone(),
                                 format!(
                                     "`{}` refers to the group \"{name}\" only because names ignore case; write it as the group is named",
                                     e.text
                                 ),
                             )
-                            .with_fix(format!("write \"{name}\""), list.span_of(e), json_inner(name)),
+                            .with_fix(format!("write \"{name}\""), list.span_of(&e), json_inner(name)),
                         );
                     }
                     continue;
                 }
-                if let Some(name) = loose_groups.get(loose_entry(e).as_ref()) {
+                if let Some(name) = loose_groups.get(&*loose_entry(&e)) {
                     out.push(
                         Diagnostic::new(
                             Code::GroupNameMismatch,
-                            list.span_of(e),
+                            list.span_of(&e),
                             list.pointer.clone(),
                             format!(
                                 "`{}` is not a group but is spelled like the group \"{name}\"; did you mean the group?",
                                 e.text
                             ),
                         )
-                        .with_fix(format!("use the group \"{name}\""), list.span_of(e), json_inner(name)),
+                        .with_fix(format!("use the group \"{name}\""), list.span_of(&e), json_inner(name)),
                     );
                 }
             }
@@ -383,18 +386,18 @@ fn json_inner(s: &str) -> String {
 }
 
 fn duplicates(list: &EntryList, case_insensitive: bool, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<std::borrow::Cow<'_, str>> =
-        HashSet::with_capacity_and_hasher(list.entries.len(), Default::default());
-    for e in &list.entries {
-        let key = match (&e.pattern, case_insensitive) {
-            (Pattern::Name(n), true) => std::borrow::Cow::Borrowed(n.folded.as_str()),
-            (_, true) => std::borrow::Cow::Owned(fold(&e.text)),
-            (_, false) => std::borrow::Cow::Borrowed(e.text.as_str()),
+    let mut seen: HashSet<Folded<'_>> =
+        HashSet::with_capacity_and_hasher(list.len(), Default::default());
+    for e in list.iter() {
+        let key = if case_insensitive {
+            e.folded()
+        } else {
+            Folded::Same(e.text)
         };
         if !seen.insert(key) {
             out.push(Diagnostic::new(
                 Code::DuplicateEntry,
-                list.span_of(e),
+                list.span_of(&e),
                 list.pointer.clone(),
                 format!("`{}` is listed more than once", e.text),
             ));
@@ -491,20 +494,24 @@ fn top_level_keys(cfg: &Config, out: &mut Vec<Diagnostic>) {
 
 /// Expands a list's entries through groups (iteratively, cycle-safe) into
 /// the patterns that are not group references.
-fn expand<'a>(entries: &'a [Entry], cfg: &'a Config, groups: &GroupIndex) -> Vec<&'a Entry> {
+fn expand<'a>(
+    entries: impl DoubleEndedIterator<Item = EntryRef<'a>>,
+    cfg: &'a Config,
+    groups: &GroupIndex,
+) -> Vec<Pattern> {
     let mut out = Vec::new();
     let mut seen = HashSet::default();
-    let mut stack: Vec<&'a Entry> = entries.iter().rev().collect();
+    let mut stack: Vec<EntryRef<'a>> = entries.rev().collect();
     while let Some(e) = stack.pop() {
-        if let (Pattern::Name(_), Some(g)) = (&e.pattern, groups.lookup_entry(e)) {
+        if let (true, Some(g)) = (e.kind.is_name(), groups.lookup_entry(&e)) {
             if seen.insert(g)
                 && let Some(m) = &cfg.groups[g].members
             {
-                stack.extend(m.entries.iter().rev());
+                stack.extend(m.iter().rev());
             }
             continue;
         }
-        out.push(e);
+        out.push(e.pattern());
     }
     out
 }
@@ -567,19 +574,19 @@ fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex) -> Vec<Dia
     let Some(users) = &rule.users else {
         return out;
     };
-    let covered = expand(&users.entries, cfg, groups);
-    for e in &except.entries {
-        let targets = expand(std::slice::from_ref(e), cfg, groups);
+    let covered = expand(users.iter(), cfg, groups);
+    for e in except.iter() {
+        let targets = expand(std::iter::once(e), cfg, groups);
         if targets.is_empty() {
             continue;
         }
         let any = targets
             .iter()
-            .any(|t| covered.iter().any(|u| may_overlap(&t.pattern, &u.pattern)));
+            .any(|t| covered.iter().any(|u| may_overlap(t, u)));
         if !any {
             out.push(Diagnostic::new(
                 Code::ExceptNotCovered,
-                except.span_of(e),
+                except.span_of(&e),
                 except.pointer.clone(),
                 format!(
                     "`{}` is not covered by this rule's USERS, so excepting it has no effect",
@@ -697,10 +704,9 @@ fn cycles(cfg: &Config, units: &[GroupUnit], groups: &GroupIndex) -> Vec<Diagnos
                                 .collect();
                             let g = &cfg.groups[node];
                             let span = g.members.as_ref().map_or(g.span, |m| {
-                                m.entries
-                                    .iter()
+                                m.iter()
                                     .find(|e| groups.lookup_entry(e) == Some(to))
-                                    .map_or(m.span, |e| m.span_of(e))
+                                    .map_or(m.span, |e| m.span_of(&e))
                             });
                             out.push(Diagnostic::new(
                                 Code::GroupCycle,
@@ -731,12 +737,12 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
     let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::default();
     for rule in cfg.all_rules() {
         if let Some(f) = &rule.features {
-            for e in &f.entries {
+            for e in f.iter() {
                 if e.text != "*" {
                     *spellings
-                        .entry(str::to_lowercase(&e.text))
+                        .entry(str::to_lowercase(e.text))
                         .or_default()
-                        .entry(e.text.as_str())
+                        .entry(e.text)
                         .or_default() += 1;
                 }
             }
@@ -744,8 +750,8 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
     }
     for rule in cfg.all_rules() {
         let Some(f) = &rule.features else { continue };
-        for e in &f.entries {
-            let Some(variants) = spellings.get(&str::to_lowercase(&e.text)) else {
+        for e in f.iter() {
+            let Some(variants) = spellings.get(&str::to_lowercase(e.text)) else {
                 continue;
             };
             if variants.len() < 2 {
@@ -756,19 +762,19 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
                 .iter()
                 .max_by_key(|(s, n)| (**n, s.chars().filter(|c| c.is_uppercase()).count()))
                 .map(|(s, _)| *s)
-                .unwrap_or(&e.text);
+                .unwrap_or(e.text);
             if best != e.text {
                 out.push(
                     Diagnostic::new(
                         Code::FeatureCase,
-                        f.span_of(e),
+                        f.span_of(&e),
                         f.pointer.clone(),
                         format!(
                             "feature `{}` differs from `{best}` only in case; features are compared exactly, so this rule does not apply to {best}",
                             e.text
                         ),
                     )
-                    .with_fix(format!("write `{best}`"), f.span_of(e), json_inner(best)),
+                    .with_fix(format!("write `{best}`"), f.span_of(&e), json_inner(best)),
                 );
             }
         }
