@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod generate;
 pub mod json;
 pub mod model;
+pub mod par;
 pub mod pattern;
 pub mod recovery;
 pub mod schema;

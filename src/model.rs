@@ -272,11 +272,12 @@ impl Config {
             }
             if let Some(kind) = RuleKind::from_key(&m.key) {
                 if let Some(items) = m.value.as_array() {
-                    let rules = items
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(idx, item)| rule(kind, idx, item, text))
-                        .collect();
+                    let threads = crate::par::threads_for(m.value.span.len());
+                    let rules =
+                        crate::par::map(items, threads, |idx, item| rule(kind, idx, item, text))
+                            .into_iter()
+                            .flatten()
+                            .collect();
                     cfg.lists.push(RuleList {
                         kind,
                         key_span: m.key_span,
@@ -287,11 +288,12 @@ impl Config {
             } else if m.key == GROUPS_KEY {
                 if let Some(items) = m.value.as_array() {
                     cfg.groups_span = Some(m.value.span);
-                    cfg.groups = items
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(idx, item)| group(idx, item, text))
-                        .collect();
+                    let threads = crate::par::threads_for(m.value.span.len());
+                    cfg.groups =
+                        crate::par::map(items, threads, |idx, item| group(idx, item, text))
+                            .into_iter()
+                            .flatten()
+                            .collect();
                 }
             } else {
                 cfg.settings.push(Setting {
@@ -438,6 +440,11 @@ impl GroupIndex {
             Kind::Name { .. } => self.by_name.get(&*e.folded()).copied(),
             _ => self.lookup(e.text),
         }
+    }
+
+    /// The group of this folded name.
+    pub fn lookup_folded(&self, folded: &str) -> Option<usize> {
+        self.by_name.get(folded).copied()
     }
 
     /// The group an entry refers to, if its text is a group's NAME.

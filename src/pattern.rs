@@ -421,11 +421,18 @@ fn parse_ipv4_form(entry: &str) -> Pattern {
             bad(format!("`{entry}` is not a valid address/prefix"))
         };
     }
-    let parts: Vec<&str> = entry.split('.').collect();
-    if parts.len() != 4 {
+    // Four parts, without a vector: a large file has many addresses.
+    let mut parts = [""; 4];
+    let mut n = 0;
+    for p in entry.split('.') {
+        if let Some(slot) = parts.get_mut(n) {
+            *slot = p;
+        }
+        n += 1;
+    }
+    if n != 4 {
         return bad(format!(
-            "`{entry}` has {} parts; an IPv4 address has 4 (like 4.3.2.1)",
-            parts.len()
+            "`{entry}` has {n} parts; an IPv4 address has 4 (like 4.3.2.1)"
         ));
     }
     // Last-octet range: a.b.c.x-y

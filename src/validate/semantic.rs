@@ -20,16 +20,16 @@ fn loose(s: &str) -> String {
 /// [`loose`] of an entry, borrowed from its folded pattern when that is
 /// already loose (no allocation for the hundreds of thousands of plain
 /// names a large file has).
-fn loose_entry<'a>(e: &EntryRef<'a>) -> Folded<'a> {
+fn loose_entry<'f>(e: &EntryRef<'_>, folded: &'f str) -> std::borrow::Cow<'f, str> {
     let text = e.text;
     if e.kind.is_name()
         && !text.contains("  ")
         && !text.contains(|c: char| c.is_whitespace() && c != ' ')
     {
         // An entry's text is trimmed already.
-        e.folded()
+        std::borrow::Cow::Borrowed(folded)
     } else {
-        Folded::Owned(loose(text).into())
+        std::borrow::Cow::Owned(loose(text))
     }
 }
 
@@ -105,16 +105,16 @@ impl Semantic {
                 .entry(loose(name))
                 .or_insert_with(|| name.to_string());
         }
-        let rules = cfg
-            .all_rules()
-            .map(|r| rule_unit(r, cfg, groups, &loose_groups))
-            .collect();
-        let group_units: Vec<GroupUnit> = cfg
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(at, g)| group_unit(at, g, groups, &loose_groups))
-            .collect();
+        // Each rule and each group is checked on its own: on every core
+        // when the file is large.
+        let threads = crate::par::threads_for(root.span.len());
+        let all: Vec<&Rule> = cfg.all_rules().collect();
+        let rules = crate::par::map(&all, threads, |_, r| {
+            rule_unit(r, cfg, groups, &loose_groups)
+        });
+        let group_units: Vec<GroupUnit> = crate::par::map(&cfg.groups, threads, |at, g| {
+            group_unit(at, g, groups, &loose_groups)
+        });
         let named = cfg
             .groups
             .iter()
@@ -268,12 +268,12 @@ fn rule_unit(
     let mut referenced = HashSet::default();
     for field in [Field::Users, Field::ExceptUsers] {
         if let Some(list) = rule.list(field) {
-            principal_list(list, groups, loose_groups, &mut referenced, out);
+            principal_list(list, groups, loose_groups, &mut referenced, None, out);
         }
     }
     for field in [Field::Features, Field::SerialNumbers] {
         if let Some(list) = rule.list(field) {
-            duplicates(list, false, out);
+            duplicates(list, out);
         }
     }
     unit.referenced = referenced.into_iter().collect();
@@ -293,18 +293,25 @@ fn group_unit(
     let Some(m) = &g.members else {
         return unit;
     };
-    unit.edges = m
-        .iter()
-        .filter(|e| e.kind.is_name())
-        .filter_map(|e| groups.lookup_entry(&e))
-        .collect();
     // A missing or empty NAME is reported on its own; no rule can use
     // such a group, so its members are not looked at.
     if g.name.as_deref().is_none_or(str::is_empty) {
+        unit.edges = m
+            .iter()
+            .filter(|e| e.kind.is_name())
+            .filter_map(|e| groups.lookup_entry(&e))
+            .collect();
         return unit;
     }
     let mut inner = HashSet::default();
-    principal_list(m, groups, loose_groups, &mut inner, &mut unit.diags);
+    principal_list(
+        m,
+        groups,
+        loose_groups,
+        &mut inner,
+        Some(&mut unit.edges),
+        &mut unit.diags,
+    );
     inner.remove(&at);
     unit.referenced = inner.into_iter().collect();
     unit
@@ -315,9 +322,15 @@ fn principal_list(
     groups: &GroupIndex,
     loose_groups: &HashMap<String, String>,
     referenced: &mut HashSet<usize>,
+    mut edges: Option<&mut Vec<usize>>,
     out: &mut Vec<Diagnostic>,
 ) {
+    // One pass: each entry is folded once, for the group look-up, the
+    // near-miss check and the duplicate check.
+    let mut seen: HashSet<Folded<'_>> =
+        HashSet::with_capacity_and_hasher(list.len(), Default::default());
     for e in list.iter() {
+        let folded = e.folded();
         match e.kind {
             Kind::InvalidIp | Kind::Cidr => match e.pattern() {
                 Pattern::InvalidIp(why) => out.push(Diagnostic::new(
@@ -337,10 +350,13 @@ fn principal_list(
                 )),
             },
             Kind::Name { .. } => {
-                if let Some(g) = groups.lookup_entry(&e) {
+                if let Some(g) = groups.lookup_folded(&folded) {
                     referenced.insert(g);
+                    if let Some(edges) = edges.as_deref_mut() {
+                        edges.push(g);
+                    }
                     let name = loose_groups
-                        .get(&*loose_entry(&e))
+                        .get(&*loose_entry(&e, &folded))
                         .map_or("", String::as_str);
                     if !name.is_empty() && name != e.text {
                         out.push(
@@ -356,9 +372,7 @@ fn principal_list(
                             .with_fix(format!("write \"{name}\""), list.span_of(&e), json_inner(name)),
                         );
                     }
-                    continue;
-                }
-                if let Some(name) = loose_groups.get(&*loose_entry(&e)) {
+                } else if let Some(name) = loose_groups.get(&*loose_entry(&e, &folded)) {
                     out.push(
                         Diagnostic::new(
                             Code::GroupNameMismatch,
@@ -375,8 +389,10 @@ fn principal_list(
             }
             _ => {}
         }
+        if !seen.insert(folded) {
+            out.push(duplicate(list, &e));
+        }
     }
-    duplicates(list, true, out);
 }
 
 /// Text to put inside an existing JSON string.
@@ -385,24 +401,24 @@ fn json_inner(s: &str) -> String {
     q[1..q.len() - 1].to_string()
 }
 
-fn duplicates(list: &EntryList, case_insensitive: bool, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<Folded<'_>> =
-        HashSet::with_capacity_and_hasher(list.len(), Default::default());
+/// Entries listed twice, compared exactly (features and serial numbers;
+/// principal lists ignore case and are checked in [`principal_list`]).
+fn duplicates(list: &EntryList, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(list.len(), Default::default());
     for e in list.iter() {
-        let key = if case_insensitive {
-            e.folded()
-        } else {
-            Folded::Same(e.text)
-        };
-        if !seen.insert(key) {
-            out.push(Diagnostic::new(
-                Code::DuplicateEntry,
-                list.span_of(&e),
-                list.pointer.clone(),
-                format!("`{}` is listed more than once", e.text),
-            ));
+        if !seen.insert(e.text) {
+            out.push(duplicate(list, &e));
         }
     }
+}
+
+fn duplicate(list: &EntryList, e: &EntryRef<'_>) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateEntry,
+        list.span_of(e),
+        list.pointer.clone(),
+        format!("`{}` is listed more than once", e.text),
+    )
 }
 
 /// Walks every object and reports keys that appear more than once.

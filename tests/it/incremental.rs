@@ -395,3 +395,30 @@ fn field_edits_are_analysed_in_part_and_structural_ones_are_not() {
         Document::from_text(doc.text()).diagnostics()
     );
 }
+
+/// Loading splits the model and the checks among threads when the file is
+/// large; the result must not depend on how the work was split. Forced
+/// splits (3 and 7 threads, even for a small file) are held to one thread,
+/// on the file built to exercise every check and on a generated one.
+#[test]
+fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
+    let generated = generate::config(Shape {
+        rules: 300,
+        groups: 300,
+        members: 12_000,
+        ..Shape::default()
+    });
+    for text in [TRICKY, generated.as_str()] {
+        privy::par::force_threads(1);
+        let one = Document::from_text(text);
+        for threads in [3, 7] {
+            privy::par::force_threads(threads);
+            let split = Document::from_text(text);
+            privy::par::force_threads(0);
+            assert_eq!(split.config(), one.config(), "{threads} threads");
+            assert_eq!(split.diagnostics(), one.diagnostics(), "{threads} threads");
+        }
+        assert!(!one.diagnostics().is_empty());
+    }
+    privy::par::force_threads(0);
+}
