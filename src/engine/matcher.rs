@@ -4,8 +4,8 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::net::IpAddr;
 
-use crate::model::{Config, EntryList, EntryRef, GroupIndex};
-use crate::pattern::{NamePattern, Pattern, fold};
+use crate::model::{Config, EntryList, GroupIndex};
+use crate::pattern::{Folded, Kind, NamePattern, Pattern, fold};
 
 /// A request's principal, with names folded for comparison. Any part may be
 /// unknown.
@@ -269,14 +269,14 @@ impl Matcher {
             if e.kind.is_name() {
                 if let Some(g) = groups.lookup_entry(&e) {
                     m.groups.push(g);
-                } else if matches!(e.kind, crate::pattern::Kind::Name { wildcard: true, .. }) {
+                } else if matches!(e.kind, Kind::Name { wildcard: true, .. }) {
                     m.needs.names = true;
                     m.wildcards.push(NamePattern::new(e.text));
                 } else {
                     m.needs.names = true;
                     m.names.insert(match e.folded() {
-                        crate::pattern::Folded::Same(t) => t.into(),
-                        crate::pattern::Folded::Owned(t) => t,
+                        Folded::Same(t) => t.into(),
+                        Folded::Owned(t) => t,
                     });
                 }
                 continue;
@@ -417,23 +417,45 @@ impl Matcher {
     /// The first direct entry that matches, and on which part of the
     /// principal (for explanations; agrees with [`direct`](Self::direct)).
     pub fn direct_hit(&self, p: &Principal) -> Option<(usize, Attr)> {
+        // Group entries are the names not compiled into names/wildcards.
+        let name_hit = |matches: &dyn Fn(&str) -> bool| {
+            if p.user.as_deref().is_some_and(matches) {
+                Some(Attr::User)
+            } else if p.host.as_deref().is_some_and(matches) {
+                Some(Attr::Host)
+            } else {
+                None
+            }
+        };
         for (i, e) in self.list.iter().enumerate() {
-            let attr = match &e.pattern() {
-                Pattern::Any => Some(Attr::Everyone),
-                Pattern::LocalGroup(g) => {
-                    let g = fold(g);
+            let attr = match e.kind {
+                Kind::Any => Some(Attr::Everyone),
+                Kind::LocalGroup => {
+                    let g = fold(e.text.strip_prefix('&').unwrap_or(e.text).trim());
                     p.local_groups.contains(&g).then_some(Attr::LocalGroup)
                 }
-                Pattern::Name(n) if !self.is_group_entry(&e, n) => {
-                    if p.user.as_deref().is_some_and(|u| n.matches_folded(u)) {
-                        Some(Attr::User)
-                    } else if p.host.as_deref().is_some_and(|h| n.matches_folded(h)) {
-                        Some(Attr::Host)
+                Kind::Name {
+                    wildcard: false, ..
+                } => {
+                    let name = e.folded();
+                    if self.names.contains(&*name) {
+                        name_hit(&|x| x == &*name)
                     } else {
                         None
                     }
                 }
-                pat if pat.is_ip_form() => p.ip.filter(|ip| pat.matches_ip(*ip)).map(|_| Attr::Ip),
+                Kind::Name { wildcard: true, .. } => {
+                    let n = NamePattern::new(e.text);
+                    if self.wildcards.contains(&n) {
+                        name_hit(&|x| n.matches_folded(x))
+                    } else {
+                        None
+                    }
+                }
+                k if k.is_ip_form() => {
+                    p.ip.filter(|ip| e.pattern().matches_ip(*ip))
+                        .map(|_| Attr::Ip)
+                }
                 _ => None,
             };
             if let Some(a) = attr {
@@ -441,15 +463,6 @@ impl Matcher {
             }
         }
         None
-    }
-
-    fn is_group_entry(&self, e: &EntryRef<'_>, n: &NamePattern) -> bool {
-        // Group entries are the names not compiled into names/wildcards.
-        if n.has_wildcard() {
-            !self.wildcards.iter().any(|w| w == n)
-        } else {
-            !self.names.contains(&*e.folded())
-        }
     }
 }
 
@@ -467,11 +480,8 @@ pub struct Groups {
 impl Groups {
     pub fn compile(cfg: &Config) -> Groups {
         let index = cfg.group_index.clone();
-        let matchers: Vec<Matcher> = cfg
-            .groups
-            .iter()
-            .map(|g| compile_group(g, &index))
-            .collect();
+        let threads = crate::par::threads_for(cfg.groups_span.map_or(0, |s| s.len()));
+        let matchers = crate::par::map(&cfg.groups, threads, |_, g| compile_group(g, &index));
         Groups {
             names: cfg
                 .groups

@@ -310,19 +310,27 @@ fn next_engine_id() -> u64 {
 impl Engine {
     pub fn new(cfg: &Config) -> Engine {
         let groups = Groups::compile(cfg);
+        // Rules compile independently: on every core for a large file.
+        let all: Vec<&Rule> = cfg.all_rules().collect();
+        let bytes = cfg.lists.iter().map(|l| l.span.len()).sum();
+        let mut compiled = crate::par::map(&all, crate::par::threads_for(bytes), |_, rule| {
+            // Empty presets are ignored by the server.
+            (!rule.empty_preset).then(|| compile_rule(rule, &groups))
+        })
+        .into_iter();
         let mut rules = Vec::new();
         let mut by_position = Vec::new();
         let mut lists: [ListIndex; 7] = Default::default();
         for list in &cfg.lists {
             let idx = &mut lists[kind_index(list.kind)];
             for rule in &list.rules {
-                if rule.empty_preset {
+                let Some(c) = compiled.next().flatten() else {
                     by_position.push(None);
-                    continue; // ignored by the server
-                }
+                    continue;
+                };
                 let id = rules.len() as u32;
                 by_position.push(Some(id));
-                rules.push(compile_rule(rule, &groups));
+                rules.push(c);
                 idx.insert(rule, id);
             }
         }

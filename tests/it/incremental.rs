@@ -396,10 +396,11 @@ fn field_edits_are_analysed_in_part_and_structural_ones_are_not() {
     );
 }
 
-/// Loading splits the model and the checks among threads when the file is
-/// large; the result must not depend on how the work was split. Forced
-/// splits (3 and 7 threads, even for a small file) are held to one thread,
-/// on the file built to exercise every check and on a generated one.
+/// Loading splits the model, the checks and the engine's compilation among
+/// threads when the file is large; the result must not depend on how the
+/// work was split. Forced splits (3 and 7 threads, even for a small file)
+/// are held to one thread, on the file built to exercise every check and on
+/// a generated one.
 #[test]
 fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
     let generated = generate::config(Shape {
@@ -411,12 +412,24 @@ fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
     for text in [TRICKY, generated.as_str()] {
         privy::par::force_threads(1);
         let one = Document::from_text(text);
+        let engine = Engine::new(one.config());
+        let pool = pool();
+        let counts = Counts::new(&engine, &pool);
         for threads in [3, 7] {
             privy::par::force_threads(threads);
             let split = Document::from_text(text);
+            let split_engine = Engine::new(one.config());
             privy::par::force_threads(0);
             assert_eq!(split.config(), one.config(), "{threads} threads");
             assert_eq!(split.diagnostics(), one.diagnostics(), "{threads} threads");
+            let split_counts = Counts::new(&split_engine, &pool);
+            for req in requests() {
+                assert_eq!(
+                    split_engine.decide(&req, Some(&split_counts)),
+                    engine.decide(&req, Some(&counts)),
+                    "{threads} threads: {req:?}"
+                );
+            }
         }
         assert!(!one.diagnostics().is_empty());
     }
