@@ -223,7 +223,9 @@ pub struct Document {
     path: Option<PathBuf>,
     text: String,
     parsed: Parsed,
-    config: Config,
+    /// Shared, so that a worker can compile it while the window goes on
+    /// (see [`shared_config`](Self::shared_config)).
+    config: std::sync::Arc<Config>,
     /// The findings in parts, for checking an edit in part.
     analysis: validate::Analysis,
     diagnostics: Vec<Diagnostic>,
@@ -301,7 +303,7 @@ impl Document {
             path: None,
             lines: LineIndex::new(&text),
             style: Style::detect(&text),
-            config: Config::default(),
+            config: Default::default(),
             analysis: validate::Analysis::default(),
             diagnostics: Vec::new(),
             parsed,
@@ -360,10 +362,10 @@ impl Document {
     }
 
     fn analyse(&mut self) {
-        self.config = match &self.parsed.root {
+        self.config = std::sync::Arc::new(match &self.parsed.root {
             Some(root) => Config::from_tree(root, &self.text),
             None => Config::default(),
-        };
+        });
         self.analysis = validate::Analysis::new(&self.parsed, &self.config);
         self.diagnostics = self.analysis.diagnostics(&self.parsed);
     }
@@ -379,6 +381,12 @@ impl Document {
     }
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    /// The model, shared: for work on another thread (the simulator
+    /// compiles a large file's engine off the window's thread). The document
+    /// copies it before changing it while such a share is alive.
+    pub fn shared_config(&self) -> std::sync::Arc<Config> {
+        std::sync::Arc::clone(&self.config)
     }
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -577,14 +585,16 @@ impl Document {
             e.shift(at, delta);
         }
         self.lines.shift(at, delta);
-        self.config.shift(at, delta);
+        // Copied first only if a worker still holds the old one.
+        let config = std::sync::Arc::make_mut(&mut self.config);
+        config.shift(at, delta);
         let Some(item) = plan.item(&self.parsed) else {
             self.analyse();
             return Some(None);
         };
         let touched = match plan.target {
             Target::Rule(kind, field) => {
-                match self.config.rebuild_rule(kind, plan.item, item, &self.text) {
+                match config.rebuild_rule(kind, plan.item, item, &self.text) {
                     Some(before) if before.empty_preset == self.rule_preset(kind, plan.item) => {
                         self.config
                             .rule_position(kind, plan.item)
@@ -593,8 +603,7 @@ impl Document {
                     _ => None,
                 }
             }
-            Target::GroupMembers => self
-                .config
+            Target::GroupMembers => config
                 .rebuild_group(plan.item, item, &self.text)
                 .and_then(|_| {
                     self.config

@@ -259,6 +259,13 @@ impl Engine {
         }
     }
 
+    /// Builds now what is otherwise built on a principal's second decision
+    /// (the index of every list's names), so that a worker compiling an
+    /// engine can do it too.
+    pub fn warm_up(&self) {
+        self.names();
+    }
+
     /// The name index (built on first use).
     fn names(&self) -> &NameIndex {
         self.names.get_or_init(|| {

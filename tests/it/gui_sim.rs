@@ -392,3 +392,121 @@ fn saved_cases_rerun_on_every_edit_and_show_which_fail() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("FAIL anna exports: expected granted (granted), got Denied (deny_rule) by /DENY_CHECKOUTS/2"), "{stdout}");
 }
+
+/// Runs frames until the simulator's engine is ready (a large file's is
+/// compiled on a worker while the window goes on).
+fn settle(h: &mut Harness<'static, PrivyApp>) {
+    let started = std::time::Instant::now();
+    h.step();
+    while h.state().sim.busy() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the engine was never compiled"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    h.run();
+}
+
+/// [`type_into`], then [`settle`].
+fn type_settled(h: &mut Harness<'static, PrivyApp>, label: &str, text: &str) {
+    let field = h.get_all_by_label(label).last().expect(label);
+    field.focus();
+    field.type_text(text);
+    settle(h);
+}
+
+/// With every file treated as large, the engine is compiled on a worker
+/// after each structural edit: the window shows that it is working, decides
+/// nothing with the old engine meanwhile, and then gives the same verdicts
+/// as when compiling in the frame (typing still follows in place).
+#[test]
+fn a_large_files_engine_is_compiled_beside_the_window_with_the_same_verdicts() {
+    let (_dir, path) = example_copy();
+    let mut app = PrivyApp::open(Some(path));
+    app.sim.compile_in_background_from(0);
+    let mut h = harness(app);
+    settle(&mut h);
+    h.get_by_label("▶ Simulator").click();
+    settle(&mut h);
+    type_settled(&mut h, "User", "anna");
+    type_settled(&mut h, "Host", "PC001");
+    type_settled(&mut h, "IP address", "4.3.2.11");
+    type_settled(&mut h, "Feature", "EXPORT_ALL");
+    settle(&mut h);
+    h.get_by_label("GRANTED");
+    h.get_by_label_contains("host matched `PC*`");
+
+    // A new deny rule: the model changes shape, the engine is compiled anew.
+    h.get_by_label("Deny checkouts (2)").click();
+    settle(&mut h);
+    let before = h.state().document().map(|d| d.generation());
+    h.get_by_label("Add deny checkouts rule").click();
+    settle(&mut h);
+    assert_ne!(h.state().document().map(|d| d.generation()), before);
+    type_settled(&mut h, "Users", "anna");
+    type_settled(&mut h, "Features", "EXPORT_ALL");
+    settle(&mut h);
+    h.get_by_label("DENIED");
+    h.get_by_label("Denied by");
+    assert_eq!(h.state().sim.deciding(), ["/DENY_CHECKOUTS/2"]);
+    assert!(h.query_by_label("Working out the changed rules…").is_none());
+
+    // Typing on, key by key, is followed in place without a worker.
+    h.get_all_by_label("Users").last().expect("Users").focus();
+    settle(&mut h);
+    for key in ["b", "e", "l"] {
+        h.get_all_by_label("Users")
+            .last()
+            .expect("Users")
+            .type_text(key);
+        h.step();
+        assert!(!h.state().sim.busy(), "a typed key is followed in place");
+    }
+    let users = h.state().document().and_then(|d| {
+        d.parsed()
+            .root
+            .as_ref()
+            .and_then(|r| r.pointer("/DENY_CHECKOUTS/2/USERS"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+    });
+    assert_eq!(users.as_deref(), Some("annabel"));
+    h.get_by_label("GRANTED");
+}
+
+/// A generated file of 1 MB takes longer to compile than a frame: the
+/// window says it is working, marks no deciding rule of the old engine, and
+/// shows the matrix once the worker is done.
+#[test]
+fn while_a_large_file_compiles_the_window_says_so_and_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("large.json");
+    let text = privy::generate::config(privy::generate::Shape {
+        rules: 2_000,
+        groups: 500,
+        members: 60_000,
+        ..Default::default()
+    });
+    std::fs::write(&path, &text).expect("write");
+    let mut app = PrivyApp::open(Some(path));
+    app.sim.compile_in_background_from(text.len() / 2);
+    app.sim.tab = privy::ui::sim::SimTab::Matrix;
+    let mut h = harness(app);
+    settle(&mut h);
+    h.get_by_label("▶ Simulator").click();
+    h.step();
+    h.step();
+    assert!(
+        h.state().sim.busy(),
+        "compiling 1 MB takes more than a frame"
+    );
+    h.get_by_label("Working out the changed rules…");
+    assert!(h.state().sim.matrix().is_none());
+    assert!(h.state().sim.deciding().is_empty());
+    settle(&mut h);
+    assert!(h.query_by_label("Working out the changed rules…").is_none());
+    let m = h.state().sim.matrix().expect("the matrix, once compiled");
+    assert!(!m.rows.is_empty() && !m.features.is_empty());
+}
