@@ -433,11 +433,12 @@ impl GroupIndex {
         GroupIndex { by_name }
     }
 
-    /// The group an entry refers to: [`lookup`](Self::lookup) without
-    /// folding the text again when the entry's pattern already has.
+    /// The group an entry refers to: [`lookup`](Self::lookup), without
+    /// trimming (an entry is trimmed) or copying a name already in lower
+    /// case.
     pub fn lookup_entry(&self, e: &EntryRef<'_>) -> Option<usize> {
         match e.kind {
-            Kind::Name { .. } => self.by_name.get(&*e.folded()).copied(),
+            Kind::Name { .. } => self.lookup_folded(&e.folded()),
             _ => self.lookup(e.text),
         }
     }
