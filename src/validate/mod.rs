@@ -10,6 +10,17 @@ use crate::diag::{Code, Diagnostic};
 use crate::json::parse::{Parsed, SyntaxKind};
 use crate::model::Config;
 
+/// A finding about one entry of a list: placed at the entry, under the
+/// list's pointer.
+fn at_entry(
+    list: &crate::model::EntryList,
+    e: &crate::model::EntryRef<'_>,
+    code: Code,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(code, list.span_of(e), list.pointer.clone(), message)
+}
+
 fn syntax_code(kind: SyntaxKind) -> Code {
     match kind {
         SyntaxKind::EmptyFile => Code::EmptyFile,

@@ -1,5 +1,6 @@
 //! Checks of a rule file against a license pool (`privy check --pool`).
 
+use super::at_entry;
 use crate::diag::{Code, Diagnostic};
 use crate::engine::pool::Pool;
 use crate::model::Config;
@@ -25,10 +26,10 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
         if let Some(serials) = &rule.serials {
             for e in serials.iter().filter(|e| e.text != "*") {
                 if !pool.licenses.iter().any(|l| l.serial == e.text) {
-                    out.push(Diagnostic::new(
+                    out.push(at_entry(
+                        serials,
+                        &e,
                         Code::UnknownSerial,
-                        serials.span_of(&e),
-                        serials.pointer.clone(),
                         format!(
                             "no license in the pool has the serial number {}; this rule never applies to the pool's licenses",
                             e.text
@@ -44,10 +45,10 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
                 }
                 match pool_features.iter().find(|f| f.eq_ignore_ascii_case(e.text)) {
                     Some(right) => out.push(
-                        Diagnostic::new(
+                        at_entry(
+                            features,
+                            &e,
                             Code::FeatureCase,
-                            features.span_of(&e),
-                            features.pointer.clone(),
                             format!(
                                 "the pool's licenses offer `{right}`, not `{}`; features are compared exactly, so this rule does not apply to it",
                                 e.text
@@ -55,10 +56,10 @@ pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {
                         )
                         .with_fix(format!("write `{right}`"), features.span_of(&e), right.to_string()),
                     ),
-                    None => out.push(Diagnostic::new(
+                    None => out.push(at_entry(
+                        features,
+                        &e,
                         Code::UnlicensedFeature,
-                        features.span_of(&e),
-                        features.pointer.clone(),
                         format!("no license in the pool offers {}", e.text),
                     )),
                 }

@@ -5,11 +5,11 @@
 // admin's own names, not attacker-chosen.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::at_entry;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::json::{Node, NodeKind, escape_token};
 use crate::model::{Config, EntryList, EntryRef, Group, GroupIndex, Rule};
-use crate::pattern::{Folded, Kind};
-use crate::pattern::{Pattern, fold};
+use crate::pattern::{Folded, Kind, Pattern, fold};
 use crate::spec::{self, Field, GROUPS_KEY, RuleKind};
 
 /// `fold` plus collapsed white space: "CAD  users" ~ "CAD Users".
@@ -332,23 +332,23 @@ fn principal_list(
     for e in list.iter() {
         let folded = e.folded();
         match e.kind {
-            Kind::InvalidIp | Kind::Cidr => match e.pattern() {
-                Pattern::InvalidIp(why) => out.push(Diagnostic::new(
+            Kind::InvalidIp | Kind::Cidr => out.push(match e.pattern() {
+                Pattern::InvalidIp(why) => at_entry(
+                    list,
+                    &e,
                     Code::InvalidIp,
-                    list.span_of(&e),
-                list.pointer.clone(),
-                format!("{why}; this entry matches nobody"),
-                )),
-                _ => out.push(Diagnostic::new(
+                    format!("{why}; this entry matches nobody"),
+                ),
+                _ => at_entry(
+                    list,
+                    &e,
                     Code::Cidr,
-                    list.span_of(&e),
-                    list.pointer.clone(),
                     format!(
                         "`{}` uses CIDR notation, which the VS License Manager does not document; it matches nobody. Use a wildcard (4.3.2.*) or a range (4.3.2.10-50)",
                         e.text
                     ),
-                )),
-            },
+                ),
+            }),
             Kind::Name { .. } => {
                 if let Some(g) = groups.lookup_folded(&folded) {
                     referenced.insert(g);
@@ -360,10 +360,10 @@ fn principal_list(
                         .map_or("", String::as_str);
                     if !name.is_empty() && name != e.text {
                         out.push(
-                            Diagnostic::new(
+                            at_entry(
+                                list,
+                                &e,
                                 Code::GroupNameMismatch,
-                                list.span_of(&e),
-                                list.pointer.clone(),
                                 format!(
                                     "`{}` refers to the group \"{name}\" only because names ignore case; write it as the group is named",
                                     e.text
@@ -374,10 +374,10 @@ fn principal_list(
                     }
                 } else if let Some(name) = loose_groups.get(&*loose_entry(&e, &folded)) {
                     out.push(
-                        Diagnostic::new(
+                        at_entry(
+                            list,
+                            &e,
                             Code::GroupNameMismatch,
-                            list.span_of(&e),
-                            list.pointer.clone(),
                             format!(
                                 "`{}` is not a group but is spelled like the group \"{name}\"; did you mean the group?",
                                 e.text
@@ -413,10 +413,10 @@ fn duplicates(list: &EntryList, out: &mut Vec<Diagnostic>) {
 }
 
 fn duplicate(list: &EntryList, e: &EntryRef<'_>) -> Diagnostic {
-    Diagnostic::new(
+    at_entry(
+        list,
+        e,
         Code::DuplicateEntry,
-        list.span_of(e),
-        list.pointer.clone(),
         format!("`{}` is listed more than once", e.text),
     )
 }
@@ -600,10 +600,10 @@ fn except_not_covered(rule: &Rule, cfg: &Config, groups: &GroupIndex) -> Vec<Dia
             .iter()
             .any(|t| covered.iter().any(|u| may_overlap(t, u)));
         if !any {
-            out.push(Diagnostic::new(
+            out.push(at_entry(
+                except,
+                &e,
                 Code::ExceptNotCovered,
-                except.span_of(&e),
-                except.pointer.clone(),
                 format!(
                     "`{}` is not covered by this rule's USERS, so excepting it has no effect",
                     e.text
@@ -781,10 +781,10 @@ fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
                 .unwrap_or(e.text);
             if best != e.text {
                 out.push(
-                    Diagnostic::new(
+                    at_entry(
+                        f,
+                        &e,
                         Code::FeatureCase,
-                        f.span_of(&e),
-                        f.pointer.clone(),
                         format!(
                             "feature `{}` differs from `{best}` only in case; features are compared exactly, so this rule does not apply to {best}",
                             e.text
