@@ -228,6 +228,8 @@ pub struct SimState {
     /// Files of at least this many bytes are compiled off the window's
     /// thread ([`BACKGROUND_FROM`]; tests lower it).
     background_from: Option<usize>,
+    /// The file generation last prepared for.
+    generation: u64,
     index: Slot<u64, Result<PoolIndex, String>>,
     decision: Slot<FormKey, Result<(Request, Decision), String>>,
     /// (serial, feature, usage) of every feature on every license.
@@ -305,17 +307,22 @@ impl SimState {
     /// is decided with the old one.
     fn prepare(&mut self, doc: &Document) {
         let generation = doc.generation();
-        if !fresh(&self.engine, &generation)
-            && self
-                .compiling
-                .as_ref()
-                .is_some_and(|(_, h)| h.is_finished())
+        self.generation = generation;
+        // A finished worker is taken whenever it is done; its engine is
+        // used only if the one in hand is not already for this text (the
+        // file may have become small and been compiled at once meanwhile).
+        if self
+            .compiling
+            .as_ref()
+            .is_some_and(|(_, h)| h.is_finished())
             && let Some((key, handle)) = self.compiling.take()
         {
             let value = handle
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            self.engine = Some(Cached { key, value });
+            if !fresh(&self.engine, &generation) {
+                self.engine = Some(Cached { key, value });
+            }
         }
         if !fresh(&self.engine, &generation) {
             // Typing in a field changes one rule or group: the engine
@@ -465,7 +472,7 @@ impl SimState {
     /// Whether the engine for the file as it is now is still being compiled
     /// (the tabs show what was worked out before the last change).
     pub fn busy(&self) -> bool {
-        self.compiling.is_some()
+        self.compiling.is_some() && !fresh(&self.engine, &self.generation)
     }
 
     /// Compile files of at least `bytes` bytes off the window's thread.
@@ -1675,5 +1682,42 @@ mod tests {
         // Older or partial state still reads.
         let partial: SimSaved = serde_json::from_str(r#"{ "open": true }"#).expect("partial");
         assert!(partial.open && partial.scenario.is_empty());
+    }
+
+    /// A worker still compiling a large file when the file becomes small
+    /// (another file opened, most of it deleted): the small file's engine
+    /// is compiled at once and the simulator is not busy; the worker's late
+    /// engine, for a file no longer open, is dropped, not used.
+    #[test]
+    fn a_worker_for_a_file_no_longer_open_neither_blocks_nor_is_used() {
+        let large = Document::from_text(
+            r#"{ "ALLOW_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "CAD" } ] }"#,
+        );
+        let small = Document::from_text(
+            r#"{ "DENY_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "CAD" } ] }"#,
+        );
+        let mut sim = SimState::default();
+        sim.form.user = "bob".into();
+        sim.form.feature = "CAD".into();
+        sim.compile_in_background_from(0);
+        sim.refresh(&large);
+        assert!(sim.busy());
+        sim.compile_in_background_from(usize::MAX);
+        sim.refresh(&small);
+        assert!(!sim.busy(), "the small file's engine is ready");
+        assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
+        // Once the worker is done, its engine is let go.
+        let started = std::time::Instant::now();
+        while sim
+            .compiling
+            .as_ref()
+            .is_some_and(|(_, h)| !h.is_finished())
+        {
+            assert!(started.elapsed() < std::time::Duration::from_secs(30));
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        sim.refresh(&small);
+        assert!(sim.compiling.is_none());
+        assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
     }
 }
