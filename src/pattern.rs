@@ -351,6 +351,15 @@ impl Folded<'_> {
     }
 }
 
+impl From<Folded<'_>> for compact_str::CompactString {
+    fn from(f: Folded<'_>) -> Self {
+        match f {
+            Folded::Same(s) => s.into(),
+            Folded::Owned(s) => s,
+        }
+    }
+}
+
 impl std::ops::Deref for Folded<'_> {
     type Target = str;
     fn deref(&self) -> &str {

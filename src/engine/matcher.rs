@@ -5,7 +5,7 @@ use rustc_hash::FxHashSet as HashSet;
 use std::net::IpAddr;
 
 use crate::model::{Config, EntryList, GroupIndex};
-use crate::pattern::{Folded, Kind, NamePattern, Pattern, fold};
+use crate::pattern::{Kind, NamePattern, Pattern, fold};
 
 /// A request's principal, with names folded for comparison. Any part may be
 /// unknown.
@@ -200,6 +200,18 @@ impl NameIndex {
         self.prefix_lens.retain(|_, c| *c > 0);
     }
 
+    /// Takes the `old` lists out and puts the `new` ones (compiled again
+    /// from the same place, numbered alike) in.
+    pub(crate) fn replace<'a>(
+        &mut self,
+        old: impl IntoIterator<Item = &'a Matcher>,
+        new: impl IntoIterator<Item = &'a Matcher>,
+    ) {
+        old.into_iter().for_each(|m| self.remove(m));
+        new.into_iter().for_each(|m| self.add(m));
+        self.finish();
+    }
+
     /// Call after adding or removing lists.
     pub(crate) fn finish(&mut self) {
         self.wild_prefix_lens = self.prefix_lens.keys().copied().collect();
@@ -274,10 +286,7 @@ impl Matcher {
                     m.wildcards.push(NamePattern::new(e.text));
                 } else {
                     m.needs.names = true;
-                    m.names.insert(match e.folded() {
-                        Folded::Same(t) => t.into(),
-                        Folded::Owned(t) => t,
-                    });
+                    m.names.insert(e.folded().into());
                 }
                 continue;
             }
@@ -416,7 +425,7 @@ impl Matcher {
 
     /// The first direct entry that matches, and on which part of the
     /// principal (for explanations; agrees with [`direct`](Self::direct)).
-    pub fn direct_hit(&self, p: &Principal) -> Option<(usize, Attr)> {
+    pub fn direct_hit(&self, p: &Principal) -> Option<(&str, Attr)> {
         // Group entries are the names not compiled into names/wildcards.
         let name_hit = |matches: &dyn Fn(&str) -> bool| {
             if p.user.as_deref().is_some_and(matches) {
@@ -427,7 +436,7 @@ impl Matcher {
                 None
             }
         };
-        for (i, e) in self.list.iter().enumerate() {
+        for e in self.list.iter() {
             let attr = match e.kind {
                 Kind::Any => Some(Attr::Everyone),
                 Kind::LocalGroup => {
@@ -459,7 +468,7 @@ impl Matcher {
                 _ => None,
             };
             if let Some(a) = attr {
-                return Some((i, a));
+                return Some((e.text, a));
             }
         }
         None
@@ -495,12 +504,13 @@ impl Groups {
     }
 
     /// Compiles the group at `position` again after its MEMBERS changed
-    /// (its name did not), and what every group needs.
-    pub fn recompile(&mut self, position: usize, g: &crate::model::Group) {
-        if let Some(m) = self.matchers.get_mut(position) {
-            *m = compile_group(g, &self.index);
-            self.needs = propagate_needs(&self.matchers);
-        }
+    /// (its name did not), and what every group needs; gives the group as
+    /// it was compiled before.
+    pub fn recompile(&mut self, position: usize, g: &crate::model::Group) -> Option<Matcher> {
+        let m = self.matchers.get_mut(position)?;
+        let old = std::mem::replace(m, compile_group(g, &self.index));
+        self.needs = propagate_needs(&self.matchers);
+        Some(old)
     }
 }
 
@@ -513,29 +523,27 @@ fn compile_group(g: &crate::model::Group, index: &GroupIndex) -> Matcher {
 
 /// What each group and every group below it need from the principal.
 fn propagate_needs(matchers: &[Matcher]) -> Vec<Needs> {
-    {
-        // Propagate needs upward with a work list: each group's needs only
-        // grow, three flags at most, so this is linear in the edges.
-        let n = matchers.len();
-        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (g, m) in matchers.iter().enumerate() {
-            for &c in &m.groups {
-                parents[c].push(g);
-            }
+    // Propagate needs upward with a work list: each group's needs only
+    // grow, three flags at most, so this is linear in the edges.
+    let n = matchers.len();
+    let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (g, m) in matchers.iter().enumerate() {
+        for &c in &m.groups {
+            parents[c].push(g);
         }
-        let mut needs: Vec<Needs> = matchers.iter().map(|m| m.needs).collect();
-        let mut work: Vec<usize> = (0..n).collect();
-        while let Some(c) = work.pop() {
-            for &p in &parents[c] {
-                let merged = needs[p].or(needs[c]);
-                if merged != needs[p] {
-                    needs[p] = merged;
-                    work.push(p);
-                }
-            }
-        }
-        needs
     }
+    let mut needs: Vec<Needs> = matchers.iter().map(|m| m.needs).collect();
+    let mut work: Vec<usize> = (0..n).collect();
+    while let Some(c) = work.pop() {
+        for &p in &parents[c] {
+            let merged = needs[p].or(needs[c]);
+            if merged != needs[p] {
+                needs[p] = merged;
+                work.push(p);
+            }
+        }
+    }
+    needs
 }
 
 /// Per-request memo of group membership: 0 unknown, 1 member, 2 not.
@@ -752,13 +760,9 @@ pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
 
 /// Like [`matches`], with the explanation of the first match in entry order.
 pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> Option<Hit> {
-    if let Some((i, attr)) = m.direct_hit(p) {
+    if let Some((entry, attr)) = m.direct_hit(p) {
         return Some(Hit {
-            entry: m
-                .list
-                .get(i)
-                .map(|e| e.text.to_string())
-                .unwrap_or_default(),
+            entry: entry.to_string(),
             attr,
             via: Vec::new(),
         });
@@ -766,13 +770,9 @@ pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> 
     for &g in &m.groups {
         if let Some(chain) = member_of(groups, g, p, s, false) {
             let last = *chain.last().unwrap_or(&g);
-            let (i, attr) = groups.matchers[last].direct_hit(p)?;
+            let (entry, attr) = groups.matchers[last].direct_hit(p)?;
             return Some(Hit {
-                entry: groups.matchers[last]
-                    .list
-                    .get(i)
-                    .map(|e| e.text.to_string())
-                    .unwrap_or_default(),
+                entry: entry.to_string(),
                 attr,
                 via: chain.iter().map(|&c| groups.names[c].clone()).collect(),
             });

@@ -165,6 +165,13 @@ struct CRule {
     hours: Option<u64>,
 }
 
+impl CRule {
+    /// Its USERS and EXCEPT_USERS, where compiled.
+    fn lists(&self) -> impl Iterator<Item = &Matcher> {
+        [&self.users, &self.except].into_iter().flatten()
+    }
+}
+
 /// The rules of one list, indexed by feature.
 #[derive(Debug, Clone, Default)]
 struct ListIndex {
@@ -274,7 +281,7 @@ impl Engine {
                 names.add(m);
             }
             for r in &self.rules {
-                for m in [&r.users, &r.except].into_iter().flatten() {
+                for m in r.lists() {
                     names.add(m);
                 }
             }
@@ -393,14 +400,7 @@ impl Engine {
                 let old = std::mem::replace(&mut self.rules[id as usize], new);
                 self.number_rule(id);
                 if let Some(names) = self.names.get_mut() {
-                    for m in [&old.users, &old.except].into_iter().flatten() {
-                        names.remove(m);
-                    }
-                    let new = &self.rules[id as usize];
-                    for m in [&new.users, &new.except].into_iter().flatten() {
-                        names.add(m);
-                    }
-                    names.finish();
+                    names.replace(old.lists(), self.rules[id as usize].lists());
                 }
                 if field == crate::spec::Field::Features {
                     let idx = &mut self.lists[kind_index(rule.kind)];
@@ -415,14 +415,13 @@ impl Engine {
                 if cfg.groups.len() != self.groups.matchers.len() {
                     return false;
                 }
+                let Some(old) = self.groups.recompile(position, g) else {
+                    return false;
+                };
+                let new = &mut self.groups.matchers[position];
+                new.index_id = Some(position as u32);
                 if let Some(names) = self.names.get_mut() {
-                    names.remove(&self.groups.matchers[position]);
-                }
-                self.groups.recompile(position, g);
-                self.groups.matchers[position].index_id = Some(position as u32);
-                if let Some(names) = self.names.get_mut() {
-                    names.add(&self.groups.matchers[position]);
-                    names.finish();
+                    names.replace([&old], [&*new]);
                 }
             }
         }
