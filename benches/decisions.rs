@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use privy::document::Document;
 use privy::engine::matcher::Scratch;
-use privy::engine::pool::Pool;
+use privy::engine::pool::{Pool, PoolIndex};
 use privy::engine::{Action, Counts, Engine, Request};
 use privy::generate::{self, Rng, Shape};
 use privy::sim::matrix::{Matrix, Principal};
@@ -80,7 +80,7 @@ fn matrix_after_typing(
         .nth(doc.config().all_rules().count() / 3)
         .map(|r| r.pointer.clone())
         .unwrap_or_default();
-    let mut times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
+    let times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
         .map(|i| {
             let users = if i % 2 == 0 {
                 "user00001;x"
@@ -99,23 +99,43 @@ fn matrix_after_typing(
                     .is_some_and(|(_, touched)| engine.update(doc.config(), touched));
             assert!(updated, "the edit was not followed in place");
             let followed = t.elapsed();
-            let m = Matrix::compute(
-                &engine,
-                Some(pool),
-                principals.to_vec(),
-                features.to_vec(),
-                Action::Checkout,
-            );
-            black_box(m.cells.len());
+            black_box(matrix(&engine, pool, principals, features));
             (t.elapsed(), followed)
         })
         .collect();
+    report_matrix(
+        &format!("after typing in USERS, {name}"),
+        "edit and engine update",
+        times,
+    );
+}
+
+/// The 200 x 50 matrix with the pool, checking out; gives its cell count.
+fn matrix(
+    engine: &Engine,
+    pool: &PoolIndex,
+    principals: &[Principal],
+    features: &[String],
+) -> usize {
+    Matrix::compute(
+        engine,
+        Some(pool),
+        principals.to_vec(),
+        features.to_vec(),
+        Action::Checkout,
+    )
+    .cells
+    .len()
+}
+
+/// Prints the median and worst of (whole, part) timings of the matrix.
+fn report_matrix(when: &str, part: &str, mut times: Vec<(Duration, Duration)>) {
     times.sort();
-    let (median, followed) = times[times.len() / 2];
+    let (median, of_which) = times[times.len() / 2];
     println!(
-        "decision matrix 200 x 50 with pool after typing in USERS, {name}: median {:.2} ms (edit and engine update {:.2} ms), max {:.2} ms",
+        "decision matrix 200 x 50 with pool {when}: median {:.2} ms ({part} {:.2} ms), max {:.2} ms",
         median.as_secs_f64() * 1e3,
-        followed.as_secs_f64() * 1e3,
+        of_which.as_secs_f64() * 1e3,
         times[times.len() - 1].0.as_secs_f64() * 1e3
     );
 }
@@ -206,30 +226,16 @@ fn main() {
     let small_doc = Document::from_text(generate::config(everyday));
     for (name, doc) in [("this config", &doc), ("everyday config", &small_doc)] {
         matrix_after_typing(name, doc.text(), &pool, &principals, &features, full);
-        let mut times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
+        let times: Vec<(Duration, Duration)> = (0..if full { 50 } else { 2 })
             .map(|_| {
                 let t = Instant::now();
                 let engine = Engine::new(doc.config());
                 let compiled = t.elapsed();
-                let m = Matrix::compute(
-                    &engine,
-                    Some(&pool),
-                    principals.clone(),
-                    features.clone(),
-                    Action::Checkout,
-                );
-                black_box(m.cells.len());
+                black_box(matrix(&engine, &pool, &principals, &features));
                 (t.elapsed(), compiled)
             })
             .collect();
-        times.sort();
-        let (median, compile) = times[times.len() / 2];
-        println!(
-            "decision matrix 200 x 50 with pool after an edit, {name}: median {:.2} ms (compile {:.2} ms), max {:.2} ms",
-            median.as_secs_f64() * 1e3,
-            compile.as_secs_f64() * 1e3,
-            times[times.len() - 1].0.as_secs_f64() * 1e3
-        );
+        report_matrix(&format!("after an edit, {name}"), "compile", times);
     }
     println!("decisions/s without pool: {without:>12.0}");
     println!("decisions/s with pool:    {with:>12.0}");
