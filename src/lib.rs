@@ -13,6 +13,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod generate;
+pub mod input;
 pub mod json;
 pub mod model;
 pub mod par;

@@ -120,6 +120,7 @@ impl std::error::Error for PoolError {}
 impl Pool {
     /// Reads a pool from JSON text.
     pub fn from_json(text: &str) -> Result<Pool, PoolError> {
+        crate::input::require_object(text, "a pool").map_err(PoolError)?;
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             PoolError(format!(
                 "{}:{}: {}",
@@ -297,6 +298,8 @@ mod tests {
         assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X"}, {"feature": "X"}]}"#).contains("1 seats of X but 2"));
         assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X", "serial": "T"}]}"#).contains("does not list"));
         assert!(bad(r#"{"licences": []}"#).contains("unknown field"));
+        assert!(bad("[]").contains("must be a JSON object"));
+        assert!(bad(" \n [\"user\"]").starts_with("2:2: a pool must be a JSON object"));
         assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": -1}}]}"#).starts_with("1:"));
         assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X", "ip": "999.1.1.1"}]}"#).contains("not an IP"));
     }

@@ -78,6 +78,7 @@ pub struct Cases {
 impl Cases {
     /// Reads a cases file; errors say line:column.
     pub fn from_json(text: &str) -> Result<Cases, String> {
+        crate::input::require_object(text, "a cases file")?;
         serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
     }

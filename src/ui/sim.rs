@@ -515,8 +515,8 @@ impl SimState {
 
     /// Reads a pool file and turns the pool on.
     pub fn load_pool(&mut self, path: &Path) {
-        let read = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
             .and_then(|t| Pool::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
         match read {
             Ok(pool) => {
@@ -544,8 +544,8 @@ impl SimState {
 
     /// Adds the sessions of a CSV file (user,host,ip,feature,serial,kind).
     pub fn import_sessions(&mut self, path: &Path) {
-        let read = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
             .and_then(|t| {
                 crate::sim::csv::sessions(&t).map_err(|e| format!("{}:{e}", path.display()))
             });
@@ -565,8 +565,8 @@ impl SimState {
     }
 
     pub fn load_cases(&mut self, path: &Path) {
-        let read = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
             .and_then(|t| Cases::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
         match read {
             Ok(cases) => {
