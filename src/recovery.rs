@@ -54,7 +54,10 @@ impl Recovery {
         use std::hash::{Hash, Hasher};
         let name = match path {
             Some(p) => {
-                let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+                // The path as the user named it, links not followed: a save
+                // through a symlink (or one that replaced the link) still
+                // finds the same recovery file, and each path has its own.
+                let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 p.hash(&mut h);
                 format!("file-{:016x}.json", h.finish())

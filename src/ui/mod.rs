@@ -137,6 +137,9 @@ pub struct PrivyApp {
     /// Saving found the file changed on disk: ask whether to overwrite it
     /// or reload it.
     pub conflict: bool,
+    /// A save stopped at a file with this many hard links, and whether it
+    /// was overwriting a change on disk: ask how to save.
+    pub hard_linked: Option<(u64, bool)>,
     /// The FEATURES or SERIALNUMBERS field whose completions are offered.
     completing: Option<String>,
     /// Counts, filter results and indexes, worked out once per change.
@@ -192,6 +195,7 @@ impl PrivyApp {
             keeper: None,
             review: None,
             conflict: false,
+            hard_linked: None,
             completing: None,
             derived: Derived::default(),
             heights: std::collections::HashMap::new(),
@@ -204,8 +208,13 @@ impl PrivyApp {
     }
 
     pub fn title(&self) -> String {
-        let name = match self.doc.as_ref().and_then(Document::path) {
-            Some(p) => p.display().to_string(),
+        let doc = self.doc.as_ref();
+        let name = match doc.and_then(Document::path) {
+            // Saving writes the real file behind a symlink: say which.
+            Some(p) => match doc.and_then(Document::link_target) {
+                Some(real) => format!("{} → {}", p.display(), real.display()),
+                None => p.display().to_string(),
+            },
             None => "Untitled".into(),
         };
         let dirty = if self.doc.as_ref().is_some_and(Document::is_dirty) {
@@ -228,10 +237,7 @@ impl PrivyApp {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Save => match doc.save(false, true) {
-                Err(crate::document::SaveError::ChangedOnDisk { .. }) => self.conflict = true,
-                result => self.status = Some(saved(doc, result)),
-            },
+            Command::Save => self.save_now(false, crate::document::HardLinks::Ask),
             Command::Undo => {
                 if !doc.undo() {
                     self.status = Some(Status {
@@ -554,9 +560,75 @@ impl PrivyApp {
         self.derived = derived;
         self.unsaved_prompt(ui);
         self.conflict_prompt(ui);
+        self.hard_link_prompt(ui);
         self.recovery_prompt(ui);
         self.apply_pending();
         self.keep_recovery(ui.ctx());
+    }
+
+    /// Saves the document (with its `.bak`), routing what needs the user's
+    /// word to a prompt: a file changed on disk, a file with hard links.
+    fn save_now(&mut self, overwrite_changed: bool, hard_links: crate::document::HardLinks) {
+        use crate::document::{SaveError, SaveOptions};
+        let Some(doc) = self.doc.as_mut() else { return };
+        let result = doc.save_with(SaveOptions {
+            overwrite_changed,
+            backup: true,
+            hard_links,
+        });
+        match result {
+            Err(SaveError::ChangedOnDisk { .. }) => self.conflict = true,
+            Err(SaveError::HardLinked { links, .. }) => {
+                self.hard_linked = Some((links, overwrite_changed));
+            }
+            result => self.status = Some(saved(doc, result)),
+        }
+    }
+
+    /// The file has other hard links: a save as usual (a new file renamed
+    /// over this name) would leave them with the old text.
+    fn hard_link_prompt(&mut self, ui: &mut egui::Ui) {
+        use crate::document::HardLinks;
+        let Some((links, overwrite)) = self.hard_linked else {
+            return;
+        };
+        let name = self
+            .doc
+            .as_ref()
+            .and_then(Document::path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let choice = ask(
+            ui,
+            "hard-linked",
+            "The file has other names",
+            &format!(
+                "{name} has {} other hard link(s). Writing in place keeps every name showing the new text; replacing gives only this name the new text.",
+                links - 1
+            ),
+            Some(
+                "Writing in place is not atomic: a crash while writing can leave the file torn. The .bak keeps the previous text either way.",
+            ),
+            &["Write in place", "Replace this name only", "Cancel"],
+        );
+        match choice {
+            Some(0) => {
+                self.hard_linked = None;
+                self.save_now(overwrite, HardLinks::InPlace);
+            }
+            Some(1) => {
+                self.hard_linked = None;
+                self.save_now(overwrite, HardLinks::Break);
+            }
+            Some(_) => {
+                self.hard_linked = None;
+                self.status = Some(Status {
+                    text: "Not saved".into(),
+                    error: false,
+                });
+            }
+            None => {}
+        }
     }
 
     /// The file changed on disk since it was read, and a save would
@@ -588,8 +660,7 @@ impl PrivyApp {
         match choice {
             Some(0) => {
                 self.conflict = false;
-                let result = doc.save(true, true);
-                self.status = Some(saved(doc, result));
+                self.save_now(true, crate::document::HardLinks::Ask);
             }
             Some(1) => {
                 self.conflict = false;
@@ -1430,10 +1501,12 @@ impl PrivyApp {
                     .monospace(),
             );
             ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
-            ui.label(&d.message);
+            // Passwords never show, whatever the file's syntax.
+            let secrets = doc.secrets();
+            ui.label(secrets.mask_str(&d.message));
             if let Some(fix) = &d.fix
                 && ui
-                    .small_button(format!("Fix: {}", fix.label))
+                    .small_button(format!("Fix: {}", secrets.mask_str(&fix.label)))
                     .on_hover_text("Apply this change to the file (Undo takes it back)")
                     .clicked()
             {

@@ -1,0 +1,811 @@
+//! A `ServerConfig.json` document: its exact text, the parse, the model and
+//! the diagnostics, with edits, undo/redo and safe saving.
+//!
+//! The text is the source of truth. An edit is a splice of the text, so
+//! bytes outside the edited value never change: key order, unknown keys,
+//! comments, indentation, the byte order mark and CRLF line endings all
+//! survive. After a splice the text is parsed and checked again: in part
+//! when it replaced one string value of a rule or group field by another
+//! (typing in a field; see `Document::follow`), otherwise whole. Saving
+//! writes a temporary file in the same folder, flushes it to disk and
+//! renames it over the original.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::json::edit::{self, EditError, Style};
+use crate::json::parse::{Parsed, TextEdit, parse};
+use crate::json::{LineIndex, Span};
+use crate::model::Config;
+use crate::validate;
+
+mod disk;
+
+pub use crate::input::{LoadError, MAX_INPUT_BYTES as MAX_FILE_BYTES, decode};
+use disk::DiskStamp;
+pub use disk::{
+    HardLinks, SaveError, SaveOptions, backup_path, real_file, write_atomic, write_atomic_with,
+};
+
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A structured edit, addressed by JSON Pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    SetValue {
+        pointer: String,
+        value: serde_json::Value,
+    },
+    InsertMember {
+        pointer: String,
+        key: String,
+        value: serde_json::Value,
+        index: Option<usize>,
+    },
+    RemoveMember {
+        pointer: String,
+        key: String,
+    },
+    InsertItem {
+        pointer: String,
+        value: serde_json::Value,
+        index: Option<usize>,
+    },
+    RemoveItem {
+        pointer: String,
+        index: usize,
+    },
+    MoveItem {
+        pointer: String,
+        from: usize,
+        to: usize,
+    },
+    /// A raw replacement of a byte range (fixes, the raw text view).
+    Text(TextEdit),
+}
+
+/// One undo step: the inverse splices, applied last-first.
+#[derive(Debug, Clone)]
+struct Step {
+    /// Identifies the state the step leads to, for the saved marker.
+    id: u64,
+    inverse: Vec<TextEdit>,
+    /// Consecutive edits with the same group (typing in one field) merge.
+    group: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    path: Option<PathBuf>,
+    text: String,
+    parsed: Parsed,
+    /// Shared, so that a worker can compile it while the window goes on
+    /// (see [`shared_config`](Self::shared_config)).
+    config: std::sync::Arc<Config>,
+    /// The findings in parts, for checking an edit in part.
+    analysis: validate::Analysis,
+    diagnostics: Vec<Diagnostic>,
+    lines: LineIndex,
+    style: Style,
+    disk: Option<DiskStamp>,
+    /// The undo step on top when the file was loaded or saved (`None`: the
+    /// empty stack); unsaved changes exist when the top differs.
+    saved_top: Option<u64>,
+    next_step: u64,
+    /// Counts text changes, so views can cache what they derive from it.
+    generation: u64,
+    /// The generation before the latest change, and what that change
+    /// touched, when it was one splice analysed in part.
+    last_change: Option<(u64, validate::Touched)>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    /// The password values of the text, found when first asked for.
+    secrets: std::sync::OnceLock<crate::secrets::Secrets>,
+}
+
+/// How the analysis followed the splices of one change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Followed {
+    splices: usize,
+    /// A splice could not be followed: the whole text is analysed again.
+    stale: bool,
+    /// What the last splice followed in part touched.
+    touched: Option<validate::Touched>,
+}
+
+/// Where a splice that [`Document::follow`] can take landed: member `top`
+/// of the root, item `item` of that list, member `member` of that item.
+struct Plan {
+    top: usize,
+    item: usize,
+    member: usize,
+    target: Target,
+    /// The new string value.
+    value: String,
+}
+
+enum Target {
+    Rule(crate::spec::RuleKind, crate::spec::Field),
+    GroupMembers,
+}
+
+impl Plan {
+    fn item<'a>(&self, parsed: &'a Parsed) -> Option<&'a crate::json::Node> {
+        parsed.root.as_ref()?.as_object()?[self.top]
+            .value
+            .as_array()?
+            .get(self.item)
+    }
+
+    fn node_mut<'a>(&self, root: &'a mut crate::json::Node) -> Option<&'a mut crate::json::Node> {
+        use crate::json::NodeKind;
+        let NodeKind::Object(top) = &mut root.kind else {
+            return None;
+        };
+        let NodeKind::Array(items) = &mut top.get_mut(self.top)?.value.kind else {
+            return None;
+        };
+        let NodeKind::Object(fields) = &mut items.get_mut(self.item)?.kind else {
+            return None;
+        };
+        Some(&mut fields.get_mut(self.member)?.value)
+    }
+}
+
+impl Document {
+    /// A document from text (not tied to a file).
+    pub fn from_text(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let parsed = parse(&text);
+        let mut doc = Document {
+            path: None,
+            lines: LineIndex::new(&text),
+            style: Style::detect(&text),
+            config: Default::default(),
+            analysis: validate::Analysis::default(),
+            diagnostics: Vec::new(),
+            parsed,
+            text,
+            disk: None,
+            saved_top: None,
+            next_step: 1,
+            generation: next_generation(),
+            last_change: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            secrets: std::sync::OnceLock::new(),
+        };
+        doc.analyse();
+        doc
+    }
+
+    /// Opens a file.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let text = crate::input::read_text(path)?;
+        let disk = DiskStamp::of(path, text.as_bytes());
+        let mut doc = Document::from_text(text);
+        doc.path = Some(path.to_path_buf());
+        doc.disk = disk;
+        Ok(doc)
+    }
+
+    fn analyse(&mut self) {
+        self.config = std::sync::Arc::new(match &self.parsed.root {
+            Some(root) => Config::from_tree(root, &self.text),
+            None => Config::default(),
+        });
+        self.analysis = validate::Analysis::new(&self.parsed, &self.config);
+        self.diagnostics = self.analysis.diagnostics(&self.parsed);
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// The model, shared: for work on another thread (the simulator
+    /// compiles a large file's engine off the window's thread). The document
+    /// copies it before changing it while such a share is alive.
+    pub fn shared_config(&self) -> std::sync::Arc<Config> {
+        std::sync::Arc::clone(&self.config)
+    }
+    /// The password values of the text, to mask in everything shown or
+    /// printed of it (worked out once per version of the text).
+    pub fn secrets(&self) -> &crate::secrets::Secrets {
+        self.secrets
+            .get_or_init(|| crate::secrets::Secrets::of(self.parsed.root.as_ref(), &self.text))
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+    pub fn style(&self) -> &Style {
+        &self.style
+    }
+    /// Whether the text is standard JSON (no syntax errors).
+    pub fn is_json(&self) -> bool {
+        self.parsed.errors.is_empty()
+    }
+    /// Changes whenever the text does (edit, undo, redo, reload). Unique
+    /// across documents, so a view can cache what it derives from the text
+    /// under this number.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The findings in parts (which groups each rule and group names).
+    pub fn analysis(&self) -> &validate::Analysis {
+        &self.analysis
+    }
+
+    /// When the latest change was one edit of a field of one rule, or of one
+    /// group's MEMBERS: the generation before it and what it touched. Views
+    /// that derive things from the document use it to redo only what that
+    /// edit can change.
+    pub fn last_change(&self) -> Option<(u64, validate::Touched)> {
+        self.last_change
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.undo.last().map(|s| s.id) != self.saved_top
+    }
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col_in(&self.text, offset)
+    }
+
+    /// Turns an edit into the splice that performs it.
+    pub fn splice_for(&self, edit: &Edit) -> Result<TextEdit, EditError> {
+        let root = || {
+            self.parsed
+                .root
+                .as_ref()
+                .ok_or_else(|| EditError::NotFound(String::new()))
+        };
+        let text = &self.text;
+        let style = &self.style;
+        match edit {
+            Edit::Text(t) => self.check_span(t.span).map(|()| t.clone()),
+            Edit::SetValue { pointer, value } => {
+                edit::set_value(text, root()?, style, pointer, value)
+            }
+            Edit::InsertMember {
+                pointer,
+                key,
+                value,
+                index,
+            } => edit::insert_member(text, root()?, style, pointer, key, value, *index),
+            Edit::RemoveMember { pointer, key } => edit::remove_member(root()?, pointer, key),
+            Edit::InsertItem {
+                pointer,
+                value,
+                index,
+            } => edit::insert_item(text, root()?, style, pointer, value, *index),
+            Edit::RemoveItem { pointer, index } => edit::remove_item(root()?, pointer, *index),
+            Edit::MoveItem { pointer, from, to } => {
+                edit::move_entry(text, root()?, pointer, *from, *to)
+            }
+        }
+    }
+
+    fn check_span(&self, span: Span) -> Result<(), EditError> {
+        let ok = span.start <= span.end
+            && span.end <= self.text.len()
+            && self.text.is_char_boundary(span.start)
+            && self.text.is_char_boundary(span.end);
+        if ok {
+            Ok(())
+        } else {
+            Err(EditError::NotFound(format!(
+                "bytes {}..{}",
+                span.start, span.end
+            )))
+        }
+    }
+
+    /// Applies an edit as its own undo step.
+    pub fn apply(&mut self, edit: &Edit) -> Result<(), EditError> {
+        self.apply_grouped(edit, None)
+    }
+
+    /// Applies an edit; consecutive edits with the same `group` (typing in
+    /// one field) become one undo step.
+    pub fn apply_grouped(&mut self, edit: &Edit, group: Option<&str>) -> Result<(), EditError> {
+        let splice = self.splice_for(edit)?;
+        if splice.replacement == self.text[splice.span.start..splice.span.end] {
+            return Ok(()); // no change: no undo step, not dirty
+        }
+        let mut followed = Followed::default();
+        let inverse = self.splice(&splice, &mut followed);
+        let merge = group.is_some()
+            && self
+                .undo
+                .last()
+                .is_some_and(|s| s.group.as_deref() == group);
+        match (merge, self.undo.last_mut()) {
+            (true, Some(step)) => step.inverse.push(inverse),
+            _ => self.undo.push(Step {
+                id: {
+                    self.next_step += 1;
+                    self.next_step
+                },
+                inverse: vec![inverse],
+                group: group.map(str::to_string),
+            }),
+        }
+        self.redo.clear();
+        self.changed(followed);
+        Ok(())
+    }
+
+    /// Ends the current typing group, so the next edit is a new undo step.
+    pub fn break_group(&mut self) {
+        if let Some(step) = self.undo.last_mut() {
+            step.group = None;
+        }
+    }
+
+    /// Splices the text. While the analysis still follows the text, the
+    /// parse, model and findings are brought up to date with the splice in
+    /// part ([`follow`](Self::follow)); once that cannot be done, [`changed`]
+    /// (Self::changed) analyses the whole text.
+    fn splice(&mut self, edit: &TextEdit, followed: &mut Followed) -> TextEdit {
+        let inverse = edit::apply(&mut self.text, edit);
+        self.secrets = std::sync::OnceLock::new();
+        followed.splices += 1;
+        if !followed.stale {
+            match self.follow(edit.span, edit.replacement.len()) {
+                Some(touched) => followed.touched = touched,
+                None => followed.stale = true,
+            }
+        }
+        inverse
+    }
+
+    /// After the text changed by the splices `followed` describes.
+    fn changed(&mut self, followed: Followed) {
+        let before = self.generation;
+        self.generation = next_generation();
+        self.last_change = match followed {
+            Followed {
+                stale: false,
+                touched: Some(t),
+                splices: 1,
+            } => Some((before, t)),
+            _ => None,
+        };
+        if followed.stale {
+            self.parsed = parse(&self.text);
+            self.lines = LineIndex::new(&self.text);
+            self.analyse();
+        }
+    }
+
+    /// Brings the parse, line index, model and findings up to date after
+    /// the text's bytes `old` were replaced by `new_len` bytes, when that
+    /// replaced one string value of a rule field or of a group's MEMBERS by
+    /// another string (typing in a field): the tree's and model's positions
+    /// after the edit move, that rule or group is built again, and only the
+    /// checks that can change are run again. On a 10 MB file this takes a
+    /// few milliseconds where analysing everything takes a third of a
+    /// second. Gives what was analysed in part (`None` inside when the
+    /// model followed but the findings were worked out whole); any other
+    /// edit gives `None` and changes nothing.
+    fn follow(&mut self, old: Span, new_len: usize) -> Option<Option<validate::Touched>> {
+        let plan = self.plan(old, new_len)?;
+        let at = old.end;
+        let delta = new_len as isize - old.len() as isize;
+        let root = self.parsed.root.as_mut()?;
+        root.shift(at, delta);
+        if let Some(node) = plan.node_mut(root) {
+            node.kind = crate::json::NodeKind::String(plan.value.clone());
+        }
+        for e in &mut self.parsed.errors {
+            e.shift(at, delta);
+        }
+        self.lines.shift(at, delta);
+        // Copied first only if a worker still holds the old one.
+        let config = std::sync::Arc::make_mut(&mut self.config);
+        config.shift(at, delta);
+        let Some(item) = plan.item(&self.parsed) else {
+            self.analyse();
+            return Some(None);
+        };
+        let touched = match plan.target {
+            Target::Rule(kind, field) => {
+                match config.rebuild_rule(kind, plan.item, item, &self.text) {
+                    Some(before) if before.empty_preset == self.rule_preset(kind, plan.item) => {
+                        self.config
+                            .rule_position(kind, plan.item)
+                            .map(|position| validate::Touched::Rule { position, field })
+                    }
+                    _ => None,
+                }
+            }
+            Target::GroupMembers => config
+                .rebuild_group(plan.item, item, &self.text)
+                .and_then(|_| {
+                    self.config
+                        .groups
+                        .binary_search_by_key(&plan.item, |g| g.index)
+                        .ok()
+                })
+                .map(|position| validate::Touched::GroupMembers { position }),
+        };
+        match touched {
+            Some(touched) => {
+                self.analysis.update(&self.config, touched, at, delta);
+                self.diagnostics = self.analysis.diagnostics(&self.parsed);
+            }
+            // The model is right but the findings cannot follow in part (a
+            // rule became or stopped being an empty preset): check it all.
+            None => self.analyse(),
+        }
+        Some(touched)
+    }
+
+    fn rule_preset(&self, kind: crate::spec::RuleKind, index: usize) -> bool {
+        self.config
+            .rules(kind)
+            .binary_search_by_key(&index, |r| r.index)
+            .is_ok_and(|i| self.config.rules(kind)[i].empty_preset)
+    }
+
+    /// Whether the splice of `old` (the text already holds the `new_len`
+    /// new bytes) is one [`follow`](Self::follow) can take, and where.
+    fn plan(&self, old: Span, new_len: usize) -> Option<Plan> {
+        use crate::json::NodeKind;
+        use crate::spec::{Field, GROUP_MEMBERS, GROUPS_KEY, RuleKind, ValueType};
+        let root = self.parsed.root.as_ref()?;
+        if validate::is_fatal(&self.parsed)
+            || self
+                .parsed
+                .errors
+                .iter()
+                .any(|e| e.span.start <= old.end && e.span.end >= old.start)
+        {
+            return None;
+        }
+        let top_members = root.as_object()?;
+        let top = top_members
+            .iter()
+            .position(|m| m.value.span.contains(old))?;
+        let list = &top_members[top];
+        // The model reads only the last of duplicate keys.
+        if top_members[top + 1..].iter().any(|m| m.key == list.key) {
+            return None;
+        }
+        let items = list.value.as_array()?;
+        let item = items.iter().position(|n| n.span.contains(old))?;
+        let fields = items[item].as_object()?;
+        let member = fields.iter().position(|m| m.value.span == old)?;
+        let m = &fields[member];
+        if fields[member + 1..].iter().any(|n| n.key == m.key) {
+            return None;
+        }
+        let NodeKind::String(_) = &m.value.kind else {
+            return None;
+        };
+        let target = if let Some(kind) = RuleKind::from_key(&list.key) {
+            let field = Field::from_key(&m.key)?;
+            kind.field(field)?;
+            if field.value_type() == ValueType::PositiveInteger {
+                return None;
+            }
+            Target::Rule(kind, field)
+        } else if list.key == GROUPS_KEY && m.key == GROUP_MEMBERS {
+            Target::GroupMembers
+        } else {
+            return None;
+        };
+        let token = self.text.get(old.start..old.start + new_len)?;
+        if token.contains(['\n', '\r']) {
+            return None;
+        }
+        let parsed = parse(token);
+        let Some(crate::json::Node {
+            kind: NodeKind::String(value),
+            span,
+        }) = parsed.root
+        else {
+            return None;
+        };
+        // (A value turning blank or not can make a rule an empty preset,
+        // which the schema reads differently; `follow` sees that in the
+        // rebuilt rule and checks everything then.)
+        if !parsed.errors.is_empty() || span != Span::new(0, new_len) {
+            return None;
+        }
+        Some(Plan {
+            top,
+            item,
+            member,
+            target,
+            value,
+        })
+    }
+
+    /// Applies an undo step's splices; gives the step that reverts it and
+    /// how the analysis followed.
+    fn replay(&mut self, step: Step) -> (Step, Followed) {
+        let mut back = Vec::with_capacity(step.inverse.len());
+        let mut followed = Followed::default();
+        for inv in step.inverse.iter().rev() {
+            back.push(self.splice(inv, &mut followed));
+        }
+        let step = Step {
+            id: step.id,
+            inverse: back,
+            group: None,
+        };
+        (step, followed)
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some(step) = self.undo.pop() else {
+            return false;
+        };
+        let (back, followed) = self.replay(step);
+        self.redo.push(back);
+        self.changed(followed);
+        true
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some(step) = self.redo.pop() else {
+            return false;
+        };
+        let (back, followed) = self.replay(step);
+        self.undo.push(back);
+        self.changed(followed);
+        true
+    }
+
+    /// Whether the file on disk looks changed since it was loaded or last
+    /// saved, from its metadata (cheap enough for every frame).
+    pub fn changed_on_disk(&self) -> bool {
+        match (&self.path, &self.disk) {
+            (Some(p), Some(s)) => s.differs_outwardly(p),
+            (Some(p), None) => p.exists(),
+            _ => false,
+        }
+    }
+
+    /// Whether the file on disk differs from what was loaded or last saved,
+    /// its bytes compared too (a same-size replacement with its time put
+    /// back is noticed).
+    pub fn changed_on_disk_exactly(&self) -> bool {
+        match (&self.path, &self.disk) {
+            (Some(p), Some(s)) => s.differs(p),
+            (Some(p), None) => p.exists(),
+            _ => false,
+        }
+    }
+
+    /// The real file a save writes: behind a symlink, its target; `None`
+    /// when that is the document's path itself.
+    pub fn link_target(&self) -> Option<PathBuf> {
+        let path = self.path.as_ref()?;
+        let real = real_file(path);
+        (real != *path).then_some(real)
+    }
+
+    /// Saves to the document's own file. Refuses when the file changed on
+    /// disk since it was read, unless `overwrite_changed`, and a file with
+    /// other hard links (ask the user, then [`save_with`](Self::save_with)).
+    pub fn save(&mut self, overwrite_changed: bool, backup: bool) -> Result<(), SaveError> {
+        self.save_with(SaveOptions {
+            overwrite_changed,
+            backup,
+            hard_links: HardLinks::Ask,
+        })
+    }
+
+    /// Saves as `options` say (see [`disk`] for what a save keeps).
+    pub fn save_with(&mut self, options: SaveOptions) -> Result<(), SaveError> {
+        self.save_writing(options, disk::write_all)
+    }
+
+    /// Saving with the way bytes reach the file given, so tests can make it
+    /// fail like a full disk would.
+    fn save_writing(
+        &mut self,
+        options: SaveOptions,
+        write: disk::WriteFn,
+    ) -> Result<(), SaveError> {
+        let path = self.path.clone().ok_or(SaveError::NoPath)?;
+        if !options.overwrite_changed && self.changed_on_disk_exactly() {
+            return Err(SaveError::ChangedOnDisk { path });
+        }
+        disk::save(&path, self.text.as_bytes(), options, write)?;
+        self.disk = DiskStamp::of(&path, self.text.as_bytes());
+        self.mark_saved();
+        Ok(())
+    }
+
+    /// Saves under a new name, which becomes the document's file.
+    pub fn save_as(&mut self, path: impl AsRef<Path>) -> Result<(), SaveError> {
+        let path = path.as_ref().to_path_buf();
+        write_atomic(&path, self.text.as_bytes()).map_err(|error| SaveError::Io {
+            path: path.clone(),
+            error,
+        })?;
+        self.disk = DiskStamp::of(&path, self.text.as_bytes());
+        self.path = Some(path);
+        self.mark_saved();
+        Ok(())
+    }
+
+    fn mark_saved(&mut self) {
+        // Typing after a save must start a new step, or the saved step
+        // would silently change.
+        self.break_group();
+        self.saved_top = self.undo.last().map(|s| s.id);
+    }
+
+    /// Replaces the text with the file as it is on disk now, as one undo
+    /// step (so the edits it drops can be brought back with Undo). The
+    /// document is then unchanged against the disk.
+    pub fn reload_from_disk(&mut self) -> Result<(), LoadError> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        let fresh = Document::open(&path)?;
+        let whole = Edit::Text(TextEdit {
+            span: Span::new(0, self.text.len()),
+            replacement: fresh.text,
+        });
+        self.break_group();
+        if let Err(e) = self.apply(&whole) {
+            // A whole-text splice always applies; say so if it ever did not.
+            return Err(LoadError::Io {
+                path,
+                error: std::io::Error::other(e.to_string()),
+            });
+        }
+        self.disk = fresh.disk;
+        self.mark_saved();
+        Ok(())
+    }
+
+    /// The text as it is on disk now (for the review-changes diff).
+    pub fn disk_text(&self) -> Option<String> {
+        crate::input::read_text(self.path.as_ref()?).ok()
+    }
+}
+
+/// A fresh file like the vendor's default: every rule list with its empty
+/// presets, GROUPS, and the documented settings.
+pub const TEMPLATE: &str = include_str!("../../assets/template/ServerConfig.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Writes half, then fails as a full disk does.
+    fn disk_full(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+        std::io::Write::write_all(file, &bytes[..bytes.len() / 2])?;
+        Err(std::io::Error::from_raw_os_error(28)) // ENOSPC
+    }
+
+    #[test]
+    fn a_full_disk_leaves_the_file_and_the_edits_as_they_were() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        let original = "{\n    \"TCP_PORT\": 6200\n}\n";
+        std::fs::write(&path, original).expect("write");
+        let mut doc = Document::open(&path).expect("open");
+        doc.apply(&Edit::SetValue {
+            pointer: "/TCP_PORT".into(),
+            value: json!(6300),
+        })
+        .expect("edit");
+        let err = doc
+            .save_writing(
+                SaveOptions {
+                    backup: true,
+                    ..SaveOptions::default()
+                },
+                disk_full,
+            )
+            .expect_err("the disk is full");
+        let text = err.to_string();
+        assert!(
+            text.contains("could not save") && text.contains("Your edits are kept"),
+            "{text}"
+        );
+        // The file on disk is the old one, whole; the edit is still there
+        // and unsaved; no temporary file is left behind.
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+        assert!(doc.is_dirty());
+        assert!(doc.text().contains("6300"));
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["ServerConfig.json"], "no temp file, no half .bak");
+        // Once there is room again, the same document saves.
+        doc.save(false, true).expect("save");
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .contains("6300")
+        );
+    }
+
+    #[test]
+    fn undo_redo_and_grouping() {
+        let text = "{\n    \"DENY_CHECKOUTS\": [\n        {\"USERS\": \"a\"}\n    ]\n}\n";
+        let mut doc = Document::from_text(text);
+        assert!(!doc.is_dirty());
+        for v in ["ab", "abc", "abcd"] {
+            doc.apply_grouped(
+                &Edit::SetValue {
+                    pointer: "/DENY_CHECKOUTS/0/USERS".into(),
+                    value: json!(v),
+                },
+                Some("/DENY_CHECKOUTS/0/USERS"),
+            )
+            .expect("edit");
+        }
+        doc.apply(&Edit::RemoveItem {
+            pointer: "/DENY_CHECKOUTS".into(),
+            index: 0,
+        })
+        .expect("remove");
+        assert!(doc.is_dirty());
+        assert!(doc.undo());
+        assert!(doc.text().contains("\"abcd\""));
+        assert!(doc.undo());
+        assert_eq!(doc.text(), text, "typing is one step");
+        assert!(!doc.is_dirty());
+        assert!(doc.redo());
+        assert!(doc.text().contains("\"abcd\""));
+    }
+
+    #[test]
+    fn decode_reports_position_of_bad_byte() {
+        let mut bytes = b"{\n  \"A\": \"x".to_vec();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"\"\n}");
+        let (line, col, msg) = decode(bytes).expect_err("not utf-8");
+        assert_eq!((line, col), (2, 10));
+        assert!(msg.contains("UTF-8"));
+        assert!(decode(vec![0xFF, 0xFE, b'{', 0]).is_err());
+    }
+
+    #[test]
+    fn template_is_valid() {
+        let doc = Document::from_text(TEMPLATE);
+        let errors: Vec<_> = doc
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(doc.config().lists.len(), 7);
+    }
+}
