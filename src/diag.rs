@@ -186,6 +186,10 @@ pub struct Located {
     pub end_column: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<LocatedFix>,
+    /// Byte range in the text it was located in (for showing its source
+    /// line without counting the line again); not part of the output.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -211,6 +215,7 @@ impl Located {
             column,
             end_line,
             end_column,
+            span: d.span,
             fix: d.fix.as_ref().map(|f| {
                 let (line, column) = index.line_col_in(text, f.edit.span.start);
                 let (end_line, end_column) = index.line_col_in(text, f.edit.span.end);
@@ -224,6 +229,54 @@ impl Located {
                 }
             }),
         }
+    }
+}
+
+impl Located {
+    /// Every diagnostic located, in one sweep over the text (see
+    /// [`LineIndex::line_cols_in`]): linear where one [`Located::new`] each
+    /// is quadratic on a long line.
+    pub fn all(diags: &[Diagnostic], text: &str, index: &LineIndex) -> Vec<Located> {
+        let mut offsets = Vec::with_capacity(diags.len() * 4);
+        for d in diags {
+            offsets.extend([d.span.start, d.span.end]);
+            if let Some(f) = &d.fix {
+                offsets.extend([f.edit.span.start, f.edit.span.end]);
+            }
+        }
+        let places = index.line_cols_in(text, &offsets);
+        let mut at = places.into_iter();
+        let mut next = move || at.next().unwrap_or((1, 1));
+        diags
+            .iter()
+            .map(|d| {
+                let (line, column) = next();
+                let (end_line, end_column) = next();
+                Located {
+                    code: d.code.as_str(),
+                    severity: d.severity,
+                    message: d.message.clone(),
+                    pointer: d.pointer.clone(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    span: d.span,
+                    fix: d.fix.as_ref().map(|f| {
+                        let (line, column) = next();
+                        let (end_line, end_column) = next();
+                        LocatedFix {
+                            description: f.label.clone(),
+                            replacement: f.edit.replacement.clone(),
+                            line,
+                            column,
+                            end_line,
+                            end_column,
+                        }
+                    }),
+                }
+            })
+            .collect()
     }
 }
 

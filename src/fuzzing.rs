@@ -15,12 +15,18 @@ pub fn load(data: &[u8]) {
         return;
     };
     let doc = Document::from_text(text);
-    let located: Vec<_> = doc
-        .diagnostics()
-        .iter()
-        .map(|d| crate::diag::Located::new(d, doc.text(), doc.lines()))
-        .collect();
-    let _ = crate::cli::check::render_text("f", Some(doc.text()), &located);
+    let located = crate::diag::Located::all(doc.diagnostics(), doc.text(), doc.lines());
+    // The sweep locates exactly as one look-up each does.
+    for (d, l) in doc.diagnostics().iter().zip(&located) {
+        assert_eq!(*l, crate::diag::Located::new(d, doc.text(), doc.lines()));
+    }
+    let secrets = crate::secrets::Secrets::of(doc.parsed().root.as_ref(), doc.text());
+    let source = crate::cli::check::Source {
+        text: doc.text(),
+        lines: doc.lines(),
+        secrets: &secrets,
+    };
+    let _ = crate::cli::check::render_text("f", Some(source), &located);
     // Every fix must apply to the text it was made for.
     for d in doc.diagnostics() {
         if let Some(fix) = &d.fix {

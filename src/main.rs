@@ -1,9 +1,8 @@
-use clap::Parser;
 use privy::cli::{Cli, EXIT_UNREADABLE, run};
 
 fn main() {
     quiet_panics();
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let code = match cli.command {
         Some(_) => run(cli),
         None => open_gui(cli.file, cli.pool),

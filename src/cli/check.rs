@@ -5,49 +5,41 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE};
+use super::output::{self, Report};
+use super::{CheckFormat, EXIT_FINDINGS, EXIT_OK};
 use crate::diag::{Code, Located, Severity};
 use crate::document::{Document, LoadError};
+use crate::json::{LineIndex, Span};
+use crate::secrets::Secrets;
 
 pub fn run(path: &Path, format: CheckFormat, pool: Option<&Path>) -> i32 {
+    report(path, format, pool).emit()
+}
+
+/// What `privy check` prints, and its exit status.
+pub fn report(path: &Path, format: CheckFormat, pool: Option<&Path>) -> Report {
     let pool = match pool.map(super::explain::load_pool).transpose() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("privy: {e}");
-            return EXIT_UNREADABLE;
-        }
+        Err(e) => return Report::failed(&e),
     };
-    let (text, located) = match Document::open(path) {
+    let (doc, located, secrets) = match Document::open(path) {
         Ok(doc) => {
             let mut diags = doc.diagnostics().to_vec();
             if let Some(p) = &pool {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
                 diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             }
-            // Password values never reach the output (CI logs, tickets).
-            let secrets = crate::secrets::Secrets::of(doc.parsed().root.as_ref(), doc.text());
-            let located: Vec<Located> = diags
-                .iter()
-                .map(|d| {
-                    let mut l = Located::new(d, doc.text(), doc.lines());
-                    l.message = secrets.mask_str(&l.message);
-                    if let Some(f) = &mut l.fix {
-                        f.description = secrets.mask_str(&f.description);
-                        f.replacement = secrets.mask_str(&f.replacement);
-                    }
-                    l
-                })
-                .collect();
-            (Some(secrets.mask_text(doc.text())), located)
+            let located = Located::all(&diags, doc.text(), doc.lines());
+            let secrets = doc.secrets().clone();
+            (Some(doc), located, secrets)
         }
         Err(LoadError::Encoding {
             line,
             column,
             message,
             ..
-        }) => (
-            None,
-            vec![Located {
+        }) => {
+            let d = Located {
                 code: Code::NotUtf8.as_str(),
                 severity: Severity::Error,
                 message,
@@ -57,42 +49,62 @@ pub fn run(path: &Path, format: CheckFormat, pool: Option<&Path>) -> i32 {
                 end_line: line,
                 end_column: column + 1,
                 fix: None,
-            }],
-        ),
-        Err(e) => {
-            eprintln!("privy: {e}");
-            return EXIT_UNREADABLE;
+                span: Span::default(),
+            };
+            (None, vec![d], Secrets::default())
         }
+        Err(e) => return Report::failed(&e.to_string()),
     };
-    let file = path.display().to_string();
-    let out = match format {
-        CheckFormat::Text => render_text(&file, text.as_deref(), &located),
-        CheckFormat::Json => {
-            let v = json!({ "file": file, "diagnostics": located });
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
-        CheckFormat::Sarif => {
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&sarif(&file, &located)).unwrap_or_default()
-            )
-        }
-    };
-    print!("{out}");
-    if located.iter().any(|d| d.severity == Severity::Error) {
+    let status = if located.iter().any(|d| d.severity == Severity::Error) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    };
+    let file = path.display().to_string();
+    match format {
+        CheckFormat::Text => {
+            let source = doc.as_ref().map(|d| Source {
+                text: d.text(),
+                lines: d.lines(),
+                secrets: &secrets,
+            });
+            let out = render_text(&file, source, &located);
+            // The catch-all: no secret value anywhere in the output.
+            Report::text(&secrets.mask_str(&out), status)
+        }
+        CheckFormat::Json | CheckFormat::Sarif => {
+            let mut v = if format == CheckFormat::Json {
+                json!({ "file": file, "diagnostics": located })
+            } else {
+                sarif(&file, &located)
+            };
+            secrets.mask_json(&mut v);
+            let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+            out.push('\n');
+            Report::json(&out, status)
+        }
     }
 }
 
-/// Widest part of a source line shown; longer lines are cut around the caret.
+/// The checked text, for showing the source line of each diagnostic.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+    /// Masked in every line shown.
+    pub secrets: &'a Secrets,
+}
+
+/// Characters of a source line shown before the caret, and in all.
+const SHOWN_BEFORE: usize = 50;
 const MAX_SHOWN: usize = 100;
 
 /// rustc-style text: the header line, the source line and a caret.
-pub fn render_text(file: &str, text: Option<&str>, located: &[Located]) -> String {
+/// Linear in the diagnostics: each shows a window of at most
+/// [`MAX_SHOWN`] characters of its line around its column, found from its
+/// byte offset, so a minified file's one long line is never walked again.
+pub fn render_text(file: &str, source: Option<Source<'_>>, located: &[Located]) -> String {
     let mut out = String::new();
-    let lines: Vec<&str> = text.map(|t| t.split('\n').collect()).unwrap_or_default();
     for d in located {
         let _ = writeln!(
             out,
@@ -101,59 +113,10 @@ pub fn render_text(file: &str, text: Option<&str>, located: &[Located]) -> Strin
             d.column,
             d.severity.as_str(),
             d.code,
-            d.message
+            output::one_line(&d.message)
         );
-        if let Some(src) = lines.get(d.line - 1) {
-            let src = src.strip_suffix('\r').unwrap_or(src);
-            let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-            let chars: Vec<char> = src.chars().collect();
-            let col = d.column.saturating_sub(1).min(chars.len());
-            let width = if d.end_line == d.line {
-                d.end_column.saturating_sub(d.column).max(1)
-            } else {
-                chars.len().saturating_sub(col).max(1)
-            };
-            // A window of the line around the caret.
-            let start = col.saturating_sub(MAX_SHOWN / 2);
-            let end = (start + MAX_SHOWN).min(chars.len());
-            let mut shown: String = chars[start..end]
-                .iter()
-                .map(|&c| {
-                    if c == '\t' {
-                        ' '
-                    } else if c.is_control() {
-                        '�'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            if start > 0 {
-                shown.insert(0, '…');
-            }
-            if end < chars.len() {
-                shown.push('…');
-            }
-            let gutter = d.line.to_string().len();
-            let pad = col - start + usize::from(start > 0);
-            let carets = width.min(end.saturating_sub(col).max(1));
-            let _ = writeln!(out, "{:gutter$} |", "");
-            let _ = writeln!(out, "{} | {shown}", d.line);
-            let _ = writeln!(
-                out,
-                "{:gutter$} | {}{}",
-                "",
-                " ".repeat(pad),
-                "^".repeat(carets)
-            );
-            if d.pointer.is_empty() {
-                let _ = writeln!(out, "{:gutter$} |", "");
-            } else {
-                let _ = writeln!(out, "{:gutter$} = at {}", "", d.pointer);
-            }
-            if let Some(fix) = &d.fix {
-                let _ = writeln!(out, "{:gutter$} = fix: {}", "", fix.description);
-            }
+        if let Some(src) = source {
+            source_window(&mut out, src, d);
         }
         out.push('\n');
     }
@@ -178,6 +141,82 @@ pub fn render_text(file: &str, text: Option<&str>, located: &[Located]) -> Strin
         plural(i, "note")
     );
     out
+}
+
+/// The part of `d`'s line around its column, the caret under it, where it
+/// is and its fix.
+fn source_window(out: &mut String, src: Source<'_>, d: &Located) {
+    let text = src.text;
+    let line = src.lines.line_span(text, d.line);
+    let mut at = d.span.start.clamp(line.start, line.end);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = text.get(line.start..at).unwrap_or("");
+    let start = before
+        .char_indices()
+        .rev()
+        .take(SHOWN_BEFORE)
+        .last()
+        .map_or(at, |(i, _)| line.start + i);
+    let rest = text.get(start..line.end).unwrap_or("");
+    let end = rest
+        .char_indices()
+        .nth(MAX_SHOWN)
+        .map_or(line.end, |(i, _)| start + i);
+    let pad = text.get(start..at).map_or(0, |s| s.chars().count());
+    let shown_len = text.get(start..end).map_or(0, |s| s.chars().count());
+    let masked = src.secrets.mask_range(text, Span::new(start, end));
+    // One character for each character, so the caret stays under it.
+    let mut shown: String = masked
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                ' '
+            } else if c.is_control() || c == '\u{feff}' || output::is_bidi(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cut_before = start > line.start;
+    if cut_before {
+        shown.insert(0, '…');
+    }
+    if end < line.end {
+        shown.push('…');
+    }
+    let width = if d.end_line == d.line {
+        d.end_column.saturating_sub(d.column).max(1)
+    } else {
+        usize::MAX
+    };
+    let carets = width.min(shown_len.saturating_sub(pad).max(1));
+    let gutter = d.line.to_string().len();
+    let pad = pad + usize::from(cut_before);
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{} | {shown}", d.line);
+    let _ = writeln!(
+        out,
+        "{:gutter$} | {}{}",
+        "",
+        " ".repeat(pad),
+        "^".repeat(carets)
+    );
+    if d.pointer.is_empty() {
+        let _ = writeln!(out, "{:gutter$} |", "");
+    } else {
+        let _ = writeln!(out, "{:gutter$} = at {}", "", output::one_line(&d.pointer));
+    }
+    if let Some(fix) = &d.fix {
+        let _ = writeln!(
+            out,
+            "{:gutter$} = fix: {}",
+            "",
+            output::one_line(&fix.description)
+        );
+    }
 }
 
 /// SARIF 2.1.0 for code-scanning tools.

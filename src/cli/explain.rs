@@ -3,27 +3,23 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE};
+use super::output::{self, Report};
+use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::diag::Severity;
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Counts, Decision, Engine, Outcome, Request, Verdict};
+use crate::json::Span;
 use crate::sim::cases::Cases;
 
-/// Reads the rule file; prints why it cannot and returns `None` if so.
-fn load(path: &Path) -> Option<Document> {
-    match Document::open(path) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            eprintln!("privy: {e}");
-            None
-        }
-    }
+/// Reads the rule file, or says why it cannot.
+fn load(path: &Path) -> Result<Document, Report> {
+    Document::open(path).map_err(|e| Report::failed(&e.to_string()))
 }
 
+/// Reads and checks a pool file through the guarded reader.
 pub fn load_pool(path: &Path) -> Result<PoolIndex, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the pool {}: {e}", path.display()))?;
+    let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
     Pool::from_json(&text)
         .and_then(Pool::index)
         .map_err(|e| format!("{}: {e}", path.display()))
@@ -38,20 +34,28 @@ fn error_count(doc: &Document) -> usize {
 
 #[allow(clippy::too_many_arguments)]
 pub fn explain(file: &Path, request: Request, pool: Option<&Path>, json: bool) -> i32 {
-    let Some(doc) = load(file) else {
-        return EXIT_UNREADABLE;
+    explain_report(file, request, pool, json).emit()
+}
+
+/// What `privy explain` prints, and its exit status.
+pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: bool) -> Report {
+    let doc = match load(file) {
+        Ok(d) => d,
+        Err(r) => return r,
     };
     let pool = match pool.map(load_pool).transpose() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("privy: {e}");
-            return EXIT_UNREADABLE;
-        }
+        Err(e) => return Report::failed(&e),
     };
     let engine = Engine::new(doc.config());
     let counts = pool.as_ref().map(|p| Counts::new(&engine, p));
     let d = engine.decide(&request, counts.as_ref());
     let errors = error_count(&doc);
+    let status = match d.decision {
+        Verdict::Granted => EXIT_OK,
+        Verdict::Denied => EXIT_FINDINGS,
+    };
+    let secrets = doc.secrets().clone();
     if json {
         let mut v = serde_json::to_value(&d).unwrap_or_default();
         if errors > 0 {
@@ -60,25 +64,33 @@ pub fn explain(file: &Path, request: Request, pool: Option<&Path>, json: bool) -
                 file.display()
             ));
         }
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        secrets.mask_json(&mut v);
+        let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+        out.push('\n');
+        Report::json(&out, status)
     } else {
+        let mut out = String::new();
         if errors > 0 {
-            println!(
+            let _ = writeln!(
+                out,
                 "warning: {} has {errors} validation error(s) (see `privy check`); the server may decide differently\n",
                 file.display()
             );
         }
-        print!("{}", render(&doc, &request, &d));
-    }
-    match d.decision {
-        Verdict::Granted => EXIT_OK,
-        Verdict::Denied => EXIT_FINDINGS,
+        out.push_str(&render(&doc, &request, &d, &secrets));
+        Report::text(&secrets.mask_str(&out), status)
     }
 }
 
 /// The explanation as text: verdict, deciding rule with its place in the
 /// file, then the steps.
-pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
+pub fn render(
+    doc: &Document,
+    req: &Request,
+    d: &Decision,
+    secrets: &crate::secrets::Secrets,
+) -> String {
+    use output::one_line;
     let mut out = String::new();
     let verdict = match d.decision {
         Verdict::Granted => "GRANTED",
@@ -88,13 +100,13 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
         out,
         "{verdict}: {} of {} for {} — {} [{}]",
         crate::sim::action_word(req.action),
-        req.feature,
-        crate::sim::who(req),
-        crate::sim::reason_sentence(d, req),
+        one_line(&req.feature),
+        one_line(&crate::sim::who(req)),
+        one_line(&crate::sim::reason_sentence(d, req)),
         d.reason.as_str()
     );
     if let Some(s) = &d.serial {
-        let _ = writeln!(out, "license: {s}");
+        let _ = writeln!(out, "license: {}", one_line(s));
     }
     if let Some(h) = d.max_borrow_hours {
         let _ = writeln!(out, "maximum borrow: {h} hours");
@@ -108,18 +120,36 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
             continue;
         };
         let (line, col) = doc.line_col(rule.span.start);
-        let _ = writeln!(out, "\ndeciding rule {pointer} at {file}:{line}:{col}");
-        let _ = writeln!(out, "  {}", crate::summary::describe(rule));
-        // Show the line that says who the rule is about, if it has one.
+        let _ = writeln!(
+            out,
+            "\ndeciding rule {} at {file}:{line}:{col}",
+            one_line(pointer)
+        );
+        let _ = writeln!(out, "  {}", one_line(&crate::summary::describe(rule)));
+        // Show the line that says who the rule is about, else its first
+        // field (a LIMIT_BORROWS rule may have no USERS: not its `{`).
         let shown = rule
             .users
             .as_ref()
+            .or(rule.except_users.as_ref())
+            .or(rule.features.as_ref())
+            .or(rule.serials.as_ref())
             .map_or(rule.span.start, |u| u.span.start);
         let (line, _) = doc.line_col(shown);
         let span = doc.lines().line_span(doc.text(), line);
-        let src = &doc.text()[span.start..span.end];
-        let src: String = src.chars().take(120).collect();
-        let _ = writeln!(out, "  {line:>4} | {}", src.trim_end());
+        // A long line (a minified file) is shown from that field on.
+        let from = if span.len() <= 120 {
+            span.start
+        } else {
+            shown.clamp(span.start, span.end)
+        };
+        let to = doc
+            .text()
+            .get(from..span.end)
+            .and_then(|rest| rest.char_indices().nth(120))
+            .map_or(span.end, |(i, _)| from + i);
+        let src = secrets.mask_range(doc.text(), Span::new(from, to));
+        let _ = writeln!(out, "  {line:>4} | {}", one_line(src.trim_end()));
     }
     let _ = writeln!(out, "\nsteps:");
     for step in &d.trace {
@@ -128,7 +158,12 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
             Outcome::Denied => "DENIED ",
             Outcome::Skipped => "skipped",
         };
-        let _ = writeln!(out, "  {mark} {:<12} {}", step.step.as_str(), step.detail);
+        let _ = writeln!(
+            out,
+            "  {mark} {:<12} {}",
+            step.step.as_str(),
+            one_line(&step.detail)
+        );
         for r in &step.rules {
             let m = if !r.applies {
                 "n/a"
@@ -137,7 +172,12 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
             } else {
                 "no "
             };
-            let _ = writeln!(out, "            {m} {:<24} {}", r.pointer, r.why);
+            let _ = writeln!(
+                out,
+                "            {m} {:<24} {}",
+                one_line(&r.pointer),
+                one_line(&r.why)
+            );
         }
     }
     if !d.missing_inputs.is_empty() {
@@ -148,38 +188,36 @@ pub fn render(doc: &Document, req: &Request, d: &Decision) -> String {
         );
     }
     for a in &d.assumptions {
-        let _ = writeln!(out, "assumes: {a}");
+        let _ = writeln!(out, "assumes: {}", one_line(a));
     }
     out
 }
 
 pub fn test(file: &Path, cases: &Path) -> i32 {
-    let Some(doc) = load(file) else {
-        return EXIT_UNREADABLE;
+    test_report(file, cases).emit()
+}
+
+/// What `privy test` prints, and its exit status.
+pub fn test_report(file: &Path, cases: &Path) -> Report {
+    let doc = match load(file) {
+        Ok(d) => d,
+        Err(r) => return r,
     };
-    let text = match std::fs::read_to_string(cases) {
+    let text = match crate::input::read_text(cases) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("privy: cannot read {}: {e}", cases.display());
-            return EXIT_UNREADABLE;
-        }
+        Err(e) => return Report::failed(&e.to_string()),
     };
     let parsed = match Cases::from_json(&text) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("privy: {}:{e}", cases.display());
-            return EXIT_UNREADABLE;
-        }
+        Err(e) => return Report::failed(&format!("{}:{e}", cases.display())),
     };
     let engine = Engine::new(doc.config());
     let outcomes = match crate::sim::cases::run(&engine, &parsed, None) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("privy: {}: {e}", cases.display());
-            return EXIT_UNREADABLE;
-        }
+        Err(e) => return Report::failed(&format!("{}: {e}", cases.display())),
     };
     let (mut passed, mut failed) = (0usize, 0usize);
+    let mut out = String::new();
     for (case, got) in parsed.cases.iter().zip(&outcomes) {
         if got.passed {
             passed += 1;
@@ -190,19 +228,22 @@ pub fn test(file: &Path, cases: &Path) -> i32 {
             Some(r) => format!("{:?} ({})", case.expect, r.as_str()),
             None => format!("{:?}", case.expect),
         };
-        println!(
+        let _ = writeln!(
+            out,
             "FAIL {}: expected {}, got {:?} ({}){}",
-            case.name,
+            output::one_line(&case.name),
             expected.to_lowercase(),
             got.got,
             got.reason.as_str(),
             if got.rules.is_empty() {
                 String::new()
             } else {
-                format!(" by {}", got.rules.join(", "))
+                format!(" by {}", output::one_line(&got.rules.join(", ")))
             }
         );
     }
-    println!("{passed} passed, {failed} failed");
-    if failed == 0 { EXIT_OK } else { EXIT_FINDINGS }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    let secrets = doc.secrets().clone();
+    let status = if failed == 0 { EXIT_OK } else { EXIT_FINDINGS };
+    Report::text(&secrets.mask_str(&out), status)
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod output;
 
 use std::path::PathBuf;
 
@@ -133,6 +134,61 @@ pub enum Command {
     },
 }
 
+impl Cli {
+    /// Parses the command line, exiting with clap's message and status 2 on
+    /// bad usage. With no subcommand the argument must be an existing file:
+    /// `privy frobnicate` or `privy chek` is a mistyped subcommand (with
+    /// clap's did-you-mean), not a window that fails to open.
+    pub fn parse_args() -> Cli {
+        let cli = Cli::parse();
+        if let Err(e) = cli.check_file_argument() {
+            e.exit();
+        }
+        cli
+    }
+
+    pub fn check_file_argument(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory as _;
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        let (None, Some(file)) = (&self.command, &self.file) else {
+            return Ok(());
+        };
+        if file.exists() {
+            return Ok(());
+        }
+        let mut cmd = Cli::command();
+        let word = file.display().to_string();
+        let looks_like_path = word.contains(['/', '\\', '.']);
+        if looks_like_path {
+            return Err(cmd.error(
+                ErrorKind::ValueValidation,
+                format!("cannot open {word}: there is no such file (check the path)"),
+            ));
+        }
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set())
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let mut err = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
+        err.insert(
+            ContextKind::InvalidSubcommand,
+            ContextValue::String(word.clone()),
+        );
+        if let Some(near) = crate::diag::did_you_mean(&word, names.iter().map(String::as_str)) {
+            err.insert(
+                ContextKind::SuggestedSubcommand,
+                ContextValue::Strings(vec![near.to_string()]),
+            );
+        }
+        err.insert(
+            ContextKind::Usage,
+            ContextValue::StyledStr(cmd.render_usage()),
+        );
+        Err(err)
+    }
+}
+
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
@@ -171,10 +227,7 @@ pub fn run(cli: Cli) -> i32 {
             )
         }
         Some(Command::Test { file, cases }) => explain::test(&file, &cases),
-        Some(Command::Schema) => {
-            print!("{}", crate::schema::schema_text());
-            EXIT_OK
-        }
+        Some(Command::Schema) => output::emit(&crate::schema::schema_text(), EXIT_OK),
         Some(Command::Gen {
             rules,
             groups,
@@ -196,10 +249,10 @@ pub fn run(cli: Cli) -> i32 {
             };
             let write = |path: Option<&std::path::Path>, text: String| match path {
                 Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display())),
-                None => {
-                    print!("{text}");
-                    Ok(())
-                }
+                None => match output::emit(&text, EXIT_OK) {
+                    EXIT_OK => Ok(()),
+                    _ => Err("the output".to_string()),
+                },
             };
             let result =
                 write(output.as_deref(), crate::generate::config(shape)).and_then(
@@ -211,7 +264,7 @@ pub fn run(cli: Cli) -> i32 {
             match result {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
-                    eprintln!("error: cannot write {e}");
+                    output::error(&format!("cannot write {e}"));
                     EXIT_UNREADABLE
                 }
             }

@@ -12,7 +12,7 @@ const MEMORY: u64 = 4 << 30;
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Runs privy with `args` under the limits; panics if it was killed.
-fn bounded(args: &[&str]) -> Output {
+pub(crate) fn bounded(args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_privy"));
     cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     // SAFETY: setrlimit is async-signal-safe; nothing else runs in the
@@ -57,7 +57,7 @@ fn bounded(args: &[&str]) -> Output {
     out
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

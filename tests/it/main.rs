@@ -13,6 +13,7 @@ mod engine;
 mod fuzz_regressions;
 mod gui;
 mod gui_sim;
+mod hardening;
 mod incremental;
 mod lossless;
 mod malformed;
