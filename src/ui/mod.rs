@@ -212,7 +212,7 @@ impl PrivyApp {
         let name = match doc.and_then(Document::path) {
             // Saving writes the real file behind a symlink: say which.
             Some(p) => match doc.and_then(Document::link_target) {
-                Some(real) => format!("{} → {}", p.display(), real.display()),
+                Some(real) => format!("{} (a link to {})", p.display(), real.display()),
                 None => p.display().to_string(),
             },
             None => "Untitled".into(),
@@ -1046,6 +1046,8 @@ impl PrivyApp {
         let mut fix = None;
         // Severity and place take about 280 points; the message the rest.
         let message_width = (ui.available_width() - 300.0).max(240.0);
+        // Passwords never show, whatever the file's syntax.
+        let secrets = doc.secrets();
         egui::Grid::new("problems")
             .num_columns(3)
             .striped(true)
@@ -1063,18 +1065,22 @@ impl PrivyApp {
                     } else {
                         format!("{} · {line}:{col}", place_name(cfg, &d.pointer))
                     };
-                    if ui.link(place).on_hover_text(d.pointer.as_str()).clicked() {
+                    if ui
+                        .link(secrets.mask_str(&place))
+                        .on_hover_text(secrets.mask_str(&d.pointer))
+                        .clicked()
+                    {
                         go = Some(d.pointer.clone());
                     }
                     ui.vertical(|ui| {
                         ui.set_max_width(message_width);
                         ui.horizontal_wrapped(|ui| {
-                            ui.label(&d.message);
+                            ui.label(secrets.mask_str(&d.message));
                             ui.label(RichText::new(d.code.to_string()).weak().monospace());
                         });
                         if let Some(f) = &d.fix
                             && ui
-                                .small_button(format!("Fix: {}", f.label))
+                                .small_button(format!("Fix: {}", secrets.mask_str(&f.label)))
                                 .on_hover_text("Apply this change to the file (Undo takes it back)")
                                 .clicked()
                         {

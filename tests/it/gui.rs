@@ -737,3 +737,69 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
     h.run();
     assert_eq!(h.state().section, Section::Rules(RuleKind::AllowCheckouts));
 }
+
+#[test]
+fn the_problems_list_never_shows_a_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.json");
+    // A misspelt password key whose value lacks its quotes: the parser's
+    // message and fix quote the value (they did, raw, before).
+    std::fs::write(
+        &path,
+        "{\n  \"ADMIN_PASWORD\": hunter2-Secret,\n  \"TCP_PORT\": 1\n}\n",
+    )
+    .expect("write");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    h.state_mut().section = Section::Problems;
+    h.run();
+    assert!(h.query_all_by_label_contains("ADMIN_PASSWORD").count() > 0);
+    let shown: Vec<String> = h
+        .query_all_by_label_contains("hunter2-Secret")
+        .map(|n| {
+            format!(
+                "{:?} {:?}",
+                n.accesskit_node().role(),
+                n.accesskit_node()
+                    .value()
+                    .map(|v| v.chars().take(80).collect::<String>())
+            )
+        })
+        .collect();
+    assert!(shown.is_empty(), "a problem shows the password: {shown:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_a_hard_linked_file_asks_and_a_symlink_is_named_in_the_title() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let other = dir.path().join("other.json");
+    std::fs::copy(example(), &path).expect("copy");
+    std::fs::hard_link(&path, &other).expect("hard link");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&path, &link).expect("symlink");
+
+    let mut h = harness(PrivyApp::open(Some(link.clone())));
+    h.run();
+    assert!(
+        h.state()
+            .title()
+            .contains(&format!("link.json (a link to {})", path.display())),
+        "{}",
+        h.state().title()
+    );
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label_contains("other hard link");
+    h.get_by_label("Write in place").click();
+    h.run();
+    let ours = text_of(&h);
+    assert_eq!(std::fs::read_to_string(&other).ok(), Some(ours.clone()));
+    assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+    assert!(!h.state().title().starts_with("• "), "saved");
+}

@@ -115,3 +115,245 @@ fn save_as_moves_the_document() {
     let missing_dir = dir.path().join("nope").join("c.json");
     assert!(doc.save_as(&missing_dir).is_err());
 }
+
+// ---- what the file was, it stays (docs/reliability.md) --------------------
+
+#[cfg(unix)]
+mod metadata {
+    use super::{TEXT, edited};
+    use privy::document::{Document, HardLinks, SaveError, SaveOptions};
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::path::Path;
+
+    fn is_root() -> bool {
+        // SAFETY: geteuid has no preconditions.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    fn read(p: &Path) -> String {
+        std::fs::read_to_string(p).expect("read")
+    }
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).expect("meta").permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn the_owner_and_group_are_kept() {
+        if !is_root() {
+            eprintln!("skipped: giving a file to another user needs root");
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        std::os::unix::fs::chown(&path, Some(4321), Some(4322)).expect("chown");
+        let mut doc = edited(&path);
+        doc.save(false, true).expect("save");
+        let m = std::fs::metadata(&path).expect("meta");
+        assert_eq!((m.uid(), m.gid()), (4321, 4322), "the file stays theirs");
+        let b = std::fs::metadata(dir.path().join("ServerConfig.json.bak")).expect("bak");
+        assert_eq!((b.uid(), b.gid()), (4321, 4322), "and so does its .bak");
+    }
+
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real").join("ServerConfig.json");
+        std::fs::create_dir(real.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&real, TEXT).expect("write");
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("real/ServerConfig.json", &link).expect("symlink");
+        let store = privy::recovery::Recovery::at(dir.path().join("recovery"));
+        let mut doc = edited(&link);
+        assert_eq!(
+            doc.link_target().as_deref(),
+            Some(dir.path().join("real/ServerConfig.json").as_path())
+        );
+        store.write(Some(&link), doc.text()).expect("recovery");
+        doc.save(false, true).expect("save");
+        store.remove(Some(&link));
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink(),
+            "the link is still a link"
+        );
+        assert!(
+            read(&real).contains("bob;eve"),
+            "the real file has the edit"
+        );
+        assert_eq!(read(&dir.path().join("real/ServerConfig.json.bak")), TEXT);
+        assert!(
+            store.pending().is_empty(),
+            "no recovery file is left behind"
+        );
+        assert!(!doc.is_dirty());
+    }
+
+    #[test]
+    fn a_hard_link_is_not_broken_without_asking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        let other = dir.path().join("other-name.json");
+        std::fs::write(&path, TEXT).expect("write");
+        std::fs::hard_link(&path, &other).expect("link");
+        let mut doc = edited(&path);
+        match doc.save(false, false) {
+            Err(SaveError::HardLinked { links: 2, .. }) => {}
+            r => panic!("expected HardLinked, got {r:?}"),
+        }
+        assert_eq!(read(&path), TEXT, "nothing written yet");
+        assert!(doc.is_dirty());
+        let opts = |hard_links| SaveOptions {
+            hard_links,
+            ..SaveOptions::default()
+        };
+        doc.save_with(opts(HardLinks::InPlace)).expect("in place");
+        assert!(read(&other).contains("bob;eve"), "every name sees the edit");
+        assert_eq!(std::fs::metadata(&path).expect("meta").nlink(), 2);
+
+        // Breaking the link: only this name gets the new text.
+        let mut doc = Document::open(&path).expect("open");
+        doc.apply(&privy::document::Edit::SetValue {
+            pointer: "/DENY_CHECKOUTS/0/USERS".into(),
+            value: serde_json::json!("zoe"),
+        })
+        .expect("edit");
+        doc.save_with(opts(HardLinks::Break)).expect("break");
+        assert!(read(&path).contains("zoe"));
+        assert!(!read(&other).contains("zoe"));
+        assert_eq!(std::fs::metadata(&path).expect("meta").nlink(), 1);
+    }
+
+    const CHILD: &str = "PRIVY_UNWRITABLE_SAVE";
+
+    /// The child's side of the next test (returns at once unless started
+    /// by it, as another user).
+    #[test]
+    fn unwritable_save_child() {
+        let Ok(path) = std::env::var(CHILD) else {
+            return;
+        };
+        let mut doc = edited(Path::new(&path));
+        match doc.save(false, false) {
+            Err(e) if e.to_string().contains("may not write") => {}
+            r => panic!("saved a file this user may not write: {r:?}"),
+        }
+    }
+
+    /// A root-owned 0644 file in a folder anyone may write: another user's
+    /// save must be refused (a rename would replace it), as the filesystem
+    /// says, not the mode bits alone.
+    #[test]
+    fn a_file_the_user_may_not_write_is_refused_in_a_writable_folder() {
+        if !is_root() {
+            eprintln!("skipped: needs root to run the save as another user");
+            return;
+        }
+        use std::os::unix::process::CommandExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777))
+            .expect("chmod dir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
+        cmd.args([
+            "--exact",
+            "save::metadata::unwritable_save_child",
+            "--nocapture",
+        ])
+        .env(CHILD, &path);
+        // SAFETY: setgid/setuid are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let out = cmd.output().expect("run the child");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(read(&path), TEXT, "the file is untouched");
+        let names = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(names, 1, "no .bak, no temporary file");
+    }
+
+    #[test]
+    fn the_bak_has_the_files_mode_and_never_blocks_or_lies() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        let bak = dir.path().join("ServerConfig.json.bak");
+        std::fs::write(&path, TEXT).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        // A stale .bak, read-only and wider than the file.
+        std::fs::write(&bak, "stale").expect("bak");
+        std::fs::set_permissions(&bak, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+        let mut doc = edited(&path);
+        doc.save(false, true)
+            .expect("a read-only stale .bak does not block");
+        assert_eq!(read(&bak), TEXT);
+        assert_eq!(mode(&bak), 0o600, "the .bak is no wider than the file");
+        // Saving again with nothing changed leaves the .bak as it was.
+        doc.save(false, true).expect("save again");
+        assert_eq!(read(&bak), TEXT, "Ctrl+S without changes keeps the .bak");
+        // A save that fails writes no .bak.
+        std::fs::write(&bak, "previous").expect("bak");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).expect("chmod");
+        let mut doc = Document::open(&path).expect("open");
+        doc.apply(&privy::document::Edit::SetValue {
+            pointer: "/DENY_CHECKOUTS/0/USERS".into(),
+            value: serde_json::json!("zoe"),
+        })
+        .expect("edit");
+        assert!(doc.save(false, true).is_err(), "read-only");
+        assert_eq!(
+            read(&bak),
+            "previous",
+            "a failed save leaves the .bak alone"
+        );
+    }
+
+    #[test]
+    fn a_same_size_replacement_with_its_time_put_back_is_noticed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let mut doc = edited(&path);
+        let when = std::fs::metadata(&path)
+            .expect("meta")
+            .modified()
+            .expect("mtime");
+        let other = TEXT.replace("bob", "eve");
+        assert_eq!(other.len(), TEXT.len());
+        // Rewritten in place (same inode), then as a new file (new inode),
+        // each with the old time restored.
+        for replace in [false, true] {
+            if replace {
+                let tmp = dir.path().join("new.json");
+                std::fs::write(&tmp, &other).expect("write");
+                std::fs::rename(&tmp, &path).expect("rename");
+            } else {
+                std::fs::write(&path, &other).expect("write");
+            }
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(when))
+                .expect("restore mtime");
+            match doc.save(false, false) {
+                Err(SaveError::ChangedOnDisk { .. }) => {}
+                r => panic!("overwrote a changed file (replace: {replace}): {r:?}"),
+            }
+            assert_eq!(read(&path), other);
+        }
+    }
+}
