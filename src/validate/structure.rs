@@ -28,15 +28,79 @@ fn head(span: Span) -> Span {
     Span::new(span.start, (span.start + 1).min(span.end))
 }
 
+/// Items of a rule list validated at once: the schema is applied member by
+/// member, and long lists in slices of this many items, so the JSON value
+/// the validator reads is never the whole file (a file of a million small
+/// rules held a second copy of itself as a `serde_json::Value`).
+const SLICE: usize = 4096;
+
 /// Runs the schema over the tree. `ignored` holds pointers of empty presets,
 /// whose contents the server ignores.
+///
+/// Exact as one run over the whole file: the schema's root is an object
+/// with a sub-schema per member and no constraint across members or on a
+/// list's length, so each member (the last of duplicate keys, as
+/// [`Node::to_value`] and [`Node::get`] take it) and each slice of a list
+/// is judged alone, and a slice's item numbers are moved back to the list's.
 pub fn check(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>) {
+    check_in_slices(root, ignored, out, SLICE);
+}
+
+fn check_in_slices(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>, size: usize) {
     let Some(validator) = validator() else {
         return;
     };
-    let value = root.to_value();
-    for err in validator.iter_errors(&value) {
-        let pointer = err.instance_path().as_str().to_string();
+    let NodeKind::Object(members) = &root.kind else {
+        report(validator, root, &root.to_value(), None, ignored, out);
+        return;
+    };
+    for (i, m) in members.iter().enumerate() {
+        if members[i + 1..].iter().any(|later| later.key == m.key) {
+            continue;
+        }
+        match &m.value.kind {
+            NodeKind::Array(items) if items.len() > size => {
+                for (n, slice) in items.chunks(size).enumerate() {
+                    let list = serde_json::Value::Array(slice.iter().map(Node::to_value).collect());
+                    let mut one = serde_json::Map::with_capacity(1);
+                    one.insert(m.key.clone(), list);
+                    let value = serde_json::Value::Object(one);
+                    report(
+                        validator,
+                        root,
+                        &value,
+                        Some((&m.key, n * size)),
+                        ignored,
+                        out,
+                    );
+                }
+            }
+            _ => {
+                let mut one = serde_json::Map::with_capacity(1);
+                one.insert(m.key.clone(), m.value.to_value());
+                let value = serde_json::Value::Object(one);
+                report(validator, root, &value, None, ignored, out);
+            }
+        }
+    }
+}
+
+/// The findings of the schema over `value` (all or part of the file),
+/// placed in `root`. `slice`: the list key and the number of its first item
+/// when `value` holds a slice of that list.
+fn report(
+    validator: &jsonschema::Validator,
+    root: &Node,
+    value: &serde_json::Value,
+    slice: Option<(&str, usize)>,
+    ignored: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    for err in validator.iter_errors(value) {
+        let mut pointer = err.instance_path().as_str().to_string();
+        if let Some((key, first)) = slice {
+            pointer = moved(&pointer, key, first);
+        }
         if ignored
             .iter()
             .any(|p| pointer == *p || pointer.starts_with(&format!("{p}/")))
@@ -50,6 +114,22 @@ pub fn check(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>) {
         if let Some(d) = map_error(err.kind(), node, &pointer, &toks) {
             out.push(d);
         }
+    }
+}
+
+/// `/KEY/i/rest` → `/KEY/(i + first)/rest`.
+fn moved(pointer: &str, key: &str, first: usize) -> String {
+    let head = crate::json::child_pointer("", key);
+    let Some(rest) = pointer.strip_prefix(head.as_str()) else {
+        return pointer.to_string();
+    };
+    let Some(rest) = rest.strip_prefix('/') else {
+        return pointer.to_string();
+    };
+    let (index, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match index.parse::<usize>() {
+        Ok(i) => format!("{head}/{}{tail}", i + first),
+        Err(_) => pointer.to_string(),
     }
 }
 
@@ -359,5 +439,53 @@ fn unknown(m: &crate::json::Member, own: &[&'static str], ptr: String, out: &mut
             )
             .severity(Severity::Warning),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema over slices finds exactly what it finds over the whole
+    /// file at once, in the same places.
+    #[test]
+    fn slices_find_what_the_whole_file_does() {
+        let rule = |i: usize| match i % 5 {
+            0 => format!(r#"{{"USERS": "u{i}", "FEATURES": "F"}}"#),
+            1 => format!(r#"{{"USERS": {i}, "COUNT": "x"}}"#),
+            2 => r#"{"USERZ": "a", "FEATURES": ["F"]}"#.to_string(),
+            3 => r#""not a rule""#.to_string(),
+            _ => format!(r#"{{"COUNT": -{i}, "USERS": "a/b~c"}}"#),
+        };
+        let list = |n: usize| (0..n).map(rule).collect::<Vec<_>>().join(",");
+        let text = format!(
+            r#"{{"LIMIT_CHECKOUTS": [{}], "a/b~c": [{}], "GROUPS": [{{"NAME": 3}}], "TCP_PORT": "x", "DENY_CHECKOUTS": [{}], "LIMIT_CHECKOUTS": [{}]}}"#,
+            list(7),
+            list(3),
+            list(11),
+            list(13)
+        );
+        let parsed = crate::json::parse::parse(&text);
+        let root = parsed.root.as_ref().expect("parses");
+        let ignored = vec!["/DENY_CHECKOUTS/4".to_string()];
+        let mut whole = Vec::new();
+        report(
+            validator().expect("schema"),
+            root,
+            &root.to_value(),
+            None,
+            &ignored,
+            &mut whole,
+        );
+        assert!(whole.len() > 20, "{}", whole.len());
+        let key = |d: &Diagnostic| (d.span.start, d.span.end, d.code, d.message.clone());
+        whole.sort_by_key(key);
+        for size in [1, 2, 3, 5, SLICE] {
+            let mut sliced = Vec::new();
+            check_in_slices(root, &ignored, &mut sliced, size);
+            sliced.sort_by_key(key);
+            assert_eq!(sliced, whole, "slices of {size}");
+        }
+        assert_eq!(moved("/a~1b~0c/2/USERS", "a/b~c", 10), "/a~1b~0c/12/USERS");
     }
 }
