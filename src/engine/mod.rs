@@ -533,8 +533,20 @@ impl Engine {
                     "license {serial} offers {} ({seats} seats, {held} in use)",
                     req.feature
                 );
+                // The last few licenses tried, not all of them: the trace of
+                // a pool of thousands of full licenses stays linear.
+                const SHOWN: usize = 3;
                 if !tried.is_empty() {
-                    d.push_str(&format!("; tried before: {}", tried.join(", ")));
+                    let from = tried.len().saturating_sub(SHOWN);
+                    let earlier = if from > 0 {
+                        format!("{from} more, then ")
+                    } else {
+                        String::new()
+                    };
+                    d.push_str(&format!(
+                        "; tried before: {earlier}{}",
+                        tried[from..].join(", ")
+                    ));
                 }
                 d
             });

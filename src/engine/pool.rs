@@ -152,19 +152,31 @@ impl Pool {
                     .collect()
             })
             .collect();
+        // Licenses by serial, and the first license offering each feature:
+        // placing a session is a look-up, not a scan of every license (a
+        // pool of 40 000 licenses took seconds).
+        let by_serial: rustc_hash::FxHashMap<&str, usize> = self
+            .licenses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.serial.as_str(), i))
+            .collect();
+        let mut first_offering: rustc_hash::FxHashMap<&str, usize> =
+            rustc_hash::FxHashMap::default();
+        for (i, l) in self.licenses.iter().enumerate() {
+            for (f, _) in l.features.iter() {
+                first_offering.entry(f.as_str()).or_insert(i);
+            }
+        }
         for (i, s) in self.sessions.iter().enumerate() {
             let n = i + 1;
             let license = match &s.serial {
                 Some(serial) => {
-                    let l = self
-                        .licenses
-                        .iter()
-                        .position(|l| &l.serial == serial)
-                        .ok_or_else(|| {
-                            PoolError(format!(
-                                "session {n} is on license {serial}, which the pool does not list"
-                            ))
-                        })?;
+                    let l = *by_serial.get(serial.as_str()).ok_or_else(|| {
+                        PoolError(format!(
+                            "session {n} is on license {serial}, which the pool does not list"
+                        ))
+                    })?;
                     if self.licenses[l].seats(&s.feature).is_none() {
                         return Err(PoolError(format!(
                             "session {n} holds {} on license {serial}, which does not offer that feature",
@@ -173,16 +185,12 @@ impl Pool {
                     }
                     l
                 }
-                None => self
-                    .licenses
-                    .iter()
-                    .position(|l| l.seats(&s.feature).is_some())
-                    .ok_or_else(|| {
-                        PoolError(format!(
-                            "session {n} holds {}, which no license in the pool offers",
-                            s.feature
-                        ))
-                    })?,
+                None => *first_offering.get(s.feature.as_str()).ok_or_else(|| {
+                    PoolError(format!(
+                        "session {n} holds {}, which no license in the pool offers",
+                        s.feature
+                    ))
+                })?,
             };
             let ip = super::matcher::parse_ip(s.ip.as_deref())
                 .map_err(|e| PoolError(format!("session {n}: {e}")))?;
