@@ -213,7 +213,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
         d.config()
             .rules(kind)
             .iter()
-            .filter_map(|r| Some(r.users.as_ref()?.raw.clone()))
+            .filter_map(|r| Some(r.users.as_deref()?.raw.to_string()))
             .collect()
     });
     report_per(

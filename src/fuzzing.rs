@@ -118,4 +118,13 @@ pub fn engine(data: &[u8]) {
         (traced.decision, traced.reason),
         "fast and traced disagree"
     );
+    // An engine of only the rules for this feature decides it the same,
+    // trace and all.
+    let narrow = Engine::for_features(doc.config(), &[req.feature.as_str()]);
+    let counts = index.as_ref().map(|i| Counts::new(&narrow, i));
+    assert_eq!(
+        narrow.decide(&req, counts.as_ref()),
+        traced,
+        "the one-feature engine decides differently"
+    );
 }

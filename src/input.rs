@@ -134,7 +134,16 @@ pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError>
     // The file may have been swapped between the look and the open.
     let meta = file.metadata().map_err(io)?;
     check_kind(&meta).map_err(io)?;
-    bounded(file, path, limit)
+    // Room for what the file says it holds (and the one byte that tells a
+    // file grown past the bound): reading into a growing buffer would
+    // double it, up to twice the file.
+    let room = meta.len().min(limit).saturating_add(1);
+    bounded_into(
+        Vec::with_capacity(usize::try_from(room).unwrap_or(0)),
+        file,
+        path,
+        limit,
+    )
 }
 
 /// Reads `path` as UTF-8 text (a UTF-8 byte order mark is kept).
@@ -206,7 +215,15 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Reads at most `limit` bytes; one more means the input is too large.
 fn bounded(reader: impl std::io::Read, path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
-    let mut bytes = Vec::new();
+    bounded_into(Vec::new(), reader, path, limit)
+}
+
+fn bounded_into(
+    mut bytes: Vec<u8>,
+    reader: impl std::io::Read,
+    path: &Path,
+    limit: u64,
+) -> Result<Vec<u8>, LoadError> {
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -58,7 +58,7 @@ fn at(n: usize) -> u32 {
 /// A `;`-separated list value (USERS, MEMBERS, FEATURES, ...).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntryList {
-    pub raw: String,
+    pub raw: compact_str::CompactString,
     /// The span of the string value, quotes included.
     pub span: Span,
     pub pointer: String,
@@ -82,7 +82,7 @@ impl EntryList {
             kind: Kind::of(e.text),
         }));
         Some(EntryList {
-            raw: raw.to_string(),
+            raw: raw.into(),
             span: node.span,
             pointer,
             direct,
@@ -149,6 +149,15 @@ pub struct IntValue {
     pub span: Span,
 }
 
+/// The `Some`s, in a vector of exactly their number: collecting through
+/// `flatten` grows by doubling, up to twice the room a million rules need.
+fn exact<T>(items: Vec<Option<T>>) -> Vec<T> {
+    let n = items.iter().filter(|i| i.is_some()).count();
+    let mut out = Vec::with_capacity(n);
+    out.extend(items.into_iter().flatten());
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub kind: RuleKind,
@@ -157,10 +166,10 @@ pub struct Rule {
     /// JSON Pointer of the rule object, like `/DENY_CHECKOUTS/0`.
     pub pointer: String,
     pub span: Span,
-    pub users: Option<EntryList>,
-    pub except_users: Option<EntryList>,
-    pub features: Option<EntryList>,
-    pub serials: Option<EntryList>,
+    pub users: Option<Box<EntryList>>,
+    pub except_users: Option<Box<EntryList>>,
+    pub features: Option<Box<EntryList>>,
+    pub serials: Option<Box<EntryList>>,
     pub count: Option<IntValue>,
     pub hours: Option<IntValue>,
     pub comment: Option<String>,
@@ -171,21 +180,21 @@ pub struct Rule {
 impl Rule {
     pub fn list(&self, field: Field) -> Option<&EntryList> {
         match field {
-            Field::Users => self.users.as_ref(),
-            Field::ExceptUsers => self.except_users.as_ref(),
-            Field::Features => self.features.as_ref(),
-            Field::SerialNumbers => self.serials.as_ref(),
+            Field::Users => self.users.as_deref(),
+            Field::ExceptUsers => self.except_users.as_deref(),
+            Field::Features => self.features.as_deref(),
+            Field::SerialNumbers => self.serials.as_deref(),
             _ => None,
         }
     }
 
     /// Whether the rule covers every feature.
     pub fn any_feature(&self) -> bool {
-        self.features.as_ref().is_none_or(EntryList::means_any)
+        self.features.as_deref().is_none_or(EntryList::means_any)
     }
 
     pub fn any_serial(&self) -> bool {
-        self.serials.as_ref().is_none_or(EntryList::means_any)
+        self.serials.as_deref().is_none_or(EntryList::means_any)
     }
 
     fn shift(&mut self, at: usize, delta: isize) {
@@ -211,7 +220,7 @@ impl Rule {
 
     /// Whether USERS means everyone (only where USERS is optional).
     pub fn any_user(&self) -> bool {
-        self.kind.users_optional() && self.users.as_ref().is_none_or(EntryList::means_any)
+        self.kind.users_optional() && self.users.as_deref().is_none_or(EntryList::means_any)
             || self
                 .users
                 .as_ref()
@@ -273,11 +282,9 @@ impl Config {
             if let Some(kind) = RuleKind::from_key(&m.key) {
                 if let Some(items) = m.value.as_array() {
                     let threads = crate::par::threads_for(m.value.span.len());
-                    let rules =
-                        crate::par::map(items, threads, |idx, item| rule(kind, idx, item, text))
-                            .into_iter()
-                            .flatten()
-                            .collect();
+                    let rules = exact(crate::par::map(items, threads, |idx, item| {
+                        rule(kind, idx, item, text)
+                    }));
                     cfg.lists.push(RuleList {
                         kind,
                         key_span: m.key_span,
@@ -289,15 +296,13 @@ impl Config {
                 if let Some(items) = m.value.as_array() {
                     cfg.groups_span = Some(m.value.span);
                     let threads = crate::par::threads_for(m.value.span.len());
-                    cfg.groups =
-                        crate::par::map(items, threads, |idx, item| group(idx, item, text))
-                            .into_iter()
-                            .flatten()
-                            .collect();
+                    cfg.groups = exact(crate::par::map(items, threads, |idx, item| {
+                        group(idx, item, text)
+                    }));
                 }
             } else {
                 cfg.settings.push(Setting {
-                    key: m.key.clone(),
+                    key: m.key.to_string(),
                     key_span: m.key_span,
                     value: m.value.clone(),
                 });
@@ -486,10 +491,10 @@ fn int_value(node: &Node) -> Option<IntValue> {
 fn rule(kind: RuleKind, index: usize, node: &Node, text: &str) -> Option<Rule> {
     let members = node.as_object()?;
     let pointer = child_pointer(&format!("/{}", kind.key()), index);
-    let list = |field: Field| -> Option<EntryList> {
+    let list = |field: Field| -> Option<Box<EntryList>> {
         kind.field(field)?;
         let m = last_member(members, field.key())?;
-        EntryList::from_node(&m.value, text, child_pointer(&pointer, field.key()))
+        EntryList::from_node(&m.value, text, child_pointer(&pointer, field.key())).map(Box::new)
     };
     let int = |field: Field| -> Option<IntValue> {
         kind.field(field)?;
@@ -555,7 +560,7 @@ mod tests {
         let deny = c.rules(RuleKind::DenyCheckouts);
         assert_eq!(deny.len(), 2);
         assert_eq!(deny[0].pointer, "/DENY_CHECKOUTS/0");
-        let users = deny[0].users.as_ref().expect("users");
+        let users = deny[0].users.as_deref().expect("users");
         assert_eq!(users.len(), 2);
         assert_eq!(
             {

@@ -49,7 +49,7 @@ fn squeeze(s: &str) -> String {
 /// A cheap test that rules out almost every token before the edit
 /// distances of [`is_secret_key`]: within 3 edits of `…PASSWORD`, one of
 /// the disjoint pairs PA, SS, WO, RD survives (each edit breaks at most
-/// one), and the letters and digits number 9 to 16 unless it says PASSW.
+/// one), and the letters and digits number 9 to 17 unless it says PASSW.
 pub fn might_be_secret_key(key: &str) -> bool {
     let mut alnum = 0usize;
     let mut prev = 0u8;
@@ -66,7 +66,15 @@ pub fn might_be_secret_key(key: &str) -> bool {
         );
         prev = b;
     }
-    pair && (alnum <= 16 || squeeze(key).contains("PASSW"))
+    // 9 to 17: within three edits of MAINPASSWORD (12) or ADMIN_PASSWORD.
+    pair && ((9..=17).contains(&alnum) || names_a_password(&squeeze(key)))
+}
+
+/// Whether a squeezed key names a password (`LDAP_PASSWORD`, `PASWD`).
+fn names_a_password(squeezed: &str) -> bool {
+    ["PASSW", "PASWD", "PASWORD"]
+        .iter()
+        .any(|p| squeezed.contains(p))
 }
 
 /// Whether a key is, or nearly is, a password key: the did-you-mean rule of
@@ -74,11 +82,11 @@ pub fn might_be_secret_key(key: &str) -> bool {
 /// space and punctuation, and any key that names a password (`PASSW…`).
 pub fn is_secret_key(key: &str) -> bool {
     let key = key.trim();
-    if key.is_empty() || key.len() > 64 {
+    if key.is_empty() || key.len() > 64 || !might_be_secret_key(key) {
         return false;
     }
     let squeezed = squeeze(key);
-    if squeezed.contains("PASSW") || squeezed.contains("PASWD") || squeezed.contains("PASWORD") {
+    if names_a_password(&squeezed) {
         return true;
     }
     secret_keys().any(|k| {
@@ -254,7 +262,7 @@ impl Secrets {
             let mut key = inner(text, kind, span).to_string();
             let mut key_end = span.end;
             let mut after = 0;
-            let mut found = might_be_secret_key(&key) && is_secret_key(&key);
+            let mut found = is_secret_key(&key);
             while !found && after < 2 {
                 match window.get(after) {
                     // Touching, or apart only by white space (a stray
@@ -268,7 +276,7 @@ impl Secrets {
                         key.push_str(inner(text, k, s));
                         key_end = s.end;
                         after += 1;
-                        found = might_be_secret_key(&key) && is_secret_key(&key);
+                        found = is_secret_key(&key);
                     }
                     _ => break,
                 }
@@ -516,6 +524,25 @@ mod tests {
         }
         for k in ["TCP_PORT", "USERS", "ADMIN", "MAIN", "PASS", "LOG_PATH"] {
             assert!(!is_secret_key(k), "{k}");
+        }
+        // The cheap filter lets every password key through.
+        for k in [
+            "ADMIN_PASSWORD",
+            "MAIN_PASSWORD",
+            "MAINPASWRD",
+            "ADMIN_PASSWORD: ",
+            "x-password-y",
+        ] {
+            assert!(might_be_secret_key(k), "{k}");
+        }
+        for k in [
+            "USERS",
+            "FEATURES",
+            "SERIALNUMBERS",
+            "user123;PC*",
+            "ALLOW_CHECKOUTS",
+        ] {
+            assert!(!might_be_secret_key(k) || !is_secret_key(k), "{k}");
         }
     }
 

@@ -26,13 +26,13 @@ pub fn describe(rule: &Rule) -> String {
     let users = if rule.any_user() {
         "everyone".to_string()
     } else {
-        list(rule.users.as_ref(), "nobody")
+        list(rule.users.as_deref(), "nobody")
     };
-    let features = list(rule.features.as_ref(), "every feature");
+    let features = list(rule.features.as_deref(), "every feature");
     let on = if rule.any_serial() {
         String::new()
     } else {
-        format!(" on license {}", list(rule.serials.as_ref(), ""))
+        format!(" on license {}", list(rule.serials.as_deref(), ""))
     };
     let except = rule
         .except_users

@@ -47,7 +47,8 @@ pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: 
         Ok(p) => p,
         Err(e) => return Report::failed(&e),
     };
-    let engine = Engine::new(doc.config());
+    // One feature is decided: only the rules that can apply to it.
+    let engine = Engine::for_features(doc.config(), &[request.feature.as_str()]);
     let counts = pool.as_ref().map(|p| Counts::new(&engine, p));
     let d = engine.decide(&request, counts.as_ref());
     let errors = error_count(&doc);
@@ -130,10 +131,10 @@ pub fn render(
         // field (a LIMIT_BORROWS rule may have no USERS: not its `{`).
         let shown = rule
             .users
-            .as_ref()
-            .or(rule.except_users.as_ref())
-            .or(rule.features.as_ref())
-            .or(rule.serials.as_ref())
+            .as_deref()
+            .or(rule.except_users.as_deref())
+            .or(rule.features.as_deref())
+            .or(rule.serials.as_deref())
             .map_or(rule.span.start, |u| u.span.start);
         let (line, _) = doc.line_col(shown);
         let span = doc.lines().line_span(doc.text(), line);

@@ -419,7 +419,7 @@ impl Document {
         let root = self.parsed.root.as_mut()?;
         root.shift(at, delta);
         if let Some(node) = plan.node_mut(root) {
-            node.kind = crate::json::NodeKind::String(plan.value.clone());
+            node.kind = crate::json::NodeKind::String(plan.value.as_str().into());
         }
         for e in &mut self.parsed.errors {
             e.shift(at, delta);
@@ -542,7 +542,7 @@ impl Document {
             item,
             member,
             target,
-            value,
+            value: value.to_string(),
         })
     }
 

@@ -70,7 +70,7 @@ pub enum NodeKind {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
+    String(compact_str::CompactString),
     Array(Vec<Node>),
     Object(Vec<Member>),
     /// A value that could not be parsed (already reported as a syntax error).
@@ -85,7 +85,7 @@ pub struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: compact_str::CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -190,15 +190,15 @@ impl Node {
                 Some(i) => Value::from(i),
                 None => serde_json::Number::from_f64(n.value).map_or(Value::Null, Value::Number),
             },
-            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::String(s) => Value::String(s.to_string()),
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             NodeKind::Object(members) => {
                 let mut map = serde_json::Map::with_capacity(members.len());
                 for m in members {
                     // Remove first so the value lands in the position of the
                     // last occurrence, matching `get`.
-                    map.shift_remove(&m.key);
-                    map.insert(m.key.clone(), m.value.to_value());
+                    map.shift_remove(m.key.as_str());
+                    map.insert(m.key.to_string(), m.value.to_value());
                 }
                 Value::Object(map)
             }

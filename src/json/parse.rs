@@ -257,7 +257,7 @@ impl<'a> Parser<'a> {
             b'"' | b'\'' => {
                 let (s, span) = self.string();
                 Node {
-                    kind: NodeKind::String(s),
+                    kind: NodeKind::String(s.into()),
                     span,
                 }
             }
@@ -366,6 +366,9 @@ impl<'a> Parser<'a> {
                     self.trailing_comma(c);
                 }
                 self.pos += 1;
+                // A rule object has two or three members: room for four
+                // (the first growth) would be a third of a large file's tree.
+                members.shrink_to_fit();
                 return Node {
                     kind: NodeKind::Object(members),
                     span: Span::new(open, self.pos),
@@ -462,7 +465,7 @@ impl<'a> Parser<'a> {
                         None | Some(b'}' | b',') => {
                             let value = Node::invalid(Span::new(at, at));
                             members.push(Member {
-                                key,
+                                key: key.into(),
                                 key_span,
                                 value,
                             });
@@ -478,7 +481,7 @@ impl<'a> Parser<'a> {
             }
             let value = self.value(depth + 1);
             members.push(Member {
-                key,
+                key: key.into(),
                 key_span,
                 value,
             });
@@ -518,6 +521,7 @@ impl<'a> Parser<'a> {
                     self.trailing_comma(c);
                 }
                 self.pos += 1;
+                items.shrink_to_fit();
                 return Node {
                     kind: NodeKind::Array(items),
                     span: Span::new(open, self.pos),

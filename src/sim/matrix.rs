@@ -71,7 +71,7 @@ pub fn principals(cfg: &Config, limit: usize) -> (Vec<Principal>, bool) {
     let mut seen = std::collections::HashSet::new();
     let lists = cfg
         .all_rules()
-        .flat_map(|r| [r.users.as_ref(), r.except_users.as_ref()])
+        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
         .chain(cfg.groups.iter().map(|g| g.members.as_ref()))
         .flatten();
     for list in lists {
@@ -117,7 +117,7 @@ pub fn principals(cfg: &Config, limit: usize) -> (Vec<Principal>, bool) {
 pub fn features(cfg: &Config, pool: Option<&Pool>) -> Vec<String> {
     let mut out: Vec<String> = cfg
         .all_rules()
-        .filter_map(|r| r.features.as_ref())
+        .filter_map(|r| r.features.as_deref())
         .flat_map(|f| f.iter())
         .map(|e| e.text.trim().to_string())
         .filter(|t| !t.is_empty() && !t.contains('*'))

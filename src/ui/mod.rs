@@ -1687,7 +1687,7 @@ fn number_or_text(text: &str) -> Value {
 /// JSON text.
 fn value_text(doc: &Document, n: &Node) -> String {
     match &n.kind {
-        NodeKind::String(s) => s.clone(),
+        NodeKind::String(s) => s.to_string(),
         _ => doc.text()[n.span.start..n.span.end].to_string(),
     }
 }

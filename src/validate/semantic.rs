@@ -60,8 +60,13 @@ pub struct Semantic {
     features: Vec<Diagnostic>,
 }
 
+/// What the checks found in one rule: nothing (one word, as for nearly
+/// every rule of a large file) or its findings and references.
 #[derive(Debug, Clone, Default)]
-struct RuleUnit {
+struct RuleUnit(Option<Box<RuleFound>>);
+
+#[derive(Debug, Clone, Default)]
+struct RuleFound {
     /// Findings that depend on the rule and the group names only.
     own: Vec<Diagnostic>,
     /// EXCEPT_USERS entries USERS does not cover: these look into the
@@ -69,6 +74,34 @@ struct RuleUnit {
     except: Vec<Diagnostic>,
     /// Positions of the groups the rule's USERS and EXCEPT_USERS name.
     referenced: Vec<usize>,
+}
+
+impl RuleUnit {
+    fn new(found: RuleFound) -> RuleUnit {
+        let empty = found.own.is_empty() && found.except.is_empty() && found.referenced.is_empty();
+        RuleUnit((!empty).then(|| Box::new(found)))
+    }
+
+    fn referenced(&self) -> &[usize] {
+        self.0.as_ref().map_or(&[], |f| f.referenced.as_slice())
+    }
+
+    fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0
+            .iter()
+            .flat_map(|f| f.own.iter().chain(f.except.iter()))
+    }
+
+    fn diagnostics_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
+        self.0
+            .iter_mut()
+            .flat_map(|f| f.own.iter_mut().chain(f.except.iter_mut()))
+    }
+
+    fn set_except(&mut self, except: Vec<Diagnostic>) {
+        let found = self.0.take().map(|f| *f).unwrap_or_default();
+        *self = RuleUnit::new(RuleFound { except, ..found });
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -170,7 +203,7 @@ impl Semantic {
                 // and its edges the cycles.
                 for (unit, rule) in self.rules.iter_mut().zip(cfg.all_rules()) {
                     if !rule.empty_preset {
-                        unit.except = except_not_covered(rule, cfg, groups);
+                        unit.set_except(except_not_covered(rule, cfg, groups));
                     }
                 }
                 self.cycles = cycles(cfg, &self.groups, groups);
@@ -183,7 +216,7 @@ impl Semantic {
         let units = self
             .rules
             .iter_mut()
-            .flat_map(|u| u.own.iter_mut().chain(u.except.iter_mut()))
+            .flat_map(RuleUnit::diagnostics_mut)
             .chain(self.groups.iter_mut().flat_map(|u| u.diags.iter_mut()));
         for d in self
             .fixed
@@ -201,7 +234,7 @@ impl Semantic {
     /// Per rule (in [`Config::all_rules`] order): the positions of the
     /// groups its USERS and EXCEPT_USERS name, in no particular order.
     pub fn rule_references(&self) -> impl Iterator<Item = &[usize]> {
-        self.rules.iter().map(|u| u.referenced.as_slice())
+        self.rules.iter().map(RuleUnit::referenced)
     }
 
     /// Per group (in `Config::groups` order): the positions of the groups
@@ -214,7 +247,7 @@ impl Semantic {
     pub fn collect(&self, out: &mut Vec<Diagnostic>) {
         out.extend(self.fixed.iter().cloned());
         for u in &self.rules {
-            out.extend(u.own.iter().chain(u.except.iter()).cloned());
+            out.extend(u.diagnostics().cloned());
         }
         out.extend(self.group_names.iter().cloned());
         for u in &self.groups {
@@ -232,7 +265,7 @@ fn rule_unit(
     groups: &GroupIndex,
     loose_groups: &HashMap<String, String>,
 ) -> RuleUnit {
-    let mut unit = RuleUnit::default();
+    let mut unit = RuleFound::default();
     let out = &mut unit.own;
     if rule.empty_preset {
         out.push(Diagnostic::new(
@@ -244,7 +277,7 @@ fn rule_unit(
                 rule.kind.key()
             ),
         ));
-        return unit;
+        return RuleUnit::new(unit);
     }
     if !rule.kind.users_optional()
         && let Some(users) = &rule.users
@@ -278,7 +311,7 @@ fn rule_unit(
     }
     unit.referenced = referenced.into_iter().collect();
     unit.except = except_not_covered(rule, cfg, groups);
-    unit
+    RuleUnit::new(unit)
 }
 
 /// The checks of one group's MEMBERS (`at` is its position in
@@ -658,7 +691,7 @@ fn unused(
     let mut referenced = vec![false; cfg.groups.len()];
     let all = rules
         .iter()
-        .flat_map(|u| &u.referenced)
+        .flat_map(RuleUnit::referenced)
         .chain(group_units.iter().flat_map(|u| &u.referenced));
     for &at in all {
         if let Some(r) = referenced.get_mut(at) {

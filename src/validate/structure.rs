@@ -63,7 +63,7 @@ fn check_in_slices(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>, s
                 for (n, slice) in items.chunks(size).enumerate() {
                     let list = serde_json::Value::Array(slice.iter().map(Node::to_value).collect());
                     let mut one = serde_json::Map::with_capacity(1);
-                    one.insert(m.key.clone(), list);
+                    one.insert(m.key.to_string(), list);
                     let value = serde_json::Value::Object(one);
                     report(
                         validator,
@@ -77,7 +77,7 @@ fn check_in_slices(root: &Node, ignored: &[String], out: &mut Vec<Diagnostic>, s
             }
             _ => {
                 let mut one = serde_json::Map::with_capacity(1);
-                one.insert(m.key.clone(), m.value.to_value());
+                one.insert(m.key.to_string(), m.value.to_value());
                 let value = serde_json::Value::Object(one);
                 report(validator, root, &value, None, ignored, out);
             }

@@ -496,3 +496,51 @@ fn a_scratch_memo_is_not_carried_to_another_engine() {
         Reason::Granted
     );
 }
+
+mod one_feature {
+    use super::*;
+    use privy::generate::{self, Shape};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// `privy explain` compiles only the rules that can apply to the
+        /// feature asked: every decision, trace included, is the one the
+        /// whole engine gives.
+        #[test]
+        fn the_one_feature_engine_decides_as_the_whole_one(
+            seed in 0u64..1000,
+            users in prop::collection::vec(0u64..400, 4),
+            features in prop::collection::vec(0u64..12, 3),
+        ) {
+            let shape = Shape { rules: 60, groups: 20, members: 300, features: 10, users: 400, seed };
+            let doc = Document::from_text(generate::config(shape));
+            let pool = Pool::from_json(&generate::pool(shape, 2, 30)).and_then(Pool::index).ok();
+            let whole = Engine::new(doc.config());
+            for f in &features {
+                let feature = generate::feature(*f);
+                let narrow = Engine::for_features(doc.config(), &[feature.as_str()]);
+                for (i, u) in users.iter().enumerate() {
+                    for action in [Action::Checkout, Action::Borrow] {
+                        let req = Request {
+                            user: Some(generate::user(*u)),
+                            host: (i % 2 == 0).then(|| format!("PC{u}")),
+                            ip: (i % 3 == 0).then(|| std::net::IpAddr::from([10, 0, (*u % 256) as u8, 7])),
+                            local_groups: vec![],
+                            feature: feature.clone(),
+                            action,
+                            serial: None,
+                            hours: Some(24 * (*u % 200)),
+                        };
+                        for p in [None, pool.as_ref()] {
+                            let c1 = p.map(|p| Counts::new(&whole, p));
+                            let c2 = p.map(|p| Counts::new(&narrow, p));
+                            prop_assert_eq!(narrow.decide(&req, c2.as_ref()), whole.decide(&req, c1.as_ref()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

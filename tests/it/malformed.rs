@@ -125,7 +125,7 @@ fn a_million_entries_in_one_users_string() {
     );
     let doc = Document::from_text(text);
     let rule = &doc.config().rules(privy::spec::RuleKind::DenyCheckouts)[0];
-    assert_eq!(rule.users.as_ref().map(|u| u.len()), Some(1_000_000));
+    assert_eq!(rule.users.as_deref().map(|u| u.len()), Some(1_000_000));
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn a_50_mb_string_loads_as_one_entry() {
     let doc = Document::open(&path).expect("loads");
     assert!(doc.is_json());
     let rule = &doc.config().rules(privy::spec::RuleKind::DenyCheckouts)[0];
-    let users = rule.users.as_ref().expect("users");
+    let users = rule.users.as_deref().expect("users");
     assert_eq!(users.len(), 1);
     assert_eq!(users.get(0).map(|e| e.text.len()), Some(50 * 1024 * 1024));
 }
