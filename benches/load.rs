@@ -167,6 +167,99 @@ fn least_entry_work(v: Option<&Value>) -> usize {
     hits
 }
 
+/// A file of `n` small rules (about 100 bytes each) over 300 features, in
+/// four lists: the shape a minified export or a generated site file has,
+/// where per-rule overhead, not text, decides the memory.
+fn small_rules(n: usize) -> String {
+    let kinds = [
+        "ALLOW_CHECKOUTS",
+        "DENY_CHECKOUTS",
+        "LIMIT_CHECKOUTS",
+        "ALLOW_BORROWS",
+    ];
+    let mut out = String::from("{\n");
+    for (k, kind) in kinds.iter().enumerate() {
+        out.push_str(&format!("  \"{kind}\": [\n"));
+        let per = n / kinds.len();
+        for i in 0..per {
+            let count = if kind.starts_with("LIMIT") {
+                format!(", \"COUNT\": {}", i % 9 + 1)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "    {{\"USERS\": \"user{i};PC{}*;10.{}.{}.*;ext.u{}\", \"FEATURES\": \"FEATURE_{}\"{count}}}{}\n",
+                i % 977,
+                i % 250,
+                i % 200,
+                i % 5000,
+                i % 300,
+                if i + 1 < per { "," } else { "" }
+            ));
+        }
+        out.push_str(if k + 1 < kinds.len() { "  ],\n" } else { "  ]\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Runs the privy binary with `args`; its wall time, peak resident memory
+/// (from `wait4`) and exit status.
+#[cfg(unix)]
+fn run_privy(args: &[&str]) -> Option<(Duration, u64, i32)> {
+    let start = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_privy"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for the child just spawned, with valid pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let took = start.elapsed();
+    (pid > 0).then(|| {
+        let code = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        };
+        (took, usage.ru_maxrss as u64 * 1024, code)
+    })
+}
+
+/// `privy check` and `privy explain` as whole processes on a file of many
+/// small rules: time and peak memory against the file's size.
+#[cfg(unix)]
+fn small_rules_processes(label: &str, n: usize, dir: &std::path::Path) {
+    let text = small_rules(n);
+    let path = dir.join(format!("small-rules-{n}.json"));
+    if std::fs::write(&path, &text).is_err() {
+        return;
+    }
+    let file = path.display().to_string();
+    let mb = text.len() as f64 / 1e6;
+    for (what, args) in [
+        ("check", vec!["check", file.as_str()]),
+        (
+            "explain",
+            vec!["explain", file.as_str(), "--feature", "FEATURE_7", "--user", "user77"],
+        ),
+    ] {
+        if let Some((took, peak, code)) = run_privy(&args) {
+            println!(
+                "{label}: privy {what} of {n} small rules ({mb:.1} MB): {:.2} s, peak memory {:.0} MB = {:.1}x the file (exit {code})",
+                took.as_secs_f64(),
+                peak as f64 / 1e6,
+                peak as f64 / text.len() as f64
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
 /// Peak resident memory of this process so far, in bytes.
 fn peak_rss() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -192,6 +285,15 @@ fn main() {
         println!("{before} {after}");
         return;
     }
+    // `cargo bench --bench load -- --small-rules`: that part alone.
+    #[cfg(unix)]
+    if args.iter().any(|a| a == "--small-rules") {
+        let dir = std::env::temp_dir().join(format!("privy-bench-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        small_rules_processes("100 MB", 1_000_000, &dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     let full = args.iter().any(|a| a == "--bench");
     if !full {
         let small = Shape {
@@ -201,10 +303,19 @@ fn main() {
             ..Shape::default()
         };
         measure("load-smoke", &generate::config(small), 1);
+        #[cfg(unix)]
+        {
+            let dir = std::env::temp_dir().join(format!("privy-bench-{}", std::process::id()));
+            let _ = std::fs::create_dir_all(&dir);
+            small_rules_processes("load-smoke", 2_000, &dir);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         return;
     }
     let dir = std::env::temp_dir().join(format!("privy-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
+    #[cfg(unix)]
+    small_rules_processes("100 MB", 1_000_000, &dir);
     for (label, shape) in shapes() {
         let text = generate::config(shape);
         measure(label, &text, if text.len() > 20_000_000 { 3 } else { 7 });
