@@ -255,7 +255,8 @@ impl LineIndex {
         (line + 1, col + 1)
     }
 
-    /// [`line_col_in`](Self::line_col_in) of many offsets at once, in one
+    /// [`line_col_in`](Self::line_col_in) of many offsets at once (the
+    /// same answers, a property test holds it), in one
     /// sweep: linear in the text and the offsets (after sorting them),
     /// where one call each would count the characters of a long line again
     /// for every offset on it (quadratic on a minified file).
@@ -272,6 +273,11 @@ impl LineIndex {
                 Err(i) => i.saturating_sub(1),
             };
             let start = self.starts[line].min(offset);
+            if !text.is_char_boundary(offset) {
+                // As `line_col_in` counts it: bytes, the cursor kept.
+                out[i] = (line + 1, offset - start + 1);
+                continue;
+            }
             let (from, base) = match cursor {
                 Some((l, at, col)) if l == line && at >= start && at <= offset => (at, col),
                 _ => (start, 0),
@@ -317,6 +323,26 @@ impl LineIndex {
         let first = self.starts.partition_point(|&s| s < at);
         for s in &mut self.starts[first..] {
             *s = shift_pos(*s, at, delta);
+        }
+    }
+}
+
+#[cfg(test)]
+mod line_cols_tests {
+    use super::LineIndex;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn line_cols_agree_with_one_look_up_each(
+            text in "(\u{feff})?[a-zé€\n\r 😀]{0,60}",
+            offsets in prop::collection::vec(0usize..80, 0..20),
+        ) {
+            let index = LineIndex::new(&text);
+            let swept = index.line_cols_in(&text, &offsets);
+            for (o, got) in offsets.iter().zip(swept) {
+                prop_assert_eq!(got, index.line_col_in(&text, *o), "offset {}", o);
+            }
         }
     }
 }
