@@ -197,7 +197,11 @@ fn small_rules(n: usize) -> String {
                 if i + 1 < per { "," } else { "" }
             ));
         }
-        out.push_str(if k + 1 < kinds.len() { "  ],\n" } else { "  ]\n" });
+        out.push_str(if k + 1 < kinds.len() {
+            "  ],\n"
+        } else {
+            "  ]\n"
+        });
     }
     out.push_str("}\n");
     out
@@ -245,7 +249,14 @@ fn small_rules_processes(label: &str, n: usize, dir: &std::path::Path) {
         ("check", vec!["check", file.as_str()]),
         (
             "explain",
-            vec!["explain", file.as_str(), "--feature", "FEATURE_7", "--user", "user77"],
+            vec![
+                "explain",
+                file.as_str(),
+                "--feature",
+                "FEATURE_7",
+                "--user",
+                "user77",
+            ],
         ),
     ] {
         if let Some((took, peak, code)) = run_privy(&args) {

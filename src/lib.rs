@@ -6,6 +6,7 @@
 //! language once, [`model`] gives the typed view, [`validate`] finds
 //! problems, [`document`] loads and saves files safely.
 
+pub mod change;
 pub mod cli;
 pub mod diag;
 pub mod document;
@@ -18,7 +19,9 @@ pub mod json;
 pub mod model;
 pub mod par;
 pub mod pattern;
+pub mod pool;
 pub mod recovery;
+pub mod request;
 pub mod schema;
 pub mod secrets;
 pub mod sim;

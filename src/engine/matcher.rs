@@ -7,44 +7,7 @@ use std::net::IpAddr;
 use crate::model::{Config, EntryList, GroupIndex};
 use crate::pattern::{Kind, NamePattern, Pattern, fold};
 
-/// A request's principal, with names folded for comparison. Any part may be
-/// unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Principal {
-    pub user: Option<String>,
-    pub host: Option<String>,
-    pub ip: Option<IpAddr>,
-    pub local_groups: Vec<String>,
-}
-
-/// Reads an optional IP address as written in pool and cases files: missing
-/// or blank is unknown; anything else must be an IPv4 or IPv6 address.
-pub fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, String> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("`{t}` is not an IP address")),
-        None => Ok(None),
-    }
-}
-
-impl Principal {
-    pub fn new(
-        user: Option<&str>,
-        host: Option<&str>,
-        ip: Option<IpAddr>,
-        local_groups: &[String],
-    ) -> Self {
-        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(fold);
-        Principal {
-            user: clean(user),
-            host: clean(host),
-            ip,
-            local_groups: local_groups.iter().map(|g| fold(g.trim())).collect(),
-        }
-    }
-}
+pub use crate::request::{Principal, parse_ip};
 
 /// Which part of the principal an entry matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

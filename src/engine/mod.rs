@@ -11,46 +11,14 @@ pub mod pool;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Config, Rule};
+pub use crate::request::{Action, Request};
 use crate::spec::{Effect, RuleKind};
 use matcher::{Groups, Hit, Matcher, NameIndex, Principal, Scratch};
 use pool::{PoolIndex, SeatSharing};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    #[default]
-    Checkout,
-    Borrow,
-}
-
-/// One request to decide.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Request {
-    pub user: Option<String>,
-    pub host: Option<String>,
-    pub ip: Option<IpAddr>,
-    pub local_groups: Vec<String>,
-    pub feature: String,
-    pub action: Action,
-    pub serial: Option<String>,
-    pub hours: Option<u64>,
-}
-
-impl Request {
-    pub fn principal(&self) -> Principal {
-        Principal::new(
-            self.user.as_deref(),
-            self.host.as_deref(),
-            self.ip,
-            &self.local_groups,
-        )
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -397,8 +365,8 @@ impl Engine {
     /// nothing, when the engine does not fit `cfg` (then compile anew).
     ///
     /// [`Document::last_change`]: crate::document::Document::last_change
-    pub fn update(&mut self, cfg: &Config, touched: crate::validate::Touched) -> bool {
-        use crate::validate::Touched;
+    pub fn update(&mut self, cfg: &Config, touched: crate::change::Touched) -> bool {
+        use crate::change::Touched;
         match touched {
             Touched::Rule { position, field } => {
                 let Some(rule) = cfg.all_rules().nth(position) else {

@@ -237,7 +237,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = vec![bom];
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(newline_positions(text.as_bytes()).map(|i| i + 1));
         LineIndex { starts, bom }
     }
 
@@ -327,27 +327,7 @@ impl LineIndex {
     }
 }
 
-#[cfg(test)]
-mod line_cols_tests {
-    use super::LineIndex;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn line_cols_agree_with_one_look_up_each(
-            text in "(\u{feff})?[a-zé€\n\r 😀]{0,60}",
-            offsets in prop::collection::vec(0usize..80, 0..20),
-        ) {
-            let index = LineIndex::new(&text);
-            let swept = index.line_cols_in(&text, &offsets);
-            for (o, got) in offsets.iter().zip(swept) {
-                prop_assert_eq!(got, index.line_col_in(&text, *o), "offset {}", o);
-            }
-        }
-    }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+fn newline_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
         .enumerate()
@@ -452,5 +432,25 @@ mod tests {
         ));
         let v = root.to_value();
         assert_eq!(v["A"], 3);
+    }
+}
+
+#[cfg(test)]
+mod line_cols_tests {
+    use super::LineIndex;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn line_cols_agree_with_one_look_up_each(
+            text in "(\u{feff})?[a-zé€\n\r 😀]{0,60}",
+            offsets in prop::collection::vec(0usize..80, 0..20),
+        ) {
+            let index = LineIndex::new(&text);
+            let swept = index.line_cols_in(&text, &offsets);
+            for (o, got) in offsets.iter().zip(swept) {
+                prop_assert_eq!(got, index.line_col_in(&text, *o), "offset {}", o);
+            }
+        }
     }
 }

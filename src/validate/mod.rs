@@ -153,7 +153,7 @@ pub fn structure_only(parsed: &Parsed) -> Vec<Diagnostic> {
 
 /// Checks against a license pool (`privy check --pool`): COUNT rules that
 /// count per license, serial numbers and features the pool does not know.
-pub fn against_pool(cfg: &Config, pool: &crate::engine::pool::Pool) -> Vec<Diagnostic> {
+pub fn against_pool(cfg: &Config, pool: &crate::pool::Pool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     pool::check(cfg, pool, &mut out);
     out

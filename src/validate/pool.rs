@@ -2,8 +2,8 @@
 
 use super::at_entry;
 use crate::diag::{Code, Diagnostic};
-use crate::engine::pool::Pool;
 use crate::model::Config;
+use crate::pool::Pool;
 use crate::spec::RuleKind;
 
 pub fn check(cfg: &Config, pool: &Pool, out: &mut Vec<Diagnostic>) {

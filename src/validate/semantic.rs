@@ -114,15 +114,7 @@ struct GroupUnit {
     edges: Vec<usize>,
 }
 
-/// What an edit changed, for [`Semantic::update`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Touched {
-    /// A string field of the rule at this position of
-    /// [`Config::all_rules`].
-    Rule { position: usize, field: Field },
-    /// The MEMBERS of the group at this position of `Config::groups`.
-    GroupMembers { position: usize },
-}
+pub use crate::change::Touched;
 
 impl Semantic {
     pub fn new(root: &Node, cfg: &Config) -> Semantic {

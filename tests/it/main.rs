@@ -6,6 +6,7 @@
 //! `cargo test --test it gui::`.
 
 mod adversarial;
+mod architecture;
 mod cli;
 mod crash_save;
 mod diagnostics;

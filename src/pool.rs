@@ -1,0 +1,314 @@
+//! The license pool: licenses (serial, seats per feature, maximum borrow
+//! hours) and the sessions currently held, in the format of the pool file
+//! (`docs/semantics.md`, "The license pool"). Below the engine and the
+//! validation, which both read it. A pool that cannot be true (a session on a
+//! feature no license offers, more sessions than seats) is an error.
+
+use serde::{Deserialize, Serialize};
+
+use crate::request::{Action, Principal};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatSharing {
+    /// Every checkout takes a seat.
+    #[default]
+    None,
+    /// A user who holds the feature on a license takes no second seat.
+    User,
+    /// The same user on the same host takes no second seat.
+    UserHost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    pub serial: String,
+    /// Seats per feature, in file order.
+    pub features: indexmap_like::OrderedMap,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_borrow_hours: Option<u64>,
+}
+
+impl License {
+    pub fn seats(&self, feature: &str) -> Option<u64> {
+        self.features.get(feature)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub local_groups: Vec<String>,
+    pub feature: String,
+    #[serde(default)]
+    pub serial: Option<String>,
+    #[serde(default = "checkout")]
+    pub kind: Action,
+}
+
+fn checkout() -> Action {
+    Action::Checkout
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    #[serde(default)]
+    pub seat_sharing: SeatSharing,
+    #[serde(default)]
+    pub licenses: Vec<License>,
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+}
+
+/// A session placed on its license, with its principal ready for matching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub license: usize,
+    pub principal: Principal,
+    pub kind: Action,
+    /// Index in the pool file, for messages.
+    pub index: usize,
+}
+
+/// A pool checked and indexed: sessions by (license, feature).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PoolIndex {
+    pub pool: Pool,
+    /// For each license, for each of its features (in its order), the
+    /// sessions on it.
+    pub sessions: Vec<Vec<(String, Vec<Placed>)>>,
+}
+
+impl PoolIndex {
+    /// Where a feature sits among a license's features.
+    pub fn feature_position(&self, license: usize, feature: &str) -> Option<usize> {
+        self.sessions
+            .get(license)?
+            .iter()
+            .position(|(f, _)| f == feature)
+    }
+
+    pub fn sessions_on(&self, license: usize, feature: &str) -> &[Placed] {
+        self.sessions
+            .get(license)
+            .and_then(|fs| fs.iter().find(|(f, _)| f == feature))
+            .map_or(&[], |(_, s)| s.as_slice())
+    }
+}
+
+/// Why a pool cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolError(pub String);
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PoolError {}
+
+impl Pool {
+    /// Reads a pool from JSON text.
+    pub fn from_json(text: &str) -> Result<Pool, PoolError> {
+        crate::input::require_object(text, "a pool").map_err(PoolError)?;
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            PoolError(format!(
+                "{}:{}: {}",
+                e.line(),
+                e.column(),
+                e.to_string().split(" at line").next().unwrap_or_default()
+            ))
+        })
+    }
+
+    /// Checks the pool and places every session on its license.
+    pub fn index(self) -> Result<PoolIndex, PoolError> {
+        let mut seen = std::collections::HashSet::new();
+        for l in &self.licenses {
+            if !seen.insert(l.serial.as_str()) {
+                return Err(PoolError(format!(
+                    "the license {} is listed twice",
+                    l.serial
+                )));
+            }
+        }
+        let mut sessions: Vec<Vec<(String, Vec<Placed>)>> = self
+            .licenses
+            .iter()
+            .map(|l| {
+                l.features
+                    .iter()
+                    .map(|(f, _)| (f.clone(), Vec::new()))
+                    .collect()
+            })
+            .collect();
+        // Licenses by serial, and the first license offering each feature:
+        // placing a session is a look-up, not a scan of every license (a
+        // pool of 40 000 licenses took seconds).
+        let by_serial: rustc_hash::FxHashMap<&str, usize> = self
+            .licenses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.serial.as_str(), i))
+            .collect();
+        let mut first_offering: rustc_hash::FxHashMap<&str, usize> =
+            rustc_hash::FxHashMap::default();
+        for (i, l) in self.licenses.iter().enumerate() {
+            for (f, _) in l.features.iter() {
+                first_offering.entry(f.as_str()).or_insert(i);
+            }
+        }
+        for (i, s) in self.sessions.iter().enumerate() {
+            let n = i + 1;
+            let license = match &s.serial {
+                Some(serial) => {
+                    let l = *by_serial.get(serial.as_str()).ok_or_else(|| {
+                        PoolError(format!(
+                            "session {n} is on license {serial}, which the pool does not list"
+                        ))
+                    })?;
+                    if self.licenses[l].seats(&s.feature).is_none() {
+                        return Err(PoolError(format!(
+                            "session {n} holds {} on license {serial}, which does not offer that feature",
+                            s.feature
+                        )));
+                    }
+                    l
+                }
+                None => *first_offering.get(s.feature.as_str()).ok_or_else(|| {
+                    PoolError(format!(
+                        "session {n} holds {}, which no license in the pool offers",
+                        s.feature
+                    ))
+                })?,
+            };
+            let ip = crate::request::parse_ip(s.ip.as_deref())
+                .map_err(|e| PoolError(format!("session {n}: {e}")))?;
+            let principal =
+                Principal::new(s.user.as_deref(), s.host.as_deref(), ip, &s.local_groups);
+            if let Some((_, list)) = sessions[license].iter_mut().find(|(f, _)| *f == s.feature) {
+                list.push(Placed {
+                    license,
+                    principal,
+                    kind: s.kind,
+                    index: i,
+                });
+            }
+        }
+        for (l, lic) in self.licenses.iter().enumerate() {
+            for (feature, list) in &sessions[l] {
+                let seats = lic.seats(feature).unwrap_or(0);
+                if list.len() as u64 > seats {
+                    return Err(PoolError(format!(
+                        "license {} has {seats} seats of {feature} but {} sessions hold it",
+                        lic.serial,
+                        list.len()
+                    )));
+                }
+            }
+        }
+        Ok(PoolIndex {
+            pool: self,
+            sessions,
+        })
+    }
+}
+
+/// A small ordered map of feature → seats that keeps the file's order
+/// without another dependency (serde_json's map keeps order too, but holds
+/// values of any type).
+pub mod indexmap_like {
+    use serde::de::{MapAccess, Visitor};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct OrderedMap(pub Vec<(String, u64)>);
+
+    impl OrderedMap {
+        pub fn get(&self, key: &str) -> Option<u64> {
+            self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+        }
+        pub fn iter(&self) -> impl Iterator<Item = &(String, u64)> {
+            self.0.iter()
+        }
+    }
+
+    impl Serialize for OrderedMap {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for OrderedMap {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = OrderedMap;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object of feature names and seat counts")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedMap, A::Error> {
+                    let mut out: Vec<(String, u64)> = Vec::new();
+                    while let Some((k, v)) = map.next_entry::<String, u64>()? {
+                        if out.iter().any(|(e, _)| *e == k) {
+                            return Err(serde::de::Error::custom(format!(
+                                "feature {k} is listed twice"
+                            )));
+                        }
+                        out.push((k, v));
+                    }
+                    Ok(OrderedMap(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_contract_example() {
+        let pool = Pool::from_json(
+            r#"{ "seat_sharing": "none",
+                "licenses": [ { "serial": "2024-0101-123456", "features": { "EXPORT_ALL": 5, "IMPORT_ALL": 20 }, "max_borrow_hours": 720 } ],
+                "sessions": [ { "user": "bob", "host": "PC001", "ip": "4.3.2.11", "local_groups": [],
+                                "feature": "EXPORT_ALL", "serial": "2024-0101-123456", "kind": "checkout" } ] }"#,
+        )
+        .expect("pool");
+        let idx = pool.index().expect("valid");
+        assert_eq!(idx.sessions_on(0, "EXPORT_ALL").len(), 1);
+        assert_eq!(idx.sessions_on(0, "IMPORT_ALL").len(), 0);
+    }
+
+    #[test]
+    fn impossible_pools_are_errors() {
+        let bad = |t: &str| {
+            Pool::from_json(t)
+                .and_then(Pool::index)
+                .err()
+                .map(|e| e.0)
+                .unwrap_or_default()
+        };
+        assert!(bad(r#"{"licenses": [], "sessions": [{"feature": "X"}]}"#).contains("no license"));
+        assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X"}, {"feature": "X"}]}"#).contains("1 seats of X but 2"));
+        assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X", "serial": "T"}]}"#).contains("does not list"));
+        assert!(bad(r#"{"licences": []}"#).contains("unknown field"));
+        assert!(bad("[]").contains("must be a JSON object"));
+        assert!(bad(" \n [\"user\"]").starts_with("2:2: a pool must be a JSON object"));
+        assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": -1}}]}"#).starts_with("1:"));
+        assert!(bad(r#"{"licenses": [{"serial": "S", "features": {"X": 1}}], "sessions": [{"feature": "X", "ip": "999.1.1.1"}]}"#).contains("not an IP"));
+    }
+}
