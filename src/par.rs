@@ -83,6 +83,10 @@ mod tests {
     fn small_work_stays_on_one_thread() {
         assert_eq!(threads_for(0), 1);
         assert_eq!(threads_for(WORTH_A_THREAD - 1), 1);
-        assert!(threads_for(100 * WORTH_A_THREAD) >= 1);
+        // Large work: a thread per share of the work, at most one per core
+        // (and 8).
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(threads_for(100 * WORTH_A_THREAD), cores.clamp(1, 8));
+        assert_eq!(threads_for(2 * WORTH_A_THREAD), cores.clamp(1, 8).min(2));
     }
 }

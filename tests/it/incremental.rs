@@ -418,7 +418,7 @@ fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
         for threads in [3, 7] {
             privy::par::force_threads(threads);
             let split = Document::from_text(text);
-            let split_engine = Engine::new(one.config());
+            let split_engine = Engine::new(split.config());
             privy::par::force_threads(0);
             assert_eq!(split.config(), one.config(), "{threads} threads");
             assert_eq!(split.diagnostics(), one.diagnostics(), "{threads} threads");
