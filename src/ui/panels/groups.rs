@@ -1,0 +1,146 @@
+//! The groups: cards with their members and where each is used.
+
+#[allow(unused_imports)]
+use super::super::*;
+
+impl PrivyApp {
+    pub(crate) fn groups(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+        viewport: egui::Rect,
+    ) {
+        ui.heading("Groups");
+        ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
+        ui.add_space(8.0);
+        let cfg = doc.config();
+        if cfg.groups.is_empty() {
+            ui.label("No groups yet.");
+        } else if derived.groups.is_empty() {
+            ui.label(format!("No group mentions \"{}\".", self.filter.trim()));
+        }
+        let list_ptr = format!("/{}", spec::GROUPS_KEY);
+        let force = self.scroll_target(&list_ptr);
+        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        virtual_list::show(
+            ui,
+            viewport,
+            &mut heights,
+            &derived.groups,
+            force,
+            |ui, gi| {
+                let Some(g) = cfg.groups.get(gi) else { return };
+                let r = egui::Frame::group(ui.style())
+                    .inner_margin(10.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        egui::Grid::new(("group", &g.pointer))
+                            .num_columns(2)
+                            .min_col_width(110.0)
+                            .spacing([12.0, 6.0])
+                            .show(ui, |ui| {
+                                for (key, label) in
+                                    [(spec::GROUP_NAME, "Name"), (spec::GROUP_MEMBERS, "Members")]
+                                {
+                                    let ptr = child_pointer(&g.pointer, key);
+                                    let node =
+                                        doc.parsed().root.as_ref().and_then(|r| r.pointer(&ptr));
+                                    let mut text =
+                                        node.map(|n| value_text(doc, n)).unwrap_or_default();
+                                    let l = ui.label(label);
+                                    let resp = ui
+                                        .vertical(|ui| {
+                                            let resp = ui.add(
+                                                egui::TextEdit::singleline(&mut text)
+                                                    .id(egui::Id::unique(("group-field", &ptr)))
+                                                    .desired_width(f32::INFINITY),
+                                            );
+                                            if key == spec::GROUP_MEMBERS
+                                                && let Some(m) = &g.members
+                                            {
+                                                self.entry_chips(ui, doc, m);
+                                            }
+                                            for &d in derived.diags_at(&ptr) {
+                                                self.diagnostic_line(
+                                                    ui,
+                                                    doc,
+                                                    &doc.diagnostics()[d],
+                                                );
+                                            }
+                                            resp
+                                        })
+                                        .inner
+                                        .labelled_by(l.id);
+                                    if resp.changed() {
+                                        let value = Value::String(text.clone());
+                                        self.set_field(
+                                            &g.pointer,
+                                            key,
+                                            node.is_some(),
+                                            value,
+                                            None,
+                                        );
+                                    }
+                                    if resp.lost_focus() {
+                                        self.end_group = true;
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                        for &d in derived.diags_at(&g.pointer) {
+                            self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            let uses = derived.used_by.get(gi).map_or(&[][..], Vec::as_slice);
+                            if uses.is_empty() {
+                                ui.label(RichText::new("Not used by any rule or group.").weak());
+                            } else {
+                                ui.label(RichText::new("Used by").weak());
+                                for u in uses.iter().filter_map(|u| u.pointer(cfg)) {
+                                    if ui.link(place_name(cfg, u)).on_hover_text(u).clicked() {
+                                        self.go_to(u);
+                                    }
+                                }
+                            }
+                        });
+                        if ui.button("Delete group").clicked() {
+                            self.pending.push((
+                                Edit::RemoveItem {
+                                    pointer: "/GROUPS".into(),
+                                    index: g.index,
+                                },
+                                None,
+                            ));
+                        }
+                    });
+                if self.scroll_to.as_deref() == Some(g.pointer.as_str()) {
+                    r.response.scroll_to_me(Some(egui::Align::TOP));
+                    self.scroll_to = None;
+                }
+                ui.add_space(6.0);
+            },
+        );
+        self.heights.insert(list_ptr, heights);
+        if ui.button("Add group").clicked() {
+            let group = serde_json::json!({ "NAME": "", "MEMBERS": "" });
+            let edit = if cfg.groups_span.is_some() {
+                Edit::InsertItem {
+                    pointer: "/GROUPS".into(),
+                    value: group,
+                    index: None,
+                }
+            } else {
+                Edit::InsertMember {
+                    pointer: String::new(),
+                    key: spec::GROUPS_KEY.into(),
+                    value: Value::Array(vec![group]),
+                    index: None,
+                }
+            };
+            self.pending.push((edit, None));
+            self.filter.clear();
+            self.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
+        }
+    }
+}

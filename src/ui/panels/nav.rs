@@ -1,0 +1,85 @@
+//! The navigation on the left and the status bar.
+
+#[allow(unused_imports)]
+use super::super::*;
+
+pub(crate) fn status_bar(ui: &mut egui::Ui, derived: &Derived, status: Option<&Status>) {
+    ui.horizontal(|ui| {
+        let count = |n: usize, one: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        let [errors, warnings, notes] = derived.by_severity;
+        ui.label(format!(
+            "{} · {} · {}",
+            count(errors, "error"),
+            count(warnings, "warning"),
+            count(notes, "note")
+        ));
+        if let Some(s) = status {
+            ui.separator();
+            let color = if s.error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.colored_label(color, &s.text);
+        }
+    });
+}
+
+pub(crate) fn navigation(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    derived: &Derived,
+    section: &mut Section,
+    filter: &str,
+) {
+    ui.add_space(6.0);
+    ui.selectable_value(section, Section::Settings, "Server settings");
+    ui.add_space(4.0);
+    ui.label(RichText::new("RULES").small().weak());
+    let filtering = !filter.trim().is_empty();
+    for kind in RuleKind::ALL {
+        let (len, shown) = derived.list(kind);
+        let n = if filtering {
+            format!("{} of {len}", shown.len())
+        } else {
+            len.to_string()
+        };
+        let problems = derived.problems_in(kind);
+        let label = if problems > 0 {
+            format!("{} ({n}) · {problems} to fix", kind.title())
+        } else {
+            format!("{} ({n})", kind.title())
+        };
+        ui.selectable_value(section, Section::Rules(kind), label)
+            .on_hover_text(kind.description());
+    }
+    ui.add_space(4.0);
+    let groups = doc.config().groups.len();
+    let g = if filtering {
+        format!("{} of {groups}", derived.groups.len())
+    } else {
+        groups.to_string()
+    };
+    ui.selectable_value(section, Section::Groups, format!("Groups ({g})"));
+    let count = doc.diagnostics().len();
+    ui.selectable_value(section, Section::Problems, format!("Problems ({count})"));
+    ui.add_space(4.0);
+    let raw = if doc.is_json() {
+        "JSON text"
+    } else {
+        "JSON text · not standard JSON"
+    };
+    ui.selectable_value(section, Section::Raw, raw);
+    let review = if doc.is_dirty() {
+        "Review changes (unsaved)"
+    } else {
+        "Review changes"
+    };
+    ui.selectable_value(section, Section::Review, review);
+}

@@ -1,0 +1,102 @@
+//! The Problems list, and one problem as a line elsewhere.
+
+#[allow(unused_imports)]
+use super::super::*;
+
+impl PrivyApp {
+    pub(crate) fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+        ui.heading("Problems");
+        let [errors, warnings, notes] = derived.by_severity;
+        ui.label(
+            RichText::new(format!(
+                "{errors} to fix before the server will do what the file says, {warnings} worth a look, {notes} for information. Click a place to go to it."
+            ))
+            .weak(),
+        );
+        ui.add_space(8.0);
+        if doc.diagnostics().is_empty() {
+            ui.label("No problems found.");
+            return;
+        }
+        let cfg = doc.config();
+        let mut go = None;
+        let mut fix = None;
+        // Severity and place take about 280 points; the message the rest.
+        let message_width = (ui.available_width() - 300.0).max(240.0);
+        // Passwords never show, whatever the file's syntax.
+        let secrets = doc.secrets();
+        egui::Grid::new("problems")
+            .num_columns(3)
+            .striped(true)
+            .spacing([14.0, 8.0])
+            .show(ui, |ui| {
+                for d in doc.diagnostics() {
+                    let (line, col) = doc.line_col(d.span.start);
+                    ui.label(
+                        RichText::new(d.severity.as_str())
+                            .color(severity_color(ui, d.severity))
+                            .strong(),
+                    );
+                    let place = if d.pointer.is_empty() {
+                        format!("line {line}:{col}")
+                    } else {
+                        format!("{} · {line}:{col}", place_name(cfg, &d.pointer))
+                    };
+                    if ui
+                        .link(secrets.mask_str(&place))
+                        .on_hover_text(secrets.mask_str(&d.pointer))
+                        .clicked()
+                    {
+                        go = Some(d.pointer.clone());
+                    }
+                    ui.vertical(|ui| {
+                        ui.set_max_width(message_width);
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(secrets.mask_str(&d.message));
+                            ui.label(RichText::new(d.code.to_string()).weak().monospace());
+                        });
+                        if let Some(f) = &d.fix
+                            && ui
+                                .small_button(format!("Fix: {}", secrets.mask_str(&f.label)))
+                                .on_hover_text("Apply this change to the file (Undo takes it back)")
+                                .clicked()
+                        {
+                            fix = Some(f.edit.clone());
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
+        if let Some(p) = go {
+            self.go_to(&p);
+        }
+        if let Some(edit) = fix {
+            self.pending.push((Edit::Text(edit), None));
+        }
+    }
+
+    /// One diagnostic: severity and code, line:column, the message, and
+    /// its fix as a button where there is one.
+    pub(crate) fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
+        let (line, col) = doc.line_col(d.span.start);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{}[{}]", d.severity.as_str(), d.code))
+                    .color(severity_color(ui, d.severity))
+                    .monospace(),
+            );
+            ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
+            // Passwords never show, whatever the file's syntax.
+            let secrets = doc.secrets();
+            ui.label(secrets.mask_str(&d.message));
+            if let Some(fix) = &d.fix
+                && ui
+                    .small_button(format!("Fix: {}", secrets.mask_str(&fix.label)))
+                    .on_hover_text("Apply this change to the file (Undo takes it back)")
+                    .clicked()
+            {
+                self.pending.push((Edit::Text(fix.edit.clone()), None));
+            }
+        });
+    }
+}

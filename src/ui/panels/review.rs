@@ -1,0 +1,87 @@
+//! Review changes: the diff of the text against the file on disk.
+
+#[allow(unused_imports)]
+use super::super::*;
+
+impl PrivyApp {
+    pub(crate) fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("Review changes");
+        // Reading the file and diffing happen once per change of the text
+        // or of the file, not once per frame.
+        let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
+        if self.review.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.review = Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
+        }
+        let Some((_, review)) = &self.review else {
+            return;
+        };
+        let Some(hunks) = review else {
+            ui.label("The file is not on disk yet: everything is new.");
+            return;
+        };
+        if key.2 {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "The file was changed by another program since it was opened; saving will ask before overwriting it.",
+            );
+        }
+        if hunks.is_empty() {
+            ui.label("No changes against the file on disk.");
+            return;
+        }
+        ui.add_space(6.0);
+        for hunk in hunks {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                for (tag, line, text) in hunk {
+                    let (sign, color) = match tag {
+                        similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
+                        similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
+                        similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
+                    };
+                    ui.label(
+                        RichText::new(format!("{line:>5} {sign} {text}"))
+                            .monospace()
+                            .color(color),
+                    );
+                }
+            });
+        }
+        ui.add_space(6.0);
+        if ui.button("Save these changes").clicked() {
+            self.run(Command::Save);
+        }
+    }
+}
+
+/// One changed line of the review: what happened, its line number (new
+/// file, or old for deletions) and its text.
+pub(crate) type ReviewLine = (similar::ChangeTag, usize, String);
+
+pub(crate) type Hunks = Vec<Vec<ReviewLine>>;
+
+/// The line changes from `old` to `new`, in hunks with two lines of
+/// context. A diff that takes over a second is cut short (still correct,
+/// only less minimal).
+pub(crate) fn hunks(old: &str, new: &str) -> Hunks {
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(old, new);
+    diff.grouped_ops(2)
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .flat_map(|op| diff.iter_changes(op))
+                .map(|c| {
+                    let line = c.new_index().or(c.old_index()).map_or(0, |i| i + 1);
+                    (
+                        c.tag(),
+                        line,
+                        c.value().trim_end_matches(['\r', '\n']).to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,379 @@
+//! The rule lists: cards, fields, completion and entry chips.
+
+#[allow(unused_imports)]
+use super::super::*;
+
+impl PrivyApp {
+    pub(crate) fn rules(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+        kind: RuleKind,
+        viewport: egui::Rect,
+    ) {
+        ui.heading(kind.title());
+        ui.label(RichText::new(kind.description()).weak());
+        ui.add_space(8.0);
+        let list_ptr = format!("/{}", kind.key());
+        let (count, shown) = derived.list(kind);
+        if count == 0 {
+            ui.label("No rules of this kind yet.");
+        } else if shown.is_empty() {
+            ui.label(format!("No rule here mentions \"{}\".", self.filter.trim()));
+        }
+        let force = self.scroll_target(&list_ptr);
+        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
+            let pointer = child_pointer(&list_ptr, i);
+            let deciding = self.sim.deciding().contains(&pointer);
+            let mut frame = egui::Frame::group(ui.style()).inner_margin(10.0);
+            if deciding {
+                frame = frame.stroke(egui::Stroke::new(2.5, ui.visuals().selection.stroke.color));
+            }
+            let r = frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                if deciding {
+                    ui.label(
+                        RichText::new("▶ Decides the simulated request")
+                            .small()
+                            .color(ui.visuals().selection.stroke.color),
+                    );
+                }
+                self.rule_card(ui, doc, derived, kind, (i, count), &pointer);
+            });
+            if self.scroll_to.as_deref() == Some(pointer.as_str()) {
+                r.response.scroll_to_me(Some(egui::Align::TOP));
+                self.scroll_to = None;
+            }
+            ui.add_space(6.0);
+        });
+        self.heights.insert(list_ptr.clone(), heights);
+        ui.add_space(4.0);
+        if ui
+            .button(format!("Add {} rule", kind.title().to_lowercase()))
+            .clicked()
+        {
+            let mut rule = serde_json::Map::new();
+            rule.insert("USERS".into(), Value::String(String::new()));
+            rule.insert("FEATURES".into(), Value::String(String::new()));
+            if kind
+                .field(Field::Count)
+                .is_some_and(|s| s.presence == spec::Presence::Required)
+            {
+                rule.insert("COUNT".into(), Value::from(1));
+            }
+            let list_exists = doc
+                .parsed()
+                .root
+                .as_ref()
+                .and_then(|r| r.pointer(&list_ptr))
+                .and_then(Node::as_array)
+                .is_some();
+            let edit = if list_exists {
+                Edit::InsertItem {
+                    pointer: list_ptr.clone(),
+                    value: Value::Object(rule),
+                    index: None,
+                }
+            } else {
+                Edit::InsertMember {
+                    pointer: String::new(),
+                    key: kind.key().into(),
+                    value: Value::Array(vec![Value::Object(rule)]),
+                    index: None,
+                }
+            };
+            self.pending.push((edit, None));
+            // A new rule must show even when the filter would hide it.
+            self.filter.clear();
+            self.scroll_to = Some(child_pointer(&list_ptr, count));
+        }
+    }
+
+    pub(crate) fn rule_card(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+        kind: RuleKind,
+        (index, count): (usize, usize),
+        pointer: &str,
+    ) {
+        let rule = doc.config().rule_at(pointer);
+        ui.horizontal_wrapped(|ui| {
+            let sentence = match rule {
+                Some(r) => describe(r),
+                None => "Not a rule object: fix it in the file.".into(),
+            };
+            let text = RichText::new(sentence).strong();
+            let preset = rule.is_some_and(|r| r.empty_preset);
+            ui.label(if preset { text.weak() } else { text });
+            if preset {
+                ui.label(
+                    RichText::new("(empty preset: ignored by the server)")
+                        .weak()
+                        .italics(),
+                );
+            }
+        });
+        let list_ptr = format!("/{}", kind.key());
+        egui::Grid::new(("fields", pointer))
+            .num_columns(2)
+            .min_col_width(110.0)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                for spec in kind.fields() {
+                    let key = spec.field.key();
+                    let field_ptr = child_pointer(pointer, key);
+                    let node = doc
+                        .parsed()
+                        .root
+                        .as_ref()
+                        .and_then(|r| r.pointer(&field_ptr));
+                    let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
+                    let label = ui.label(spec.field.label()).on_hover_text(spec.meaning);
+                    let hint = match spec.presence {
+                        spec::Presence::Required => "required",
+                        spec::Presence::OneOfGroup => "HOURS or COUNT",
+                        spec::Presence::Optional => "optional",
+                    };
+                    let mut completed = None;
+                    let resp = ui
+                        .vertical(|ui| {
+                            let resp = ui.add(
+                                egui::TextEdit::singleline(&mut text)
+                                    .id(egui::Id::unique(("field", &field_ptr)))
+                                    .hint_text(hint)
+                                    .desired_width(f32::INFINITY),
+                            );
+                            let words = match spec.field {
+                                Field::Features => Some(&derived.features),
+                                Field::SerialNumbers => Some(&derived.serials),
+                                _ => None,
+                            };
+                            if let Some(words) = words {
+                                completed = self.completion(&resp, &field_ptr, &text, words);
+                            }
+                            if spec.field.value_type() == ValueType::Principals
+                                && let Some(list) = rule.and_then(|r| r.list(spec.field))
+                            {
+                                self.entry_chips(ui, doc, list);
+                            }
+                            for &d in derived.diags_at(&field_ptr) {
+                                self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                            }
+                            resp
+                        })
+                        .inner
+                        .labelled_by(label.id);
+                    if let Some(done) = completed {
+                        self.set_field(pointer, key, node.is_some(), Value::String(done), None);
+                    } else if resp.changed() {
+                        let value = match spec.field.value_type() {
+                            ValueType::PositiveInteger => number_or_text(&text),
+                            _ => Value::String(text.clone()),
+                        };
+                        self.set_field(pointer, key, node.is_some(), value, None);
+                    }
+                    if resp.lost_focus() {
+                        self.end_group = true;
+                    }
+                    ui.end_row();
+                }
+            });
+        for d in doc.diagnostics().iter().filter(|d| {
+            d.pointer.starts_with(pointer)
+                && (d.pointer.len() == pointer.len()
+                    || kind
+                        .fields()
+                        .iter()
+                        .all(|s| d.pointer != child_pointer(pointer, s.field.key())))
+                && (d.pointer.len() == pointer.len() || d.pointer[pointer.len()..].starts_with('/'))
+        }) {
+            self.diagnostic_line(ui, doc, d);
+        }
+        ui.horizontal(|ui| {
+            let up = ui.add_enabled(index > 0, egui::Button::new("Move up"));
+            let down = ui.add_enabled(index + 1 < count, egui::Button::new("Move down"));
+            let dup = ui.button("Duplicate");
+            let del = ui.button("Delete");
+            if up.clicked() {
+                self.pending.push((
+                    Edit::MoveItem {
+                        pointer: list_ptr.clone(),
+                        from: index,
+                        to: index - 1,
+                    },
+                    None,
+                ));
+            }
+            if down.clicked() {
+                self.pending.push((
+                    Edit::MoveItem {
+                        pointer: list_ptr.clone(),
+                        from: index,
+                        to: index + 1,
+                    },
+                    None,
+                ));
+            }
+            if dup.clicked()
+                && let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer))
+            {
+                self.pending.push((
+                    Edit::InsertItem {
+                        pointer: list_ptr.clone(),
+                        value: node.to_value(),
+                        index: Some(index + 1),
+                    },
+                    None,
+                ));
+            }
+            if del.clicked() {
+                self.pending.push((
+                    Edit::RemoveItem {
+                        pointer: list_ptr.clone(),
+                        index,
+                    },
+                    None,
+                ));
+            }
+        });
+    }
+
+    /// Offers the names the file already uses for the entry being typed in
+    /// `resp` (a FEATURES or SERIALNUMBERS field) in a list below it. A
+    /// click or Enter takes one: the field's new text is returned, and the
+    /// cursor stays at its end for the next entry.
+    pub(crate) fn completion(
+        &mut self,
+        resp: &egui::Response,
+        field_ptr: &str,
+        text: &str,
+        words: &[String],
+    ) -> Option<String> {
+        if resp.gained_focus() || resp.changed() {
+            self.completing = Some(field_ptr.to_string());
+        }
+        if self.completing.as_deref() != Some(field_ptr) {
+            return None;
+        }
+        let (start, found) = complete::suggest(text, words);
+        let enter = resp.lost_focus() && resp.ctx.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut chosen = enter.then(|| found.first().copied()).flatten();
+        let shown = (!found.is_empty() && !enter).then(|| {
+            egui::Popup::from_response(resp)
+                .id(egui::Id::unique(("complete", field_ptr)))
+                .open(true)
+                .show(|ui| {
+                    ui.set_min_width(resp.rect.width().min(320.0));
+                    ui.label(RichText::new("Used in this file").small().weak());
+                    for w in found.iter().take(complete::MAX) {
+                        if ui.button(*w).clicked() {
+                            chosen = Some(*w);
+                        }
+                    }
+                    if found.len() > complete::MAX {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} more: type to narrow",
+                                found.len() - complete::MAX
+                            ))
+                            .small()
+                            .weak(),
+                        );
+                    }
+                })
+        });
+        let over_list = shown
+            .flatten()
+            .is_some_and(|r| r.response.contains_pointer());
+        if let Some(word) = chosen {
+            self.completing = None;
+            let done = complete::accept(text, start, word);
+            // Back into the field, cursor at the end, for the next entry.
+            if let Some(mut state) = egui::TextEdit::load_state(&resp.ctx, resp.id) {
+                let end = egui::text::CCursor::new(done.chars().count());
+                state
+                    .cursor
+                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                state.store(&resp.ctx, resp.id);
+            }
+            resp.request_focus();
+            return Some(done);
+        }
+        if !resp.has_focus() && !over_list {
+            self.completing = None;
+        }
+        None
+    }
+
+    /// Queues setting `key` of the object at `object` to `value`: replaced if
+    /// the key is there, added (at `index`) if not. Typing in one field is
+    /// one undo step.
+    pub(crate) fn set_field(
+        &mut self,
+        object: &str,
+        key: &str,
+        exists: bool,
+        value: Value,
+        index: Option<usize>,
+    ) {
+        let pointer = child_pointer(object, key);
+        let edit = if exists {
+            Edit::SetValue {
+                pointer: pointer.clone(),
+                value,
+            }
+        } else {
+            Edit::InsertMember {
+                pointer: object.to_string(),
+                key: key.to_string(),
+                value,
+                index,
+            }
+        };
+        self.pending.push((edit, Some(pointer)));
+    }
+
+    /// One chip per entry saying what it is; a group's chip opens it.
+    pub(crate) fn entry_chips(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        list: &crate::model::EntryList,
+    ) {
+        if list.is_empty() {
+            return;
+        }
+        let index = &doc.config().group_index;
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for e in list.iter().take(40) {
+                let group = e.kind.is_name().then(|| index.lookup_entry(&e)).flatten();
+                let kind = if group.is_some() {
+                    "group"
+                } else {
+                    e.kind.label()
+                };
+                let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
+                    .corner_radius(8.0);
+                let resp = ui.add(chip);
+                if let Some(g) = group
+                    && resp.on_hover_text("Open this group").clicked()
+                {
+                    self.section = Section::Groups;
+                    self.scroll_to = index_pointer(doc, g);
+                }
+            }
+            if list.len() > 40 {
+                ui.label(
+                    RichText::new(format!("and {} more", list.len() - 40))
+                        .small()
+                        .weak(),
+                );
+            }
+        });
+    }
+}
