@@ -7,6 +7,7 @@ pub mod cases;
 pub mod csv;
 pub mod matrix;
 pub mod scenario;
+pub mod session;
 
 use crate::engine::{Action, Decision, Reason, Request};
 

@@ -101,12 +101,7 @@ impl Settings {
     }
 }
 
-/// A message in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-}
+pub use crate::sim::session::Status;
 
 pub struct PrivyApp {
     doc: Option<Document>,

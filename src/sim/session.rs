@@ -1,0 +1,789 @@
+//! The simulator's session, without egui: the request being typed, the
+//! pool, the scenario, the test cases and the matrix, what each decides,
+//! the compile worker for large files, and their files. The window
+//! (`ui::sim`) draws it; `cargo test --no-default-features` tests it.
+
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::engine::pool::{Pool, PoolIndex};
+use crate::engine::{Action, Counts, Decision, Engine, Request, SeatUsage, StepName, Verdict};
+use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
+use crate::sim::matrix::{self, Matrix, Principal};
+use crate::sim::scenario::{self, Step};
+
+/// A message for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SimTab {
+    #[default]
+    Request,
+    Pool,
+    Scenario,
+    Matrix,
+    Tests,
+}
+
+impl SimTab {
+    pub const ALL: [SimTab; 5] = [
+        SimTab::Request,
+        SimTab::Pool,
+        SimTab::Scenario,
+        SimTab::Matrix,
+        SimTab::Tests,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SimTab::Request => "Request",
+            SimTab::Pool => "Pool",
+            SimTab::Scenario => "Scenario",
+            SimTab::Matrix => "Matrix",
+            SimTab::Tests => "Tests",
+        }
+    }
+}
+
+/// The request as typed: text, so that half-typed values are kept and
+/// their problems said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    pub user: String,
+    pub host: String,
+    pub ip: String,
+    /// Windows local groups, separated by `;` or `,`.
+    pub groups: String,
+    pub feature: String,
+    pub serial: String,
+    pub action: Action,
+    pub hours: String,
+}
+
+impl RequestForm {
+    /// The request, or what is wrong with the form.
+    pub fn to_request(&self) -> Result<Request, String> {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let feature = self.feature.trim();
+        if feature.is_empty() {
+            return Err("Name a feature to decide.".into());
+        }
+        let ip = crate::engine::matcher::parse_ip(Some(&self.ip))
+            .map_err(|e| format!("IP address: {e}."))?;
+        let hours = match self.hours.trim() {
+            "" => None,
+            h => Some(
+                h.parse::<u64>()
+                    .map_err(|_| format!("Borrow hours: `{h}` is not a whole number of hours."))?,
+            ),
+        };
+        Ok(Request {
+            user: opt(&self.user),
+            host: opt(&self.host),
+            ip,
+            local_groups: self
+                .groups
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|g| !g.is_empty())
+                .map(String::from)
+                .collect(),
+            feature: feature.to_string(),
+            action: self.action,
+            serial: opt(&self.serial),
+            hours: if self.action == Action::Borrow {
+                hours
+            } else {
+                None
+            },
+        })
+    }
+
+    pub fn from_request(r: &Request) -> RequestForm {
+        RequestForm {
+            user: r.user.clone().unwrap_or_default(),
+            host: r.host.clone().unwrap_or_default(),
+            ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+            groups: r.local_groups.join("; "),
+            feature: r.feature.clone(),
+            serial: r.serial.clone().unwrap_or_default(),
+            action: r.action,
+            hours: r.hours.map(|h| h.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// One line: "anna @ PC001 · checkout EXPORT_ALL".
+    pub fn summary(&self) -> String {
+        let who = match self.to_request() {
+            Ok(r) => crate::sim::who(&r),
+            Err(_) => self.user.clone(),
+        };
+        format!(
+            "{who} · {} {}",
+            crate::sim::action_word(self.action),
+            self.feature.trim()
+        )
+    }
+}
+
+/// The native dialogs the simulator opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimDialog {
+    OpenPool,
+    SavePool,
+    ImportSessions,
+    OpenCases,
+    SaveCases,
+    ExportMatrix,
+}
+
+impl SimDialog {
+    pub fn is_save(self) -> bool {
+        matches!(
+            self,
+            SimDialog::SavePool | SimDialog::SaveCases | SimDialog::ExportMatrix
+        )
+    }
+
+    pub fn csv(self) -> bool {
+        matches!(self, SimDialog::ImportSessions | SimDialog::ExportMatrix)
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SimDialog::OpenPool | SimDialog::SavePool => "pool.json",
+            SimDialog::OpenCases | SimDialog::SaveCases => "cases.json",
+            SimDialog::ImportSessions => "sessions.csv",
+            SimDialog::ExportMatrix => "matrix.csv",
+        }
+    }
+}
+
+/// The matrix shows at most this many of the principals a file names
+/// (plus the ones the user adds): enough for a screen, and 200 × 50 cells
+/// are decided within a frame.
+pub const MAX_FILE_ROWS: usize = 200;
+
+/// Something worked out for one state of its inputs.
+#[derive(Debug)]
+pub(crate) struct Cached<K, V> {
+    pub(crate) key: K,
+    pub(crate) value: V,
+}
+
+pub(crate) type Slot<K, V> = Option<Cached<K, V>>;
+
+/// From this size on, a file's engine is compiled on a worker thread, so
+/// the window does not stop for it (about 30 ms of compiling at 4 MB; a
+/// 12 MB file took 150-250 ms in the window's frame).
+const BACKGROUND_FROM: usize = 4 * 1024 * 1024;
+/// A matrix, the time it took, and whether the file names more principals.
+pub(crate) type Decided = (Matrix, std::time::Duration, bool);
+/// (file generation, pool key, request).
+pub(crate) type FormKey = (u64, u64, RequestForm);
+/// (file generation, pool key, revision of the list).
+pub(crate) type RevKey = (u64, u64, u64);
+
+pub(crate) fn fresh<K: PartialEq, V>(slot: &Slot<K, V>, key: &K) -> bool {
+    slot.as_ref().is_some_and(|c| &c.key == key)
+}
+
+/// The simulator's state; it lives in the window and survives file
+/// changes (the request, pool and cases are the user's own).
+#[derive(Debug, Default)]
+pub struct SimState {
+    pub open: bool,
+    pub tab: SimTab,
+    pub form: RequestForm,
+    /// Without a pool, seats and licenses are not checked.
+    pub use_pool: bool,
+    pub pool: Pool,
+    /// Changes with every edit of the pool.
+    pub(crate) pool_rev: u64,
+    pub pool_path: Option<PathBuf>,
+    pub scenario: Vec<RequestForm>,
+    pub(crate) scenario_rev: u64,
+    pub matrix_action: Action,
+    /// Principals the user added to the matrix.
+    pub extra_rows: Vec<Principal>,
+    pub(crate) new_row: String,
+    pub cases: Cases,
+    pub(crate) cases_rev: u64,
+    pub cases_path: Option<PathBuf>,
+    pub(crate) case_name: String,
+    /// Messages of the last pool, cases or export action.
+    pub(crate) note: Option<Status>,
+    /// The rules that decided the current request: the determining rules
+    /// of a denial, or the allow rules that let a grant through.
+    pub(crate) deciding: Vec<String>,
+
+    pub(crate) engine: Slot<u64, Engine>,
+    /// A large file's engine being compiled on a worker thread, for this
+    /// file generation (at most one at a time).
+    pub(crate) compiling: Option<(u64, std::thread::JoinHandle<Engine>)>,
+    /// Files of at least this many bytes are compiled off the window's
+    /// thread ([`BACKGROUND_FROM`]; tests lower it).
+    pub(crate) background_from: Option<usize>,
+    /// The file generation last prepared for.
+    pub(crate) generation: u64,
+    pub(crate) index: Slot<u64, Result<PoolIndex, String>>,
+    pub(crate) decision: Slot<FormKey, Result<(Request, Decision), String>>,
+    /// (serial, feature, usage) of every feature on every license.
+    pub(crate) seats: Slot<FormKey, Vec<(String, String, SeatUsage)>>,
+    pub(crate) steps: Slot<RevKey, Result<Vec<Step>, String>>,
+    /// The matrix, how long deciding it took, and whether the file names
+    /// more principals than it shows ([`MAX_FILE_ROWS`]).
+    pub(crate) matrix: Slot<(u64, u64, Action, usize), Decided>,
+    pub(crate) results: Slot<RevKey, Result<Vec<CaseOutcome>, String>>,
+}
+
+/// What the simulator keeps between runs of the app: the request, the pool,
+/// the scenario, the cases and the added principals (the user's work; the
+/// pool and cases also have their files).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SimSaved {
+    pub open: bool,
+    pub form: RequestForm,
+    pub use_pool: bool,
+    pub pool: Pool,
+    pub pool_path: Option<PathBuf>,
+    pub scenario: Vec<RequestForm>,
+    pub matrix_action: Action,
+    pub extra_rows: Vec<Principal>,
+    pub cases: Cases,
+    pub cases_path: Option<PathBuf>,
+}
+
+impl SimState {
+    pub fn saved(&self) -> SimSaved {
+        SimSaved {
+            open: self.open,
+            form: self.form.clone(),
+            use_pool: self.use_pool,
+            pool: self.pool.clone(),
+            pool_path: self.pool_path.clone(),
+            scenario: self.scenario.clone(),
+            matrix_action: self.matrix_action,
+            extra_rows: self.extra_rows.clone(),
+            cases: self.cases.clone(),
+            cases_path: self.cases_path.clone(),
+        }
+    }
+
+    /// Takes back what an earlier run kept; everything is worked out anew.
+    pub fn restore(&mut self, saved: SimSaved) {
+        *self = SimState {
+            open: saved.open,
+            form: saved.form,
+            use_pool: saved.use_pool,
+            pool: saved.pool,
+            pool_path: saved.pool_path,
+            scenario: saved.scenario,
+            matrix_action: saved.matrix_action,
+            extra_rows: saved.extra_rows,
+            cases: saved.cases,
+            cases_path: saved.cases_path,
+            ..SimState::default()
+        };
+    }
+
+    /// The pool changed: everything that used it is worked out again.
+    pub fn pool_changed(&mut self) {
+        self.pool_rev += 1;
+    }
+
+    pub(crate) fn pool_key(&self) -> u64 {
+        if self.use_pool { self.pool_rev + 1 } else { 0 }
+    }
+
+    /// Brings the engine (per file generation) and the pool index (per
+    /// pool revision) up to date. A large file's engine is compiled on a
+    /// worker: until it is ready, [`busy`](Self::busy) says so and nothing
+    /// is decided with the old one.
+    pub(crate) fn prepare(&mut self, doc: &Document) {
+        let generation = doc.generation();
+        self.generation = generation;
+        // A finished worker is taken whenever it is done; its engine is
+        // used only if the one in hand is not already for this text (the
+        // file may have become small and been compiled at once meanwhile).
+        if self
+            .compiling
+            .as_ref()
+            .is_some_and(|(_, h)| h.is_finished())
+            && let Some((key, handle)) = self.compiling.take()
+        {
+            let value = handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            if !fresh(&self.engine, &generation) {
+                self.engine = Some(Cached { key, value });
+            }
+        }
+        if !fresh(&self.engine, &generation) {
+            // Typing in a field changes one rule or group: the engine
+            // follows in place rather than compiling the whole file again.
+            let followed = match (self.engine.as_mut(), doc.last_change()) {
+                (Some(c), Some((since, touched))) if c.key == since => {
+                    c.value.update(doc.config(), touched) && {
+                        c.key = generation;
+                        true
+                    }
+                }
+                _ => false,
+            };
+            let large = doc.text().len() >= self.background_from.unwrap_or(BACKGROUND_FROM);
+            if !followed && !large {
+                self.engine = Some(Cached {
+                    key: generation,
+                    value: Engine::new(doc.config()),
+                });
+            } else if !followed && self.compiling.is_none() {
+                // One worker at a time: one for an older generation is
+                // waited for, then this generation's is started.
+                let config = doc.shared_config();
+                let handle = std::thread::spawn(move || {
+                    let engine = Engine::new(&config);
+                    engine.warm_up();
+                    engine
+                });
+                self.compiling = Some((generation, handle));
+            }
+        }
+        let rev = self.pool_rev;
+        if !fresh(&self.index, &rev) {
+            self.index = Some(Cached {
+                key: rev,
+                value: self.pool.clone().index().map_err(|e| e.to_string()),
+            });
+        }
+    }
+
+    /// The pool to decide with: `None` without one (or when it is broken,
+    /// which the Pool tab says).
+    pub(crate) fn pool_error(&self) -> Option<&str> {
+        if !self.use_pool {
+            return None;
+        }
+        self.index
+            .as_ref()
+            .and_then(|c| c.value.as_ref().err())
+            .map(String::as_str)
+    }
+
+    /// Works out what the open tab shows, plus the verdict and the test
+    /// results (always: the deciding rule is highlighted in the editor and
+    /// failing tests are counted on their tab).
+    pub fn refresh(&mut self, doc: &Document) {
+        self.prepare(doc);
+        let generation = doc.generation();
+        let pool_key = self.pool_key();
+        let Some(engine) = self
+            .engine
+            .as_ref()
+            .filter(|c| c.key == generation)
+            .map(|c| &c.value)
+        else {
+            // Compiling: the rules the old engine found deciding may have
+            // moved, so none is marked until the new one has decided.
+            self.deciding.clear();
+            return;
+        };
+        let index = usable(self.use_pool, &self.index);
+        let key = (generation, pool_key, self.form.clone());
+        let seats_stale = self.tab == SimTab::Pool && !fresh(&self.seats, &key);
+        // Pool counts copy every session's holder: made only when the
+        // verdict or the seat bars are due, not on every call per frame.
+        let counts = (seats_stale || !fresh(&self.decision, &key))
+            .then(|| index.map(|i| Counts::new(engine, i)))
+            .flatten();
+        if !fresh(&self.decision, &key) {
+            let value = self.form.to_request().map(|r| {
+                let d = engine.decide(&r, counts.as_ref());
+                (r, d)
+            });
+            self.deciding = match &value {
+                Ok((_, d)) => deciding_rules(d),
+                Err(_) => Vec::new(),
+            };
+            self.decision = Some(Cached {
+                key: key.clone(),
+                value,
+            });
+        }
+        if seats_stale {
+            let principal = self.form.to_request().ok().map(|r| r.principal());
+            let value = counts.as_ref().map_or_else(Vec::new, |c| {
+                let mut out = Vec::new();
+                for (l, lic) in c.index.pool.licenses.iter().enumerate() {
+                    for (f, _) in lic.features.iter() {
+                        if let Some(u) = c.seat_usage(l, f, principal.as_ref()) {
+                            out.push((lic.serial.clone(), f.clone(), u));
+                        }
+                    }
+                }
+                out
+            });
+            self.seats = Some(Cached { key, value });
+        }
+        let key = (generation, pool_key, self.scenario_rev);
+        if self.tab == SimTab::Scenario && !fresh(&self.steps, &key) {
+            let value = self
+                .scenario
+                .iter()
+                .enumerate()
+                .map(|(i, f)| f.to_request().map_err(|e| format!("step {}: {e}", i + 1)))
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|reqs| {
+                    let pool = self.use_pool.then_some(&self.pool);
+                    scenario::replay(engine, pool, &reqs).map_err(|e| format!("pool: {e}"))
+                });
+            self.steps = Some(Cached { key, value });
+        }
+        let key = (
+            generation,
+            pool_key,
+            self.matrix_action,
+            self.extra_rows.len(),
+        );
+        if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
+            let started = std::time::Instant::now();
+            let (mut rows, more) = matrix::principals(doc.config(), MAX_FILE_ROWS);
+            rows.extend(self.extra_rows.iter().cloned());
+            let features = matrix::features(doc.config(), index.map(|i| &i.pool));
+            let m = Matrix::compute(engine, index, rows, features, self.matrix_action);
+            self.matrix = Some(Cached {
+                key,
+                value: (m, started.elapsed(), more),
+            });
+        }
+        let key = (generation, pool_key, self.cases_rev);
+        if !fresh(&self.results, &key) {
+            let value =
+                crate::sim::cases::run(engine, &self.cases, index).map_err(|e| e.to_string());
+            self.results = Some(Cached { key, value });
+        }
+    }
+
+    /// Whether the engine for the file as it is now is still being compiled
+    /// (the tabs show what was worked out before the last change).
+    pub fn busy(&self) -> bool {
+        self.compiling.is_some() && !fresh(&self.engine, &self.generation)
+    }
+
+    /// Compile files of at least `bytes` bytes off the window's thread.
+    #[doc(hidden)]
+    pub fn compile_in_background_from(&mut self, bytes: usize) {
+        self.background_from = Some(bytes);
+    }
+
+    /// The verdict of the current request, when it could be decided.
+    pub fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()?.value.as_ref().ok().map(|(_, d)| d)
+    }
+
+    /// The rules that decided the current request (highlighted in the
+    /// editor while the simulator is open).
+    pub fn deciding(&self) -> &[String] {
+        if self.open { &self.deciding } else { &[] }
+    }
+
+    pub fn matrix(&self) -> Option<&Matrix> {
+        self.matrix.as_ref().map(|c| &c.value.0)
+    }
+
+    pub fn steps(&self) -> Option<&Result<Vec<Step>, String>> {
+        self.steps.as_ref().map(|c| &c.value)
+    }
+
+    pub fn case_results(&self) -> Option<&Result<Vec<CaseOutcome>, String>> {
+        self.results.as_ref().map(|c| &c.value)
+    }
+
+    pub(crate) fn failing_cases(&self) -> usize {
+        match self.case_results() {
+            Some(Ok(r)) => r.iter().filter(|o| !o.passed).count(),
+            _ => 0,
+        }
+    }
+
+    // ---- files ---------------------------------------------------------
+
+    /// Reads a pool file and turns the pool on.
+    pub fn load_pool(&mut self, path: &Path) {
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Pool::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
+        match read {
+            Ok(pool) => {
+                self.pool = pool;
+                self.use_pool = true;
+                self.pool_path = Some(path.to_path_buf());
+                self.pool_changed();
+                self.say(format!("Pool read from {}", path.display()), false);
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn save_pool(&mut self, path: &Path) {
+        let mut text = serde_json::to_string_pretty(&self.pool).unwrap_or_default();
+        text.push('\n');
+        match crate::document::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                self.pool_path = Some(path.to_path_buf());
+                self.say(format!("Pool saved to {}", path.display()), false);
+            }
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Adds the sessions of a CSV file (user,host,ip,feature,serial,kind).
+    pub fn import_sessions(&mut self, path: &Path) {
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                crate::sim::csv::sessions(&t).map_err(|e| format!("{}:{e}", path.display()))
+            });
+        match read {
+            Ok(sessions) => {
+                let n = sessions.len();
+                self.pool.sessions.extend(sessions);
+                self.use_pool = true;
+                self.pool_changed();
+                self.say(
+                    format!("{n} sessions imported from {}", path.display()),
+                    false,
+                );
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn load_cases(&mut self, path: &Path) {
+        let read = crate::input::read_text(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Cases::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
+        match read {
+            Ok(cases) => {
+                let n = cases.cases.len();
+                self.cases = cases;
+                self.cases_rev += 1;
+                self.cases_path = Some(path.to_path_buf());
+                self.say(format!("{n} cases read from {}", path.display()), false);
+            }
+            Err(e) => self.say(e, true),
+        }
+    }
+
+    pub fn save_cases(&mut self, path: &Path) {
+        match crate::document::write_atomic(path, self.cases.to_json().as_bytes()) {
+            Ok(()) => {
+                self.cases_path = Some(path.to_path_buf());
+                self.say(
+                    format!(
+                        "{} cases saved to {}",
+                        self.cases.cases.len(),
+                        path.display()
+                    ),
+                    false,
+                );
+            }
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    pub fn export_matrix(&mut self, path: &Path) {
+        let Some(m) = self.matrix() else {
+            return self.say("Open the Matrix tab first.".into(), true);
+        };
+        let csv = m.to_csv();
+        match crate::document::write_atomic(path, csv.as_bytes()) {
+            Ok(()) => self.say(format!("Matrix exported to {}", path.display()), false),
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// The current request, with the verdict it gets now, becomes a case.
+    pub fn save_request_as_case(&mut self) {
+        let Some(Ok((req, d))) = self.decision.as_ref().map(|c| &c.value) else {
+            return;
+        };
+        let name = match self.case_name.trim() {
+            "" => self.form.summary(),
+            n => n.to_string(),
+        };
+        self.cases.cases.push(Case {
+            name,
+            request: CaseRequest::from_request(req),
+            expect: d.decision,
+            reason: Some(d.reason),
+        });
+        self.case_name.clear();
+        self.cases_rev += 1;
+    }
+
+    pub fn add_to_scenario(&mut self) {
+        self.scenario.push(self.form.clone());
+        self.scenario_rev += 1;
+    }
+
+    pub(crate) fn say(&mut self, text: String, error: bool) {
+        self.note = Some(Status { text, error });
+    }
+}
+
+/// The rules that decided: a denial's determining rules, or for a grant
+/// the allow rules the principal matched (none when no allow rule applies).
+pub fn deciding_rules(d: &Decision) -> Vec<String> {
+    if !d.rules.is_empty() || d.decision == Verdict::Denied {
+        return d.rules.clone();
+    }
+    d.trace
+        .iter()
+        .filter(|s| s.step == StepName::Allow)
+        .flat_map(|s| &s.rules)
+        .filter(|c| c.applies && c.matched)
+        .map(|c| c.pointer.clone())
+        .collect()
+}
+
+/// The pool index, when a pool is used and it is sound.
+pub(crate) fn usable(
+    use_pool: bool,
+    index: &Slot<u64, Result<PoolIndex, String>>,
+) -> Option<&PoolIndex> {
+    if !use_pool {
+        return None;
+    }
+    index.as_ref().and_then(|c| c.value.as_ref().ok())
+}
+
+/// A principal typed for the matrix: `user`, `user@host`, an IP address or
+/// `&group`.
+pub fn parse_principal(text: &str) -> Principal {
+    let t = text.trim();
+    if let Some(g) = t.strip_prefix('&') {
+        return Principal {
+            local_groups: vec![g.trim().to_string()],
+            ..Default::default()
+        };
+    }
+    if let Ok(ip) = t.parse() {
+        return Principal {
+            ip: Some(ip),
+            ..Default::default()
+        };
+    }
+    match t.split_once('@') {
+        Some((u, h)) => Principal {
+            user: Some(u.trim().to_string()).filter(|u| !u.is_empty()),
+            host: Some(h.trim().to_string()).filter(|h| !h.is_empty()),
+            ..Default::default()
+        },
+        None => Principal::user(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Reason;
+
+    #[test]
+    fn the_simulator_keeps_its_work_between_runs() {
+        let doc = Document::from_text(
+            r#"{ "DENY_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "CAD" } ] }"#,
+        );
+        let mut sim = SimState::default();
+        sim.form.user = "bob".into();
+        sim.form.feature = "CAD".into();
+        sim.use_pool = true;
+        sim.pool =
+            Pool::from_json(r#"{ "licenses": [ { "serial": "S", "features": { "CAD": 1 } } ] }"#)
+                .expect("pool");
+        sim.add_to_scenario();
+        sim.extra_rows.push(parse_principal("zoe@PC1"));
+        sim.refresh(&doc);
+        sim.save_request_as_case();
+        let text = serde_json::to_string(&sim.saved()).expect("serialises");
+        let back: SimSaved = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back, sim.saved());
+        let mut again = SimState::default();
+        again.restore(back);
+        again.refresh(&doc);
+        assert_eq!(again.decision().map(|d| d.reason), Some(Reason::DenyRule));
+        assert_eq!(again.cases.cases.len(), 1);
+        assert!(matches!(again.case_results(), Some(Ok(r)) if r.len() == 1 && r[0].passed));
+        // Through eframe's own storage (RON), as the app keeps it (with the
+        // window only; the state's serde form is checked below either way).
+        #[cfg(feature = "gui")]
+        {
+            #[derive(Default)]
+            struct Store(std::collections::HashMap<String, String>);
+            impl eframe::Storage for Store {
+                fn get_string(&self, key: &str) -> Option<String> {
+                    self.0.get(key).cloned()
+                }
+                fn set_string(&mut self, key: &str, value: String) {
+                    self.0.insert(key.to_string(), value);
+                }
+                fn remove_string(&mut self, key: &str) {
+                    self.0.remove(key);
+                }
+                fn flush(&mut self) {}
+            }
+            sim.pool_path = Some("/tmp/pool.json".into());
+            sim.cases_path = Some("/tmp/cases.json".into());
+            let mut store = Store::default();
+            eframe::set_value(&mut store, "sim", &sim.saved());
+            let kept: Option<SimSaved> = eframe::get_value(&store, "sim");
+            assert_eq!(kept, Some(sim.saved()), "{:?}", store.0);
+        }
+        // Older or partial state still reads.
+        let partial: SimSaved = serde_json::from_str(r#"{ "open": true }"#).expect("partial");
+        assert!(partial.open && partial.scenario.is_empty());
+    }
+
+    /// A worker still compiling a large file when the file becomes small
+    /// (another file opened, most of it deleted): the small file's engine
+    /// is compiled at once and the simulator is not busy; the worker's late
+    /// engine, for a file no longer open, is dropped, not used.
+    #[test]
+    fn a_worker_for_a_file_no_longer_open_neither_blocks_nor_is_used() {
+        let large = Document::from_text(
+            r#"{ "ALLOW_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "CAD" } ] }"#,
+        );
+        let small = Document::from_text(
+            r#"{ "DENY_CHECKOUTS": [ { "USERS": "bob", "FEATURES": "CAD" } ] }"#,
+        );
+        let mut sim = SimState::default();
+        sim.form.user = "bob".into();
+        sim.form.feature = "CAD".into();
+        sim.compile_in_background_from(0);
+        sim.refresh(&large);
+        assert!(sim.busy());
+        sim.compile_in_background_from(usize::MAX);
+        sim.refresh(&small);
+        assert!(!sim.busy(), "the small file's engine is ready");
+        assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
+        // Once the worker is done, its engine is let go.
+        let started = std::time::Instant::now();
+        while sim
+            .compiling
+            .as_ref()
+            .is_some_and(|(_, h)| !h.is_finished())
+        {
+            assert!(started.elapsed() < std::time::Duration::from_secs(30));
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        sim.refresh(&small);
+        assert!(sim.compiling.is_none());
+        assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
+    }
+}
