@@ -30,3 +30,4 @@ pub mod summary;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod validate;
+pub mod words;

@@ -8,7 +8,7 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::diag::Severity;
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Counts, Decision, Engine, Outcome, Request, Verdict};
+use crate::engine::{Counts, Decision, Engine, Request, Verdict};
 use crate::json::Span;
 use crate::sim::cases::Cases;
 
@@ -93,10 +93,7 @@ pub fn render(
 ) -> String {
     use output::one_line;
     let mut out = String::new();
-    let verdict = match d.decision {
-        Verdict::Granted => "GRANTED",
-        Verdict::Denied => "DENIED",
-    };
+    let verdict = crate::words::verdict_word(d.decision);
     let _ = writeln!(
         out,
         "{verdict}: {} of {} for {} — {} [{}]",
@@ -154,11 +151,7 @@ pub fn render(
     }
     let _ = writeln!(out, "\nsteps:");
     for step in &d.trace {
-        let mark = match step.outcome {
-            Outcome::Passed => "passed ",
-            Outcome::Denied => "DENIED ",
-            Outcome::Skipped => "skipped",
-        };
+        let mark = crate::words::outcome_mark(step.outcome);
         let _ = writeln!(
             out,
             "  {mark} {:<12} {}",

@@ -1005,6 +1005,9 @@ impl Ctx<'_, '_> {
             return String::new();
         }
         match c {
+            Cover::Yes(None) if r.except.is_some() => {
+                "covers everyone not in EXCEPT_USERS, the principal included".into()
+            }
             Cover::Yes(None) => "covers everyone".into(),
             Cover::Yes(Some(h)) => describe_hit(h),
             Cover::Excepted(h) => format!(
@@ -1096,12 +1099,16 @@ impl Ctx<'_, '_> {
 
         // Step 3: allow rules, list by list.
         let mut checks = Vec::new();
+        // Whether any allow rule applied at all: rules skipped for their
+        // serial numbers are in the trace but do not restrict.
+        let mut any_applied = false;
         for kind in RuleKind::lists_for(Effect::Allow, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             let mut applies = false;
             let mut any = false;
             for id in applicable(engine, &req.feature, kind, serial) {
                 applies = true;
+                any_applied = true;
                 let r = &rules[id as usize];
                 let matched = self.check_users(r, &mut checks);
                 if matched {
@@ -1126,9 +1133,8 @@ impl Ctx<'_, '_> {
                 return Out::deny(Reason::NotInAllowRule, pointers, None);
             }
         }
-        let n = checks.len();
         self.step(StepName::Allow, Outcome::Passed, checks, || {
-            if n == 0 {
+            if !any_applied {
                 "no allow rule applies: everyone is allowed".into()
             } else {
                 "the principal is in an applicable allow rule".into()

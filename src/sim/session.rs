@@ -211,6 +211,7 @@ pub struct SimState {
     pub matrix_action: Action,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
+    #[cfg_attr(not(feature = "gui"), allow(dead_code))]
     pub(crate) new_row: String,
     pub cases: Cases,
     pub(crate) cases_rev: u64,
@@ -366,6 +367,7 @@ impl SimState {
 
     /// The pool to decide with: `None` without one (or when it is broken,
     /// which the Pool tab says).
+    #[cfg_attr(not(feature = "gui"), allow(dead_code))]
     pub(crate) fn pool_error(&self) -> Option<&str> {
         if !self.use_pool {
             return None;
@@ -505,6 +507,7 @@ impl SimState {
         self.results.as_ref().map(|c| &c.value)
     }
 
+    #[cfg_attr(not(feature = "gui"), allow(dead_code))]
     pub(crate) fn failing_cases(&self) -> usize {
         match self.case_results() {
             Some(Ok(r)) => r.iter().filter(|o| !o.passed).count(),

@@ -9,33 +9,16 @@ use egui::{Color32, RichText};
 use super::{PrivyApp, place_name};
 use crate::document::Document;
 use crate::engine::pool::{License, SeatSharing, Session};
-use crate::engine::{Action, Decision, Outcome, Reason, Request, SeatUsage, StepName, Verdict};
+use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
 use crate::sim::matrix::{Matrix, Principal};
 pub use crate::sim::session::*;
+use crate::words::{reason_short, step_title, verdict_word};
 
 fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
     match v {
         Verdict::Granted if ui.visuals().dark_mode => Color32::from_rgb(90, 200, 120),
         Verdict::Granted => Color32::from_rgb(20, 130, 60),
         Verdict::Denied => ui.visuals().error_fg_color,
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Granted => "GRANTED",
-        Verdict::Denied => "DENIED",
-    }
-}
-
-fn step_title(s: StepName) -> &'static str {
-    match s {
-        StepName::Licensed => "Licensed",
-        StepName::Deny => "Deny rules",
-        StepName::Allow => "Allow rules",
-        StepName::BorrowHours => "Borrow hours",
-        StepName::Limit => "Limits",
-        StepName::Seats => "Seats",
     }
 }
 
@@ -856,7 +839,7 @@ fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
                             "{} · {f}: {} ({})",
                             labels[r],
                             verdict_word(x.verdict),
-                            reason_words(x.reason)
+                            reason_short(x.reason)
                         ));
                     let name = format!("{} × {f}: {}", labels[r], x.reason.as_str());
                     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
@@ -891,19 +874,6 @@ fn row_buttons(
         .clicked()
     {
         *remove = Some(i);
-    }
-}
-
-fn reason_words(r: Reason) -> &'static str {
-    match r {
-        Reason::Granted => "granted",
-        Reason::NotLicensed => "not licensed",
-        Reason::DenyRule => "a deny rule matches",
-        Reason::NotInAllowRule => "in no allow rule",
-        Reason::BorrowHoursExceeded => "too many borrow hours",
-        Reason::LimitReached => "a limit is reached",
-        Reason::ReservedForOthers => "free seats are reserved for others",
-        Reason::NoFreeSeat => "no free seat",
     }
 }
 

@@ -544,3 +544,43 @@ mod one_feature {
         }
     }
 }
+
+/// Trace wording that said what was not so: an allow rule skipped for its
+/// serial numbers is not "an applicable allow rule", and a HOURS limit
+/// with EXCEPT_USERS does not cover "everyone".
+#[test]
+fn the_trace_says_what_applied_and_whom_a_limit_covers() {
+    let doc = Document::from_text(
+        r#"{ "ALLOW_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "CAD", "SERIALNUMBERS": "S1" } ],
+             "LIMIT_BORROWS": [ { "HOURS": 168, "EXCEPT_USERS": "boss", "FEATURES": "CAD" } ] }"#,
+    );
+    let engine = Engine::new(doc.config());
+    let req = Request {
+        user: Some("zoe".into()),
+        feature: "CAD".into(),
+        action: Action::Borrow,
+        ..Request::default()
+    };
+    let d = engine.decide(&req, None);
+    let allow = d
+        .trace
+        .iter()
+        .find(|s| s.step == StepName::Allow)
+        .expect("allow step");
+    assert_eq!(allow.outcome, Outcome::Passed);
+    assert!(
+        allow.detail.contains("no allow rule applies"),
+        "{}",
+        allow.detail
+    );
+    let hours = d
+        .trace
+        .iter()
+        .find(|s| s.step == StepName::BorrowHours)
+        .expect("hours step");
+    let why: Vec<&str> = hours.rules.iter().map(|r| r.why.as_str()).collect();
+    assert!(
+        why.iter().any(|w| w.contains("not in EXCEPT_USERS")) && !why.contains(&"covers everyone"),
+        "{why:?}"
+    );
+}

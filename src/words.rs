@@ -1,0 +1,101 @@
+//! Every word a person reads about a decision: the verdict, the reason in
+//! one sentence or a few words, the action, the principal, the steps. The
+//! command line, the window and the matrix's CSV all take them from here;
+//! JSON carries the codes (`Reason::as_str`), not these words.
+
+use crate::engine::{Action, Decision, Outcome, Reason, Request, StepName, Verdict};
+
+/// Why, in one sentence ("the free seats are all reserved for other users").
+pub fn reason_sentence(d: &Decision, req: &Request) -> String {
+    use Reason::*;
+    let f = &req.feature;
+    match d.reason {
+        Granted => format!("the {} of {f} is allowed", action_word(req.action)),
+        NotLicensed => match &req.serial {
+            Some(s) => format!("license {s} is not in the pool or does not offer {f}"),
+            None => format!("no license in the pool offers {f}"),
+        },
+        DenyRule => "a deny rule matches the principal".into(),
+        NotInAllowRule => format!("allow rules restrict {f} and the principal is in none of them"),
+        BorrowHoursExceeded => format!(
+            "{} hours asked, more than the {} allowed",
+            req.hours.unwrap_or(0),
+            d.max_borrow_hours.unwrap_or(0)
+        ),
+        LimitReached => "a limit rule's count is reached for the users it covers".into(),
+        ReservedForOthers => "the free seats are all reserved for other users".into(),
+        NoFreeSeat => "every seat is in use".into(),
+    }
+}
+
+pub fn action_word(a: Action) -> &'static str {
+    match a {
+        Action::Checkout => "checkout",
+        Action::Borrow => "borrow",
+    }
+}
+
+/// The principal in words ("user anna, host PC001").
+pub fn who(req: &Request) -> String {
+    let mut parts = Vec::new();
+    if let Some(u) = &req.user {
+        parts.push(format!("user {u}"));
+    }
+    if let Some(h) = &req.host {
+        parts.push(format!("host {h}"));
+    }
+    if let Some(ip) = req.ip {
+        parts.push(format!("IP {ip}"));
+    }
+    if !req.local_groups.is_empty() {
+        parts.push(format!("local groups {}", req.local_groups.join(", ")));
+    }
+    if parts.is_empty() {
+        "an unknown principal".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The verdict as the headline shows it.
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Granted => "GRANTED",
+        Verdict::Denied => "DENIED",
+    }
+}
+
+/// A step's title ("Deny rules").
+pub fn step_title(s: StepName) -> &'static str {
+    match s {
+        StepName::Licensed => "Licensed",
+        StepName::Deny => "Deny rules",
+        StepName::Allow => "Allow rules",
+        StepName::BorrowHours => "Borrow hours",
+        StepName::Limit => "Limits",
+        StepName::Seats => "Seats",
+    }
+}
+
+/// A step's outcome as the text trace marks it, padded to one width.
+pub fn outcome_mark(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Passed => "passed ",
+        Outcome::Denied => "DENIED ",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// The reason in a few words, for a table cell ("in no allow rule").
+pub fn reason_short(r: Reason) -> &'static str {
+    match r {
+        Reason::Granted => "granted",
+        Reason::NotLicensed => "not licensed",
+        Reason::DenyRule => "a deny rule matches",
+        Reason::NotInAllowRule => "in no allow rule",
+        Reason::BorrowHoursExceeded => "too many borrow hours",
+        Reason::LimitReached => "a limit is reached",
+        Reason::ReservedForOthers => "free seats are reserved for others",
+        Reason::NoFreeSeat => "no free seat",
+    }
+}
