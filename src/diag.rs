@@ -204,35 +204,9 @@ pub struct LocatedFix {
 
 impl Located {
     pub fn new(d: &Diagnostic, text: &str, index: &LineIndex) -> Self {
-        let (line, column) = index.line_col_in(text, d.span.start);
-        let (end_line, end_column) = index.line_col_in(text, d.span.end);
-        Located {
-            code: d.code.as_str(),
-            severity: d.severity,
-            message: d.message.clone(),
-            pointer: d.pointer.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-            span: d.span,
-            fix: d.fix.as_ref().map(|f| {
-                let (line, column) = index.line_col_in(text, f.edit.span.start);
-                let (end_line, end_column) = index.line_col_in(text, f.edit.span.end);
-                LocatedFix {
-                    description: f.label.clone(),
-                    replacement: f.edit.replacement.clone(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                }
-            }),
-        }
+        Located::placed(d, |offset| index.line_col_in(text, offset))
     }
-}
 
-impl Located {
     /// Every diagnostic located, in one sweep over the text (see
     /// [`LineIndex::line_cols_in`]): linear where one [`Located::new`] each
     /// is quadratic on a long line.
@@ -244,39 +218,44 @@ impl Located {
                 offsets.extend([f.edit.span.start, f.edit.span.end]);
             }
         }
-        let places = index.line_cols_in(text, &offsets);
-        let mut at = places.into_iter();
-        let mut next = move || at.next().unwrap_or((1, 1));
+        // The places come back in the order asked for, which is the order
+        // `placed` asks for them in.
+        let mut places = index.line_cols_in(text, &offsets).into_iter();
         diags
             .iter()
-            .map(|d| {
-                let (line, column) = next();
-                let (end_line, end_column) = next();
-                Located {
-                    code: d.code.as_str(),
-                    severity: d.severity,
-                    message: d.message.clone(),
-                    pointer: d.pointer.clone(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    span: d.span,
-                    fix: d.fix.as_ref().map(|f| {
-                        let (line, column) = next();
-                        let (end_line, end_column) = next();
-                        LocatedFix {
-                            description: f.label.clone(),
-                            replacement: f.edit.replacement.clone(),
-                            line,
-                            column,
-                            end_line,
-                            end_column,
-                        }
-                    }),
-                }
-            })
+            .map(|d| Located::placed(d, |_| places.next().unwrap_or((1, 1))))
             .collect()
+    }
+
+    /// `d` with each offset placed by `place`, asked in this order: start,
+    /// end, then the fix's start and end.
+    fn placed(d: &Diagnostic, mut place: impl FnMut(usize) -> (usize, usize)) -> Located {
+        let (line, column) = place(d.span.start);
+        let (end_line, end_column) = place(d.span.end);
+        let fix = d.fix.as_ref().map(|f| {
+            let (line, column) = place(f.edit.span.start);
+            let (end_line, end_column) = place(f.edit.span.end);
+            LocatedFix {
+                description: f.label.clone(),
+                replacement: f.edit.replacement.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+            }
+        });
+        Located {
+            code: d.code.as_str(),
+            severity: d.severity,
+            message: d.message.clone(),
+            pointer: d.pointer.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span: d.span,
+            fix,
+        }
     }
 }
 
@@ -329,6 +308,21 @@ mod tests {
                     .all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit())
             );
         }
+    }
+
+    #[test]
+    fn located_in_one_sweep_as_one_by_one() {
+        let doc = crate::document::Document::from_text(
+            "{\"DENY_CHECKOUTS\": [{\"USERS\": \"4.3.2.50-10;é\", \"FEATURE\": \"x\",}],\n \"USER\": 1, \"TCP_PORT\": \"7\"}",
+        );
+        let diags = doc.diagnostics();
+        assert!(diags.iter().filter(|d| d.fix.is_some()).count() >= 3);
+        let all = Located::all(diags, doc.text(), doc.lines());
+        let one: Vec<Located> = diags
+            .iter()
+            .map(|d| Located::new(d, doc.text(), doc.lines()))
+            .collect();
+        assert_eq!(all, one);
     }
 
     #[test]

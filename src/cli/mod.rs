@@ -1,4 +1,5 @@
-//! The command-line interface (`../shared/spec/cli.md` is the contract).
+//! The command-line interface (README, "Command line"; what a decision
+//! assumes is in `docs/semantics.md`).
 
 pub mod check;
 pub mod explain;

@@ -1,5 +1,5 @@
-//! The decision engine: `../shared/spec/semantics.md` (and the project's
-//! `docs/semantics.md`) step by step.
+//! The decision engine: the procedure of `docs/semantics.md` (from the
+//! vendor's rule documentation), step by step.
 //!
 //! Rules are compiled once per configuration ([`Engine::new`]); a decision
 //! then only looks at the rules indexed under the requested feature. One

@@ -1,5 +1,5 @@
-//! Expected-decision cases, in the format of `privy test`
-//! (`../shared/spec/cli.md`): read, written back, and run against an engine.
+//! Expected-decision cases, in the format of `privy test` (README, "Command
+//! line"): read, written back, and run against an engine.
 
 use serde::{Deserialize, Serialize};
 
