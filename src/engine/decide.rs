@@ -421,22 +421,50 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// The steps of `docs/semantics.md` section 5 after the choice of a
+    /// license, in order, on one license (`pool`) or without a pool: the
+    /// first that denies decides.
     pub(super) fn evaluate(
         &mut self,
         pool: Option<(&Counts<'_>, usize)>,
         serial: Option<&str>,
     ) -> Out {
-        let borrow = self.req.action == Action::Borrow;
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        self.licensed_without_pool(pool);
+        if let Err(out) = self.deny_step(serial) {
+            return out;
+        }
+        if let Err(out) = self.allow_step(serial) {
+            return out;
+        }
+        let max_hours = match self.borrow_hours_step(pool, serial) {
+            Ok(max) => max,
+            Err(out) => return out,
+        };
+        if let Some(out) = self.reuses_a_session(pool, max_hours) {
+            return out;
+        }
+        if let Err(out) = self.limit_step(pool, serial, max_hours) {
+            return out;
+        }
+        self.seats_step(pool, serial, max_hours)
+    }
+
+    /// Step 1 without a pool: whether a license offers the feature is
+    /// unknown (with a pool, `Engine::run` chose the license).
+    fn licensed_without_pool(&mut self, pool: Option<(&Counts<'_>, usize)>) {
         if pool.is_none() {
             self.step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
                 "no pool: whether a license offers the feature is unknown".into()
             });
         }
+    }
 
-        // Step 2: deny rules.
+    /// Step 2: an applicable deny rule that matches the principal denies.
+    fn deny_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
+        let borrow = self.req.action == Action::Borrow;
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         let mut checks = Vec::new();
         for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
@@ -448,7 +476,11 @@ impl Ctx<'_, '_> {
                     self.step(StepName::Deny, Outcome::Denied, checks, || {
                         format!("denied by {pointer}: deny rules override allow rules")
                     });
-                    return Out::deny(Reason::DenyRule, self.determining(&r.pointer), None);
+                    return Err(Out::deny(
+                        Reason::DenyRule,
+                        self.determining(&r.pointer),
+                        None,
+                    ));
                 }
             }
         }
@@ -460,8 +492,16 @@ impl Ctx<'_, '_> {
                 "no applicable deny rule matches".into()
             }
         });
+        Ok(())
+    }
 
-        // Step 3: allow rules, list by list.
+    /// Step 3: for each allow list that has applicable rules, the principal
+    /// must match one of them.
+    fn allow_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
+        let borrow = self.req.action == Action::Borrow;
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         let mut checks = Vec::new();
         // Whether any allow rule applied at all: rules skipped for their
         // serial numbers are in the trace but do not restrict.
@@ -494,7 +534,7 @@ impl Ctx<'_, '_> {
                 self.step(StepName::Allow, Outcome::Denied, checks, || {
                     format!("{} allows {feature} only to the users it lists, and the principal is in none of them", kind.key())
                 });
-                return Out::deny(Reason::NotInAllowRule, pointers, None);
+                return Err(Out::deny(Reason::NotInAllowRule, pointers, None));
             }
         }
         self.step(StepName::Allow, Outcome::Passed, checks, || {
@@ -504,8 +544,20 @@ impl Ctx<'_, '_> {
                 "the principal is in an applicable allow rule".into()
             }
         });
+        Ok(())
+    }
 
-        // Step 4: borrow hours.
+    /// Step 4: a borrow may not ask for more hours than the smallest
+    /// covering HOURS (else the license's maximum). Gives that maximum.
+    fn borrow_hours_step(
+        &mut self,
+        pool: Option<(&Counts<'_>, usize)>,
+        serial: Option<&str>,
+    ) -> Result<Option<u64>, Out> {
+        let borrow = self.req.action == Action::Borrow;
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         let mut max_hours: Option<u64> = None;
         let mut max_rule: Option<u32> = None;
         if borrow {
@@ -546,7 +598,7 @@ impl Ctx<'_, '_> {
                     let rules = max_rule
                         .map(|id| vec![rules[id as usize].pointer.clone()])
                         .unwrap_or_default();
-                    return Out::deny(Reason::BorrowHoursExceeded, rules, max_hours);
+                    return Err(Out::deny(Reason::BorrowHoursExceeded, rules, max_hours));
                 }
                 (want, max) => {
                     self.step(StepName::BorrowHours, Outcome::Passed, checks, || {
@@ -568,8 +620,16 @@ impl Ctx<'_, '_> {
                 "a checkout, not a borrow".into()
             });
         }
+        Ok(max_hours)
+    }
 
-        // Seat sharing: a principal already holding the feature reuses it.
+    /// Seat sharing: a principal already holding the feature on the license
+    /// reuses that session, and the limit and seat steps do not count it.
+    fn reuses_a_session(
+        &mut self,
+        pool: Option<(&Counts<'_>, usize)>,
+        max_hours: Option<u64>,
+    ) -> Option<Out> {
         if let Some((counts, l)) = pool
             && counts.holds(l, &self.req.feature, self.p)
         {
@@ -581,15 +641,28 @@ impl Ctx<'_, '_> {
             self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
                 "reuses the session it holds: takes no new seat".into()
             });
-            return Out {
+            return Some(Out {
                 verdict: Verdict::Granted,
                 reason: Reason::Granted,
                 rules: Vec::new(),
                 max_hours,
-            };
+            });
         }
+        None
+    }
 
-        // Step 5: limits.
+    /// Step 5: an applicable limit that covers the principal and whose
+    /// count is reached denies.
+    fn limit_step(
+        &mut self,
+        pool: Option<(&Counts<'_>, usize)>,
+        serial: Option<&str>,
+        max_hours: Option<u64>,
+    ) -> Result<(), Out> {
+        let borrow = self.req.action == Action::Borrow;
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         let mut checks = Vec::new();
         for kind in RuleKind::lists_for(Effect::Limit, borrow) {
             self.serial_skips(kind, serial, &mut checks);
@@ -633,11 +706,11 @@ impl Ctx<'_, '_> {
                 if reached {
                     let pointer = r.pointer.clone();
                     self.step(StepName::Limit, Outcome::Denied, checks, || format!("{pointer} allows {count} at once to the users it covers, and {usage} are in use"));
-                    return Out::deny(
+                    return Err(Out::deny(
                         Reason::LimitReached,
                         self.determining(&r.pointer),
                         max_hours,
-                    );
+                    ));
                 }
             }
         }
@@ -649,8 +722,20 @@ impl Ctx<'_, '_> {
                 "no applicable limit is reached".into()
             }
         });
+        Ok(())
+    }
 
-        // Step 6: seats and reservations.
+    /// Step 6: a free seat for this principal on the license, after the
+    /// seats reserved for others.
+    fn seats_step(
+        &mut self,
+        pool: Option<(&Counts<'_>, usize)>,
+        serial: Option<&str>,
+        max_hours: Option<u64>,
+    ) -> Out {
+        let engine = self.engine;
+        let req = self.req;
+        let rules = &engine.rules;
         let Some((counts, l)) = pool else {
             self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
                 "no pool: free seats are unknown".into()
