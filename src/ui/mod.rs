@@ -629,12 +629,14 @@ fn index_pointer(doc: &Document, g: usize) -> Option<String> {
 fn saved(doc: &Document, result: Result<(), crate::document::SaveError>) -> Status {
     match result {
         Ok(()) => Status {
-            text: format!(
-                "Saved {}",
-                doc.path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ),
+            // Through a symlink, the file written is its target: say so.
+            text: match (doc.path(), doc.link_target()) {
+                (Some(p), Some(real)) => {
+                    format!("Saved {} (through {})", real.display(), p.display())
+                }
+                (Some(p), None) => format!("Saved {}", p.display()),
+                (None, _) => "Saved".to_string(),
+            },
             error: false,
         },
         Err(e) => Status {

@@ -34,19 +34,26 @@ impl PrivyApp {
         let Some((links, overwrite)) = self.hard_linked else {
             return;
         };
-        let name = self
-            .doc
-            .as_ref()
-            .and_then(Document::path)
+        // The real file (behind a symlink) is the one with the other names.
+        let doc = self.doc.as_ref();
+        let name = doc
+            .and_then(Document::link_target)
+            .or_else(|| {
+                doc.and_then(Document::path)
+                    .map(std::path::Path::to_path_buf)
+            })
             .map(|p| p.display().to_string())
             .unwrap_or_default();
+        let others = match links - 1 {
+            1 => "1 other name".to_string(),
+            n => format!("{n} other names"),
+        };
         let choice = ask(
             ui,
             "hard-linked",
             "The file has other names",
             &format!(
-                "{name} has {} other hard link(s). Writing in place keeps every name showing the new text; replacing gives only this name the new text.",
-                links - 1
+                "{name} also has {others} (hard links). Writing in place keeps every name showing the new text; replacing gives only this name the new text."
             ),
             Some(
                 "Writing in place is not atomic: a crash while writing can leave the file torn. The .bak keeps the previous text either way.",

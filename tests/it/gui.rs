@@ -795,7 +795,7 @@ fn saving_a_hard_linked_file_asks_and_a_symlink_is_named_in_the_title() {
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
-    h.get_by_label_contains("other hard link");
+    h.get_by_label_contains("also has 1 other name (hard links)");
     h.get_by_label("Write in place").click();
     h.run();
     let ours = text_of(&h);
