@@ -1,0 +1,91 @@
+//! The Tests tab: saved expected-decision cases, run again on every edit.
+
+#[allow(unused_imports)]
+use super::*;
+
+impl PrivyApp {
+    pub(super) fn tests_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Open cases…").clicked() {
+                self.start_sim_dialog(SimDialog::OpenCases);
+            }
+            if ui.button("Save cases…").clicked() {
+                self.start_sim_dialog(SimDialog::SaveCases);
+            }
+            if ui
+                .button("Save the current request")
+                .on_hover_text("Expect the verdict it gets now")
+                .clicked()
+            {
+                self.sim.save_request_as_case();
+            }
+        });
+        if let Some(p) = &self.sim.cases_path {
+            ui.label(RichText::new(p.display().to_string()).small().weak());
+        }
+        self.sim.refresh(doc);
+        let results = self.sim.case_results().cloned();
+        let mut remove = None;
+        let mut load = None;
+        match results {
+            None => {}
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Some(Ok(outcomes)) => {
+                let failed = outcomes.iter().filter(|o| !o.passed).count();
+                let passed = outcomes.len() - failed;
+                if outcomes.is_empty() {
+                    ui.label(
+                        RichText::new("No cases yet: decide a request and save it as a case.")
+                            .weak(),
+                    );
+                } else {
+                    ui.label(RichText::new(format!("{passed} passed, {failed} failed")).strong());
+                }
+                let cases = self.sim.cases.cases.clone();
+                for (i, (case, got)) in cases.iter().zip(&outcomes).enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        let (mark, color) = if got.passed {
+                            ("✔", verdict_color(ui, Verdict::Granted))
+                        } else {
+                            ("✖", verdict_color(ui, Verdict::Denied))
+                        };
+                        ui.label(RichText::new(mark).color(color).strong());
+                        row_buttons(ui, i, "case", &mut load, &mut remove);
+                        ui.label(&case.name);
+                        let expected = match case.reason {
+                            Some(r) => format!("{} ({})", verdict_word(case.expect), r.as_str()),
+                            None => verdict_word(case.expect).to_string(),
+                        };
+                        let text = if got.passed {
+                            format!("expects {expected}")
+                        } else {
+                            format!(
+                                "expects {expected}, now {} ({})",
+                                verdict_word(got.got),
+                                got.reason.as_str()
+                            )
+                        };
+                        ui.label(RichText::new(text).weak());
+                        for r in &got.rules {
+                            if ui.link(place_name(doc.config(), r)).clicked() {
+                                self.go_to(r);
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        if let Some(i) = load
+            && let Ok(req) = self.sim.cases.cases[i].request.to_request()
+        {
+            self.sim.form = RequestForm::from_request(&req);
+            self.sim.tab = SimTab::Request;
+        }
+        if let Some(i) = remove {
+            self.sim.cases.cases.remove(i);
+            self.sim.cases_rev += 1;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The what-if simulator, a panel beside the editor: a request and its
+//! verdict with the full trace, the license pool, scenario replay, the
+//! decision matrix and saved test cases. Everything it shows is worked out
+//! by the core (`engine`, `sim`) and recomputed when the file, the pool or
+//! the request changes, never per frame.
+
+mod cases;
+mod matrix;
+mod pool;
+mod request;
+mod scenario;
+
+use egui::{Color32, RichText};
+
+use super::{PrivyApp, place_name};
+use crate::document::Document;
+use crate::engine::pool::{License, SeatSharing, Session};
+use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
+use crate::sim::matrix::{Matrix, Principal};
+pub use crate::sim::session::*;
+use crate::words::{reason_short, step_title, verdict_word};
+
+fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
+    match v {
+        Verdict::Granted if ui.visuals().dark_mode => Color32::from_rgb(90, 200, 120),
+        Verdict::Granted => Color32::from_rgb(20, 130, 60),
+        Verdict::Denied => ui.visuals().error_fg_color,
+    }
+}
+
+/// A labelled single-line field in a two-column grid.
+fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+    let l = ui.label(label);
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+    ui.end_row();
+    r
+}
+
+impl PrivyApp {
+    /// The simulator panel. Returns nothing: clicks on rules move the
+    /// editor (`go_to`), dialogs are started on the window's dialog thread.
+    pub(super) fn simulator(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
+        self.sim.refresh(doc);
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading("Simulator");
+            if doc.diagnostics().iter().any(|d| d.severity == crate::diag::Severity::Error) {
+                ui.label(RichText::new("⚠ the file has errors: what could be read is used").small())
+                    .on_hover_text("Rules with errors may be left out or read differently by the server. See Problems.");
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            for tab in SimTab::ALL {
+                let mut title = tab.title().to_string();
+                let failing = self.sim.failing_cases();
+                if tab == SimTab::Tests && failing > 0 {
+                    title = format!("Tests ({failing} failing)");
+                }
+                ui.selectable_value(&mut self.sim.tab, tab, title);
+            }
+        });
+        if let Some(note) = &self.sim.note {
+            let color = if note.error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            ui.colored_label(color, &note.text);
+        }
+        ui.separator();
+        // The tab may have changed: its content is worked out now.
+        self.sim.refresh(doc);
+        if self.sim.busy() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Working out the changed rules…")
+                    .on_hover_text("A large file's rules are compiled beside the window, which goes on meanwhile. What is shown below is from before the last change.");
+            });
+            // Looked at again shortly: the worker does not wake the window.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(30));
+        }
+        match self.sim.tab {
+            SimTab::Matrix => self.matrix_tab(ui, doc),
+            tab => {
+                // The pool's tables scroll sideways rather than widen the
+                // panel over the editor; text elsewhere wraps.
+                let scroll = if tab == SimTab::Pool {
+                    egui::ScrollArea::both()
+                } else {
+                    egui::ScrollArea::vertical()
+                };
+                scroll
+                    .id_salt(("sim", tab.title()))
+                    .auto_shrink(false)
+                    .show(ui, |ui| match tab {
+                        SimTab::Request => self.request_tab(ui, doc, words),
+                        SimTab::Pool => self.pool_tab(ui),
+                        SimTab::Scenario => self.scenario_tab(ui, doc),
+                        SimTab::Tests => self.tests_tab(ui, doc),
+                        SimTab::Matrix => {}
+                    });
+            }
+        }
+    }
+}
+
+/// A request row's Open and Remove buttons (scenario steps, cases); sets
+/// `load` or `remove` to the row clicked.
+fn row_buttons(
+    ui: &mut egui::Ui,
+    i: usize,
+    what: &str,
+    load: &mut Option<usize>,
+    remove: &mut Option<usize>,
+) {
+    if ui
+        .small_button("Open")
+        .on_hover_text("Put this request in the Request tab")
+        .clicked()
+    {
+        *load = Some(i);
+    }
+    if ui
+        .small_button("✖")
+        .on_hover_text(format!("Remove this {what}"))
+        .clicked()
+    {
+        *remove = Some(i);
+    }
+}

@@ -1,0 +1,205 @@
+//! The Request tab: the request form, the verdict and the trace.
+
+#[allow(unused_imports)]
+use super::*;
+
+impl PrivyApp {
+    pub(super) fn request_form(&mut self, ui: &mut egui::Ui, words: &[String]) {
+        let mut form = self.sim.form.clone();
+        let mut feature_resp = None;
+        egui::Grid::new("sim-request")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                field(ui, "User", &mut form.user, "optional");
+                field(ui, "Host", &mut form.host, "optional");
+                field(ui, "IP address", &mut form.ip, "optional, e.g. 4.3.2.11");
+                field(
+                    ui,
+                    "Local groups",
+                    &mut form.groups,
+                    "optional: Windows groups, ; between",
+                );
+                feature_resp = Some(field(
+                    ui,
+                    "Feature",
+                    &mut form.feature,
+                    "the feature asked for",
+                ));
+                field(ui, "Serial", &mut form.serial, "any license");
+                ui.label("Action");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut form.action, Action::Checkout, "Checkout");
+                    ui.radio_value(&mut form.action, Action::Borrow, "Borrow");
+                });
+                ui.end_row();
+                if form.action == Action::Borrow {
+                    field(ui, "Borrow hours", &mut form.hours, "hours asked");
+                }
+            });
+        if let Some(resp) = feature_resp {
+            let mut known: Vec<String> = words.to_vec();
+            for l in &self.sim.pool.licenses {
+                known.extend(l.features.iter().map(|(f, _)| f.clone()));
+            }
+            known.sort();
+            known.dedup();
+            if let Some(done) = self.completion(&resp, "sim:feature", &form.feature, &known) {
+                form.feature = done;
+            }
+        }
+        self.sim.form = form;
+    }
+
+    pub(super) fn request_tab(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
+        self.request_form(ui, words);
+        self.sim.refresh(doc);
+        ui.add_space(6.0);
+        let decided = self.sim.decision.as_ref().map(|c| c.value.clone());
+        match decided {
+            None => {}
+            Some(Err(e)) => {
+                ui.label(RichText::new(e).weak());
+            }
+            Some(Ok((req, d))) => {
+                if let Some(e) = self.sim.pool_error() {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("The pool is not usable ({e}): decided without it."),
+                    );
+                }
+                self.verdict(ui, doc, &req, &d);
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Add to scenario")
+                        .on_hover_text("Append this request to the Scenario tab's replay")
+                        .clicked()
+                    {
+                        self.sim.add_to_scenario();
+                    }
+                    let l = ui.label("Case name");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.sim.case_name)
+                            .hint_text("optional")
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(l.id);
+                    if ui
+                        .button("Save as test case")
+                        .on_hover_text("Expect this verdict and reason from now on (Tests tab)")
+                        .clicked()
+                    {
+                        self.sim.save_request_as_case();
+                    }
+                });
+                ui.add_space(6.0);
+                self.trace(ui, doc, &d);
+            }
+        }
+    }
+
+    /// The large verdict and its reason in one sentence.
+    pub(super) fn verdict(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        req: &Request,
+        d: &Decision,
+    ) {
+        let color = verdict_color(ui, d.decision);
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(2.0, color))
+            .inner_margin(10.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(verdict_word(d.decision))
+                        .size(30.0)
+                        .strong()
+                        .color(color),
+                );
+                ui.label(format!(
+                    "{}: {} [{}]",
+                    crate::sim::who(req),
+                    crate::sim::reason_sentence(d, req),
+                    d.reason.as_str()
+                ));
+                let by = if d.decision == Verdict::Denied {
+                    "Denied by"
+                } else {
+                    "Allowed by"
+                };
+                for r in &deciding_rules(d) {
+                    ui.horizontal(|ui| {
+                        ui.label(by);
+                        if ui.link(place_name(doc.config(), r)).clicked() {
+                            self.go_to(r);
+                        }
+                    });
+                }
+                if let Some(s) = &d.serial {
+                    ui.label(RichText::new(format!("License {s}")).weak());
+                }
+                if req.action == Action::Borrow {
+                    let max = d
+                        .max_borrow_hours
+                        .map_or("no maximum".to_string(), |h| format!("at most {h} hours"));
+                    ui.label(RichText::new(format!("Borrowing: {max}")).weak());
+                }
+                if !d.missing_inputs.is_empty() {
+                    ui.label(
+                        RichText::new(format!(
+                            "Not given: {}. Rules list entries of these kinds; without them those entries match nothing.",
+                            d.missing_inputs.join(", ")
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                }
+                for a in &d.assumptions {
+                    ui.label(RichText::new(format!("Assumes: {a}")).small().weak());
+                }
+            });
+    }
+
+    /// The ladder of steps, each with the rules it looked at.
+    pub(super) fn trace(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Decision) {
+        for step in &d.trace {
+            let (mark, color) = match step.outcome {
+                Outcome::Passed => ("✔", verdict_color(ui, Verdict::Granted)),
+                Outcome::Denied => ("✖", verdict_color(ui, Verdict::Denied)),
+                Outcome::Skipped => ("–", ui.visuals().weak_text_color()),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(mark).color(color).strong());
+                ui.label(RichText::new(step_title(step.step)).strong());
+                ui.label(
+                    RichText::new(&step.detail).color(if step.outcome == Outcome::Skipped {
+                        ui.visuals().weak_text_color()
+                    } else {
+                        ui.visuals().text_color()
+                    }),
+                );
+            });
+            for check in &step.rules {
+                ui.horizontal_wrapped(|ui| {
+                    ui.add_space(22.0);
+                    let tag = match (check.applies, check.matched) {
+                        (false, _) => RichText::new("not applicable").weak(),
+                        (true, true) => RichText::new("matches").strong(),
+                        (true, false) => RichText::new("no match").weak(),
+                    };
+                    ui.label(tag.small());
+                    if ui
+                        .link(place_name(doc.config(), &check.pointer))
+                        .on_hover_text(format!("Show {} in the editor", check.pointer))
+                        .clicked()
+                    {
+                        self.go_to(&check.pointer);
+                    }
+                    ui.label(&check.why);
+                });
+            }
+        }
+    }
+}
