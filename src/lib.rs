@@ -22,6 +22,7 @@ pub mod pattern;
 pub mod pool;
 pub mod recovery;
 pub mod request;
+pub mod rule_id;
 pub mod schema;
 pub mod secrets;
 pub mod sim;

@@ -403,17 +403,16 @@ impl Config {
 
     /// Finds a rule by its pointer.
     pub fn rule_at(&self, pointer: &str) -> Option<&Rule> {
-        let mut parts = pointer.strip_prefix('/')?.split('/');
-        let kind = RuleKind::from_key(parts.next()?)?;
-        let index: usize = parts.next()?.parse().ok()?;
-        if parts.next().is_some() {
-            return None;
-        }
+        self.rule(crate::rule_id::RuleId::parse(pointer)?)
+    }
+
+    /// Finds a rule by its id.
+    pub fn rule(&self, id: crate::rule_id::RuleId) -> Option<&Rule> {
         // Rules are in file order; entries that are not objects are left
         // out, so the position is found by search rather than taken as is.
-        let rules = self.rules(kind);
+        let rules = self.rules(id.kind);
         rules
-            .binary_search_by_key(&index, |r| r.index)
+            .binary_search_by_key(&(id.index as usize), |r| r.index)
             .ok()
             .map(|i| &rules[i])
     }

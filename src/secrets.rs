@@ -202,9 +202,9 @@ impl Secrets {
     pub fn of(root: Option<&Node>, text: &str) -> Secrets {
         let mut s = Secrets::default();
         if let Some(root) = root {
-            s.from_tree(root, text);
+            s.add_from_tree(root, text);
         }
-        s.from_tokens(text);
+        s.add_from_tokens(text);
         s.finish();
         s
     }
@@ -219,7 +219,7 @@ impl Secrets {
         self.values.is_empty() && self.spans.is_empty()
     }
 
-    fn from_tree(&mut self, node: &Node, text: &str) {
+    fn add_from_tree(&mut self, node: &Node, text: &str) {
         // An explicit stack: files nest up to the parser's depth limit.
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
@@ -242,7 +242,7 @@ impl Secrets {
         }
     }
 
-    fn from_tokens(&mut self, text: &str) {
+    fn add_from_tokens(&mut self, text: &str) {
         let value_like = |t: Tok| matches!(t, Tok::Str | Tok::Word);
         // A window of the tokens ahead: a key, the tokens a break may have
         // split it into, separators and the value fit in it.

@@ -58,7 +58,7 @@ pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: 
     };
     let secrets = doc.secrets().clone();
     if json {
-        let mut v = serde_json::to_value(&d).unwrap_or_default();
+        let mut v = crate::words::decision_json(&d);
         if errors > 0 {
             v["warning"] = serde_json::Value::String(format!(
                 "{} has {errors} validation error(s); the server may decide differently",
@@ -113,16 +113,12 @@ pub fn render(
         .path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    for pointer in &d.rules {
-        let Some(rule) = doc.config().rule_at(pointer) else {
+    for &id in &d.rules {
+        let Some(rule) = doc.config().rule(id) else {
             continue;
         };
         let (line, col) = doc.line_col(rule.span.start);
-        let _ = writeln!(
-            out,
-            "\ndeciding rule {} at {file}:{line}:{col}",
-            one_line(pointer)
-        );
+        let _ = writeln!(out, "\ndeciding rule {id} at {file}:{line}:{col}");
         let _ = writeln!(out, "  {}", one_line(&crate::summary::describe(rule)));
         // Show the line that says who the rule is about, else its first
         // field (a LIMIT_BORROWS rule may have no USERS: not its `{`).
@@ -156,7 +152,7 @@ pub fn render(
             out,
             "  {mark} {:<12} {}",
             step.step.as_str(),
-            one_line(&step.detail)
+            one_line(&crate::words::found(&step.found))
         );
         for r in &step.rules {
             let m = if !r.applies {
@@ -169,8 +165,8 @@ pub fn render(
             let _ = writeln!(
                 out,
                 "            {m} {:<24} {}",
-                one_line(&r.pointer),
-                one_line(&r.why)
+                r.rule.pointer(),
+                one_line(&crate::words::why(&r.why))
             );
         }
     }
@@ -182,7 +178,7 @@ pub fn render(
         );
     }
     for a in &d.assumptions {
-        let _ = writeln!(out, "assumes: {}", one_line(a));
+        let _ = writeln!(out, "assumes: {}", one_line(&crate::words::assumption(a)));
     }
     out
 }
@@ -232,7 +228,14 @@ pub fn test_report(file: &Path, cases: &Path) -> Report {
             if got.rules.is_empty() {
                 String::new()
             } else {
-                format!(" by {}", output::one_line(&got.rules.join(", ")))
+                format!(
+                    " by {}",
+                    got.rules
+                        .iter()
+                        .map(|r| r.pointer())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
         );
     }

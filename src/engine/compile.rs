@@ -7,13 +7,14 @@ use std::collections::HashSet;
 use super::matcher::{Groups, Matcher};
 use super::*;
 use crate::model::{Config, Rule};
+use crate::rule_id::RuleId;
 use crate::spec::RuleKind;
 
 /// A rule compiled for evaluation.
 #[derive(Debug, Clone)]
 pub(super) struct CRule {
     pub(super) kind: RuleKind,
-    pub(super) pointer: String,
+    pub(super) id: RuleId,
     /// USERS: `None` means everyone.
     pub(super) users: Option<Matcher>,
     pub(super) except: Option<Matcher>,
@@ -276,7 +277,7 @@ pub(super) fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
     });
     CRule {
         kind: rule.kind,
-        pointer: rule.pointer.clone(),
+        id: RuleId::new(rule.kind, rule.index),
         users,
         except,
         serial_text: rule

@@ -3,8 +3,9 @@
 
 use super::compile::{applicable, kind_index};
 use super::matcher::{Hit, Matcher, Principal, Scratch};
-use super::pool::SeatSharing;
+use super::trace::{Mode, Recorder};
 use super::*;
+use crate::rule_id::RuleId;
 use crate::spec::{Effect, RuleKind};
 
 impl Engine {
@@ -50,25 +51,21 @@ impl Engine {
             req,
             p: &p,
             scratch,
-            mode,
+            rec: Recorder::new(mode),
             missing: Vec::new(),
-            steps: Vec::new(),
         };
         let mut assumptions = Vec::new();
-        let record = mode != Mode::Fast;
+        let record = ctx.rec.quiet_or_more();
+        if record && pool.is_none() {
+            assumptions.push(Assumption::NoPool);
+        }
+        if record && req.ip.is_none() {
+            assumptions.push(Assumption::NoIp);
+        }
         let Some(counts) = pool else {
-            if record {
-                assumptions.push("no license pool: seat counts are unknown, usage is taken as zero, and the licensed and seats steps are skipped".to_string());
-            }
-            if record && req.ip.is_none() {
-                assumptions.push("no IP address given: IP entries match nothing".to_string());
-            }
             let out = ctx.evaluate(None, req.serial.as_deref());
             return ctx.finish(out, req.serial.clone(), assumptions);
         };
-        if record && req.ip.is_none() {
-            assumptions.push("no IP address given: IP entries match nothing".to_string());
-        }
         let licenses = &counts.index.pool.licenses;
         // Step 1: which licenses can serve the request.
         let candidates: Vec<usize> = match &req.serial {
@@ -85,59 +82,57 @@ impl Engine {
                 .collect(),
         };
         if candidates.is_empty() {
-            let detail = match &req.serial {
-                Some(s) if licenses.iter().any(|l| &l.serial == s) => {
-                    format!("license {s} does not offer {}", req.feature)
-                }
-                Some(s) => format!("the pool has no license {s}"),
-                None => format!("no license in the pool offers {}", req.feature),
-            };
-            ctx.step(StepName::Licensed, Outcome::Denied, Vec::new(), || {
-                detail.clone()
-            });
+            ctx.rec.step(
+                StepName::Licensed,
+                Outcome::Denied,
+                Vec::new(),
+                || match &req.serial {
+                    Some(s) if licenses.iter().any(|l| &l.serial == s) => {
+                        Found::LicenseLacksFeature {
+                            serial: s.clone(),
+                            feature: req.feature.clone(),
+                        }
+                    }
+                    Some(s) => Found::NoSuchLicense { serial: s.clone() },
+                    None => Found::NoLicenseOffers {
+                        feature: req.feature.clone(),
+                    },
+                },
+            );
             let out = Out::deny(Reason::NotLicensed, Vec::new(), None);
             return ctx.finish(out, req.serial.clone(), assumptions);
         }
         let mut first: Option<(Out, Vec<TraceStep>, Vec<String>, String)> = None;
-        let mut tried = Vec::new();
+        let mut tried: Vec<(String, Reason)> = Vec::new();
         for &l in &candidates {
             let serial = licenses[l].serial.clone();
-            let start = ctx.steps.len();
+            let start = ctx.rec.mark();
             let missing_start = ctx.missing.len();
-            ctx.step(StepName::Licensed, Outcome::Passed, Vec::new(), || {
-                let seats = licenses[l].seats(&req.feature).unwrap_or(0);
-                let held = counts.index.sessions_on(l, &req.feature).len();
-                let mut d = format!(
-                    "license {serial} offers {} ({seats} seats, {held} in use)",
-                    req.feature
-                );
-                // The last few licenses tried, not all of them: the trace of
-                // a pool of thousands of full licenses stays linear.
-                const SHOWN: usize = 3;
-                if !tried.is_empty() {
+            ctx.rec
+                .step(StepName::Licensed, Outcome::Passed, Vec::new(), || {
+                    // The last few licenses tried, not all of them: the trace of
+                    // a pool of thousands of full licenses stays linear.
+                    const SHOWN: usize = 3;
                     let from = tried.len().saturating_sub(SHOWN);
-                    let earlier = if from > 0 {
-                        format!("{from} more, then ")
-                    } else {
-                        String::new()
-                    };
-                    d.push_str(&format!(
-                        "; tried before: {earlier}{}",
-                        tried[from..].join(", ")
-                    ));
-                }
-                d
-            });
+                    Found::Offers {
+                        serial: serial.clone(),
+                        feature: req.feature.clone(),
+                        seats: licenses[l].seats(&req.feature).unwrap_or(0),
+                        held: counts.index.sessions_on(l, &req.feature).len(),
+                        earlier: from,
+                        tried: tried[from..].to_vec(),
+                    }
+                });
             let out = ctx.evaluate(Some((counts, l)), Some(&serial));
             if out.verdict == Verdict::Granted {
                 if !tried.is_empty() {
                     // Only the license that served the request is traced.
-                    ctx.steps.drain(..start);
+                    ctx.rec.steps.drain(..start);
                 }
                 return ctx.finish(out, Some(serial), assumptions);
             }
-            tried.push(format!("{serial} ({})", out.reason.as_str()));
-            let steps: Vec<TraceStep> = ctx.steps.drain(start..).collect();
+            tried.push((serial.clone(), out.reason));
+            let steps: Vec<TraceStep> = ctx.rec.steps.drain(start..).collect();
             let missing: Vec<String> = ctx.missing.drain(missing_start..).collect();
             if first.is_none() {
                 first = Some((out, steps, missing, serial));
@@ -152,14 +147,13 @@ impl Engine {
                 String::new(),
             )
         });
-        if candidates.len() > 1 {
-            assumptions.push(format!(
-                "every license offering {} denied the request: {}; the first one's denial is reported",
-                req.feature,
-                tried.join(", ")
-            ));
+        if record && candidates.len() > 1 {
+            assumptions.push(Assumption::EveryLicenseDenied {
+                feature: req.feature.clone(),
+                tried,
+            });
         }
-        ctx.steps = steps;
+        ctx.rec.steps = steps;
         ctx.missing = missing;
         ctx.finish(out, Some(serial), assumptions)
     }
@@ -169,12 +163,21 @@ impl Engine {
 pub(super) struct Out {
     pub(super) verdict: Verdict,
     pub(super) reason: Reason,
-    pub(super) rules: Vec<String>,
+    pub(super) rules: Vec<RuleId>,
     pub(super) max_hours: Option<u64>,
 }
 
 impl Out {
-    pub(super) fn deny(reason: Reason, rules: Vec<String>, max_hours: Option<u64>) -> Out {
+    pub(super) fn grant(max_hours: Option<u64>) -> Out {
+        Out {
+            verdict: Verdict::Granted,
+            reason: Reason::Granted,
+            rules: Vec::new(),
+            max_hours,
+        }
+    }
+
+    pub(super) fn deny(reason: Reason, rules: Vec<RuleId>, max_hours: Option<u64>) -> Out {
         Out {
             verdict: Verdict::Denied,
             reason,
@@ -184,103 +187,32 @@ impl Out {
     }
 }
 
+/// One decision under way: what it asks, the memo, and where it records.
 pub(super) struct Ctx<'e, 's> {
     pub(super) engine: &'e Engine,
     pub(super) req: &'e Request,
     pub(super) p: &'e Principal,
     pub(super) scratch: &'s mut Scratch,
-    pub(super) mode: Mode,
+    pub(super) rec: Recorder,
     pub(super) missing: Vec<String>,
-    pub(super) steps: Vec<TraceStep>,
-}
-
-/// How much a decision records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
-    /// The verdict and reason only (no rules, assumptions or trace).
-    Fast,
-    /// Also the determining rules, assumptions and missing inputs.
-    Quiet,
-    /// Everything, with the trace.
-    Trace,
-}
-
-/// How a rule's USERS (and EXCEPT_USERS) relate to the principal.
-pub(super) enum Cover {
-    /// Covered; the hit explains why (None: USERS means everyone).
-    Yes(Option<Hit>),
-    /// In USERS but excepted.
-    Excepted(Option<Hit>),
-    No,
-}
-
-pub(super) fn describe_hit(h: &Hit) -> String {
-    let entry = match h.attr {
-        matcher::Attr::Everyone => "`*` (everyone)".to_string(),
-        a => format!("{} matched `{}`", a.as_str(), h.entry),
-    };
-    match h.via.as_slice() {
-        [] => entry,
-        [g] => format!("{entry} in group `{g}`"),
-        chain => {
-            let inner = chain.last().cloned().unwrap_or_default();
-            let outer: Vec<&str> = chain[..chain.len() - 1]
-                .iter()
-                .rev()
-                .map(String::as_str)
-                .collect();
-            format!(
-                "{entry} in group `{inner}`, member of `{}`",
-                outer.join("`, member of `")
-            )
-        }
-    }
 }
 
 impl Ctx<'_, '_> {
     /// The determining rule, unless only the verdict is wanted.
-    pub(super) fn determining(&self, pointer: &str) -> Vec<String> {
-        if self.mode == Mode::Fast {
-            Vec::new()
+    pub(super) fn determining(&self, rule: RuleId) -> Vec<RuleId> {
+        if self.rec.quiet_or_more() {
+            vec![rule]
         } else {
-            vec![pointer.to_string()]
+            Vec::new()
         }
     }
 
     pub(super) fn tracing(&self) -> bool {
-        self.mode == Mode::Trace
-    }
-
-    pub(super) fn step(
-        &mut self,
-        step: StepName,
-        outcome: Outcome,
-        mut rules: Vec<RuleCheck>,
-        detail: impl FnOnce() -> String,
-    ) {
-        if self.tracing() {
-            // In file order: list by list, then by position.
-            rules.sort_by_key(|r| {
-                let mut parts = r.pointer.rsplitn(2, '/');
-                let index: usize = parts.next().and_then(|i| i.parse().ok()).unwrap_or(0);
-                let list = parts.next().unwrap_or("").trim_start_matches('/');
-                let kind = RuleKind::ALL
-                    .iter()
-                    .position(|k| k.key() == list)
-                    .unwrap_or(usize::MAX);
-                (kind, index)
-            });
-            self.steps.push(TraceStep {
-                step,
-                outcome,
-                rules,
-                detail: detail(),
-            });
-        }
+        self.rec.tracing()
     }
 
     pub(super) fn note_missing(&mut self, m: &Matcher) {
-        if self.mode == Mode::Fast {
+        if !self.rec.quiet_or_more() {
             return;
         }
         let needs = matcher::needs(m, &self.engine.groups);
@@ -303,6 +235,8 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Whether the principal matches the list: `Some(hit)` if it does (the
+    /// hit only in a trace).
     pub(super) fn list_matches(&mut self, m: &Matcher) -> Option<Option<Hit>> {
         let groups = &self.engine.groups;
         let hit = if self.tracing() {
@@ -316,80 +250,48 @@ impl Ctx<'_, '_> {
         hit
     }
 
-    /// Whether the rule's USERS match; in a trace, also records why.
-    pub(super) fn check_users(&mut self, r: &CRule, checks: &mut Vec<RuleCheck>) -> bool {
-        let c = self.in_users(r);
-        let matched = matches!(c, Cover::Yes(_));
-        if self.tracing() {
-            checks.push(RuleCheck {
-                pointer: r.pointer.clone(),
-                applies: true,
-                matched,
-                why: self.cover_text(r, &c),
-            });
-        }
-        matched
-    }
-
-    /// Whether the rule's USERS match (EXCEPT_USERS aside).
-    pub(super) fn in_users(&mut self, r: &CRule) -> Cover {
-        match &r.users {
-            None => Cover::Yes(None),
-            Some(m) => self.list_matches(m).map_or(Cover::No, Cover::Yes),
-        }
-    }
-
-    pub(super) fn cover(&mut self, r: &CRule) -> Cover {
+    /// How the rule's USERS cover the principal (EXCEPT_USERS aside, unless
+    /// `with_except`). What matched is only known in a trace; else the
+    /// cover says only yes or no.
+    pub(super) fn cover(&mut self, r: &CRule, with_except: bool) -> Cover {
         let in_users = match &r.users {
             None => Some(None),
             Some(m) => self.list_matches(m),
         };
         let Some(hit) = in_users else {
-            return Cover::No;
+            return self.not_in(r);
         };
-        if let Some(ex) = &r.except
+        if with_except
+            && let Some(ex) = &r.except
             && let Some(ex_hit) = self.list_matches(ex)
         {
             return Cover::Excepted(ex_hit);
         }
-        Cover::Yes(hit)
+        match hit {
+            Some(h) => Cover::Matched(h),
+            // USERS means everyone (or, in a fast decision, matched).
+            None => Cover::Everyone {
+                except: r.except.is_some(),
+            },
+        }
     }
 
-    pub(super) fn cover_text(&self, r: &CRule, c: &Cover) -> String {
+    fn not_in(&self, r: &CRule) -> Cover {
         if !self.tracing() {
-            return String::new();
+            return Cover::NotIn {
+                first: Vec::new(),
+                more: false,
+            };
         }
-        match c {
-            Cover::Yes(None) if r.except.is_some() => {
-                "covers everyone not in EXCEPT_USERS, the principal included".into()
-            }
-            Cover::Yes(None) => "covers everyone".into(),
-            Cover::Yes(Some(h)) => describe_hit(h),
-            Cover::Excepted(h) => format!(
-                "in USERS but excepted: {}",
-                h.as_ref()
-                    .map_or_else(|| "EXCEPT_USERS".to_string(), describe_hit)
-            ),
-            Cover::No => {
-                let who: Vec<&str> = r
-                    .users
-                    .as_ref()
-                    .map(|m| m.list.iter().take(4).map(|e| e.text).collect())
-                    .unwrap_or_default();
-                if who.is_empty() {
-                    "USERS is empty: matches nobody".into()
-                } else {
-                    format!(
-                        "the principal is not in USERS ({}{})",
-                        who.join("; "),
-                        if r.users.as_ref().is_some_and(|m| m.list.len() > 4) {
-                            "; …"
-                        } else {
-                            ""
-                        }
-                    )
-                }
-            }
+        let Some(m) = &r.users else {
+            return Cover::NotIn {
+                first: Vec::new(),
+                more: false,
+            };
+        };
+        Cover::NotIn {
+            first: m.list.iter().take(4).map(|e| e.text.to_string()).collect(),
+            more: m.list.len() > 4,
         }
     }
 
@@ -409,13 +311,12 @@ impl Ctx<'_, '_> {
             let r = &self.engine.rules[id as usize];
             if r.serials.is_some() {
                 out.push(RuleCheck {
-                    pointer: r.pointer.clone(),
+                    rule: r.id,
                     applies: false,
                     matched: false,
-                    why: format!(
-                        "limited to serial numbers {}; the request names no serial and there is no pool",
-                        r.serial_text
-                    ),
+                    why: Why::SerialOnly {
+                        serials: r.serial_text.clone(),
+                    },
                 });
             }
         }
@@ -453,43 +354,40 @@ impl Ctx<'_, '_> {
     /// unknown (with a pool, `Engine::run` chose the license).
     fn licensed_without_pool(&mut self, pool: Option<(&Counts<'_>, usize)>) {
         if pool.is_none() {
-            self.step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
-                "no pool: whether a license offers the feature is unknown".into()
-            });
+            self.rec
+                .step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
+                    Found::NoPool
+                });
         }
     }
 
     /// Step 2: an applicable deny rule that matches the principal denies.
     fn deny_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
         let borrow = self.req.action == Action::Borrow;
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
         for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
-                let r = &rules[id as usize];
-                let matched = self.check_users(r, &mut checks);
+                let r = &engine.rules[id as usize];
+                let cover = self.cover(r, false);
+                let matched = cover.covered();
+                self.rec
+                    .check(&mut checks, r.id, matched, || Why::Users(cover));
                 if matched {
-                    let pointer = r.pointer.clone();
-                    self.step(StepName::Deny, Outcome::Denied, checks, || {
-                        format!("denied by {pointer}: deny rules override allow rules")
+                    self.rec.step(StepName::Deny, Outcome::Denied, checks, || {
+                        Found::DeniedBy(r.id)
                     });
-                    return Err(Out::deny(
-                        Reason::DenyRule,
-                        self.determining(&r.pointer),
-                        None,
-                    ));
+                    return Err(Out::deny(Reason::DenyRule, self.determining(r.id), None));
                 }
             }
         }
-        let n = checks.len();
-        self.step(StepName::Deny, Outcome::Passed, checks, || {
-            if n == 0 {
-                "no deny rule applies".into()
+        let none = checks.is_empty();
+        self.rec.step(StepName::Deny, Outcome::Passed, checks, || {
+            if none {
+                Found::NoDenyApplies
             } else {
-                "no applicable deny rule matches".into()
+                Found::NoDenyMatches
             }
         });
         Ok(())
@@ -499,9 +397,7 @@ impl Ctx<'_, '_> {
     /// must match one of them.
     fn allow_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
         let borrow = self.req.action == Action::Borrow;
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
         // Whether any allow rule applied at all: rules skipped for their
         // serial numbers are in the trace but do not restrict.
@@ -513,8 +409,11 @@ impl Ctx<'_, '_> {
             for id in applicable(engine, &req.feature, kind, serial) {
                 applies = true;
                 any_applied = true;
-                let r = &rules[id as usize];
-                let matched = self.check_users(r, &mut checks);
+                let r = &engine.rules[id as usize];
+                let cover = self.cover(r, false);
+                let matched = cover.covered();
+                self.rec
+                    .check(&mut checks, r.id, matched, || Why::Users(cover));
                 if matched {
                     any = true;
                     if !self.tracing() {
@@ -523,25 +422,27 @@ impl Ctx<'_, '_> {
                 }
             }
             if applies && !any {
-                let pointers: Vec<String> = if self.mode == Mode::Fast {
-                    Vec::new()
-                } else {
+                let rules: Vec<RuleId> = if self.rec.quiet_or_more() {
                     applicable(engine, &req.feature, kind, serial)
-                        .map(|i| rules[i as usize].pointer.clone())
+                        .map(|i| engine.rules[i as usize].id)
                         .collect()
+                } else {
+                    Vec::new()
                 };
-                let feature = self.req.feature.clone();
-                self.step(StepName::Allow, Outcome::Denied, checks, || {
-                    format!("{} allows {feature} only to the users it lists, and the principal is in none of them", kind.key())
+                self.rec.step(StepName::Allow, Outcome::Denied, checks, || {
+                    Found::NotInAllowList {
+                        kind,
+                        feature: req.feature.clone(),
+                    }
                 });
-                return Err(Out::deny(Reason::NotInAllowRule, pointers, None));
+                return Err(Out::deny(Reason::NotInAllowRule, rules, None));
             }
         }
-        self.step(StepName::Allow, Outcome::Passed, checks, || {
-            if !any_applied {
-                "no allow rule applies: everyone is allowed".into()
+        self.rec.step(StepName::Allow, Outcome::Passed, checks, || {
+            if any_applied {
+                Found::InAllowRule
             } else {
-                "the principal is in an applicable allow rule".into()
+                Found::NoAllowApplies
             }
         });
         Ok(())
@@ -554,71 +455,55 @@ impl Ctx<'_, '_> {
         pool: Option<(&Counts<'_>, usize)>,
         serial: Option<&str>,
     ) -> Result<Option<u64>, Out> {
-        let borrow = self.req.action == Action::Borrow;
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        if self.req.action != Action::Borrow {
+            self.rec
+                .step(StepName::BorrowHours, Outcome::Skipped, Vec::new(), || {
+                    Found::NotABorrow
+                });
+            return Ok(None);
+        }
+        let (engine, req) = (self.engine, self.req);
         let mut max_hours: Option<u64> = None;
-        let mut max_rule: Option<u32> = None;
-        if borrow {
-            let mut checks = Vec::new();
-            self.serial_skips(RuleKind::LimitBorrows, serial, &mut checks);
-            for id in applicable(engine, &req.feature, RuleKind::LimitBorrows, serial) {
-                let r = &rules[id as usize];
-                let Some(h) = r.hours else { continue };
-                let c = self.cover(r);
-                let covered = matches!(c, Cover::Yes(_));
-                if self.tracing() {
-                    checks.push(RuleCheck {
-                        pointer: r.pointer.clone(),
-                        applies: true,
-                        matched: covered,
-                        why: format!("HOURS {h}: {}", self.cover_text(r, &c)),
-                    });
-                }
-                if covered && max_hours.is_none_or(|m| h < m) {
-                    max_hours = Some(h);
-                    max_rule = Some(id);
-                }
+        let mut max_rule: Option<RuleId> = None;
+        let mut checks = Vec::new();
+        self.serial_skips(RuleKind::LimitBorrows, serial, &mut checks);
+        for id in applicable(engine, &req.feature, RuleKind::LimitBorrows, serial) {
+            let r = &engine.rules[id as usize];
+            let Some(hours) = r.hours else { continue };
+            let cover = self.cover(r, true);
+            let covered = cover.covered();
+            self.rec
+                .check(&mut checks, r.id, covered, || Why::Hours { hours, cover });
+            if covered && max_hours.is_none_or(|m| hours < m) {
+                max_hours = Some(hours);
+                max_rule = Some(r.id);
             }
-            let from_license = pool.and_then(|(c, l)| c.index.pool.licenses[l].max_borrow_hours);
-            if max_hours.is_none() {
-                max_hours = from_license;
-            }
-            let source = match max_rule {
-                Some(id) => rules[id as usize].pointer.clone(),
-                None if from_license.is_some() => "the license's max_borrow_hours".into(),
-                None => String::new(),
-            };
-            match (self.req.hours, max_hours) {
-                (Some(want), Some(max)) if want > max => {
-                    self.step(StepName::BorrowHours, Outcome::Denied, checks, || {
-                        format!("{want} hours asked, at most {max} allowed (from {source})")
-                    });
-                    let rules = max_rule
-                        .map(|id| vec![rules[id as usize].pointer.clone()])
-                        .unwrap_or_default();
-                    return Err(Out::deny(Reason::BorrowHoursExceeded, rules, max_hours));
-                }
-                (want, max) => {
-                    self.step(StepName::BorrowHours, Outcome::Passed, checks, || {
-                        match (want, max) {
-                            (Some(w), Some(m)) => {
-                                format!("{w} hours asked, at most {m} allowed (from {source})")
-                            }
-                            (None, Some(m)) => format!(
-                                "no length asked; at most {m} hours allowed (from {source})"
-                            ),
-                            (Some(w), None) => format!("{w} hours asked; no maximum applies"),
-                            (None, None) => "no maximum applies".into(),
-                        }
-                    })
-                }
-            }
+        }
+        let from_license = pool.and_then(|(c, l)| c.index.pool.licenses[l].max_borrow_hours);
+        if max_hours.is_none() {
+            max_hours = from_license;
+        }
+        let source = match max_rule {
+            Some(id) => HoursSource::Rule(id),
+            None if from_license.is_some() => HoursSource::License,
+            None => HoursSource::Nowhere,
+        };
+        let wanted = req.hours;
+        let exceeded = matches!((wanted, max_hours), (Some(w), Some(m)) if w > m);
+        let outcome = if exceeded {
+            Outcome::Denied
         } else {
-            self.step(StepName::BorrowHours, Outcome::Skipped, Vec::new(), || {
-                "a checkout, not a borrow".into()
+            Outcome::Passed
+        };
+        self.rec
+            .step(StepName::BorrowHours, outcome, checks, || Found::Hours {
+                wanted,
+                max: max_hours,
+                source,
             });
+        if exceeded {
+            let rules = max_rule.into_iter().collect();
+            return Err(Out::deny(Reason::BorrowHoursExceeded, rules, max_hours));
         }
         Ok(max_hours)
     }
@@ -630,25 +515,20 @@ impl Ctx<'_, '_> {
         pool: Option<(&Counts<'_>, usize)>,
         max_hours: Option<u64>,
     ) -> Option<Out> {
-        if let Some((counts, l)) = pool
-            && counts.holds(l, &self.req.feature, self.p)
-        {
-            let mode = match counts.sharing() {
-                SeatSharing::User => "user",
-                _ => "user and host",
-            };
-            self.step(StepName::Limit, Outcome::Skipped, Vec::new(), || format!("seat sharing by {mode}: the principal already holds this feature on the license and reuses that session"));
-            self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
-                "reuses the session it holds: takes no new seat".into()
-            });
-            return Some(Out {
-                verdict: Verdict::Granted,
-                reason: Reason::Granted,
-                rules: Vec::new(),
-                max_hours,
-            });
+        let (counts, l) = pool?;
+        if !counts.holds(l, &self.req.feature, self.p) {
+            return None;
         }
-        None
+        let sharing = counts.sharing();
+        self.rec
+            .step(StepName::Limit, Outcome::Skipped, Vec::new(), || {
+                Found::ReusesSession(sharing)
+            });
+        self.rec
+            .step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
+                Found::TakesNoSeat
+            });
+        Some(Out::grant(max_hours))
     }
 
     /// Step 5: an applicable limit that covers the principal and whose
@@ -660,66 +540,52 @@ impl Ctx<'_, '_> {
         max_hours: Option<u64>,
     ) -> Result<(), Out> {
         let borrow = self.req.action == Action::Borrow;
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
         for kind in RuleKind::lists_for(Effect::Limit, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
-                let r = &rules[id as usize];
+                let r = &engine.rules[id as usize];
                 let Some(count) = r.count else { continue };
-                let c = self.cover(r);
-                let covered = matches!(c, Cover::Yes(_));
+                let cover = self.cover(r, true);
+                let covered = cover.covered();
                 let usage = match (covered, pool) {
-                    (true, Some((counts, l))) => {
-                        counts.usage(id, l, &self.req.feature, self.scratch)
-                    }
+                    (true, Some((counts, l))) => counts.usage(id, l, &req.feature, self.scratch),
                     _ => 0,
                 };
                 // `usage` may have used the scratch memo for the sessions;
                 // back to the requester's.
                 self.scratch
-                    .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
-                let reached = covered && usage >= count;
-                if self.tracing() {
-                    let why = if covered {
-                        format!(
-                            "{}; {usage} of {count} in use{}",
-                            self.cover_text(r, &c),
-                            if pool.is_none() {
-                                " (no pool: taken as zero)"
-                            } else {
-                                ""
-                            }
-                        )
-                    } else {
-                        self.cover_text(r, &c)
-                    };
-                    checks.push(RuleCheck {
-                        pointer: r.pointer.clone(),
-                        applies: true,
-                        matched: covered,
-                        why,
+                    .prepare(engine.id, engine.groups.matchers.len(), self.p);
+                let pooled = pool.is_some();
+                self.rec.check(&mut checks, r.id, covered, || Why::Limit {
+                    cover,
+                    usage,
+                    count,
+                    pooled,
+                });
+                if covered && usage >= count {
+                    self.rec.step(StepName::Limit, Outcome::Denied, checks, || {
+                        Found::LimitReached {
+                            rule: r.id,
+                            count,
+                            usage,
+                        }
                     });
-                }
-                if reached {
-                    let pointer = r.pointer.clone();
-                    self.step(StepName::Limit, Outcome::Denied, checks, || format!("{pointer} allows {count} at once to the users it covers, and {usage} are in use"));
                     return Err(Out::deny(
                         Reason::LimitReached,
-                        self.determining(&r.pointer),
+                        self.determining(r.id),
                         max_hours,
                     ));
                 }
             }
         }
-        let n = checks.len();
-        self.step(StepName::Limit, Outcome::Passed, checks, || {
-            if n == 0 {
-                "no limit rule applies".into()
+        let none = checks.is_empty();
+        self.rec.step(StepName::Limit, Outcome::Passed, checks, || {
+            if none {
+                Found::NoLimitApplies
             } else {
-                "no applicable limit is reached".into()
+                Found::NoLimitReached
             }
         });
         Ok(())
@@ -733,80 +599,68 @@ impl Ctx<'_, '_> {
         serial: Option<&str>,
         max_hours: Option<u64>,
     ) -> Out {
-        let engine = self.engine;
-        let req = self.req;
-        let rules = &engine.rules;
+        let (engine, req) = (self.engine, self.req);
         let Some((counts, l)) = pool else {
-            self.step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
-                "no pool: free seats are unknown".into()
-            });
-            return Out {
-                verdict: Verdict::Granted,
-                reason: Reason::Granted,
-                rules: Vec::new(),
-                max_hours,
-            };
+            self.rec
+                .step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
+                    Found::SeatsUnknown
+                });
+            return Out::grant(max_hours);
         };
         let seats = counts.index.pool.licenses[l]
-            .seats(&self.req.feature)
+            .seats(&req.feature)
             .unwrap_or(0);
-        let held = counts.index.sessions_on(l, &self.req.feature).len() as u64;
+        let held = counts.index.sessions_on(l, &req.feature).len() as u64;
         let free = seats.saturating_sub(held);
         let mut checks = Vec::new();
         let mut reserved_for_others = 0u64;
         let mut reserving = Vec::new();
         self.serial_skips(RuleKind::ReserveCheckouts, serial, &mut checks);
         for id in applicable(engine, &req.feature, RuleKind::ReserveCheckouts, serial) {
-            let r = &rules[id as usize];
+            let r = &engine.rules[id as usize];
             let Some(count) = r.count else { continue };
-            let c = self.in_users(r);
-            let mine = matches!(c, Cover::Yes(_));
-            let used = counts.usage(id, l, &self.req.feature, self.scratch);
+            let cover = self.cover(r, false);
+            let mine = cover.covered();
+            let used = counts.usage(id, l, &req.feature, self.scratch);
             self.scratch
-                .prepare(self.engine.id, self.engine.groups.matchers.len(), self.p);
+                .prepare(engine.id, engine.groups.matchers.len(), self.p);
             let remaining = count.saturating_sub(used);
             if !mine {
                 reserved_for_others += remaining;
                 if remaining > 0 {
-                    reserving.push(r.pointer.clone());
+                    reserving.push(r.id);
                 }
             }
-            if self.tracing() {
-                let why = if mine {
-                    format!(
-                        "reserves {count} for users including the principal ({}); the principal may use them",
-                        self.cover_text(r, &c)
-                    )
+            self.rec.check(&mut checks, r.id, mine, || {
+                if mine {
+                    Why::ReservesMine { count, cover }
                 } else {
-                    format!(
-                        "reserves {count} for others, {used} of them in use: {remaining} kept free"
-                    )
-                };
-                checks.push(RuleCheck {
-                    pointer: r.pointer.clone(),
-                    applies: true,
-                    matched: mine,
-                    why,
-                });
-            }
+                    Why::ReservesForOthers {
+                        count,
+                        used,
+                        remaining,
+                    }
+                }
+            });
         }
         let available = free.saturating_sub(reserved_for_others);
         if available >= 1 {
-            self.step(StepName::Seats, Outcome::Passed, checks, || format!("{seats} seats, {held} in use, {free} free, {reserved_for_others} reserved for others: {available} available"));
-            Out {
-                verdict: Verdict::Granted,
-                reason: Reason::Granted,
-                rules: Vec::new(),
-                max_hours,
-            }
+            self.rec
+                .step(StepName::Seats, Outcome::Passed, checks, || Found::Seats {
+                    seats,
+                    held,
+                    free,
+                    reserved_for_others,
+                });
+            Out::grant(max_hours)
         } else if free >= 1 {
-            self.step(StepName::Seats, Outcome::Denied, checks, || {
-                format!("{free} of {seats} seats are free, but all are reserved for others")
+            self.rec.step(StepName::Seats, Outcome::Denied, checks, || {
+                Found::AllReserved { free, seats }
             });
             Out::deny(Reason::ReservedForOthers, reserving, max_hours)
         } else {
-            self.step(StepName::Seats, Outcome::Denied, checks, || {
-                format!("all {seats} seats are in use")
+            self.rec.step(StepName::Seats, Outcome::Denied, checks, || {
+                Found::AllInUse { seats }
             });
             Out::deny(Reason::NoFreeSeat, Vec::new(), max_hours)
         }
@@ -816,7 +670,7 @@ impl Ctx<'_, '_> {
         self,
         out: Out,
         serial: Option<String>,
-        assumptions: Vec<String>,
+        assumptions: Vec<Assumption>,
     ) -> Decision {
         Decision {
             decision: out.verdict,
@@ -826,7 +680,7 @@ impl Ctx<'_, '_> {
             max_borrow_hours: out.max_hours,
             assumptions,
             missing_inputs: self.missing,
-            trace: self.steps,
+            trace: self.rec.steps,
         }
     }
 }

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::trace::{Cover, Found, HoursSource, RuleCheck, TraceStep, Why};
+use crate::rule_id::RuleId;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -72,33 +75,34 @@ pub enum Outcome {
     Skipped,
 }
 
-/// What a step found out about one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleCheck {
-    pub pointer: String,
-    pub applies: bool,
-    pub matched: bool,
-    pub why: String,
+/// What the decision took for granted, said with the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assumption {
+    /// No pool: seats unknown, usage taken as zero.
+    NoPool,
+    /// No IP given: IP entries match nothing.
+    NoIp,
+    /// Several licenses offer the feature and each denied: the first one's
+    /// denial is reported.
+    EveryLicenseDenied {
+        feature: String,
+        tried: Vec<(String, Reason)>,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceStep {
-    pub step: StepName,
-    pub outcome: Outcome,
-    pub rules: Vec<RuleCheck>,
-    pub detail: String,
-}
-
-/// The full answer, as `privy explain --format json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The full answer. `crate::words::decision_json` gives it as
+/// `privy explain --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub decision: Verdict,
     pub reason: Reason,
-    /// The determining rules, as JSON Pointers.
-    pub rules: Vec<String>,
+    /// The determining rules, in the order they decided.
+    pub rules: Vec<RuleId>,
     pub serial: Option<String>,
     pub max_borrow_hours: Option<u64>,
-    pub assumptions: Vec<String>,
+    pub assumptions: Vec<Assumption>,
+    /// The unset inputs that some entry of a rule the decision looked at
+    /// could have matched: `user`, `host`, `ip`, `local_groups`.
     pub missing_inputs: Vec<String>,
     pub trace: Vec<TraceStep>,
 }

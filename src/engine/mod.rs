@@ -9,6 +9,7 @@
 //! - `decision.rs`: what a decision says (verdict, reason, trace);
 //! - `compile.rs`: rules compiled and indexed by feature, edits followed;
 //! - `decide.rs`: the procedure, license by license and step by step;
+//! - `trace.rs`: what the steps found, typed, and the recorder keeping it;
 //! - `usage.rs`: the pool as the engine counts it;
 //! - `matcher.rs`: principal lists compiled for matching.
 
@@ -21,6 +22,7 @@ use matcher::{Groups, Matcher, NameIndex, Principal, Scratch};
 mod compile;
 mod decide;
 mod decision;
+mod trace;
 mod usage;
 
 use compile::{CRule, ListIndex};

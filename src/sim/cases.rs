@@ -96,8 +96,8 @@ pub struct Outcome {
     pub passed: bool,
     pub got: Verdict,
     pub reason: Reason,
-    /// The determining rules, as JSON Pointers.
-    pub rules: Vec<String>,
+    /// The determining rules.
+    pub rules: Vec<crate::rule_id::RuleId>,
 }
 
 /// Why the cases cannot run at all.

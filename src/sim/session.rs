@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Counts, Decision, Engine, Request, SeatUsage, StepName, Verdict};
+use crate::rule_id::RuleId;
 use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
 use crate::sim::matrix::{self, Matrix, Principal};
 use crate::sim::scenario::{self, Step};
@@ -221,7 +222,7 @@ pub struct SimState {
     pub(crate) note: Option<Status>,
     /// The rules that decided the current request: the determining rules
     /// of a denial, or the allow rules that let a grant through.
-    pub(crate) deciding: Vec<String>,
+    pub(crate) deciding: Vec<RuleId>,
 
     pub(crate) engine: Slot<u64, Engine>,
     /// A large file's engine being compiled on a worker thread, for this
@@ -491,7 +492,7 @@ impl SimState {
 
     /// The rules that decided the current request (highlighted in the
     /// editor while the simulator is open).
-    pub fn deciding(&self) -> &[String] {
+    pub fn deciding(&self) -> &[RuleId] {
         if self.open { &self.deciding } else { &[] }
     }
 
@@ -643,7 +644,7 @@ impl SimState {
 
 /// The rules that decided: a denial's determining rules, or for a grant
 /// the allow rules the principal matched (none when no allow rule applies).
-pub fn deciding_rules(d: &Decision) -> Vec<String> {
+pub fn deciding_rules(d: &Decision) -> Vec<RuleId> {
     if !d.rules.is_empty() || d.decision == Verdict::Denied {
         return d.rules.clone();
     }
@@ -652,7 +653,7 @@ pub fn deciding_rules(d: &Decision) -> Vec<String> {
         .filter(|s| s.step == StepName::Allow)
         .flat_map(|s| &s.rules)
         .filter(|c| c.applies && c.matched)
-        .map(|c| c.pointer.clone())
+        .map(|c| c.rule)
         .collect()
 }
 

@@ -69,8 +69,8 @@ impl PrivyApp {
                         };
                         ui.label(RichText::new(text).weak());
                         for r in &got.rules {
-                            if ui.link(place_name(doc.config(), r)).clicked() {
-                                self.go_to(r);
+                            if ui.link(place_name(doc.config(), &r.pointer())).clicked() {
+                                self.go_to(&r.pointer());
                             }
                         }
                     });

@@ -130,10 +130,11 @@ impl PrivyApp {
                     "Allowed by"
                 };
                 for r in &deciding_rules(d) {
+                    let r = r.pointer();
                     ui.horizontal(|ui| {
                         ui.label(by);
-                        if ui.link(place_name(doc.config(), r)).clicked() {
-                            self.go_to(r);
+                        if ui.link(place_name(doc.config(), &r)).clicked() {
+                            self.go_to(&r);
                         }
                     });
                 }
@@ -157,7 +158,11 @@ impl PrivyApp {
                     );
                 }
                 for a in &d.assumptions {
-                    ui.label(RichText::new(format!("Assumes: {a}")).small().weak());
+                    ui.label(
+                        RichText::new(format!("Assumes: {}", crate::words::assumption(a)))
+                            .small()
+                            .weak(),
+                    );
                 }
             });
     }
@@ -173,13 +178,13 @@ impl PrivyApp {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(mark).color(color).strong());
                 ui.label(RichText::new(step_title(step.step)).strong());
-                ui.label(
-                    RichText::new(&step.detail).color(if step.outcome == Outcome::Skipped {
+                ui.label(RichText::new(crate::words::found(&step.found)).color(
+                    if step.outcome == Outcome::Skipped {
                         ui.visuals().weak_text_color()
                     } else {
                         ui.visuals().text_color()
-                    }),
-                );
+                    },
+                ));
             });
             for check in &step.rules {
                 ui.horizontal_wrapped(|ui| {
@@ -191,13 +196,13 @@ impl PrivyApp {
                     };
                     ui.label(tag.small());
                     if ui
-                        .link(place_name(doc.config(), &check.pointer))
-                        .on_hover_text(format!("Show {} in the editor", check.pointer))
+                        .link(place_name(doc.config(), &check.rule.pointer()))
+                        .on_hover_text(format!("Show {} in the editor", check.rule))
                         .clicked()
                     {
-                        self.go_to(&check.pointer);
+                        self.go_to(&check.rule.pointer());
                     }
-                    ui.label(&check.why);
+                    ui.label(crate::words::why(&check.why));
                 });
             }
         }

@@ -99,3 +99,9 @@ pub fn reason_short(r: Reason) -> &'static str {
         Reason::NoFreeSeat => "no free seat",
     }
 }
+
+mod json;
+mod trace;
+
+pub use json::decision_json;
+pub use trace::{assumption, cover, found, hit, source, why};
