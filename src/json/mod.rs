@@ -8,6 +8,7 @@
 
 pub mod edit;
 pub mod parse;
+mod scan;
 
 use std::fmt::Write as _;
 
