@@ -530,7 +530,6 @@ impl<'a> Parser<'a> {
             },
         );
     }
-
 }
 
 /// Cuts long tokens for messages.
