@@ -5,6 +5,8 @@
 mod pool;
 mod semantic;
 mod structure;
+mod units;
+mod whole;
 
 use crate::diag::{Code, Diagnostic};
 use crate::json::parse::{Parsed, SyntaxKind};
@@ -58,7 +60,7 @@ pub fn syntax(parsed: &Parsed) -> Vec<Diagnostic> {
         .collect()
 }
 
-pub use semantic::Touched;
+pub use crate::change::Touched;
 
 /// All diagnostics of a parsed document, sorted by position.
 pub fn validate(parsed: &Parsed, cfg: &Config) -> Vec<Diagnostic> {
