@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::request::{Action, Principal};
+use crate::request::{Action, FoldedPrincipal};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,7 +73,7 @@ pub struct Pool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
     pub license: usize,
-    pub principal: Principal,
+    pub principal: FoldedPrincipal,
     pub kind: Action,
     /// Index in the pool file, for messages.
     pub index: usize,
@@ -195,7 +195,7 @@ impl Pool {
             let ip = crate::request::parse_ip(s.ip.as_deref())
                 .map_err(|e| PoolError(format!("session {n}: {e}")))?;
             let principal =
-                Principal::new(s.user.as_deref(), s.host.as_deref(), ip, &s.local_groups);
+                FoldedPrincipal::new(s.user.as_deref(), s.host.as_deref(), ip, &s.local_groups);
             if let Some((_, list)) = sessions[license].iter_mut().find(|(f, _)| *f == s.feature) {
                 list.push(Placed {
                     license,

@@ -29,8 +29,19 @@ pub struct Request {
 }
 
 impl Request {
+    /// Who is asking, as given.
     pub fn principal(&self) -> Principal {
-        Principal::new(
+        Principal {
+            user: self.user.clone(),
+            host: self.host.clone(),
+            ip: self.ip,
+            local_groups: self.local_groups.clone(),
+        }
+    }
+
+    /// Who is asking, folded for comparison (what the engine matches).
+    pub fn folded(&self) -> FoldedPrincipal {
+        FoldedPrincipal::new(
             self.user.as_deref(),
             self.host.as_deref(),
             self.ip,
@@ -39,18 +50,116 @@ impl Request {
     }
 }
 
-/// A request's principal, with names folded for comparison. Any part may be
-/// unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Who is asking: user, host, IP and Windows local groups, as given, each
+/// possibly absent. The one type for a principal: the simulator's rows,
+/// the witnesses of the analyses and `privy test`'s request keys
+/// (`user`, `host`, `ip`, `local_groups`) are all this.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Principal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<IpAddr>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub local_groups: Vec<String>,
+}
+
+impl Principal {
+    pub fn user(name: &str) -> Principal {
+        Principal {
+            user: Some(name.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// The request of this principal for `feature`.
+    pub fn request(&self, feature: &str, action: Action) -> Request {
+        Request {
+            user: self.user.clone(),
+            host: self.host.clone(),
+            ip: self.ip,
+            local_groups: self.local_groups.clone(),
+            feature: feature.to_string(),
+            action,
+            serial: None,
+            hours: None,
+        }
+    }
+
+    /// FoldedPrincipal for comparison.
+    pub fn folded(&self) -> FoldedPrincipal {
+        FoldedPrincipal::new(
+            self.user.as_deref(),
+            self.host.as_deref(),
+            self.ip,
+            &self.local_groups,
+        )
+    }
+
+    /// Reads a principal as typed in one line: `user`, `user@host`,
+    /// `@host`, an IP address or `&group`.
+    pub fn parse(text: &str) -> Principal {
+        let t = text.trim();
+        if let Some(g) = t.strip_prefix('&') {
+            return Principal {
+                local_groups: vec![g.trim().to_string()],
+                ..Default::default()
+            };
+        }
+        if let Ok(ip) = t.parse() {
+            return Principal {
+                ip: Some(ip),
+                ..Default::default()
+            };
+        }
+        match t.split_once('@') {
+            Some((u, h)) => Principal {
+                user: Some(u.trim().to_string()).filter(|u| !u.is_empty()),
+                host: Some(h.trim().to_string()).filter(|h| !h.is_empty()),
+                ..Default::default()
+            },
+            None => Principal::user(t),
+        }
+    }
+
+    /// Short, for a row header: `anna`, `anna @ PC001`, `4.3.2.1`, `&CAD`.
+    pub fn label(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        match (&self.user, &self.host) {
+            (Some(u), Some(h)) => parts.push(format!("{u} @ {h}")),
+            (Some(u), None) => parts.push(u.clone()),
+            (None, Some(h)) => parts.push(format!("@ {h}")),
+            (None, None) => {}
+        }
+        if let Some(ip) = self.ip {
+            parts.push(ip.to_string());
+        }
+        parts.extend(self.local_groups.iter().map(|g| format!("&{g}")));
+        if parts.is_empty() {
+            "(nobody named)".into()
+        } else {
+            parts.join(" ")
+        }
+    }
+}
+
+/// A principal with names folded for comparison, as the engine and the
+/// pool's seat sharing compare them. Made from a [`Principal`] (or a
+/// request, or a pool session); never read from a file itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FoldedPrincipal {
     pub user: Option<String>,
     pub host: Option<String>,
     pub ip: Option<IpAddr>,
     pub local_groups: Vec<String>,
 }
 
-/// Reads an optional IP address as written in pool and cases files: missing
-/// or blank is unknown; anything else must be an IPv4 or IPv6 address.
+/// Reads an optional IP address as written in pool and cases files and
+/// typed in the window: missing or blank is unknown; anything else must be
+/// an IPv4 or IPv6 address. The one parser of an IP address from text.
 pub fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, String> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => t
@@ -61,7 +170,7 @@ pub fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, String> {
     }
 }
 
-impl Principal {
+impl FoldedPrincipal {
     pub fn new(
         user: Option<&str>,
         host: Option<&str>,
@@ -69,7 +178,7 @@ impl Principal {
         local_groups: &[String],
     ) -> Self {
         let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(fold);
-        Principal {
+        FoldedPrincipal {
             user: clean(user),
             host: clean(host),
             ip,

@@ -2,7 +2,7 @@
 //! choice, then the steps in order, with the trace written only when asked.
 
 use super::compile::{applicable, kind_index};
-use super::matcher::{Hit, Matcher, Principal, Scratch};
+use super::matcher::{FoldedPrincipal, Hit, Matcher, Scratch};
 use super::trace::{Mode, Recorder};
 use super::*;
 use crate::rule_id::RuleId;
@@ -44,7 +44,7 @@ impl Engine {
         scratch: &mut Scratch,
         mode: Mode,
     ) -> Decision {
-        let p = req.principal();
+        let p = req.folded();
         self.prepare(scratch, &p);
         let mut ctx = Ctx {
             engine: self,
@@ -191,7 +191,7 @@ impl Out {
 pub(super) struct Ctx<'e, 's> {
     pub(super) engine: &'e Engine,
     pub(super) req: &'e Request,
-    pub(super) p: &'e Principal,
+    pub(super) p: &'e FoldedPrincipal,
     pub(super) scratch: &'s mut Scratch,
     pub(super) rec: Recorder,
     pub(super) missing: Vec<String>,

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use crate::model::{Config, EntryList, GroupIndex};
 use crate::pattern::{Kind, NamePattern, Pattern, fold};
 
-pub use crate::request::{Principal, parse_ip};
+pub use crate::request::FoldedPrincipal;
 
 /// Which part of the principal an entry matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,7 +318,7 @@ impl Matcher {
     }
 
     /// Whether a direct entry (not a group) matches.
-    pub fn direct(&self, p: &Principal) -> bool {
+    pub fn direct(&self, p: &FoldedPrincipal) -> bool {
         if self.any {
             return true;
         }
@@ -332,7 +332,7 @@ impl Matcher {
 
     /// [`direct`](Self::direct), with the name entries looked up in the
     /// scratch's per-principal hits when it has them.
-    fn direct_in(&self, p: &Principal, s: &Scratch) -> bool {
+    fn direct_in(&self, p: &FoldedPrincipal, s: &Scratch) -> bool {
         match (s.hits_for, self.index_id) {
             (true, Some(id)) => {
                 self.any || s.hit.get(id as usize) == Some(&s.hit_stamp) || self.direct_other(p)
@@ -342,7 +342,7 @@ impl Matcher {
     }
 
     /// The entries that are not names: local groups and IP forms.
-    fn direct_other(&self, p: &Principal) -> bool {
+    fn direct_other(&self, p: &FoldedPrincipal) -> bool {
         if !self.local_groups.is_empty()
             && p.local_groups.iter().any(|g| self.local_groups.contains(g))
         {
@@ -388,7 +388,7 @@ impl Matcher {
 
     /// The first direct entry that matches, and on which part of the
     /// principal (for explanations; agrees with [`direct`](Self::direct)).
-    pub fn direct_hit(&self, p: &Principal) -> Option<(&str, Attr)> {
+    pub fn direct_hit(&self, p: &FoldedPrincipal) -> Option<(&str, Attr)> {
         // Group entries are the names not compiled into names/wildcards.
         let name_hit = |matches: &dyn Fn(&str) -> bool| {
             if p.user.as_deref().is_some_and(matches) {
@@ -521,7 +521,7 @@ pub struct Scratch {
     /// The engine and principal the memo is for, when `owned`: the next
     /// request of the same principal (the matrix's next feature) keeps it.
     /// Kept as buffers, so changing principals does not allocate.
-    owner: (u64, Principal),
+    owner: (u64, FoldedPrincipal),
     owned: bool,
     /// Per list of the engine's [`NameIndex`]: `hit_stamp` when one of its
     /// name entries matches the principal's user or host (valid while
@@ -539,7 +539,7 @@ impl Scratch {
     ///
     /// Gives true when the scratch was already for them: the same principal
     /// is decided again.
-    pub fn prepare(&mut self, engine: u64, groups: usize, p: &Principal) -> bool {
+    pub fn prepare(&mut self, engine: u64, groups: usize, p: &FoldedPrincipal) -> bool {
         if self.owned && self.memo.len() == groups && self.owner.0 == engine && self.owner.1 == *p {
             return true;
         }
@@ -629,7 +629,7 @@ pub struct Hit {
 pub fn member_of(
     groups: &Groups,
     g: usize,
-    p: &Principal,
+    p: &FoldedPrincipal,
     s: &mut Scratch,
     shortcut: bool,
 ) -> Option<Vec<usize>> {
@@ -680,7 +680,7 @@ pub fn member_of(
 
 /// Whether the principal is a member of group `g`: the allocation-free
 /// search of the fast path, with the same answers as [`member_of`].
-fn is_member(groups: &Groups, g: usize, p: &Principal, s: &mut Scratch) -> bool {
+fn is_member(groups: &Groups, g: usize, p: &FoldedPrincipal, s: &mut Scratch) -> bool {
     match s.memo.get(g) {
         Some(1) => return true,
         Some(2) => return false,
@@ -717,12 +717,12 @@ fn is_member(groups: &Groups, g: usize, p: &Principal, s: &mut Scratch) -> bool 
 }
 
 /// Matches a whole list: its own entries, then its groups.
-pub fn matches(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> bool {
+pub fn matches(m: &Matcher, groups: &Groups, p: &FoldedPrincipal, s: &mut Scratch) -> bool {
     m.direct_in(p, s) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
 }
 
 /// Like [`matches`], with the explanation of the first match in entry order.
-pub fn explain(m: &Matcher, groups: &Groups, p: &Principal, s: &mut Scratch) -> Option<Hit> {
+pub fn explain(m: &Matcher, groups: &Groups, p: &FoldedPrincipal, s: &mut Scratch) -> Option<Hit> {
     if let Some((entry, attr)) = m.direct_hit(p) {
         return Some(Hit {
             entry: entry.to_string(),

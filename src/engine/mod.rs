@@ -17,7 +17,7 @@ pub mod matcher;
 pub mod pool;
 
 pub use crate::request::{Action, Request};
-use matcher::{Groups, Matcher, NameIndex, Principal, Scratch};
+use matcher::{FoldedPrincipal, Groups, Matcher, NameIndex, Scratch};
 
 mod compile;
 mod decide;
@@ -86,7 +86,7 @@ impl Engine {
 
     /// Prepares the scratch for the principal; from its second decision on,
     /// its names are looked up in the index once rather than per list.
-    fn prepare(&self, scratch: &mut Scratch, p: &Principal) {
+    fn prepare(&self, scratch: &mut Scratch, p: &FoldedPrincipal) {
         let again = scratch.prepare(self.id, self.groups.matchers.len(), p);
         if again && !scratch.has_names() {
             scratch.look_up_names(self.names(), |id| self.list(id));

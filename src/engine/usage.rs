@@ -4,9 +4,10 @@
 use std::cell::RefCell;
 
 use super::compile::applicable;
-use super::matcher::{Principal, Scratch};
+use super::matcher::{FoldedPrincipal, Scratch};
 use super::pool::{PoolIndex, SeatSharing};
 use super::*;
+use crate::request::Principal;
 use crate::spec::{Effect, RuleKind};
 
 /// Who holds a feature on a license: (user, host) pairs, folded.
@@ -59,7 +60,7 @@ impl<'a> Counts<'a> {
 
     /// Whether the principal already holds the feature on the license under
     /// the seat-sharing key.
-    pub(super) fn holds(&self, license: usize, feature: &str, p: &Principal) -> bool {
+    pub(super) fn holds(&self, license: usize, feature: &str, p: &FoldedPrincipal) -> bool {
         let Some(user) = &p.user else { return false };
         let Some(set) = self
             .index
@@ -140,6 +141,8 @@ impl Counts<'_> {
         feature: &str,
         p: Option<&Principal>,
     ) -> Option<SeatUsage> {
+        let folded = p.map(Principal::folded);
+        let p = folded.as_ref();
         let lic = self.index.pool.licenses.get(license)?;
         let seats = lic.seats(feature)?;
         let used = self.index.sessions_on(license, feature).len() as u64;

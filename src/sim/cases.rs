@@ -30,7 +30,7 @@ pub struct CaseRequest {
 
 impl CaseRequest {
     pub fn to_request(&self) -> Result<Request, String> {
-        let ip = crate::engine::matcher::parse_ip(self.ip.as_deref())?;
+        let ip = crate::request::parse_ip(self.ip.as_deref())?;
         Ok(Request {
             user: self.user.clone(),
             host: self.host.clone(),

@@ -135,7 +135,7 @@ pub fn sessions(text: &str) -> Result<Vec<Session>, String> {
             ));
         };
         let ip = text(2);
-        if let Err(e) = crate::engine::matcher::parse_ip(ip.as_deref()) {
+        if let Err(e) = crate::request::parse_ip(ip.as_deref()) {
             let col = get(2).map_or(1, |(_, c)| *c);
             return Err(format!("{n}:{col}: {e}"));
         }

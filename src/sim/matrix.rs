@@ -1,66 +1,13 @@
 //! The decision matrix: principals (rows) × features (columns), each cell
 //! the verdict and reason of one request, for checkout or borrow.
 
-use std::net::IpAddr;
-
 use crate::engine::matcher::Scratch;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Counts, Engine, Reason, Request, Verdict};
 use crate::model::Config;
 use crate::pattern::{Kind, Pattern, fold};
 
-/// A principal of the matrix: the request's who.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Principal {
-    pub user: Option<String>,
-    pub host: Option<String>,
-    pub ip: Option<IpAddr>,
-    pub local_groups: Vec<String>,
-}
-
-impl Principal {
-    pub fn user(name: &str) -> Principal {
-        Principal {
-            user: Some(name.to_string()),
-            ..Default::default()
-        }
-    }
-
-    /// The request of this principal for `feature`.
-    pub fn request(&self, feature: &str, action: Action) -> Request {
-        Request {
-            user: self.user.clone(),
-            host: self.host.clone(),
-            ip: self.ip,
-            local_groups: self.local_groups.clone(),
-            feature: feature.to_string(),
-            action,
-            serial: None,
-            hours: None,
-        }
-    }
-
-    /// Short, for a row header: `anna`, `anna @ PC001`, `4.3.2.1`, `&CAD`.
-    pub fn label(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        match (&self.user, &self.host) {
-            (Some(u), Some(h)) => parts.push(format!("{u} @ {h}")),
-            (Some(u), None) => parts.push(u.clone()),
-            (None, Some(h)) => parts.push(format!("@ {h}")),
-            (None, None) => {}
-        }
-        if let Some(ip) = self.ip {
-            parts.push(ip.to_string());
-        }
-        parts.extend(self.local_groups.iter().map(|g| format!("&{g}")));
-        if parts.is_empty() {
-            "(nobody named)".into()
-        } else {
-            parts.join(" ")
-        }
-    }
-}
+pub use crate::request::Principal;
 
 /// The principals a file names literally: user or host names (as users:
 /// a name entry matches either), IP addresses and local groups, in file

@@ -74,8 +74,8 @@ impl RequestForm {
         if feature.is_empty() {
             return Err("Name a feature to decide.".into());
         }
-        let ip = crate::engine::matcher::parse_ip(Some(&self.ip))
-            .map_err(|e| format!("IP address: {e}."))?;
+        let ip =
+            crate::request::parse_ip(Some(&self.ip)).map_err(|e| format!("IP address: {e}."))?;
         let hours = match self.hours.trim() {
             "" => None,
             h => Some(
@@ -668,30 +668,9 @@ pub(crate) fn usable(
     index.as_ref().and_then(|c| c.value.as_ref().ok())
 }
 
-/// A principal typed for the matrix: `user`, `user@host`, an IP address or
-/// `&group`.
+/// A principal typed for the matrix (see [`Principal::parse`]).
 pub fn parse_principal(text: &str) -> Principal {
-    let t = text.trim();
-    if let Some(g) = t.strip_prefix('&') {
-        return Principal {
-            local_groups: vec![g.trim().to_string()],
-            ..Default::default()
-        };
-    }
-    if let Ok(ip) = t.parse() {
-        return Principal {
-            ip: Some(ip),
-            ..Default::default()
-        };
-    }
-    match t.split_once('@') {
-        Some((u, h)) => Principal {
-            user: Some(u.trim().to_string()).filter(|u| !u.is_empty()),
-            host: Some(h.trim().to_string()).filter(|h| !h.is_empty()),
-            ..Default::default()
-        },
-        None => Principal::user(t),
-    }
+    Principal::parse(text)
 }
 
 #[cfg(test)]
