@@ -4,15 +4,20 @@
 //! The core (this library without the `gui` feature) never touches egui:
 //! [`json`] parses and edits the text losslessly, [`spec`] defines the rule
 //! language once, [`model`] gives the typed view, [`validate`] finds
-//! problems, [`document`] loads and saves files safely.
+//! problems, [`document`] loads and saves files safely, [`engine`] decides
+//! requests and [`words`] says what it found. `docs/architecture.md` is
+//! the map.
 
 pub mod change;
 pub mod cli;
 pub mod diag;
 pub mod document;
 pub mod engine;
+/// Test and benchmark support (the fuzz targets' entry points and the
+/// generator of large configurations): not part of the API.
 #[doc(hidden)]
 pub mod fuzzing;
+#[doc(hidden)]
 pub mod generate;
 pub mod input;
 pub mod json;

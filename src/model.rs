@@ -270,6 +270,11 @@ pub struct Config {
 impl Config {
     /// Builds the model from a parsed root. Non-objects give an empty model.
     pub fn from_tree(root: &Node, text: &str) -> Config {
+        Config::from_tree_with(root, text, crate::par::Threads::Auto)
+    }
+
+    /// [`Config::from_tree`] on `threads` threads.
+    pub fn from_tree_with(root: &Node, text: &str, threads: crate::par::Threads) -> Config {
         let mut cfg = Config::default();
         let Some(members) = root.as_object() else {
             return cfg;
@@ -281,7 +286,7 @@ impl Config {
             }
             if let Some(kind) = RuleKind::from_key(&m.key) {
                 if let Some(items) = m.value.as_array() {
-                    let threads = crate::par::threads_for(m.value.span.len());
+                    let threads = threads.for_bytes(m.value.span.len());
                     let rules = exact(crate::par::map(items, threads, |idx, item| {
                         rule(kind, idx, item, text)
                     }));
@@ -295,7 +300,7 @@ impl Config {
             } else if m.key == GROUPS_KEY {
                 if let Some(items) = m.value.as_array() {
                     cfg.groups_span = Some(m.value.span);
-                    let threads = crate::par::threads_for(m.value.span.len());
+                    let threads = threads.for_bytes(m.value.span.len());
                     cfg.groups = exact(crate::par::map(items, threads, |idx, item| {
                         group(idx, item, text)
                     }));

@@ -3,26 +3,31 @@
 //! split among the cores, that work takes a fraction of the time. Small
 //! inputs stay on the calling thread: a thread costs more than it saves.
 
+/// How many threads the work of loading and compiling may use: chosen by
+/// the size of the work, or exactly `n` (tests hold split work to the work
+/// done on one thread with it, on any machine). Results never depend on it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Threads {
+    #[default]
+    Auto,
+    Exactly(usize),
+}
+
+impl Threads {
+    /// The threads for work of `bytes` bytes of text.
+    pub fn for_bytes(self, bytes: usize) -> usize {
+        match self {
+            Threads::Auto => threads_for(bytes),
+            Threads::Exactly(n) => n.max(1),
+        }
+    }
+}
+
 /// How many threads to use for work of `bytes` bytes of text: one below
 /// [`WORTH_A_THREAD`] bytes per thread, at most one per core (and 8).
 pub fn threads_for(bytes: usize) -> usize {
-    let forced = FORCED.load(std::sync::atomic::Ordering::Relaxed);
-    if forced > 0 {
-        return forced;
-    }
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     cores.clamp(1, 8).min(bytes / WORTH_A_THREAD).max(1)
-}
-
-static FORCED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Makes [`threads_for`] answer `n` whatever the size (0: back to
-/// choosing), so tests can hold the split work to the work done on one
-/// thread on any machine. Results never depend on it, so other code running
-/// meanwhile is not disturbed.
-#[doc(hidden)]
-pub fn force_threads(n: usize) {
-    FORCED.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Below this much text per thread, one thread is faster.

@@ -107,11 +107,19 @@ pub struct Document {
     redo: Vec<Step>,
     /// The password values of the text, found when first asked for.
     secrets: std::sync::OnceLock<crate::secrets::Secrets>,
+    /// How many threads loading may use.
+    threads: crate::par::Threads,
 }
 
 impl Document {
     /// A document from text (not tied to a file).
     pub fn from_text(text: impl Into<String>) -> Self {
+        Document::from_text_with(text, crate::par::Threads::Auto)
+    }
+
+    /// [`Document::from_text`], loaded on `threads` threads (this and
+    /// every later analysis of the whole text).
+    pub fn from_text_with(text: impl Into<String>, threads: crate::par::Threads) -> Self {
         let text = text.into();
         let parsed = parse(&text);
         let mut doc = Document {
@@ -131,6 +139,7 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             secrets: std::sync::OnceLock::new(),
+            threads,
         };
         doc.analyse();
         doc
@@ -149,10 +158,10 @@ impl Document {
 
     fn analyse(&mut self) {
         self.config = std::sync::Arc::new(match &self.parsed.root {
-            Some(root) => Config::from_tree(root, &self.text),
+            Some(root) => Config::from_tree_with(root, &self.text, self.threads),
             None => Config::default(),
         });
-        self.analysis = validate::Analysis::new(&self.parsed, &self.config);
+        self.analysis = validate::Analysis::new_with(&self.parsed, &self.config, self.threads);
         self.diagnostics = self.analysis.diagnostics(&self.parsed);
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::matcher::{Groups, Matcher};
 use super::*;
 use crate::model::{Config, Rule};
+use crate::par::Threads;
 use crate::rule_id::RuleId;
 use crate::spec::RuleKind;
 
@@ -96,7 +97,12 @@ pub(super) fn merge<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32>
 
 impl Engine {
     pub fn new(cfg: &Config) -> Engine {
-        Engine::compile(cfg, |_| true)
+        Engine::compile(cfg, |_| true, Threads::Auto)
+    }
+
+    /// [`Engine::new`] on `threads` threads.
+    pub fn with_threads(cfg: &Config, threads: Threads) -> Engine {
+        Engine::compile(cfg, |_| true, threads)
     }
 
     /// An engine that decides requests for `features` only, exactly as
@@ -106,17 +112,25 @@ impl Engine {
     /// explain` of one feature among hundreds): a fraction of the time and
     /// memory. Deciding another feature with it is wrong.
     pub fn for_features(cfg: &Config, features: &[&str]) -> Engine {
-        Engine::compile(cfg, |rule| {
-            rule.any_feature()
-                || rule
-                    .features
-                    .as_deref()
-                    .is_some_and(|f| f.iter().any(|e| features.contains(&e.text)))
-        })
+        Engine::compile(
+            cfg,
+            |rule| {
+                rule.any_feature()
+                    || rule
+                        .features
+                        .as_deref()
+                        .is_some_and(|f| f.iter().any(|e| features.contains(&e.text)))
+            },
+            Threads::Auto,
+        )
     }
 
-    pub(super) fn compile(cfg: &Config, wanted: impl Fn(&Rule) -> bool + Sync) -> Engine {
-        let groups = Groups::compile(cfg);
+    pub(super) fn compile(
+        cfg: &Config,
+        wanted: impl Fn(&Rule) -> bool + Sync,
+        threads: Threads,
+    ) -> Engine {
+        let groups = Groups::compile(cfg, threads);
         // Rules compile independently: on every core for a large file. Only
         // those compiled take room (a compiled rule is large: a slot for
         // each of a million rules skipped would be most of the memory).
@@ -126,7 +140,7 @@ impl Engine {
             .filter(|r| !r.empty_preset && wanted(r))
             .collect();
         let bytes = cfg.lists.iter().map(|l| l.span.len()).sum();
-        let rules = crate::par::map(&chosen, crate::par::threads_for(bytes), |_, rule| {
+        let rules = crate::par::map(&chosen, threads.for_bytes(bytes), |_, rule| {
             compile_rule(rule, &groups)
         });
         drop(chosen);

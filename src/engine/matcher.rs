@@ -450,9 +450,9 @@ pub struct Groups {
 }
 
 impl Groups {
-    pub fn compile(cfg: &Config) -> Groups {
+    pub fn compile(cfg: &Config, threads: crate::par::Threads) -> Groups {
         let index = cfg.group_index.clone();
-        let threads = crate::par::threads_for(cfg.groups_span.map_or(0, |s| s.len()));
+        let threads = threads.for_bytes(cfg.groups_span.map_or(0, |s| s.len()));
         let matchers = crate::par::map(&cfg.groups, threads, |_, g| compile_group(g, &index));
         Groups {
             names: cfg

@@ -86,6 +86,11 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(parsed: &Parsed, cfg: &Config) -> Analysis {
+        Analysis::new_with(parsed, cfg, crate::par::Threads::Auto)
+    }
+
+    /// [`Analysis::new`] on `threads` threads.
+    pub fn new_with(parsed: &Parsed, cfg: &Config, threads: crate::par::Threads) -> Analysis {
         let mut a = Analysis::default();
         if let (Some(root), false) = (&parsed.root, is_fatal(parsed)) {
             let presets: Vec<String> = cfg
@@ -95,7 +100,7 @@ impl Analysis {
                 .collect();
             structure::check(root, &presets, &mut a.structure);
             structure::unknown_member_keys(root, &mut a.structure);
-            a.semantic = Some(semantic::Semantic::new(root, cfg));
+            a.semantic = Some(semantic::Semantic::new(root, cfg, threads));
         }
         a
     }

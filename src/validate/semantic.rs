@@ -40,7 +40,7 @@ pub struct Semantic {
     features: Vec<Diagnostic>,
 }
 impl Semantic {
-    pub fn new(root: &Node, cfg: &Config) -> Semantic {
+    pub fn new(root: &Node, cfg: &Config, threads: crate::par::Threads) -> Semantic {
         let mut fixed = Vec::new();
         duplicate_keys(root, "", &mut fixed);
         top_level_keys(cfg, &mut fixed);
@@ -55,7 +55,7 @@ impl Semantic {
         }
         // Each rule and each group is checked on its own: on every core
         // when the file is large.
-        let threads = crate::par::threads_for(root.span.len());
+        let threads = threads.for_bytes(root.span.len());
         let all: Vec<&Rule> = cfg.all_rules().collect();
         let rules = crate::par::map(&all, threads, |_, r| {
             rule_unit(r, cfg, groups, &loose_groups)

@@ -9,6 +9,7 @@ use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
 use privy::engine::{Action, Counts, Engine, Request};
 use privy::generate::{self, Shape};
+use privy::par::Threads;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -410,16 +411,13 @@ fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
         ..Shape::default()
     });
     for text in [TRICKY, generated.as_str()] {
-        privy::par::force_threads(1);
-        let one = Document::from_text(text);
-        let engine = Engine::new(one.config());
+        let one = Document::from_text_with(text, Threads::Exactly(1));
+        let engine = Engine::with_threads(one.config(), Threads::Exactly(1));
         let pool = pool();
         let counts = Counts::new(&engine, &pool);
         for threads in [3, 7] {
-            privy::par::force_threads(threads);
-            let split = Document::from_text(text);
-            let split_engine = Engine::new(split.config());
-            privy::par::force_threads(0);
+            let split = Document::from_text_with(text, Threads::Exactly(threads));
+            let split_engine = Engine::with_threads(split.config(), Threads::Exactly(threads));
             assert_eq!(split.config(), one.config(), "{threads} threads");
             assert_eq!(split.diagnostics(), one.diagnostics(), "{threads} threads");
             let split_counts = Counts::new(&split_engine, &pool);
@@ -433,5 +431,4 @@ fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
         }
         assert!(!one.diagnostics().is_empty());
     }
-    privy::par::force_threads(0);
 }
