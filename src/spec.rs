@@ -222,17 +222,21 @@ impl RuleKind {
         RuleKind::ReserveCheckouts,
     ];
 
+    /// The top-level keys of the seven lists, in the order of [`Self::ALL`].
+    pub const ALL_KEYS: [&'static str; 7] = [
+        "ALLOW_CHECKOUTS",
+        "ALLOW_BORROWS",
+        "DENY_CHECKOUTS",
+        "DENY_BORROWS",
+        "LIMIT_CHECKOUTS",
+        "LIMIT_BORROWS",
+        "RESERVE_CHECKOUTS",
+    ];
+
     /// The top-level key of the list.
     pub fn key(self) -> &'static str {
-        match self {
-            RuleKind::AllowCheckouts => "ALLOW_CHECKOUTS",
-            RuleKind::AllowBorrows => "ALLOW_BORROWS",
-            RuleKind::DenyCheckouts => "DENY_CHECKOUTS",
-            RuleKind::DenyBorrows => "DENY_BORROWS",
-            RuleKind::LimitCheckouts => "LIMIT_CHECKOUTS",
-            RuleKind::LimitBorrows => "LIMIT_BORROWS",
-            RuleKind::ReserveCheckouts => "RESERVE_CHECKOUTS",
-        }
+        // The enum is declared in the order of `ALL`.
+        RuleKind::ALL_KEYS[self as usize]
     }
 
     pub fn from_key(key: &str) -> Option<RuleKind> {
@@ -422,6 +426,14 @@ pub fn top_level_keys() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_enum_is_declared_in_the_order_of_all() {
+        for (i, k) in RuleKind::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i);
+        }
+        assert_eq!(RuleKind::DenyBorrows.key(), "DENY_BORROWS");
+    }
 
     #[test]
     fn keys_round_trip() {

@@ -1,25 +1,9 @@
 //! The command-line contract of `privy check` (../shared/spec/cli.md):
 //! formats, exit codes and unreadable inputs.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn privy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_privy"))
-        .args(args)
-        .output()
-        .expect("run privy")
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/ServerConfig.json")
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).expect("write");
-    p.display().to_string()
-}
+use super::common::{example, privy_output as privy, rule_lists, write};
 
 #[test]
 fn example_checks_clean() {
@@ -269,18 +253,10 @@ fn gen_writes_the_same_valid_files_for_the_same_arguments() {
     );
     let v: serde_json::Value = serde_json::from_str(&a.0).expect("json");
     assert_eq!(
-        [
-            "ALLOW_CHECKOUTS",
-            "ALLOW_BORROWS",
-            "DENY_CHECKOUTS",
-            "DENY_BORROWS",
-            "LIMIT_CHECKOUTS",
-            "LIMIT_BORROWS",
-            "RESERVE_CHECKOUTS"
-        ]
-        .iter()
-        .map(|k| v[k].as_array().map_or(0, Vec::len))
-        .sum::<usize>(),
+        rule_lists()
+            .iter()
+            .map(|k| v[k].as_array().map_or(0, Vec::len))
+            .sum::<usize>(),
         40
     );
     assert_eq!(v["GROUPS"].as_array().map(Vec::len), Some(20));

@@ -3,27 +3,12 @@
 //! `privy explain`).
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use privy::document::Document;
 use privy::engine::pool::Pool;
 use privy::engine::{Action, Counts, Engine, Outcome, Reason, Request, StepName, Verdict};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn privy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_privy"))
-        .args(args)
-        .output()
-        .expect("run privy");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use super::common::{privy, root};
 
 /// (rule file, cases file) pairs: tests/vendor/NAME.json with
 /// NAME.cases.json, and tests/cases/office.*.cases.json with office.json.

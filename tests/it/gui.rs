@@ -8,9 +8,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable};
 use privy::spec::RuleKind;
 use privy::ui::{AfterPrompt, PrivyApp, Section};
 
-fn example() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/ServerConfig.json")
-}
+use super::common::example;
 
 /// The document's text as the window holds it (empty without one).
 fn text_of(h: &Harness<'static, PrivyApp>) -> String {
@@ -21,9 +19,7 @@ fn text_of(h: &Harness<'static, PrivyApp>) -> String {
 }
 
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1200.0, 900.0))
-        .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app)
+    super::common::sized(app, 1200.0, 900.0)
 }
 
 #[test]

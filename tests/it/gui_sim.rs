@@ -12,18 +12,10 @@ use privy::spec::RuleKind;
 use privy::ui::sim::SimDialog;
 use privy::ui::{PrivyApp, Section};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use super::common::{root, sized};
 
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
     sized(app, 1400.0, 1000.0)
-}
-
-fn sized(app: PrivyApp, w: f32, h: f32) -> Harness<'static, PrivyApp> {
-    Harness::builder()
-        .with_size(egui::vec2(w, h))
-        .build_ui_state(|ui, app: &mut PrivyApp| app.show(ui), app)
 }
 
 /// The example copied into a temporary folder (edits never touch assets/).

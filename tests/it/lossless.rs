@@ -6,15 +6,7 @@ use privy::document::{Document, Edit};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-const LISTS: [&str; 7] = [
-    "ALLOW_CHECKOUTS",
-    "ALLOW_BORROWS",
-    "DENY_CHECKOUTS",
-    "DENY_BORROWS",
-    "LIMIT_CHECKOUTS",
-    "LIMIT_BORROWS",
-    "RESERVE_CHECKOUTS",
-];
+const LISTS: [&str; 7] = privy::spec::RuleKind::ALL_KEYS;
 
 fn entry() -> impl Strategy<Value = String> {
     prop_oneof![

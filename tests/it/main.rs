@@ -8,6 +8,7 @@
 mod adversarial;
 mod architecture;
 mod cli;
+mod common;
 mod crash_save;
 mod diagnostics;
 mod engine;
