@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use privy::document::Document;
 use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
-use privy::engine::{Action, Counts, Engine, Request};
+use privy::engine::{Action, Engine, PoolView, Request};
 use privy::generate::{self, Rng, Shape};
 use privy::sim::matrix::{Matrix, Principal};
 
@@ -175,7 +175,7 @@ fn main() {
     let without = measure(&reqs, budget, |r| {
         engine.verdict(r, None, &mut scratch).0 == privy::engine::Verdict::Granted
     });
-    let counts = Counts::new(&engine, &pool);
+    let counts = PoolView::new(&engine, &pool);
     // Warm the per-rule usage cache once, as a long-lived simulator would.
     for r in &reqs {
         black_box(engine.verdict(r, Some(&counts), &mut scratch));

@@ -6,7 +6,7 @@
 use crate::document::Document;
 use crate::engine::matcher::Scratch;
 use crate::engine::pool::Pool;
-use crate::engine::{Action, Counts, Engine, Request};
+use crate::engine::{Action, Engine, PoolView, Request};
 use crate::pattern::{Kind, NamePattern, Pattern, split_entries};
 
 /// Loading and validation of arbitrary bytes, and the text report.
@@ -109,7 +109,7 @@ pub fn engine(data: &[u8]) {
     let doc = Document::from_text(config);
     let engine = Engine::new(doc.config());
     let index = Pool::from_json(pool).and_then(Pool::index).ok();
-    let counts = index.as_ref().map(|i| Counts::new(&engine, i));
+    let counts = index.as_ref().map(|i| PoolView::new(&engine, i));
     let mut scratch = Scratch::default();
     let fast = engine.verdict(&req, counts.as_ref(), &mut scratch);
     let traced = engine.decide(&req, counts.as_ref());
@@ -121,7 +121,7 @@ pub fn engine(data: &[u8]) {
     // An engine of only the rules for this feature decides it the same,
     // trace and all.
     let narrow = Engine::for_features(doc.config(), &[req.feature.as_str()]);
-    let counts = index.as_ref().map(|i| Counts::new(&narrow, i));
+    let counts = index.as_ref().map(|i| PoolView::new(&narrow, i));
     assert_eq!(
         narrow.decide(&req, counts.as_ref()),
         traced,

@@ -25,7 +25,7 @@ pub enum SeatSharing {
 pub struct License {
     pub serial: String,
     /// Seats per feature, in file order.
-    pub features: indexmap_like::OrderedMap,
+    pub features: seats::FeatureSeats,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_borrow_hours: Option<u64>,
 }
@@ -224,17 +224,22 @@ impl Pool {
     }
 }
 
-/// A small ordered map of feature → seats that keeps the file's order
-/// without another dependency (serde_json's map keeps order too, but holds
-/// values of any type).
-pub mod indexmap_like {
+/// A license's seats per feature, in file order, each feature once (a
+/// feature listed twice is refused when read).
+///
+/// A list of pairs, not an `IndexMap`: the simulator edits feature names in
+/// place as they are typed, and a half-typed name may for a moment equal
+/// another; a map would have to refuse or merge that keystroke. Reading a
+/// file refuses duplicates; a pool has a handful of features, so a lookup
+/// by scan costs nothing.
+pub mod seats {
     use serde::de::{MapAccess, Visitor};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Debug, Clone, Default, PartialEq, Eq)]
-    pub struct OrderedMap(pub Vec<(String, u64)>);
+    pub struct FeatureSeats(pub Vec<(String, u64)>);
 
-    impl OrderedMap {
+    impl FeatureSeats {
         pub fn get(&self, key: &str) -> Option<u64> {
             self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
         }
@@ -243,21 +248,24 @@ pub mod indexmap_like {
         }
     }
 
-    impl Serialize for OrderedMap {
+    impl Serialize for FeatureSeats {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
         }
     }
 
-    impl<'de> Deserialize<'de> for OrderedMap {
+    impl<'de> Deserialize<'de> for FeatureSeats {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             struct V;
             impl<'de> Visitor<'de> for V {
-                type Value = OrderedMap;
+                type Value = FeatureSeats;
                 fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                     f.write_str("an object of feature names and seat counts")
                 }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedMap, A::Error> {
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<FeatureSeats, A::Error> {
                     let mut out: Vec<(String, u64)> = Vec::new();
                     while let Some((k, v)) = map.next_entry::<String, u64>()? {
                         if out.iter().any(|(e, _)| *e == k) {
@@ -267,7 +275,7 @@ pub mod indexmap_like {
                         }
                         out.push((k, v));
                     }
-                    Ok(OrderedMap(out))
+                    Ok(FeatureSeats(out))
                 }
             }
             d.deserialize_map(V)

@@ -8,7 +8,7 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::diag::Severity;
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Counts, Decision, Engine, Request, Verdict};
+use crate::engine::{Decision, Engine, PoolView, Request, Verdict};
 use crate::json::Span;
 use crate::sim::cases::Cases;
 
@@ -49,7 +49,7 @@ pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: 
     };
     // One feature is decided: only the rules that can apply to it.
     let engine = Engine::for_features(doc.config(), &[request.feature.as_str()]);
-    let counts = pool.as_ref().map(|p| Counts::new(&engine, p));
+    let counts = pool.as_ref().map(|p| PoolView::new(&engine, p));
     let d = engine.decide(&request, counts.as_ref());
     let errors = error_count(&doc);
     let status = match d.decision {

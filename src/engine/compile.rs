@@ -13,7 +13,7 @@ use crate::spec::RuleKind;
 
 /// A rule compiled for evaluation.
 #[derive(Debug, Clone)]
-pub(super) struct CRule {
+pub(super) struct CompiledRule {
     pub(super) kind: RuleKind,
     pub(super) id: RuleId,
     /// USERS: `None` means everyone.
@@ -25,7 +25,7 @@ pub(super) struct CRule {
     pub(super) hours: Option<u64>,
 }
 
-impl CRule {
+impl CompiledRule {
     /// Its USERS and EXCEPT_USERS, where compiled.
     pub(super) fn lists(&self) -> impl Iterator<Item = &Matcher> {
         [&self.users, &self.except].into_iter().flatten()
@@ -266,7 +266,7 @@ pub(super) fn applicable<'a>(
         )
 }
 
-pub(super) fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
+pub(super) fn compile_rule(rule: &Rule, groups: &Groups) -> CompiledRule {
     let users = if rule.any_user() {
         None
     } else {
@@ -289,7 +289,7 @@ pub(super) fn compile_rule(rule: &Rule, groups: &Groups) -> CRule {
             .map(|s| s.iter().map(|e| e.text.to_string()).collect())
             .unwrap_or_default()
     });
-    CRule {
+    CompiledRule {
         kind: rule.kind,
         id: RuleId::new(rule.kind, rule.index),
         users,

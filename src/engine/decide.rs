@@ -13,7 +13,7 @@ impl Engine {
     pub fn verdict(
         &self,
         req: &Request,
-        pool: Option<&Counts<'_>>,
+        pool: Option<&PoolView<'_>>,
         scratch: &mut Scratch,
     ) -> (Verdict, Reason) {
         let d = self.run(req, pool, scratch, Mode::Fast);
@@ -21,7 +21,7 @@ impl Engine {
     }
 
     /// Decides and explains.
-    pub fn decide(&self, req: &Request, pool: Option<&Counts<'_>>) -> Decision {
+    pub fn decide(&self, req: &Request, pool: Option<&PoolView<'_>>) -> Decision {
         let mut scratch = Scratch::default();
         self.run(req, pool, &mut scratch, Mode::Trace)
     }
@@ -31,7 +31,7 @@ impl Engine {
     pub fn decide_quiet(
         &self,
         req: &Request,
-        pool: Option<&Counts<'_>>,
+        pool: Option<&PoolView<'_>>,
         scratch: &mut Scratch,
     ) -> Decision {
         self.run(req, pool, scratch, Mode::Quiet)
@@ -40,13 +40,13 @@ impl Engine {
     pub(super) fn run(
         &self,
         req: &Request,
-        pool: Option<&Counts<'_>>,
+        pool: Option<&PoolView<'_>>,
         scratch: &mut Scratch,
         mode: Mode,
     ) -> Decision {
         let p = req.folded();
         self.prepare(scratch, &p);
-        let mut ctx = Ctx {
+        let mut ctx = Deciding {
             engine: self,
             req,
             p: &p,
@@ -99,10 +99,10 @@ impl Engine {
                     },
                 },
             );
-            let out = Out::deny(Reason::NotLicensed, Vec::new(), None);
+            let out = Evaluated::deny(Reason::NotLicensed, Vec::new(), None);
             return ctx.finish(out, req.serial.clone(), assumptions);
         }
-        let mut first: Option<(Out, Vec<TraceStep>, Vec<String>, String)> = None;
+        let mut first: Option<(Evaluated, Vec<TraceStep>, Vec<String>, String)> = None;
         let mut tried: Vec<(String, Reason)> = Vec::new();
         for &l in &candidates {
             let serial = licenses[l].serial.clone();
@@ -141,7 +141,7 @@ impl Engine {
         // None granted: report the first license's denial.
         let (out, steps, missing, serial) = first.unwrap_or_else(|| {
             (
-                Out::deny(Reason::NotLicensed, Vec::new(), None),
+                Evaluated::deny(Reason::NotLicensed, Vec::new(), None),
                 Vec::new(),
                 Vec::new(),
                 String::new(),
@@ -160,16 +160,16 @@ impl Engine {
 }
 
 /// The result of evaluating on one license.
-pub(super) struct Out {
+pub(super) struct Evaluated {
     pub(super) verdict: Verdict,
     pub(super) reason: Reason,
     pub(super) rules: Vec<RuleId>,
     pub(super) max_hours: Option<u64>,
 }
 
-impl Out {
-    pub(super) fn grant(max_hours: Option<u64>) -> Out {
-        Out {
+impl Evaluated {
+    pub(super) fn grant(max_hours: Option<u64>) -> Evaluated {
+        Evaluated {
             verdict: Verdict::Granted,
             reason: Reason::Granted,
             rules: Vec::new(),
@@ -177,8 +177,8 @@ impl Out {
         }
     }
 
-    pub(super) fn deny(reason: Reason, rules: Vec<RuleId>, max_hours: Option<u64>) -> Out {
-        Out {
+    pub(super) fn deny(reason: Reason, rules: Vec<RuleId>, max_hours: Option<u64>) -> Evaluated {
+        Evaluated {
             verdict: Verdict::Denied,
             reason,
             rules,
@@ -188,7 +188,7 @@ impl Out {
 }
 
 /// One decision under way: what it asks, the memo, and where it records.
-pub(super) struct Ctx<'e, 's> {
+pub(super) struct Deciding<'e, 's> {
     pub(super) engine: &'e Engine,
     pub(super) req: &'e Request,
     pub(super) p: &'e FoldedPrincipal,
@@ -197,7 +197,7 @@ pub(super) struct Ctx<'e, 's> {
     pub(super) missing: Vec<String>,
 }
 
-impl Ctx<'_, '_> {
+impl Deciding<'_, '_> {
     /// The determining rule, unless only the verdict is wanted.
     pub(super) fn determining(&self, rule: RuleId) -> Vec<RuleId> {
         if self.rec.quiet_or_more() {
@@ -253,7 +253,7 @@ impl Ctx<'_, '_> {
     /// How the rule's USERS cover the principal (EXCEPT_USERS aside, unless
     /// `with_except`). What matched is only known in a trace; else the
     /// cover says only yes or no.
-    pub(super) fn cover(&mut self, r: &CRule, with_except: bool) -> Cover {
+    pub(super) fn cover(&mut self, r: &CompiledRule, with_except: bool) -> Cover {
         let in_users = match &r.users {
             None => Some(None),
             Some(m) => self.list_matches(m),
@@ -276,7 +276,7 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn not_in(&self, r: &CRule) -> Cover {
+    fn not_in(&self, r: &CompiledRule) -> Cover {
         if !self.tracing() {
             return Cover::NotIn {
                 first: Vec::new(),
@@ -327,9 +327,9 @@ impl Ctx<'_, '_> {
     /// first that denies decides.
     pub(super) fn evaluate(
         &mut self,
-        pool: Option<(&Counts<'_>, usize)>,
+        pool: Option<(&PoolView<'_>, usize)>,
         serial: Option<&str>,
-    ) -> Out {
+    ) -> Evaluated {
         self.licensed_without_pool(pool);
         if let Err(out) = self.deny_step(serial) {
             return out;
@@ -352,7 +352,7 @@ impl Ctx<'_, '_> {
 
     /// Step 1 without a pool: whether a license offers the feature is
     /// unknown (with a pool, `Engine::run` chose the license).
-    fn licensed_without_pool(&mut self, pool: Option<(&Counts<'_>, usize)>) {
+    fn licensed_without_pool(&mut self, pool: Option<(&PoolView<'_>, usize)>) {
         if pool.is_none() {
             self.rec
                 .step(StepName::Licensed, Outcome::Skipped, Vec::new(), || {
@@ -362,7 +362,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Step 2: an applicable deny rule that matches the principal denies.
-    fn deny_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
+    fn deny_step(&mut self, serial: Option<&str>) -> Result<(), Evaluated> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
@@ -378,7 +378,11 @@ impl Ctx<'_, '_> {
                     self.rec.step(StepName::Deny, Outcome::Denied, checks, || {
                         Found::DeniedBy(r.id)
                     });
-                    return Err(Out::deny(Reason::DenyRule, self.determining(r.id), None));
+                    return Err(Evaluated::deny(
+                        Reason::DenyRule,
+                        self.determining(r.id),
+                        None,
+                    ));
                 }
             }
         }
@@ -395,7 +399,7 @@ impl Ctx<'_, '_> {
 
     /// Step 3: for each allow list that has applicable rules, the principal
     /// must match one of them.
-    fn allow_step(&mut self, serial: Option<&str>) -> Result<(), Out> {
+    fn allow_step(&mut self, serial: Option<&str>) -> Result<(), Evaluated> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
@@ -435,7 +439,7 @@ impl Ctx<'_, '_> {
                         feature: req.feature.clone(),
                     }
                 });
-                return Err(Out::deny(Reason::NotInAllowRule, rules, None));
+                return Err(Evaluated::deny(Reason::NotInAllowRule, rules, None));
             }
         }
         self.rec.step(StepName::Allow, Outcome::Passed, checks, || {
@@ -452,9 +456,9 @@ impl Ctx<'_, '_> {
     /// covering HOURS (else the license's maximum). Gives that maximum.
     fn borrow_hours_step(
         &mut self,
-        pool: Option<(&Counts<'_>, usize)>,
+        pool: Option<(&PoolView<'_>, usize)>,
         serial: Option<&str>,
-    ) -> Result<Option<u64>, Out> {
+    ) -> Result<Option<u64>, Evaluated> {
         if self.req.action != Action::Borrow {
             self.rec
                 .step(StepName::BorrowHours, Outcome::Skipped, Vec::new(), || {
@@ -503,7 +507,11 @@ impl Ctx<'_, '_> {
             });
         if exceeded {
             let rules = max_rule.into_iter().collect();
-            return Err(Out::deny(Reason::BorrowHoursExceeded, rules, max_hours));
+            return Err(Evaluated::deny(
+                Reason::BorrowHoursExceeded,
+                rules,
+                max_hours,
+            ));
         }
         Ok(max_hours)
     }
@@ -512,9 +520,9 @@ impl Ctx<'_, '_> {
     /// reuses that session, and the limit and seat steps do not count it.
     fn reuses_a_session(
         &mut self,
-        pool: Option<(&Counts<'_>, usize)>,
+        pool: Option<(&PoolView<'_>, usize)>,
         max_hours: Option<u64>,
-    ) -> Option<Out> {
+    ) -> Option<Evaluated> {
         let (counts, l) = pool?;
         if !counts.holds(l, &self.req.feature, self.p) {
             return None;
@@ -528,17 +536,17 @@ impl Ctx<'_, '_> {
             .step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
                 Found::TakesNoSeat
             });
-        Some(Out::grant(max_hours))
+        Some(Evaluated::grant(max_hours))
     }
 
     /// Step 5: an applicable limit that covers the principal and whose
     /// count is reached denies.
     fn limit_step(
         &mut self,
-        pool: Option<(&Counts<'_>, usize)>,
+        pool: Option<(&PoolView<'_>, usize)>,
         serial: Option<&str>,
         max_hours: Option<u64>,
-    ) -> Result<(), Out> {
+    ) -> Result<(), Evaluated> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
@@ -572,7 +580,7 @@ impl Ctx<'_, '_> {
                             usage,
                         }
                     });
-                    return Err(Out::deny(
+                    return Err(Evaluated::deny(
                         Reason::LimitReached,
                         self.determining(r.id),
                         max_hours,
@@ -595,17 +603,17 @@ impl Ctx<'_, '_> {
     /// seats reserved for others.
     fn seats_step(
         &mut self,
-        pool: Option<(&Counts<'_>, usize)>,
+        pool: Option<(&PoolView<'_>, usize)>,
         serial: Option<&str>,
         max_hours: Option<u64>,
-    ) -> Out {
+    ) -> Evaluated {
         let (engine, req) = (self.engine, self.req);
         let Some((counts, l)) = pool else {
             self.rec
                 .step(StepName::Seats, Outcome::Skipped, Vec::new(), || {
                     Found::SeatsUnknown
                 });
-            return Out::grant(max_hours);
+            return Evaluated::grant(max_hours);
         };
         let seats = counts.index.pool.licenses[l]
             .seats(&req.feature)
@@ -652,23 +660,23 @@ impl Ctx<'_, '_> {
                     free,
                     reserved_for_others,
                 });
-            Out::grant(max_hours)
+            Evaluated::grant(max_hours)
         } else if free >= 1 {
             self.rec.step(StepName::Seats, Outcome::Denied, checks, || {
                 Found::AllReserved { free, seats }
             });
-            Out::deny(Reason::ReservedForOthers, reserving, max_hours)
+            Evaluated::deny(Reason::ReservedForOthers, reserving, max_hours)
         } else {
             self.rec.step(StepName::Seats, Outcome::Denied, checks, || {
                 Found::AllInUse { seats }
             });
-            Out::deny(Reason::NoFreeSeat, Vec::new(), max_hours)
+            Evaluated::deny(Reason::NoFreeSeat, Vec::new(), max_hours)
         }
     }
 
     pub(super) fn finish(
         self,
-        out: Out,
+        out: Evaluated,
         serial: Option<String>,
         assumptions: Vec<Assumption>,
     ) -> Decision {

@@ -25,9 +25,9 @@ mod decision;
 mod trace;
 mod usage;
 
-use compile::{CRule, ListIndex};
+use compile::{CompiledRule, ListIndex};
 pub use decision::*;
-pub use usage::{Counts, SeatUsage};
+pub use usage::{PoolView, SeatUsage};
 
 /// A configuration compiled for decisions. Rebuild it after every edit.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct Engine {
     /// Unique per compilation: a scratch memo is only reused for the engine
     /// it was made with.
     id: u64,
-    rules: Vec<CRule>,
+    rules: Vec<CompiledRule>,
     /// Per rule of the configuration (in `Config::all_rules` order): its
     /// index in `rules`, `None` for an empty preset (which is not compiled).
     by_position: Vec<Option<u32>>,

@@ -15,7 +15,7 @@ pub(super) type Holders = rustc_hash::FxHashSet<(String, Option<String>)>;
 
 /// A pool prepared for one engine: sessions by license and feature, with the
 /// counts of rules cached (they do not depend on the request).
-pub struct Counts<'a> {
+pub struct PoolView<'a> {
     pub index: &'a PoolIndex,
     pub(super) engine: &'a Engine,
     /// (rule, license, feature position on the license) → sessions covered
@@ -26,7 +26,7 @@ pub struct Counts<'a> {
     pub(super) holders: Vec<Vec<Holders>>,
 }
 
-impl<'a> Counts<'a> {
+impl<'a> PoolView<'a> {
     pub fn new(engine: &'a Engine, index: &'a PoolIndex) -> Self {
         let holders = index
             .sessions
@@ -46,7 +46,7 @@ impl<'a> Counts<'a> {
                     .collect()
             })
             .collect();
-        Counts {
+        PoolView {
             index,
             engine,
             cache: RefCell::new(rustc_hash::FxHashMap::default()),
@@ -132,7 +132,7 @@ pub struct SeatUsage {
     pub available: u64,
 }
 
-impl Counts<'_> {
+impl PoolView<'_> {
     /// Seat usage of `feature` on the license at `license` for `p`, or
     /// `None` when the license does not offer the feature.
     pub fn seat_usage(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::matcher::Scratch;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Action, Counts, Engine, Reason, Request, Verdict};
+use crate::engine::{Action, Engine, PoolView, Reason, Request, Verdict};
 
 /// A request as written in a cases file.
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub fn run(
         .transpose()
         .map_err(|e| RunError::Pool(e.to_string()))?;
     let index = own.as_ref().or(fallback);
-    let counts = index.map(|p| Counts::new(engine, p));
+    let counts = index.map(|p| PoolView::new(engine, p));
     let mut scratch = Scratch::default();
     cases
         .cases

@@ -3,7 +3,7 @@
 
 use crate::engine::matcher::Scratch;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Action, Counts, Engine, Reason, Request, Verdict};
+use crate::engine::{Action, Engine, PoolView, Reason, Request, Verdict};
 use crate::model::Config;
 use crate::pattern::{Kind, Pattern, fold};
 
@@ -117,7 +117,7 @@ impl Matrix {
             .min((rows.len() * features.len()).div_ceil(500).max(1));
         let chunk = features.len().div_ceil(threads).max(1);
         let part = |cols: &[String]| -> Vec<Cell> {
-            let counts = pool.map(|p| Counts::new(engine, p));
+            let counts = pool.map(|p| PoolView::new(engine, p));
             let mut scratch = Scratch::default();
             let mut out = Vec::with_capacity(rows.len() * cols.len());
             for row in &rows {
@@ -253,7 +253,7 @@ mod tests {
             feats.clone(),
             Action::Borrow,
         );
-        let counts = Counts::new(&engine, &pool);
+        let counts = PoolView::new(&engine, &pool);
         let mut granted = 0;
         for r in 0..rows.len() {
             for c in 0..feats.len() {

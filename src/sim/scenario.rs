@@ -3,7 +3,7 @@
 //! "the fourth user was denied".
 
 use crate::engine::pool::{Pool, PoolError, SeatSharing, Session};
-use crate::engine::{Counts, Decision, Engine, Request, Verdict};
+use crate::engine::{Decision, Engine, PoolView, Request, Verdict};
 use crate::pattern::fold;
 
 /// One request of the replay and what became of it.
@@ -34,7 +34,7 @@ pub fn replay(
             continue;
         };
         let index = current.clone().index()?;
-        let counts = Counts::new(engine, &index);
+        let counts = PoolView::new(engine, &index);
         let decision = engine.decide(req, Some(&counts));
         drop(counts);
         let mut took_seat = false;

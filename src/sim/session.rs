@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
-use crate::engine::{Action, Counts, Decision, Engine, Request, SeatUsage, StepName, Verdict};
+use crate::engine::{Action, Decision, Engine, PoolView, Request, SeatUsage, StepName, Verdict};
 use crate::rule_id::RuleId;
 use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
 use crate::sim::matrix::{self, Matrix, Principal};
@@ -403,7 +403,7 @@ impl SimState {
         // Pool counts copy every session's holder: made only when the
         // verdict or the seat bars are due, not on every call per frame.
         let counts = (seats_stale || !fresh(&self.decision, &key))
-            .then(|| index.map(|i| Counts::new(engine, i)))
+            .then(|| index.map(|i| PoolView::new(engine, i)))
             .flatten();
         if !fresh(&self.decision, &key) {
             let value = self.form.to_request().map(|r| {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use privy::document::Document;
 use privy::engine::pool::Pool;
-use privy::engine::{Action, Counts, Engine, Outcome, Reason, Request, StepName, Verdict};
+use privy::engine::{Action, Engine, Outcome, PoolView, Reason, Request, StepName, Verdict};
 
 use super::common::{privy, root};
 
@@ -180,7 +180,7 @@ fn the_license_used_is_reported_after_fall_through() {
     )
     .and_then(Pool::index)
     .expect("pool");
-    let counts = Counts::new(&engine, &pool);
+    let counts = PoolView::new(&engine, &pool);
     let req = Request {
         user: Some("anna".into()),
         feature: "EXPORT_ALL".into(),
@@ -233,7 +233,7 @@ fn maximum_borrow_hours_follow_the_vendor_example() {
     .expect("pool");
     let empty = Document::from_text("{}");
     let bare = Engine::new(empty.config());
-    let counts = Counts::new(&bare, &pool);
+    let counts = PoolView::new(&bare, &pool);
     let d = bare.decide(
         &Request {
             hours: Some(25),
@@ -405,7 +405,7 @@ fn seat_usage_agrees_with_the_seats_step() {
         .expect("pool")
         .index()
         .expect("index");
-        let counts = Counts::new(&engine, &pool);
+        let counts = PoolView::new(&engine, &pool);
         for user in ["anna", "bob", "carla", "zed"] {
             let req = Request {
                 user: Some(user.into()),
@@ -521,8 +521,8 @@ mod one_feature {
                             hours: Some(24 * (*u % 200)),
                         };
                         for p in [None, pool.as_ref()] {
-                            let c1 = p.map(|p| Counts::new(&whole, p));
-                            let c2 = p.map(|p| Counts::new(&narrow, p));
+                            let c1 = p.map(|p| PoolView::new(&whole, p));
+                            let c2 = p.map(|p| PoolView::new(&narrow, p));
                             prop_assert_eq!(narrow.decide(&req, c2.as_ref()), whole.decide(&req, c1.as_ref()));
                         }
                     }

@@ -7,7 +7,7 @@
 use privy::document::{Document, Edit};
 use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
-use privy::engine::{Action, Counts, Engine, Request};
+use privy::engine::{Action, Engine, PoolView, Request};
 use privy::generate::{self, Shape};
 use privy::par::Threads;
 use proptest::prelude::*;
@@ -196,7 +196,7 @@ fn check_engine(
         return Ok(());
     };
     let fresh = Engine::new(doc.config());
-    let (a, b) = (Counts::new(engine, pool), Counts::new(&fresh, pool));
+    let (a, b) = (PoolView::new(engine, pool), PoolView::new(&fresh, pool));
     // The fast path and the explained path, each against a freshly
     // compiled engine. Each request twice: a principal's second decision
     // uses the engine's name index (built then, and kept up to date by
@@ -414,13 +414,13 @@ fn loading_gives_the_same_model_and_findings_however_the_work_is_split() {
         let one = Document::from_text_with(text, Threads::Exactly(1));
         let engine = Engine::with_threads(one.config(), Threads::Exactly(1));
         let pool = pool();
-        let counts = Counts::new(&engine, &pool);
+        let counts = PoolView::new(&engine, &pool);
         for threads in [3, 7] {
             let split = Document::from_text_with(text, Threads::Exactly(threads));
             let split_engine = Engine::with_threads(split.config(), Threads::Exactly(threads));
             assert_eq!(split.config(), one.config(), "{threads} threads");
             assert_eq!(split.diagnostics(), one.diagnostics(), "{threads} threads");
-            let split_counts = Counts::new(&split_engine, &pool);
+            let split_counts = PoolView::new(&split_engine, &pool);
             for req in requests() {
                 assert_eq!(
                     split_engine.decide(&req, Some(&split_counts)),

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use privy::document::Document;
 use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, SeatSharing};
-use privy::engine::{Action, Counts, Engine, Reason, Request, Verdict};
+use privy::engine::{Action, Engine, PoolView, Reason, Request, Verdict};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -594,7 +594,7 @@ proptest! {
         let doc = Document::from_text(cfg.to_string());
         let engine = Engine::new(doc.config());
         let index = pool.clone().map(|p| p.index().expect("generated pools are valid"));
-        let counts = index.as_ref().map(|i| Counts::new(&engine, i));
+        let counts = index.as_ref().map(|i| PoolView::new(&engine, i));
         let mut scratch = Scratch::default();
         for req in &reqs {
             let want = reference(&cfg, pool.as_ref(), req);
