@@ -8,6 +8,7 @@
 //! requests and [`words`] says what it found. `docs/architecture.md` is
 //! the map.
 
+pub mod analysis;
 pub mod change;
 pub mod cli;
 pub mod diag;

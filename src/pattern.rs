@@ -388,7 +388,7 @@ impl std::borrow::Borrow<str> for Folded<'_> {
 }
 
 /// IPv4-mapped IPv6 addresses compare equal to their IPv4 form.
-fn normalize(ip: IpAddr) -> IpAddr {
+pub fn normalize(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

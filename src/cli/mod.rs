@@ -2,6 +2,7 @@
 //! assumes is in `docs/semantics.md`).
 
 pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod output;
 
@@ -94,6 +95,24 @@ pub enum Command {
         /// Licenses and current sessions (JSON).
         #[arg(long)]
         pool: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// What an edit changes, for whom: access gained, revoked or decided
+    /// for another reason between two versions of a rule file, over every
+    /// principal class, feature, action and license.
+    ///
+    /// Exit status: 0 no access changed, 1 some did, 2 unreadable input or
+    /// bad usage. `-` as OLD or NEW reads standard input.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Licenses and current sessions (JSON), the same for both.
+        #[arg(long)]
+        pool: Option<PathBuf>,
+        /// Only this feature (repeatable).
+        #[arg(long = "feature")]
+        features: Vec<String>,
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
     },
@@ -228,6 +247,20 @@ pub fn run(cli: Cli) -> i32 {
             )
         }
         Some(Command::Test { file, cases }) => explain::test(&file, &cases),
+        Some(Command::Diff {
+            old,
+            new,
+            pool,
+            features,
+            format,
+        }) => diff::diff_report(
+            &old,
+            &new,
+            pool.as_deref(),
+            &features,
+            format == ExplainFormat::Json,
+        )
+        .emit(),
         Some(Command::Schema) => output::emit(&crate::schema::schema_text(), EXIT_OK),
         Some(Command::Gen {
             rules,

@@ -10,6 +10,7 @@
 //! - `compile.rs`: rules compiled and indexed by feature, edits followed;
 //! - `decide.rs`: the procedure, license by license and step by step;
 //! - `trace.rs`: what the steps found, typed, and the recorder keeping it;
+//! - `lists.rs`: the lists a feature's rules test, for the analyses;
 //! - `usage.rs`: the pool as the engine counts it;
 //! - `matcher.rs`: principal lists compiled for matching.
 
@@ -22,11 +23,13 @@ use matcher::{FoldedPrincipal, Groups, Matcher, NameIndex, Scratch};
 mod compile;
 mod decide;
 mod decision;
+mod lists;
 mod trace;
 mod usage;
 
 use compile::{CompiledRule, ListIndex};
 pub use decision::*;
+pub use lists::ListId;
 pub use usage::{PoolView, SeatUsage};
 
 /// A configuration compiled for decisions. Rebuild it after every edit.

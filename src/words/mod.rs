@@ -100,8 +100,10 @@ pub fn reason_short(r: Reason) -> &'static str {
     }
 }
 
+mod analysis;
 mod json;
 mod trace;
 
+pub use analysis::{change_key, change_kind, class_description};
 pub use json::decision_json;
 pub use trace::{assumption, cover, found, hit, source, why};

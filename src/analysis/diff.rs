@@ -1,0 +1,514 @@
+//! The access diff between two versions of a rule file: for every
+//! principal class, feature, action and license, whether the verdict, the
+//! reason or the maximum borrow hours differ (`docs/semantics.md`,
+//! "The access diff").
+//!
+//! Features whose rules and groups read the same in both versions cannot
+//! decide differently (the pool is the same) and are not examined; every
+//! other feature is decided for every class of its principal space in both
+//! versions by the engine itself, so every change reported reproduces
+//! through `privy explain` on its witness.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use super::space::{self, Budget, Class, Space, applies_to};
+use crate::engine::matcher::Scratch;
+use crate::engine::{Action, Decision, Engine, PoolView, Reason, Request, Verdict};
+use crate::model::{Config, Rule};
+use crate::pattern::fold;
+use crate::pool::PoolIndex;
+use crate::request::Principal;
+use crate::rule_id::RuleId;
+
+/// One version's answer for a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    pub decision: Verdict,
+    pub reason: Reason,
+    pub rules: Vec<RuleId>,
+    pub max_borrow_hours: Option<u64>,
+}
+
+impl Side {
+    fn of(d: Decision) -> Side {
+        Side {
+            decision: d.decision,
+            reason: d.reason,
+            rules: d.rules,
+            max_borrow_hours: d.max_borrow_hours,
+        }
+    }
+
+    /// What a change compares: the verdict, the reason, the maximum hours.
+    fn key(&self) -> (Verdict, Reason, Option<u64>) {
+        (self.decision, self.reason, self.max_borrow_hours)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    /// Denied before, granted now.
+    Gained,
+    /// Granted before, denied now.
+    Revoked,
+    /// The same verdict for another reason or another maximum of hours.
+    ReasonChanged,
+}
+
+/// A rule or group that explains a change, in the version that has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cause {
+    Rule { id: RuleId, in_new: bool },
+    Group { index: usize, in_new: bool },
+}
+
+impl Cause {
+    /// The JSON Pointer (into NEW, or into OLD for what NEW no longer has).
+    pub fn pointer(&self) -> String {
+        match self {
+            Cause::Rule { id, .. } => id.pointer(),
+            Cause::Group { index, .. } => format!("/GROUPS/{index}"),
+        }
+    }
+
+    pub fn in_new(&self) -> bool {
+        match self {
+            Cause::Rule { in_new, .. } | Cause::Group { in_new, .. } => *in_new,
+        }
+    }
+}
+
+/// One access change.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub feature: String,
+    /// The feature stands for every feature no rule or license names.
+    pub other_feature: bool,
+    pub action: Action,
+    /// The license asked for (`None`: the server chooses).
+    pub serial: Option<String>,
+    pub class: Class,
+    pub what: space::What,
+    pub before: Side,
+    pub after: Side,
+    pub cause: Vec<Cause>,
+}
+
+impl Change {
+    /// The request that shows it.
+    pub fn request(&self) -> Request {
+        let mut r = self.class.witness.request(&self.feature, self.action);
+        r.serial = self.serial.clone();
+        r
+    }
+}
+
+/// Per feature: what was compared and how much changed.
+#[derive(Debug, Clone, Default)]
+pub struct FeatureSummary {
+    pub feature: String,
+    pub other_feature: bool,
+    /// The rules and groups for it read the same in both versions.
+    pub unchanged: bool,
+    pub classes: usize,
+    pub gained: usize,
+    pub revoked: usize,
+    pub reason_changed: usize,
+}
+
+/// The whole diff.
+#[derive(Debug, Clone, Default)]
+pub struct Diff {
+    /// Every class of every feature was examined.
+    pub exhaustive: bool,
+    /// Classes examined over all features.
+    pub classes: u64,
+    /// Combinations examined, and an estimate of those left (0 when
+    /// exhaustive).
+    pub examined: u64,
+    pub left: u64,
+    /// Features not reached before the deadline.
+    pub features_left: Vec<String>,
+    pub features: Vec<FeatureSummary>,
+    pub changes: Vec<Change>,
+}
+
+impl Diff {
+    pub fn count(&self, kind: ChangeKind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+}
+
+/// What to compare.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions<'a> {
+    pub old: &'a Config,
+    pub new: &'a Config,
+    pub pool: Option<&'a PoolIndex>,
+}
+
+/// A feature name that no rule and no license names, for the rules that
+/// cover every feature.
+pub fn other_feature_name(named: &HashSet<String>) -> String {
+    let mut name = "ANY_OTHER_FEATURE".to_string();
+    let mut n = 2;
+    while named.contains(&name) {
+        name = format!("ANY_OTHER_FEATURE_{n}");
+        n += 1;
+    }
+    name
+}
+
+/// The features to compare: every feature either version or the pool
+/// names, and one for all others when a rule covers every feature.
+pub fn features_of(v: Versions<'_>, old: &Engine, new: &Engine) -> Vec<(String, bool)> {
+    let mut named: Vec<String> = old.named_features();
+    named.extend(new.named_features());
+    if let Some(p) = v.pool {
+        for l in &p.pool.licenses {
+            named.extend(l.features.iter().map(|(f, _)| f.clone()));
+        }
+    }
+    named.sort();
+    named.dedup();
+    let mut out: Vec<(String, bool)> = named.iter().map(|f| (f.clone(), false)).collect();
+    let any = [v.old, v.new]
+        .iter()
+        .any(|c| c.all_rules().any(|r| !r.empty_preset && r.any_feature()));
+    if any {
+        let set: HashSet<String> = named.into_iter().collect();
+        out.push((other_feature_name(&set), true));
+    }
+    out
+}
+
+/// What decides a feature in one version, as text: its rules (in order)
+/// and the groups they reach. Equal keys cannot decide differently.
+fn feature_key(cfg: &Config, feature: &str) -> String {
+    let mut key = String::new();
+    let mut todo = Vec::new();
+    for r in cfg.all_rules().filter(|r| applies_to(r, feature)) {
+        key.push_str(&rule_key(r, false));
+        key.push('\n');
+        todo.extend(
+            [r.users.as_deref(), r.except_users.as_deref()]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    let mut seen = vec![false; cfg.groups.len()];
+    let mut groups: Vec<String> = Vec::new();
+    while let Some(list) = todo.pop() {
+        for e in list.iter() {
+            if let Some(g) = cfg.group_index.lookup_entry(&e)
+                && !std::mem::replace(&mut seen[g], true)
+                && let Some(group) = cfg.groups.get(g)
+            {
+                groups.push(group_key(group));
+                if let Some(m) = group.members.as_ref() {
+                    todo.push(m);
+                }
+            }
+        }
+    }
+    groups.sort();
+    key.push_str(&groups.join("\n"));
+    key
+}
+
+fn rule_key(r: &Rule, with_features: bool) -> String {
+    let raw =
+        |l: Option<&crate::model::EntryList>| l.map_or("\u{0}", |l| l.raw.as_str()).to_string();
+    format!(
+        "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{}",
+        r.kind.key(),
+        raw(r.users.as_deref()),
+        raw(r.except_users.as_deref()),
+        raw(r.serials.as_deref()),
+        r.count.as_ref().map(|c| c.value),
+        r.hours.as_ref().map(|c| c.value),
+        if with_features {
+            raw(r.features.as_deref())
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn group_key(g: &crate::model::Group) -> String {
+    format!(
+        "{}\u{1}{}",
+        g.name.as_deref().map(fold).unwrap_or_default(),
+        g.members.as_ref().map_or("", |m| m.raw.as_str())
+    )
+}
+
+/// The rules and groups that one version has and the other has not.
+struct Edits {
+    new_rules: HashSet<RuleId>,
+    old_rules: HashSet<RuleId>,
+    new_groups: Vec<(usize, String)>,
+    old_groups: Vec<(usize, String)>,
+}
+
+impl Edits {
+    fn of(v: Versions<'_>) -> Edits {
+        let keys = |c: &Config| -> HashSet<String> {
+            c.all_rules()
+                .filter(|r| !r.empty_preset)
+                .map(|r| rule_key(r, true))
+                .collect()
+        };
+        let (ko, kn) = (keys(v.old), keys(v.new));
+        let id = |r: &Rule| RuleId::new(r.kind, r.index);
+        let changed = |c: &Config, other: &HashSet<String>| -> HashSet<RuleId> {
+            c.all_rules()
+                .filter(|r| !r.empty_preset && !other.contains(&rule_key(r, true)))
+                .map(id)
+                .collect()
+        };
+        let gkeys = |c: &Config| -> HashSet<String> { c.groups.iter().map(group_key).collect() };
+        let (go, gn) = (gkeys(v.old), gkeys(v.new));
+        let gchanged = |c: &Config, other: &HashSet<String>| -> Vec<(usize, String)> {
+            c.groups
+                .iter()
+                .filter(|g| !other.contains(&group_key(g)))
+                .map(|g| (g.index, g.name.as_deref().map(fold).unwrap_or_default()))
+                .collect()
+        };
+        Edits {
+            new_rules: changed(v.new, &ko),
+            old_rules: changed(v.old, &kn),
+            new_groups: gchanged(v.new, &go),
+            old_groups: gchanged(v.old, &gn),
+        }
+    }
+
+    /// What explains a change of `feature` from `before` to `after`: the
+    /// deciding rules that were edited, else the edited groups the
+    /// feature's rules reach, else the feature's edited rules (at most 3).
+    fn cause(&self, v: Versions<'_>, feature: &str, before: &Side, after: &Side) -> Vec<Cause> {
+        let mut out: Vec<Cause> = after
+            .rules
+            .iter()
+            .filter(|r| self.new_rules.contains(r))
+            .map(|&id| Cause::Rule { id, in_new: true })
+            .chain(
+                before
+                    .rules
+                    .iter()
+                    .filter(|r| self.old_rules.contains(r))
+                    .map(|&id| Cause::Rule { id, in_new: false }),
+            )
+            .collect();
+        if out.is_empty() {
+            let reach_new = reached_groups(v.new, feature);
+            let reach_old = reached_groups(v.old, feature);
+            out.extend(
+                self.new_groups
+                    .iter()
+                    .filter(|(i, _)| reach_new.contains(i))
+                    .map(|&(index, _)| Cause::Group {
+                        index,
+                        in_new: true,
+                    }),
+            );
+            out.extend(
+                self.old_groups
+                    .iter()
+                    .filter(|(i, name)| {
+                        reach_old.contains(i) && !self.new_groups.iter().any(|(_, n)| n == name)
+                    })
+                    .map(|&(index, _)| Cause::Group {
+                        index,
+                        in_new: false,
+                    }),
+            );
+        }
+        if out.is_empty() {
+            let mut rules: Vec<Cause> = v
+                .new
+                .all_rules()
+                .filter(|r| applies_to(r, feature))
+                .map(|r| RuleId::new(r.kind, r.index))
+                .filter(|id| self.new_rules.contains(id))
+                .map(|id| Cause::Rule { id, in_new: true })
+                .chain(
+                    v.old
+                        .all_rules()
+                        .filter(|r| applies_to(r, feature))
+                        .map(|r| RuleId::new(r.kind, r.index))
+                        .filter(|id| self.old_rules.contains(id))
+                        .map(|id| Cause::Rule { id, in_new: false }),
+                )
+                .collect();
+            if rules.len() <= 3 {
+                out.append(&mut rules);
+            }
+        }
+        out
+    }
+}
+
+/// The groups (by position) the rules for `feature` reach.
+fn reached_groups(cfg: &Config, feature: &str) -> HashSet<usize> {
+    let mut seen = HashSet::new();
+    let mut todo: Vec<&crate::model::EntryList> = cfg
+        .all_rules()
+        .filter(|r| applies_to(r, feature))
+        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
+        .flatten()
+        .collect();
+    while let Some(list) = todo.pop() {
+        for e in list.iter() {
+            if let Some(g) = cfg.group_index.lookup_entry(&e)
+                && seen.insert(g)
+                && let Some(m) = cfg.groups.get(g).and_then(|g| g.members.as_ref())
+            {
+                todo.push(m);
+            }
+        }
+    }
+    seen.iter()
+        .filter_map(|&g| cfg.groups.get(g).map(|g| g.index))
+        .collect()
+}
+
+/// The access diff of `v` for `features` (every feature when empty).
+pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
+    let old = Engine::new(v.old);
+    let new = Engine::new(v.new);
+    let view_old = v.pool.map(|p| PoolView::new(&old, p));
+    let view_new = v.pool.map(|p| PoolView::new(&new, p));
+    let mut all = features_of(v, &old, &new);
+    if !features.is_empty() {
+        let others: Vec<(String, bool)> = features
+            .iter()
+            .filter(|f| !all.iter().any(|(a, _)| a == *f))
+            .map(|f| (f.clone(), false))
+            .collect();
+        all.retain(|(f, _)| features.contains(f));
+        all.extend(others);
+    }
+    let edits = Edits::of(v);
+    let mut out = Diff {
+        exhaustive: true,
+        ..Diff::default()
+    };
+    let mut so = Scratch::default();
+    let mut sn = Scratch::default();
+    for (feature, other) in all {
+        let mut summary = FeatureSummary {
+            feature: feature.clone(),
+            other_feature: other,
+            ..FeatureSummary::default()
+        };
+        if feature_key(v.old, &feature) == feature_key(v.new, &feature) {
+            summary.unchanged = true;
+            out.features.push(summary);
+            continue;
+        }
+        if budget.deadline.is_some_and(|d| Instant::now() >= d) {
+            out.exhaustive = false;
+            out.features_left.push(feature);
+            continue;
+        }
+        let sp: Space = space::space(&[&old, &new], &[v.old, v.new], v.pool, &feature, budget);
+        out.exhaustive &= sp.exhaustive;
+        out.examined += sp.examined;
+        out.left += sp.left;
+        out.classes += sp.classes.len() as u64;
+        summary.classes = sp.classes.len();
+        let serials = serials_for(v, &old, &new, &feature);
+        for class in &sp.classes {
+            for action in [Action::Checkout, Action::Borrow] {
+                for serial in &serials {
+                    let mut req = class.witness.request(&feature, action);
+                    req.serial = serial.clone();
+                    let before = Side::of(old.decide_quiet(&req, view_old.as_ref(), &mut so));
+                    let after = Side::of(new.decide_quiet(&req, view_new.as_ref(), &mut sn));
+                    if before.key() == after.key() {
+                        continue;
+                    }
+                    let kind = match (before.decision, after.decision) {
+                        (Verdict::Denied, Verdict::Granted) => ChangeKind::Gained,
+                        (Verdict::Granted, Verdict::Denied) => ChangeKind::Revoked,
+                        _ => ChangeKind::ReasonChanged,
+                    };
+                    match kind {
+                        ChangeKind::Gained => summary.gained += 1,
+                        ChangeKind::Revoked => summary.revoked += 1,
+                        ChangeKind::ReasonChanged => summary.reason_changed += 1,
+                    }
+                    let cause = edits.cause(v, &feature, &before, &after);
+                    out.changes.push(Change {
+                        kind,
+                        feature: feature.clone(),
+                        other_feature: other,
+                        action,
+                        serial: serial.clone(),
+                        class: class.clone(),
+                        what: sp.describe(&class.witness, class.alike),
+                        before,
+                        after,
+                        cause,
+                    });
+                }
+            }
+        }
+        out.features.push(summary);
+    }
+    // Most important first: gained, revoked, then other reasons; within
+    // a feature and action the simplest classes (fewest parts named), the
+    // broadest first.
+    out.changes.sort_by(|a, b| {
+        (a.kind, &a.feature, a.action as u8, &a.serial)
+            .cmp(&(b.kind, &b.feature, b.action as u8, &b.serial))
+            .then(a.what.named_parts().cmp(&b.what.named_parts()))
+            .then(b.class.alike.cmp(&a.class.alike))
+    });
+    out
+}
+
+/// The licenses a request for `feature` may ask for: none (the server
+/// chooses), and with a pool each license offering it when there are
+/// several, without one each serial the feature's rules name.
+fn serials_for(v: Versions<'_>, old: &Engine, new: &Engine, feature: &str) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = vec![None];
+    let named: Vec<String> = match v.pool {
+        // One license: asking for it is asking for none.
+        Some(p) => {
+            let offering: Vec<String> = p
+                .pool
+                .licenses
+                .iter()
+                .filter(|l| l.seats(feature).is_some())
+                .map(|l| l.serial.clone())
+                .collect();
+            if offering.len() > 1 {
+                offering
+            } else {
+                Vec::new()
+            }
+        }
+        None => {
+            let mut s = old.serials_for_feature(feature);
+            s.extend(new.serials_for_feature(feature));
+            s
+        }
+    };
+    let mut seen = HashMap::new();
+    for s in named {
+        if seen.insert(s.clone(), ()).is_none() {
+            out.push(Some(s));
+        }
+    }
+    out
+}
+
+/// The witness as `privy test`'s request keys.
+pub fn witness_json(p: &Principal) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or_default()
+}

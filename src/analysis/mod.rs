@@ -1,0 +1,18 @@
+//! Reasoning over every principal (`docs/semantics.md`, "Reasoning over
+//! every principal"): the principal space of one or more rule files and
+//! the answers built on it.
+//!
+//! - `names.rs`: every set of name patterns one name can match at once;
+//! - `space.rs`: the principal classes of a feature, each with a witness;
+//! - `diff.rs`: the access diff between two versions.
+//!
+//! Everything here decides through the engine itself, so what it reports
+//! reproduces through `privy explain`; where a budget stopped the work,
+//! `exhaustive` says so.
+
+pub mod diff;
+pub mod names;
+pub mod space;
+
+pub use diff::{Change, ChangeKind, Diff, Versions, diff};
+pub use space::{Budget, Class, Space, space};

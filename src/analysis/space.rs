@@ -1,0 +1,650 @@
+//! The principal space of one or more rule files for one feature
+//! (`docs/semantics.md`, "Reasoning over every principal").
+//!
+//! A decision depends on the principal only through which lists of the
+//! feature's rules it matches (and, with seat sharing, whether its user and
+//! host are those of a session). Each list matches when any of the
+//! principal's parts matches one of its entries, so the space is built
+//! part by part:
+//!
+//! 1. the candidate values of each part: for user and host, no name, every
+//!    literal name the lists reach (through groups too) and one name for
+//!    every set of wildcard patterns a name can match at once
+//!    ([`super::names`]); for the IP, none and one address inside every
+//!    stretch where the IP entries overlap alike (IPv6 addresses as they
+//!    are); for local groups, every set of the `&` entries;
+//! 2. each candidate's signature: which lists it matches, asked of the
+//!    engines themselves ([`Engine::list_matches`]);
+//! 3. the classes: the distinct unions of one signature per part, each with
+//!    the first principal found as its witness and how many candidate
+//!    combinations it stands for.
+//!
+//! Merging candidates whose signatures agree on the feature's lists is the
+//! pruning the contract allows: they cannot be told apart by any decision
+//! about this feature. `exhaustive` is false when a budget stopped the
+//! work, with what was examined and an estimate of what was left.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Instant;
+
+use crate::engine::matcher::Scratch;
+use crate::engine::{Engine, ListId};
+use crate::model::{Config, EntryList, Rule};
+use crate::pattern::{Kind, Pattern, fold};
+use crate::pool::{PoolIndex, SeatSharing};
+use crate::request::Principal;
+
+/// Where the work stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Classes per feature at most.
+    pub classes: usize,
+    /// Automaton states for the names at most.
+    pub name_states: usize,
+    /// No new work after this instant.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            classes: 200_000,
+            name_states: 200_000,
+            deadline: None,
+        }
+    }
+}
+
+impl Budget {
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// One principal class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    /// A principal of the class, to paste into `privy explain`.
+    pub witness: Principal,
+    /// How many combinations of candidate values (one per kind of name,
+    /// address and groups the files tell apart) it stands for.
+    pub alike: u64,
+}
+
+/// The entries that the rules for a feature name, for saying what a
+/// witness stands for.
+#[derive(Debug, Clone, Default)]
+pub struct Atoms {
+    /// Literal names, folded, with one spelling as written.
+    pub names: HashMap<String, String>,
+    /// Wildcard patterns, folded, each once, in file order.
+    pub wildcards: Vec<String>,
+    /// IPv4 forms as inclusive intervals, with their text.
+    pub ipv4: Vec<(u32, u32, String)>,
+    /// IPv6 addresses (IPv4-mapped ones are in `ipv4`), with their text.
+    pub ipv6: Vec<(IpAddr, String)>,
+    /// `&` groups, folded, with one spelling as written.
+    pub local_groups: Vec<(String, String)>,
+}
+
+/// The classes of one feature.
+#[derive(Debug, Clone)]
+pub struct Space {
+    pub feature: String,
+    pub classes: Vec<Class>,
+    /// Every class was found (no budget was reached).
+    pub exhaustive: bool,
+    /// Combinations of candidate values examined, and an estimate of those
+    /// left when the budget stopped the work.
+    pub examined: u64,
+    pub left: u64,
+    pub atoms: Atoms,
+}
+
+/// Whether `rule` can apply to a request for `feature`.
+pub fn applies_to(rule: &Rule, feature: &str) -> bool {
+    !rule.empty_preset
+        && (rule.any_feature()
+            || rule
+                .features
+                .as_deref()
+                .is_some_and(|f| f.iter().any(|e| e.text == feature)))
+}
+
+impl Atoms {
+    /// The entries the lists of the rules for `feature` reach, through
+    /// groups at any depth, in every file; and with seat sharing the pool's
+    /// session names.
+    pub fn of(cfgs: &[&Config], pool: Option<&PoolIndex>, feature: &str) -> Atoms {
+        let mut a = Atoms::default();
+        let mut wild_seen = std::collections::HashSet::new();
+        let mut lg_seen = std::collections::HashSet::new();
+        for cfg in cfgs {
+            let mut seen_groups = vec![false; cfg.groups.len()];
+            let mut todo: Vec<&EntryList> = cfg
+                .all_rules()
+                .filter(|r| applies_to(r, feature))
+                .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
+                .flatten()
+                .collect();
+            while let Some(list) = todo.pop() {
+                for e in list.iter() {
+                    if let Some(g) = cfg.group_index.lookup_entry(&e) {
+                        if !std::mem::replace(&mut seen_groups[g], true)
+                            && let Some(m) = cfg.groups.get(g).and_then(|g| g.members.as_ref())
+                        {
+                            todo.push(m);
+                        }
+                        continue;
+                    }
+                    match e.pattern() {
+                        Pattern::Name(_) if matches!(e.kind, Kind::Name { wildcard: true, .. }) => {
+                            let f = fold(e.text.trim());
+                            if wild_seen.insert(f.clone()) {
+                                a.wildcards.push(f);
+                            }
+                        }
+                        Pattern::Name(_) => {
+                            a.names
+                                .entry(fold(e.text.trim()))
+                                .or_insert_with(|| e.text.trim().to_string());
+                        }
+                        Pattern::LocalGroup(g) => {
+                            let f = fold(g.trim());
+                            if lg_seen.insert(f.clone()) {
+                                a.local_groups.push((f, g.trim().to_string()));
+                            }
+                        }
+                        Pattern::Ip(ip) => match crate::pattern::normalize(ip) {
+                            IpAddr::V4(v4) => {
+                                let n = u32::from(v4);
+                                a.ipv4.push((n, n, e.text.trim().to_string()));
+                            }
+                            v6 => a.ipv6.push((v6, e.text.trim().to_string())),
+                        },
+                        Pattern::Ipv4Wildcard { octets, fixed } => {
+                            let keep = u32::from(fixed.min(4)) * 8;
+                            let addr = u32::from_be_bytes(octets);
+                            let (lo, hi) = match keep {
+                                0 => (0, u32::MAX),
+                                32 => (addr, addr),
+                                k => {
+                                    let mask = u32::MAX << (32 - k);
+                                    (addr & mask, (addr & mask) | !mask)
+                                }
+                            };
+                            a.ipv4.push((lo, hi, e.text.trim().to_string()));
+                        }
+                        Pattern::Ipv4Range { prefix, lo, hi } if lo <= hi => {
+                            let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
+                            a.ipv4.push((
+                                base | u32::from(lo),
+                                base | u32::from(hi),
+                                e.text.trim().to_string(),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if let Some(pool) = pool
+            && pool.pool.seat_sharing != SeatSharing::None
+        {
+            for s in &pool.pool.sessions {
+                for n in [&s.user, &s.host].into_iter().flatten() {
+                    let n = n.trim();
+                    if !n.is_empty() {
+                        a.names.entry(fold(n)).or_insert_with(|| n.to_string());
+                    }
+                }
+            }
+        }
+        a
+    }
+
+    /// The candidate IP addresses: one at the start of every stretch of
+    /// addresses that some IPv4 form covers (the forms' ends cut the line
+    /// into stretches each form covers whole or not at all), and each IPv6
+    /// address.
+    fn ip_candidates(&self) -> Vec<IpAddr> {
+        let mut cuts: Vec<u32> = Vec::with_capacity(self.ipv4.len() * 2);
+        let mut covered: Vec<(u32, u32)> = self.ipv4.iter().map(|&(lo, hi, _)| (lo, hi)).collect();
+        for &(lo, hi) in &covered {
+            cuts.push(lo);
+            if hi < u32::MAX {
+                cuts.push(hi + 1);
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        covered.sort_unstable();
+        let mut union: Vec<(u32, u32)> = Vec::new();
+        for (lo, hi) in covered {
+            match union.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => union.push((lo, hi)),
+            }
+        }
+        let inside = |x: u32| {
+            let i = union.partition_point(|&(lo, _)| lo <= x);
+            i > 0 && union[i - 1].1 >= x
+        };
+        // The start of each stretch; `.1` rather than `.0` where the stretch
+        // holds it (a network address reads oddly as a witness).
+        let mut out: Vec<IpAddr> = cuts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| inside(c))
+            .map(|(i, &c)| {
+                let end = cuts.get(i + 1).map_or(u32::MAX, |n| n - 1);
+                let pick = if c & 0xff == 0 && end > c { c + 1 } else { c };
+                IpAddr::V4(Ipv4Addr::from(pick))
+            })
+            .collect();
+        out.extend(self.ipv6.iter().map(|(ip, _)| *ip));
+        out
+    }
+
+    /// The IP entries that an address falls in.
+    pub fn ip_entries(&self, ip: IpAddr) -> Vec<&str> {
+        let mut out = self.ip_entries_all(ip);
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|t| seen.insert(*t));
+        out
+    }
+
+    fn ip_entries_all(&self, ip: IpAddr) -> Vec<&str> {
+        match crate::pattern::normalize(ip) {
+            IpAddr::V4(v4) => {
+                let n = u32::from(v4);
+                self.ipv4
+                    .iter()
+                    .filter(|&&(lo, hi, _)| lo <= n && n <= hi)
+                    .map(|(_, _, t)| t.as_str())
+                    .collect()
+            }
+            v6 => self
+                .ipv6
+                .iter()
+                .filter(|(a, _)| *a == v6)
+                .map(|(_, t)| t.as_str())
+                .collect(),
+        }
+    }
+
+    /// The wildcard patterns a name matches (folded patterns).
+    pub fn wildcards_matching(&self, name: &str) -> Vec<&str> {
+        let f = fold(name);
+        self.wildcards
+            .iter()
+            .filter(|w| crate::pattern::NamePattern::new(w).matches_folded(&f))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The literal name as written, if `name` is one.
+    pub fn literal(&self, name: &str) -> Option<&str> {
+        self.names.get(&fold(name)).map(String::as_str)
+    }
+}
+
+/// A signature: which of the feature's lists match, one bit each, plus
+/// which session's user or host the value is (seat sharing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+struct Sig {
+    bits: Vec<u64>,
+    user_session: Option<u32>,
+    host_session: Option<u32>,
+}
+
+impl Sig {
+    fn union(&self, other: &Sig) -> Sig {
+        Sig {
+            bits: self
+                .bits
+                .iter()
+                .zip(&other.bits)
+                .map(|(a, b)| a | b)
+                .collect(),
+            user_session: self.user_session.or(other.user_session),
+            host_session: self.host_session.or(other.host_session),
+        }
+    }
+}
+
+/// The lists of the feature in every engine, and how to ask them.
+struct Lists<'a> {
+    engines: &'a [&'a Engine],
+    lists: Vec<(usize, ListId)>,
+    scratch: Vec<Scratch>,
+}
+
+impl Lists<'_> {
+    fn sig(&mut self, p: &Principal) -> Sig {
+        let folded = p.folded();
+        let words = self.lists.len().div_ceil(64);
+        let mut bits = vec![0u64; words];
+        for (i, &(e, list)) in self.lists.iter().enumerate() {
+            if self.engines[e].list_matches(list, &folded, &mut self.scratch[e]) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        Sig {
+            bits,
+            user_session: None,
+            host_session: None,
+        }
+    }
+}
+
+/// One candidate value of one part, merged with those alike.
+struct Value<T> {
+    value: T,
+    sig: Sig,
+    alike: u64,
+}
+
+/// Merges candidates by signature, keeping the first as the witness.
+fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>) -> Vec<Value<T>> {
+    let mut out: Vec<Value<T>> = Vec::new();
+    let mut at: HashMap<Sig, usize> = HashMap::new();
+    for (value, sig) in items {
+        match at.get(&sig) {
+            Some(&i) => out[i].alike += 1,
+            None => {
+                at.insert(sig.clone(), out.len());
+                out.push(Value {
+                    value,
+                    sig,
+                    alike: 1,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The principal space of `feature` over the engines (one per file, with
+/// the configurations they were compiled from) and the pool.
+pub fn space(
+    engines: &[&Engine],
+    cfgs: &[&Config],
+    pool: Option<&PoolIndex>,
+    feature: &str,
+    budget: &Budget,
+) -> Space {
+    let atoms = Atoms::of(cfgs, pool, feature);
+    let mut lists = Lists {
+        engines,
+        lists: engines
+            .iter()
+            .enumerate()
+            .flat_map(|(e, engine)| {
+                engine
+                    .lists_for_feature(feature)
+                    .into_iter()
+                    .map(move |l| (e, l))
+            })
+            .collect(),
+        scratch: engines.iter().map(|_| Scratch::default()).collect(),
+    };
+    let mut exhaustive = true;
+    // Session names under seat sharing: which of them a value is.
+    let sharing = pool.is_some_and(|p| p.pool.seat_sharing != SeatSharing::None);
+    let session_users: HashMap<String, u32> = session_names(pool, sharing, |s| s.user.as_deref());
+    let session_hosts: HashMap<String, u32> = session_names(pool, sharing, |s| s.host.as_deref());
+
+    // Names: none, each literal, one per set of wildcards met at once.
+    let mut literals: Vec<&String> = atoms.names.keys().collect();
+    literals.sort();
+    let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
+    let unnamed =
+        super::names::unnamed_classes(&literal_list, &atoms.wildcards, budget.name_states);
+    exhaustive &= unnamed.complete;
+    let names: Vec<Option<String>> = std::iter::once(None)
+        .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
+        .chain(unnamed.unnamed.into_iter().map(Some))
+        .collect();
+    let name_sigs: Vec<(Option<String>, Sig)> = names
+        .into_iter()
+        .map(|n| {
+            let p = Principal {
+                user: n.clone(),
+                ..Default::default()
+            };
+            let sig = lists.sig(&p);
+            (n, sig)
+        })
+        .collect();
+    let users = merge(name_sigs.iter().map(|(n, sig)| {
+        let mut sig = sig.clone();
+        sig.user_session = n
+            .as_deref()
+            .and_then(|n| session_users.get(&fold(n)).copied());
+        (n.clone(), sig)
+    }));
+    let hosts = merge(name_sigs.iter().map(|(n, sig)| {
+        let mut sig = sig.clone();
+        sig.host_session = n
+            .as_deref()
+            .and_then(|n| session_hosts.get(&fold(n)).copied());
+        (n.clone(), sig)
+    }));
+    let ips = merge(
+        std::iter::once(None)
+            .chain(atoms.ip_candidates().into_iter().map(Some))
+            .map(|ip| {
+                let sig = lists.sig(&Principal {
+                    ip,
+                    ..Default::default()
+                });
+                (ip, sig)
+            }),
+    );
+    // Local groups: every union of the single groups' signatures.
+    let single: Vec<(String, Sig)> = atoms
+        .local_groups
+        .iter()
+        .map(|(_, g)| {
+            let sig = lists.sig(&Principal {
+                local_groups: vec![g.clone()],
+                ..Default::default()
+            });
+            (g.clone(), sig)
+        })
+        .collect();
+    let empty = lists.sig(&Principal::default());
+    let mut groups: Vec<Value<Vec<String>>> = vec![Value {
+        value: Vec::new(),
+        sig: empty,
+        alike: 1,
+    }];
+    {
+        let mut at: HashMap<Sig, usize> = HashMap::new();
+        at.insert(groups[0].sig.clone(), 0);
+        for (g, s) in &single {
+            let before = groups.len();
+            for i in 0..before {
+                let sig = groups[i].sig.union(s);
+                match at.get(&sig) {
+                    Some(&j) => groups[j].alike = groups[j].alike.saturating_add(1),
+                    None => {
+                        let mut value = groups[i].value.clone();
+                        value.push(g.clone());
+                        at.insert(sig.clone(), groups.len());
+                        groups.push(Value {
+                            value,
+                            sig,
+                            alike: 1,
+                        });
+                    }
+                }
+                if groups.len() > budget.classes {
+                    exhaustive = false;
+                    break;
+                }
+            }
+            if !exhaustive {
+                break;
+            }
+        }
+    }
+
+    // The classes: distinct unions, part by part.
+    let total = (users.len() as u64)
+        .saturating_mul(hosts.len() as u64)
+        .saturating_mul(ips.len() as u64)
+        .saturating_mul(groups.len() as u64);
+    let mut examined = 0u64;
+    let mut classes: Vec<(Sig, Class)> = Vec::new();
+    let mut at: HashMap<Sig, usize> = HashMap::new();
+    // Users vary fastest, so a class's first witness names a user before
+    // it names a host, an address or a group.
+    'all: for g in &groups {
+        for ip in &ips {
+            let base = g.sig.union(&ip.sig);
+            for h in &hosts {
+                let bh = base.union(&h.sig);
+                for u in &users {
+                    if examined.is_multiple_of(4096) && budget.out_of_time() {
+                        exhaustive = false;
+                        break 'all;
+                    }
+                    examined += 1;
+                    let sig = bh.union(&u.sig);
+                    let alike = g.alike * ip.alike * u.alike * h.alike;
+                    match at.get(&sig) {
+                        Some(&i) => classes[i].1.alike = classes[i].1.alike.saturating_add(alike),
+                        None => {
+                            if classes.len() >= budget.classes {
+                                exhaustive = false;
+                                break 'all;
+                            }
+                            at.insert(sig.clone(), classes.len());
+                            classes.push((
+                                sig,
+                                Class {
+                                    witness: Principal {
+                                        user: u.value.clone(),
+                                        host: h.value.clone(),
+                                        ip: ip.value,
+                                        local_groups: g.value.clone(),
+                                    },
+                                    alike,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Space {
+        feature: feature.to_string(),
+        classes: classes.into_iter().map(|(_, c)| c).collect(),
+        exhaustive,
+        examined,
+        left: total.saturating_sub(examined),
+        atoms,
+    }
+}
+
+fn session_names(
+    pool: Option<&PoolIndex>,
+    sharing: bool,
+    part: impl Fn(&crate::pool::Session) -> Option<&str>,
+) -> HashMap<String, u32> {
+    let mut out = HashMap::new();
+    if let (Some(pool), true) = (pool, sharing) {
+        for s in &pool.pool.sessions {
+            if let Some(n) = part(s).map(str::trim).filter(|n| !n.is_empty()) {
+                let next = out.len() as u32;
+                out.entry(fold(n)).or_insert(next);
+            }
+        }
+    }
+    out
+}
+
+/// What a name stands for in a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameWhat {
+    /// None given, or one the rules do not name.
+    Unnamed,
+    /// A name the rules name (as written).
+    Named(String),
+    /// A name the rules do not name, matching these patterns.
+    Matching(Vec<String>),
+}
+
+/// What a class stands for, for its description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct What {
+    pub user: NameWhat,
+    pub host: NameWhat,
+    /// The IP entries the witness's address falls in (`None`: no address,
+    /// or one no entry names).
+    pub ip: Option<Vec<String>>,
+    pub local_groups: Vec<String>,
+    /// How many combinations the class stands for.
+    pub alike: u64,
+}
+
+impl What {
+    /// How many parts of the principal the rules name (for putting the
+    /// simplest classes first).
+    pub fn named_parts(&self) -> usize {
+        [
+            self.user != NameWhat::Unnamed,
+            self.host != NameWhat::Unnamed,
+            self.ip.is_some(),
+            !self.local_groups.is_empty(),
+        ]
+        .iter()
+        .filter(|&&b| b)
+        .count()
+    }
+}
+
+impl Space {
+    /// What the class of witness `w` stands for.
+    pub fn describe(&self, w: &Principal, alike: u64) -> What {
+        let name = |n: &Option<String>| match n {
+            None => NameWhat::Unnamed,
+            Some(n) => match self.atoms.literal(n) {
+                Some(l) => NameWhat::Named(l.to_string()),
+                None => {
+                    let m: Vec<String> = self
+                        .atoms
+                        .wildcards_matching(n)
+                        .into_iter()
+                        .map(String::from)
+                        .collect();
+                    if m.is_empty() {
+                        NameWhat::Unnamed
+                    } else {
+                        NameWhat::Matching(m)
+                    }
+                }
+            },
+        };
+        What {
+            user: name(&w.user),
+            host: name(&w.host),
+            ip: w
+                .ip
+                .map(|ip| {
+                    self.atoms
+                        .ip_entries(ip)
+                        .into_iter()
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|e| !e.is_empty()),
+            local_groups: w.local_groups.clone(),
+            alike,
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! `privy diff OLD NEW`: what an edit changes, for whom.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::output::{Report, one_line};
+use super::{EXIT_FINDINGS, EXIT_OK};
+use crate::analysis::diff::{Change, ChangeKind, Diff, Side, Versions};
+use crate::analysis::{Budget, diff};
+use crate::diag::{Located, Severity};
+use crate::document::Document;
+use crate::engine::Action;
+use crate::words;
+
+/// How long `privy diff` works before it answers with what it has
+/// (`exhaustive: false`).
+pub const TIME_BUDGET: Duration = Duration::from_secs(8);
+
+/// Text output lists at most this many changes of each kind.
+const SHOWN: usize = 40;
+
+/// Reads one version; a file that is not a JSON object at all cannot be
+/// compared (exit 2, located like `check`).
+fn load(path: &Path, what: &str) -> Result<Document, Report> {
+    let doc = Document::open(path).map_err(|e| Report::failed(&format!("{what}: {e}")))?;
+    let is_object = doc
+        .parsed()
+        .root
+        .as_ref()
+        .is_some_and(|r| r.as_object().is_some());
+    if crate::validate::is_fatal(doc.parsed()) || !is_object {
+        let first = Located::all(doc.diagnostics(), doc.text(), doc.lines())
+            .into_iter()
+            .find(|d| d.severity == Severity::Error);
+        let msg = match first {
+            Some(d) => format!(
+                "{}:{}:{}: {} (a rule file must be one JSON object)",
+                path.display(),
+                d.line,
+                d.column,
+                d.message
+            ),
+            None => format!(
+                "{}: a rule file must be one JSON object `{{ ... }}`",
+                path.display()
+            ),
+        };
+        return Err(Report::failed(&msg));
+    }
+    Ok(doc)
+}
+
+/// The errors of a version, named, for the warning line.
+fn errors_of(doc: &Document, path: &Path) -> Option<String> {
+    let located = Located::all(doc.diagnostics(), doc.text(), doc.lines());
+    let errors: Vec<&Located> = located
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = errors
+        .iter()
+        .take(3)
+        .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+        .collect();
+    let more = if errors.len() > 3 {
+        format!("; and {} more", errors.len() - 3)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{} has {} validation error(s), compared as the engine reads it: {}{more}",
+        path.display(),
+        errors.len(),
+        named.join("; ")
+    ))
+}
+
+/// What `privy diff` prints, and its exit status.
+pub fn diff_report(
+    old: &Path,
+    new: &Path,
+    pool: Option<&Path>,
+    features: &[String],
+    json: bool,
+) -> Report {
+    if old == Path::new("-") && new == Path::new("-") {
+        return Report::failed("only one of OLD and NEW can be `-` (standard input)");
+    }
+    let start = Instant::now();
+    let old_doc = match load(old, "OLD") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let new_doc = match load(new, "NEW") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let pool = match pool.map(super::explain::load_pool).transpose() {
+        Ok(p) => p,
+        Err(e) => return Report::failed(&e),
+    };
+    let warnings: Vec<String> = [errors_of(&old_doc, old), errors_of(&new_doc, new)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let budget = Budget {
+        deadline: Some(start + TIME_BUDGET),
+        ..Budget::default()
+    };
+    let d = diff(
+        Versions {
+            old: old_doc.config(),
+            new: new_doc.config(),
+            pool: pool.as_ref(),
+        },
+        features,
+        &budget,
+    );
+    let status = if d.changes.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    };
+    let mask = |s: &str| new_doc.secrets().mask_str(&old_doc.secrets().mask_str(s));
+    if json {
+        let mut v = diff_json(&d, &warnings);
+        old_doc.secrets().mask_json(&mut v);
+        new_doc.secrets().mask_json(&mut v);
+        let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+        out.push('\n');
+        Report::json(&out, status)
+    } else {
+        let text = render(&d, &warnings, &new.display().to_string());
+        Report::text(&mask(&text), status)
+    }
+}
+
+fn side_json(s: &Side) -> Value {
+    json!({
+        "decision": s.decision,
+        "reason": s.reason,
+        "rules": s.rules,
+        "max_borrow_hours": s.max_borrow_hours,
+    })
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "feature": c.feature,
+        "other_feature": c.other_feature,
+        "action": c.action,
+        "serial": c.serial,
+        "witness": crate::analysis::diff::witness_json(&c.class.witness),
+        "description": words::class_description(&c.what),
+        "alike": c.class.alike,
+        "before": side_json(&c.before),
+        "after": side_json(&c.after),
+        "cause": c.cause.iter().map(|x| x.pointer()).collect::<Vec<_>>(),
+    })
+}
+
+/// The diff as `--format json` prints it.
+pub fn diff_json(d: &Diff, warnings: &[String]) -> Value {
+    let of = |k: ChangeKind| -> Vec<Value> {
+        d.changes
+            .iter()
+            .filter(|c| c.kind == k)
+            .map(change_json)
+            .collect()
+    };
+    let features: Vec<Value> = d
+        .features
+        .iter()
+        .map(|f| {
+            json!({
+                "feature": f.feature,
+                "other_feature": f.other_feature,
+                "unchanged": f.unchanged,
+                "classes": f.classes,
+                "gained": f.gained,
+                "revoked": f.revoked,
+                "reason_changed": f.reason_changed,
+            })
+        })
+        .collect();
+    json!({
+        "exhaustive": d.exhaustive,
+        "classes": d.classes,
+        "examined": d.examined,
+        "left": d.left,
+        "features_left": d.features_left,
+        "warnings": warnings,
+        "features": features,
+        "gained": of(ChangeKind::Gained),
+        "revoked": of(ChangeKind::Revoked),
+        "reason_changed": of(ChangeKind::ReasonChanged),
+    })
+}
+
+/// A word for the shell: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:@%+/,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The `privy explain` command that shows a change in NEW.
+pub fn explain_command(c: &Change, file: &str) -> String {
+    let mut cmd = format!(
+        "privy explain {} --feature {}",
+        shell_word(file),
+        shell_word(&c.feature)
+    );
+    if c.action == Action::Borrow {
+        cmd.push_str(" --action borrow");
+    }
+    let w = &c.class.witness;
+    if let Some(u) = &w.user {
+        let _ = write!(cmd, " --user {}", shell_word(u));
+    }
+    if let Some(h) = &w.host {
+        let _ = write!(cmd, " --host {}", shell_word(h));
+    }
+    if let Some(ip) = w.ip {
+        let _ = write!(cmd, " --ip {ip}");
+    }
+    for g in &w.local_groups {
+        let _ = write!(cmd, " --local-group {}", shell_word(g));
+    }
+    if let Some(s) = &c.serial {
+        let _ = write!(cmd, " --serial {}", shell_word(s));
+    }
+    cmd
+}
+
+/// Changes that differ only in the class, together, in the order of the
+/// first of each.
+fn grouped<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<Vec<&'a Change>> {
+    let mut groups: Vec<Vec<&Change>> = Vec::new();
+    for c in changes {
+        let same = |g: &&mut Vec<&Change>| {
+            let f = g[0];
+            (
+                &f.feature, f.action, &f.serial, &f.before, &f.after, &f.cause,
+            ) == (
+                &c.feature, c.action, &c.serial, &c.before, &c.after, &c.cause,
+            )
+        };
+        match groups.iter_mut().find(same) {
+            Some(g) => g.push(c),
+            None => groups.push(vec![c]),
+        }
+    }
+    groups
+}
+
+fn side_text(s: &Side) -> String {
+    let mut t = words::verdict_word(s.decision).to_string();
+    if s.decision == crate::engine::Verdict::Denied {
+        let _ = write!(t, " ({})", words::reason_short(s.reason));
+    }
+    if !s.rules.is_empty() {
+        let rules: Vec<String> = s.rules.iter().map(|r| r.pointer()).collect();
+        let _ = write!(t, " by {}", rules.join(", "));
+    }
+    if let Some(h) = s.max_borrow_hours {
+        let _ = write!(t, ", at most {h} borrow hours");
+    }
+    t
+}
+
+/// The diff as text: per feature, then the changes most important first
+/// (gained, revoked, then other reasons; broader classes first), then one
+/// summary line.
+pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
+    let mut out = String::new();
+    for w in warnings {
+        let _ = writeln!(out, "warning: {}", one_line(w));
+    }
+    if !warnings.is_empty() {
+        out.push('\n');
+    }
+    let changed: Vec<_> = d
+        .features
+        .iter()
+        .filter(|f| f.gained + f.revoked + f.reason_changed > 0)
+        .collect();
+    for f in &changed {
+        let mut counts = Vec::new();
+        for (n, what) in [
+            (f.gained, "gained"),
+            (f.revoked, "revoked"),
+            (f.reason_changed, "reason changed"),
+        ] {
+            if n > 0 {
+                counts.push(format!("{n} {what}"));
+            }
+        }
+        let name = if f.other_feature {
+            format!("any feature no rule names (as {})", f.feature)
+        } else {
+            f.feature.clone()
+        };
+        let _ = writeln!(out, "{}: {}", one_line(&name), counts.join(", "));
+    }
+    for kind in [
+        ChangeKind::Gained,
+        ChangeKind::Revoked,
+        ChangeKind::ReasonChanged,
+    ] {
+        let groups = grouped(d.changes.iter().filter(|c| c.kind == kind));
+        if groups.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}:", words::change_kind(kind));
+        for group in groups.iter().take(SHOWN) {
+            let c = group[0];
+            let serial = c
+                .serial
+                .as_deref()
+                .map(|s| format!(" on license {s}"))
+                .unwrap_or_default();
+            let example = words::class_description(&c.what);
+            let who = if group.len() == 1 {
+                example
+            } else {
+                format!("{} principal classes, e.g. {example}", group.len())
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}{}: {}",
+                one_line(&c.feature),
+                words::action_word(c.action),
+                one_line(&serial),
+                one_line(&who)
+            );
+            let _ = writeln!(out, "      before: {}", side_text(&c.before));
+            let _ = writeln!(out, "      after:  {}", side_text(&c.after));
+            if !c.cause.is_empty() {
+                let causes: Vec<String> = c
+                    .cause
+                    .iter()
+                    .map(|x| {
+                        if x.in_new() {
+                            x.pointer()
+                        } else {
+                            format!("{} (in OLD)", x.pointer())
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(out, "      cause:  {}", causes.join(", "));
+            }
+            let _ = writeln!(
+                out,
+                "      see:    {}",
+                one_line(&explain_command(c, new_file))
+            );
+        }
+        if groups.len() > SHOWN {
+            let rest: usize = groups[SHOWN..].iter().map(Vec::len).sum();
+            let _ = writeln!(out, "  … and {rest} more (all of them with --format json)");
+        }
+    }
+    if !d.changes.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary_line(d));
+    out
+}
+
+/// "3 gained, 1 revoked over 214 principal classes, exhaustive".
+pub fn summary_line(d: &Diff) -> String {
+    let (g, r, c) = (
+        d.count(ChangeKind::Gained),
+        d.count(ChangeKind::Revoked),
+        d.count(ChangeKind::ReasonChanged),
+    );
+    let compared = d.features.iter().filter(|f| !f.unchanged).count();
+    let same = d.features.len() - compared;
+    let head = if g + r + c == 0 {
+        "no access changed".to_string()
+    } else {
+        let mut s = format!("{g} gained, {r} revoked");
+        if c > 0 {
+            let _ = write!(s, ", {c} reason changed");
+        }
+        s
+    };
+    let scope = format!(
+        "over {} principal classes of {compared} feature{} whose rules changed ({same} unchanged)",
+        d.classes,
+        if compared == 1 { "" } else { "s" }
+    );
+    let done = if d.exhaustive {
+        "exhaustive".to_string()
+    } else {
+        let mut s = format!(
+            "NOT exhaustive: stopped at the budget after {} combinations, about {} left",
+            d.examined, d.left
+        );
+        if !d.features_left.is_empty() {
+            let _ = write!(s, ", {} features not reached", d.features_left.len());
+        }
+        s
+    };
+    format!("{head} {scope}, {done}")
+}

@@ -1,0 +1,73 @@
+//! The analyses over every principal in words: what a class stands for
+//! and what kind of change an access change is.
+
+use crate::analysis::ChangeKind;
+use crate::analysis::space::{NameWhat, What};
+
+/// What a principal class stands for ("user `anna`; any other host, IP
+/// and local groups", "a host matching `pc*`", "anyone the rules do not
+/// name").
+pub fn class_description(w: &What) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut others: Vec<&str> = Vec::new();
+    for (what, role) in [(&w.user, "user"), (&w.host, "host")] {
+        match what {
+            NameWhat::Named(n) => parts.push(format!("{role} `{n}`")),
+            NameWhat::Matching(p) => parts.push(format!(
+                "a {role} matching `{}` (a name the rules do not list)",
+                p.join("` and `")
+            )),
+            NameWhat::Unnamed => others.push(role),
+        }
+    }
+    match &w.ip {
+        Some(e) => parts.push(format!("an IP in `{}`", e.join("` and `"))),
+        None => others.push("IP"),
+    }
+    if w.local_groups.is_empty() {
+        others.push("local groups");
+    } else {
+        parts.push(format!(
+            "local group{} `&{}`",
+            if w.local_groups.len() > 1 { "s" } else { "" },
+            w.local_groups.join("`, `&")
+        ));
+    }
+    let mut s = if parts.is_empty() {
+        "anyone the rules do not name".to_string()
+    } else if others.is_empty() {
+        parts.join(", ")
+    } else {
+        format!("{}; any other {}", parts.join(", "), and_list(&others))
+    };
+    if w.alike > 1 {
+        s.push_str(&format!(" ({} alike)", w.alike));
+    }
+    s
+}
+
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The heading of a kind of change.
+pub fn change_kind(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Gained => "gained (denied before, granted now)",
+        ChangeKind::Revoked => "revoked (granted before, denied now)",
+        ChangeKind::ReasonChanged => "reason changed (same verdict, another reason or maximum)",
+    }
+}
+
+/// The JSON key of a kind of change.
+pub fn change_key(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Gained => "gained",
+        ChangeKind::Revoked => "revoked",
+        ChangeKind::ReasonChanged => "reason_changed",
+    }
+}
