@@ -238,6 +238,8 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
                 if left[w as usize].is_empty() {
                     left[w as usize] = vec![false; letters];
                 }
+                // By position: the alphabet and the marks are read together.
+                #[allow(clippy::needless_range_loop)]
                 for a in 0..letters {
                     let c = product.alphabet[a];
                     if children.binary_search_by_key(&c, |&(k, _)| k).is_ok() || left[w as usize][a]
