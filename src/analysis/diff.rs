@@ -41,7 +41,7 @@ impl Side {
     }
 
     /// What a change compares: the verdict, the reason, the maximum hours.
-    fn key(&self) -> (Verdict, Reason, Option<u64>) {
+    pub fn key(&self) -> (Verdict, Reason, Option<u64>) {
         (self.decision, self.reason, self.max_borrow_hours)
     }
 }
@@ -97,6 +97,15 @@ pub struct Change {
 }
 
 impl Change {
+    /// Before and after as compared: verdict, reason, maximum hours.
+    pub fn before_key(&self) -> (Verdict, Reason, Option<u64>) {
+        self.before.key()
+    }
+
+    pub fn after_key(&self) -> (Verdict, Reason, Option<u64>) {
+        self.after.key()
+    }
+
     /// The request that shows it.
     pub fn request(&self) -> Request {
         let mut r = self.class.witness.request(&self.feature, self.action);
@@ -475,7 +484,12 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
 /// The licenses a request for `feature` may ask for: none (the server
 /// chooses), and with a pool each license offering it when there are
 /// several, without one each serial the feature's rules name.
-fn serials_for(v: Versions<'_>, old: &Engine, new: &Engine, feature: &str) -> Vec<Option<String>> {
+pub fn serials_for(
+    v: Versions<'_>,
+    old: &Engine,
+    new: &Engine,
+    feature: &str,
+) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = vec![None];
     let named: Vec<String> = match v.pool {
         // One license: asking for it is asking for none.

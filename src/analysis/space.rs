@@ -44,6 +44,10 @@ pub struct Budget {
     pub name_states: usize,
     /// No new work after this instant.
     pub deadline: Option<Instant>,
+    /// Merge candidates and combinations that the feature's lists cannot
+    /// tell apart (the default). Off, every combination of candidate
+    /// values is a class of its own: the unpruned space, for tests.
+    pub prune: bool,
 }
 
 impl Default for Budget {
@@ -52,6 +56,7 @@ impl Default for Budget {
             classes: 200_000,
             name_states: 200_000,
             deadline: None,
+            prune: true,
         }
     }
 }
@@ -346,12 +351,13 @@ struct Value<T> {
     alike: u64,
 }
 
-/// Merges candidates by signature, keeping the first as the witness.
-fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>) -> Vec<Value<T>> {
+/// Merges candidates by signature, keeping the first as the witness
+/// (unless `prune` is off).
+fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value<T>> {
     let mut out: Vec<Value<T>> = Vec::new();
     let mut at: HashMap<Sig, usize> = HashMap::new();
     for (value, sig) in items {
-        match at.get(&sig) {
+        match at.get(&sig).filter(|_| prune) {
             Some(&i) => out[i].alike += 1,
             None => {
                 at.insert(sig.clone(), out.len());
@@ -418,20 +424,26 @@ pub fn space(
             (n, sig)
         })
         .collect();
-    let users = merge(name_sigs.iter().map(|(n, sig)| {
-        let mut sig = sig.clone();
-        sig.user_session = n
-            .as_deref()
-            .and_then(|n| session_users.get(&fold(n)).copied());
-        (n.clone(), sig)
-    }));
-    let hosts = merge(name_sigs.iter().map(|(n, sig)| {
-        let mut sig = sig.clone();
-        sig.host_session = n
-            .as_deref()
-            .and_then(|n| session_hosts.get(&fold(n)).copied());
-        (n.clone(), sig)
-    }));
+    let users = merge(
+        name_sigs.iter().map(|(n, sig)| {
+            let mut sig = sig.clone();
+            sig.user_session = n
+                .as_deref()
+                .and_then(|n| session_users.get(&fold(n)).copied());
+            (n.clone(), sig)
+        }),
+        budget.prune,
+    );
+    let hosts = merge(
+        name_sigs.iter().map(|(n, sig)| {
+            let mut sig = sig.clone();
+            sig.host_session = n
+                .as_deref()
+                .and_then(|n| session_hosts.get(&fold(n)).copied());
+            (n.clone(), sig)
+        }),
+        budget.prune,
+    );
     let ips = merge(
         std::iter::once(None)
             .chain(atoms.ip_candidates().into_iter().map(Some))
@@ -442,6 +454,7 @@ pub fn space(
                 });
                 (ip, sig)
             }),
+        budget.prune,
     );
     // Local groups: every union of the single groups' signatures.
     let single: Vec<(String, Sig)> = atoms
@@ -468,7 +481,7 @@ pub fn space(
             let before = groups.len();
             for i in 0..before {
                 let sig = groups[i].sig.union(s);
-                match at.get(&sig) {
+                match at.get(&sig).filter(|_| budget.prune) {
                     Some(&j) => groups[j].alike = groups[j].alike.saturating_add(1),
                     None => {
                         let mut value = groups[i].value.clone();
@@ -515,7 +528,7 @@ pub fn space(
                     examined += 1;
                     let sig = bh.union(&u.sig);
                     let alike = g.alike * ip.alike * u.alike * h.alike;
-                    match at.get(&sig) {
+                    match at.get(&sig).filter(|_| budget.prune) {
                         Some(&i) => classes[i].1.alike = classes[i].1.alike.saturating_add(alike),
                         None => {
                             if classes.len() >= budget.classes {

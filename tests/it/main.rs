@@ -6,6 +6,7 @@
 //! `cargo test --test it gui::`.
 
 mod adversarial;
+mod analysis;
 mod architecture;
 mod cli;
 mod common;
