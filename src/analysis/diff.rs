@@ -526,3 +526,24 @@ pub fn serials_for(
 pub fn witness_json(p: &Principal) -> serde_json::Value {
     serde_json::to_value(p).unwrap_or_default()
 }
+
+/// Changes that differ only in the class, together, in the order of the
+/// first of each (for showing one example per group).
+pub fn grouped<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<Vec<&'a Change>> {
+    let mut groups: Vec<Vec<&Change>> = Vec::new();
+    for c in changes {
+        let same = |g: &&mut Vec<&Change>| {
+            let f = g[0];
+            (
+                &f.feature, f.action, &f.serial, &f.before, &f.after, &f.cause,
+            ) == (
+                &c.feature, c.action, &c.serial, &c.before, &c.after, &c.cause,
+            )
+        };
+        match groups.iter_mut().find(same) {
+            Some(g) => g.push(c),
+            None => groups.push(vec![c]),
+        }
+    }
+    groups
+}

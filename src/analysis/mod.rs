@@ -4,12 +4,14 @@
 //!
 //! - `names.rs`: every set of name patterns one name can match at once;
 //! - `space.rs`: the principal classes of a feature, each with a witness;
-//! - `diff.rs`: the access diff between two versions.
+//! - `diff.rs`: the access diff between two versions;
+//! - `background.rs`: the diff on a worker thread, for the window.
 //!
 //! Everything here decides through the engine itself, so what it reports
 //! reproduces through `privy explain`; where a budget stopped the work,
 //! `exhaustive` says so.
 
+pub mod background;
 pub mod diff;
 pub mod names;
 pub mod space;

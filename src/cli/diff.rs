@@ -244,27 +244,6 @@ pub fn explain_command(c: &Change, file: &str) -> String {
     cmd
 }
 
-/// Changes that differ only in the class, together, in the order of the
-/// first of each.
-fn grouped<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<Vec<&'a Change>> {
-    let mut groups: Vec<Vec<&Change>> = Vec::new();
-    for c in changes {
-        let same = |g: &&mut Vec<&Change>| {
-            let f = g[0];
-            (
-                &f.feature, f.action, &f.serial, &f.before, &f.after, &f.cause,
-            ) == (
-                &c.feature, c.action, &c.serial, &c.before, &c.after, &c.cause,
-            )
-        };
-        match groups.iter_mut().find(same) {
-            Some(g) => g.push(c),
-            None => groups.push(vec![c]),
-        }
-    }
-    groups
-}
-
 fn side_text(s: &Side) -> String {
     let mut t = words::verdict_word(s.decision).to_string();
     if s.decision == crate::engine::Verdict::Denied {
@@ -319,7 +298,7 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
         ChangeKind::Revoked,
         ChangeKind::ReasonChanged,
     ] {
-        let groups = grouped(d.changes.iter().filter(|c| c.kind == kind));
+        let groups = crate::analysis::diff::grouped(d.changes.iter().filter(|c| c.kind == kind));
         if groups.is_empty() {
             continue;
         }
@@ -375,44 +354,6 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
     if !d.changes.is_empty() {
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", summary_line(d));
+    let _ = writeln!(out, "{}", words::diff_summary(d));
     out
-}
-
-/// "3 gained, 1 revoked over 214 principal classes, exhaustive".
-pub fn summary_line(d: &Diff) -> String {
-    let (g, r, c) = (
-        d.count(ChangeKind::Gained),
-        d.count(ChangeKind::Revoked),
-        d.count(ChangeKind::ReasonChanged),
-    );
-    let compared = d.features.iter().filter(|f| !f.unchanged).count();
-    let same = d.features.len() - compared;
-    let head = if g + r + c == 0 {
-        "no access changed".to_string()
-    } else {
-        let mut s = format!("{g} gained, {r} revoked");
-        if c > 0 {
-            let _ = write!(s, ", {c} reason changed");
-        }
-        s
-    };
-    let scope = format!(
-        "over {} principal classes of {compared} feature{} whose rules changed ({same} unchanged)",
-        d.classes,
-        if compared == 1 { "" } else { "s" }
-    );
-    let done = if d.exhaustive {
-        "exhaustive".to_string()
-    } else {
-        let mut s = format!(
-            "NOT exhaustive: stopped at the budget after {} combinations, about {} left",
-            d.examined, d.left
-        );
-        if !d.features_left.is_empty() {
-            let _ = write!(s, ", {} features not reached", d.features_left.len());
-        }
-        s
-    };
-    format!("{head} {scope}, {done}")
 }

@@ -58,6 +58,8 @@ pub enum AfterPrompt {
 enum DialogPurpose {
     Open,
     SaveAs,
+    /// Another version for Review changes to compare with.
+    Compare,
     Sim(sim::SimDialog),
 }
 
@@ -134,6 +136,12 @@ pub struct PrivyApp {
     /// The review of changes, for (generation, dirty, changed on disk):
     /// `None` when the file is not on disk.
     review: Option<((u64, bool, bool), Option<Hunks>)>,
+    /// The access diff of Review changes, for (generation, the version
+    /// compared), worked out on a worker.
+    access: Option<((u64, Option<PathBuf>), crate::analysis::background::Job)>,
+    /// The version Review changes compares with: the file on disk (`None`)
+    /// or another file the user picked (its backup, say).
+    pub compare_with: Option<PathBuf>,
     /// Saving found the file changed on disk: ask whether to overwrite it
     /// or reload it.
     pub conflict: bool,
@@ -194,6 +202,8 @@ impl PrivyApp {
             sent_title: None,
             keeper: None,
             review: None,
+            access: None,
+            compare_with: None,
             conflict: false,
             hard_linked: None,
             completing: None,
@@ -299,6 +309,8 @@ impl PrivyApp {
                     };
                     self.doc = Some(d);
                     self.load_error = None;
+                    self.compare_with = None;
+                    self.access = None;
                     self.status = Some(Status {
                         text: format!("Opened {}", path.display()),
                         error: false,
@@ -337,7 +349,7 @@ impl PrivyApp {
                 d = d.set_directory(dir);
             }
             let picked = match purpose {
-                DialogPurpose::Open => d.pick_file(),
+                DialogPurpose::Open | DialogPurpose::Compare => d.pick_file(),
                 DialogPurpose::SaveAs => d.set_file_name("ServerConfig.json").save_file(),
                 DialogPurpose::Sim(s) if s.is_save() => d.set_file_name(s.file_name()).save_file(),
                 DialogPurpose::Sim(_) => d.pick_file(),
@@ -357,6 +369,7 @@ impl PrivyApp {
                 self.dialog = None;
                 match purpose {
                     DialogPurpose::Open => self.request(AfterPrompt::Open(path)),
+                    DialogPurpose::Compare => self.compare_with(Some(path)),
                     DialogPurpose::SaveAs => self.save_as(path),
                     DialogPurpose::Sim(s) => self.finish_sim_dialog(s, &path),
                 }
@@ -364,6 +377,18 @@ impl PrivyApp {
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
+    }
+
+    /// Review changes compares with this version (`None`: the file on
+    /// disk).
+    pub fn compare_with(&mut self, path: Option<PathBuf>) {
+        self.compare_with = path;
+        self.access = None;
+        self.section = Section::Review;
+    }
+
+    pub(crate) fn start_compare_dialog(&mut self) {
+        self.start_dialog(DialogPurpose::Compare);
     }
 
     /// Opens a native dialog for the simulator (pool, cases, CSV).

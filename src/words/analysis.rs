@@ -1,8 +1,8 @@
 //! The analyses over every principal in words: what a class stands for
 //! and what kind of change an access change is.
 
-use crate::analysis::ChangeKind;
 use crate::analysis::space::{NameWhat, What};
+use crate::analysis::{ChangeKind, Diff};
 
 /// What a principal class stands for ("user `anna`; any other host, IP
 /// and local groups", "a host matching `pc*`", "anyone the rules do not
@@ -70,4 +70,43 @@ pub fn change_key(k: ChangeKind) -> &'static str {
         ChangeKind::Revoked => "revoked",
         ChangeKind::ReasonChanged => "reason_changed",
     }
+}
+
+/// "3 gained, 1 revoked over 214 principal classes, exhaustive".
+pub fn diff_summary(d: &Diff) -> String {
+    use std::fmt::Write as _;
+    let (g, r, c) = (
+        d.count(ChangeKind::Gained),
+        d.count(ChangeKind::Revoked),
+        d.count(ChangeKind::ReasonChanged),
+    );
+    let compared = d.features.iter().filter(|f| !f.unchanged).count();
+    let same = d.features.len() - compared;
+    let head = if g + r + c == 0 {
+        "no access changed".to_string()
+    } else {
+        let mut s = format!("{g} gained, {r} revoked");
+        if c > 0 {
+            let _ = write!(s, ", {c} reason changed");
+        }
+        s
+    };
+    let scope = format!(
+        "over {} principal classes of {compared} feature{} whose rules changed ({same} unchanged)",
+        d.classes,
+        if compared == 1 { "" } else { "s" }
+    );
+    let done = if d.exhaustive {
+        "exhaustive".to_string()
+    } else {
+        let mut s = format!(
+            "NOT exhaustive: stopped at the budget after {} combinations, about {} left",
+            d.examined, d.left
+        );
+        if !d.features_left.is_empty() {
+            let _ = write!(s, ", {} features not reached", d.features_left.len());
+        }
+        s
+    };
+    format!("{head} {scope}, {done}")
 }

@@ -1,6 +1,7 @@
 //! One file per panel of the editor: each draws its part of the window
 //! and queues edits or commands; none holds state of its own.
 
+pub(crate) mod access;
 pub(crate) mod groups;
 pub(crate) mod nav;
 pub(crate) mod problems;

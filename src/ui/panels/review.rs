@@ -1,10 +1,15 @@
-//! Review changes: the diff of the text against the file on disk.
+//! Review changes: the access diff (`access.rs`), then the diff of the
+//! text against the file on disk.
 
 #[allow(unused_imports)]
 use super::super::*;
 
 impl PrivyApp {
     pub(crate) fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        // What the edit does to people first, then what it does to bytes.
+        if doc.is_json() {
+            self.access_review(ui, doc);
+        }
         ui.heading("Review changes");
         // Reading the file and diffing happen once per change of the text
         // or of the file, not once per frame.

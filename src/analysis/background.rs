@@ -1,0 +1,78 @@
+//! The access diff worked out beside the window: a worker thread compares
+//! two versions while the window goes on drawing, and the window picks the
+//! answer up when it is there. Nothing here draws.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use super::{Budget, Diff, Versions, diff};
+use crate::document::Document;
+use crate::model::Config;
+
+/// How long the window's diff may work before it answers with what it has.
+pub const TIME_BUDGET: Duration = Duration::from_secs(8);
+
+/// One comparison under way or done.
+pub struct Job {
+    rx: Option<Receiver<Diff>>,
+    result: Option<Diff>,
+    pub started: Instant,
+}
+
+impl Job {
+    /// Starts comparing `old_text` (parsed on the worker) with `new`.
+    pub fn start(old_text: String, new: Arc<Config>) -> Job {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let old = Document::from_text(old_text);
+            let budget = Budget {
+                deadline: Some(Instant::now() + TIME_BUDGET),
+                ..Budget::default()
+            };
+            let d = diff(
+                Versions {
+                    old: old.config(),
+                    new: &new,
+                    pool: None,
+                },
+                &[],
+                &budget,
+            );
+            let _ = tx.send(d);
+        });
+        Job {
+            rx: Some(rx),
+            result: None,
+            started: Instant::now(),
+        }
+    }
+
+    /// The answer, once the worker has sent it.
+    pub fn poll(&mut self) -> Option<&Diff> {
+        if let Some(rx) = &self.rx {
+            match rx.try_recv() {
+                Ok(d) => {
+                    self.result = Some(d);
+                    self.rx = None;
+                }
+                Err(TryRecvError::Disconnected) => self.rx = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        self.result.as_ref()
+    }
+
+    /// Whether the worker is still at it.
+    pub fn working(&self) -> bool {
+        self.rx.is_some()
+    }
+
+    /// Waits for the answer (tests).
+    pub fn wait(&mut self) -> Option<&Diff> {
+        if let Some(rx) = self.rx.take() {
+            self.result = rx.recv().ok();
+        }
+        self.result.as_ref()
+    }
+}

@@ -1,0 +1,235 @@
+//! The access diff at the top of Review changes: what saving changes for
+//! people, worked out beside the window, each change with the rules that
+//! cause it and a way to try its witness in the simulator.
+
+#[allow(unused_imports)]
+use super::super::*;
+use crate::analysis::ChangeKind;
+use crate::analysis::background::Job;
+use crate::analysis::diff::{Change, Side, grouped};
+use crate::engine::{Request, Verdict};
+use crate::words;
+
+/// How many groups of changes of each kind are drawn.
+const SHOWN: usize = 25;
+
+impl PrivyApp {
+    /// The version compared, as text (`None`: there is none to compare).
+    fn compared_text(&self, doc: &Document) -> Option<String> {
+        match &self.compare_with {
+            Some(p) => crate::input::read_text(p).ok(),
+            None => doc.disk_text(),
+        }
+    }
+
+    pub(crate) fn access_review(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        ui.heading("What saving changes for people");
+        self.compare_row(ui, doc);
+        let key = (doc.generation(), self.compare_with.clone());
+        if self.access.as_ref().is_none_or(|(k, _)| *k != key) {
+            let Some(old) = self.compared_text(doc) else {
+                self.access = None;
+                ui.label("There is no other version to compare with yet.");
+                return;
+            };
+            self.access = Some((key, Job::start(old, doc.shared_config())));
+        }
+        let Some((_, job)) = self.access.as_mut() else {
+            return;
+        };
+        if job.poll().is_none() {
+            if job.working() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Working out what this edit changes for people…");
+                });
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            } else {
+                ui.label("The comparison stopped without an answer.");
+            }
+            return;
+        }
+        let Some(d) = job.poll() else {
+            return;
+        };
+        let (g, r, c) = (
+            d.count(ChangeKind::Gained),
+            d.count(ChangeKind::Revoked),
+            d.count(ChangeKind::ReasonChanged),
+        );
+        let headline = if g + r + c == 0 {
+            "Saving changes nobody's access.".to_string()
+        } else {
+            let mut s = format!("Saving grants {g} and revokes {r}");
+            if c > 0 {
+                s.push_str(&format!(", and changes the reason of {c}"));
+            }
+            s.push('.');
+            s
+        };
+        ui.label(RichText::new(headline).strong().size(15.0));
+        let scope = words::diff_summary(d);
+        let scope = scope
+            .split_once(" over ")
+            .map_or(scope.clone(), |(_, rest)| format!("Over {rest}."));
+        if d.exhaustive {
+            ui.label(RichText::new(scope).weak());
+        } else {
+            ui.colored_label(ui.visuals().warn_fg_color, scope);
+        }
+        let mut go: Option<String> = None;
+        let mut try_it: Option<Request> = None;
+        for kind in [
+            ChangeKind::Gained,
+            ChangeKind::Revoked,
+            ChangeKind::ReasonChanged,
+        ] {
+            let groups = grouped(d.changes.iter().filter(|c| c.kind == kind));
+            if groups.is_empty() {
+                continue;
+            }
+            ui.add_space(6.0);
+            ui.label(RichText::new(kind_title(kind)).strong());
+            for group in groups.iter().take(SHOWN) {
+                change_row(ui, doc, group, &mut go, &mut try_it);
+            }
+            if groups.len() > SHOWN {
+                let rest: usize = groups[SHOWN..].iter().map(Vec::len).sum();
+                ui.label(
+                    RichText::new(format!("… and {rest} more (`privy diff` lists them all)"))
+                        .weak(),
+                );
+            }
+        }
+        if let Some(p) = go {
+            self.go_to(&p);
+        }
+        if let Some(req) = try_it {
+            self.sim.form = crate::sim::session::RequestForm::from_request(&req);
+            self.sim.tab = crate::sim::session::SimTab::Request;
+            self.sim.open = true;
+        }
+        ui.add_space(10.0);
+        ui.separator();
+    }
+
+    fn compare_row(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        let bak = doc
+            .path()
+            .map(|p| crate::document::backup_path(&crate::document::real_file(p)));
+        ui.horizontal_wrapped(|ui| {
+            let against = match &self.compare_with {
+                None => "the file on disk".to_string(),
+                Some(p) => p.display().to_string(),
+            };
+            ui.label(RichText::new(format!("Compared with {against}.")).weak());
+            if self.compare_with.is_some() && ui.button("Compare with the file on disk").clicked() {
+                self.compare_with(None);
+            }
+            if let Some(bak) = bak.filter(|b| b.is_file())
+                && self.compare_with.as_ref() != Some(&bak)
+                && ui
+                    .button("Compare with the backup")
+                    .on_hover_text(bak.display().to_string())
+                    .clicked()
+            {
+                self.compare_with(Some(bak));
+            }
+            if ui
+                .button("Compare with…")
+                .on_hover_text("Pick another version of this file")
+                .clicked()
+            {
+                self.start_compare_dialog();
+            }
+        });
+    }
+}
+
+fn kind_title(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Gained => "Gained: denied before, granted after saving",
+        ChangeKind::Revoked => "Revoked: granted before, denied after saving",
+        ChangeKind::ReasonChanged => "Decided for another reason (or another borrow maximum)",
+    }
+}
+
+fn side_words(s: &Side) -> String {
+    let mut t = words::verdict_word(s.decision).to_string();
+    if s.decision == Verdict::Denied {
+        t.push_str(&format!(" ({})", words::reason_short(s.reason)));
+    }
+    if let Some(h) = s.max_borrow_hours {
+        t.push_str(&format!(", at most {h} h"));
+    }
+    t
+}
+
+fn change_row(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    group: &[&Change],
+    go: &mut Option<String>,
+    try_it: &mut Option<Request>,
+) {
+    let c = group[0];
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let serial = c
+            .serial
+            .as_deref()
+            .map(|s| format!(" on license {s}"))
+            .unwrap_or_default();
+        let feature = if c.other_feature {
+            "any feature no rule names".to_string()
+        } else {
+            c.feature.clone()
+        };
+        ui.label(
+            RichText::new(format!(
+                "{feature}, {}{serial}",
+                words::action_word(c.action)
+            ))
+            .strong(),
+        );
+        let who = words::class_description(&c.what);
+        let who = if group.len() > 1 {
+            format!("{} principal classes, for example {who}", group.len())
+        } else {
+            who
+        };
+        ui.label(who);
+        ui.label(
+            RichText::new(format!(
+                "{} before, {} after",
+                side_words(&c.before),
+                side_words(&c.after)
+            ))
+            .weak(),
+        );
+        ui.horizontal_wrapped(|ui| {
+            for cause in &c.cause {
+                if cause.in_new() {
+                    let p = cause.pointer();
+                    if ui
+                        .link(place_name(doc.config(), &p))
+                        .on_hover_text(format!("Show {p} in the editor"))
+                        .clicked()
+                    {
+                        *go = Some(p);
+                    }
+                } else {
+                    ui.label(RichText::new(format!("{} (removed)", cause.pointer())).weak());
+                }
+            }
+            if ui
+                .button("Try in the simulator")
+                .on_hover_text("Fill the simulator's request with this class's example")
+                .clicked()
+            {
+                *try_it = Some(c.request());
+            }
+        });
+    });
+}
