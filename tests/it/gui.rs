@@ -799,3 +799,53 @@ fn saving_a_hard_linked_file_asks_and_a_symlink_is_named_in_the_title() {
     assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
     assert!(!h.state().title().starts_with("• "), "saved");
 }
+
+/// Edit a deny rule, open Review changes, read the access gained and follow
+/// it to the simulator with its witness filled in.
+#[test]
+fn review_shows_the_access_an_edit_gains_and_tries_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::copy(example(), &path).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    h.run();
+    let users = h.get_all_by_label("Users").nth(1).expect("second deny rule's users");
+    users.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_all_by_label("Users")
+        .nth(1)
+        .expect("users")
+        .type_text("10.20.30.100-120");
+    h.run();
+    assert!(text_of(&h).contains("\"USERS\": \"10.20.30.100-120\""));
+    h.get_by_label("Review changes (unsaved)").click();
+    h.run();
+    // The diff is worked out beside the window: it says so, then answers.
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains("Saving grants").is_none() {
+        assert!(start.elapsed().as_secs() < 30, "no access diff");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run();
+    }
+    let headline = h
+        .get_by_label_contains("Saving grants")
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(!headline.starts_with("Saving grants 0"), "{headline}");
+    h.get_by_label_contains("Gained: denied before");
+    assert!(h.get_all_by_label_contains("`10.20.30.100-150`").count() >= 1);
+    h.get_all_by_label("Try in the simulator")
+        .next()
+        .expect("try button")
+        .click();
+    h.run();
+    let sim = &h.state().sim;
+    assert!(sim.open);
+    assert_eq!(sim.form.feature, "KAS");
+    assert_eq!(sim.form.ip, "10.20.30.121");
+    // The text diff is still there below.
+    h.get_by_label_contains("+             \"USERS\": \"10.20.30.100-120\"");
+}
