@@ -309,9 +309,14 @@ impl Edits {
                     .rules
                     .iter()
                     .filter(|r| self.old_rules.contains(r))
-                    .map(|&id| Cause::Rule { id, in_new: false }),
+                    // Edited in place: the rule at the same place in NEW.
+                    .map(|&id| Cause::Rule {
+                        id,
+                        in_new: self.new_rules.contains(&id),
+                    }),
             )
             .collect();
+        out.dedup();
         if out.is_empty() {
             let reach_new = reached_groups(v.new, feature);
             let reach_old = reached_groups(v.old, feature);

@@ -334,7 +334,7 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
                         if x.in_new() {
                             x.pointer()
                         } else {
-                            format!("{} (in OLD)", x.pointer())
+                            format!("{} (in OLD only)", x.pointer())
                         }
                     })
                     .collect();

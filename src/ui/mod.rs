@@ -449,6 +449,13 @@ impl PrivyApp {
         if self.applied_theme != Some(self.settings.theme) {
             ui.ctx().set_theme(self.settings.theme.preference());
             self.applied_theme = Some(self.settings.theme);
+            // egui's small text is 9 points: too small to read every day.
+            // Small stays smaller than the body, but legible.
+            ui.ctx().all_styles_mut(|style| {
+                if let Some(f) = style.text_styles.get_mut(&egui::TextStyle::Small) {
+                    f.size = f.size.max(11.0);
+                }
+            });
         }
         self.poll_dialog();
         if self.dialog.is_some() {

@@ -33,16 +33,29 @@ pub fn class_description(w: &What) -> String {
             w.local_groups.join("`, `&")
         ));
     }
-    let mut s = if parts.is_empty() {
+    let s = if parts.is_empty() {
         "anyone the rules do not name".to_string()
     } else if others.is_empty() {
         parts.join(", ")
     } else {
         format!("{}; any other {}", parts.join(", "), and_list(&others))
     };
-    if w.alike > 1 {
-        s.push_str(&format!(" ({} alike)", w.alike));
+    s
+}
+
+/// The headline of Review changes ("Saving grants 3 and revokes 1.").
+pub fn saving_headline(gained: usize, revoked: usize, other: usize) -> String {
+    let mut s = match (gained, revoked) {
+        (0, 0) if other == 0 => return "Saving changes nobody's access.".into(),
+        (0, 0) => "Saving grants and revokes nothing".to_string(),
+        (g, 0) => format!("Saving grants {g} and revokes none"),
+        (0, r) => format!("Saving revokes {r} and grants none"),
+        (g, r) => format!("Saving grants {g} and revokes {r}"),
+    };
+    if other > 0 {
+        s.push_str(&format!(", and changes the reason of {other}"));
     }
+    s.push('.');
     s
 }
 

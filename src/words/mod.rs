@@ -104,6 +104,6 @@ mod analysis;
 mod json;
 mod trace;
 
-pub use analysis::{change_key, change_kind, class_description, diff_summary};
+pub use analysis::{change_key, change_kind, class_description, diff_summary, saving_headline};
 pub use json::decision_json;
 pub use trace::{assumption, cover, found, hit, source, why};

@@ -810,7 +810,10 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
     let mut h = harness(PrivyApp::open(Some(path)));
     h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
     h.run();
-    let users = h.get_all_by_label("Users").nth(1).expect("second deny rule's users");
+    let users = h
+        .get_all_by_label("Users")
+        .nth(1)
+        .expect("second deny rule's users");
     users.focus();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -821,14 +824,16 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
     h.run();
     assert!(text_of(&h).contains("\"USERS\": \"10.20.30.100-120\""));
     h.get_by_label("Review changes (unsaved)").click();
-    h.run();
-    // The diff is worked out beside the window: it says so, then answers.
+    // The diff is worked out beside the window: it shows a spinner (which
+    // keeps repainting, hence steps), then answers.
+    h.run_steps(2);
     let start = std::time::Instant::now();
     while h.query_by_label_contains("Saving grants").is_none() {
         assert!(start.elapsed().as_secs() < 30, "no access diff");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        h.run();
+        h.run_steps(1);
     }
+    h.run();
     let headline = h
         .get_by_label_contains("Saving grants")
         .accesskit_node()

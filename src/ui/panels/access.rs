@@ -58,17 +58,9 @@ impl PrivyApp {
             d.count(ChangeKind::Revoked),
             d.count(ChangeKind::ReasonChanged),
         );
-        let headline = if g + r + c == 0 {
-            "Saving changes nobody's access.".to_string()
-        } else {
-            let mut s = format!("Saving grants {g} and revokes {r}");
-            if c > 0 {
-                s.push_str(&format!(", and changes the reason of {c}"));
-            }
-            s.push('.');
-            s
-        };
+        let headline = words::saving_headline(g, r, c);
         ui.label(RichText::new(headline).strong().size(15.0));
+        ui.label(RichText::new("Counted by principal class, feature, action and license.").weak());
         let scope = words::diff_summary(d);
         let scope = scope
             .split_once(" over ")
@@ -220,7 +212,10 @@ fn change_row(
                         *go = Some(p);
                     }
                 } else {
-                    ui.label(RichText::new(format!("{} (removed)", cause.pointer())).weak());
+                    ui.label(
+                        RichText::new(format!("{} (no longer in the file)", cause.pointer()))
+                            .weak(),
+                    );
                 }
             }
             if ui
