@@ -295,11 +295,20 @@ impl Atoms {
     }
 }
 
-/// A signature: which of the feature's lists match, one bit each, plus
-/// which session's user or host the value is (seat sharing).
+/// A signature: what a value (or a principal) is to the decisions about
+/// the feature, in every version, plus which session's user or host it is
+/// (seat sharing). Unions of signatures are signatures of the combined
+/// principal (a list matches when any part matches it).
+///
+/// Pruned, it keeps only what a decision can use: for deny and allow rules
+/// whether some rule of a kind and serial scope matches (one bit), for
+/// HOURS without EXCEPT_USERS the smallest HOURS matched (a minimum), and
+/// per list only where a list counts alone (limits and reservations with a
+/// pool, HOURS with EXCEPT_USERS). Unpruned, one bit per list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 struct Sig {
     bits: Vec<u64>,
+    mins: Vec<u64>,
     user_session: Option<u32>,
     host_session: Option<u32>,
 }
@@ -313,31 +322,152 @@ impl Sig {
                 .zip(&other.bits)
                 .map(|(a, b)| a | b)
                 .collect(),
+            mins: self
+                .mins
+                .iter()
+                .zip(&other.mins)
+                .map(|(a, b)| *a.min(b))
+                .collect(),
             user_session: self.user_session.or(other.user_session),
             host_session: self.host_session.or(other.host_session),
         }
     }
 }
 
-/// The lists of the feature in every engine, and how to ask them.
+/// What a list's match adds to a signature.
+#[derive(Debug, Clone, Copy)]
+enum Act {
+    Bit(usize),
+    Min(usize, u64),
+}
+
+/// The lists of the feature in every engine, what each match means, and
+/// how to ask them.
 struct Lists<'a> {
     engines: &'a [&'a Engine],
-    lists: Vec<(usize, ListId)>,
+    lists: Vec<(usize, ListId, Vec<Act>)>,
+    bits: usize,
+    mins: usize,
     scratch: Vec<Scratch>,
 }
 
-impl Lists<'_> {
+impl<'a> Lists<'a> {
+    fn new(engines: &'a [&'a Engine], feature: &str, pooled: bool, prune: bool) -> Lists<'a> {
+        use crate::spec::RuleKind::*;
+        /// Before numbering: a bit of the list's own, a shared OR bit, a
+        /// minimum.
+        enum Pending {
+            Own,
+            Or(usize),
+            Min(usize, u64),
+        }
+        let mut or_slots: HashMap<(usize, crate::spec::RuleKind, Option<Vec<String>>), usize> =
+            HashMap::new();
+        let mut min_slots: HashMap<(usize, Option<Vec<String>>), usize> = HashMap::new();
+        let mut pending: Vec<(usize, ListId, Vec<Pending>)> = Vec::new();
+        for (e, engine) in engines.iter().enumerate() {
+            for role in engine.list_roles(feature) {
+                let mut acts = Vec::new();
+                if !prune {
+                    acts.push(Pending::Own);
+                } else {
+                    match role.kind {
+                        DenyCheckouts | DenyBorrows | AllowCheckouts | AllowBorrows => {
+                            if !role.list.except {
+                                let next = or_slots.len();
+                                let slot = *or_slots
+                                    .entry((e, role.kind, role.serials.clone()))
+                                    .or_insert(next);
+                                acts.push(Pending::Or(slot));
+                            }
+                        }
+                        LimitBorrows => {
+                            if let Some(h) = role.hours {
+                                if role.has_except {
+                                    acts.push(Pending::Own);
+                                } else {
+                                    let next = min_slots.len();
+                                    let slot =
+                                        *min_slots.entry((e, role.serials.clone())).or_insert(next);
+                                    acts.push(Pending::Min(slot, h));
+                                }
+                            }
+                            if pooled && role.count.is_some() {
+                                acts.push(Pending::Own);
+                            }
+                        }
+                        LimitCheckouts => {
+                            if pooled && role.count.is_some() {
+                                acts.push(Pending::Own);
+                            }
+                        }
+                        ReserveCheckouts => {
+                            if pooled && role.count.is_some() && !role.list.except {
+                                acts.push(Pending::Own);
+                            }
+                        }
+                    }
+                }
+                if !acts.is_empty() {
+                    pending.push((e, role.list, acts));
+                }
+            }
+        }
+        let mut own = 0usize;
+        let shared = or_slots.len();
+        let mut lists: Vec<(usize, ListId, Vec<Act>)> = pending
+            .into_iter()
+            .map(|(e, l, acts)| {
+                let acts = acts
+                    .into_iter()
+                    .map(|a| match a {
+                        Pending::Own => {
+                            own += 1;
+                            Act::Bit(shared + own - 1)
+                        }
+                        Pending::Or(slot) => Act::Bit(slot),
+                        Pending::Min(slot, h) => Act::Min(slot, h),
+                    })
+                    .collect();
+                (e, l, acts)
+            })
+            .collect();
+        lists.shrink_to_fit();
+        Lists {
+            engines,
+            lists,
+            bits: shared + own,
+            mins: min_slots.len(),
+            scratch: engines.iter().map(|_| Scratch::default()).collect(),
+        }
+    }
+
     fn sig(&mut self, p: &Principal) -> Sig {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let sig = self.sig_with(p, &mut scratch);
+        self.scratch = scratch;
+        sig
+    }
+
+    /// [`Lists::sig`] with the caller's memo (one per engine), so that
+    /// threads can share the lists.
+    fn sig_with(&self, p: &Principal, scratch: &mut [Scratch]) -> Sig {
         let folded = p.folded();
-        let words = self.lists.len().div_ceil(64);
-        let mut bits = vec![0u64; words];
-        for (i, &(e, list)) in self.lists.iter().enumerate() {
-            if self.engines[e].list_matches(list, &folded, &mut self.scratch[e]) {
-                bits[i / 64] |= 1 << (i % 64);
+        let mut bits = vec![0u64; self.bits.div_ceil(64)];
+        let mut mins = vec![u64::MAX; self.mins];
+        for (e, list, acts) in &self.lists {
+            if self.engines[*e].list_matches(*list, &folded, &mut scratch[*e]) {
+                for a in acts {
+                    match *a {
+                        Act::Bit(i) => bits[i / 64] |= 1 << (i % 64),
+                        Act::Min(m, h) => mins[m] = mins[m].min(h),
+                    }
+                }
             }
         }
         Sig {
             bits,
+            mins,
             user_session: None,
             host_session: None,
         }
@@ -382,20 +512,7 @@ pub fn space(
     budget: &Budget,
 ) -> Space {
     let atoms = Atoms::of(cfgs, pool, feature);
-    let mut lists = Lists {
-        engines,
-        lists: engines
-            .iter()
-            .enumerate()
-            .flat_map(|(e, engine)| {
-                engine
-                    .lists_for_feature(feature)
-                    .into_iter()
-                    .map(move |l| (e, l))
-            })
-            .collect(),
-        scratch: engines.iter().map(|_| Scratch::default()).collect(),
-    };
+    let mut lists = Lists::new(engines, feature, pool.is_some(), budget.prune);
     let mut exhaustive = true;
     // Session names under seat sharing: which of them a value is.
     let sharing = pool.is_some_and(|p| p.pool.seat_sharing != SeatSharing::None);
@@ -413,17 +530,27 @@ pub fn space(
         .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
         .chain(unnamed.unnamed.into_iter().map(Some))
         .collect();
-    let name_sigs: Vec<(Option<String>, Sig)> = names
-        .into_iter()
-        .map(|n| {
-            let p = Principal {
-                user: n.clone(),
-                ..Default::default()
-            };
-            let sig = lists.sig(&p);
-            (n, sig)
-        })
-        .collect();
+    // Thousands of names on a large file: on every core, each thread with
+    // its own memo.
+    let threads = crate::par::threads_for(names.len() * 64);
+    let chunks: Vec<&[Option<String>]> =
+        names.chunks(names.len().div_ceil(threads).max(1)).collect();
+    let shared = &lists;
+    let name_sigs: Vec<(Option<String>, Sig)> = crate::par::map(&chunks, threads, |_, part| {
+        let mut scratch: Vec<Scratch> = engines.iter().map(|_| Scratch::default()).collect();
+        part.iter()
+            .map(|n| {
+                let p = Principal {
+                    user: n.clone(),
+                    ..Default::default()
+                };
+                (n.clone(), shared.sig_with(&p, &mut scratch))
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let users = merge(
         name_sigs.iter().map(|(n, sig)| {
             let mut sig = sig.clone();
@@ -505,58 +632,111 @@ pub fn space(
         }
     }
 
-    // The classes: distinct unions, part by part.
+    // The classes: distinct unions, part by part (user and host, then the
+    // address, then the local groups), merged at each stage so the work is
+    // the product of what each stage leaves, not of every part's values.
     let total = (users.len() as u64)
         .saturating_mul(hosts.len() as u64)
         .saturating_mul(ips.len() as u64)
         .saturating_mul(groups.len() as u64);
     let mut examined = 0u64;
-    let mut classes: Vec<(Sig, Class)> = Vec::new();
-    let mut at: HashMap<Sig, usize> = HashMap::new();
-    // Users vary fastest, so a class's first witness names a user before
-    // it names a host, an address or a group.
-    'all: for g in &groups {
-        for ip in &ips {
-            let base = g.sig.union(&ip.sig);
-            for h in &hosts {
-                let bh = base.union(&h.sig);
-                for u in &users {
-                    if examined.is_multiple_of(4096) && budget.out_of_time() {
-                        exhaustive = false;
-                        break 'all;
-                    }
-                    examined += 1;
-                    let sig = bh.union(&u.sig);
-                    let alike = g.alike * ip.alike * u.alike * h.alike;
-                    match at.get(&sig).filter(|_| budget.prune) {
-                        Some(&i) => classes[i].1.alike = classes[i].1.alike.saturating_add(alike),
-                        None => {
-                            if classes.len() >= budget.classes {
-                                exhaustive = false;
-                                break 'all;
-                            }
-                            at.insert(sig.clone(), classes.len());
-                            classes.push((
-                                sig,
-                                Class {
-                                    witness: Principal {
-                                        user: u.value.clone(),
-                                        host: h.value.clone(),
-                                        ip: ip.value,
-                                        local_groups: g.value.clone(),
-                                    },
-                                    alike,
-                                },
-                            ));
+    /// A partial class: its signature, the values chosen (by position in
+    /// each part), how many combinations it stands for.
+    struct Partial {
+        sig: Sig,
+        pick: [usize; 4],
+        alike: u64,
+    }
+    let mut stop = false;
+    let stage = |from: Vec<Partial>,
+                 part: &mut dyn Iterator<Item = (usize, &Sig, u64)>,
+                 at_part: usize,
+                 examined: &mut u64,
+                 stop: &mut bool|
+     -> Vec<Partial> {
+        let part: Vec<(usize, &Sig, u64)> = part.collect();
+        let mut out: Vec<Partial> = Vec::new();
+        let mut at: HashMap<Sig, usize> = HashMap::new();
+        // The part varies slowest: the first witness of a class keeps the
+        // earlier parts' plainest values (a user before a host).
+        for &(i, psig, palike) in &part {
+            for f in &from {
+                if *examined % 4096 == 0 && budget.out_of_time() {
+                    *stop = true;
+                    return out;
+                }
+                *examined += 1;
+                let sig = f.sig.union(psig);
+                let alike = f.alike.saturating_mul(palike);
+                match at.get(&sig).filter(|_| budget.prune) {
+                    Some(&k) => out[k].alike = out[k].alike.saturating_add(alike),
+                    None => {
+                        if out.len() >= budget.classes {
+                            *stop = true;
+                            return out;
                         }
+                        let mut pick = f.pick;
+                        pick[at_part] = i;
+                        at.insert(sig.clone(), out.len());
+                        out.push(Partial { sig, pick, alike });
                     }
                 }
             }
         }
+        out
+    };
+    let start: Vec<Partial> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Partial {
+            sig: u.sig.clone(),
+            pick: [i, 0, 0, 0],
+            alike: u.alike,
+        })
+        .collect();
+    let mut parts = stage(
+        start,
+        &mut hosts.iter().enumerate().map(|(i, h)| (i, &h.sig, h.alike)),
+        1,
+        &mut examined,
+        &mut stop,
+    );
+    if !stop {
+        parts = stage(
+            parts,
+            &mut ips.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
+            2,
+            &mut examined,
+            &mut stop,
+        );
     }
+    if !stop {
+        parts = stage(
+            parts,
+            &mut groups.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
+            3,
+            &mut examined,
+            &mut stop,
+        );
+    }
+    if stop {
+        exhaustive = false;
+    }
+    let classes: Vec<Class> = parts
+        .into_iter()
+        .map(|p| Class {
+            witness: Principal {
+                user: users[p.pick[0]].value.clone(),
+                host: hosts[p.pick[1]].value.clone(),
+                ip: ips[p.pick[2]].value,
+                local_groups: groups[p.pick[3]].value.clone(),
+            },
+            alike: p.alike,
+        })
+        .collect();
     Space {
         feature: feature.to_string(),
-        classes: classes.into_iter().map(|(_, c)| c).collect(),
+        classes,
         exhaustive,
         examined,
         left: total.saturating_sub(examined),

@@ -20,6 +20,20 @@ pub struct ListId {
     id: u32,
 }
 
+/// What the rule of a list does with it, as the decision uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRole {
+    pub list: ListId,
+    pub kind: RuleKind,
+    /// The serial numbers the rule is limited to, sorted (`None`: any).
+    pub serials: Option<Vec<String>>,
+    /// COUNT and HOURS as the engine reads them (`None`: absent or ignored).
+    pub count: Option<u64>,
+    pub hours: Option<u64>,
+    /// The rule has EXCEPT_USERS.
+    pub has_except: bool,
+}
+
 impl Engine {
     /// The USERS and EXCEPT_USERS lists of every rule that applies to a
     /// request for `feature` (any action, any serial), in file order.
@@ -41,6 +55,28 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// [`Engine::lists_for_feature`] with what each list's rule does.
+    pub fn list_roles(&self, feature: &str) -> Vec<ListRole> {
+        self.lists_for_feature(feature)
+            .into_iter()
+            .map(|list| {
+                let r = &self.rules[list.id as usize];
+                ListRole {
+                    list,
+                    kind: r.kind,
+                    serials: r.serials.as_ref().map(|s| {
+                        let mut v: Vec<String> = s.iter().cloned().collect();
+                        v.sort();
+                        v
+                    }),
+                    count: r.count,
+                    hours: r.hours,
+                    has_except: r.except.is_some(),
+                }
+            })
+            .collect()
     }
 
     /// Whether the principal matches the list.
