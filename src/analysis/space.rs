@@ -661,7 +661,7 @@ pub fn space(
         // earlier parts' plainest values (a user before a host).
         for &(i, psig, palike) in &part {
             for f in &from {
-                if *examined % 4096 == 0 && budget.out_of_time() {
+                if (*examined).is_multiple_of(4096) && budget.out_of_time() {
                     *stop = true;
                     return out;
                 }

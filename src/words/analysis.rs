@@ -33,14 +33,13 @@ pub fn class_description(w: &What) -> String {
             w.local_groups.join("`, `&")
         ));
     }
-    let s = if parts.is_empty() {
+    if parts.is_empty() {
         "anyone the rules do not name".to_string()
     } else if others.is_empty() {
         parts.join(", ")
     } else {
         format!("{}; any other {}", parts.join(", "), and_list(&others))
-    };
-    s
+    }
 }
 
 /// The headline of Review changes ("Saving grants 3 and revokes 1.").
