@@ -245,18 +245,7 @@ pub fn explain_command(c: &Change, file: &str) -> String {
 }
 
 fn side_text(s: &Side) -> String {
-    let mut t = words::verdict_word(s.decision).to_string();
-    if s.decision == crate::engine::Verdict::Denied {
-        let _ = write!(t, " ({})", words::reason_short(s.reason));
-    }
-    if !s.rules.is_empty() {
-        let rules: Vec<String> = s.rules.iter().map(|r| r.pointer()).collect();
-        let _ = write!(t, " by {}", rules.join(", "));
-    }
-    if let Some(h) = s.max_borrow_hours {
-        let _ = write!(t, ", at most {h} borrow hours");
-    }
-    t
+    words::side(s, true)
 }
 
 /// The diff as text: per feature, then the changes most important first

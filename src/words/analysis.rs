@@ -1,8 +1,10 @@
 //! The analyses over every principal in words: what a class stands for
 //! and what kind of change an access change is.
 
+use crate::analysis::diff::Side;
 use crate::analysis::space::{NameWhat, What};
 use crate::analysis::{ChangeKind, Diff};
+use crate::engine::Verdict;
 
 /// What a principal class stands for ("user `anna`; any other host, IP
 /// and local groups", "a host matching `pc*`", "anyone the rules do not
@@ -121,4 +123,31 @@ pub fn diff_summary(d: &Diff) -> String {
         s
     };
     format!("{head} {scope}, {done}")
+}
+
+/// One version's answer in a change ("DENIED (in no allow rule) by
+/// /ALLOW_CHECKOUTS/2, at most 168 borrow hours"); `rules` adds the
+/// deciding rules.
+pub fn side(s: &Side, rules: bool) -> String {
+    let mut t = super::verdict_word(s.decision).to_string();
+    if s.decision == Verdict::Denied {
+        t.push_str(&format!(" ({})", super::reason_short(s.reason)));
+    }
+    if rules && !s.rules.is_empty() {
+        let r: Vec<String> = s.rules.iter().map(|r| r.pointer()).collect();
+        t.push_str(&format!(" by {}", r.join(", ")));
+    }
+    if let Some(h) = s.max_borrow_hours {
+        t.push_str(&format!(", at most {h} borrow hours"));
+    }
+    t
+}
+
+/// The heading of a kind of change in Review changes, before saving.
+pub fn change_kind_before_saving(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Gained => "Gained: denied before, granted after saving",
+        ChangeKind::Revoked => "Revoked: granted before, denied after saving",
+        ChangeKind::ReasonChanged => "Decided for another reason (or another borrow maximum)",
+    }
 }

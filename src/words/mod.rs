@@ -104,6 +104,9 @@ mod analysis;
 mod json;
 mod trace;
 
-pub use analysis::{change_key, change_kind, class_description, diff_summary, saving_headline};
+pub use analysis::{
+    change_key, change_kind, change_kind_before_saving, class_description, diff_summary,
+    saving_headline, side,
+};
 pub use json::decision_json;
 pub use trace::{assumption, cover, found, hit, source, why};

@@ -6,8 +6,8 @@
 use super::super::*;
 use crate::analysis::ChangeKind;
 use crate::analysis::background::Job;
-use crate::analysis::diff::{Change, Side, grouped};
-use crate::engine::{Request, Verdict};
+use crate::analysis::diff::{Change, grouped};
+use crate::engine::Request;
 use crate::words;
 
 /// How many groups of changes of each kind are drawn.
@@ -82,7 +82,7 @@ impl PrivyApp {
                 continue;
             }
             ui.add_space(6.0);
-            ui.label(RichText::new(kind_title(kind)).strong());
+            ui.label(RichText::new(words::change_kind_before_saving(kind)).strong());
             for group in groups.iter().take(SHOWN) {
                 change_row(ui, doc, group, &mut go, &mut try_it);
             }
@@ -139,25 +139,6 @@ impl PrivyApp {
     }
 }
 
-fn kind_title(k: ChangeKind) -> &'static str {
-    match k {
-        ChangeKind::Gained => "Gained: denied before, granted after saving",
-        ChangeKind::Revoked => "Revoked: granted before, denied after saving",
-        ChangeKind::ReasonChanged => "Decided for another reason (or another borrow maximum)",
-    }
-}
-
-fn side_words(s: &Side) -> String {
-    let mut t = words::verdict_word(s.decision).to_string();
-    if s.decision == Verdict::Denied {
-        t.push_str(&format!(" ({})", words::reason_short(s.reason)));
-    }
-    if let Some(h) = s.max_borrow_hours {
-        t.push_str(&format!(", at most {h} h"));
-    }
-    t
-}
-
 fn change_row(
     ui: &mut egui::Ui,
     doc: &Document,
@@ -195,8 +176,8 @@ fn change_row(
         ui.label(
             RichText::new(format!(
                 "{} before, {} after",
-                side_words(&c.before),
-                side_words(&c.after)
+                words::side(&c.before, false),
+                words::side(&c.after, false)
             ))
             .weak(),
         );
