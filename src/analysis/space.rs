@@ -449,6 +449,100 @@ impl<'a> Lists<'a> {
         sig
     }
 
+    /// The signatures of principals that are one name each (as user), for
+    /// thousands of names at once ([`Engine::names_matching`]; the same
+    /// answers as [`Lists::sig`] one by one).
+    fn name_sigs(&mut self, names: &[Option<String>]) -> Vec<Sig> {
+        let folded: Vec<Option<String>> = names
+            .iter()
+            .map(|n| {
+                Principal {
+                    user: n.clone(),
+                    ..Default::default()
+                }
+                .folded()
+                .user
+            })
+            .collect();
+        let given: Vec<&str> = folded.iter().flatten().map(String::as_str).collect();
+        let mut sigs: Vec<Sig> = folded
+            .iter()
+            .map(|_| Sig {
+                bits: vec![0u64; self.bits.div_ceil(64)],
+                mins: vec![u64::MAX; self.mins],
+                user_session: None,
+                host_session: None,
+            })
+            .collect();
+        for e in 0..self.engines.len() {
+            let at: Vec<usize> = (0..self.lists.len())
+                .filter(|&k| self.lists[k].0 == e)
+                .collect();
+            let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].1).collect();
+            let matched = self.engines[e].names_matching(&ids, &given);
+            let mut next = matched.into_iter();
+            for (sig, n) in sigs.iter_mut().zip(&folded) {
+                if n.is_none() {
+                    continue;
+                }
+                let Some(bits) = next.next() else { break };
+                for (j, &k) in at.iter().enumerate() {
+                    if bits[j / 64] >> (j % 64) & 1 == 1 {
+                        for a in &self.lists[k].2 {
+                            match *a {
+                                Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
+                                Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // No name at all: asked as it is.
+        for (sig, n) in sigs.iter_mut().zip(&folded) {
+            if n.is_none() {
+                *sig = self.sig(&Principal::default());
+            }
+        }
+        sigs
+    }
+
+    /// The signatures of many principals at once
+    /// ([`Engine::principals_matching`]).
+    fn sigs_of(&self, people: &[Principal]) -> Vec<Sig> {
+        let folded: Vec<crate::request::FoldedPrincipal> =
+            people.iter().map(Principal::folded).collect();
+        let mut sigs: Vec<Sig> = people
+            .iter()
+            .map(|_| Sig {
+                bits: vec![0u64; self.bits.div_ceil(64)],
+                mins: vec![u64::MAX; self.mins],
+                user_session: None,
+                host_session: None,
+            })
+            .collect();
+        for e in 0..self.engines.len() {
+            let at: Vec<usize> = (0..self.lists.len())
+                .filter(|&k| self.lists[k].0 == e)
+                .collect();
+            let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].1).collect();
+            let matched = self.engines[e].principals_matching(&ids, &folded);
+            for (sig, bits) in sigs.iter_mut().zip(matched) {
+                for (j, &k) in at.iter().enumerate() {
+                    if bits[j / 64] >> (j % 64) & 1 == 1 {
+                        for a in &self.lists[k].2 {
+                            match *a {
+                                Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
+                                Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        sigs
+    }
+
     /// [`Lists::sig`] with the caller's memo (one per engine), so that
     /// threads can share the lists.
     fn sig_with(&self, p: &Principal, scratch: &mut [Scratch]) -> Sig {
@@ -530,27 +624,8 @@ pub fn space(
         .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
         .chain(unnamed.unnamed.into_iter().map(Some))
         .collect();
-    // Thousands of names on a large file: on every core, each thread with
-    // its own memo.
-    let threads = crate::par::threads_for(names.len() * 64);
-    let chunks: Vec<&[Option<String>]> =
-        names.chunks(names.len().div_ceil(threads).max(1)).collect();
-    let shared = &lists;
-    let name_sigs: Vec<(Option<String>, Sig)> = crate::par::map(&chunks, threads, |_, part| {
-        let mut scratch: Vec<Scratch> = engines.iter().map(|_| Scratch::default()).collect();
-        part.iter()
-            .map(|n| {
-                let p = Principal {
-                    user: n.clone(),
-                    ..Default::default()
-                };
-                (n.clone(), shared.sig_with(&p, &mut scratch))
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let sigs = lists.name_sigs(&names);
+    let name_sigs: Vec<(Option<String>, Sig)> = names.into_iter().zip(sigs).collect();
     let users = merge(
         name_sigs.iter().map(|(n, sig)| {
             let mut sig = sig.clone();
@@ -571,18 +646,18 @@ pub fn space(
         }),
         budget.prune,
     );
-    let ips = merge(
-        std::iter::once(None)
-            .chain(atoms.ip_candidates().into_iter().map(Some))
-            .map(|ip| {
-                let sig = lists.sig(&Principal {
-                    ip,
-                    ..Default::default()
-                });
-                (ip, sig)
-            }),
-        budget.prune,
-    );
+    let ip_values: Vec<Option<IpAddr>> = std::iter::once(None)
+        .chain(atoms.ip_candidates().into_iter().map(Some))
+        .collect();
+    let ip_people: Vec<Principal> = ip_values
+        .iter()
+        .map(|&ip| Principal {
+            ip,
+            ..Default::default()
+        })
+        .collect();
+    let ip_sigs = lists.sigs_of(&ip_people);
+    let ips = merge(ip_values.into_iter().zip(ip_sigs), budget.prune);
     // Local groups: every union of the single groups' signatures.
     let single: Vec<(String, Sig)> = atoms
         .local_groups

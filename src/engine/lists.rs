@@ -90,6 +90,212 @@ impl Engine {
         matcher::matches(m, &self.groups, p, scratch)
     }
 
+    /// For each name (folded), which of `lists` the principal with that
+    /// name alone (as user or host) matches, as a bit per list: the answers
+    /// of [`Engine::list_matches`] for thousands of names at once. Worked
+    /// out from the other side: which lists reach each group (through the
+    /// groups that contain it), then each name's own groups and lists, and
+    /// the distinct wildcards once.
+    pub fn names_matching(&self, lists: &[ListId], names: &[&str]) -> Vec<Vec<u64>> {
+        use std::collections::HashMap;
+        let words = lists.len().div_ceil(64);
+        let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
+        let groups = &self.groups.matchers;
+        let matcher = |l: &ListId| {
+            let r = &self.rules[l.id as usize];
+            if l.except {
+                r.except.as_ref()
+            } else {
+                r.users.as_ref()
+            }
+        };
+        // Direct entries of the lists, and the groups each list names.
+        let mut any = vec![0u64; words];
+        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut refs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        // Distinct wildcards: the lists and groups that hold each.
+        let mut wild: HashMap<&str, (&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
+            HashMap::new();
+        for (i, l) in lists.iter().enumerate() {
+            let Some(m) = matcher(l) else { continue };
+            if m.any {
+                set(&mut any, i);
+            }
+            for n in m.literal_names() {
+                by_name.entry(n).or_default().push(i as u32);
+            }
+            for w in m.name_wildcards() {
+                wild.entry(w.folded.as_str())
+                    .or_insert((w, Vec::new(), Vec::new()))
+                    .1
+                    .push(i as u32);
+            }
+            for &g in &m.groups {
+                if let Some(r) = refs.get_mut(g) {
+                    r.push(i as u32);
+                }
+            }
+        }
+        let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        // Groups with `*`: every name is in them.
+        let mut any_groups: Vec<u32> = Vec::new();
+        for (g, m) in groups.iter().enumerate() {
+            if m.any {
+                any_groups.push(g as u32);
+            }
+            for n in m.literal_names() {
+                group_by_name.entry(n).or_default().push(g as u32);
+            }
+            for w in m.name_wildcards() {
+                wild.entry(w.folded.as_str())
+                    .or_insert((w, Vec::new(), Vec::new()))
+                    .2
+                    .push(g as u32);
+            }
+            for &c in &m.groups {
+                if let Some(p) = parents.get_mut(c) {
+                    p.push(g as u32);
+                }
+            }
+        }
+        // The lists reaching a group that directly matches: through it and
+        // every group that contains it, at any depth (cycles end).
+        let mut reach: HashMap<u32, Vec<u64>> = HashMap::new();
+        let mut reach_of = |d: u32| -> Vec<u64> {
+            if let Some(r) = reach.get(&d) {
+                return r.clone();
+            }
+            let mut bits = vec![0u64; words];
+            let mut seen = vec![false; groups.len()];
+            let mut stack = vec![d];
+            seen[d as usize] = true;
+            while let Some(g) = stack.pop() {
+                for &i in &refs[g as usize] {
+                    set(&mut bits, i as usize);
+                }
+                for &p in &parents[g as usize] {
+                    if !std::mem::replace(&mut seen[p as usize], true) {
+                        stack.push(p);
+                    }
+                }
+            }
+            reach.insert(d, bits.clone());
+            bits
+        };
+        let wild: Vec<(&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
+            wild.into_values().collect();
+        names
+            .iter()
+            .map(|&n| {
+                let mut bits = any.clone();
+                let mut direct: Vec<u32> = any_groups.clone();
+                if let Some(ls) = by_name.get(n) {
+                    for &i in ls {
+                        set(&mut bits, i as usize);
+                    }
+                }
+                if let Some(gs) = group_by_name.get(n) {
+                    direct.extend(gs);
+                }
+                for (w, ls, gs) in &wild {
+                    if w.matches_folded(n) {
+                        for &i in ls {
+                            set(&mut bits, i as usize);
+                        }
+                        direct.extend(gs);
+                    }
+                }
+                direct.sort_unstable();
+                direct.dedup();
+                for d in direct {
+                    for (b, r) in bits.iter_mut().zip(reach_of(d)) {
+                        *b |= r;
+                    }
+                }
+                bits
+            })
+            .collect()
+    }
+
+    /// For each principal, which of `lists` it matches, as a bit per list:
+    /// the answers of [`Engine::list_matches`] for many principals at once
+    /// (addresses, local groups), each group's own entries asked once per
+    /// principal and the lists reaching it found once per group.
+    pub fn principals_matching(
+        &self,
+        lists: &[ListId],
+        people: &[FoldedPrincipal],
+    ) -> Vec<Vec<u64>> {
+        let words = lists.len().div_ceil(64);
+        let groups = &self.groups.matchers;
+        let mut refs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        let matchers: Vec<Option<&matcher::Matcher>> = lists
+            .iter()
+            .map(|l| {
+                let r = &self.rules[l.id as usize];
+                if l.except {
+                    r.except.as_ref()
+                } else {
+                    r.users.as_ref()
+                }
+            })
+            .collect();
+        for (i, m) in matchers.iter().enumerate() {
+            for &g in m.iter().flat_map(|m| m.groups.iter()) {
+                if let Some(r) = refs.get_mut(g) {
+                    r.push(i as u32);
+                }
+            }
+        }
+        for (g, m) in groups.iter().enumerate() {
+            for &c in &m.groups {
+                if let Some(p) = parents.get_mut(c) {
+                    p.push(g as u32);
+                }
+            }
+        }
+        let mut reach: Vec<Option<Vec<u64>>> = vec![None; groups.len()];
+        people
+            .iter()
+            .map(|p| {
+                let mut bits = vec![0u64; words];
+                for (i, m) in matchers.iter().enumerate() {
+                    if m.is_some_and(|m| m.direct(p)) {
+                        bits[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                for (d, m) in groups.iter().enumerate() {
+                    if !m.direct(p) {
+                        continue;
+                    }
+                    let r = reach[d].get_or_insert_with(|| {
+                        let mut r = vec![0u64; words];
+                        let mut seen = vec![false; groups.len()];
+                        let mut stack = vec![d as u32];
+                        seen[d] = true;
+                        while let Some(g) = stack.pop() {
+                            for &i in &refs[g as usize] {
+                                r[i as usize / 64] |= 1 << (i % 64);
+                            }
+                            for &q in &parents[g as usize] {
+                                if !std::mem::replace(&mut seen[q as usize], true) {
+                                    stack.push(q);
+                                }
+                            }
+                        }
+                        r
+                    });
+                    for (b, x) in bits.iter_mut().zip(r.iter()) {
+                        *b |= x;
+                    }
+                }
+                bits
+            })
+            .collect()
+    }
+
     /// The serial numbers the rules for `feature` are limited to, each once,
     /// in file order.
     pub fn serials_for_feature(&self, feature: &str) -> Vec<String> {

@@ -365,6 +365,16 @@ impl Matcher {
         false
     }
 
+    /// Its literal name entries, folded.
+    pub(crate) fn literal_names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|n| n.as_str())
+    }
+
+    /// Its name wildcards.
+    pub(crate) fn name_wildcards(&self) -> &[NamePattern] {
+        &self.wildcards
+    }
+
     fn wildcard_matches(&self, name: &str) -> bool {
         for &len in &self.wild_prefix_lens {
             if len > name.len() {

@@ -590,3 +590,38 @@ fn standard_input_bad_files_and_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("CAD: "));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if std::env::var("CI").is_ok() { 48 } else { ProptestConfig::default().cases },
+        ..ProptestConfig::default()
+    })]
+
+    /// The bulk answers the principal space uses are the engine's own, one
+    /// list and one principal at a time.
+    #[test]
+    fn bulk_list_matching_agrees_with_the_engine(f in file(), people in principals()) {
+        let doc = Document::from_text(text(&f));
+        let engine = Engine::new(doc.config());
+        for feature in ["A", "B"] {
+            let lists = engine.lists_for_feature(feature);
+            let folded: Vec<_> = people.iter().map(Principal::folded).collect();
+            let bulk = engine.principals_matching(&lists, &folded);
+            let names: Vec<String> = people.iter().filter_map(|p| p.folded().user).collect();
+            let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let by_name = engine.names_matching(&lists, &name_refs);
+            let mut s = Scratch::default();
+            for (p, bits) in folded.iter().zip(&bulk) {
+                for (i, &l) in lists.iter().enumerate() {
+                    prop_assert_eq!(bits[i / 64] >> (i % 64) & 1 == 1, engine.list_matches(l, p, &mut s), "{:?} {:?}", p, l);
+                }
+            }
+            for (n, bits) in names.iter().zip(&by_name) {
+                let p = Principal { user: Some(n.clone()), ..Default::default() }.folded();
+                for (i, &l) in lists.iter().enumerate() {
+                    prop_assert_eq!(bits[i / 64] >> (i % 64) & 1 == 1, engine.list_matches(l, &p, &mut s), "{} {:?}", n, l);
+                }
+            }
+        }
+    }
+}
