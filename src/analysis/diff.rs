@@ -298,7 +298,14 @@ impl Edits {
     /// What explains a change of `feature` from `before` to `after`: the
     /// deciding rules that were edited, else the edited groups the
     /// feature's rules reach, else the feature's edited rules (at most 3).
-    fn cause(&self, v: Versions<'_>, feature: &str, before: &Side, after: &Side) -> Vec<Cause> {
+    fn cause(
+        &self,
+        v: Versions<'_>,
+        feature: &str,
+        reached: &mut Option<(HashSet<usize>, HashSet<usize>)>,
+        before: &Side,
+        after: &Side,
+    ) -> Vec<Cause> {
         let mut out: Vec<Cause> = after
             .rules
             .iter()
@@ -318,8 +325,13 @@ impl Edits {
             .collect();
         out.dedup();
         if out.is_empty() {
-            let reach_new = reached_groups(v.new, feature);
-            let reach_old = reached_groups(v.old, feature);
+            // Worked out once per feature, not once per change.
+            let (reach_new, reach_old) = reached.get_or_insert_with(|| {
+                (
+                    reached_groups(v.new, feature),
+                    reached_groups(v.old, feature),
+                )
+            });
             out.extend(
                 self.new_groups
                     .iter()
@@ -436,6 +448,7 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
         out.classes += sp.classes.len() as u64;
         summary.classes = sp.classes.len();
         let serials = serials_for(v, &old, &new, &feature);
+        let mut reached = None;
         for class in &sp.classes {
             for action in [Action::Checkout, Action::Borrow] {
                 for serial in &serials {
@@ -456,7 +469,7 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
                         ChangeKind::Revoked => summary.revoked += 1,
                         ChangeKind::ReasonChanged => summary.reason_changed += 1,
                     }
-                    let cause = edits.cause(v, &feature, &before, &after);
+                    let cause = edits.cause(v, &feature, &mut reached, &before, &after);
                     out.changes.push(Change {
                         kind,
                         feature: feature.clone(),

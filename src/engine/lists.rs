@@ -257,6 +257,24 @@ impl Engine {
             }
         }
         let mut reach: Vec<Option<Vec<u64>>> = vec![None; groups.len()];
+        // Only groups whose own entries can match these principals are
+        // asked (an address matches no group of names only).
+        let wants = people
+            .iter()
+            .fold(matcher::Needs::default(), |n, p| matcher::Needs {
+                names: n.names || p.user.is_some() || p.host.is_some(),
+                ip: n.ip || p.ip.is_some(),
+                local_groups: n.local_groups || !p.local_groups.is_empty(),
+            });
+        let asked: Vec<usize> = (0..groups.len())
+            .filter(|&g| {
+                let m = &groups[g];
+                m.any
+                    || (wants.names && m.needs.names)
+                    || (wants.ip && m.needs.ip)
+                    || (wants.local_groups && m.needs.local_groups)
+            })
+            .collect();
         people
             .iter()
             .map(|p| {
@@ -266,8 +284,8 @@ impl Engine {
                         bits[i / 64] |= 1 << (i % 64);
                     }
                 }
-                for (d, m) in groups.iter().enumerate() {
-                    if !m.direct(p) {
+                for &d in &asked {
+                    if !groups[d].direct(p) {
                         continue;
                     }
                     let r = reach[d].get_or_insert_with(|| {
