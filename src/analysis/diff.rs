@@ -197,31 +197,15 @@ pub fn features_of(v: Versions<'_>, old: &Engine, new: &Engine) -> Vec<(String, 
 /// and the groups they reach. Equal keys cannot decide differently.
 fn feature_key(cfg: &Config, feature: &str) -> String {
     let mut key = String::new();
-    let mut todo = Vec::new();
     for r in cfg.all_rules().filter(|r| applies_to(r, feature)) {
         key.push_str(&rule_key(r, false));
         key.push('\n');
-        todo.extend(
-            [r.users.as_deref(), r.except_users.as_deref()]
-                .into_iter()
-                .flatten(),
-        );
     }
-    let mut seen = vec![false; cfg.groups.len()];
-    let mut groups: Vec<String> = Vec::new();
-    while let Some(list) = todo.pop() {
-        for e in list.iter() {
-            if let Some(g) = cfg.group_index.lookup_entry(&e)
-                && !std::mem::replace(&mut seen[g], true)
-                && let Some(group) = cfg.groups.get(g)
-            {
-                groups.push(group_key(group));
-                if let Some(m) = group.members.as_ref() {
-                    todo.push(m);
-                }
-            }
-        }
-    }
+    let mut groups: Vec<String> = super::atoms::reached(cfg, feature)
+        .1
+        .into_iter()
+        .filter_map(|g| cfg.groups.get(g).map(group_key))
+        .collect();
     groups.sort();
     key.push_str(&groups.join("\n"));
     key
@@ -378,27 +362,12 @@ impl Edits {
     }
 }
 
-/// The groups (by position) the rules for `feature` reach.
+/// The groups (by their index in GROUPS) the rules for `feature` reach.
 fn reached_groups(cfg: &Config, feature: &str) -> HashSet<usize> {
-    let mut seen = HashSet::new();
-    let mut todo: Vec<&crate::model::EntryList> = cfg
-        .all_rules()
-        .filter(|r| applies_to(r, feature))
-        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
-        .flatten()
-        .collect();
-    while let Some(list) = todo.pop() {
-        for e in list.iter() {
-            if let Some(g) = cfg.group_index.lookup_entry(&e)
-                && seen.insert(g)
-                && let Some(m) = cfg.groups.get(g).and_then(|g| g.members.as_ref())
-            {
-                todo.push(m);
-            }
-        }
-    }
-    seen.iter()
-        .filter_map(|&g| cfg.groups.get(g).map(|g| g.index))
+    super::atoms::reached(cfg, feature)
+        .1
+        .into_iter()
+        .filter_map(|g| cfg.groups.get(g).map(|g| g.index))
         .collect()
 }
 

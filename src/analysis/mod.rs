@@ -2,6 +2,7 @@
 //! every principal"): the principal space of one or more rule files and
 //! the answers built on it.
 //!
+//! - `atoms.rs`: the entries a feature's rules reach, in every version;
 //! - `names.rs`: every set of name patterns one name can match at once;
 //! - `space.rs`: the principal classes of a feature, each with a witness;
 //! - `diff.rs`: the access diff between two versions;
@@ -11,6 +12,7 @@
 //! reproduces through `privy explain`; where a budget stopped the work,
 //! `exhaustive` says so.
 
+pub mod atoms;
 pub mod background;
 pub mod diff;
 pub mod names;

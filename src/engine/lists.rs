@@ -101,23 +101,14 @@ impl Engine {
         let words = lists.len().div_ceil(64);
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
         let groups = &self.groups.matchers;
-        let matcher = |l: &ListId| {
-            let r = &self.rules[l.id as usize];
-            if l.except {
-                r.except.as_ref()
-            } else {
-                r.users.as_ref()
-            }
-        };
-        // Direct entries of the lists, and the groups each list names.
+        // Direct entries of the lists.
         let mut any = vec![0u64; words];
         let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
-        let mut refs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
         // Distinct wildcards: the lists and groups that hold each.
         let mut wild: HashMap<&str, (&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
             HashMap::new();
-        for (i, l) in lists.iter().enumerate() {
-            let Some(m) = matcher(l) else { continue };
+        for (i, m) in self.list_matchers(lists).into_iter().enumerate() {
+            let Some(m) = m else { continue };
             if m.any {
                 set(&mut any, i);
             }
@@ -130,14 +121,8 @@ impl Engine {
                     .1
                     .push(i as u32);
             }
-            for &g in &m.groups {
-                if let Some(r) = refs.get_mut(g) {
-                    r.push(i as u32);
-                }
-            }
         }
         let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::new();
-        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
         // Groups with `*`: every name is in them.
         let mut any_groups: Vec<u32> = Vec::new();
         for (g, m) in groups.iter().enumerate() {
@@ -153,36 +138,8 @@ impl Engine {
                     .2
                     .push(g as u32);
             }
-            for &c in &m.groups {
-                if let Some(p) = parents.get_mut(c) {
-                    p.push(g as u32);
-                }
-            }
         }
-        // The lists reaching a group that directly matches: through it and
-        // every group that contains it, at any depth (cycles end).
-        let mut reach: HashMap<u32, Vec<u64>> = HashMap::new();
-        let mut reach_of = |d: u32| -> Vec<u64> {
-            if let Some(r) = reach.get(&d) {
-                return r.clone();
-            }
-            let mut bits = vec![0u64; words];
-            let mut seen = vec![false; groups.len()];
-            let mut stack = vec![d];
-            seen[d as usize] = true;
-            while let Some(g) = stack.pop() {
-                for &i in &refs[g as usize] {
-                    set(&mut bits, i as usize);
-                }
-                for &p in &parents[g as usize] {
-                    if !std::mem::replace(&mut seen[p as usize], true) {
-                        stack.push(p);
-                    }
-                }
-            }
-            reach.insert(d, bits.clone());
-            bits
-        };
+        let mut reach = Reach::new(self, &self.list_matchers(lists));
         let wild: Vec<(&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
             wild.into_values().collect();
         names
@@ -209,7 +166,7 @@ impl Engine {
                 direct.sort_unstable();
                 direct.dedup();
                 for d in direct {
-                    for (b, r) in bits.iter_mut().zip(reach_of(d)) {
+                    for (b, r) in bits.iter_mut().zip(reach.of(d as usize)) {
                         *b |= r;
                     }
                 }
@@ -229,34 +186,8 @@ impl Engine {
     ) -> Vec<Vec<u64>> {
         let words = lists.len().div_ceil(64);
         let groups = &self.groups.matchers;
-        let mut refs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-        let matchers: Vec<Option<&matcher::Matcher>> = lists
-            .iter()
-            .map(|l| {
-                let r = &self.rules[l.id as usize];
-                if l.except {
-                    r.except.as_ref()
-                } else {
-                    r.users.as_ref()
-                }
-            })
-            .collect();
-        for (i, m) in matchers.iter().enumerate() {
-            for &g in m.iter().flat_map(|m| m.groups.iter()) {
-                if let Some(r) = refs.get_mut(g) {
-                    r.push(i as u32);
-                }
-            }
-        }
-        for (g, m) in groups.iter().enumerate() {
-            for &c in &m.groups {
-                if let Some(p) = parents.get_mut(c) {
-                    p.push(g as u32);
-                }
-            }
-        }
-        let mut reach: Vec<Option<Vec<u64>>> = vec![None; groups.len()];
+        let matchers = self.list_matchers(lists);
+        let mut reach = Reach::new(self, &matchers);
         // Only groups whose own entries can match these principals are
         // asked (an address matches no group of names only).
         let wants = people
@@ -288,23 +219,7 @@ impl Engine {
                     if !groups[d].direct(p) {
                         continue;
                     }
-                    let r = reach[d].get_or_insert_with(|| {
-                        let mut r = vec![0u64; words];
-                        let mut seen = vec![false; groups.len()];
-                        let mut stack = vec![d as u32];
-                        seen[d] = true;
-                        while let Some(g) = stack.pop() {
-                            for &i in &refs[g as usize] {
-                                r[i as usize / 64] |= 1 << (i % 64);
-                            }
-                            for &q in &parents[g as usize] {
-                                if !std::mem::replace(&mut seen[q as usize], true) {
-                                    stack.push(q);
-                                }
-                            }
-                        }
-                        r
-                    });
+                    let r = reach.of(d);
                     for (b, x) in bits.iter_mut().zip(r.iter()) {
                         *b |= x;
                     }
@@ -344,5 +259,82 @@ impl Engine {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+impl Engine {
+    /// The compiled lists behind `lists`.
+    fn list_matchers(&self, lists: &[ListId]) -> Vec<Option<&matcher::Matcher>> {
+        lists
+            .iter()
+            .map(|l| {
+                let r = &self.rules[l.id as usize];
+                if l.except {
+                    r.except.as_ref()
+                } else {
+                    r.users.as_ref()
+                }
+            })
+            .collect()
+    }
+}
+
+/// Which of some lists reach each group: the lists that name it or any
+/// group that contains it, at any depth (cycles end), a bit per list,
+/// worked out once per group asked.
+struct Reach {
+    /// Per group, the lists naming it, and the groups holding it.
+    refs: Vec<Vec<u32>>,
+    parents: Vec<Vec<u32>>,
+    memo: Vec<Option<Vec<u64>>>,
+    words: usize,
+}
+
+impl Reach {
+    fn new(engine: &Engine, lists: &[Option<&matcher::Matcher>]) -> Reach {
+        let groups = &engine.groups.matchers;
+        let mut refs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+        for (i, m) in lists.iter().enumerate() {
+            for &g in m.iter().flat_map(|m| m.groups.iter()) {
+                if let Some(r) = refs.get_mut(g) {
+                    r.push(i as u32);
+                }
+            }
+        }
+        for (g, m) in groups.iter().enumerate() {
+            for &c in &m.groups {
+                if let Some(p) = parents.get_mut(c) {
+                    p.push(g as u32);
+                }
+            }
+        }
+        Reach {
+            memo: vec![None; groups.len()],
+            refs,
+            parents,
+            words: lists.len().div_ceil(64),
+        }
+    }
+
+    fn of(&mut self, d: usize) -> &[u64] {
+        let (refs, parents, words) = (&self.refs, &self.parents, self.words);
+        self.memo[d].get_or_insert_with(|| {
+            let mut r = vec![0u64; words];
+            let mut seen = vec![false; parents.len()];
+            let mut stack = vec![d as u32];
+            seen[d] = true;
+            while let Some(g) = stack.pop() {
+                for &i in &refs[g as usize] {
+                    r[i as usize / 64] |= 1 << (i % 64);
+                }
+                for &q in &parents[g as usize] {
+                    if !std::mem::replace(&mut seen[q as usize], true) {
+                        stack.push(q);
+                    }
+                }
+            }
+            r
+        })
     }
 }

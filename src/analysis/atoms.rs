@@ -1,0 +1,234 @@
+//! The entries the rules for a feature reach, through groups at any
+//! depth, in every version: the literal names, wildcards, IP forms and
+//! local groups the principal space draws its candidates from, and what a
+//! witness's values fall in, for its description.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::model::{Config, EntryList, Rule};
+use crate::pattern::{Kind, Pattern, fold};
+use crate::pool::{PoolIndex, SeatSharing};
+
+/// The entries that the rules for a feature name, for saying what a
+/// witness stands for.
+#[derive(Debug, Clone, Default)]
+pub struct Atoms {
+    /// Literal names, folded, with one spelling as written.
+    pub names: HashMap<String, String>,
+    /// Wildcard patterns, folded, each once, in file order.
+    pub wildcards: Vec<String>,
+    /// IPv4 forms as inclusive intervals, with their text.
+    pub ipv4: Vec<(u32, u32, String)>,
+    /// IPv6 addresses (IPv4-mapped ones are in `ipv4`), with their text.
+    pub ipv6: Vec<(IpAddr, String)>,
+    /// `&` groups, folded, with one spelling as written.
+    pub local_groups: Vec<(String, String)>,
+}
+
+/// The lists the rules for `feature` test, then the MEMBERS of every group
+/// they reach at any depth (each once), and those groups' positions in
+/// `cfg.groups`, in the order found.
+pub fn reached<'c>(cfg: &'c Config, feature: &str) -> (Vec<&'c EntryList>, Vec<usize>) {
+    let mut lists: Vec<&EntryList> = cfg
+        .all_rules()
+        .filter(|r| applies_to(r, feature))
+        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
+        .flatten()
+        .collect();
+    let mut seen = vec![false; cfg.groups.len()];
+    let mut groups = Vec::new();
+    let mut at = 0;
+    while at < lists.len() {
+        let list = lists[at];
+        at += 1;
+        for e in list.iter() {
+            if let Some(g) = cfg.group_index.lookup_entry(&e)
+                && !std::mem::replace(&mut seen[g], true)
+            {
+                groups.push(g);
+                if let Some(m) = cfg.groups.get(g).and_then(|g| g.members.as_ref()) {
+                    lists.push(m);
+                }
+            }
+        }
+    }
+    (lists, groups)
+}
+
+/// Whether `rule` can apply to a request for `feature`.
+pub fn applies_to(rule: &Rule, feature: &str) -> bool {
+    !rule.empty_preset
+        && (rule.any_feature()
+            || rule
+                .features
+                .as_deref()
+                .is_some_and(|f| f.iter().any(|e| e.text == feature)))
+}
+
+impl Atoms {
+    /// The entries the lists of the rules for `feature` reach, through
+    /// groups at any depth, in every file; and with seat sharing the pool's
+    /// session names.
+    pub fn of(cfgs: &[&Config], pool: Option<&PoolIndex>, feature: &str) -> Atoms {
+        let mut a = Atoms::default();
+        let mut wild_seen = std::collections::HashSet::new();
+        let mut lg_seen = std::collections::HashSet::new();
+        for cfg in cfgs {
+            let (lists, _) = reached(cfg, feature);
+            for list in lists {
+                for e in list.iter() {
+                    if cfg.group_index.lookup_entry(&e).is_some() {
+                        continue;
+                    }
+                    match e.pattern() {
+                        Pattern::Name(_) if matches!(e.kind, Kind::Name { wildcard: true, .. }) => {
+                            let f = fold(e.text.trim());
+                            if wild_seen.insert(f.clone()) {
+                                a.wildcards.push(f);
+                            }
+                        }
+                        Pattern::Name(_) => {
+                            a.names
+                                .entry(fold(e.text.trim()))
+                                .or_insert_with(|| e.text.trim().to_string());
+                        }
+                        Pattern::LocalGroup(g) => {
+                            let f = fold(g.trim());
+                            if lg_seen.insert(f.clone()) {
+                                a.local_groups.push((f, g.trim().to_string()));
+                            }
+                        }
+                        Pattern::Ip(ip) => match crate::pattern::normalize(ip) {
+                            IpAddr::V4(v4) => {
+                                let n = u32::from(v4);
+                                a.ipv4.push((n, n, e.text.trim().to_string()));
+                            }
+                            v6 => a.ipv6.push((v6, e.text.trim().to_string())),
+                        },
+                        Pattern::Ipv4Wildcard { octets, fixed } => {
+                            let keep = u32::from(fixed.min(4)) * 8;
+                            let addr = u32::from_be_bytes(octets);
+                            let (lo, hi) = match keep {
+                                0 => (0, u32::MAX),
+                                32 => (addr, addr),
+                                k => {
+                                    let mask = u32::MAX << (32 - k);
+                                    (addr & mask, (addr & mask) | !mask)
+                                }
+                            };
+                            a.ipv4.push((lo, hi, e.text.trim().to_string()));
+                        }
+                        Pattern::Ipv4Range { prefix, lo, hi } if lo <= hi => {
+                            let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
+                            a.ipv4.push((
+                                base | u32::from(lo),
+                                base | u32::from(hi),
+                                e.text.trim().to_string(),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if let Some(pool) = pool
+            && pool.pool.seat_sharing != SeatSharing::None
+        {
+            for s in &pool.pool.sessions {
+                for n in [&s.user, &s.host].into_iter().flatten() {
+                    let n = n.trim();
+                    if !n.is_empty() {
+                        a.names.entry(fold(n)).or_insert_with(|| n.to_string());
+                    }
+                }
+            }
+        }
+        a
+    }
+
+    /// The candidate IP addresses: one at the start of every stretch of
+    /// addresses that some IPv4 form covers (the forms' ends cut the line
+    /// into stretches each form covers whole or not at all), and each IPv6
+    /// address.
+    pub(super) fn ip_candidates(&self) -> Vec<IpAddr> {
+        let mut cuts: Vec<u32> = Vec::with_capacity(self.ipv4.len() * 2);
+        let mut covered: Vec<(u32, u32)> = self.ipv4.iter().map(|&(lo, hi, _)| (lo, hi)).collect();
+        for &(lo, hi) in &covered {
+            cuts.push(lo);
+            if hi < u32::MAX {
+                cuts.push(hi + 1);
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        covered.sort_unstable();
+        let mut union: Vec<(u32, u32)> = Vec::new();
+        for (lo, hi) in covered {
+            match union.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => union.push((lo, hi)),
+            }
+        }
+        let inside = |x: u32| {
+            let i = union.partition_point(|&(lo, _)| lo <= x);
+            i > 0 && union[i - 1].1 >= x
+        };
+        // The start of each stretch; `.1` rather than `.0` where the stretch
+        // holds it (a network address reads oddly as a witness).
+        let mut out: Vec<IpAddr> = cuts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| inside(c))
+            .map(|(i, &c)| {
+                let end = cuts.get(i + 1).map_or(u32::MAX, |n| n - 1);
+                let pick = if c & 0xff == 0 && end > c { c + 1 } else { c };
+                IpAddr::V4(Ipv4Addr::from(pick))
+            })
+            .collect();
+        out.extend(self.ipv6.iter().map(|(ip, _)| *ip));
+        out
+    }
+
+    /// The IP entries that an address falls in.
+    pub fn ip_entries(&self, ip: IpAddr) -> Vec<&str> {
+        let mut out = self.ip_entries_all(ip);
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|t| seen.insert(*t));
+        out
+    }
+
+    fn ip_entries_all(&self, ip: IpAddr) -> Vec<&str> {
+        match crate::pattern::normalize(ip) {
+            IpAddr::V4(v4) => {
+                let n = u32::from(v4);
+                self.ipv4
+                    .iter()
+                    .filter(|&&(lo, hi, _)| lo <= n && n <= hi)
+                    .map(|(_, _, t)| t.as_str())
+                    .collect()
+            }
+            v6 => self
+                .ipv6
+                .iter()
+                .filter(|(a, _)| *a == v6)
+                .map(|(_, t)| t.as_str())
+                .collect(),
+        }
+    }
+
+    /// The wildcard patterns a name matches (folded patterns).
+    pub fn wildcards_matching(&self, name: &str) -> Vec<&str> {
+        let f = fold(name);
+        self.wildcards
+            .iter()
+            .filter(|w| crate::pattern::NamePattern::new(w).matches_folded(&f))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The literal name as written, if `name` is one.
+    pub fn literal(&self, name: &str) -> Option<&str> {
+        self.names.get(&fold(name)).map(String::as_str)
+    }
+}
