@@ -307,12 +307,21 @@ impl<'a> Lists<'a> {
         sigs
     }
 
-    /// The signatures of many principals at once
-    /// ([`Engine::principals_matching`]).
-    fn sigs_of(&self, people: &[Principal]) -> Vec<Sig> {
-        let folded: Vec<crate::request::FoldedPrincipal> =
-            people.iter().map(Principal::folded).collect();
-        self.bulk(people.len(), |e, ids| e.principals_matching(ids, &folded))
+    /// The signatures of principals that are one address each (`None`: no
+    /// address), in bulk ([`Engine::addresses_matching`]).
+    fn address_sigs(&mut self, ips: &[Option<IpAddr>]) -> Vec<Sig> {
+        let given: Vec<IpAddr> = ips.iter().flatten().copied().collect();
+        let mut bulk = self
+            .bulk(given.len(), |e, ids| e.addresses_matching(ids, &given))
+            .into_iter();
+        let mut out = Vec::with_capacity(ips.len());
+        for ip in ips {
+            match ip {
+                Some(_) => out.push(bulk.next().unwrap_or_else(|| self.empty_sig())),
+                None => out.push(self.sig(&Principal::default())),
+            }
+        }
+        out
     }
 
     /// [`Lists::sig`] with the caller's memo (one per engine), so that
@@ -421,14 +430,7 @@ pub fn space(
     let ip_values: Vec<Option<IpAddr>> = std::iter::once(None)
         .chain(atoms.ip_candidates().into_iter().map(Some))
         .collect();
-    let ip_people: Vec<Principal> = ip_values
-        .iter()
-        .map(|&ip| Principal {
-            ip,
-            ..Default::default()
-        })
-        .collect();
-    let ip_sigs = lists.sigs_of(&ip_people);
+    let ip_sigs = lists.address_sigs(&ip_values);
     let ips = merge(ip_values.into_iter().zip(ip_sigs), budget.prune);
     // Local groups: every union of the single groups' signatures.
     let single: Vec<(String, Sig)> = atoms

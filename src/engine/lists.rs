@@ -229,6 +229,81 @@ impl Engine {
             .collect()
     }
 
+    /// [`Engine::principals_matching`] for principals that are one IPv4
+    /// address each (IPv4-mapped IPv6 included): the lists and groups
+    /// holding a form that covers each address are found by placing every
+    /// form over the sorted addresses once, not by asking every group for
+    /// every address. Addresses that are not IPv4 go the general way.
+    pub fn addresses_matching(&self, lists: &[ListId], ips: &[std::net::IpAddr]) -> Vec<Vec<u64>> {
+        let words = lists.len().div_ceil(64);
+        let keys: Vec<Option<u32>> = ips.iter().map(|&ip| matcher::v4_key(ip)).collect();
+        let mut order: Vec<usize> = (0..ips.len()).filter(|&i| keys[i].is_some()).collect();
+        order.sort_by_key(|&i| keys[i]);
+        let sorted: Vec<u32> = order.iter().filter_map(|&i| keys[i]).collect();
+        // For each address (by its place in `order`), the lists and groups
+        // whose own forms cover it.
+        let mut lists_at: Vec<Vec<u32>> = vec![Vec::new(); order.len()];
+        let mut groups_at: Vec<Vec<u32>> = vec![Vec::new(); order.len()];
+        // One container's marks are pushed together, so a repeat is last.
+        let place = |intervals: &[(u32, u32)], out: &mut Vec<Vec<u32>>, who: u32| {
+            for &(lo, hi) in intervals {
+                let from = sorted.partition_point(|&k| k < lo);
+                let to = sorted.partition_point(|&k| k <= hi);
+                for slot in &mut out[from..to] {
+                    if slot.last() != Some(&who) {
+                        slot.push(who);
+                    }
+                }
+            }
+        };
+        let matchers = self.list_matchers(lists);
+        let mut any = vec![0u64; words];
+        for (i, m) in matchers.iter().enumerate() {
+            if let Some(m) = m {
+                if m.any {
+                    any[i / 64] |= 1 << (i % 64);
+                }
+                place(m.ipv4_intervals(), &mut lists_at, i as u32);
+            }
+        }
+        let groups = &self.groups.matchers;
+        let any_groups: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].any).collect();
+        for (g, m) in groups.iter().enumerate() {
+            place(m.ipv4_intervals(), &mut groups_at, g as u32);
+        }
+        let mut reach = Reach::new(self, &matchers);
+        let mut out: Vec<Option<Vec<u64>>> = vec![None; ips.len()];
+        for (slot, &i) in order.iter().enumerate() {
+            let mut bits = any.clone();
+            for &l in &lists_at[slot] {
+                bits[l as usize / 64] |= 1 << (l % 64);
+            }
+            let mut direct: Vec<usize> = groups_at[slot].iter().map(|&g| g as usize).collect();
+            direct.extend(&any_groups);
+            direct.sort_unstable();
+            direct.dedup();
+            for d in direct {
+                for (b, x) in bits.iter_mut().zip(reach.of(d)) {
+                    *b |= x;
+                }
+            }
+            out[i] = Some(bits);
+        }
+        // The rest (IPv6, or no address): one by one, the general way.
+        let rest: Vec<usize> = (0..ips.len()).filter(|&i| out[i].is_none()).collect();
+        let people: Vec<FoldedPrincipal> = rest
+            .iter()
+            .map(|&i| FoldedPrincipal {
+                ip: Some(ips[i]),
+                ..Default::default()
+            })
+            .collect();
+        for (&i, bits) in rest.iter().zip(self.principals_matching(lists, &people)) {
+            out[i] = Some(bits);
+        }
+        out.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
     /// The serial numbers the rules for `feature` are limited to, each once,
     /// in file order.
     pub fn serials_for_feature(&self, feature: &str) -> Vec<String> {

@@ -225,7 +225,7 @@ impl NameIndex {
     }
 }
 
-fn v4_key(ip: IpAddr) -> Option<u32> {
+pub(crate) fn v4_key(ip: IpAddr) -> Option<u32> {
     match ip {
         IpAddr::V4(v4) => Some(u32::from(v4)),
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(u32::from),
@@ -368,6 +368,11 @@ impl Matcher {
     /// Its literal name entries, folded.
     pub(crate) fn literal_names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|n| n.as_str())
+    }
+
+    /// Its IPv4 forms as inclusive intervals.
+    pub(crate) fn ipv4_intervals(&self) -> &[(u32, u32)] {
+        &self.v4
     }
 
     /// Its name wildcards.

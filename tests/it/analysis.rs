@@ -616,6 +616,14 @@ proptest! {
                     prop_assert_eq!(bits[i / 64] >> (i % 64) & 1 == 1, engine.list_matches(l, p, &mut s), "{:?} {:?}", p, l);
                 }
             }
+            let ips: Vec<IpAddr> = people.iter().filter_map(|p| p.ip).collect();
+            let by_ip = engine.addresses_matching(&lists, &ips);
+            for (ip, bits) in ips.iter().zip(&by_ip) {
+                let p = Principal { ip: Some(*ip), ..Default::default() }.folded();
+                for (i, &l) in lists.iter().enumerate() {
+                    prop_assert_eq!(bits[i / 64] >> (i % 64) & 1 == 1, engine.list_matches(l, &p, &mut s), "{} {:?}", ip, l);
+                }
+            }
             for (n, bits) in names.iter().zip(&by_name) {
                 let p = Principal { user: Some(n.clone()), ..Default::default() }.folded();
                 for (i, &l) in lists.iter().enumerate() {
