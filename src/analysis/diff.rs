@@ -122,9 +122,6 @@ pub struct FeatureSummary {
     /// The rules and groups for it read the same in both versions.
     pub unchanged: bool,
     pub classes: usize,
-    pub gained: usize,
-    pub revoked: usize,
-    pub reason_changed: usize,
 }
 
 /// The whole diff.
@@ -147,6 +144,14 @@ pub struct Diff {
 impl Diff {
     pub fn count(&self, kind: ChangeKind) -> usize {
         self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+
+    /// The changes of one kind for one feature.
+    pub fn count_for(&self, feature: &str, kind: ChangeKind) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.kind == kind && c.feature == feature)
+            .count()
     }
 }
 
@@ -193,22 +198,111 @@ pub fn features_of(v: Versions<'_>, old: &Engine, new: &Engine) -> Vec<(String, 
     out
 }
 
-/// What decides a feature in one version, as text: its rules (in order)
-/// and the groups they reach. Equal keys cannot decide differently.
-fn feature_key(cfg: &Config, feature: &str) -> String {
-    let mut key = String::new();
-    for r in cfg.all_rules().filter(|r| applies_to(r, feature)) {
-        key.push_str(&rule_key(r, false));
-        key.push('\n');
+/// One version read once for the comparison: every rule's key (without
+/// and with its FEATURES), every group's key, and which groups each rule
+/// list and each group names, so that a feature's key and the groups it
+/// reaches are worked out without reading an entry again.
+struct Keys<'c> {
+    cfg: &'c Config,
+    /// In `Config::all_rules` order.
+    rules: Vec<(RuleId, String, String)>,
+    groups: Vec<String>,
+    /// Groups (positions) named by each rule's USERS and EXCEPT_USERS, and
+    /// by each group's MEMBERS.
+    rule_refs: Vec<Vec<usize>>,
+    group_refs: Vec<Vec<usize>>,
+}
+
+impl<'c> Keys<'c> {
+    fn of(cfg: &'c Config) -> Keys<'c> {
+        let refs = |lists: &[Option<&crate::model::EntryList>]| -> Vec<usize> {
+            let mut out: Vec<usize> = lists
+                .iter()
+                .flatten()
+                .flat_map(|l| l.iter())
+                .filter_map(|e| cfg.group_index.lookup_entry(&e))
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        Keys {
+            cfg,
+            rules: cfg
+                .all_rules()
+                .map(|r| {
+                    (
+                        RuleId::new(r.kind, r.index),
+                        rule_key(r, false),
+                        rule_key(r, true),
+                    )
+                })
+                .collect(),
+            groups: cfg.groups.iter().map(group_key).collect(),
+            rule_refs: cfg
+                .all_rules()
+                .map(|r| refs(&[r.users.as_deref(), r.except_users.as_deref()]))
+                .collect(),
+            group_refs: cfg
+                .groups
+                .iter()
+                .map(|g| refs(&[g.members.as_ref()]))
+                .collect(),
+        }
     }
-    let mut groups: Vec<String> = super::atoms::reached(cfg, feature)
-        .1
-        .into_iter()
-        .filter_map(|g| cfg.groups.get(g).map(group_key))
-        .collect();
-    groups.sort();
-    key.push_str(&groups.join("\n"));
-    key
+
+    /// The positions (in `all_rules` order) of the rules for `feature`.
+    fn rules_for<'a>(&'a self, feature: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.cfg
+            .all_rules()
+            .enumerate()
+            .filter(move |(_, r)| applies_to(r, feature))
+            .map(|(i, _)| i)
+    }
+
+    /// The groups (positions) the rules for `feature` reach, at any depth.
+    fn reached(&self, feature: &str) -> Vec<usize> {
+        let mut seen = vec![false; self.group_refs.len()];
+        let mut todo: Vec<usize> = self
+            .rules_for(feature)
+            .flat_map(|i| self.rule_refs[i].iter().copied())
+            .collect();
+        let mut out = Vec::new();
+        while let Some(g) = todo.pop() {
+            if g < seen.len() && !std::mem::replace(&mut seen[g], true) {
+                out.push(g);
+                todo.extend(&self.group_refs[g]);
+            }
+        }
+        out
+    }
+
+    /// What decides a feature in this version, as text: its rules (in
+    /// order) and the groups they reach. Equal keys cannot decide
+    /// differently.
+    fn feature(&self, feature: &str) -> String {
+        let mut key = String::new();
+        for i in self.rules_for(feature) {
+            key.push_str(&self.rules[i].1);
+            key.push('\n');
+        }
+        let mut groups: Vec<&str> = self
+            .reached(feature)
+            .into_iter()
+            .map(|g| self.groups[g].as_str())
+            .collect();
+        groups.sort_unstable();
+        key.push_str(&groups.join("\n"));
+        key
+    }
+
+    /// The groups (by their index in GROUPS) the rules for `feature` reach.
+    fn reached_indices(&self, feature: &str) -> HashSet<usize> {
+        self.reached(feature)
+            .into_iter()
+            .filter_map(|g| self.cfg.groups.get(g).map(|g| g.index))
+            .collect()
+    }
 }
 
 fn rule_key(r: &Rule, with_features: bool) -> String {
@@ -247,35 +341,42 @@ struct Edits {
 }
 
 impl Edits {
-    fn of(v: Versions<'_>) -> Edits {
-        let keys = |c: &Config| -> HashSet<String> {
-            c.all_rules()
-                .filter(|r| !r.empty_preset)
-                .map(|r| rule_key(r, true))
+    fn of(old: &Keys<'_>, new: &Keys<'_>) -> Edits {
+        fn live<'k>(k: &'k Keys<'_>) -> Vec<(RuleId, &'k str)> {
+            k.cfg
+                .all_rules()
+                .zip(&k.rules)
+                .filter(|(r, _)| !r.empty_preset)
+                .map(|(_, (id, _, full))| (*id, full.as_str()))
+                .collect()
+        }
+        let (lo, ln) = (live(old), live(new));
+        let set = |l: &[(RuleId, &str)]| -> HashSet<String> {
+            l.iter().map(|(_, k)| k.to_string()).collect()
+        };
+        let (ko, kn) = (set(&lo), set(&ln));
+        let changed = |l: &[(RuleId, &str)], other: &HashSet<String>| -> HashSet<RuleId> {
+            l.iter()
+                .filter(|(_, k)| !other.contains(*k))
+                .map(|(id, _)| *id)
                 .collect()
         };
-        let (ko, kn) = (keys(v.old), keys(v.new));
-        let id = |r: &Rule| RuleId::new(r.kind, r.index);
-        let changed = |c: &Config, other: &HashSet<String>| -> HashSet<RuleId> {
-            c.all_rules()
-                .filter(|r| !r.empty_preset && !other.contains(&rule_key(r, true)))
-                .map(id)
-                .collect()
-        };
-        let gkeys = |c: &Config| -> HashSet<String> { c.groups.iter().map(group_key).collect() };
-        let (go, gn) = (gkeys(v.old), gkeys(v.new));
-        let gchanged = |c: &Config, other: &HashSet<String>| -> Vec<(usize, String)> {
-            c.groups
+        let gset = |k: &Keys<'_>| -> HashSet<String> { k.groups.iter().cloned().collect() };
+        let (go, gn) = (gset(old), gset(new));
+        let gchanged = |k: &Keys<'_>, other: &HashSet<String>| -> Vec<(usize, String)> {
+            k.cfg
+                .groups
                 .iter()
-                .filter(|g| !other.contains(&group_key(g)))
-                .map(|g| (g.index, g.name.as_deref().map(fold).unwrap_or_default()))
+                .zip(&k.groups)
+                .filter(|(_, key)| !other.contains(*key))
+                .map(|(g, _)| (g.index, g.name.as_deref().map(fold).unwrap_or_default()))
                 .collect()
         };
         Edits {
-            new_rules: changed(v.new, &ko),
-            old_rules: changed(v.old, &kn),
-            new_groups: gchanged(v.new, &go),
-            old_groups: gchanged(v.old, &gn),
+            new_rules: changed(&ln, &ko),
+            old_rules: changed(&lo, &kn),
+            new_groups: gchanged(new, &go),
+            old_groups: gchanged(old, &gn),
         }
     }
 
@@ -285,6 +386,7 @@ impl Edits {
     fn cause(
         &self,
         v: Versions<'_>,
+        keys: (&Keys<'_>, &Keys<'_>),
         feature: &str,
         reached: &mut Option<(HashSet<usize>, HashSet<usize>)>,
         before: &Side,
@@ -312,8 +414,8 @@ impl Edits {
             // Worked out once per feature, not once per change.
             let (reach_new, reach_old) = reached.get_or_insert_with(|| {
                 (
-                    reached_groups(v.new, feature),
-                    reached_groups(v.old, feature),
+                    keys.1.reached_indices(feature),
+                    keys.0.reached_indices(feature),
                 )
             });
             out.extend(
@@ -362,15 +464,6 @@ impl Edits {
     }
 }
 
-/// The groups (by their index in GROUPS) the rules for `feature` reach.
-fn reached_groups(cfg: &Config, feature: &str) -> HashSet<usize> {
-    super::atoms::reached(cfg, feature)
-        .1
-        .into_iter()
-        .filter_map(|g| cfg.groups.get(g).map(|g| g.index))
-        .collect()
-}
-
 /// The access diff of `v` for `features` (every feature when empty).
 pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
     let old = Engine::new(v.old);
@@ -387,7 +480,8 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
         all.retain(|(f, _)| features.contains(f));
         all.extend(others);
     }
-    let edits = Edits::of(v);
+    let (keys_old, keys_new) = (Keys::of(v.old), Keys::of(v.new));
+    let edits = Edits::of(&keys_old, &keys_new);
     let mut out = Diff {
         exhaustive: true,
         ..Diff::default()
@@ -400,7 +494,7 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
             other_feature: other,
             ..FeatureSummary::default()
         };
-        if feature_key(v.old, &feature) == feature_key(v.new, &feature) {
+        if keys_old.feature(&feature) == keys_new.feature(&feature) {
             summary.unchanged = true;
             out.features.push(summary);
             continue;
@@ -433,12 +527,14 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
                         (Verdict::Granted, Verdict::Denied) => ChangeKind::Revoked,
                         _ => ChangeKind::ReasonChanged,
                     };
-                    match kind {
-                        ChangeKind::Gained => summary.gained += 1,
-                        ChangeKind::Revoked => summary.revoked += 1,
-                        ChangeKind::ReasonChanged => summary.reason_changed += 1,
-                    }
-                    let cause = edits.cause(v, &feature, &mut reached, &before, &after);
+                    let cause = edits.cause(
+                        v,
+                        (&keys_old, &keys_new),
+                        &feature,
+                        &mut reached,
+                        &before,
+                        &after,
+                    );
                     out.changes.push(Change {
                         kind,
                         feature: feature.clone(),

@@ -183,9 +183,9 @@ pub fn diff_json(d: &Diff, warnings: &[String]) -> Value {
                 "other_feature": f.other_feature,
                 "unchanged": f.unchanged,
                 "classes": f.classes,
-                "gained": f.gained,
-                "revoked": f.revoked,
-                "reason_changed": f.reason_changed,
+                "gained": d.count_for(&f.feature, ChangeKind::Gained),
+                "revoked": d.count_for(&f.feature, ChangeKind::Revoked),
+                "reason_changed": d.count_for(&f.feature, ChangeKind::ReasonChanged),
             })
         })
         .collect();
@@ -244,10 +244,6 @@ pub fn explain_command(c: &Change, file: &str) -> String {
     cmd
 }
 
-fn side_text(s: &Side) -> String {
-    words::side(s, true)
-}
-
 /// The diff as text: per feature, then the changes most important first
 /// (gained, revoked, then other reasons; broader classes first), then one
 /// summary line.
@@ -262,14 +258,17 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
     let changed: Vec<_> = d
         .features
         .iter()
-        .filter(|f| f.gained + f.revoked + f.reason_changed > 0)
+        .filter(|f| d.changes.iter().any(|c| c.feature == f.feature))
         .collect();
     for f in &changed {
         let mut counts = Vec::new();
         for (n, what) in [
-            (f.gained, "gained"),
-            (f.revoked, "revoked"),
-            (f.reason_changed, "reason changed"),
+            (d.count_for(&f.feature, ChangeKind::Gained), "gained"),
+            (d.count_for(&f.feature, ChangeKind::Revoked), "revoked"),
+            (
+                d.count_for(&f.feature, ChangeKind::ReasonChanged),
+                "reason changed",
+            ),
         ] {
             if n > 0 {
                 counts.push(format!("{n} {what}"));
@@ -313,8 +312,8 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
                 one_line(&serial),
                 one_line(&who)
             );
-            let _ = writeln!(out, "      before: {}", side_text(&c.before));
-            let _ = writeln!(out, "      after:  {}", side_text(&c.after));
+            let _ = writeln!(out, "      before: {}", words::side(&c.before, true));
+            let _ = writeln!(out, "      after:  {}", words::side(&c.after, true));
             if !c.cause.is_empty() {
                 let causes: Vec<String> = c
                     .cause
