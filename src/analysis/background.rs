@@ -4,14 +4,11 @@
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::{Budget, Diff, Versions, diff};
+use super::{Budget, Diff, TIME_BUDGET, Versions, diff};
 use crate::document::Document;
 use crate::model::Config;
-
-/// How long the window's diff may work before it answers with what it has.
-pub const TIME_BUDGET: Duration = Duration::from_secs(8);
 
 /// One comparison under way or done.
 pub struct Job {
@@ -66,13 +63,5 @@ impl Job {
     /// Whether the worker is still at it.
     pub fn working(&self) -> bool {
         self.rx.is_some()
-    }
-
-    /// Waits for the answer (tests).
-    pub fn wait(&mut self) -> Option<&Diff> {
-        if let Some(rx) = self.rx.take() {
-            self.result = rx.recv().ok();
-        }
-        self.result.as_ref()
     }
 }

@@ -19,4 +19,8 @@ pub mod names;
 pub mod space;
 
 pub use diff::{Change, ChangeKind, Diff, Versions, diff};
+
+/// How long `privy diff` and the window's diff work before they answer
+/// with what they have (`exhaustive: false`).
+pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(8);
 pub use space::{Budget, Class, Space, space};

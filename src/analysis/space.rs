@@ -239,13 +239,6 @@ impl<'a> Lists<'a> {
         }
     }
 
-    fn sig(&mut self, p: &Principal) -> Sig {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let sig = self.sig_with(p, &mut scratch);
-        self.scratch = scratch;
-        sig
-    }
-
     fn empty_sig(&self) -> Sig {
         Sig {
             bits: vec![0u64; self.bits.div_ceil(64)],
@@ -324,28 +317,22 @@ impl<'a> Lists<'a> {
         out
     }
 
-    /// [`Lists::sig`] with the caller's memo (one per engine), so that
-    /// threads can share the lists.
-    fn sig_with(&self, p: &Principal, scratch: &mut [Scratch]) -> Sig {
+    /// One principal's signature, asked list by list (for the few values
+    /// not asked in bulk: no name, local groups).
+    fn sig(&mut self, p: &Principal) -> Sig {
         let folded = p.folded();
-        let mut bits = vec![0u64; self.bits.div_ceil(64)];
-        let mut mins = vec![u64::MAX; self.mins];
+        let mut sig = self.empty_sig();
         for (e, list, acts) in &self.lists {
-            if self.engines[*e].list_matches(*list, &folded, &mut scratch[*e]) {
+            if self.engines[*e].list_matches(*list, &folded, &mut self.scratch[*e]) {
                 for a in acts {
                     match *a {
-                        Act::Bit(i) => bits[i / 64] |= 1 << (i % 64),
-                        Act::Min(m, h) => mins[m] = mins[m].min(h),
+                        Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
+                        Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
                     }
                 }
             }
         }
-        Sig {
-            bits,
-            mins,
-            user_session: None,
-            host_session: None,
-        }
+        sig
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -14,10 +14,6 @@ use crate::diag::{Located, Severity};
 use crate::document::Document;
 use crate::engine::Action;
 use crate::words;
-
-/// How long `privy diff` works before it answers with what it has
-/// (`exhaustive: false`).
-pub const TIME_BUDGET: Duration = Duration::from_secs(8);
 
 /// Text output lists at most this many changes of each kind.
 const SHOWN: usize = 40;
@@ -110,7 +106,7 @@ pub fn diff_report(
         .flatten()
         .collect();
     let budget = Budget {
-        deadline: Some(start + TIME_BUDGET),
+        deadline: Some(start + crate::analysis::TIME_BUDGET),
         ..Budget::default()
     };
     let d = diff(
