@@ -30,6 +30,44 @@ pub fn split_entries(s: &str) -> impl Iterator<Item = RawEntry<'_>> {
     })
 }
 
+/// The list string without its `index`-th entry and one separator beside
+/// it, the rest as written (`"a; b; c"` without `b` is `"a; c"`).
+pub fn without_entry(raw: &str, index: usize) -> String {
+    let Some(e) = split_entries(raw).nth(index) else {
+        return raw.to_string();
+    };
+    let (start, end) = (e.offset, e.offset + e.text.len());
+    let after = &raw[end..];
+    let gap = after.len() - after.trim_start().len();
+    if after[gap..].starts_with(';') {
+        // "b; " goes: the entry, the separator after it, the space after.
+        let rest = &after[gap + 1..];
+        let space = rest.len() - rest.trim_start().len();
+        format!("{}{}", &raw[..start], &rest[space..])
+    } else {
+        // The last entry: the separator before it goes instead.
+        let before = raw[..start].trim_end();
+        let before = before.strip_suffix(';').unwrap_or(before).trim_end();
+        format!("{before}{after}")
+    }
+}
+
+/// The list string with `entry` added at the end, in the list's own style
+/// of separator (`"a;b"` + `c` is `"a;b;c"`, `"a; b"` + `c` is
+/// `"a; b; c"`).
+pub fn with_entry(raw: &str, entry: &str) -> String {
+    let body = raw.trim_end().trim_end_matches(';').trim_end();
+    if body.trim().is_empty() {
+        return entry.to_string();
+    }
+    let sep = if raw.contains("; ") || !raw.contains(';') {
+        "; "
+    } else {
+        ";"
+    };
+    format!("{body}{sep}{entry}")
+}
+
 /// Whether a list string means "any" (missing is handled by the caller):
 /// empty, only separators, or the single entry `*`.
 pub fn means_any(s: &str) -> bool {
@@ -645,5 +683,33 @@ mod tests {
         let p = NamePattern::new("*a*a*a*a*a*a*a*a*b");
         let name = "a".repeat(200_000);
         assert!(!p.matches(&name));
+    }
+}
+
+#[cfg(test)]
+mod list_edit_tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_removed_and_added_in_the_list_style() {
+        assert_eq!(without_entry("a; b; c", 1), "a; c");
+        assert_eq!(without_entry("a; b; c", 0), "b; c");
+        assert_eq!(without_entry("a; b; c", 2), "a; b");
+        assert_eq!(without_entry("a;b", 0), "b");
+        assert_eq!(without_entry("a", 0), "");
+        assert_eq!(without_entry(" ; a; ; b", 0), " ; ; b");
+        assert_eq!(with_entry("a;b", "c"), "a;b;c");
+        assert_eq!(with_entry("a; b", "c"), "a; b; c");
+        assert_eq!(with_entry("a", "c"), "a; c");
+        assert_eq!(with_entry("", "c"), "c");
+        assert_eq!(with_entry("a; ", "c"), "a; c");
+        for (raw, i) in [("a; b; c", 1), (" x ;y;; z", 2), ("p;q", 1)] {
+            let before: Vec<&str> = split_entries(raw).map(|e| e.text).collect();
+            let after = without_entry(raw, i);
+            let mut expect = before.clone();
+            expect.remove(i);
+            let got: Vec<&str> = split_entries(&after).map(|e| e.text).collect();
+            assert_eq!(got, expect, "{raw:?} without {i}: {after:?}");
+        }
     }
 }

@@ -18,6 +18,8 @@ pub struct Atoms {
     pub names: HashMap<String, String>,
     /// Wildcard patterns, folded, each once, in file order.
     pub wildcards: Vec<String>,
+    /// Each of `wildcards` as first written.
+    pub wildcards_written: Vec<String>,
     /// IPv4 forms as inclusive intervals, with their text.
     pub ipv4: Vec<(u32, u32, String)>,
     /// IPv6 addresses (IPv4-mapped ones are in `ipv4`), with their text.
@@ -86,6 +88,7 @@ impl Atoms {
                             let f = fold(e.text.trim());
                             if wild_seen.insert(f.clone()) {
                                 a.wildcards.push(f);
+                                a.wildcards_written.push(e.text.trim().to_string());
                             }
                         }
                         Pattern::Name(_) => {
@@ -224,6 +227,17 @@ impl Atoms {
             .iter()
             .filter(|w| crate::pattern::NamePattern::new(w).matches_folded(&f))
             .map(String::as_str)
+            .collect()
+    }
+
+    /// The wildcard patterns a name matches, as written.
+    pub fn wildcards_matching_written(&self, name: &str) -> Vec<&str> {
+        let f = fold(name);
+        self.wildcards
+            .iter()
+            .zip(&self.wildcards_written)
+            .filter(|(w, _)| crate::pattern::NamePattern::new(w).matches_folded(&f))
+            .map(|(_, t)| t.as_str())
             .collect()
     }
 

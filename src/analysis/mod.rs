@@ -5,7 +5,11 @@
 //! - `atoms.rs`: the entries a feature's rules reach, in every version;
 //! - `names.rs`: every set of name patterns one name can match at once;
 //! - `space.rs`: the principal classes of a feature, each with a witness;
+//! - `suggest.rs`: verified changes that turn a denial into a grant;
+//! - `determined.rs`: whether a request's unset inputs could change it;
 //! - `diff.rs`: the access diff between two versions;
+//! - `explained.rs`: the rest of one request's answer, put together;
+//! - `features.rs`: a requested feature nothing names, and did-you-mean;
 //! - `background.rs`: the diff on a worker thread, for the window.
 //!
 //! Everything here decides through the engine itself, so what it reports
@@ -14,13 +18,17 @@
 
 pub mod atoms;
 pub mod background;
+pub mod determined;
 pub mod diff;
+pub mod explained;
+pub mod features;
 pub mod names;
 pub mod space;
+pub mod suggest;
 
 pub use diff::{Change, ChangeKind, Diff, Versions, diff};
 
 /// How long `privy diff` and the window's diff work before they answer
 /// with what they have (`exhaustive: false`).
 pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(8);
-pub use space::{Budget, Class, Space, space};
+pub use space::{Budget, Class, Space, Vary, space, space_around};

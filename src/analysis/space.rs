@@ -364,6 +364,26 @@ fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value
     out
 }
 
+/// Which parts of a principal range over their candidate values; the
+/// others keep the value given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vary {
+    pub user: bool,
+    pub host: bool,
+    pub ip: bool,
+    pub local_groups: bool,
+}
+
+impl Vary {
+    /// Every part varies: the whole principal space.
+    pub const ALL: Vary = Vary {
+        user: true,
+        host: true,
+        ip: true,
+        local_groups: true,
+    };
+}
+
 /// The principal space of `feature` over the engines (one per file, with
 /// the configurations they were compiled from) and the pool.
 pub fn space(
@@ -371,6 +391,29 @@ pub fn space(
     cfgs: &[&Config],
     pool: Option<&PoolIndex>,
     feature: &str,
+    budget: &Budget,
+) -> Space {
+    space_around(
+        engines,
+        cfgs,
+        pool,
+        feature,
+        &Principal::default(),
+        Vary::ALL,
+        budget,
+    )
+}
+
+/// The part of the principal space of `feature` that agrees with `given`
+/// on every part that does not vary: the classes a request's unset parts
+/// could still put it in.
+pub fn space_around(
+    engines: &[&Engine],
+    cfgs: &[&Config],
+    pool: Option<&PoolIndex>,
+    feature: &str,
+    given: &Principal,
+    vary: Vary,
     budget: &Budget,
 ) -> Space {
     let atoms = Atoms::of(cfgs, pool, feature);
@@ -382,47 +425,67 @@ pub fn space(
     let session_hosts: HashMap<String, u32> = session_names(pool, sharing, |s| s.host.as_deref());
 
     // Names: none, each literal, one per set of wildcards met at once.
-    let mut literals: Vec<&String> = atoms.names.keys().collect();
-    literals.sort();
-    let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
-    let unnamed =
-        super::names::unnamed_classes(&literal_list, &atoms.wildcards, budget.name_states);
-    exhaustive &= unnamed.complete;
-    let names: Vec<Option<String>> = std::iter::once(None)
-        .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
-        .chain(unnamed.unnamed.into_iter().map(Some))
-        .collect();
-    let sigs = lists.name_sigs(&names);
-    let name_sigs: Vec<(Option<String>, Sig)> = names.into_iter().zip(sigs).collect();
+    let names: Vec<Option<String>> = if vary.user || vary.host {
+        let mut literals: Vec<&String> = atoms.names.keys().collect();
+        literals.sort();
+        let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
+        let unnamed =
+            super::names::unnamed_classes(&literal_list, &atoms.wildcards, budget.name_states);
+        exhaustive &= unnamed.complete;
+        std::iter::once(None)
+            .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
+            .chain(unnamed.unnamed.into_iter().map(Some))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let part_names = |varies: bool, value: &Option<String>| {
+        if varies {
+            names.clone()
+        } else {
+            vec![value.clone()]
+        }
+    };
+    let user_names = part_names(vary.user, &given.user);
+    let host_names = part_names(vary.host, &given.host);
+    let user_sigs = lists.name_sigs(&user_names);
+    let host_sigs = if vary.user && vary.host {
+        user_sigs.clone()
+    } else {
+        lists.name_sigs(&host_names)
+    };
     let users = merge(
-        name_sigs.iter().map(|(n, sig)| {
-            let mut sig = sig.clone();
+        user_names.into_iter().zip(user_sigs).map(|(n, mut sig)| {
             sig.user_session = n
                 .as_deref()
                 .and_then(|n| session_users.get(&fold(n)).copied());
-            (n.clone(), sig)
+            (n, sig)
         }),
         budget.prune,
     );
     let hosts = merge(
-        name_sigs.iter().map(|(n, sig)| {
-            let mut sig = sig.clone();
+        host_names.into_iter().zip(host_sigs).map(|(n, mut sig)| {
             sig.host_session = n
                 .as_deref()
                 .and_then(|n| session_hosts.get(&fold(n)).copied());
-            (n.clone(), sig)
+            (n, sig)
         }),
         budget.prune,
     );
-    let ip_values: Vec<Option<IpAddr>> = std::iter::once(None)
-        .chain(atoms.ip_candidates().into_iter().map(Some))
-        .collect();
+    let ip_values: Vec<Option<IpAddr>> = if vary.ip {
+        std::iter::once(None)
+            .chain(atoms.ip_candidates().into_iter().map(Some))
+            .collect()
+    } else {
+        vec![given.ip]
+    };
     let ip_sigs = lists.address_sigs(&ip_values);
     let ips = merge(ip_values.into_iter().zip(ip_sigs), budget.prune);
     // Local groups: every union of the single groups' signatures.
     let single: Vec<(String, Sig)> = atoms
         .local_groups
         .iter()
+        .filter(|_| vary.local_groups)
         .map(|(_, g)| {
             let sig = lists.sig(&Principal {
                 local_groups: vec![g.clone()],
@@ -431,9 +494,17 @@ pub fn space(
             (g.clone(), sig)
         })
         .collect();
-    let empty = lists.sig(&Principal::default());
+    let start_groups = if vary.local_groups {
+        Vec::new()
+    } else {
+        given.local_groups.clone()
+    };
+    let empty = lists.sig(&Principal {
+        local_groups: start_groups.clone(),
+        ..Default::default()
+    });
     let mut groups: Vec<Value<Vec<String>>> = vec![Value {
-        value: Vec::new(),
+        value: start_groups,
         sig: empty,
         alike: 1,
     }];

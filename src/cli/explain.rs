@@ -5,6 +5,9 @@ use std::path::Path;
 
 use super::output::{self, Report};
 use super::{EXIT_FINDINGS, EXIT_OK};
+use crate::analysis::explained::{Explained, explained};
+use crate::analysis::suggest::PoolFile;
+use crate::analysis::{self, Budget};
 use crate::diag::Severity;
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
@@ -19,10 +22,25 @@ fn load(path: &Path) -> Result<Document, Report> {
 
 /// Reads and checks a pool file through the guarded reader.
 pub fn load_pool(path: &Path) -> Result<PoolIndex, String> {
+    load_pool_text(path).map(|(_, p)| p)
+}
+
+/// The pool and its text (for suggesting edits of it).
+pub fn load_pool_text(path: &Path) -> Result<(String, PoolIndex), String> {
     let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
-    Pool::from_json(&text)
+    let pool = Pool::from_json(&text)
         .and_then(Pool::index)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((text, pool))
+}
+
+/// How `privy explain` was asked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub json: bool,
+    pub no_local_groups: bool,
+    pub require_determined: bool,
+    pub suggest: bool,
 }
 
 fn error_count(doc: &Document) -> usize {
@@ -32,33 +50,70 @@ fn error_count(doc: &Document) -> usize {
         .count()
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn explain(file: &Path, request: Request, pool: Option<&Path>, json: bool) -> i32 {
-    explain_report(file, request, pool, json).emit()
+pub fn explain(file: &Path, request: Request, pool: Option<&Path>, options: Options) -> i32 {
+    explain_report(file, request, pool, options).emit()
 }
 
 /// What `privy explain` prints, and its exit status.
-pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: bool) -> Report {
+pub fn explain_report(
+    file: &Path,
+    request: Request,
+    pool_path: Option<&Path>,
+    options: Options,
+) -> Report {
     let doc = match load(file) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let pool = match pool.map(load_pool).transpose() {
+    let pool = match pool_path.map(load_pool_text).transpose() {
         Ok(p) => p,
         Err(e) => return Report::failed(&e),
     };
     // One feature is decided: only the rules that can apply to it.
     let engine = Engine::for_features(doc.config(), &[request.feature.as_str()]);
-    let counts = pool.as_ref().map(|p| PoolView::new(&engine, p));
-    let d = engine.decide(&request, counts.as_ref());
+    let counts = pool.as_ref().map(|(_, p)| PoolView::new(&engine, p));
+    let mut d = engine.decide(&request, counts.as_ref());
+    if options.no_local_groups {
+        d.without_unknown_local_groups();
+    }
+    let pool_file = pool.as_ref().map(|(text, index)| PoolFile { text, index });
+    let budget = Budget {
+        deadline: Some(std::time::Instant::now() + crate::analysis::TIME_BUDGET),
+        ..Budget::default()
+    };
+    let more = explained(
+        &doc,
+        &engine,
+        pool_file,
+        &request,
+        &d,
+        analysis::explained::Options {
+            no_local_groups: options.no_local_groups,
+            suggestions: options.json || options.suggest,
+        },
+        &budget,
+    );
     let errors = error_count(&doc);
     let status = match d.decision {
+        _ if options.require_determined && !more.determination.determined => {
+            super::EXIT_UNDETERMINED
+        }
         Verdict::Granted => EXIT_OK,
         Verdict::Denied => EXIT_FINDINGS,
     };
     let secrets = doc.secrets().clone();
-    if json {
+    let file_name = file.display().to_string();
+    let pool_name = pool_path.map(|p| p.display().to_string());
+    if options.json {
         let mut v = crate::words::decision_json(&d);
+        crate::words::explained::add_explained_json(
+            &mut v,
+            &more,
+            (&file_name, doc.text()),
+            pool_name
+                .as_deref()
+                .zip(pool.as_ref().map(|(t, _)| t.as_str())),
+        );
         if errors > 0 {
             v["warning"] = serde_json::Value::String(format!(
                 "{} has {errors} validation error(s); the server may decide differently",
@@ -78,9 +133,121 @@ pub fn explain_report(file: &Path, request: Request, pool: Option<&Path>, json: 
                 file.display()
             );
         }
-        out.push_str(&render(&doc, &request, &d, &secrets));
+        out.push_str(&render_explained(
+            &doc,
+            &request,
+            &d,
+            &more,
+            options.suggest,
+            &secrets,
+        ));
         Report::text(&secrets.mask_str(&out), status)
     }
+}
+
+/// How many alternatives and suggestions text output lists before it
+/// says how many more there are (JSON lists them all).
+const SHOWN: usize = 8;
+
+/// The explanation as text with what `explained` adds: the verdict line
+/// says when an unset input could change it, warnings come first, and
+/// with `suggest` the ways to allow a denial come last.
+pub fn render_explained(
+    doc: &Document,
+    req: &Request,
+    d: &Decision,
+    more: &Explained,
+    suggest: bool,
+    secrets: &crate::secrets::Secrets,
+) -> String {
+    use crate::words::explained as w;
+    use output::one_line;
+    let mut out = String::new();
+    let body = render(doc, req, d, secrets);
+    let det = &more.determination;
+    // The verdict line first; the warnings right under it.
+    let body = {
+        let (first, rest) = body.split_once('\n').unwrap_or((&body, ""));
+        let mut b = format!("{first}\n");
+        for warning in w::warnings(more) {
+            let _ = writeln!(b, "warning: {}", one_line(&warning));
+        }
+        b.push_str(rest);
+        b
+    };
+    if det.determined {
+        out.push_str(&body);
+    } else {
+        // The verdict line says it: GRANTED (no IP given) — with an IP in
+        // … it would be DENIED by …
+        let (first, rest) = body.split_once('\n').unwrap_or((&body, ""));
+        let verdict = crate::words::verdict_word(d.decision);
+        let first = first.replacen(
+            verdict,
+            &format!("{verdict} ({})", w::unset_given(det.unset)),
+            1,
+        );
+        let _ = write!(out, "{first}");
+        if let Some(a) = det.would_change.first() {
+            let _ = write!(out, " — {}", one_line(&w::alternative(a)));
+        }
+        out.push('\n');
+        if det.would_change.len() > 1 {
+            let _ = writeln!(
+                out,
+                "not determined: the verdict could change with inputs not given:"
+            );
+            for a in det.would_change.iter().take(SHOWN) {
+                let _ = writeln!(out, "  - {}", one_line(&w::alternative(a)));
+            }
+            if det.would_change.len() > SHOWN {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more (all in --format json)",
+                    det.would_change.len() - SHOWN
+                );
+            }
+        }
+        out.push_str(rest);
+    }
+    if suggest && d.decision == Verdict::Denied {
+        let _ = writeln!(out, "\nhow to allow this:");
+        if more.suggestions.is_empty() {
+            let _ = writeln!(
+                out,
+                "  no single change of the request, the file or the pool grants it"
+            );
+        }
+        let file = doc
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        for (i, s) in more.suggestions.iter().take(SHOWN).enumerate() {
+            let _ = write!(out, "  {}. {}", i + 1, one_line(&w::proposal(&s.proposal)));
+            match (s.kind, &s.edit) {
+                (analysis::suggest::SuggestionKind::File, Some(e)) => {
+                    let (line, col) = doc.line_col(e.span.start);
+                    let _ = write!(out, " — {file}:{line}:{col}");
+                }
+                (analysis::suggest::SuggestionKind::Pool, Some(_)) => {
+                    let _ = write!(out, " — in the pool");
+                }
+                _ => {}
+            }
+            out.push('\n');
+            if let Some(imp) = &s.impact {
+                let _ = writeln!(out, "     {}", one_line(&w::impact(imp)));
+            }
+        }
+        if more.suggestions.len() > SHOWN {
+            let _ = writeln!(
+                out,
+                "  … and {} more (all in --format json)",
+                more.suggestions.len() - SHOWN
+            );
+        }
+    }
+    out
 }
 
 /// The explanation as text: verdict, deciding rule with its place in the

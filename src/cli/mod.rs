@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_UNREADABLE: i32 = 2;
+/// `explain --require-determined`: an unset input could change the verdict.
+pub const EXIT_UNDETERMINED: i32 = 3;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -97,6 +99,17 @@ pub enum Command {
         pool: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
+        /// The principal has no local groups (otherwise unset local groups
+        /// are unknown where the file uses `&` entries).
+        #[arg(long)]
+        no_local_groups: bool,
+        /// Exit 3 when an unset input could change the verdict.
+        #[arg(long)]
+        require_determined: bool,
+        /// For a denied request, list verified changes that would grant it
+        /// (JSON always has them).
+        #[arg(long)]
+        suggest: bool,
     },
     /// What an edit changes, for whom: access gained, revoked or decided
     /// for another reason between two versions of a rule file, over every
@@ -225,6 +238,9 @@ pub fn run(cli: Cli) -> i32 {
             hours,
             pool,
             format,
+            no_local_groups,
+            require_determined,
+            suggest,
         }) => {
             let request = crate::engine::Request {
                 user,
@@ -243,7 +259,12 @@ pub fn run(cli: Cli) -> i32 {
                 &file,
                 request,
                 pool.as_deref(),
-                format == ExplainFormat::Json,
+                explain::Options {
+                    json: format == ExplainFormat::Json,
+                    no_local_groups,
+                    require_determined,
+                    suggest,
+                },
             )
         }
         Some(Command::Test { file, cases }) => explain::test(&file, &cases),

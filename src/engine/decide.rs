@@ -215,22 +215,22 @@ impl Deciding<'_, '_> {
         if !self.rec.quiet_or_more() {
             return;
         }
-        let needs = matcher::needs(m, &self.engine.groups);
+        let unknown = self.unknown(m);
         let mut add = |what: &str| {
             if !self.missing.iter().any(|x| x == what) {
                 self.missing.push(what.to_string());
             }
         };
-        if needs.ip && self.p.ip.is_none() {
+        if unknown.ip {
             add("ip");
         }
-        if needs.names && self.p.user.is_none() {
+        if unknown.user {
             add("user");
         }
-        if needs.names && self.p.host.is_none() {
+        if unknown.host {
             add("host");
         }
-        if needs.local_groups && self.p.local_groups.is_empty() {
+        if unknown.local_groups {
             add("local_groups");
         }
     }
@@ -277,21 +277,28 @@ impl Deciding<'_, '_> {
     }
 
     fn not_in(&self, r: &CompiledRule) -> Cover {
-        if !self.tracing() {
+        let (true, Some(m)) = (self.tracing(), &r.users) else {
             return Cover::NotIn {
                 first: Vec::new(),
                 more: false,
-            };
-        }
-        let Some(m) = &r.users else {
-            return Cover::NotIn {
-                first: Vec::new(),
-                more: false,
+                unknown: Unknown::default(),
             };
         };
         Cover::NotIn {
             first: m.list.iter().take(4).map(|e| e.text.to_string()).collect(),
             more: m.list.len() > 4,
+            unknown: self.unknown(m),
+        }
+    }
+
+    /// The unset inputs that entries of `m` could have matched.
+    fn unknown(&self, m: &Matcher) -> Unknown {
+        let needs = matcher::needs(m, &self.engine.groups);
+        Unknown {
+            user: needs.names && self.p.user.is_none(),
+            host: needs.names && self.p.host.is_none(),
+            ip: needs.ip && self.p.ip.is_none(),
+            local_groups: needs.local_groups && self.p.local_groups.is_empty(),
         }
     }
 

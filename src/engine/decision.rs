@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::trace::{Cover, Found, HoursSource, RuleCheck, TraceStep, Why};
+pub use super::trace::{Cover, Found, HoursSource, RuleCheck, TraceStep, Unknown, Why};
 use crate::rule_id::RuleId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,4 +105,23 @@ pub struct Decision {
     /// could have matched: `user`, `host`, `ip`, `local_groups`.
     pub missing_inputs: Vec<String>,
     pub trace: Vec<TraceStep>,
+}
+
+impl Decision {
+    /// The decision of a principal said to have no local groups
+    /// (`--no-local-groups`): unset local groups are not an unknown input.
+    pub fn without_unknown_local_groups(&mut self) {
+        self.missing_inputs.retain(|m| m != "local_groups");
+        for step in &mut self.trace {
+            for r in &mut step.rules {
+                let cover = match &mut r.why {
+                    Why::Users(c) | Why::Hours { cover: c, .. } | Why::Limit { cover: c, .. } => c,
+                    _ => continue,
+                };
+                if let Cover::NotIn { unknown, .. } = cover {
+                    unknown.local_groups = false;
+                }
+            }
+        }
+    }
 }

@@ -112,8 +112,30 @@ pub enum Cover {
     Matched(Hit),
     /// In USERS but excepted (by this entry, when known).
     Excepted(Option<Hit>),
-    /// Not in USERS: its first entries, and whether there are more.
-    NotIn { first: Vec<String>, more: bool },
+    /// Not in USERS: its first entries, and whether there are more;
+    /// `unknown`: inputs the request left unset that entries of USERS
+    /// could have matched (then "not in" is not known).
+    NotIn {
+        first: Vec<String>,
+        more: bool,
+        unknown: Unknown,
+    },
+}
+
+/// Inputs a request left unset that some entry of a list could have
+/// matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unknown {
+    pub user: bool,
+    pub host: bool,
+    pub ip: bool,
+    pub local_groups: bool,
+}
+
+impl Unknown {
+    pub fn any(self) -> bool {
+        self.user || self.host || self.ip || self.local_groups
+    }
 }
 
 impl Cover {

@@ -101,6 +101,7 @@ pub fn reason_short(r: Reason) -> &'static str {
 }
 
 mod analysis;
+pub mod explained;
 mod json;
 mod trace;
 
@@ -108,5 +109,6 @@ pub use analysis::{
     change_key, change_kind, change_kind_before_saving, class_description, diff_summary,
     saving_headline, side,
 };
+pub use explained::rule_name;
 pub use json::decision_json;
 pub use trace::{assumption, cover, found, hit, source, why};

@@ -154,11 +154,44 @@ pub fn cover(c: &Cover) -> String {
             h.as_ref().map_or_else(|| "EXCEPT_USERS".to_string(), hit)
         ),
         Cover::NotIn { first, .. } if first.is_empty() => "USERS is empty: matches nobody".into(),
-        Cover::NotIn { first, more } => format!(
+        Cover::NotIn {
+            first,
+            more,
+            unknown,
+        } if unknown.any() => format!(
+            "not known: needs {} (USERS: {}{})",
+            unknown_inputs(*unknown),
+            first.join("; "),
+            if *more { "; …" } else { "" }
+        ),
+        Cover::NotIn { first, more, .. } => format!(
             "the principal is not in USERS ({}{})",
             first.join("; "),
             if *more { "; …" } else { "" }
         ),
+    }
+}
+
+/// The unset inputs a list could have matched, in words ("the IP", "the
+/// user or host and the local groups").
+pub fn unknown_inputs(u: crate::engine::Unknown) -> String {
+    let mut parts = Vec::new();
+    match (u.user, u.host) {
+        (true, true) => parts.push("the user or host"),
+        (true, false) => parts.push("the user"),
+        (false, true) => parts.push("the host"),
+        (false, false) => {}
+    }
+    if u.ip {
+        parts.push("the IP");
+    }
+    if u.local_groups {
+        parts.push("the local groups");
+    }
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

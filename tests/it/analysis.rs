@@ -79,13 +79,13 @@ fn rule() -> impl Strategy<Value = RuleSpec> {
 }
 
 #[derive(Debug, Clone)]
-struct FileSpec {
+pub(super) struct FileSpec {
     rules: Vec<RuleSpec>,
     g1: String,
     g2: String,
 }
 
-fn file() -> impl Strategy<Value = FileSpec> {
+pub(super) fn file() -> impl Strategy<Value = FileSpec> {
     (prop::collection::vec(rule(), 1..6), users(), users()).prop_map(|(rules, g1, g2)| FileSpec {
         rules,
         g1,
@@ -93,7 +93,7 @@ fn file() -> impl Strategy<Value = FileSpec> {
     })
 }
 
-fn text(f: &FileSpec) -> String {
+pub(super) fn text(f: &FileSpec) -> String {
     let kinds = privy::spec::RuleKind::ALL_KEYS;
     let mut lists: Vec<Vec<String>> = vec![Vec::new(); 7];
     for r in &f.rules {
@@ -151,7 +151,7 @@ fn edited() -> impl Strategy<Value = (FileSpec, FileSpec)> {
     })
 }
 
-fn pool() -> impl Strategy<Value = Option<String>> {
+pub(super) fn pool() -> impl Strategy<Value = Option<String>> {
     let sharing = prop::sample::select(vec!["none", "user", "user_host"]);
     let session = (
         prop::sample::select(vec!["anna", "bob", "pc1", "zed"]),
@@ -181,7 +181,7 @@ fn pool() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
-fn principals() -> impl Strategy<Value = Vec<Principal>> {
+pub(super) fn principals() -> impl Strategy<Value = Vec<Principal>> {
     let name = prop::sample::select(vec![
         None,
         Some("anna"),
@@ -274,7 +274,7 @@ impl Case {
     }
 }
 
-fn unbounded(prune: bool) -> Budget {
+pub(super) fn unbounded(prune: bool) -> Budget {
     Budget {
         classes: usize::MAX,
         name_states: 1_000_000,

@@ -148,7 +148,15 @@ fn outputs(file: &Path) -> Vec<(String, Report)> {
             };
             out.push((
                 format!("explain json={json} {user}"),
-                explain::explain_report(file, req, None, json),
+                explain::explain_report(
+                    file,
+                    req,
+                    None,
+                    explain::Options {
+                        json,
+                        ..Default::default()
+                    },
+                ),
             ));
         }
     }

@@ -11,6 +11,7 @@ mod architecture;
 mod cli;
 mod common;
 mod crash_save;
+mod determined;
 mod diagnostics;
 mod engine;
 mod fuzz_regressions;

@@ -1,0 +1,60 @@
+//! Everything `privy explain` and the simulator say beyond the decision
+//! itself: whether it is determined, a warning for a feature nothing
+//! names, and for a denial the verified suggestions.
+
+use super::determined::{Determination, determine};
+use super::features::{UnknownFeature, unknown_feature};
+use super::space::Budget;
+use super::suggest::{PoolFile, Suggestion, suggest};
+use crate::document::Document;
+use crate::engine::{Decision, Engine, PoolView, Request};
+
+/// What the caller says about inputs it left unset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The principal has no local groups (`--no-local-groups`).
+    pub no_local_groups: bool,
+    /// Work out suggestions for a denial (they need a diff per edit).
+    pub suggestions: bool,
+}
+
+/// The rest of the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Explained {
+    pub determination: Determination,
+    pub unknown_feature: Option<UnknownFeature>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Works out the rest of the answer for `req`, decided as `d` in `doc`
+/// (with `engine` compiled from it) and `pool`.
+pub fn explained(
+    doc: &Document,
+    engine: &Engine,
+    pool: Option<PoolFile<'_>>,
+    req: &Request,
+    d: &Decision,
+    options: Options,
+    budget: &Budget,
+) -> Explained {
+    let view = pool.map(|p| PoolView::new(engine, p.index));
+    let determination = determine(
+        engine,
+        doc.config(),
+        view.as_ref(),
+        req,
+        options.no_local_groups,
+        budget,
+    );
+    let unknown_feature = unknown_feature(doc.config(), pool.map(|p| p.index), &req.feature);
+    let suggestions = if options.suggestions {
+        suggest(doc, pool, req, d, budget)
+    } else {
+        Vec::new()
+    };
+    Explained {
+        determination,
+        unknown_feature,
+        suggestions,
+    }
+}
