@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod csv;
+pub mod explaining;
 pub mod matrix;
 pub mod scenario;
 pub mod session;

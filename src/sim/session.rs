@@ -242,6 +242,9 @@ pub struct SimState {
     /// more principals than it shows ([`MAX_FILE_ROWS`]).
     pub(crate) matrix: Slot<(u64, u64, Action, usize), Decided>,
     pub(crate) results: Slot<RevKey, Result<Vec<CaseOutcome>, String>>,
+    /// The rest of the current request's answer (`explaining.rs`).
+    pub(crate) explained: Slot<FormKey, crate::sim::explaining::ExplainedAnswer>,
+    pub(crate) explaining: Option<crate::sim::explaining::Explaining>,
 }
 
 /// What the simulator keeps between runs of the app: the request, the pool,
@@ -470,6 +473,9 @@ impl SimState {
             let value =
                 crate::sim::cases::run(engine, &self.cases, index).map_err(|e| e.to_string());
             self.results = Some(Cached { key, value });
+        }
+        if self.tab == SimTab::Request {
+            self.refresh_explained(doc);
         }
     }
 

@@ -173,12 +173,12 @@ pub fn proposal(p: &Proposal) -> String {
 /// classes' access; also EXPORT_ALL to user ext.bob").
 pub fn impact(i: &Impact) -> String {
     let mut s = format!(
-        "for everyone: {} gained, {} revoked, {} decided for another reason (per principal class, feature, action and license); {}",
+        "For everyone: {} gained, {} revoked, {} decided for another reason (counted per principal class, feature, action and license); {}",
         i.gained,
         i.revoked,
         i.reason_changed,
         match i.others {
-            0 => "no other user gains or loses anything".to_string(),
+            0 => "no other user's access changes".to_string(),
             n => format!("{n} of the gains and losses are other users'"),
         }
     );

@@ -512,3 +512,70 @@ fn while_a_large_file_compiles_the_window_says_so_and_goes_on() {
     let m = h.state().sim.matrix().expect("the matrix, once compiled");
     assert!(!m.rows.is_empty() && !m.features.is_empty());
 }
+
+/// The case in the window: `erik`, KAS, no IP is granted, and the
+/// verdict box says that an IP in the training range would deny; its
+/// button fills the IP and the verdict follows.
+#[test]
+fn an_undetermined_verdict_shows_its_alternative_and_the_button_tries_it() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "erik");
+    type_into(&mut h, "Feature", "KAS");
+    h.run();
+    h.get_by_label("GRANTED");
+    h.get_by_label_contains(
+        "Not determined: GRANTED (no host or IP given) — with an IP in 10.20.30.100-150 (e.g. 10.20.30.100) it would be DENIED",
+    );
+    // The trace does not say the principal is outside the range.
+    h.get_by_label_contains("not known: needs the IP");
+    h.get_by_label("Try IP 10.20.30.100").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().sim.form.ip, "10.20.30.100");
+    h.get_by_label("DENIED");
+    assert!(h.query_by_label_contains("Not determined").is_none());
+    // A denial says how to allow it, request changes first.
+    h.get_by_label("How to allow this");
+    h.get_by_label_contains("ask from another IP, one no rule names");
+}
+
+/// Apply on a suggested file edit is one undoable edit: the request is
+/// granted, and Undo brings the file and the denial back.
+#[test]
+fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
+    let (_dir, path) = example_copy();
+    let before = std::fs::read_to_string(&path).expect("example");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "zed");
+    type_into(&mut h, "Host", "QQ");
+    type_into(&mut h, "IP address", "1.2.3.4");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    h.run();
+    h.get_by_label("DENIED");
+    h.get_by_label("How to allow this");
+    h.get_by_label("add zed to Allow checkouts rule 3's USERS");
+    // The file edits come after the request changes, the least collateral
+    // first: the first Apply adds zed to the rule's USERS.
+    h.get_all_by_label("Apply")
+        .next()
+        .expect("an Apply button")
+        .click();
+    h.run();
+    h.run();
+    h.get_by_label("GRANTED");
+    let text = h.state().document().expect("document").text().to_string();
+    assert!(
+        text.contains("Design Office; zed") || text.contains("Design Office;zed"),
+        "{text}"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.run();
+    h.get_by_label("DENIED");
+    assert_eq!(h.state().document().expect("document").text(), before);
+}

@@ -4,6 +4,7 @@
 //! by the core (`engine`, `sim`) and recomputed when the file, the pool or
 //! the request changes, never per frame.
 
+mod answer;
 mod cases;
 mod matrix;
 mod pool;

@@ -138,6 +138,9 @@ impl PrivyApp {
                         }
                     });
                 }
+                // Right under the verdict: whether an input not given
+                // could change it, and an unknown feature.
+                self.answer_in_verdict(ui, d);
                 if let Some(s) = &d.serial {
                     ui.label(RichText::new(format!("License {s}")).weak());
                 }
@@ -165,6 +168,7 @@ impl PrivyApp {
                     );
                 }
             });
+        self.how_to_allow(ui, doc, d);
     }
 
     /// The ladder of steps, each with the rules it looked at.
