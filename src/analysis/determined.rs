@@ -186,7 +186,11 @@ pub fn determine(
     let unset = unset_of(req, &atoms, no_local_groups);
     let mut scratch = Scratch::default();
     let base = engine.verdict(req, pool, &mut scratch);
-    if !unset.any() {
+    // A deny rule that matches goes on matching whatever is added (an
+    // unset input only adds matches), and without a pool, or with one
+    // license named, no other license can serve instead.
+    let one_license = pool.is_none() || req.serial.is_some();
+    if !unset.any() || (base.1 == Reason::DenyRule && one_license) {
         return Determination {
             determined: true,
             exhaustive: true,
@@ -201,31 +205,15 @@ pub fn determine(
         ip: unset.ip,
         local_groups: unset.local_groups,
     };
-    let space = space_around(&[engine], &[cfg], index, &req.feature, &given, vary, budget);
     let complete = |w: &Principal| {
         let mut r = w.request(&req.feature, req.action);
         r.serial = req.serial.clone();
         r.hours = req.hours;
         r
     };
-    // Every class of completions, decided.
-    let changing: Vec<Principal> = space
-        .classes
-        .iter()
-        .filter(|c| c.witness != given)
-        .filter(|c| engine.verdict(&complete(&c.witness), pool, &mut scratch) != base)
-        .map(|c| c.witness.clone())
-        .collect();
-    let mut out = Determination {
-        determined: changing.is_empty(),
-        exhaustive: space.exhaustive,
-        unset,
-        would_change: Vec::new(),
-    };
-    if changing.is_empty() {
-        return out;
-    }
-    // Entry by entry, one input at a time.
+    // Entry by entry, one input at a time: the alternatives people can
+    // act on, and usually the answer (one that changes the outcome
+    // settles `determined`).
     let mut found: Vec<(Input, Example, String)> = Vec::new();
     for input in unset.inputs() {
         for (example, entry) in entry_examples(&atoms, input) {
@@ -248,6 +236,33 @@ pub fn determine(
             rules: Vec::new(),
         })
         .collect();
+    let mut out = Determination {
+        determined: false,
+        exhaustive: true,
+        unset,
+        would_change: Vec::new(),
+    };
+    // No single entry changes it: every class of completions is decided
+    // (a name meeting two patterns, an overlap of ranges, inputs that
+    // change it only together).
+    let (space, changing) = if alternatives.is_empty() {
+        let space = space_around(&[engine], &[cfg], index, &req.feature, &given, vary, budget);
+        let changing: Vec<Principal> = space
+            .classes
+            .iter()
+            .filter(|c| c.witness != given)
+            .filter(|c| engine.verdict(&complete(&c.witness), pool, &mut scratch) != base)
+            .map(|c| c.witness.clone())
+            .collect();
+        out.exhaustive = space.exhaustive;
+        if changing.is_empty() {
+            out.determined = true;
+            return out;
+        }
+        (Some(space), changing)
+    } else {
+        (None, Vec::new())
+    };
     // Changing classes that no entry above accounts for: a single input
     // in a class of its own (a name meeting two patterns, an overlap of
     // ranges), or inputs that change the outcome only together (no part of
@@ -261,7 +276,9 @@ pub fn determine(
             let covered = alternatives.iter().any(|a| {
                 a.with == Principal::default()
                     && a.input == input
-                    && same_class(&space, &a.apply(req), &complete(w))
+                    && space
+                        .as_ref()
+                        .is_some_and(|sp| same_class(sp, &a.apply(req), &complete(w)))
             });
             if covered {
                 continue;

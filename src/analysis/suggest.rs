@@ -174,6 +174,11 @@ pub struct PoolFile<'a> {
 
 /// At most this many request changes of each field.
 const PER_FIELD: usize = 3;
+/// At most this many values of one field tried.
+const TRIES_PER_FIELD: usize = 400;
+/// The time all impacts of one request's suggestions may take together;
+/// past it an impact is what the diff found so far (`exhaustive: false`).
+const IMPACT_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The suggestions for a denied request (none for a granted one). `d` is
 /// the traced decision of `req` in `doc` with `pool`.
@@ -194,25 +199,41 @@ pub fn suggest(
         let mut s = crate::engine::matcher::Scratch::default();
         engine.verdict(r, view.as_ref(), &mut s).0 == Verdict::Granted
     };
-    let mut out: Vec<Suggestion> = request_changes(cfg, pool, req, d)
-        .into_iter()
-        .filter(|(_, r)| grants(r))
-        .map(|(proposal, r)| Suggestion {
-            kind: SuggestionKind::Request,
-            proposal,
-            request: Some(r),
-            edit: None,
-            impact: None,
-        })
-        .collect();
-    // At most a few per field, in the order found.
-    let mut per: std::collections::HashMap<std::mem::Discriminant<Proposal>, usize> =
+    // Request changes, verified in order: at most a few per field, and
+    // no more than so many tried per field (a file naming thousands of
+    // hosts need not have each tried).
+    let mut out: Vec<Suggestion> = Vec::new();
+    let mut per: std::collections::HashMap<std::mem::Discriminant<Proposal>, (usize, usize)> =
         Default::default();
-    out.retain(|s| {
-        let n = per.entry(std::mem::discriminant(&s.proposal)).or_default();
-        *n += 1;
-        *n <= PER_FIELD
-    });
+    for (proposal, r) in request_changes(cfg, pool, req, d) {
+        let (granted, tried) = per.entry(std::mem::discriminant(&proposal)).or_default();
+        if *granted >= PER_FIELD || *tried >= TRIES_PER_FIELD {
+            continue;
+        }
+        *tried += 1;
+        if grants(&r) {
+            *granted += 1;
+            out.push(Suggestion {
+                kind: SuggestionKind::Request,
+                proposal,
+                request: Some(r),
+                edit: None,
+                impact: None,
+            });
+        }
+    }
+    // The impacts share one budget: each is a diff of the file.
+    let impact_budget = Budget {
+        deadline: Some(
+            budget
+                .deadline
+                .map_or(std::time::Instant::now() + IMPACT_TIME, |d| {
+                    d.min(std::time::Instant::now() + IMPACT_TIME)
+                }),
+        ),
+        ..*budget
+    };
+    let budget = &impact_budget;
     let mut edits: Vec<Suggestion> = Vec::new();
     // A COUNT is tried from the smallest change on: the first that grants
     // is the least that suffices, and the rest are not offered.
@@ -226,9 +247,11 @@ pub fn suggest(
         let Ok(splice) = doc.splice_for(&edit) else {
             continue;
         };
-        let mut text = doc.text().to_string();
-        crate::json::edit::apply(&mut text, &splice);
-        let after = Document::from_text(text);
+        // The edit made in a copy, followed in part as the editor does.
+        let mut after = doc.clone();
+        if after.apply(&Edit::Text(splice.clone())).is_err() {
+            continue;
+        }
         let e2 = Engine::for_features(after.config(), &[req.feature.as_str()]);
         let v2 = pool.map(|p| PoolView::new(&e2, p.index));
         let mut s = crate::engine::matcher::Scratch::default();
@@ -238,7 +261,15 @@ pub fn suggest(
         if let Proposal::SetCount { rule, .. } = proposal {
             counted.insert(rule);
         }
-        let impact = impact(cfg, after.config(), pool.map(|p| p.index), req, budget);
+        let features = touched_features(cfg, &proposal);
+        let impact = impact(
+            cfg,
+            after.config(),
+            pool.map(|p| p.index),
+            &features,
+            req,
+            budget,
+        );
         edits.push(Suggestion {
             kind: SuggestionKind::File,
             proposal,
@@ -273,15 +304,38 @@ pub fn suggest(
     out
 }
 
+/// The features an edit can change decisions of: those of the rule it
+/// edits (every feature, `[]`, for a rule on every feature or a group).
+fn touched_features(cfg: &Config, p: &Proposal) -> Vec<String> {
+    let rule = match p {
+        Proposal::RemoveEntry { rule, .. }
+        | Proposal::RemoveRule { rule }
+        | Proposal::AddToUsers { rule, .. }
+        | Proposal::AddToExcept { rule, .. }
+        | Proposal::SetCount { rule, .. }
+        | Proposal::SetHours { rule, .. } => *rule,
+        _ => return Vec::new(),
+    };
+    match cfg.rule(rule) {
+        Some(r) if !r.any_feature() => r
+            .features
+            .as_deref()
+            .map(|f| f.iter().map(|e| e.text.to_string()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// The access diff an edit makes, summarised.
 fn impact(
     old: &Config,
     new: &Config,
     pool: Option<&PoolIndex>,
+    features: &[String],
     req: &Request,
     budget: &Budget,
 ) -> Impact {
-    let d = diff(Versions { old, new, pool }, &[], budget);
+    let d = diff(Versions { old, new, pool }, features, budget);
     let own = req.principal();
     let examples = d
         .changes
@@ -596,7 +650,9 @@ fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Proposal, Edi
             let Some(name) = name else {
                 return out;
             };
-            for check in checks(d, StepName::Allow).filter(|c| c.applies) {
+            // The first few allow rules that apply: each is an edit to
+            // verify and diff, and the first ones are the ones people read.
+            for check in checks(d, StepName::Allow).filter(|c| c.applies).take(3) {
                 let Some(rule) = cfg.rule(check.rule) else {
                     continue;
                 };

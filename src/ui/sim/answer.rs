@@ -127,17 +127,16 @@ impl PrivyApp {
             ui.label(RichText::new(format!("{}. {kind}:", i + 1)).weak());
             ui.label(w::proposal(&s.proposal));
             match (s.kind, &s.request, &s.edit) {
-                (SuggestionKind::Request, Some(r), _) => {
+                (SuggestionKind::Request, Some(r), _)
                     if ui
                         .button("Try")
                         .on_hover_text("Put this request in the form")
-                        .clicked()
-                    {
-                        let hours = self.sim.form.hours.clone();
-                        self.sim.form = RequestForm::from_request(r);
-                        if r.hours.is_none() && r.action == Action::Borrow {
-                            self.sim.form.hours = hours;
-                        }
+                        .clicked() =>
+                {
+                    let hours = self.sim.form.hours.clone();
+                    self.sim.form = RequestForm::from_request(r);
+                    if r.hours.is_none() && r.action == Action::Borrow {
+                        self.sim.form.hours = hours;
                     }
                 }
                 (SuggestionKind::File, _, Some(edit)) => {
