@@ -92,7 +92,12 @@ fn main() {
         request(Some("erik"), None, None, "KAS"),
         request(Some("erik"), None, Some("10.20.30.120"), "KAS"),
         request(Some("zed"), Some("QQ"), Some("1.2.3.4"), "EXPORT_ALL"),
-        request(Some("Some user"), Some("PC001"), None, "FUNCTIONALITY_TECHDOC"),
+        request(
+            Some("Some user"),
+            Some("PC001"),
+            None,
+            "FUNCTIONALITY_TECHDOC",
+        ),
         request(Some("anna"), None, None, "export_all"),
     ];
     measure("example", &example, &asked, if full { 50 } else { 1 });

@@ -79,7 +79,7 @@ impl SimState {
         if doc.text().len() < BACKGROUND_FROM {
             // A few milliseconds: in the frame, so the answer comes with
             // the verdict.
-            let value = work(doc, pool, req, d);
+            let value = work(doc, pool, req, d, self.form.no_local_groups);
             self.explained = Some(Cached {
                 key: key.clone(),
                 value,
@@ -87,8 +87,11 @@ impl SimState {
             return;
         }
         let text = doc.text().to_string();
+        let no_local_groups = self.form.no_local_groups;
         let (req, d, key) = (req.clone(), d.clone(), key.clone());
-        let handle = std::thread::spawn(move || work(&Document::from_text(text), pool, &req, &d));
+        let handle = std::thread::spawn(move || {
+            work(&Document::from_text(text), pool, &req, &d, no_local_groups)
+        });
         self.explaining = Some(Explaining { key, handle });
     }
 }
@@ -98,7 +101,13 @@ impl SimState {
 /// diffed, tens of milliseconds each on a 5 000-rule file.
 const BACKGROUND_FROM: usize = 128 * 1024;
 
-fn work(doc: &Document, pool: Option<Pool>, req: &Request, d: &Decision) -> ExplainedAnswer {
+fn work(
+    doc: &Document,
+    pool: Option<Pool>,
+    req: &Request,
+    d: &Decision,
+    no_local_groups: bool,
+) -> ExplainedAnswer {
     let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
     let pool_text = pool
         .as_ref()
@@ -121,7 +130,7 @@ fn work(doc: &Document, pool: Option<Pool>, req: &Request, d: &Decision) -> Expl
         req,
         d,
         Options {
-            no_local_groups: false,
+            no_local_groups,
             suggestions: true,
         },
         &budget,

@@ -64,6 +64,8 @@ pub struct RequestForm {
     pub serial: String,
     pub action: Action,
     pub hours: String,
+    /// The principal has no local groups (rather than: not known).
+    pub no_local_groups: bool,
 }
 
 impl RequestForm {
@@ -115,6 +117,7 @@ impl RequestForm {
             serial: r.serial.clone().unwrap_or_default(),
             action: r.action,
             hours: r.hours.map(|h| h.to_string()).unwrap_or_default(),
+            no_local_groups: false,
         }
     }
 
@@ -409,8 +412,12 @@ impl SimState {
             .then(|| index.map(|i| PoolView::new(engine, i)))
             .flatten();
         if !fresh(&self.decision, &key) {
+            let no_local_groups = self.form.no_local_groups;
             let value = self.form.to_request().map(|r| {
-                let d = engine.decide(&r, counts.as_ref());
+                let mut d = engine.decide(&r, counts.as_ref());
+                if no_local_groups {
+                    d.without_unknown_local_groups();
+                }
                 (r, d)
             });
             self.deciding = match &value {

@@ -557,6 +557,12 @@ fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
     type_into(&mut h, "Feature", "EXPORT_ALL");
     h.run();
     h.get_by_label("DENIED");
+    // EXPORT_ALL's allow rule lists `&CAD Exporters`: local groups left
+    // empty are not known, and could grant; saying there are none settles it.
+    h.get_by_label_contains("Not determined: DENIED (no local groups given)");
+    h.get_by_label("Has no local groups").click();
+    h.run();
+    assert!(h.query_by_label_contains("Not determined").is_none());
     h.get_by_label("How to allow this");
     h.get_by_label("add zed to Allow checkouts rule 3's USERS");
     // The file edits come after the request changes, the least collateral

@@ -20,6 +20,14 @@ impl PrivyApp {
                     &mut form.groups,
                     "optional: Windows groups, ; between",
                 );
+                if form.groups.trim().is_empty() {
+                    ui.label("");
+                    ui.checkbox(&mut form.no_local_groups, "Has no local groups")
+                        .on_hover_text(
+                            "Otherwise, left empty, the local groups are not known: the verdict says whether they could change it",
+                        );
+                    ui.end_row();
+                }
                 feature_resp = Some(field(
                     ui,
                     "Feature",
