@@ -1,3 +1,5 @@
+//! Where one request's answer spends its time on a generated 5 000-rule file
+//! (docs/performance.md): `cargo run --release --example explain_probe`.
 use privy::analysis::explained::{Options, explained};
 use privy::analysis::{Budget, TIME_BUDGET};
 use privy::document::Document;
