@@ -86,7 +86,7 @@ codes! {
     // Meaning
     InvalidIp = "invalid-ip", Error, "An entry that looks like an IP address, wildcard or range but is malformed; it matches nothing.";
     Cidr = "cidr", Warning, "CIDR notation (`10.0.0.0/8`) is not documented by the vendor; it matches nothing.";
-    GroupNameMismatch = "group-name-mismatch", Warning, "An entry that differs from a group's NAME only in case or spacing.";
+    GroupNameMismatch = "group-name-mismatch", Warning, "An entry spelled almost like a group's NAME (case, spacing, punctuation, a letter or two): it is not the group (in another case only, it is: information).";
     GroupCycle = "group-cycle", Error, "Groups that contain each other in a cycle.";
     ExceptNotCovered = "except-not-covered", Warning, "An EXCEPT_USERS entry the rule's USERS never cover: it has no effect.";
     UnusedGroup = "unused-group", Info, "A group no rule or group refers to.";

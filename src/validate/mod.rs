@@ -2,6 +2,7 @@
 //! Every finding is a [`Diagnostic`] with a stable code, a JSON Pointer, a
 //! source range and, where one is certain, a fix.
 
+mod near;
 mod pool;
 mod semantic;
 mod structure;

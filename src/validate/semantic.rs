@@ -4,7 +4,7 @@
 
 // Fx hashing: these maps hold every entry of the file; the keys are the
 // admin's own names, not attacker-chosen.
-use rustc_hash::FxHashMap as HashMap;
+use super::near::NearGroups;
 
 use super::units::*;
 use super::whole::*;
@@ -23,9 +23,8 @@ pub struct Semantic {
     /// Duplicate keys, unknown top-level keys and the server settings: an
     /// edit of a value inside a rule or group changes none of them.
     fixed: Vec<Diagnostic>,
-    /// Group names made loose ([`loose`]) to the name as written; the first
-    /// group wins, as in [`GroupIndex`].
-    loose_groups: HashMap<String, String>,
+    /// Group names made loose and indexed for near misses (`near.rs`).
+    loose_groups: NearGroups,
     /// One per rule, in [`Config::all_rules`] order.
     rules: Vec<RuleUnit>,
     /// Empty and duplicate group names.
@@ -47,12 +46,7 @@ impl Semantic {
         settings(cfg, &mut fixed);
         let groups = &cfg.group_index;
         // Same choice as GroupIndex: with duplicate names, the first group counts.
-        let mut loose_groups: HashMap<String, String> = HashMap::default();
-        for name in cfg.groups.iter().filter_map(|g| g.name.as_deref()) {
-            loose_groups
-                .entry(loose(name))
-                .or_insert_with(|| name.to_string());
-        }
+        let loose_groups = NearGroups::new(cfg.groups.iter().filter_map(|g| g.name.as_deref()));
         // Each rule and each group is checked on its own: on every core
         // when the file is large.
         let threads = threads.for_bytes(root.span.len());

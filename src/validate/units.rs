@@ -2,34 +2,15 @@
 //! that rule or group checks only it again (IP forms, presets, duplicates,
 //! near-miss group names).
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 use super::at_entry;
+use super::near::{Near, NearGroups};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Config, EntryList, EntryRef, Group, GroupIndex, Rule};
 use crate::pattern::{Folded, Kind, Pattern, fold};
 use crate::spec::{self, Field};
 
-/// `fold` plus collapsed white space: "CAD  users" ~ "CAD Users".
-pub(super) fn loose(s: &str) -> String {
-    fold(&s.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
-/// [`loose`] of an entry, borrowed from its folded pattern when that is
-/// already loose (no allocation for the hundreds of thousands of plain
-/// names a large file has).
-pub(super) fn loose_entry<'f>(e: &EntryRef<'_>, folded: &'f str) -> std::borrow::Cow<'f, str> {
-    let text = e.text;
-    if e.kind.is_name()
-        && !text.contains("  ")
-        && !text.contains(|c: char| c.is_whitespace() && c != ' ')
-    {
-        // An entry's text is trimmed already.
-        std::borrow::Cow::Borrowed(folded)
-    } else {
-        std::borrow::Cow::Owned(loose(text))
-    }
-}
 /// What the checks found in one rule: nothing (one word, as for nearly
 /// every rule of a large file) or its findings and references.
 #[derive(Debug, Clone, Default)]
@@ -89,7 +70,7 @@ pub(super) fn rule_unit(
     rule: &Rule,
     cfg: &Config,
     groups: &GroupIndex,
-    loose_groups: &HashMap<String, String>,
+    loose_groups: &NearGroups,
 ) -> RuleUnit {
     let mut unit = RuleFound::default();
     let out = &mut unit.own;
@@ -146,7 +127,7 @@ pub(super) fn group_unit(
     at: usize,
     g: &Group,
     groups: &GroupIndex,
-    loose_groups: &HashMap<String, String>,
+    loose_groups: &NearGroups,
 ) -> GroupUnit {
     let mut unit = GroupUnit::default();
     let Some(m) = &g.members else {
@@ -179,13 +160,15 @@ pub(super) fn group_unit(
 pub(super) fn principal_list(
     list: &EntryList,
     groups: &GroupIndex,
-    loose_groups: &HashMap<String, String>,
+    loose_groups: &NearGroups,
     referenced: &mut HashSet<usize>,
     mut edges: Option<&mut Vec<usize>>,
     out: &mut Vec<Diagnostic>,
 ) {
     // One pass: each entry is folded once, for the group look-up, the
-    // near-miss check and the duplicate check.
+    // near-miss check and the duplicate check. Short edits away from a
+    // group's name are looked for in rules' lists only (`typing`).
+    let typing = edges.is_none();
     let mut seen: HashSet<Folded<'_>> =
         HashSet::with_capacity_and_hasher(list.len(), Default::default());
     for e in list.iter() {
@@ -214,31 +197,40 @@ pub(super) fn principal_list(
                     if let Some(edges) = edges.as_deref_mut() {
                         edges.push(g);
                     }
-                    let name = loose_groups
-                        .get(&*loose_entry(&e, &folded))
-                        .map_or("", String::as_str);
-                    if !name.is_empty() && name != e.text {
+                    // The group, written in another case: it is the group
+                    // (names ignore case); said, as information.
+                    if let Some(name) = loose_groups.written(e.text)
+                        && name != e.text
+                        && fold(name) == *folded
+                    {
                         out.push(
                             at_entry(
                                 list,
                                 &e,
                                 Code::GroupNameMismatch,
                                 format!(
-                                    "`{}` refers to the group \"{name}\" only because names ignore case; write it as the group is named",
+                                    "`{}` is the group \"{name}\" written in another case (names ignore case); write it as the group is named",
                                     e.text
                                 ),
                             )
+                            .severity(crate::diag::Severity::Info)
                             .with_fix(format!("write \"{name}\""), list.span_of(&e), json_inner(name)),
                         );
                     }
-                } else if let Some(name) = loose_groups.get(&*loose_entry(&e, &folded)) {
+                } else if !matches!(e.kind, Kind::Name { wildcard: true, .. })
+                    && let Some(near) = loose_groups.near(e.text, typing)
+                {
+                    let (name, how) = match near {
+                        Near::Spelling(n) => (n, "spelled like"),
+                        Near::Typing(n) => (n, "a letter or two away from"),
+                    };
                     out.push(
                         at_entry(
                             list,
                             &e,
                             Code::GroupNameMismatch,
                             format!(
-                                "`{}` is not a group but is spelled like the group \"{name}\"; did you mean the group?",
+                                "`{}` is not a group but is {how} the group \"{name}\": as written it is a user or host name nobody may have; did you mean group \"{name}\"?",
                                 e.text
                             ),
                         )

@@ -380,3 +380,71 @@ fn pool_codes_at_their_line_and_column() {
         );
     }
 }
+
+/// Near-miss group names (`docs/semantics.md` section 8 point 8): a
+/// misspelt group in a rule is warned at the entry with its fix; an entry
+/// that is the group in another case is information only; what is merely
+/// like a group is left alone.
+#[test]
+fn near_miss_group_names_are_warned_with_a_fix_and_near_nothing_is_not() {
+    use privy::diag::Severity;
+    let file = |users: &str, members: &str| {
+        format!(
+            r#"{{ "DENY_CHECKOUTS": [ {{ "USERS": "{users}" }} ],
+  "GROUPS": [ {{ "NAME": "Contractors", "MEMBERS": "ext.*" }}, {{ "NAME": "CAD Team", "MEMBERS": "{members}" }} ] }}"#
+        )
+    };
+    let found = |text: &str| -> Vec<(Severity, String, Option<String>)> {
+        privy::document::Document::from_text(text)
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code.as_str() == "group-name-mismatch")
+            .map(|d| {
+                (
+                    d.severity,
+                    d.message.clone(),
+                    d.fix.as_ref().map(|f| f.edit.replacement.clone()),
+                )
+            })
+            .collect()
+    };
+    for (entry, group) in [
+        ("Contractorz", "Contractors"),
+        ("Contarctors", "Contractors"),
+        ("CADTeam", "CAD Team"),
+        ("cad-team", "CAD Team"),
+        ("CAD  Team", "CAD Team"),
+    ] {
+        let got = found(&file(entry, "anna"));
+        assert_eq!(got.len(), 1, "{entry}: {got:?}");
+        let (sev, message, fix) = &got[0];
+        assert_eq!(*sev, Severity::Warning, "{entry}");
+        assert!(
+            message.contains(&format!("did you mean group \"{group}\"")),
+            "{message}"
+        );
+        assert_eq!(fix.as_deref(), Some(group));
+        // The fix applied, the entry is the group and nothing is said.
+        let fixed = file(entry, "anna").replacen(
+            &format!("\"USERS\": \"{entry}\""),
+            &format!("\"USERS\": \"{group}\""),
+            1,
+        );
+        assert!(found(&fixed).is_empty(), "{fixed}");
+    }
+    // The group in another case is the group: information only.
+    let got = found(&file("contractors", "anna"));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, Severity::Info);
+    // Nearly, and not: names far from every group, wildcards, and a
+    // group's members (short edits are looked for in rules' lists only).
+    for users in ["Contracts;zed;ext.bob", "Contractor*", "Team", "anna;bob"] {
+        assert!(found(&file(users, "anna")).is_empty(), "{users}");
+    }
+    assert!(found(&file("anna", "Contractorz")).is_empty());
+    // The same spelling as a member is still a near miss.
+    assert_eq!(
+        found(&file("anna", "Contractors;CONTRACTORS ;contr-actors")).len(),
+        2
+    );
+}
