@@ -93,6 +93,8 @@ codes! {
     EmptyPreset = "empty-preset", Info, "A rule whose keys are all empty: the server ignores it.";
     EmptyUsers = "empty-users", Error, "A rule that needs USERS has them empty while other keys are set: it matches nobody.";
     EmptyGroupName = "empty-group-name", Error, "A group without a NAME, or with an empty one.";
+    StarAmongEntries = "star-among-entries", Warning, "`*` among other FEATURES or SERIALNUMBERS entries: it means any, the others add nothing.";
+    DenyEveryone = "deny-everyone", Info, "A deny rule without users (USERS missing, empty or only `;`): it denies its features to everyone.";
     FeatureCase = "feature-case", Warning, "A feature that differs from another only in case; features are compared exactly.";
     MonitorWithoutPassword = "monitor-without-password", Warning, "The License Monitor is on (HTTP_PORT not 0) but no ADMIN_PASSWORD is set.";
     // With a pool (`privy check --pool`)

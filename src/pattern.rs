@@ -30,6 +30,18 @@ pub fn split_entries(s: &str) -> impl Iterator<Item = RawEntry<'_>> {
     })
 }
 
+/// A backwards last-part range (`4.3.2.50-10`) with its bounds swapped
+/// (`4.3.2.10-50`): the certain fix of that mistake. `None` for anything
+/// else.
+pub fn swapped_range(entry: &str) -> Option<String> {
+    let (head, last) = entry.trim().rsplit_once('.')?;
+    let (x, y) = last.split_once('-')?;
+    let (lo, hi) = (x.trim().parse::<u8>().ok()?, y.trim().parse::<u8>().ok()?);
+    let prefix: Vec<&str> = head.split('.').collect();
+    let ok = prefix.len() == 3 && prefix.iter().all(|p| p.trim().parse::<u8>().is_ok());
+    (ok && lo > hi).then(|| format!("{head}.{hi}-{lo}"))
+}
+
 /// The list string without its `index`-th entry and one separator beside
 /// it, the rest as written (`"a; b; c"` without `b` is `"a; c"`).
 pub fn without_entry(raw: &str, index: usize) -> String {
@@ -69,14 +81,11 @@ pub fn with_entry(raw: &str, entry: &str) -> String {
 }
 
 /// Whether a list string means "any" (missing is handled by the caller):
-/// empty, only separators, or the single entry `*`.
+/// empty, only separators, or with `*` among its entries (`"A;*"` is any,
+/// like `*` alone: `docs/semantics.md` section 8 point 5).
 pub fn means_any(s: &str) -> bool {
-    let mut entries = split_entries(s);
-    match (entries.next(), entries.next()) {
-        (None, _) => true,
-        (Some(e), None) => e.text == "*",
-        _ => false,
-    }
+    let mut entries = split_entries(s).peekable();
+    entries.peek().is_none() || entries.any(|e| e.text == "*")
 }
 
 /// A name pattern compared case-insensitively with `*` as "any run of
@@ -550,7 +559,9 @@ mod tests {
         assert!(means_any(""));
         assert!(means_any(" ; "));
         assert!(means_any(" * "));
-        assert!(!means_any("*;bob"));
+        assert!(means_any("*;bob"));
+        assert!(means_any("A; * "));
+        assert!(!means_any("A;B*"));
     }
 
     #[test]
@@ -703,6 +714,10 @@ mod list_edit_tests {
         assert_eq!(with_entry("a", "c"), "a; c");
         assert_eq!(with_entry("", "c"), "c");
         assert_eq!(with_entry("a; ", "c"), "a; c");
+        assert_eq!(swapped_range("4.3.2.50-10").as_deref(), Some("4.3.2.10-50"));
+        assert_eq!(swapped_range("4.3.2.10-50"), None);
+        assert_eq!(swapped_range("4.3.2.300-10"), None);
+        assert_eq!(swapped_range("4.3.50-10"), None);
         for (raw, i) in [("a; b; c", 1), (" x ;y;; z", 2), ("p;q", 1)] {
             let before: Vec<&str> = split_entries(raw).map(|e| e.text).collect();
             let after = without_entry(raw, i);

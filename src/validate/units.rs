@@ -114,7 +114,58 @@ pub(super) fn rule_unit(
     for field in [Field::Features, Field::SerialNumbers] {
         if let Some(list) = rule.list(field) {
             duplicates(list, out);
+            // `*` among other entries means any: the others add nothing.
+            if list.len() > 1 && list.iter().any(|e| e.text == "*") {
+                out.push(
+                    Diagnostic::new(
+                        Code::StarAmongEntries,
+                        list.span,
+                        list.pointer.clone(),
+                        format!(
+                            "{} lists `*` among other entries: `*` means any, so the others add nothing",
+                            field.key()
+                        ),
+                    )
+                    .with_fix(
+                        "write `*` alone".to_string(),
+                        crate::json::Span::new(list.span.start + 1, list.span.end.saturating_sub(1)),
+                        "*".to_string(),
+                    ),
+                );
+            }
         }
+    }
+    // A deny rule without users denies its features to everyone; a stray
+    // `;` does it as silently as leaving USERS out.
+    if rule.kind.effect() == spec::Effect::Deny
+        && rule.users.as_deref().is_none_or(EntryList::is_empty)
+    {
+        let (span, pointer) = match &rule.users {
+            Some(u) => (u.span, u.pointer.clone()),
+            None => (rule.span, rule.pointer.clone()),
+        };
+        let features = if rule.any_feature() {
+            "every feature".to_string()
+        } else {
+            rule.features
+                .as_deref()
+                .map(|f| f.iter().map(|e| e.text).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default()
+        };
+        out.push(Diagnostic::new(
+            Code::DenyEveryone,
+            span,
+            pointer,
+            format!(
+                "this {} rule has no users, so it denies {features} to everyone{}",
+                rule.kind.key(),
+                if rule.users.is_some() {
+                    " (USERS is empty or only separators)"
+                } else {
+                    " (no USERS)"
+                }
+            ),
+        ));
     }
     unit.referenced = referenced.into_iter().collect();
     unit.except = except_not_covered(rule, cfg, groups);
@@ -175,12 +226,23 @@ pub(super) fn principal_list(
         let folded = e.folded();
         match e.kind {
             Kind::InvalidIp | Kind::Cidr => out.push(match e.pattern() {
-                Pattern::InvalidIp(why) => at_entry(
-                    list,
-                    &e,
-                    Code::InvalidIp,
-                    format!("{why}; this entry matches nobody"),
-                ),
+                Pattern::InvalidIp(why) => {
+                    let d = at_entry(
+                        list,
+                        &e,
+                        Code::InvalidIp,
+                        format!("{why}; this entry matches nobody"),
+                    );
+                    // A backwards range has one certain fix: its bounds swapped.
+                    match crate::pattern::swapped_range(e.text) {
+                        Some(swapped) => d.with_fix(
+                            format!("write {swapped}"),
+                            list.span_of(&e),
+                            json_inner(&swapped),
+                        ),
+                        None => d,
+                    }
+                }
                 _ => at_entry(
                     list,
                     &e,

@@ -140,6 +140,18 @@ const CASES: &[(&str, &str, usize, usize)] = &[
         35,
     ),
     (
+        "star-among-entries",
+        "{\n  \"DENY_CHECKOUTS\": [\n    { \"USERS\": \"ext.*\", \"FEATURES\": \"EXPORT_ALL;*\" }\n  ]\n}",
+        3,
+        37,
+    ),
+    (
+        "deny-everyone",
+        "{\n  \"DENY_BORROWS\": [\n    { \"FEATURES\": \"IMPORT_ALL\", \"USERS\": \";\" }\n  ]\n}",
+        3,
+        42,
+    ),
+    (
         "group-cycle",
         "{\n  \"DENY_CHECKOUTS\": [ { \"USERS\": \"A\" } ],\n  \"GROUPS\": [\n    { \"NAME\": \"A\", \"MEMBERS\": \"x;B\" },\n    { \"NAME\": \"B\", \"MEMBERS\": \"A\" }\n  ]\n}",
         5,
@@ -446,5 +458,87 @@ fn near_miss_group_names_are_warned_with_a_fix_and_near_nothing_is_not() {
     assert_eq!(
         found(&file("anna", "Contractors;CONTRACTORS ;contr-actors")).len(),
         2
+    );
+}
+
+/// `*` among FEATURES means any (semantics.md 8.5), a deny rule without
+/// users denies everyone (8.4), and a backwards range has a certain fix:
+/// each said, each nearly-case not.
+#[test]
+fn star_among_entries_empty_deny_users_and_backwards_ranges() {
+    use privy::document::Document;
+    use privy::engine::{Engine, Request, Verdict};
+    let codes = |t: &str| -> Vec<String> {
+        Document::from_text(t)
+            .diagnostics()
+            .iter()
+            .map(|d| d.code.as_str().to_string())
+            .collect()
+    };
+    let star = r#"{ "DENY_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "A;*" } ] }"#;
+    assert!(codes(star).contains(&"star-among-entries".to_string()));
+    // It means any: anna is denied a feature the list does not name.
+    let doc = Document::from_text(star);
+    let d = Engine::new(doc.config()).decide(
+        &Request {
+            user: Some("anna".into()),
+            feature: "OTHER".into(),
+            ..Request::default()
+        },
+        None,
+    );
+    assert_eq!(d.decision, Verdict::Denied);
+    for nearly in [
+        r#"{ "DENY_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "*" } ] }"#,
+        r#"{ "DENY_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "A;B*" } ] }"#,
+        r#"{ "DENY_CHECKOUTS": [ { "USERS": "anna;*", "FEATURES": "A" } ] }"#,
+    ] {
+        assert!(
+            !codes(nearly).contains(&"star-among-entries".to_string()),
+            "{nearly}"
+        );
+    }
+    for everyone in [
+        r#"{ "DENY_BORROWS": [ { "FEATURES": "A" } ] }"#,
+        r#"{ "DENY_BORROWS": [ { "FEATURES": "A", "USERS": "" } ] }"#,
+        r#"{ "DENY_CHECKOUTS": [ { "FEATURES": "A", "USERS": " ; ;" } ] }"#,
+    ] {
+        assert!(
+            codes(everyone).contains(&"deny-everyone".to_string()),
+            "{everyone}"
+        );
+    }
+    for nearly in [
+        r#"{ "DENY_CHECKOUTS": [ { "FEATURES": "A", "USERS": "anna;" } ] }"#,
+        r#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "A", "USERS": "anna" } ] }"#,
+        r#"{ "DENY_CHECKOUTS": [ { "FEATURES": "", "USERS": "" } ] }"#,
+    ] {
+        assert!(
+            !codes(nearly).contains(&"deny-everyone".to_string()),
+            "{nearly}"
+        );
+    }
+    // The backwards range's fix swaps the bounds and the error goes.
+    let text = r#"{ "DENY_CHECKOUTS": [ { "USERS": "anna;4.3.2.50-10" } ] }"#;
+    let doc = Document::from_text(text);
+    let d = doc
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "invalid-ip")
+        .expect("invalid-ip");
+    let fix = d.fix.as_ref().expect("a certain fix");
+    let mut fixed = text.to_string();
+    fixed.replace_range(
+        fix.edit.span.start..fix.edit.span.end,
+        &fix.edit.replacement,
+    );
+    assert!(fixed.contains("4.3.2.10-50"), "{fixed}");
+    assert!(!codes(&fixed).contains(&"invalid-ip".to_string()));
+    let bad = r#"{ "DENY_CHECKOUTS": [ { "USERS": "4.3.2.300-1" } ] }"#;
+    let doc = Document::from_text(bad);
+    assert!(
+        doc.diagnostics()
+            .iter()
+            .all(|d| d.code.as_str() != "invalid-ip" || d.fix.is_none())
     );
 }
