@@ -313,7 +313,15 @@ pub fn render(
         let _ = writeln!(out, "  {line:>4} | {}", one_line(src.trim_end()));
     }
     let _ = writeln!(out, "\nsteps:");
+    let mut said = false;
     for step in &d.trace {
+        if step.outcome == crate::engine::Outcome::NotReached && !std::mem::replace(&mut said, true)
+        {
+            let _ = writeln!(
+                out,
+                "  the server stops at the step above and never reaches these; what they would find:"
+            );
+        }
         let mark = crate::words::outcome_mark(step.outcome);
         let _ = writeln!(
             out,

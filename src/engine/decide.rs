@@ -338,23 +338,65 @@ impl Deciding<'_, '_> {
         serial: Option<&str>,
     ) -> Evaluated {
         self.licensed_without_pool(pool);
-        if let Err(out) = self.deny_step(serial) {
-            return out;
+        let mut decided: Option<Evaluated> = None;
+        // In a trace, the steps after the deciding one are still taken and
+        // recorded as not reached (what they would have found: "the allow
+        // rule matched but the deny rule won"); otherwise the first denial
+        // ends the decision.
+        let go_on = self.tracing();
+        let mut from = usize::MAX;
+        let mut missing_at = usize::MAX;
+        macro_rules! step {
+            ($e:expr) => {
+                if let Err(out) = $e {
+                    if decided.is_none() {
+                        from = self.rec.steps.len();
+                        missing_at = self.missing.len();
+                        decided = Some(out);
+                        if !go_on {
+                            return decided.take().unwrap_or_else(|| unreachable!());
+                        }
+                    }
+                }
+            };
         }
-        if let Err(out) = self.allow_step(serial) {
-            return out;
-        }
+        step!(self.deny_step(serial));
+        step!(self.allow_step(serial));
         let max_hours = match self.borrow_hours_step(pool, serial) {
             Ok(max) => max,
-            Err(out) => return out,
+            Err(out) => {
+                step!(Err::<(), _>(out));
+                None
+            }
         };
         if let Some(out) = self.reuses_a_session(pool, max_hours) {
+            if let Some(first) = decided {
+                self.not_reached(from, missing_at);
+                return first;
+            }
             return out;
         }
-        if let Err(out) = self.limit_step(pool, serial, max_hours) {
-            return out;
+        step!(self.limit_step(pool, serial, max_hours));
+        let last = self.seats_step(pool, serial, max_hours);
+        match decided {
+            Some(first) => {
+                self.not_reached(from, missing_at);
+                first
+            }
+            None => last,
         }
-        self.seats_step(pool, serial, max_hours)
+    }
+
+    /// Marks the steps recorded from `from` on (after the deciding one) as
+    /// not reached, but those that would not apply anyway (skipped).
+    fn not_reached(&mut self, from: usize, missing_at: usize) {
+        // The inputs the decision needed are those of the steps it took.
+        self.missing.truncate(missing_at);
+        for step in self.rec.steps.iter_mut().skip(from) {
+            if step.outcome != Outcome::Skipped {
+                step.outcome = Outcome::NotReached;
+            }
+        }
     }
 
     /// Step 1 without a pool: whether a license offers the feature is
@@ -373,6 +415,7 @@ impl Deciding<'_, '_> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
+        let mut denied_by: Vec<RuleId> = Vec::new();
         for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial) {
@@ -382,16 +425,21 @@ impl Deciding<'_, '_> {
                 self.rec
                     .check(&mut checks, r.id, matched, || Why::Users(cover));
                 if matched {
-                    self.rec.step(StepName::Deny, Outcome::Denied, checks, || {
-                        Found::DeniedBy(r.id)
-                    });
-                    return Err(Evaluated::deny(
-                        Reason::DenyRule,
-                        self.determining(r.id),
-                        None,
-                    ));
+                    // Every matching deny rule determines (all of them must
+                    // go for the request to pass); a fast decision stops at
+                    // the first.
+                    if !self.rec.quiet_or_more() {
+                        return Err(Evaluated::deny(Reason::DenyRule, Vec::new(), None));
+                    }
+                    denied_by.push(r.id);
                 }
             }
+        }
+        if let Some(&first) = denied_by.first() {
+            self.rec.step(StepName::Deny, Outcome::Denied, checks, || {
+                Found::DeniedBy(first)
+            });
+            return Err(Evaluated::deny(Reason::DenyRule, denied_by, None));
         }
         let none = checks.is_empty();
         self.rec.step(StepName::Deny, Outcome::Passed, checks, || {

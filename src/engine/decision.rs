@@ -73,6 +73,10 @@ pub enum Outcome {
     Passed,
     Denied,
     Skipped,
+    /// After the deciding step: the server never gets here; what the step
+    /// would have found is recorded all the same (semantics.md 8.3).
+    #[serde(rename = "not_reached")]
+    NotReached,
 }
 
 /// What the decision took for granted, said with the answer.

@@ -83,6 +83,7 @@ pub fn outcome_mark(o: Outcome) -> &'static str {
         Outcome::Passed => "passed ",
         Outcome::Denied => "DENIED ",
         Outcome::Skipped => "skipped",
+        Outcome::NotReached => "later  ",
     }
 }
 

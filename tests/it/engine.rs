@@ -576,3 +576,112 @@ fn the_trace_says_what_applied_and_whom_a_limit_covers() {
         "{why:?}"
     );
 }
+
+/// semantics.md section 8 points 2 and 3: every matching deny rule
+/// determines, in file order; the steps after the deciding one are
+/// recorded as `not_reached` with what they would find (the allow rule
+/// that matched and lost), and steps that would not apply stay `skipped`.
+#[test]
+fn every_matching_deny_rule_determines_and_later_steps_are_not_reached() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = super::common::write(
+        dir.path(),
+        "c.json",
+        br#"{ "DENY_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "A" }, { "USERS": "bob" }, { "USERS": "ann*" } ],
+              "ALLOW_CHECKOUTS": [ { "USERS": "anna", "FEATURES": "A" } ] }"#,
+    );
+    let (code, out, _) = privy(&[
+        "explain",
+        &file,
+        "--feature",
+        "A",
+        "--user",
+        "anna",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["reason"], "deny_rule");
+    assert_eq!(
+        v["rules"],
+        serde_json::json!(["/DENY_CHECKOUTS/0", "/DENY_CHECKOUTS/2"])
+    );
+    let steps: Vec<(String, String)> = v["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap_or("").to_string(),
+                s["outcome"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let outcome = |step: &str| {
+        steps
+            .iter()
+            .find(|(s, _)| s == step)
+            .map(|(_, o)| o.as_str())
+    };
+    assert_eq!(outcome("deny"), Some("denied"));
+    assert_eq!(outcome("allow"), Some("not_reached"), "{steps:?}");
+    assert_eq!(outcome("limit"), Some("not_reached"));
+    assert_eq!(
+        outcome("borrow_hours"),
+        Some("skipped"),
+        "a checkout: would not apply"
+    );
+    assert_eq!(
+        outcome("seats"),
+        Some("skipped"),
+        "no pool: would not apply"
+    );
+    let allow = v["trace"]
+        .as_array()
+        .and_then(|t| t.iter().find(|s| s["step"] == "allow"))
+        .expect("allow step");
+    assert_eq!(
+        allow["rules"][0]["matched"], true,
+        "the allow rule matched and lost"
+    );
+    // Text: after the deciding step, under a line saying so.
+    let (_, out, _) = privy(&["explain", &file, "--feature", "A", "--user", "anna"]);
+    let stops = out.find("never reaches these").expect(&out);
+    assert!(out.find("DENIED  deny").is_some_and(|d| d < stops), "{out}");
+    assert!(out[stops..].contains("later   allow"), "{out}");
+    // Denied at the allow step: the deny step passed before it, the limit
+    // step after it is not reached; a grant reaches every step.
+    let (code, out, _) = privy(&[
+        "explain",
+        &file,
+        "--feature",
+        "A",
+        "--user",
+        "carl",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "not in the allow rule");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let outcomes: Vec<&str> = v["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .filter_map(|s| s["outcome"].as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "skipped",
+            "passed",
+            "denied",
+            "skipped",
+            "not_reached",
+            "skipped"
+        ]
+    );
+    let (code, out, _) = privy(&["explain", &file, "--feature", "B", "--user", "carl"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("never reaches"), "{out}");
+}

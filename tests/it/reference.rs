@@ -253,12 +253,18 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
         if borrow {
             kinds.push("DENY_BORROWS");
         }
+        // Every applicable deny rule that matches determines, in file
+        // order (semantics.md section 8 point 2).
+        let mut denied_by = Vec::new();
         for k in &kinds {
             for (ptr, r) in rules_of(cfg, k) {
                 if applies(r, &req.feature, serial) && in_users(cfg, k, r, &p) {
-                    return deny(Reason::DenyRule, vec![ptr]);
+                    denied_by.push(ptr);
                 }
             }
+        }
+        if !denied_by.is_empty() {
+            return deny(Reason::DenyRule, denied_by);
         }
         let mut kinds = vec!["ALLOW_CHECKOUTS"];
         if borrow {

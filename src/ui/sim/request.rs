@@ -181,17 +181,30 @@ impl PrivyApp {
 
     /// The ladder of steps, each with the rules it looked at.
     pub(super) fn trace(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Decision) {
+        let mut said = false;
         for step in &d.trace {
+            let later = step.outcome == Outcome::NotReached;
+            if later && !std::mem::replace(&mut said, true) {
+                ui.add_space(4.0);
+                ui.label(
+                    RichText::new(
+                        "The server stops at the step above. It never reaches these; shown for what they would find:",
+                    )
+                    .weak()
+                    .italics(),
+                );
+            }
             let (mark, color) = match step.outcome {
                 Outcome::Passed => ("✔", verdict_color(ui, Verdict::Granted)),
                 Outcome::Denied => ("✖", verdict_color(ui, Verdict::Denied)),
                 Outcome::Skipped => ("–", ui.visuals().weak_text_color()),
+                Outcome::NotReached => ("·", ui.visuals().weak_text_color()),
             };
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(mark).color(color).strong());
                 ui.label(RichText::new(step_title(step.step)).strong());
                 ui.label(RichText::new(crate::words::found(&step.found)).color(
-                    if step.outcome == Outcome::Skipped {
+                    if matches!(step.outcome, Outcome::Skipped | Outcome::NotReached) {
                         ui.visuals().weak_text_color()
                     } else {
                         ui.visuals().text_color()
