@@ -472,13 +472,27 @@ impl PrivyApp {
         if let Some(path) = dropped {
             self.request(AfterPrompt::Open(path));
         }
-        for cmd in Command::ALL {
-            let pressed = ui
-                .ctx()
-                .input_mut(|i| cmd.shortcuts().iter().any(|s| i.consume_shortcut(s)));
-            if pressed {
-                self.run(cmd);
+        // The most specific chords first: egui matches Ctrl+Z also when
+        // Shift is held, so Ctrl+Shift+Z (Redo) and Ctrl+Shift+S (Save As)
+        // must be taken before Ctrl+Z and Ctrl+S are looked at.
+        let mut chords: Vec<(Command, &egui::KeyboardShortcut)> = Command::ALL
+            .iter()
+            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, s)))
+            .collect();
+        chords.sort_by_key(|(_, s)| {
+            let m = s.modifiers;
+            std::cmp::Reverse(
+                u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl || m.mac_cmd),
+            )
+        });
+        let mut pressed: Vec<Command> = Vec::new();
+        for (cmd, s) in chords {
+            if ui.ctx().input_mut(|i| i.consume_shortcut(s)) && !pressed.contains(&cmd) {
+                pressed.push(cmd);
             }
+        }
+        for cmd in pressed {
+            self.run(cmd);
         }
         let mut clicked: Option<Command> = None;
         let mut recent: Option<PathBuf> = None;

@@ -233,6 +233,22 @@ fn move_duplicate_and_delete_rules() {
     let now = text_of(&h);
     assert_eq!(now, std::fs::read_to_string(example()).expect("example"));
     assert!(!h.state().title().starts_with("• "));
+    // Ctrl+Shift+Z redoes, as the Edit menu says (it used to undo: egui
+    // matches Ctrl+Z with Shift held too), and so does Ctrl+Y.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_ne!(text_of(&h), now, "redone, not undone again");
+    assert_eq!(
+        rules(&h)[0],
+        "Nobody may borrow IMPORT_2D_ADVANCED.",
+        "the move is back"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(rules(&h).len(), 3, "the duplicate is back");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(rules(&h).len(), 2, "and the delete redone");
 }
 
 #[test]
