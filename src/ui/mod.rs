@@ -111,6 +111,9 @@ pub struct PrivyApp {
     load_error: Option<String>,
     pub section: Section,
     pub status: Option<Status>,
+    /// The text version a "Saved" status was said for: an edit since
+    /// makes it untrue, and it goes.
+    saved_at: Option<u64>,
     /// Edits queued while drawing, with their undo group.
     pending: Vec<(Edit, Option<String>)>,
     /// A field lost focus: the typing group ends.
@@ -189,6 +192,7 @@ impl PrivyApp {
             load_error,
             section,
             status: None,
+            saved_at: None,
             pending: Vec::new(),
             end_group: false,
             scroll_to: None,
@@ -416,6 +420,7 @@ impl PrivyApp {
         self.status = Some(match doc.save_as(&path) {
             Ok(()) => {
                 self.settings.remember(&path);
+                self.saved_at = Some(doc.generation());
                 Status {
                     text: format!("Saved {}", path.display()),
                     error: false,
@@ -456,6 +461,13 @@ impl PrivyApp {
                     f.size = f.size.max(11.0);
                 }
             });
+        }
+        if let (Some(at), Some(doc)) = (self.saved_at, self.doc.as_ref())
+            && doc.generation() != at
+        {
+            // Edited since the save: "Saved" is no longer true.
+            self.saved_at = None;
+            self.status = None;
         }
         self.poll_dialog();
         if self.dialog.is_some() {

@@ -23,7 +23,11 @@ impl PrivyApp {
             Err(SaveError::HardLinked { links, .. }) => {
                 self.hard_linked = Some((links, overwrite_changed));
             }
-            result => self.status = Some(saved(doc, result)),
+            result => {
+                let ok = result.is_ok();
+                self.status = Some(saved(doc, result));
+                self.saved_at = ok.then(|| doc.generation());
+            }
         }
     }
 

@@ -170,6 +170,17 @@ fn add_a_rule_type_see_a_problem_undo_and_save() {
             .as_ref()
             .is_some_and(|s| !s.error && s.text.starts_with("Saved"))
     );
+    h.get_by_label_contains("Saved ");
+    // A new edit, and the status bar no longer says "Saved".
+    let users = h.get_all_by_label("Users").last().expect("users field");
+    users.focus();
+    users.type_text(";jo");
+    h.run();
+    assert!(h.state().title().starts_with("• "));
+    assert!(h.query_by_label_contains("Saved ").is_none());
+    assert!(h.state().status.is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
 
     // Only the new rule was added; every other byte is as it was.
     let saved = std::fs::read_to_string(&path).expect("saved");
