@@ -68,6 +68,12 @@ impl PrivyApp {
     /// Called once a frame: writes the recovery file when there are unsaved
     /// edits it does not have yet, removes it when there are none.
     pub(super) fn keep_recovery(&mut self, ctx: &egui::Context) {
+        // Closing after Discard: the edits were given up on purpose, and
+        // the file `drop_recovery` removed must not be written again in the
+        // frames before the window goes.
+        if self.wants_close {
+            return;
+        }
         let (Some(k), Some(doc)) = (&mut self.keeper, &self.doc) else {
             return;
         };

@@ -714,6 +714,45 @@ fn unsaved_edits_survive_a_crash_and_are_offered_back() {
     );
 }
 
+/// Discard on quit gives the edits up: no recovery file is left to offer
+/// them back next time (one used to be written again in the same frame).
+#[test]
+fn discarding_on_quit_leaves_no_recovery_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::copy(example(), &path).expect("copy");
+    let store = || privy::recovery::Recovery::at(dir.path().join("recovery"));
+    let mut app = PrivyApp::open(Some(path.clone())).with_recovery(store());
+    app.set_recovery_interval(std::time::Duration::ZERO);
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let users = h.get_all_by_label("Users").last().expect("users");
+    users.focus();
+    users.type_text("mallory");
+    h.run();
+    assert_eq!(
+        store().pending().len(),
+        1,
+        "unsaved edits are kept meanwhile"
+    );
+    h.state_mut().request(AfterPrompt::Close);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    h.run();
+    assert!(h.state().wants_close);
+    assert!(
+        store().pending().is_empty(),
+        "discarded: nothing to offer back"
+    );
+    drop(h);
+    assert!(store().pending().is_empty());
+}
+
 /// Each group card says which rules and groups name it, with links; typing
 /// a group's name into a rule's USERS adds that rule to the list (the
 /// where-used lists follow a one-field edit without a full recount).
