@@ -92,6 +92,8 @@ pub struct Settings {
 
 const SETTINGS_KEY: &str = "privy-settings";
 const SIM_KEY: &str = "privy-simulator";
+/// The simulator's work per file (its path; "" for a new file).
+const SIMS_KEY: &str = "privy-simulator-by-file";
 const MAX_RECENT: usize = 10;
 
 impl Settings {
@@ -111,6 +113,9 @@ pub struct PrivyApp {
     load_error: Option<String>,
     pub section: Section,
     pub status: Option<Status>,
+    /// The simulator's request, pool, scenario and cases of the other files
+    /// opened, by path: each file keeps its own.
+    sims: std::collections::HashMap<String, sim::SimSaved>,
     /// The text version a "Saved" status was said for: an edit since
     /// makes it untrue, and it goes.
     saved_at: Option<u64>,
@@ -192,6 +197,7 @@ impl PrivyApp {
             load_error,
             section,
             status: None,
+            sims: Default::default(),
             saved_at: None,
             pending: Vec::new(),
             end_group: false,
@@ -286,6 +292,27 @@ impl PrivyApp {
         }
     }
 
+    /// The key of the open file's simulator state.
+    fn sim_key(&self) -> String {
+        sim_key(self.doc.as_ref().and_then(Document::path))
+    }
+
+    /// Another file is opened: the simulator's work on this one is kept
+    /// under its path, and the other file's (or an empty one) comes back.
+    /// Whether the panel is open stays as it is.
+    fn switch_sim(&mut self, to: Option<&std::path::Path>) {
+        let from = self.sim_key();
+        let to = sim_key(to);
+        if from == to {
+            return;
+        }
+        let open = self.sim.open;
+        self.sims.insert(from, self.sim.saved());
+        let next = self.sims.remove(&to).unwrap_or_default();
+        self.sim.restore(next);
+        self.sim.open = open;
+    }
+
     fn perform(&mut self, action: AfterPrompt) {
         match action {
             AfterPrompt::Close => {
@@ -294,6 +321,7 @@ impl PrivyApp {
             }
             AfterPrompt::New => {
                 self.drop_recovery();
+                self.switch_sim(None);
                 self.doc = Some(Document::from_text(crate::document::TEMPLATE));
                 self.load_error = None;
                 self.section = Section::Rules(RuleKind::AllowCheckouts);
@@ -305,6 +333,7 @@ impl PrivyApp {
             AfterPrompt::Open(path) => match Document::open(&path) {
                 Ok(d) => {
                     self.drop_recovery();
+                    self.switch_sim(Some(&path));
                     self.settings.remember(&path);
                     self.section = if d.is_json() {
                         Section::Rules(RuleKind::AllowCheckouts)
@@ -683,6 +712,17 @@ fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
 }
 
+/// The key a file's simulator state is kept under: its absolute path.
+fn sim_key(path: Option<&std::path::Path>) -> String {
+    path.map(|p| {
+        std::path::absolute(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
 /// The status line for the outcome of a save.
 fn saved(doc: &Document, result: Result<(), crate::document::SaveError>) -> Status {
     match result {
@@ -740,7 +780,9 @@ fn value_text(doc: &Document, n: &Node) -> String {
 impl eframe::App for PrivyApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
-        eframe::set_value(storage, SIM_KEY, &self.sim.saved());
+        let mut sims = self.sims.clone();
+        sims.insert(self.sim_key(), self.sim.saved());
+        eframe::set_value(storage, SIMS_KEY, &sims);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -795,11 +837,27 @@ pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
             if let Some(p) = file.as_deref().filter(|_| app.document().is_some()) {
                 app.settings.remember(p);
             }
-            if let Some(saved) = cc
-                .storage
-                .and_then(|s| eframe::get_value::<sim::SimSaved>(s, SIM_KEY))
-            {
-                app.sim.restore(saved);
+            // The simulator as it was for this file (each file has its
+            // own); before per-file keeping, one for all (SIM_KEY), taken
+            // for the file it is opened with.
+            let by_file = cc.storage.and_then(|s| {
+                eframe::get_value::<std::collections::HashMap<String, sim::SimSaved>>(s, SIMS_KEY)
+            });
+            match by_file {
+                Some(mut sims) => {
+                    if let Some(saved) = sims.remove(&app.sim_key()) {
+                        app.sim.restore(saved);
+                    }
+                    app.sims = sims;
+                }
+                None => {
+                    if let Some(saved) = cc
+                        .storage
+                        .and_then(|s| eframe::get_value::<sim::SimSaved>(s, SIM_KEY))
+                    {
+                        app.sim.restore(saved);
+                    }
+                }
             }
             if let Some(p) = pool.as_deref() {
                 app.sim.load_pool(p);

@@ -585,3 +585,40 @@ fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
     h.get_by_label("DENIED");
     assert_eq!(h.state().document().expect("document").text(), before);
 }
+
+/// Each file keeps its own simulator work: another customer's file does
+/// not inherit this one's request and pool, and coming back brings them
+/// back. The pool in use is always named.
+#[test]
+fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
+    let (dir, path) = example_copy();
+    let other = dir.path().join("Other.json");
+    std::fs::copy(&path, &other).expect("copy");
+    let pool = cad_pool(dir.path(), 2);
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label_contains("Pool: none");
+    h.state_mut().sim.load_pool(&pool);
+    h.run();
+    h.get_by_label_contains("Pool: pool.json (");
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    h.state_mut()
+        .request(privy::ui::AfterPrompt::Open(other.clone()));
+    h.run();
+    assert_eq!(h.state().sim.form.user, "", "the other file starts empty");
+    assert!(h.state().sim.pool_path.is_none());
+    assert!(h.state().sim.open, "the panel stays open");
+    h.get_by_label_contains("Pool: none");
+    h.state_mut()
+        .request(privy::ui::AfterPrompt::Open(path.clone()));
+    h.run();
+    assert_eq!(
+        h.state().sim.form.user,
+        "anna",
+        "this file's request is back"
+    );
+    assert_eq!(h.state().sim.pool_path.as_deref(), Some(pool.as_path()));
+    h.get_by_label_contains("Pool: pool.json (");
+}

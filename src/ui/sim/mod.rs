@@ -66,6 +66,31 @@ impl PrivyApp {
                 ui.selectable_value(&mut self.sim.tab, tab, title);
             }
         });
+        // Which pool the verdicts use, always in sight (a support engineer
+        // may have one customer's file and another's pool).
+        let pool_line = match (self.sim.use_pool, &self.sim.pool_path) {
+            (false, _) => "Pool: none — seats and licenses are not checked".to_string(),
+            (true, Some(p)) => format!(
+                "Pool: {} ({} licenses, {} sessions)",
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                ),
+                self.sim.pool.licenses.len(),
+                self.sim.pool.sessions.len()
+            ),
+            (true, None) => format!(
+                "Pool: made here, not saved ({} licenses, {} sessions)",
+                self.sim.pool.licenses.len(),
+                self.sim.pool.sessions.len()
+            ),
+        };
+        let hover = self.sim.pool_path.as_ref().map_or_else(
+            || "See the Pool tab".to_string(),
+            |p| p.display().to_string(),
+        );
+        ui.label(RichText::new(pool_line).weak())
+            .on_hover_text(hover);
         if let Some(note) = &self.sim.note {
             let color = if note.error {
                 ui.visuals().error_fg_color
