@@ -153,6 +153,10 @@ pub struct PrivyApp {
     /// Saving found the file changed on disk: ask whether to overwrite it
     /// or reload it.
     pub conflict: bool,
+    /// Save was asked with errors in the file: asking first (the server may
+    /// refuse it), with what to do after a save that was itself asked for
+    /// by the unsaved-changes question.
+    pub save_with_errors: Option<Option<AfterPrompt>>,
     /// A save stopped at a file with this many hard links, and whether it
     /// was overwriting a change on disk: ask how to save.
     pub hard_linked: Option<(u64, bool)>,
@@ -215,6 +219,7 @@ impl PrivyApp {
             access: None,
             compare_with: None,
             conflict: false,
+            save_with_errors: None,
             hard_linked: None,
             completing: None,
             derived: Derived::default(),
@@ -257,6 +262,7 @@ impl PrivyApp {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
+            Command::Save if errors_in(doc) > 0 => self.save_with_errors = Some(None),
             Command::Save => self.save_now(false, crate::document::HardLinks::Ask),
             Command::Undo => {
                 if !doc.undo() {
@@ -646,6 +652,7 @@ impl PrivyApp {
         self.doc = Some(doc);
         self.derived = derived;
         self.unsaved_prompt(ui);
+        self.errors_prompt(ui);
         self.conflict_prompt(ui);
         self.hard_link_prompt(ui);
         self.recovery_prompt(ui);
@@ -710,6 +717,14 @@ fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
 /// The pointer of the group at position `g` of `Config::groups`.
 fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
+}
+
+/// How many errors the document has.
+fn errors_in(doc: &Document) -> usize {
+    doc.diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }
 
 /// The key a file's simulator state is kept under: its absolute path.

@@ -139,6 +139,43 @@ impl PrivyApp {
         }
     }
 
+    /// Save was asked while the file has errors: the server may refuse to
+    /// start with it, or read the rules otherwise.
+    pub(crate) fn errors_prompt(&mut self, ui: &mut egui::Ui) {
+        let Some(after) = self.save_with_errors.clone() else {
+            return;
+        };
+        let n = self.doc.as_ref().map_or(0, errors_in);
+        let choice = ask(
+            ui,
+            "save-with-errors",
+            &format!(
+                "Save a file with {n} error{}?",
+                if n == 1 { "" } else { "s" }
+            ),
+            "The License Manager may refuse to start with this file, or read its rules differently from what Privy shows.",
+            Some("Problems lists each error, most with a fix."),
+            &["Save anyway", "Show problems", "Cancel"],
+        );
+        match choice {
+            Some(0) => {
+                self.save_with_errors = None;
+                self.save_now(false, crate::document::HardLinks::Ask);
+                if let Some(action) = after
+                    && self.doc.as_ref().is_some_and(|d| !d.is_dirty())
+                {
+                    self.perform(action);
+                }
+            }
+            Some(1) => {
+                self.save_with_errors = None;
+                self.section = Section::Problems;
+            }
+            Some(_) => self.save_with_errors = None,
+            None => {}
+        }
+    }
+
     pub(crate) fn unsaved_prompt(&mut self, ui: &mut egui::Ui) {
         let Some(action) = self.prompt.clone() else {
             return;
@@ -157,6 +194,12 @@ impl PrivyApp {
             &["Save", "Discard", "Cancel"],
         );
         match choice {
+            Some(0) if self.doc.as_ref().is_some_and(|d| errors_in(d) > 0) => {
+                // Saving a file with errors is asked about first; the
+                // action follows that save.
+                self.prompt = None;
+                self.save_with_errors = Some(Some(action));
+            }
             Some(0) => {
                 self.prompt = None;
                 self.run(Command::Save);

@@ -930,3 +930,44 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
     // The text diff is still there below.
     h.get_by_label_contains("+             \"USERS\": \"10.20.30.100-120\"");
 }
+
+/// Saving a file with errors asks first; Cancel leaves the file as it
+/// was on disk, Save anyway writes it.
+#[test]
+fn saving_a_file_with_errors_asks_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let users = h.get_all_by_label("Users").last().expect("users");
+    users.focus();
+    users.type_text("4.3.2.50-10");
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label_contains("Save a file with 1 error?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.query_by_label_contains("Save a file with").is_none());
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        original,
+        "not written"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("Save anyway").click();
+    h.run();
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("4.3.2.50-10")
+    );
+    assert!(!h.state().title().starts_with("• "));
+}
