@@ -362,6 +362,15 @@ pub struct SettingSpec {
     pub meaning: &'static str,
 }
 
+/// The values a loosely typed setting is known to take (offered as a
+/// choice in the editor; others stay allowed and are kept as written).
+pub fn known_values(key: &str) -> &'static [&'static str] {
+    match key {
+        "IP_VERSION" => &["IPv4", "IPv6"],
+        _ => &[],
+    }
+}
+
 /// The server settings the vendor documents. Any other top-level key is kept
 /// and shown as an unknown setting.
 pub const SETTINGS: &[SettingSpec] = &[

@@ -971,3 +971,21 @@ fn saving_a_file_with_errors_asks_first() {
     );
     assert!(!h.state().title().starts_with("• "));
 }
+
+/// IP_VERSION is a choice of its known values; choosing one writes it.
+#[test]
+fn ip_version_is_a_choice() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Settings;
+    h.run();
+    // The combo box is labelled by its setting's name.
+    h.get_all_by_label("IP version")
+        .last()
+        .expect("the IP version choice")
+        .click();
+    h.run();
+    h.get_by_label("IPv6").click();
+    h.run();
+    let text = text_of(&h);
+    assert!(text.contains("\"IP_VERSION\": \"IPv6\""), "{text}");
+}

@@ -18,7 +18,12 @@ impl PrivyApp {
                     let node = doc.parsed().root.as_ref().and_then(|r| r.pointer(&pointer));
                     let mut text = node.map(|n| value_text(doc, n)).unwrap_or_default();
                     let label = ui.label(spec.label).on_hover_text(spec.key);
-                    let changed = match spec.kind {
+                    let known = spec::known_values(spec.key);
+                    let kind = match spec.kind {
+                        SettingType::Loose if !known.is_empty() => SettingType::Choice(known),
+                        k => k,
+                    };
+                    let changed = match kind {
                         SettingType::Choice(words) => {
                             let before = text.clone();
                             let combo = egui::ComboBox::from_id_salt(spec.key)
@@ -30,6 +35,15 @@ impl PrivyApp {
                                 .show_ui(ui, |ui| {
                                     for w in words {
                                         ui.selectable_value(&mut text, (*w).to_string(), *w);
+                                    }
+                                    // A value the file has that is not one of
+                                    // the known ones stays selectable as it is.
+                                    if !before.is_empty() && !words.contains(&before.as_str()) {
+                                        ui.selectable_value(
+                                            &mut text,
+                                            before.clone(),
+                                            before.as_str(),
+                                        );
                                     }
                                 });
                             combo.response.labelled_by(label.id);
