@@ -129,9 +129,28 @@ impl PrivyApp {
     /// Asks what to do with what an earlier session left.
     pub(super) fn recovery_prompt(&mut self, ui: &mut egui::Ui) {
         let Some(k) = &self.keeper else { return };
-        let Some((file, rec)) = k.leftovers.first().cloned() else {
+        // A leftover belongs to its own file: it is offered when that file
+        // is open (Restore then puts the edits on it), or when no file is;
+        // never over another file the user asked to open (it waits until
+        // that file is opened).
+        let same = |a: &std::path::Path, b: &std::path::Path| {
+            a == b
+                || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+        };
+        let open = self
+            .doc
+            .as_ref()
+            .map(|d| (d.path().map(PathBuf::from), d.is_dirty()));
+        let fits = |rec: &Recovered| match (&open, &rec.path) {
+            (None, _) => true,
+            (Some((Some(here), _)), Some(there)) => same(here, there),
+            (Some((None, false)), None) => true,
+            _ => false,
+        };
+        let Some(at) = k.leftovers.iter().position(|(_, r)| fits(r)) else {
             return;
         };
+        let (file, rec) = k.leftovers[at].clone();
         let name = rec
             .path
             .as_ref()
@@ -152,7 +171,7 @@ impl PrivyApp {
         let Some(answer) = choice else { return };
         let restore = answer == 0;
         if let Some(k) = &mut self.keeper {
-            k.leftovers.remove(0);
+            k.leftovers.remove(at);
             k.store.discard(&file);
         }
         if restore {

@@ -989,3 +989,55 @@ fn ip_version_is_a_choice() {
     let text = text_of(&h);
     assert!(text.contains("\"IP_VERSION\": \"IPv6\""), "{text}");
 }
+
+/// A recovery file belongs to its own file: opening another file does not
+/// offer it (Restore would have replaced the file asked for); opening its
+/// file does.
+#[test]
+fn a_recovery_is_offered_only_for_its_own_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("A.json");
+    let b = dir.path().join("B.json");
+    std::fs::copy(example(), &a).expect("copy");
+    std::fs::copy(example(), &b).expect("copy");
+    let store = || privy::recovery::Recovery::at(dir.path().join("recovery"));
+    {
+        // A session edits A and dies without saving.
+        let mut app = PrivyApp::open(Some(a.clone())).with_recovery(store());
+        app.set_recovery_interval(std::time::Duration::ZERO);
+        let mut h = harness(app);
+        h.run();
+        h.get_by_label("Deny checkouts (2)").click();
+        h.run();
+        h.get_by_label("Add deny checkouts rule").click();
+        h.run();
+        let users = h.get_all_by_label("Users").last().expect("users");
+        users.focus();
+        users.type_text("mallory");
+        h.run();
+    }
+    assert_eq!(store().pending().len(), 1);
+    // The next session opens B: nothing is offered over it.
+    let mut h = harness(PrivyApp::open(Some(b.clone())).with_recovery(store()));
+    h.run();
+    assert!(
+        h.query_by_label("Unsaved edits from an earlier session")
+            .is_none()
+    );
+    assert_eq!(
+        h.state()
+            .document()
+            .and_then(|d| d.path().map(std::path::PathBuf::from)),
+        Some(b.clone())
+    );
+    assert_eq!(store().pending().len(), 1, "A's edits are kept for A");
+    // Opening A offers them; Restore puts them on A.
+    h.state_mut().request(AfterPrompt::Open(a.clone()));
+    h.run();
+    h.get_by_label("Unsaved edits from an earlier session");
+    h.get_by_label("Restore").click();
+    h.run();
+    let doc = h.state().document().expect("document");
+    assert_eq!(doc.path().map(std::path::PathBuf::from), Some(a.clone()));
+    assert!(doc.text().contains("mallory"));
+}
