@@ -113,6 +113,8 @@ pub struct PrivyApp {
     load_error: Option<String>,
     pub section: Section,
     pub status: Option<Status>,
+    /// The JSON text view shows password values (off: masked, read-only).
+    pub show_passwords: bool,
     /// The simulator's request, pool, scenario and cases of the other files
     /// opened, by path: each file keeps its own.
     sims: std::collections::HashMap<String, sim::SimSaved>,
@@ -201,6 +203,7 @@ impl PrivyApp {
             load_error,
             section,
             status: None,
+            show_passwords: false,
             sims: Default::default(),
             saved_at: None,
             pending: Vec::new(),

@@ -1041,3 +1041,34 @@ fn a_recovery_is_offered_only_for_its_own_file() {
     assert_eq!(doc.path().map(std::path::PathBuf::from), Some(a.clone()));
     assert!(doc.text().contains("mallory"));
 }
+
+/// The JSON text view hides password values unless asked, and is only
+/// edited with them shown (no star is ever written back).
+#[test]
+fn the_json_view_masks_passwords_unless_asked() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Raw;
+    h.run();
+    let value = |h: &Harness<'_, PrivyApp>| {
+        h.get_by_label("File text")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let shown = value(&h);
+    assert!(!shown.contains("change-me-unique-2024"), "masked");
+    assert!(
+        shown.contains("\"ADMIN_PASSWORD\": \"*********************\""),
+        "{shown}"
+    );
+    h.get_by_label_contains("Passwords are hidden");
+    h.get_by_label("Show passwords").click();
+    h.run();
+    assert!(value(&h).contains("change-me-unique-2024"));
+    assert_eq!(
+        h.state().document().map(|d| d.text().to_string()),
+        std::fs::read_to_string(example()).ok(),
+        "showing changes nothing"
+    );
+}

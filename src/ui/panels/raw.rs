@@ -36,7 +36,30 @@ impl PrivyApp {
             );
         }
         ui.add_space(6.0);
-        let mut text = doc.text().to_string();
+        // Password values are hidden unless asked for (someone may be
+        // looking over a shoulder, or at a screen share); hidden, the text
+        // is shown but not edited, so no star is ever written back.
+        let secrets = doc.secrets();
+        let masked = !secrets.is_empty() && !self.show_passwords;
+        if !secrets.is_empty() {
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut self.show_passwords, "Show passwords")
+                    .on_hover_text("Show the password values and edit the text");
+                if masked {
+                    ui.label(
+                        RichText::new(
+                            "Passwords are hidden; the text can be edited once they are shown.",
+                        )
+                        .weak(),
+                    );
+                }
+            });
+        }
+        let mut text = if masked {
+            secrets.mask_text(doc.text())
+        } else {
+            doc.text().to_string()
+        };
         let marks: Vec<_> = doc
             .diagnostics()
             .iter()
@@ -56,10 +79,11 @@ impl PrivyApp {
                     .code_editor()
                     .layouter(&mut layouter)
                     .desired_width(f32::INFINITY)
-                    .desired_rows(30),
+                    .desired_rows(30)
+                    .interactive(!masked),
             )
             .labelled_by(label.id);
-        if resp.changed() {
+        if resp.changed() && !masked {
             let span = crate::json::Span::new(0, doc.text().len());
             self.pending.push((
                 Edit::Text(crate::json::parse::TextEdit {
