@@ -640,6 +640,23 @@ impl PrivyApp {
                 .show(ui, |ui| self.simulator(ui, &doc, &derived.features));
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            // The forms of a file that is not standard JSON show only what
+            // could be read: said above them, with the way to the text.
+            let form = matches!(section, Section::Settings | Section::Rules(_) | Section::Groups);
+            if form && !doc.is_json() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(
+                            "⚠ The file has syntax errors: the server cannot read it, and these forms show only what could be understood.",
+                        )
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                    if ui.link("Fix them in the JSON text").clicked() {
+                        self.section = Section::Raw;
+                    }
+                });
+                ui.separator();
+            }
             egui::ScrollArea::vertical()
                 .id_salt(section)
                 .auto_shrink(false)

@@ -74,6 +74,13 @@ fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
     let mut h = harness(PrivyApp::open(Some(path)));
     h.run();
     assert_eq!(h.state().section, Section::Raw);
+    // The forms say the file has syntax errors, and lead to the text.
+    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    h.run();
+    h.get_by_label_contains("The file has syntax errors");
+    h.get_by_label("Fix them in the JSON text").click();
+    h.run();
+    assert_eq!(h.state().section, Section::Raw);
     h.get_by_label("JSON text · not standard JSON");
     h.get_by_label_contains("trailing comma");
     h.get_by_label("Fix: remove the comma").click();
@@ -81,6 +88,12 @@ fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
     assert!(h.state().document().is_some_and(|d| d.is_json()));
     assert!(h.query_by_label("JSON text · not standard JSON").is_none());
     h.get_by_label_contains("Standard JSON");
+    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    h.run();
+    assert!(
+        h.query_by_label_contains("The file has syntax errors")
+            .is_none()
+    );
 }
 
 #[test]
