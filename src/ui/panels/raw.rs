@@ -42,7 +42,7 @@ impl PrivyApp {
         let secrets = doc.secrets();
         let masked = !secrets.is_empty() && !self.show_passwords;
         if !secrets.is_empty() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut self.show_passwords, "Show passwords")
                     .on_hover_text("Show the password values and edit the text");
                 if masked {
