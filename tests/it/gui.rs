@@ -1085,3 +1085,19 @@ fn the_json_view_masks_passwords_unless_asked() {
         "showing changes nothing"
     );
 }
+
+/// Each card shows its rule's number in the form messages use, and an
+/// empty preset says so once.
+#[test]
+fn cards_are_numbered_and_presets_said_once() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Rules(RuleKind::ReserveCheckouts);
+    h.run();
+    h.get_by_label("Reserve checkouts rule 1");
+    h.get_by_label("Reserve checkouts rule 2");
+    assert_eq!(
+        h.get_all_by_label_contains("mpty preset").count(),
+        1,
+        "the sentence only"
+    );
+}

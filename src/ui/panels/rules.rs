@@ -106,16 +106,18 @@ impl PrivyApp {
                 Some(r) => describe(r),
                 None => "Not a rule object: fix it in the file.".into(),
             };
+            // The rule's number, in the form every message uses
+            // ("Deny checkouts rule 2").
+            ui.label(
+                RichText::new(crate::words::rule_name(crate::rule_id::RuleId::new(
+                    kind, index,
+                )))
+                .weak(),
+            );
             let text = RichText::new(sentence).strong();
+            // An empty preset's sentence says it is one; said once.
             let preset = rule.is_some_and(|r| r.empty_preset);
-            ui.label(if preset { text.weak() } else { text });
-            if preset {
-                ui.label(
-                    RichText::new("(empty preset: ignored by the server)")
-                        .weak()
-                        .italics(),
-                );
-            }
+            ui.label(if preset { text.weak().italics() } else { text });
         });
         let list_ptr = format!("/{}", kind.key());
         egui::Grid::new(("fields", pointer))
@@ -182,8 +184,11 @@ impl PrivyApp {
                     ui.end_row();
                 }
             });
+        // The card's own findings (an empty preset's is its sentence
+        // already; Problems still lists it).
         for d in doc.diagnostics().iter().filter(|d| {
-            d.pointer.starts_with(pointer)
+            d.code != crate::diag::Code::EmptyPreset
+                && d.pointer.starts_with(pointer)
                 && (d.pointer.len() == pointer.len()
                     || kind
                         .fields()
