@@ -113,6 +113,9 @@ pub struct PrivyApp {
     load_error: Option<String>,
     pub section: Section,
     pub status: Option<Status>,
+    /// The field (by pointer) that takes the keyboard when next drawn: a
+    /// new group's name.
+    focus_next: Option<String>,
     /// The JSON text view shows password values (off: masked, read-only).
     pub show_passwords: bool,
     /// The simulator's request, pool, scenario and cases of the other files
@@ -203,6 +206,7 @@ impl PrivyApp {
             load_error,
             section,
             status: None,
+            focus_next: None,
             show_passwords: false,
             sims: Default::default(),
             saved_at: None,

@@ -1101,3 +1101,48 @@ fn cards_are_numbered_and_presets_said_once() {
         "the sentence only"
     );
 }
+
+/// A new group's name field takes the keyboard, with no error said
+/// before anything is typed; typing names the group.
+#[test]
+fn a_new_group_is_named_by_typing_at_once() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Groups;
+    h.run();
+    let before = h.state().document().map_or(0, |d| d.config().groups.len());
+    // Below eight group cards: brought into view first, as a person scrolls.
+    h.get_by_label("Add group").scroll_to_me();
+    h.run();
+    h.get_by_label("Add group").click();
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state().document().map_or(0, |d| d.config().groups.len()),
+        before + 1,
+        "added"
+    );
+    let n = h.state().document().map_or(0, |d| d.config().groups.len());
+    let id = egui::Id::unique(("group-field", &format!("/GROUPS/{}/NAME", n - 1)));
+    let focused = h.ctx.memory(|m| m.focused());
+    assert_eq!(focused, Some(id), "the new name field has the keyboard");
+    assert!(
+        h.query_by_label_contains("NAME is empty").is_none(),
+        "no error before typing"
+    );
+    // Problems still counts it (the file has it until a name is typed).
+    assert!(h.state().document().is_some_and(|d| {
+        d.diagnostics()
+            .iter()
+            .any(|d| d.message.contains("NAME is empty"))
+    }));
+    h.get_all_by_label("Name")
+        .last()
+        .expect("name")
+        .type_text("Ops");
+    h.run();
+    let doc = h.state().document().expect("document");
+    assert_eq!(
+        doc.config().groups.last().and_then(|g| g.name.as_deref()),
+        Some("Ops")
+    );
+}

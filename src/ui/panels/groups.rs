@@ -49,24 +49,41 @@ impl PrivyApp {
                                     let mut text =
                                         node.map(|n| value_text(doc, n)).unwrap_or_default();
                                     let l = ui.label(label);
+                                    let id = egui::Id::unique(("group-field", &ptr));
+                                    // A new group's empty name is not an
+                                    // error yet while it is being typed.
+                                    let typing_new = key == spec::GROUP_NAME
+                                        && text.is_empty()
+                                        && ui.memory(|m| m.has_focus(id));
                                     let resp = ui
                                         .vertical(|ui| {
                                             let resp = ui.add(
                                                 egui::TextEdit::singleline(&mut text)
-                                                    .id(egui::Id::unique(("group-field", &ptr)))
+                                                    .id(id)
+                                                    .hint_text(if key == spec::GROUP_NAME {
+                                                        "the group's name, as rules list it"
+                                                    } else {
+                                                        "names, hosts, IPs, &local groups; ; between"
+                                                    })
                                                     .desired_width(f32::INFINITY),
                                             );
+                                            if self.focus_next.as_deref() == Some(ptr.as_str()) {
+                                                resp.request_focus();
+                                                self.focus_next = None;
+                                            }
                                             if key == spec::GROUP_MEMBERS
                                                 && let Some(m) = &g.members
                                             {
                                                 self.entry_chips(ui, doc, m);
                                             }
                                             for &d in derived.diags_at(&ptr) {
-                                                self.diagnostic_line(
-                                                    ui,
-                                                    doc,
-                                                    &doc.diagnostics()[d],
-                                                );
+                                                let d = &doc.diagnostics()[d];
+                                                if typing_new
+                                                    && d.code == crate::diag::Code::EmptyGroupName
+                                                {
+                                                    continue;
+                                                }
+                                                self.diagnostic_line(ui, doc, d);
                                             }
                                             resp
                                         })
@@ -141,6 +158,11 @@ impl PrivyApp {
             self.pending.push((edit, None));
             self.filter.clear();
             self.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
+            // The new group's name field takes the keyboard.
+            self.focus_next = Some(child_pointer(
+                &child_pointer("/GROUPS", cfg.groups.len()),
+                spec::GROUP_NAME,
+            ));
         }
     }
 }
