@@ -261,24 +261,16 @@ impl Located {
     }
 }
 
-/// Edit distance for "did you mean" (case-insensitive, small inputs).
+/// Edit distance for "did you mean" (case-insensitive; `usize::MAX` for
+/// inputs too long or too different in length to be a typo of each other).
+/// The one edit distance of the project: `strsim`'s, over the case-folded
+/// forms (feature names and near-miss group names use it too).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    if a.len().abs_diff(b.len()) > 3 || a.len() > 64 || b.len() > 64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > 3 || la > 64 || lb > 64 {
         return usize::MAX;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase())
 }
 
 /// The closest candidate to `word`, if it is close enough to be a typo.

@@ -50,13 +50,13 @@ fn distance(asked: &str, known: &str) -> Option<usize> {
     if a == k {
         return Some(0);
     }
-    let d = strsim::levenshtein(&a, &k);
+    let d = crate::diag::edit_distance(&a, &k);
     let limit = if a.chars().count().min(k.chars().count()) < 5 {
         1
     } else {
         2
     };
-    (d <= limit).then_some(d + 1)
+    (d <= limit).then(|| d + 1)
 }
 
 /// The warning for `feature`, if nothing names it.
