@@ -241,6 +241,45 @@ impl Atoms {
             .collect()
     }
 
+    /// One name inside each name entry, with the entry as written: each
+    /// literal (sorted), then each pattern with its `*`s written as `x`.
+    /// What the determined check and the suggestions try, entry by entry.
+    pub fn name_examples(&self) -> Vec<(String, String)> {
+        let mut literals: Vec<&String> = self.names.values().collect();
+        literals.sort();
+        let mut out: Vec<(String, String)> = literals
+            .into_iter()
+            .map(|n| (n.clone(), n.clone()))
+            .collect();
+        out.extend(
+            self.wildcards_written
+                .iter()
+                .map(|w| (w.trim().replace('*', "x"), w.clone()))
+                .filter(|(example, _)| !example.is_empty()),
+        );
+        out
+    }
+
+    /// One address inside each IP entry, with the entry as written: an
+    /// IPv4 form's first address (`.1` rather than a network's `.0`), each
+    /// IPv6 address as it is.
+    pub fn ip_examples(&self) -> Vec<(IpAddr, String)> {
+        let mut out: Vec<(IpAddr, String)> = self
+            .ipv4
+            .iter()
+            .map(|&(lo, hi, ref text)| {
+                let pick = if lo & 0xff == 0 && hi > lo {
+                    lo + 1
+                } else {
+                    lo
+                };
+                (IpAddr::V4(Ipv4Addr::from(pick)), text.clone())
+            })
+            .collect();
+        out.extend(self.ipv6.iter().map(|(ip, text)| (*ip, text.clone())));
+        out
+    }
+
     /// The literal name as written, if `name` is one.
     pub fn literal(&self, name: &str) -> Option<&str> {
         self.names.get(&fold(name)).map(String::as_str)

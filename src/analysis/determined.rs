@@ -16,9 +16,9 @@
 //! witness. Each alternative is a decision the engine made, so each example
 //! reproduces through `privy explain`.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
-use super::space::{Atoms, Budget, Vary, space_around};
+use super::space::{Atoms, Budget, Vary, space_around_with};
 use crate::engine::matcher::Scratch;
 use crate::engine::{Engine, PoolView, Reason, Request, Verdict};
 use crate::model::Config;
@@ -181,9 +181,22 @@ pub fn determine(
     no_local_groups: bool,
     budget: &Budget,
 ) -> Determination {
+    let atoms = Atoms::of(&[cfg], pool.map(|p| p.index), &req.feature);
+    determine_with(engine, pool, req, &atoms, no_local_groups, budget)
+}
+
+/// [`determine`] with the feature's entries already read (`atoms`, of the
+/// configuration `engine` was compiled from and the pool).
+pub fn determine_with(
+    engine: &Engine,
+    pool: Option<&PoolView<'_>>,
+    req: &Request,
+    atoms: &Atoms,
+    no_local_groups: bool,
+    budget: &Budget,
+) -> Determination {
     let index = pool.map(|p| p.index);
-    let atoms = Atoms::of(&[cfg], index, &req.feature);
-    let unset = unset_of(req, &atoms, no_local_groups);
+    let unset = unset_of(req, atoms, no_local_groups);
     let mut scratch = Scratch::default();
     let base = engine.verdict(req, pool, &mut scratch);
     // A deny rule that matches goes on matching whatever is added (an
@@ -246,7 +259,15 @@ pub fn determine(
     // (a name meeting two patterns, an overlap of ranges, inputs that
     // change it only together).
     let (space, changing) = if alternatives.is_empty() {
-        let space = space_around(&[engine], &[cfg], index, &req.feature, &given, vary, budget);
+        let space = space_around_with(
+            atoms.clone(),
+            &[engine],
+            index,
+            &req.feature,
+            &given,
+            vary,
+            budget,
+        );
         let changing: Vec<Principal> = space
             .classes
             .iter()
@@ -402,43 +423,16 @@ fn clear(w: &mut Principal, given: &Principal, input: Input) {
 /// one value inside it, in the order the atoms list them.
 fn entry_examples(atoms: &Atoms, input: Input) -> Vec<(Example, String)> {
     match input {
-        Input::User | Input::Host | Input::UserOrHost => {
-            let mut literals: Vec<&String> = atoms.names.values().collect();
-            literals.sort();
-            let mut out: Vec<(Example, String)> = literals
-                .into_iter()
-                .map(|n| (Example::Text(n.clone()), n.clone()))
-                .collect();
-            for w in &atoms.wildcards_written {
-                let example = w.trim().replace('*', "x");
-                out.push((Example::Text(example), w.clone()));
-            }
-            out
-        }
-        Input::Ip => {
-            let mut out: Vec<(Example, String)> = atoms
-                .ipv4
-                .iter()
-                .map(|&(lo, hi, ref text)| {
-                    let pick = if lo & 0xff == 0 && hi > lo {
-                        lo + 1
-                    } else {
-                        lo
-                    };
-                    (
-                        Example::Text(Ipv4Addr::from(pick).to_string()),
-                        text.clone(),
-                    )
-                })
-                .collect();
-            out.extend(
-                atoms
-                    .ipv6
-                    .iter()
-                    .map(|(ip, text)| (Example::Text(ip.to_string()), text.clone())),
-            );
-            out
-        }
+        Input::User | Input::Host | Input::UserOrHost => atoms
+            .name_examples()
+            .into_iter()
+            .map(|(n, e)| (Example::Text(n), e))
+            .collect(),
+        Input::Ip => atoms
+            .ip_examples()
+            .into_iter()
+            .map(|(ip, e)| (Example::Text(ip.to_string()), e))
+            .collect(),
         Input::LocalGroups => atoms
             .local_groups
             .iter()

@@ -2,10 +2,11 @@
 //! itself: whether it is determined, a warning for a feature nothing
 //! names, and for a denial the verified suggestions.
 
-use super::determined::{Determination, determine};
+use super::atoms::Atoms;
+use super::determined::{Determination, determine_with};
 use super::features::{UnknownFeature, unknown_feature};
 use super::space::Budget;
-use super::suggest::{PoolFile, Suggestion, suggest};
+use super::suggest::{PoolFile, Suggestion, suggest_with};
 use crate::document::Document;
 use crate::engine::{Decision, Engine, PoolView, Request};
 
@@ -38,17 +39,19 @@ pub fn explained(
     budget: &Budget,
 ) -> Explained {
     let view = pool.map(|p| PoolView::new(engine, p.index));
-    let determination = determine(
+    // The feature's entries, read once for both.
+    let atoms = Atoms::of(&[doc.config()], pool.map(|p| p.index), &req.feature);
+    let determination = determine_with(
         engine,
-        doc.config(),
         view.as_ref(),
         req,
+        &atoms,
         options.no_local_groups,
         budget,
     );
     let unknown_feature = unknown_feature(doc.config(), pool.map(|p| p.index), &req.feature);
     let suggestions = if options.suggestions {
-        suggest(doc, pool, req, d, budget)
+        suggest_with(doc, engine, pool, req, d, &atoms, budget)
     } else {
         Vec::new()
     };

@@ -416,7 +416,28 @@ pub fn space_around(
     vary: Vary,
     budget: &Budget,
 ) -> Space {
-    let atoms = Atoms::of(cfgs, pool, feature);
+    space_around_with(
+        Atoms::of(cfgs, pool, feature),
+        engines,
+        pool,
+        feature,
+        given,
+        vary,
+        budget,
+    )
+}
+
+/// [`space_around`] with the feature's entries already read (`atoms`, of
+/// the configurations the engines were compiled from).
+pub fn space_around_with(
+    atoms: Atoms,
+    engines: &[&Engine],
+    pool: Option<&PoolIndex>,
+    feature: &str,
+    given: &Principal,
+    vary: Vary,
+    budget: &Budget,
+) -> Space {
     let mut lists = Lists::new(engines, feature, pool.is_some(), budget.prune);
     let mut exhaustive = true;
     // Session names under seat sharing: which of them a value is.

@@ -192,9 +192,27 @@ pub fn suggest(
     if d.decision == Verdict::Granted {
         return Vec::new();
     }
+    let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
+    let atoms = Atoms::of(&[doc.config()], pool.map(|p| p.index), &req.feature);
+    suggest_with(doc, &engine, pool, req, d, &atoms, budget)
+}
+
+/// [`suggest`] with the engine of `doc` (compiled for at least the
+/// request's feature) and the feature's entries already at hand.
+pub fn suggest_with(
+    doc: &Document,
+    engine: &Engine,
+    pool: Option<PoolFile<'_>>,
+    req: &Request,
+    d: &Decision,
+    atoms: &Atoms,
+    budget: &Budget,
+) -> Vec<Suggestion> {
+    if d.decision == Verdict::Granted {
+        return Vec::new();
+    }
     let cfg = doc.config();
-    let engine = Engine::for_features(cfg, &[req.feature.as_str()]);
-    let view = pool.map(|p| PoolView::new(&engine, p.index));
+    let view = pool.map(|p| PoolView::new(engine, p.index));
     let grants = |r: &Request| {
         let mut s = crate::engine::matcher::Scratch::default();
         engine.verdict(r, view.as_ref(), &mut s).0 == Verdict::Granted
@@ -205,7 +223,7 @@ pub fn suggest(
     let mut out: Vec<Suggestion> = Vec::new();
     let mut per: std::collections::HashMap<std::mem::Discriminant<Proposal>, (usize, usize)> =
         Default::default();
-    for (proposal, r) in request_changes(cfg, pool, req, d) {
+    for (proposal, r) in request_changes(atoms, pool, req, d) {
         let (granted, tried) = per.entry(std::mem::discriminant(&proposal)).or_default();
         if *granted >= PER_FIELD || *tried >= TRIES_PER_FIELD {
             continue;
@@ -378,27 +396,19 @@ fn impact(
 
 /// Other values of one field of the request (unverified).
 fn request_changes(
-    cfg: &Config,
+    atoms: &Atoms,
     pool: Option<PoolFile<'_>>,
     req: &Request,
     d: &Decision,
 ) -> Vec<(Proposal, Request)> {
-    let atoms = Atoms::of(&[cfg], pool.map(|p| p.index), &req.feature);
     let mut out = Vec::new();
-    // Names the rules reach: literal names, then one name per pattern.
-    let mut names: Vec<(String, String)> = {
-        let mut l: Vec<&String> = atoms.names.values().collect();
-        l.sort();
-        l.into_iter().map(|n| (n.clone(), n.clone())).collect()
-    };
-    // Patterns first: "a host matching PC*" is what a person can act on.
-    let patterns: Vec<(String, String)> = atoms
-        .wildcards_written
-        .iter()
-        .map(|w| (w.replace('*', "x"), w.clone()))
-        .filter(|(example, _)| !example.is_empty())
-        .collect();
-    names.splice(0..0, patterns);
+    // Names the rules reach, patterns first: "a host matching PC*" is
+    // what a person can act on.
+    let (mut names, literals): (Vec<(String, String)>, Vec<(String, String)>) = atoms
+        .name_examples()
+        .into_iter()
+        .partition(|(_, entry)| entry.contains('*'));
+    names.extend(literals);
     // A host and an address no rule names come first: they grant when
     // what the request gave was the trouble (a denied range, a host).
     if req.host.is_some()
@@ -440,35 +450,18 @@ fn request_changes(
             ));
         }
     }
-    for &(lo, hi, ref text) in &atoms.ipv4 {
-        let pick = if lo & 0xff == 0 && hi > lo {
-            lo + 1
-        } else {
-            lo
-        };
-        let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::from(pick));
+    for (ip, text) in atoms.ip_examples() {
         if req.ip != Some(ip) {
             let mut r = req.clone();
             r.ip = Some(ip);
             out.push((
                 Proposal::Ip {
                     ip: ip.to_string(),
-                    entry: text.clone(),
+                    entry: text,
                 },
                 r,
             ));
         }
-    }
-    for (ip, text) in &atoms.ipv6 {
-        let mut r = req.clone();
-        r.ip = Some(*ip);
-        out.push((
-            Proposal::Ip {
-                ip: ip.to_string(),
-                entry: text.clone(),
-            },
-            r,
-        ));
     }
     for (folded, g) in &atoms.local_groups {
         if !req

@@ -11,10 +11,10 @@ use crate::analysis::explained::{Explained, Options, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{Budget, TIME_BUDGET};
 use crate::document::Document;
-use crate::engine::pool::Pool;
+use crate::engine::pool::PoolIndex;
 use crate::engine::{Decision, Engine, Request};
 
-use super::session::{Cached, FormKey, SimState, fresh};
+use super::session::{Cached, FormKey, SimState, fresh, usable};
 
 /// What a worker hands back: the answer, for the pool text its edits are
 /// in (the pool as JSON when the simulator's pool was used).
@@ -72,14 +72,18 @@ impl SimState {
             // One worker at a time; the next frame starts this one.
             return;
         }
-        let pool = self
-            .use_pool
-            .then(|| self.pool.clone())
-            .filter(|p| p.clone().index().is_ok());
+        // The pool as the decision used it (the index the session keeps).
+        let index = usable(self.use_pool, &self.index);
+        let no_local_groups = self.form.no_local_groups;
         if doc.text().len() < BACKGROUND_FROM {
-            // A few milliseconds: in the frame, so the answer comes with
-            // the verdict.
-            let value = work(doc, pool, req, d, self.form.no_local_groups);
+            // A few milliseconds: in the frame, with the session's engine,
+            // so the answer comes with the verdict.
+            let engine = self
+                .engine
+                .as_ref()
+                .filter(|c| c.key == doc.generation())
+                .map(|c| &c.value);
+            let value = work(doc, engine, index, req, d, no_local_groups);
             self.explained = Some(Cached {
                 key: key.clone(),
                 value,
@@ -87,10 +91,11 @@ impl SimState {
             return;
         }
         let text = doc.text().to_string();
-        let no_local_groups = self.form.no_local_groups;
+        let index = index.cloned();
         let (req, d, key) = (req.clone(), d.clone(), key.clone());
         let handle = std::thread::spawn(move || {
-            work(&Document::from_text(text), pool, &req, &d, no_local_groups)
+            let doc = Document::from_text(text);
+            work(&doc, None, index.as_ref(), &req, &d, no_local_groups)
         });
         self.explaining = Some(Explaining { key, handle });
     }
@@ -101,23 +106,29 @@ impl SimState {
 /// diffed, tens of milliseconds each on a 5 000-rule file.
 const BACKGROUND_FROM: usize = 128 * 1024;
 
+/// The rest of the answer, with `engine` when one compiled from `doc` is
+/// at hand (else one is compiled for the feature).
 fn work(
     doc: &Document,
-    pool: Option<Pool>,
+    engine: Option<&Engine>,
+    index: Option<&PoolIndex>,
     req: &Request,
     d: &Decision,
     no_local_groups: bool,
 ) -> ExplainedAnswer {
-    let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
-    let pool_text = pool
-        .as_ref()
-        .and_then(|p| serde_json::to_string_pretty(p).ok());
-    let index = pool_text
-        .as_deref()
-        .and_then(|t| Pool::from_json(t).and_then(Pool::index).ok());
+    let compiled;
+    let engine = match engine {
+        Some(e) => e,
+        None => {
+            compiled = Engine::for_features(doc.config(), &[req.feature.as_str()]);
+            &compiled
+        }
+    };
+    // Pool edits are splices of a text: the pool written out as JSON.
+    let pool_text = index.and_then(|i| serde_json::to_string_pretty(&i.pool).ok());
     let pool_file = pool_text
         .as_deref()
-        .zip(index.as_ref())
+        .zip(index)
         .map(|(text, index)| PoolFile { text, index });
     let budget = Budget {
         deadline: Some(std::time::Instant::now() + TIME_BUDGET),
@@ -125,7 +136,7 @@ fn work(
     };
     let explained = explained(
         doc,
-        &engine,
+        engine,
         pool_file,
         req,
         d,
