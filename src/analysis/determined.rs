@@ -229,7 +229,7 @@ pub fn determine_with(
     // settles `determined`).
     let mut found: Vec<(Input, Example, String)> = Vec::new();
     for input in unset.inputs() {
-        for (example, entry) in entry_examples(&atoms, input) {
+        for (example, entry) in entry_examples(atoms, input) {
             let mut r = req.clone();
             set(&mut r, input, &example);
             if engine.verdict(&r, pool, &mut scratch) != base {
@@ -323,7 +323,7 @@ pub fn determine_with(
         clear(&mut with, &given, input);
         alternatives.push(Alternative {
             input,
-            entry: entry_of(&atoms, input, &example),
+            entry: entry_of(atoms, input, &example),
             example,
             with,
             decision: base.0,
