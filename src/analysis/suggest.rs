@@ -303,7 +303,7 @@ pub fn suggest_with(
             let Ok(index) = Pool::from_json(&text).and_then(Pool::index) else {
                 continue;
             };
-            let v2 = PoolView::new(&engine, &index);
+            let v2 = PoolView::new(engine, &index);
             let mut s = crate::engine::matcher::Scratch::default();
             if engine.verdict(req, Some(&v2), &mut s).0 != Verdict::Granted {
                 continue;
