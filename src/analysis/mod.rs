@@ -5,7 +5,7 @@
 //! - `atoms.rs`: the entries a feature's rules reach, in every version;
 //! - `names.rs`: every set of name patterns one name can match at once;
 //! - `space.rs`: the principal classes of a feature, each with a witness;
-//! - `suggest.rs`: verified changes that turn a denial into a grant;
+//! - `suggest/`: verified changes that turn a denial into a grant;
 //! - `determined.rs`: whether a request's unset inputs could change it;
 //! - `diff.rs`: the access diff between two versions;
 //! - `explained.rs`: the rest of one request's answer, put together;
