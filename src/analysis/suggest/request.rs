@@ -23,7 +23,7 @@ pub(super) fn request_changes(
     // A host and an address no rule names come first: they grant when
     // what the request gave was the trouble (a denied range, a host).
     if req.host.is_some()
-        && let Some(other) = unnamed_name(&atoms)
+        && let Some(other) = unnamed_name(atoms)
     {
         let mut r = req.clone();
         r.host = Some(other.clone());
@@ -36,7 +36,7 @@ pub(super) fn request_changes(
         ));
     }
     if req.ip.is_some()
-        && let Some(other) = unnamed_ip(&atoms)
+        && let Some(other) = unnamed_ip(atoms)
     {
         let mut r = req.clone();
         r.ip = Some(other);
