@@ -49,39 +49,28 @@ impl Input {
     }
 }
 
-/// Which inputs the request leaves unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Unset {
-    pub user: bool,
-    pub host: bool,
-    pub ip: bool,
-    /// Only where the feature's rules reach `&` entries and the caller did
-    /// not say the principal has none (`--no-local-groups`).
-    pub local_groups: bool,
-}
+/// Which inputs the request leaves unknown: the engine's [`Unknown`]
+/// (what a trace line says it needed), for the whole request. Local groups
+/// count only where the feature's rules reach `&` entries and the caller
+/// did not say the principal has none (`--no-local-groups`).
+pub type Unset = crate::engine::Unknown;
 
-impl Unset {
-    pub fn any(self) -> bool {
-        self.user || self.host || self.ip || self.local_groups
+/// The unset inputs as `would_change` names them, in order.
+pub fn inputs(u: Unset) -> Vec<Input> {
+    let mut out = Vec::new();
+    match (u.user, u.host) {
+        (true, true) => out.push(Input::UserOrHost),
+        (true, false) => out.push(Input::User),
+        (false, true) => out.push(Input::Host),
+        (false, false) => {}
     }
-
-    /// The unset inputs as `would_change` names them, in order.
-    pub fn inputs(self) -> Vec<Input> {
-        let mut out = Vec::new();
-        match (self.user, self.host) {
-            (true, true) => out.push(Input::UserOrHost),
-            (true, false) => out.push(Input::User),
-            (false, true) => out.push(Input::Host),
-            (false, false) => {}
-        }
-        if self.ip {
-            out.push(Input::Ip);
-        }
-        if self.local_groups {
-            out.push(Input::LocalGroups);
-        }
-        out
+    if u.ip {
+        out.push(Input::Ip);
     }
+    if u.local_groups {
+        out.push(Input::LocalGroups);
+    }
+    out
 }
 
 /// A value of an unset input.
@@ -228,7 +217,7 @@ pub fn determine_with(
     // act on, and usually the answer (one that changes the outcome
     // settles `determined`).
     let mut found: Vec<(Input, Example, String)> = Vec::new();
-    for input in unset.inputs() {
+    for input in inputs(unset) {
         for (example, entry) in entry_examples(atoms, input) {
             let mut r = req.clone();
             set(&mut r, input, &example);

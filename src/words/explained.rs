@@ -24,20 +24,7 @@ fn rule_names(ids: &[RuleId]) -> String {
 
 /// Which inputs were not given ("no IP given").
 pub fn unset_given(u: Unset) -> String {
-    let mut parts = Vec::new();
-    match (u.user, u.host) {
-        (true, true) => parts.push("user or host"),
-        (true, false) => parts.push("user"),
-        (false, true) => parts.push("host"),
-        _ => {}
-    }
-    if u.ip {
-        parts.push("IP");
-    }
-    if u.local_groups {
-        parts.push("local groups");
-    }
-    match parts.as_slice() {
+    match super::trace::input_parts(u).as_slice() {
         [] => String::new(),
         [one] => format!("no {one} given"),
         [init @ .., last] => format!("no {} or {last} given", init.join(", ")),

@@ -172,25 +172,32 @@ pub fn cover(c: &Cover) -> String {
     }
 }
 
-/// The unset inputs a list could have matched, in words ("the IP", "the
-/// user or host and the local groups").
-pub fn unknown_inputs(u: crate::engine::Unknown) -> String {
+/// The inputs that are unknown, each as a noun ("user or host", "IP",
+/// "local groups"): the one wording of them, for the trace and the verdict.
+pub(super) fn input_parts(u: crate::engine::Unknown) -> Vec<&'static str> {
     let mut parts = Vec::new();
     match (u.user, u.host) {
-        (true, true) => parts.push("the user or host"),
-        (true, false) => parts.push("the user"),
-        (false, true) => parts.push("the host"),
+        (true, true) => parts.push("user or host"),
+        (true, false) => parts.push("user"),
+        (false, true) => parts.push("host"),
         (false, false) => {}
     }
     if u.ip {
-        parts.push("the IP");
+        parts.push("IP");
     }
     if u.local_groups {
-        parts.push("the local groups");
+        parts.push("local groups");
     }
+    parts
+}
+
+/// The unset inputs a list could have matched, in words ("the IP", "the
+/// user or host or the local groups").
+pub fn unknown_inputs(u: crate::engine::Unknown) -> String {
+    let parts: Vec<String> = input_parts(u).iter().map(|p| format!("the {p}")).collect();
     match parts.as_slice() {
         [] => String::new(),
-        [one] => one.to_string(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
