@@ -8,7 +8,6 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::explained::{Explained, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{self, Budget};
-use crate::diag::Severity;
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Decision, Engine, PoolView, Request, Verdict};
@@ -43,12 +42,6 @@ pub struct Options {
     pub suggest: bool,
 }
 
-fn error_count(doc: &Document) -> usize {
-    doc.diagnostics()
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count()
-}
 
 pub fn explain(file: &Path, request: Request, pool: Option<&Path>, options: Options) -> i32 {
     explain_report(file, request, pool, options).emit()
@@ -93,7 +86,7 @@ pub fn explain_report(
         },
         &budget,
     );
-    let errors = error_count(&doc);
+    let errors = doc.error_count();
     let status = match d.decision {
         _ if options.require_determined && !more.determination.determined => {
             super::EXIT_UNDETERMINED

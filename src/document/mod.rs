@@ -193,6 +193,13 @@ impl Document {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
+    /// How many of the findings are errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .count()
+    }
     pub fn lines(&self) -> &LineIndex {
         &self.lines
     }

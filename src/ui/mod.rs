@@ -269,7 +269,7 @@ impl PrivyApp {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Save if errors_in(doc) > 0 => self.save_with_errors = Some(None),
+            Command::Save if doc.error_count() > 0 => self.save_with_errors = Some(None),
             Command::Save => self.save_now(false, crate::document::HardLinks::Ask),
             Command::Undo => {
                 if !doc.undo() {
@@ -741,14 +741,6 @@ fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
 /// The pointer of the group at position `g` of `Config::groups`.
 fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
-}
-
-/// How many errors the document has.
-fn errors_in(doc: &Document) -> usize {
-    doc.diagnostics()
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count()
 }
 
 /// The key a file's simulator state is kept under: its absolute path.

@@ -145,7 +145,7 @@ impl PrivyApp {
         let Some(after) = self.save_with_errors.clone() else {
             return;
         };
-        let n = self.doc.as_ref().map_or(0, errors_in);
+        let n = self.doc.as_ref().map_or(0, Document::error_count);
         let choice = ask(
             ui,
             "save-with-errors",
@@ -194,7 +194,7 @@ impl PrivyApp {
             &["Save", "Discard", "Cancel"],
         );
         match choice {
-            Some(0) if self.doc.as_ref().is_some_and(|d| errors_in(d) > 0) => {
+            Some(0) if self.doc.as_ref().is_some_and(|d| d.error_count() > 0) => {
                 // Saving a file with errors is asked about first; the
                 // action follows that save.
                 self.prompt = None;
