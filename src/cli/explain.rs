@@ -42,7 +42,6 @@ pub struct Options {
     pub suggest: bool,
 }
 
-
 pub fn explain(file: &Path, request: Request, pool: Option<&Path>, options: Options) -> i32 {
     explain_report(file, request, pool, options).emit()
 }

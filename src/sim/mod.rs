@@ -3,6 +3,7 @@
 //! seat usage and the import of sessions from CSV. The GUI (`ui::sim`) and
 //! the command line both use it.
 
+pub mod by_file;
 pub mod cases;
 pub mod csv;
 pub mod explaining;

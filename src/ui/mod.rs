@@ -120,7 +120,7 @@ pub struct PrivyApp {
     pub show_passwords: bool,
     /// The simulator's request, pool, scenario and cases of the other files
     /// opened, by path: each file keeps its own.
-    sims: std::collections::HashMap<String, sim::SimSaved>,
+    sims: crate::sim::by_file::SimByFile,
     /// The text version a "Saved" status was said for: an edit since
     /// makes it untrue, and it goes.
     saved_at: Option<u64>,
@@ -305,25 +305,14 @@ impl PrivyApp {
         }
     }
 
-    /// The key of the open file's simulator state.
-    fn sim_key(&self) -> String {
-        sim_key(self.doc.as_ref().and_then(Document::path))
-    }
-
-    /// Another file is opened: the simulator's work on this one is kept
-    /// under its path, and the other file's (or an empty one) comes back.
-    /// Whether the panel is open stays as it is.
+    /// Another file is opened: the simulator's work goes with the file.
     fn switch_sim(&mut self, to: Option<&std::path::Path>) {
-        let from = self.sim_key();
-        let to = sim_key(to);
-        if from == to {
-            return;
-        }
-        let open = self.sim.open;
-        self.sims.insert(from, self.sim.saved());
-        let next = self.sims.remove(&to).unwrap_or_default();
-        self.sim.restore(next);
-        self.sim.open = open;
+        let from = self
+            .doc
+            .as_ref()
+            .and_then(Document::path)
+            .map(PathBuf::from);
+        self.sims.switch(&mut self.sim, from.as_deref(), to);
     }
 
     fn perform(&mut self, action: AfterPrompt) {
@@ -743,17 +732,6 @@ fn index_pointer(doc: &Document, g: usize) -> Option<String> {
     doc.config().groups.get(g).map(|g| g.pointer.clone())
 }
 
-/// The key a file's simulator state is kept under: its absolute path.
-fn sim_key(path: Option<&std::path::Path>) -> String {
-    path.map(|p| {
-        std::path::absolute(p)
-            .unwrap_or_else(|_| p.to_path_buf())
-            .display()
-            .to_string()
-    })
-    .unwrap_or_default()
-}
-
 /// The status line for the outcome of a save.
 fn saved(doc: &Document, result: Result<(), crate::document::SaveError>) -> Status {
     match result {
@@ -811,9 +789,8 @@ fn value_text(doc: &Document, n: &Node) -> String {
 impl eframe::App for PrivyApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
-        let mut sims = self.sims.clone();
-        sims.insert(self.sim_key(), self.sim.saved());
-        eframe::set_value(storage, SIMS_KEY, &sims);
+        let path = self.doc.as_ref().and_then(Document::path);
+        eframe::set_value(storage, SIMS_KEY, &self.sims.with_open(&self.sim, path));
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -871,14 +848,13 @@ pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
             // The simulator as it was for this file (each file has its
             // own); before per-file keeping, one for all (SIM_KEY), taken
             // for the file it is opened with.
-            let by_file = cc.storage.and_then(|s| {
-                eframe::get_value::<std::collections::HashMap<String, sim::SimSaved>>(s, SIMS_KEY)
-            });
+            let by_file = cc
+                .storage
+                .and_then(|s| eframe::get_value::<crate::sim::by_file::SimByFile>(s, SIMS_KEY));
             match by_file {
                 Some(mut sims) => {
-                    if let Some(saved) = sims.remove(&app.sim_key()) {
-                        app.sim.restore(saved);
-                    }
+                    let path = app.doc.as_ref().and_then(Document::path).map(PathBuf::from);
+                    sims.restore_into(&mut app.sim, path.as_deref());
                     app.sims = sims;
                 }
                 None => {
