@@ -18,6 +18,19 @@ fn text_of(h: &Harness<'static, PrivyApp>) -> String {
         .unwrap_or_default()
 }
 
+/// In the example: a new deny checkouts rule whose USERS are `users`,
+/// typed as a person types them.
+fn add_deny_rule_for(h: &mut Harness<'_, PrivyApp>, users: &str) {
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let field = h.get_all_by_label("Users").last().expect("users");
+    field.focus();
+    field.type_text(users);
+    h.run();
+}
+
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
     super::common::sized(app, 1200.0, 900.0)
 }
@@ -681,14 +694,7 @@ fn unsaved_edits_survive_a_crash_and_are_offered_back() {
         app.set_recovery_interval(std::time::Duration::ZERO);
         let mut h = harness(app);
         h.run();
-        h.get_by_label("Deny checkouts (2)").click();
-        h.run();
-        h.get_by_label("Add deny checkouts rule").click();
-        h.run();
-        let users = h.get_all_by_label("Users").last().expect("users");
-        users.focus();
-        users.type_text("mallory");
-        h.run();
+        add_deny_rule_for(&mut h, "mallory");
         h.state().document().map(|d| d.text().to_string())
     };
     assert!(edited.as_deref().is_some_and(|t| t.contains("mallory")));
@@ -739,14 +745,7 @@ fn discarding_on_quit_leaves_no_recovery_file() {
     app.set_recovery_interval(std::time::Duration::ZERO);
     let mut h = harness(app);
     h.run();
-    h.get_by_label("Deny checkouts (2)").click();
-    h.run();
-    h.get_by_label("Add deny checkouts rule").click();
-    h.run();
-    let users = h.get_all_by_label("Users").last().expect("users");
-    users.focus();
-    users.type_text("mallory");
-    h.run();
+    add_deny_rule_for(&mut h, "mallory");
     assert_eq!(
         store().pending().len(),
         1,
@@ -954,14 +953,7 @@ fn saving_a_file_with_errors_asks_first() {
     std::fs::write(&path, &original).expect("copy");
     let mut h = harness(PrivyApp::open(Some(path.clone())));
     h.run();
-    h.get_by_label("Deny checkouts (2)").click();
-    h.run();
-    h.get_by_label("Add deny checkouts rule").click();
-    h.run();
-    let users = h.get_all_by_label("Users").last().expect("users");
-    users.focus();
-    users.type_text("4.3.2.50-10");
-    h.run();
+    add_deny_rule_for(&mut h, "4.3.2.50-10");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
     h.get_by_label_contains("Save a file with 1 error?");
@@ -1020,14 +1012,7 @@ fn a_recovery_is_offered_only_for_its_own_file() {
         app.set_recovery_interval(std::time::Duration::ZERO);
         let mut h = harness(app);
         h.run();
-        h.get_by_label("Deny checkouts (2)").click();
-        h.run();
-        h.get_by_label("Add deny checkouts rule").click();
-        h.run();
-        let users = h.get_all_by_label("Users").last().expect("users");
-        users.focus();
-        users.type_text("mallory");
-        h.run();
+        add_deny_rule_for(&mut h, "mallory");
     }
     assert_eq!(store().pending().len(), 1);
     // The next session opens B: nothing is offered over it.
