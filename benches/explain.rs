@@ -4,8 +4,9 @@
 //! example and on a generated 5 000-rule file, in process (the library as
 //! the simulator calls it), per request.
 //!
-//! `cargo bench --bench explain` measures; under `cargo test` it runs the
-//! example once, so it keeps working.
+//! `cargo bench --bench explain` measures (`-- --each` also prints every
+//! request's figures); under `cargo test` it runs the example once, so it
+//! keeps working.
 
 use std::time::{Duration, Instant};
 
@@ -55,6 +56,18 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
                 &budget(),
             );
             all.push(start.elapsed());
+            if std::env::args().any(|a| a == "--each") {
+                // Where one request's time goes (docs/performance.md).
+                println!(
+                    "  {} {:?}: determined {:.1} ms, with suggestions {:.1} ms, {} alternatives, {} suggestions",
+                    req.feature,
+                    d.reason,
+                    ms(*det.last().unwrap_or(&Duration::ZERO)),
+                    ms(*all.last().unwrap_or(&Duration::ZERO)),
+                    only.determination.would_change.len(),
+                    e.suggestions.len()
+                );
+            }
             denied += usize::from(d.decision == Verdict::Denied);
             suggestions += e.suggestions.len();
             undetermined += usize::from(!only.determination.determined);
