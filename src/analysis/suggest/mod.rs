@@ -219,10 +219,8 @@ pub fn suggest_with(
     }
     let cfg = doc.config();
     let view = pool.map(|p| PoolView::new(engine, p.index));
-    let grants = |r: &Request| {
-        let mut s = crate::engine::matcher::Scratch::default();
-        engine.verdict(r, view.as_ref(), &mut s).0 == Verdict::Granted
-    };
+    // One scratch for every request tried (it follows the principal).
+    let mut scratch = crate::engine::matcher::Scratch::default();
     // Request changes, verified in order: at most a few per field, and
     // no more than so many tried per field (a file naming thousands of
     // hosts need not have each tried).
@@ -235,7 +233,7 @@ pub fn suggest_with(
             continue;
         }
         *tried += 1;
-        if grants(&r) {
+        if engine.verdict(&r, view.as_ref(), &mut scratch).0 == Verdict::Granted {
             *granted += 1;
             out.push(Suggestion {
                 kind: SuggestionKind::Request,
