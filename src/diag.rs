@@ -96,6 +96,11 @@ codes! {
     StarAmongEntries = "star-among-entries", Warning, "`*` among other FEATURES or SERIALNUMBERS entries: it means any, the others add nothing.";
     DenyEveryone = "deny-everyone", Info, "A deny rule without users (USERS missing, empty or only `;`): it denies its features to everyone.";
     FeatureCase = "feature-case", Warning, "A feature that differs from another only in case; features are compared exactly.";
+    // Over every principal (decided by the engine on the principal space)
+    NoEffect = "no-effect", Warning, "A rule whose removal changes no decision for anyone: shadowed by a deny rule, redundant with another rule, or covering nobody.";
+    OverriddenInPart = "overridden-in-part", Info, "An allow rule some of whose principals a deny rule denies anyway (deny beats allow).";
+    DeniesEveryoneElse = "denies-everyone-else", Info, "The first allow rule for a feature: from it on, everyone the allow list does not name is denied the feature.";
+    FindingsPartial = "findings-partial", Info, "The findings over every principal stopped short (time or size); the rules not examined are not reported.";
     MonitorWithoutPassword = "monitor-without-password", Warning, "The License Monitor is on (HTTP_PORT not 0) but no ADMIN_PASSWORD is set.";
     // With a pool (`privy check --pool`)
     CountPerLicense = "count-per-license", Warning, "A COUNT rule without SERIALNUMBERS covers a feature several licenses offer: it counts per license.";

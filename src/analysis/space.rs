@@ -49,6 +49,10 @@ pub struct Budget {
     /// tell apart (the default). Off, every combination of candidate
     /// values is a class of its own: the unpruned space, for tests.
     pub prune: bool,
+    /// Keep every list's own match in the signature (merging still on):
+    /// classes then also tell apart which rule covers whom, as the
+    /// findings over single rules need, not only what decisions see.
+    pub per_list: bool,
 }
 
 impl Default for Budget {
@@ -58,6 +62,7 @@ impl Default for Budget {
             name_states: 200_000,
             deadline: None,
             prune: true,
+            per_list: false,
         }
     }
 }
@@ -149,7 +154,13 @@ struct Lists<'a> {
 }
 
 impl<'a> Lists<'a> {
-    fn new(engines: &'a [&'a Engine], feature: &str, pooled: bool, prune: bool) -> Lists<'a> {
+    fn new(
+        engines: &'a [&'a Engine],
+        feature: &str,
+        pooled: bool,
+        prune: bool,
+        per_list: bool,
+    ) -> Lists<'a> {
         use crate::spec::RuleKind::*;
         /// Before numbering: a bit of the list's own, a shared OR bit, a
         /// minimum.
@@ -165,7 +176,7 @@ impl<'a> Lists<'a> {
         for (e, engine) in engines.iter().enumerate() {
             for role in engine.list_roles(feature) {
                 let mut acts = Vec::new();
-                if !prune {
+                if !prune || per_list {
                     acts.push(Pending::Own);
                 } else {
                     match role.kind {
@@ -438,7 +449,13 @@ pub fn space_around_with(
     vary: Vary,
     budget: &Budget,
 ) -> Space {
-    let mut lists = Lists::new(engines, feature, pool.is_some(), budget.prune);
+    let mut lists = Lists::new(
+        engines,
+        feature,
+        pool.is_some(),
+        budget.prune,
+        budget.per_list,
+    );
     let mut exhaustive = true;
     // Session names under seat sharing: which of them a value is.
     let sharing = pool.is_some_and(|p| p.pool.seat_sharing != SeatSharing::None);

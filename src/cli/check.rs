@@ -37,8 +37,10 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
             let mut diags = doc.diagnostics().to_vec();
             if let Some(p) = &pool {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
-                diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             }
+            let found = crate::words::findings::of_document(doc.parsed(), doc.config(), &diags);
+            diags.extend(found);
+            diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             let located = Located::all(&diags, doc.text(), doc.lines());
             let secrets = doc.secrets().clone();
             (Some(doc), located, secrets)

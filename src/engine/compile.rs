@@ -254,9 +254,11 @@ pub(super) fn applicable<'a>(
     feature: &'a str,
     kind: RuleKind,
     serial: Option<&'a str>,
+    skip: &'a [u32],
 ) -> impl Iterator<Item = u32> + 'a {
     engine.lists[kind_index(kind)]
         .for_feature(feature)
+        .filter(move |id| !skip.contains(id))
         .filter(
             move |&id| match (&engine.rules[id as usize].serials, serial) {
                 (None, _) => true,

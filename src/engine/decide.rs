@@ -37,12 +37,49 @@ impl Engine {
         self.run(req, pool, scratch, Mode::Quiet)
     }
 
+    /// The decision (with its determining rules, no trace) of the file
+    /// without the rules `without`: what removing them would change,
+    /// without compiling the file again.
+    pub fn decide_without(
+        &self,
+        without: &Without,
+        req: &Request,
+        pool: Option<&PoolView<'_>>,
+        scratch: &mut Scratch,
+    ) -> Decision {
+        self.run_skipping(req, pool, scratch, Mode::Quiet, &without.0)
+    }
+
+    /// The rules `ids` (of this engine's file) for [`Engine::decide_without`].
+    pub fn without(&self, ids: &[RuleId]) -> Without {
+        let mut v: Vec<u32> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| ids.contains(&r.id))
+            .map(|(i, _)| i as u32)
+            .collect();
+        v.sort_unstable();
+        Without(v)
+    }
+
     pub(super) fn run(
         &self,
         req: &Request,
         pool: Option<&PoolView<'_>>,
         scratch: &mut Scratch,
         mode: Mode,
+    ) -> Decision {
+        self.run_skipping(req, pool, scratch, mode, &[])
+    }
+
+    fn run_skipping(
+        &self,
+        req: &Request,
+        pool: Option<&PoolView<'_>>,
+        scratch: &mut Scratch,
+        mode: Mode,
+        skip: &[u32],
     ) -> Decision {
         let p = req.folded();
         self.prepare(scratch, &p);
@@ -53,6 +90,7 @@ impl Engine {
             scratch,
             rec: Recorder::new(mode),
             missing: Vec::new(),
+            skip,
         };
         let mut assumptions = Vec::new();
         let record = ctx.rec.quiet_or_more();
@@ -195,6 +233,8 @@ pub(super) struct Deciding<'e, 's> {
     pub(super) scratch: &'s mut Scratch,
     pub(super) rec: Recorder,
     pub(super) missing: Vec<String>,
+    /// Rules (compiled ids) decided as if the file did not have them.
+    pub(super) skip: &'e [u32],
 }
 
 impl Deciding<'_, '_> {
@@ -418,7 +458,7 @@ impl Deciding<'_, '_> {
         let mut denied_by: Vec<RuleId> = Vec::new();
         for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
-            for id in applicable(engine, &req.feature, kind, serial) {
+            for id in applicable(engine, &req.feature, kind, serial, self.skip) {
                 let r = &engine.rules[id as usize];
                 let cover = self.cover(r, false);
                 let matched = cover.covered();
@@ -465,7 +505,7 @@ impl Deciding<'_, '_> {
             self.serial_skips(kind, serial, &mut checks);
             let mut applies = false;
             let mut any = false;
-            for id in applicable(engine, &req.feature, kind, serial) {
+            for id in applicable(engine, &req.feature, kind, serial, self.skip) {
                 applies = true;
                 any_applied = true;
                 let r = &engine.rules[id as usize];
@@ -482,7 +522,7 @@ impl Deciding<'_, '_> {
             }
             if applies && !any {
                 let rules: Vec<RuleId> = if self.rec.quiet_or_more() {
-                    applicable(engine, &req.feature, kind, serial)
+                    applicable(engine, &req.feature, kind, serial, self.skip)
                         .map(|i| engine.rules[i as usize].id)
                         .collect()
                 } else {
@@ -526,7 +566,13 @@ impl Deciding<'_, '_> {
         let mut max_rule: Option<RuleId> = None;
         let mut checks = Vec::new();
         self.serial_skips(RuleKind::LimitBorrows, serial, &mut checks);
-        for id in applicable(engine, &req.feature, RuleKind::LimitBorrows, serial) {
+        for id in applicable(
+            engine,
+            &req.feature,
+            RuleKind::LimitBorrows,
+            serial,
+            self.skip,
+        ) {
             let r = &engine.rules[id as usize];
             let Some(hours) = r.hours else { continue };
             let cover = self.cover(r, true);
@@ -607,7 +653,7 @@ impl Deciding<'_, '_> {
         let mut checks = Vec::new();
         for kind in RuleKind::lists_for(Effect::Limit, borrow) {
             self.serial_skips(kind, serial, &mut checks);
-            for id in applicable(engine, &req.feature, kind, serial) {
+            for id in applicable(engine, &req.feature, kind, serial, self.skip) {
                 let r = &engine.rules[id as usize];
                 let Some(count) = r.count else { continue };
                 let cover = self.cover(r, true);
@@ -679,7 +725,13 @@ impl Deciding<'_, '_> {
         let mut reserved_for_others = 0u64;
         let mut reserving = Vec::new();
         self.serial_skips(RuleKind::ReserveCheckouts, serial, &mut checks);
-        for id in applicable(engine, &req.feature, RuleKind::ReserveCheckouts, serial) {
+        for id in applicable(
+            engine,
+            &req.feature,
+            RuleKind::ReserveCheckouts,
+            serial,
+            self.skip,
+        ) {
             let r = &engine.rules[id as usize];
             let Some(count) = r.count else { continue };
             let cover = self.cover(r, false);

@@ -129,3 +129,8 @@ impl Decision {
         }
     }
 }
+
+/// Rules a decision leaves out, as if the file did not have them
+/// ([`Engine::without`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Without(pub(super) Vec<u32>);

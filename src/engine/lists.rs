@@ -34,7 +34,92 @@ pub struct ListRole {
     pub has_except: bool,
 }
 
+/// A compiled rule that applies to a feature, with its lists, for the
+/// analyses that ask what a rule does ([`Engine::rules_for_feature`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRole {
+    pub rule: RuleId,
+    pub kind: RuleKind,
+    /// The serial numbers the rule is limited to (`None`: any).
+    pub serials: Option<Vec<String>>,
+    /// COUNT and HOURS as the engine reads them (`None`: absent or ignored).
+    pub count: Option<u64>,
+    pub hours: Option<u64>,
+    /// USERS (`None`: everyone) and EXCEPT_USERS.
+    pub users: Option<ListId>,
+    pub except: Option<ListId>,
+}
+
+impl RuleRole {
+    /// Whether the rule applies to a request for `serial` (its feature
+    /// aside): a rule limited to serials applies only to those.
+    pub fn applies_to_serial(&self, serial: Option<&str>) -> bool {
+        match (&self.serials, serial) {
+            (None, _) => true,
+            (Some(set), Some(s)) => set.iter().any(|x| x == s),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Whether the rule applies to a request of `action` (a borrow is also
+    /// a checkout; borrow rules do not bind checkouts).
+    pub fn applies_to_action(&self, action: super::Action) -> bool {
+        action == super::Action::Borrow || !self.kind.borrow_only()
+    }
+}
+
 impl Engine {
+    /// Every compiled rule that applies to `feature`, in file order.
+    pub fn rules_for_feature(&self, feature: &str) -> Vec<RuleRole> {
+        let mut ids: Vec<u32> = RuleKind::ALL
+            .into_iter()
+            .flat_map(|k| self.lists[kind_index(k)].for_feature(feature))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let r = &self.rules[id as usize];
+                let list = |m: &Option<matcher::Matcher>, except: bool| {
+                    m.as_ref().map(|_| ListId {
+                        rule: r.id,
+                        except,
+                        id,
+                    })
+                };
+                RuleRole {
+                    rule: r.id,
+                    kind: r.kind,
+                    serials: r.serials.as_ref().map(|s| {
+                        let mut v: Vec<String> = s.iter().cloned().collect();
+                        v.sort();
+                        v
+                    }),
+                    count: r.count,
+                    hours: r.hours,
+                    users: list(&r.users, false),
+                    except: list(&r.except, true),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the rule covers the principal as its step tests it: USERS,
+    /// and EXCEPT_USERS for limits (deny, allow and reserve rules do not
+    /// read EXCEPT_USERS).
+    pub fn covers(&self, role: &RuleRole, p: &FoldedPrincipal, scratch: &mut Scratch) -> bool {
+        if let Some(u) = role.users
+            && !self.list_matches(u, p, scratch)
+        {
+            return false;
+        }
+        let reads_except = role.kind.effect() == crate::spec::Effect::Limit;
+        !(reads_except
+            && role
+                .except
+                .is_some_and(|e| self.list_matches(e, p, scratch)))
+    }
+
     /// The USERS and EXCEPT_USERS lists of every rule that applies to a
     /// request for `feature` (any action, any serial), in file order.
     /// A rule whose USERS means everyone has no USERS list here.

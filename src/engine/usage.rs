@@ -155,6 +155,7 @@ impl PoolView<'_> {
             feature,
             RuleKind::ReserveCheckouts,
             Some(lic.serial.as_str()),
+            &[],
         ) {
             let r = &engine.rules[id as usize];
             let Some(count) = r.count else { continue };

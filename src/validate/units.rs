@@ -405,6 +405,22 @@ pub(super) fn may_overlap(a: &Pattern, b: &Pattern) -> bool {
     }
 }
 
+/// Whether one principal can match both `a` and `b`. A principal has a
+/// user, a host, an address and local groups at once, so a name and any
+/// other entry can meet (user `zoe` on host `kim` matches `zoe` and `kim`);
+/// only two IP forms compare values, since a principal has one address.
+/// Entries that match nothing meet nothing.
+fn may_meet(a: &Pattern, b: &Pattern) -> bool {
+    let void = |p: &Pattern| matches!(p, Pattern::Cidr(_) | Pattern::InvalidIp(_));
+    if void(a) || void(b) {
+        return false;
+    }
+    if a.is_ip_form() && b.is_ip_form() {
+        return may_overlap(a, b);
+    }
+    true
+}
+
 pub(super) fn except_not_covered(
     rule: &Rule,
     cfg: &Config,
@@ -428,7 +444,7 @@ pub(super) fn except_not_covered(
         }
         let any = targets
             .iter()
-            .any(|t| covered.iter().any(|u| may_overlap(t, u)));
+            .any(|t| covered.iter().any(|u| may_meet(t, u)));
         if !any {
             out.push(at_entry(
                 except,

@@ -103,6 +103,7 @@ pub fn reason_short(r: Reason) -> &'static str {
 
 mod analysis;
 pub mod explained;
+pub mod findings;
 mod json;
 mod trace;
 

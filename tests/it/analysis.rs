@@ -45,8 +45,8 @@ fn users() -> impl Strategy<Value = String> {
 }
 
 #[derive(Debug, Clone)]
-struct RuleSpec {
-    kind: usize,
+pub(super) struct RuleSpec {
+    pub(super) kind: usize,
     users: String,
     except: String,
     features: &'static str,
@@ -80,7 +80,7 @@ fn rule() -> impl Strategy<Value = RuleSpec> {
 
 #[derive(Debug, Clone)]
 pub(super) struct FileSpec {
-    rules: Vec<RuleSpec>,
+    pub(super) rules: Vec<RuleSpec>,
     g1: String,
     g2: String,
 }
@@ -280,6 +280,7 @@ pub(super) fn unbounded(prune: bool) -> Budget {
         name_states: 1_000_000,
         deadline: None,
         prune,
+        per_list: false,
     }
 }
 

@@ -13,6 +13,7 @@ mod common;
 mod crash_save;
 mod determined;
 mod diagnostics;
+mod effect;
 mod engine;
 mod fuzz_regressions;
 mod gui;

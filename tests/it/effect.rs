@@ -1,0 +1,370 @@
+//! The findings over every principal (`no-effect`, `overridden-in-part`,
+//! `denies-everyone-else`) against their meaning, on random small files:
+//! - removing a rule reported as having no effect changes no decision of
+//!   a broad random sample of requests (both actions, every license, with
+//!   and without random pools);
+//! - removing any deny, allow or HOURS rule not so reported changes at
+//!   least one decision of the witnesses of its features' classes;
+//! - every overridden-in-part example is granted without the deny rules
+//!   and denied by them.
+//!
+//! And hand-made files: each finding, and a near miss that must not have it.
+
+use privy::analysis::diff::{Versions, features_of, serials_for};
+use privy::analysis::effect::{self, Findings};
+use privy::analysis::{Budget, space};
+use privy::document::Document;
+use privy::engine::matcher::Scratch;
+use privy::engine::pool::{Pool, PoolIndex};
+use privy::engine::{Action, Engine, PoolView, Reason, Request, Verdict};
+use privy::request::Principal;
+use privy::rule_id::RuleId;
+use privy::spec::RuleKind;
+use proptest::prelude::*;
+
+use super::analysis::{FileSpec, file, pool, principals, text, unbounded};
+use super::common::{privy, write};
+
+fn run(cfg: &Document) -> (Engine, Findings) {
+    let e = Engine::new(cfg.config());
+    let f = effect::findings(cfg.config(), &e, &unbounded(true));
+    (e, f)
+}
+
+/// The spec's position of a rule id (its kind's n-th rule).
+fn position(f: &FileSpec, id: RuleId) -> Option<usize> {
+    let kind = RuleKind::ALL.iter().position(|k| *k == id.kind)?;
+    f.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == kind)
+        .nth(id.index as usize)
+        .map(|(i, _)| i)
+}
+
+fn without(f: &FileSpec, at: usize) -> Document {
+    let mut g = f.clone();
+    g.rules.remove(at);
+    Document::from_text(text(&g))
+}
+
+fn requests(people: &[Principal]) -> Vec<Request> {
+    let mut out = Vec::new();
+    for p in people {
+        for feature in ["A", "B", "C"] {
+            for action in [Action::Checkout, Action::Borrow] {
+                for serial in [None, Some("S1"), Some("S2")] {
+                    let mut r = p.request(feature, action);
+                    r.serial = serial.map(String::from);
+                    out.push(r);
+                }
+            }
+        }
+    }
+    out
+}
+
+type Key = (Verdict, Reason, Option<u64>);
+
+fn key(d: &privy::engine::Decision) -> Key {
+    (d.decision, d.reason, d.max_borrow_hours)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn no_effect_is_sound_and_complete(f in file(), pool in pool(), people in principals()) {
+        let doc = Document::from_text(text(&f));
+        let (engine, found) = run(&doc);
+        prop_assert!(found.exhaustive);
+        let index: Option<PoolIndex> =
+            pool.as_deref().map(|p| Pool::from_json(p).and_then(Pool::index).expect("pool"));
+        let reqs = requests(&people);
+        let mut s1 = Scratch::default();
+        let mut s2 = Scratch::default();
+        // Soundness: a sample of requests, with and without the pool.
+        for n in &found.no_effect {
+            let at = position(&f, n.rule).expect("a reported rule exists");
+            let smaller = without(&f, at);
+            let other = Engine::new(smaller.config());
+            for pooled in [false, true] {
+                let ix = index.as_ref().filter(|_| pooled);
+                let va = ix.map(|p| PoolView::new(&engine, p));
+                let vb = ix.map(|p| PoolView::new(&other, p));
+                for r in &reqs {
+                    let a = engine.decide_quiet(r, va.as_ref(), &mut s1);
+                    let b = other.decide_quiet(r, vb.as_ref(), &mut s2);
+                    prop_assert_eq!(
+                        key(&a), key(&b),
+                        "{:?} reported as no effect ({:?}) but removing it changes {:?}\n{}",
+                        n.rule, n.why, r, text(&f)
+                    );
+                }
+            }
+        }
+        // Completeness: every deny, allow or HOURS rule not reported
+        // changes a witness's decision when removed.
+        let reported: Vec<RuleId> = found.no_effect.iter().map(|n| n.rule).collect();
+        let cfg = doc.config();
+        let v = Versions { old: cfg, new: cfg, pool: None };
+        let budget = Budget { per_list: true, ..unbounded(true) };
+        for rule in cfg.all_rules() {
+            let id = RuleId::new(rule.kind, rule.index);
+            let judged = matches!(
+                rule.kind,
+                RuleKind::AllowCheckouts | RuleKind::AllowBorrows
+                    | RuleKind::DenyCheckouts | RuleKind::DenyBorrows | RuleKind::LimitBorrows
+            );
+            if !judged || reported.contains(&id) || rule.empty_preset {
+                continue;
+            }
+            let at = position(&f, id).expect("rule exists");
+            let other = Engine::new(without(&f, at).config());
+            let mut changed = false;
+            'all: for (feature, _) in features_of(v, &engine, &engine) {
+                let sp = space::space(&[&engine], &[cfg], None, &feature, &budget);
+                for c in &sp.classes {
+                    for action in [Action::Checkout, Action::Borrow] {
+                        for serial in serials_for(v, &engine, &engine, &feature) {
+                            let mut r = c.witness.request(&feature, action);
+                            r.serial = serial;
+                            if key(&engine.decide_quiet(&r, None, &mut s1))
+                                != key(&other.decide_quiet(&r, None, &mut s2))
+                            {
+                                changed = true;
+                                break 'all;
+                            }
+                        }
+                    }
+                }
+            }
+            // Or it stays so that the later reported ones can all go.
+            let later: Vec<usize> = found
+                .no_effect
+                .iter()
+                .filter(|n| n.rule > id)
+                .filter_map(|n| position(&f, n.rule))
+                .collect();
+            let mut g = f.clone();
+            let mut gone: Vec<usize> = later.clone();
+            gone.push(at);
+            gone.sort_unstable();
+            for i in gone.iter().rev() {
+                g.rules.remove(*i);
+            }
+            let together = Engine::new(Document::from_text(text(&g)).config());
+            let mut with_later = false;
+            for r in &reqs {
+                if key(&engine.decide_quiet(r, None, &mut s1)) != key(&together.decide_quiet(r, None, &mut s2)) {
+                    with_later = true;
+                    break;
+                }
+            }
+            prop_assert!(changed || with_later, "{:?} not reported, but removing it changes no witness\n{}", id, text(&f));
+        }
+        // All reported rules go together without a change.
+        if !found.no_effect.is_empty() {
+            let mut g = f.clone();
+            let mut gone: Vec<usize> = found.no_effect.iter().filter_map(|n| position(&f, n.rule)).collect();
+            gone.sort_unstable();
+            for i in gone.iter().rev() {
+                g.rules.remove(*i);
+            }
+            let other = Engine::new(Document::from_text(text(&g)).config());
+            for pooled in [false, true] {
+                let ix = index.as_ref().filter(|_| pooled);
+                let va = ix.map(|p| PoolView::new(&engine, p));
+                let vb = ix.map(|p| PoolView::new(&other, p));
+                for r in &reqs {
+                    prop_assert_eq!(
+                        key(&engine.decide_quiet(r, va.as_ref(), &mut s1)),
+                        key(&other.decide_quiet(r, vb.as_ref(), &mut s2)),
+                        "removing all reported rules together changes {:?}\n{}", r, text(&f)
+                    );
+                }
+            }
+        }
+        // Overridden in part: the example is denied by the deny rules and
+        // would be granted the step without them.
+        for o in &found.overridden {
+            let mut r = o.example.request(&o.feature, o.action);
+            r.serial = o.serial.clone();
+            let d = engine.decide_quiet(&r, None, &mut s1);
+            prop_assert_eq!(d.reason, Reason::DenyRule);
+            prop_assert_eq!(&d.rules, &o.deny);
+            let w = engine.without(&o.deny);
+            let after = engine.decide_without(&w, &r, None, &mut s1);
+            prop_assert_ne!(after.reason, Reason::DenyRule);
+            prop_assert!(after.reason != Reason::NotInAllowRule || !after.rules.contains(&o.allow));
+        }
+    }
+}
+
+fn codes(json: &str, code: &str) -> Vec<(String, String)> {
+    let doc = Document::from_text(json);
+    let (_, f) = run(&doc);
+    privy::words::findings::diagnostics(doc.config(), &f)
+        .into_iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| (d.pointer, d.message))
+        .collect()
+}
+
+#[test]
+fn no_effect_says_why_and_near_misses_are_quiet() {
+    let file = r#"{
+      "ALLOW_CHECKOUTS": [
+        {"FEATURES": "CAD", "USERS": "anna;bob"},
+        {"FEATURES": "CAD", "USERS": "bob"},
+        {"FEATURES": "CAD", "USERS": "bob;carl"},
+        {"FEATURES": "CAD", "USERS": "ivan"},
+        {"FEATURES": "CAD", "USERS": "ivan;kim"},
+        {"FEATURES": "CAD", "USERS": "Nobody"}
+      ],
+      "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "ivan"} ],
+      "DENY_BORROWS": [ {"FEATURES": "CAD", "USERS": "ivan"}, {"FEATURES": "CAD", "USERS": "anna"} ],
+      "LIMIT_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob", "COUNT": 1} ],
+      "RESERVE_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "Nobody", "COUNT": 1} ],
+      "GROUPS": [ {"NAME": "Nobody", "MEMBERS": ""} ]
+    }"#;
+    let found = codes(file, "no-effect");
+    let at: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        at,
+        [
+            "/ALLOW_CHECKOUTS/1",
+            "/ALLOW_CHECKOUTS/3",
+            "/ALLOW_CHECKOUTS/5",
+            "/DENY_BORROWS/0"
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .1
+            .contains("Allow checkouts rule 1 already does the same"),
+        "{}",
+        found[0].1
+    );
+    assert!(
+        found[1].1.contains("denied first by Deny checkouts rule 1"),
+        "{}",
+        found[1].1
+    );
+    assert!(found[1].1.contains("user `ivan`"), "{}", found[1].1);
+    assert!(found[2].1.contains("cover nobody"), "{}", found[2].1);
+    assert!(
+        found[3]
+            .1
+            .contains("Deny checkouts rule 1 already does the same"),
+        "{}",
+        found[3].1
+    );
+    // `ivan;kim` is overridden in part (kim is allowed), not without effect.
+    let over = codes(file, "overridden-in-part");
+    assert!(
+        over.iter()
+            .any(|(p, m)| p == "/ALLOW_CHECKOUTS/4" && m.contains("Deny checkouts rule 1 denies")),
+        "{over:#?}"
+    );
+    // anna is denied borrowing by Deny borrows rule 2: rule 1 is overridden
+    // for borrows only, and says so.
+    assert!(
+        over.iter()
+            .any(|(p, m)| p == "/ALLOW_CHECKOUTS/0" && m.contains("borrowing `CAD`")),
+        "{over:#?}"
+    );
+}
+
+#[test]
+fn a_count_limit_is_judged_only_when_nobody_reaches_it() {
+    // With a pool the limit counts bob: never "no effect".
+    let counted = r#"{ "LIMIT_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob", "COUNT": 1} ] }"#;
+    assert!(codes(counted, "no-effect").is_empty());
+    let denied = r#"{ "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob;ann"} ],
+                      "LIMIT_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob", "COUNT": 1} ] }"#;
+    let found = codes(denied, "no-effect");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].1.contains("Limit checkouts rule 1 has no effect: everyone it covers is denied first by Deny checkouts rule 1"));
+}
+
+#[test]
+fn the_first_allow_rule_says_who_loses_the_feature() {
+    let file = r#"{
+      "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "anna"} ],
+      "DENY_CHECKOUTS": [ {"FEATURES": "CAM", "USERS": "bob;carl"} ]
+    }"#;
+    let found = codes(file, "denies-everyone-else");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, "/ALLOW_CHECKOUTS/0");
+    assert!(
+        found[0]
+            .1
+            .contains("2 of the users and hosts this file names lose it"),
+        "{}",
+        found[0].1
+    );
+    assert!(found[0].1.contains("`bob`, `carl`"), "{}", found[0].1);
+    // Near miss: the list names everyone the file names.
+    let all = r#"{
+      "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "anna;bob"} ],
+      "DENY_CHECKOUTS": [ {"FEATURES": "CAM", "USERS": "bob"} ]
+    }"#;
+    assert!(codes(all, "denies-everyone-else").is_empty());
+    // Near miss: a deny rule on another feature overrides nothing.
+    assert!(codes(all, "overridden-in-part").is_empty());
+}
+
+#[test]
+fn check_reports_the_findings_in_text_json_and_sarif() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "ServerConfig.json",
+        br#"{ "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob"}, {"FEATURES": "CAD", "USERS": "bob"} ] }"#,
+    );
+    let (code, out, _) = privy(&["check", &path]);
+    assert_eq!(code, 0, "a warning does not fail the check: {out}");
+    assert!(
+        out.contains("warning[no-effect]: Deny checkouts rule 2 has no effect"),
+        "{out}"
+    );
+    let (_, json, _) = privy(&["check", "--format", "json", &path]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let d = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "no-effect"))
+        .expect("no-effect in JSON");
+    assert_eq!(d["pointer"], "/DENY_CHECKOUTS/1");
+    assert_eq!(d["line"], 1);
+    let (_, sarif, _) = privy(&["check", "--format", "sarif", &path]);
+    assert!(sarif.contains("\"ruleId\": \"no-effect\""), "{sarif}");
+}
+
+#[test]
+fn out_of_time_the_findings_say_they_are_partial_and_claim_nothing() {
+    let doc = Document::from_text(
+        r#"{ "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob"}, {"FEATURES": "CAD", "USERS": "bob"} ] }"#,
+    );
+    let e = Engine::new(doc.config());
+    let gone = Budget {
+        deadline: Some(std::time::Instant::now()),
+        ..Budget::default()
+    };
+    let f = effect::findings(doc.config(), &e, &gone);
+    assert!(!f.exhaustive);
+    assert!(
+        f.no_effect.is_empty(),
+        "nothing claimed without the work: {:?}",
+        f.no_effect
+    );
+    assert_eq!(f.features_left, ["CAD"]);
+    let d = privy::words::findings::diagnostics(doc.config(), &f);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code.as_str(), "findings-partial");
+    assert!(d[0].message.contains("`CAD`"), "{}", d[0].message);
+}
