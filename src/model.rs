@@ -172,6 +172,9 @@ pub struct Rule {
     pub serials: Option<Box<EntryList>>,
     pub count: Option<IntValue>,
     pub hours: Option<IntValue>,
+    /// COUNT or HOURS present but not a whole number from 1 to 2^31-1:
+    /// the engine ignores the rule (`docs/semantics.md` section 8.1).
+    pub invalid_number: Option<Field>,
     pub comment: Option<String>,
     /// All keys missing or empty strings (COMMENT aside): ignored by the server.
     pub empty_preset: bool,
@@ -516,6 +519,13 @@ fn rule(kind: RuleKind, index: usize, node: &Node, text: &str) -> Option<Rule> {
         serials: list(Field::SerialNumbers),
         count: int(Field::Count),
         hours: int(Field::Hours),
+        invalid_number: [Field::Count, Field::Hours].into_iter().find(|&f| {
+            kind.field(f).is_some()
+                && last_member(members, f.key()).is_some_and(|m| {
+                    int_value(&m.value)
+                        .is_none_or(|v| !(1..=i64::from(i32::MAX)).contains(&v.value))
+                })
+        }),
         comment: last_member(members, Field::Comment.key())
             .and_then(|m| m.value.as_str().map(str::to_string)),
         empty_preset,

@@ -23,6 +23,9 @@ pub(super) struct CompiledRule {
     pub(super) serial_text: String,
     pub(super) count: Option<u64>,
     pub(super) hours: Option<u64>,
+    /// COUNT or HOURS is not a whole number from 1 to 2^31-1: the rule
+    /// is ignored, and the trace says so at it.
+    pub(super) ignored: Option<crate::spec::Field>,
 }
 
 impl CompiledRule {
@@ -305,12 +308,15 @@ pub(super) fn compile_rule(rule: &Rule, groups: &Groups) -> CompiledRule {
         count: rule
             .count
             .as_ref()
+            .filter(|_| rule.invalid_number.is_none())
             .and_then(|c| u64::try_from(c.value).ok())
             .filter(|&c| c > 0),
         hours: rule
             .hours
             .as_ref()
+            .filter(|_| rule.invalid_number.is_none())
             .and_then(|c| u64::try_from(c.value).ok())
             .filter(|&c| c > 0),
+        ignored: rule.invalid_number,
     }
 }

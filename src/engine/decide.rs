@@ -574,6 +574,10 @@ impl Deciding<'_, '_> {
             self.skip,
         ) {
             let r = &engine.rules[id as usize];
+            if let Some(field) = r.ignored {
+                self.rec.ignored(&mut checks, r.id, field);
+                continue;
+            }
             let Some(hours) = r.hours else { continue };
             let cover = self.cover(r, true);
             let covered = cover.covered();
@@ -655,6 +659,10 @@ impl Deciding<'_, '_> {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial, self.skip) {
                 let r = &engine.rules[id as usize];
+                if let Some(field) = r.ignored {
+                    self.rec.ignored(&mut checks, r.id, field);
+                    continue;
+                }
                 let Some(count) = r.count else { continue };
                 let cover = self.cover(r, true);
                 let covered = cover.covered();
@@ -733,6 +741,10 @@ impl Deciding<'_, '_> {
             self.skip,
         ) {
             let r = &engine.rules[id as usize];
+            if let Some(field) = r.ignored {
+                self.rec.ignored(&mut checks, r.id, field);
+                continue;
+            }
             let Some(count) = r.count else { continue };
             let cover = self.cover(r, false);
             let mine = cover.covered();

@@ -169,6 +169,9 @@ pub enum Why {
     },
     /// Left out: limited to serials and the request names none.
     SerialOnly { serials: String },
+    /// Ignored by the engine: its COUNT or HOURS (`field`) is not a whole
+    /// number from 1 to 2^31-1.
+    Ignored { field: crate::spec::Field },
 }
 
 /// What a step found out about one rule.
@@ -257,6 +260,23 @@ impl Recorder {
                 applies: true,
                 matched,
                 why: why(),
+            });
+        }
+    }
+
+    /// A rule the step passes over because the engine ignores it.
+    pub(super) fn ignored(
+        &self,
+        checks: &mut Vec<RuleCheck>,
+        rule: RuleId,
+        field: crate::spec::Field,
+    ) {
+        if self.tracing() {
+            checks.push(RuleCheck {
+                rule,
+                applies: false,
+                matched: false,
+                why: Why::Ignored { field },
             });
         }
     }

@@ -72,7 +72,11 @@ impl<'a> PoolView<'a> {
         match self.sharing() {
             SeatSharing::None => false,
             SeatSharing::User => set.iter().any(|(u, _)| u == user),
-            SeatSharing::UserHost => set.contains(&(user.clone(), p.host.clone())),
+            // Both hosts known and equal (semantics.md 8.9): an unknown
+            // host never equals another unknown one.
+            SeatSharing::UserHost => {
+                p.host.is_some() && set.contains(&(user.clone(), p.host.clone()))
+            }
         }
     }
 

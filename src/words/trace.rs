@@ -138,6 +138,10 @@ pub fn why(w: &Why) -> String {
         Why::SerialOnly { serials } => format!(
             "limited to serial numbers {serials}; the request names no serial and there is no pool"
         ),
+        Why::Ignored { field } => format!(
+            "ignored: {} must be a whole number of at least 1 (and at most 2147483647)",
+            field.key()
+        ),
     }
 }
 

@@ -685,3 +685,135 @@ fn every_matching_deny_rule_determines_and_later_steps_are_not_reached() {
     assert_eq!(code, 0);
     assert!(!out.contains("never reaches"), "{out}");
 }
+
+/// semantics.md 8.1: a rule whose COUNT or HOURS is not a whole number from
+/// 1 to 2^31-1 is ignored, and the trace says so at that rule.
+#[test]
+fn a_rule_with_a_bad_count_or_hours_is_ignored_and_the_trace_says_so() {
+    for bad in ["0", "-1", "1.5", "\"3\"", "2147483648", "true"] {
+        let text = format!(
+            r#"{{ "LIMIT_CHECKOUTS": [ {{"FEATURES": "CAD", "USERS": "bob", "COUNT": {bad}}} ],
+                 "LIMIT_BORROWS": [ {{"FEATURES": "CAD", "USERS": "bob", "HOURS": {bad}}} ],
+                 "RESERVE_CHECKOUTS": [ {{"FEATURES": "CAD", "USERS": "ann", "COUNT": {bad}}} ] }}"#
+        );
+        let doc = Document::from_text(&text);
+        let engine = Engine::new(doc.config());
+        let pool = Pool::from_json(
+            r#"{"licenses": [{"serial": "S", "features": {"CAD": 1}}],
+                "sessions": [{"user": "bob", "host": "h", "feature": "CAD", "kind": "checkout"}]}"#,
+        )
+        .and_then(Pool::index)
+        .expect("pool");
+        let view = PoolView::new(&engine, &pool);
+        let mut req = privy::request::Principal {
+            user: Some("carl".into()),
+            ..Default::default()
+        }
+        .request("CAD", Action::Borrow);
+        req.hours = Some(10_000);
+        let d = engine.decide(&req, Some(&view));
+        // One seat, held by bob: no seat, but nothing reserved, no limit,
+        // no maximum of hours.
+        assert_eq!(d.reason, Reason::NoFreeSeat, "COUNT/HOURS {bad}");
+        let ignored: Vec<_> = d
+            .trace
+            .iter()
+            .flat_map(|s| s.rules.iter().map(move |r| (s.step, r)))
+            .filter(|(_, r)| matches!(r.why, privy::engine::Why::Ignored { .. }))
+            .collect();
+        let steps: Vec<StepName> = ignored.iter().map(|(s, _)| *s).collect();
+        assert!(steps.contains(&StepName::BorrowHours), "{bad}: {steps:?}");
+        assert!(steps.contains(&StepName::Limit), "{bad}: {steps:?}");
+        assert!(steps.contains(&StepName::Seats), "{bad}: {steps:?}");
+        assert!(ignored.iter().all(|(_, r)| !r.applies && !r.matched));
+    }
+    // In words, at the rule.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = super::common::write(
+        dir.path(),
+        "c.json",
+        br#"{ "LIMIT_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob", "COUNT": 0} ] }"#,
+    );
+    let (_, out, _) = privy(&["explain", &f, "--user", "bob", "--feature", "CAD"]);
+    assert!(
+        out.contains("/LIMIT_CHECKOUTS/0")
+            && out.contains("ignored: COUNT must be a whole number of at least 1"),
+        "{out}"
+    );
+    assert!(!out.contains("no limit rule applies"), "{out}");
+    // A valid COUNT of 2^31-1 is read.
+    let doc = Document::from_text(
+        r#"{ "LIMIT_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob", "COUNT": 2147483647} ] }"#,
+    );
+    assert!(doc.config().all_rules().all(|r| r.invalid_number.is_none()));
+}
+
+/// semantics.md 8.7 and 8.9: IPv4-mapped addresses equal the IPv4 address
+/// (entries and requests alike), a wildcard with `*` before a number
+/// matches nothing; seat sharing never matches an unknown user or host.
+#[test]
+fn mapped_addresses_and_seat_sharing_with_unknown_fields() {
+    let doc = Document::from_text(
+        r#"{ "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "::ffff:4.3.2.1"},
+                                  {"FEATURES": "CAM", "USERS": "4.3.2.9"},
+                                  {"FEATURES": "X", "USERS": "4.*.2.1"} ] }"#,
+    );
+    let engine = Engine::new(doc.config());
+    let decide = |ip: &str, feature: &str| {
+        let req = privy::request::Principal {
+            ip: ip.parse().ok(),
+            ..Default::default()
+        }
+        .request(feature, Action::Checkout);
+        engine.decide(&req, None).reason
+    };
+    assert_eq!(decide("4.3.2.1", "CAD"), Reason::DenyRule);
+    assert_eq!(decide("::ffff:4.3.2.9", "CAM"), Reason::DenyRule);
+    assert_eq!(decide("4.3.2.1", "X"), Reason::Granted);
+    assert!(
+        doc.diagnostics()
+            .iter()
+            .any(|d| d.code.as_str() == "invalid-ip")
+    );
+
+    for (sharing, session, asker) in [
+        (
+            "user",
+            r#"{"host": "h", "feature": "CAD", "kind": "checkout"}"#,
+            (None, Some("h")),
+        ),
+        (
+            "user",
+            r#"{"user": "bob", "feature": "CAD", "kind": "checkout"}"#,
+            (Some("BOB"), None),
+        ),
+        (
+            "user_host",
+            r#"{"user": "bob", "feature": "CAD", "kind": "checkout"}"#,
+            (Some("bob"), None),
+        ),
+    ] {
+        let pool = Pool::from_json(&format!(
+            r#"{{"seat_sharing": "{sharing}", "licenses": [{{"serial": "S", "features": {{"CAD": 1}}}}], "sessions": [{session}]}}"#
+        ))
+        .and_then(Pool::index)
+        .expect("pool");
+        let empty = Document::from_text("{}");
+        let e = Engine::new(empty.config());
+        let view = PoolView::new(&e, &pool);
+        let req = privy::request::Principal {
+            user: asker.0.map(String::from),
+            host: asker.1.map(String::from),
+            ..Default::default()
+        }
+        .request("CAD", Action::Checkout);
+        let d = e.decide(&req, Some(&view));
+        let expected = if sharing == "user" && asker.0 == Some("BOB") {
+            // Both users known and equal ignoring case: the seat is shared.
+            Reason::Granted
+        } else {
+            Reason::NoFreeSeat
+        };
+        assert_eq!(d.reason, expected, "{sharing} {session} {asker:?}");
+    }
+}

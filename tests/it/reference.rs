@@ -196,8 +196,20 @@ fn rules_of<'a>(cfg: &'a Value, kind: &str) -> Vec<(String, &'a Value)> {
 
 fn positive(v: Option<&Value>) -> Option<u64> {
     v.and_then(Value::as_i64)
-        .filter(|&n| n > 0)
+        .filter(|&n| n > 0 && n <= i64::from(i32::MAX))
         .map(|n| n as u64)
+}
+
+/// semantics.md 8.1: a rule whose COUNT or HOURS is there but not a whole
+/// number from 1 to 2^31-1 is ignored whole.
+fn ignored(kind: &str, r: &Value) -> bool {
+    let keys: &[&str] = match kind {
+        "LIMIT_CHECKOUTS" | "RESERVE_CHECKOUTS" => &["COUNT"],
+        "LIMIT_BORROWS" => &["COUNT", "HOURS"],
+        _ => &[],
+    };
+    keys.iter()
+        .any(|k| r.get(*k).is_some_and(|v| positive(Some(v)).is_none()))
 }
 
 struct Sess {
@@ -285,6 +297,9 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
         if borrow {
             let mut best: Option<(u64, String)> = None;
             for (ptr, r) in rules_of(cfg, "LIMIT_BORROWS") {
+                if ignored("LIMIT_BORROWS", r) {
+                    continue;
+                }
                 if let Some(h) = positive(r.get("HOURS"))
                     && applies(r, &req.feature, serial)
                     && covered(cfg, "LIMIT_BORROWS", r, &p)
@@ -311,7 +326,9 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
                 SeatSharing::None => false,
                 SeatSharing::User => s.p.user.as_deref().is_some_and(|u| lower(u) == lower(user)),
                 SeatSharing::UserHost => {
+                    // Both hosts known and equal (8.9).
                     s.p.user.as_deref().is_some_and(|u| lower(u) == lower(user))
+                        && p.host.is_some()
                         && s.p.host.as_deref().map(lower) == p.host.as_deref().map(lower)
                 }
             });
@@ -325,6 +342,9 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
         }
         for k in &kinds {
             for (ptr, r) in rules_of(cfg, k) {
+                if ignored(k, r) {
+                    continue;
+                }
                 let Some(count) = positive(r.get("COUNT")) else {
                     continue;
                 };
@@ -351,6 +371,9 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
         let mut others = 0;
         let mut reserving = Vec::new();
         for (ptr, r) in rules_of(cfg, "RESERVE_CHECKOUTS") {
+            if ignored("RESERVE_CHECKOUTS", r) {
+                continue;
+            }
             let Some(count) = positive(r.get("COUNT")) else {
                 continue;
             };
