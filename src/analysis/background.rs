@@ -65,3 +65,52 @@ impl Job {
         self.rx.is_some()
     }
 }
+
+/// The findings over every principal (`effect::findings`) worked out
+/// beside the window for one version of the file.
+pub struct FindingsJob {
+    rx: Option<Receiver<super::effect::Findings>>,
+    result: Option<super::effect::Findings>,
+}
+
+impl FindingsJob {
+    /// Starts on `cfg` (read without syntax errors: else there are none).
+    pub fn start(cfg: Arc<Config>) -> FindingsJob {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let engine = crate::engine::Engine::new(&cfg);
+            let budget = Budget {
+                deadline: Some(Instant::now() + super::effect::TIME_BUDGET),
+                ..Budget::default()
+            };
+            let _ = tx.send(super::effect::findings(&cfg, &engine, &budget));
+        });
+        FindingsJob {
+            rx: Some(rx),
+            result: None,
+        }
+    }
+
+    /// Already worked out (a small file, in the window's own frame).
+    pub fn done(f: super::effect::Findings) -> FindingsJob {
+        FindingsJob {
+            rx: None,
+            result: Some(f),
+        }
+    }
+
+    /// The findings, once the worker has sent them.
+    pub fn poll(&mut self) -> Option<&super::effect::Findings> {
+        if let Some(rx) = &self.rx {
+            match rx.try_recv() {
+                Ok(f) => {
+                    self.result = Some(f);
+                    self.rx = None;
+                }
+                Err(TryRecvError::Disconnected) => self.rx = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        self.result.as_ref()
+    }
+}

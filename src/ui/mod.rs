@@ -8,6 +8,7 @@
 mod commands;
 mod complete;
 mod derived;
+mod findings;
 mod marks;
 mod panels;
 mod prompts;
@@ -152,6 +153,8 @@ pub struct PrivyApp {
     /// The access diff of Review changes, for (generation, the version
     /// compared), worked out on a worker.
     access: Option<((u64, Option<PathBuf>), crate::analysis::background::Job)>,
+    /// The findings over every principal of the open file.
+    findings: findings::Beside,
     /// The version Review changes compares with: the file on disk (`None`)
     /// or another file the user picked (its backup, say).
     pub compare_with: Option<PathBuf>,
@@ -224,6 +227,7 @@ impl PrivyApp {
             keeper: None,
             review: None,
             access: None,
+            findings: findings::Beside::default(),
             compare_with: None,
             conflict: false,
             save_with_errors: None,
@@ -346,6 +350,7 @@ impl PrivyApp {
                     self.load_error = None;
                     self.compare_with = None;
                     self.access = None;
+                    self.findings = findings::Beside::default();
                     self.status = Some(Status {
                         text: format!("Opened {}", path.display()),
                         error: false,
@@ -605,6 +610,11 @@ impl PrivyApp {
             return;
         }
         let Some(doc) = self.doc.take() else { return };
+        let now = ui.input(|i| i.time);
+        if let Some(after) = self.findings.follow(&doc, now) {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(after));
+        }
         let mut derived = std::mem::take(&mut self.derived);
         derived.refresh(&doc, &self.filter);
         egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &derived, self.status.as_ref()));
@@ -623,7 +633,8 @@ impl PrivyApp {
                 resp.request_focus();
                 self.focus_filter = false;
             }
-            navigation(ui, &doc, &derived, &mut section, &self.filter);
+            let more = (self.findings.diagnostics().len(), self.findings.pending());
+            navigation(ui, &doc, &derived, &mut section, &self.filter, more);
         });
         self.section = section;
         if self.sim.open {

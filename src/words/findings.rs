@@ -65,7 +65,17 @@ pub fn of_document(
     cfg: &Config,
     known: &[Diagnostic],
 ) -> Vec<Diagnostic> {
-    let mut out = diagnostics(cfg, &crate::analysis::effect::of_document(parsed, cfg));
+    beside(
+        cfg,
+        &crate::analysis::effect::of_document(parsed, cfg),
+        known,
+    )
+}
+
+/// The diagnostics of findings `f`, but no `no-effect` on a rule that has
+/// an error among `known`.
+pub fn beside(cfg: &Config, f: &Findings, known: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out = diagnostics(cfg, f);
     out.retain(|d| {
         d.code != Code::NoEffect
             || !known.iter().any(|k| {

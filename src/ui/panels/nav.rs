@@ -37,6 +37,7 @@ pub(crate) fn navigation(
     derived: &Derived,
     section: &mut Section,
     filter: &str,
+    (findings, pending): (usize, bool),
 ) {
     ui.add_space(6.0);
     ui.selectable_value(section, Section::Settings, "Server settings");
@@ -67,8 +68,18 @@ pub(crate) fn navigation(
         groups.to_string()
     };
     ui.selectable_value(section, Section::Groups, format!("Groups ({g})"));
-    let count = doc.diagnostics().len();
-    ui.selectable_value(section, Section::Problems, format!("Problems ({count})"));
+    let count = doc.diagnostics().len() + findings;
+    let more = if pending { "+…" } else { "" };
+    ui.selectable_value(
+        section,
+        Section::Problems,
+        format!("Problems ({count}{more})"),
+    )
+    .on_hover_text(if pending {
+        "Which rules have no effect is still being worked out"
+    } else {
+        "Errors, warnings and notes, with the rules that do nothing or more than meant"
+    });
     ui.add_space(4.0);
     let raw = if doc.is_json() {
         "JSON text"

@@ -14,8 +14,50 @@ impl PrivyApp {
             .weak(),
         );
         ui.add_space(8.0);
-        if doc.diagnostics().is_empty() {
-            ui.label("No problems found.");
+        let found: Vec<Diagnostic> = self.findings.diagnostics().to_vec();
+        let pending = self.findings.pending();
+        self.problem_grid(
+            ui,
+            doc,
+            "problems",
+            doc.diagnostics(),
+            !pending && found.is_empty(),
+        );
+        ui.add_space(12.0);
+        ui.label(RichText::new("Over every principal").strong());
+        ui.label(
+            RichText::new(
+                "Rules that do nothing, or more than meant, decided for every user, host, IP and local group the file can tell apart.",
+            )
+            .weak(),
+        );
+        if pending {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Pending: still working out which rules have no effect…");
+            });
+        } else if found.is_empty() {
+            ui.label("Every rule has an effect; nothing overridden or denied to everyone else.");
+        } else {
+            self.problem_grid(ui, doc, "findings", &found, false);
+        }
+    }
+
+    /// One grid of problems: severity, place (a link), message and fix.
+    fn problem_grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        id: &str,
+        diags: &[Diagnostic],
+        say_none: bool,
+    ) {
+        if diags.is_empty() {
+            if say_none {
+                ui.label("No problems found.");
+            } else {
+                ui.label("No problems in the file itself.");
+            }
             return;
         }
         let cfg = doc.config();
@@ -25,12 +67,12 @@ impl PrivyApp {
         let message_width = (ui.available_width() - 300.0).max(240.0);
         // Passwords never show, whatever the file's syntax.
         let secrets = doc.secrets();
-        egui::Grid::new("problems")
+        egui::Grid::new(id)
             .num_columns(3)
             .striped(true)
             .spacing([14.0, 8.0])
             .show(ui, |ui| {
-                for d in doc.diagnostics() {
+                for d in diags {
                     let (line, col) = doc.line_col(d.span.start);
                     ui.label(
                         RichText::new(d.severity.as_str())

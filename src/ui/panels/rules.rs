@@ -119,6 +119,11 @@ impl PrivyApp {
             let preset = rule.is_some_and(|r| r.empty_preset);
             ui.label(if preset { text.weak().italics() } else { text });
         });
+        // What the rule does over every principal (no effect, overridden).
+        let found: Vec<Diagnostic> = self.findings.at(pointer).cloned().collect();
+        for d in &found {
+            self.diagnostic_line(ui, doc, d);
+        }
         let list_ptr = format!("/{}", kind.key());
         egui::Grid::new(("fields", pointer))
             .num_columns(2)
