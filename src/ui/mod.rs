@@ -617,7 +617,10 @@ impl PrivyApp {
         }
         let mut derived = std::mem::take(&mut self.derived);
         derived.refresh(&doc, &self.filter);
-        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &derived, self.status.as_ref()));
+        let found = self.findings.diagnostics();
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar(ui, &derived, found, self.status.as_ref())
+        });
         let mut section = self.section;
         egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
             ui.add_space(6.0);

@@ -3,7 +3,12 @@
 #[allow(unused_imports)]
 use super::super::*;
 
-pub(crate) fn status_bar(ui: &mut egui::Ui, derived: &Derived, status: Option<&Status>) {
+pub(crate) fn status_bar(
+    ui: &mut egui::Ui,
+    derived: &Derived,
+    findings: &[Diagnostic],
+    status: Option<&Status>,
+) {
     ui.horizontal(|ui| {
         let count = |n: usize, one: &str| {
             if n == 1 {
@@ -12,7 +17,14 @@ pub(crate) fn status_bar(ui: &mut egui::Ui, derived: &Derived, status: Option<&S
                 format!("{n} {one}s")
             }
         };
-        let [errors, warnings, notes] = derived.by_severity;
+        let [mut errors, mut warnings, mut notes] = derived.by_severity;
+        for d in findings {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                Severity::Info => notes += 1,
+            }
+        }
         ui.label(format!(
             "{} · {} · {}",
             count(errors, "error"),

@@ -6,7 +6,14 @@ use super::super::*;
 impl PrivyApp {
     pub(crate) fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
         ui.heading("Problems");
-        let [errors, warnings, notes] = derived.by_severity;
+        let [mut errors, mut warnings, mut notes] = derived.by_severity;
+        for d in self.findings.diagnostics() {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                Severity::Info => notes += 1,
+            }
+        }
         ui.label(
             RichText::new(format!(
                 "{errors} to fix before the server will do what the file says, {warnings} worth a look, {notes} for information. Click a place to go to it."
@@ -63,8 +70,9 @@ impl PrivyApp {
         let cfg = doc.config();
         let mut go = None;
         let mut fix = None;
-        // Severity and place take about 280 points; the message the rest.
-        let message_width = (ui.available_width() - 300.0).max(240.0);
+        // Severity and place take about 250 points; the message the rest
+        // (wrapped, never under the simulator beside it).
+        let message_width = (ui.available_width() - 250.0).max(120.0);
         // Passwords never show, whatever the file's syntax.
         let secrets = doc.secrets();
         egui::Grid::new(id)
