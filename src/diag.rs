@@ -106,6 +106,13 @@ codes! {
     CountPerLicense = "count-per-license", Warning, "A COUNT rule without SERIALNUMBERS covers a feature several licenses offer: it counts per license.";
     UnknownSerial = "unknown-serial", Warning, "SERIALNUMBERS names a license the pool does not have.";
     UnlicensedFeature = "unlicensed-feature", Info, "FEATURES names a feature no license in the pool offers.";
+    // In the pool file itself (located there, with its path)
+    PoolDuplicateLicense = "pool-duplicate-license", Error, "Two licenses of the pool with the same serial number.";
+    PoolNegativeSeats = "pool-negative-seats", Error, "A license with a negative number of seats for a feature.";
+    PoolUnknownLicense = "pool-unknown-license", Error, "A session on a license (serial) the pool does not list.";
+    PoolUnlicensedSession = "pool-unlicensed-session", Error, "A session holding a feature its license, or any license, does not offer.";
+    PoolOversubscribed = "pool-oversubscribed", Error, "More sessions hold a feature on a license than it has seats.";
+    PoolBadIp = "pool-bad-ip", Error, "A session whose IP address cannot be read.";
 }
 
 impl std::fmt::Display for Code {
@@ -193,6 +200,9 @@ pub struct Located {
     pub end_column: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<LocatedFix>,
+    /// The file it is in, when not the one checked (the pool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Byte range in the text it was located in (for showing its source
     /// line without counting the line again); not part of the output.
     #[serde(skip)]
@@ -262,6 +272,7 @@ impl Located {
             end_column,
             span: d.span,
             fix,
+            file: None,
         }
     }
 }

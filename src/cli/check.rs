@@ -28,7 +28,9 @@ pub fn report(path: &Path, format: CheckFormat, pool: Option<&Path>) -> Report {
 
 /// The report and the document it was made from.
 fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Option<Document>) {
-    let pool = match pool.map(super::explain::load_pool).transpose() {
+    // A pool that cannot be read at all stops the check (exit 2); what is
+    // wrong inside one is reported in it, located (semantics.md 8.10).
+    let pool = match pool.map(read_pool).transpose() {
         Ok(p) => p,
         Err(e) => return (Report::failed(&e), None),
     };
@@ -41,7 +43,10 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
             let found = crate::words::findings::of_document(doc.parsed(), doc.config(), &diags);
             diags.extend(found);
             diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
-            let located = Located::all(&diags, doc.text(), doc.lines());
+            let mut located = Located::all(&diags, doc.text(), doc.lines());
+            if let Some(p) = &pool {
+                located.extend(p.located.iter().cloned());
+            }
             let secrets = doc.secrets().clone();
             (Some(doc), located, secrets)
         }
@@ -61,6 +66,7 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
                 end_line: line,
                 end_column: column + 1,
                 fix: None,
+                file: None,
                 span: Span::default(),
             };
             (None, vec![d], Secrets::default())
@@ -80,7 +86,12 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
                 lines: d.lines(),
                 secrets: &secrets,
             });
-            let out = render_text(&file, source, &located);
+            let pool_source = pool.as_ref().map(|p| Source {
+                text: &p.text,
+                lines: &p.lines,
+                secrets: &secrets,
+            });
+            let out = render_text_with(&file, source, pool_source, &located);
             // The catch-all: no secret value anywhere in the output.
             (Report::text(&secrets.mask_str(&out), status), doc)
         }
@@ -132,11 +143,26 @@ const MAX_SHOWN: usize = 100;
 /// [`MAX_SHOWN`] characters of its line around its column, found from its
 /// byte offset, so a minified file's one long line is never walked again.
 pub fn render_text(file: &str, source: Option<Source<'_>>, located: &[Located]) -> String {
+    render_text_with(file, source, None, located)
+}
+
+/// [`render_text`] where some diagnostics are in another file (the pool,
+/// whose text is `other`): each names its own file and shows its own line.
+pub fn render_text_with(
+    file: &str,
+    source: Option<Source<'_>>,
+    other: Option<Source<'_>>,
+    located: &[Located],
+) -> String {
     let mut out = String::new();
     for d in located {
+        let (name, source) = match &d.file {
+            Some(f) => (output::one_line(f).into_owned(), other),
+            None => (file.to_string(), source),
+        };
         let _ = writeln!(
             out,
-            "{file}:{}:{}: {}[{}]: {}",
+            "{name}:{}:{}: {}[{}]: {}",
             d.line,
             d.column,
             d.severity.as_str(),
@@ -269,7 +295,7 @@ pub fn sarif(file: &str, located: &[Located]) -> serde_json::Value {
                 "message": { "text": d.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": file },
+                        "artifactLocation": { "uri": d.file.as_deref().unwrap_or(file) },
                         "region": {
                             "startLine": d.line, "startColumn": d.column,
                             "endLine": d.end_line, "endColumn": d.end_column,
@@ -282,7 +308,7 @@ pub fn sarif(file: &str, located: &[Located]) -> serde_json::Value {
                 r["fixes"] = json!([{
                     "description": { "text": f.description },
                     "artifactChanges": [{
-                        "artifactLocation": { "uri": file },
+                        "artifactLocation": { "uri": d.file.as_deref().unwrap_or(file) },
                         "replacements": [{
                             "deletedRegion": {
                                 "startLine": f.line, "startColumn": f.column,
@@ -317,4 +343,34 @@ fn level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
+}
+
+/// A pool read for `check --pool`: its text (for showing lines), what is
+/// wrong in it, located in it, and the pool.
+struct CheckedPool {
+    pool: crate::pool::Pool,
+    text: String,
+    lines: LineIndex,
+    located: Vec<Located>,
+}
+
+fn read_pool(path: &Path) -> Result<CheckedPool, String> {
+    let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
+    let (pool, diags) =
+        crate::validate::pool_file::read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let lines = LineIndex::new(&text);
+    let name = path.display().to_string();
+    let located = Located::all(&diags, &text, &lines)
+        .into_iter()
+        .map(|mut d| {
+            d.file = Some(name.clone());
+            d
+        })
+        .collect();
+    Ok(CheckedPool {
+        pool,
+        text,
+        lines,
+        located,
+    })
 }

@@ -9,7 +9,7 @@ use crate::analysis::explained::{Explained, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{self, Budget};
 use crate::document::Document;
-use crate::engine::pool::{Pool, PoolIndex};
+use crate::engine::pool::PoolIndex;
 use crate::engine::{Decision, Engine, PoolView, Request, Verdict};
 use crate::json::Span;
 use crate::sim::cases::Cases;
@@ -27,8 +27,30 @@ pub fn load_pool(path: &Path) -> Result<PoolIndex, String> {
 /// The pool and its text (for suggesting edits of it).
 pub fn load_pool_text(path: &Path) -> Result<(String, PoolIndex), String> {
     let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
-    let pool = Pool::from_json(&text)
-        .and_then(Pool::index)
+    // What is wrong inside the pool, located in it (semantics.md 8.10):
+    // it cannot decide with such a pool.
+    let (pool, diags) =
+        crate::validate::pool_file::read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !diags.is_empty() {
+        let lines = crate::json::LineIndex::new(&text);
+        let said: Vec<String> = crate::diag::Located::all(&diags, &text, &lines)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}[{}]: {}",
+                    path.display(),
+                    d.line,
+                    d.column,
+                    d.severity.as_str(),
+                    d.code,
+                    output::one_line(&d.message)
+                )
+            })
+            .collect();
+        return Err(said.join("\n"));
+    }
+    let pool = pool
+        .index()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((text, pool))
 }

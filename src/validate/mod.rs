@@ -4,6 +4,7 @@
 
 mod near;
 mod pool;
+pub mod pool_file;
 mod semantic;
 mod structure;
 mod units;

@@ -266,6 +266,7 @@ fn cases_cover_every_code() {
         if *code == Code::NotUtf8
             || *code == Code::FindingsPartial
             || POOL_CASES.iter().any(|c| c.0 == code.as_str())
+            || POOL_FILE_CASES.iter().any(|c| c.0 == code.as_str())
         {
             continue;
         }
@@ -392,6 +393,132 @@ const POOL_CASES: &[(&str, &str, &str, usize, usize)] = &[
         34,
     ),
 ];
+
+/// (code, pool text, line, column in the pool): what is wrong in a pool,
+/// located in it (semantics.md 8.10).
+const POOL_FILE_CASES: &[(&str, &str, usize, usize)] = &[
+    (
+        "pool-duplicate-license",
+        "{\"licenses\": [\n {\"serial\": \"A\", \"features\": {\"CAD\": 1}},\n {\"serial\": \"A\", \"features\": {}}]}",
+        3,
+        13,
+    ),
+    (
+        "pool-negative-seats",
+        "{\"licenses\": [\n {\"serial\": \"A\", \"features\": {\"CAD\": -2}}]}",
+        2,
+        38,
+    ),
+    (
+        "pool-unknown-license",
+        "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1}}],\n \"sessions\": [{\"feature\": \"CAD\", \"serial\": \"Z\", \"kind\": \"checkout\"}]}",
+        2,
+        44,
+    ),
+    (
+        "pool-unlicensed-session",
+        "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1}}],\n \"sessions\": [{\"feature\": \"CAM\", \"kind\": \"checkout\"}]}",
+        2,
+        27,
+    ),
+    (
+        "pool-oversubscribed",
+        "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1}}],\n \"sessions\": [{\"feature\": \"CAD\", \"kind\": \"checkout\"}, {\"feature\": \"CAD\", \"kind\": \"borrow\"}]}",
+        1,
+        51,
+    ),
+    (
+        "pool-bad-ip",
+        "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1}}],\n \"sessions\": [{\"feature\": \"CAD\", \"ip\": \"4.3.2.x\", \"kind\": \"checkout\"}]}",
+        2,
+        40,
+    ),
+];
+
+#[test]
+fn pool_file_codes_at_their_line_and_column_in_the_pool() {
+    for &(code, pool, line, col) in POOL_FILE_CASES {
+        let (_, diags) = privy::validate::pool_file::read(pool).expect("readable");
+        let d = diags
+            .iter()
+            .find(|d| d.code.as_str() == code)
+            .unwrap_or_else(|| panic!("{code} not reported: {diags:?}"));
+        let lines = privy::json::LineIndex::new(pool);
+        assert_eq!(
+            lines.line_col_in(pool, d.span.start),
+            (line, col),
+            "{code}: {}",
+            d.message
+        );
+        assert_eq!(d.severity, Severity::Error);
+    }
+    // A pool that is not JSON, or not of the pool's shape, is not read.
+    for bad in [
+        "{\"licenses\": [",
+        "[1]",
+        "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1.5}}]}",
+    ] {
+        assert!(privy::validate::pool_file::read(bad).is_err(), "{bad}");
+    }
+    // A good pool has nothing to say.
+    let good = r#"{"licenses": [{"serial": "A", "features": {"CAD": 2}}],
+                   "sessions": [{"user": "bob", "feature": "CAD", "kind": "checkout"}]}"#;
+    assert!(
+        privy::validate::pool_file::read(good)
+            .expect("read")
+            .1
+            .is_empty()
+    );
+}
+
+/// `check --pool` with a bad pool: located in the pool, `"file"` in JSON,
+/// exit 1; `explain --pool` with it: exit 2 with the same messages.
+#[test]
+fn a_bad_pool_is_located_in_the_pool_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = super::common::write(dir.path(), "ServerConfig.json", b"{}");
+    let pool = super::common::write(
+        dir.path(),
+        "pool.json",
+        b"{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1}}],\n \"sessions\": [{\"feature\": \"CAM\", \"kind\": \"checkout\"}]}",
+    );
+    let (code, out, _) = super::common::privy(&["check", &cfg, "--pool", &pool]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("{pool}:2:27: error[pool-unlicensed-session]")),
+        "{out}"
+    );
+    let (code, json, _) =
+        super::common::privy(&["check", &cfg, "--pool", &pool, "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "pool-unlicensed-session");
+    assert_eq!(d["file"], pool.as_str());
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(27))
+    );
+    let (code, _, err) = super::common::privy(&[
+        "explain",
+        &cfg,
+        "--pool",
+        &pool,
+        "--user",
+        "bob",
+        "--feature",
+        "CAD",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("{pool}:2:27: error[pool-unlicensed-session]")),
+        "{err}"
+    );
+    // Not JSON: exit 2, not located as findings.
+    let broken = super::common::write(dir.path(), "broken.json", b"{\"licenses\": [");
+    let (code, _, err) = super::common::privy(&["check", &cfg, "--pool", &broken]);
+    assert_eq!(code, 2, "{err}");
+}
 
 #[test]
 fn pool_codes_at_their_line_and_column() {
