@@ -285,6 +285,36 @@ pub(super) fn feature_case(cfg: &Config) -> Vec<Diagnostic> {
 }
 
 pub(super) fn settings(cfg: &Config, out: &mut Vec<Diagnostic>) {
+    // IP_VERSION: the vendor names IPv4 and IPv6 only. Another value is
+    // one the server cannot use (a warning: the vendor lists no values).
+    if let Some(ip) = cfg.setting("IP_VERSION")
+        && let Some(v) = ip.value.as_str()
+    {
+        let known = crate::spec::known_values("IP_VERSION");
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(v.trim())) {
+            let mut d = Diagnostic::new(
+                Code::InvalidChoice,
+                ip.value.span,
+                "/IP_VERSION",
+                format!(
+                    "IP_VERSION is {}, which the server cannot use: the vendor names IPv4 and IPv6",
+                    serde_json::Value::from(v)
+                ),
+            )
+            .severity(crate::diag::Severity::Warning);
+            // Certain only when the digit says which.
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            let fix = match digits.as_str() {
+                "4" => Some("IPv4"),
+                "6" => Some("IPv6"),
+                _ => None,
+            };
+            if let Some(f) = fix {
+                d = d.with_fix(format!("write {f}"), ip.value.span, format!("\"{f}\""));
+            }
+            out.push(d);
+        }
+    }
     let Some(http) = cfg.setting("HTTP_PORT") else {
         return;
     };

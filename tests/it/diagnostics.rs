@@ -694,3 +694,30 @@ fn star_among_entries_empty_deny_users_and_backwards_ranges() {
             .all(|d| d.code.as_str() != "invalid-ip" || d.fix.is_none())
     );
 }
+
+/// Settings the server cannot use: ports out of range are errors (checked
+/// with the schema), an IP_VERSION other than IPv4 or IPv6 a warning with a
+/// fix where the digit says which.
+#[test]
+fn settings_the_server_cannot_use() {
+    let codes = |text: &str| -> Vec<(String, Severity, bool)> {
+        Document::from_text(text)
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code.as_str().to_string(), d.severity, d.fix.is_some()))
+            .collect()
+    };
+    assert_eq!(codes(r#"{ "TCP_PORT": 0 }"#)[0].0, "out-of-range");
+    assert_eq!(codes(r#"{ "HTTP_PORT": 65536 }"#)[0].0, "out-of-range");
+    assert!(codes(r#"{ "HTTP_PORT": 0, "TCP_PORT": 65535 }"#).is_empty());
+    assert_eq!(
+        codes(r#"{ "IP_VERSION": "IPv5" }"#),
+        [("invalid-choice".to_string(), Severity::Warning, false)]
+    );
+    assert_eq!(
+        codes(r#"{ "IP_VERSION": "v6" }"#),
+        [("invalid-choice".to_string(), Severity::Warning, true)]
+    );
+    assert!(codes(r#"{ "IP_VERSION": "ipv6" }"#).is_empty());
+    assert!(codes(r#"{ "IP_VERSION": "IPv4" }"#).is_empty());
+}
