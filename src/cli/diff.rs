@@ -316,9 +316,9 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
                     .iter()
                     .map(|x| {
                         if x.in_new() {
-                            x.pointer()
+                            words::cause(x)
                         } else {
-                            format!("{} (in OLD only)", x.pointer())
+                            format!("{} (in OLD only)", words::cause(x))
                         }
                     })
                     .collect();

@@ -299,7 +299,11 @@ pub fn render(
             continue;
         };
         let (line, col) = doc.line_col(rule.span.start);
-        let _ = writeln!(out, "\ndeciding rule {id} at {file}:{line}:{col}");
+        let _ = writeln!(
+            out,
+            "\ndeciding rule: {} ({id}) at {file}:{line}:{col}",
+            crate::words::rule_name(id)
+        );
         let _ = writeln!(out, "  {}", one_line(&crate::summary::describe(rule)));
         // Show the line that says who the rule is about, else its first
         // field (a LIMIT_BORROWS rule may have no USERS: not its `{`).
@@ -353,8 +357,8 @@ pub fn render(
             };
             let _ = writeln!(
                 out,
-                "            {m} {:<24} {}",
-                r.rule.pointer(),
+                "            {m} {:<26} {}",
+                crate::words::rule_name(r.rule),
                 one_line(&crate::words::why(&r.why))
             );
         }
@@ -421,7 +425,7 @@ pub fn test_report(file: &Path, cases: &Path) -> Report {
                     " by {}",
                     got.rules
                         .iter()
-                        .map(|r| r.pointer())
+                        .map(|&r| crate::words::rule_name(r))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )

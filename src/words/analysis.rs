@@ -126,7 +126,7 @@ pub fn diff_summary(d: &Diff) -> String {
 }
 
 /// One version's answer in a change ("DENIED (in no allow rule) by
-/// /ALLOW_CHECKOUTS/2, at most 168 borrow hours"); `rules` adds the
+/// Allow checkouts rule 3, at most 168 borrow hours"); `rules` adds the
 /// deciding rules.
 pub fn side(s: &Side, rules: bool) -> String {
     let mut t = super::verdict_word(s.decision).to_string();
@@ -134,7 +134,11 @@ pub fn side(s: &Side, rules: bool) -> String {
         t.push_str(&format!(" ({})", super::reason_short(s.reason)));
     }
     if rules && !s.rules.is_empty() {
-        let r: Vec<String> = s.rules.iter().map(|r| r.pointer()).collect();
+        let r: Vec<String> = s
+            .rules
+            .iter()
+            .map(|&r| super::explained::rule_name(r))
+            .collect();
         t.push_str(&format!(" by {}", r.join(", ")));
     }
     if let Some(h) = s.max_borrow_hours {
@@ -149,5 +153,16 @@ pub fn change_kind_before_saving(k: ChangeKind) -> &'static str {
         ChangeKind::Gained => "Gained: denied before, granted after saving",
         ChangeKind::Revoked => "Revoked: granted before, denied after saving",
         ChangeKind::ReasonChanged => "Decided for another reason (or another borrow maximum)",
+    }
+}
+
+/// A rule or group that explains a change, as people read it ("Allow
+/// checkouts rule 3", "group 2 (/GROUPS/1)").
+pub fn cause(c: &crate::analysis::diff::Cause) -> String {
+    match c {
+        crate::analysis::diff::Cause::Rule { id, .. } => super::explained::rule_name(*id),
+        crate::analysis::diff::Cause::Group { index, .. } => {
+            format!("group {} (/GROUPS/{index})", index + 1)
+        }
     }
 }

@@ -108,7 +108,7 @@ mod json;
 mod trace;
 
 pub use analysis::{
-    change_key, change_kind, change_kind_before_saving, class_description, diff_summary,
+    cause, change_key, change_kind, change_kind_before_saving, class_description, diff_summary,
     saving_headline, side,
 };
 pub use explained::rule_name;

@@ -34,7 +34,10 @@ pub fn found(f: &Found) -> String {
             }
             d
         }
-        DeniedBy(rule) => format!("denied by {rule}: deny rules override allow rules"),
+        DeniedBy(rule) => format!(
+            "denied by {}: deny rules override allow rules",
+            super::explained::rule_name(*rule)
+        ),
         NoDenyApplies => "no deny rule applies".into(),
         NoDenyMatches => "no applicable deny rule matches".into(),
         NotInAllowList { kind, feature } => format!(
@@ -68,7 +71,10 @@ pub fn found(f: &Found) -> String {
         ),
         TakesNoSeat => "reuses the session it holds: takes no new seat".into(),
         LimitReached { rule, count, usage } => {
-            format!("{rule} allows {count} at once to the users it covers, and {usage} are in use")
+            format!(
+                "{} allows {count} at once to the users it covers, and {usage} are in use",
+                super::explained::rule_name(*rule)
+            )
         }
         NoLimitApplies => "no limit rule applies".into(),
         NoLimitReached => "no applicable limit is reached".into(),
@@ -100,7 +106,7 @@ fn tried_list(tried: &[(String, crate::engine::Reason)]) -> String {
 /// Where a borrow's maximum comes from.
 pub fn source(s: HoursSource) -> String {
     match s {
-        HoursSource::Rule(id) => id.pointer(),
+        HoursSource::Rule(id) => super::explained::rule_name(id),
         HoursSource::License => "the license's max_borrow_hours".into(),
         HoursSource::Nowhere => String::new(),
     }

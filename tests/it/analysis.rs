@@ -498,7 +498,7 @@ fn removing_a_name_from_an_allow_rule_revokes_it_and_says_why() {
         out.contains("EXPORT_ALL: ") && out.contains("revoked"),
         "{out}"
     );
-    assert!(out.contains("cause:  /ALLOW_CHECKOUTS/2"), "{out}");
+    assert!(out.contains("cause:  Allow checkouts rule 3"), "{out}");
     let last = out.lines().last().unwrap_or_default();
     assert!(
         last.contains("0 gained, ") && last.ends_with(", exhaustive"),

@@ -195,15 +195,20 @@ fn check_with_a_pool() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    // A pool that cannot be true is unreadable input.
+    // A pool that cannot be true is reported in it, located (8.10).
     let bad = write(
         dir.path(),
         "bad.json",
         br#"{"licenses": [], "sessions": [{"feature": "X"}]}"#,
     );
     let out = privy(&["check", &f, "--pool", &bad]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no license in the pool offers"));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{bad}:1:43: error[pool-unlicensed-session]")),
+        "{text}"
+    );
+    assert!(text.contains("no license in the pool offers"), "{text}");
 }
 
 #[test]

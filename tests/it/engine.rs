@@ -84,7 +84,7 @@ fn a_failing_case_is_reported() {
         &cases.display().to_string(),
     ]);
     assert_eq!(code, 1);
-    assert!(out.contains("FAIL wrong on purpose: expected granted, got Denied (not_in_allow_rule) by /ALLOW_CHECKOUTS/0"), "{out}");
+    assert!(out.contains("FAIL wrong on purpose: expected granted, got Denied (not_in_allow_rule) by Allow checkouts rule 1"), "{out}");
     assert_eq!(out.lines().last(), Some("1 passed, 1 failed"));
     // unreadable cases file
     std::fs::write(&cases, "{").expect("write");
@@ -298,7 +298,9 @@ fn explain_json_and_exit_codes() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("deciding rule /DENY_CHECKOUTS/0 at {rules}:3:9")),
+        out.contains(&format!(
+            "deciding rule: Deny checkouts rule 1 (/DENY_CHECKOUTS/0) at {rules}:3:9"
+        )),
         "{out}"
     );
     assert!(
@@ -736,7 +738,7 @@ fn a_rule_with_a_bad_count_or_hours_is_ignored_and_the_trace_says_so() {
     );
     let (_, out, _) = privy(&["explain", &f, "--user", "bob", "--feature", "CAD"]);
     assert!(
-        out.contains("/LIMIT_CHECKOUTS/0")
+        out.contains("Limit checkouts rule 1")
             && out.contains("ignored: COUNT must be a whole number of at least 1"),
         "{out}"
     );

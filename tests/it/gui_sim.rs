@@ -382,7 +382,7 @@ fn saved_cases_rerun_on_every_edit_and_show_which_fail() {
         .expect("privy test");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("FAIL anna exports: expected granted (granted), got Denied (deny_rule) by /DENY_CHECKOUTS/2"), "{stdout}");
+    assert!(stdout.contains("FAIL anna exports: expected granted (granted), got Denied (deny_rule) by Deny checkouts rule 3"), "{stdout}");
 }
 
 /// Runs frames until the simulator's engine is ready (a large file's is

@@ -194,8 +194,11 @@ fn change_row(
                     }
                 } else {
                     ui.label(
-                        RichText::new(format!("{} (no longer in the file)", cause.pointer()))
-                            .weak(),
+                        RichText::new(format!(
+                            "{} (no longer in the file)",
+                            crate::words::cause(cause)
+                        ))
+                        .weak(),
                     );
                 }
             }
