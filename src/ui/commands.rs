@@ -15,10 +15,13 @@ pub enum Command {
     ShowProblems,
     Simulator,
     Quit,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
 }
 
 impl Command {
-    pub const ALL: [Command; 10] = [
+    pub const ALL: [Command; 13] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -29,6 +32,9 @@ impl Command {
         Command::ShowProblems,
         Command::Simulator,
         Command::Quit,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ZoomReset,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -45,6 +51,9 @@ impl Command {
             Command::ShowProblems => 7,
             Command::Simulator => 8,
             Command::Quit => 9,
+            Command::ZoomIn => 10,
+            Command::ZoomOut => 11,
+            Command::ZoomReset => 12,
         }
     }
 
@@ -60,6 +69,9 @@ impl Command {
             Command::ShowProblems => "Problems",
             Command::Simulator => "Simulator",
             Command::Quit => "Quit",
+            Command::ZoomIn => "Zoom in",
+            Command::ZoomOut => "Zoom out",
+            Command::ZoomReset => "Actual size",
         }
     }
 
@@ -81,6 +93,9 @@ impl Command {
                 "Show or hide the what-if simulator: decide a request against these rules and see why"
             }
             Command::Quit => "Close the window (asks first if there are unsaved changes)",
+            Command::ZoomIn => "Make everything larger (kept for the next time)",
+            Command::ZoomOut => "Make everything smaller",
+            Command::ZoomReset => "Back to 100%",
         }
     }
 
@@ -105,6 +120,14 @@ impl Command {
         )];
         const SIMULATOR: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::NONE, Key::F5)];
         const QUIT: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)];
+        const ZOOM_IN: &[KeyboardShortcut] = &[
+            KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus),
+            KeyboardShortcut::new(Modifiers::COMMAND, Key::Equals),
+        ];
+        const ZOOM_OUT: &[KeyboardShortcut] =
+            &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus)];
+        const ZOOM_RESET: &[KeyboardShortcut] =
+            &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0)];
         match self {
             Command::New => NEW,
             Command::Open => OPEN,
@@ -116,6 +139,9 @@ impl Command {
             Command::ShowProblems => PROBLEMS,
             Command::Simulator => SIMULATOR,
             Command::Quit => QUIT,
+            Command::ZoomIn => ZOOM_IN,
+            Command::ZoomOut => ZOOM_OUT,
+            Command::ZoomReset => ZOOM_RESET,
         }
     }
 }

@@ -89,6 +89,31 @@ pub struct Settings {
     pub theme: Theme,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// The zoom in percent (`None`: 100).
+    #[serde(default)]
+    pub zoom_percent: Option<u16>,
+}
+
+/// Zoom steps and bounds, in percent.
+const ZOOM_STEP: u16 = 10;
+const ZOOM_MIN: u16 = 70;
+const ZOOM_MAX: u16 = 250;
+
+impl Settings {
+    /// The zoom as a factor.
+    pub fn zoom(&self) -> f32 {
+        f32::from(self.zoom_percent.unwrap_or(100)) / 100.0
+    }
+
+    fn zoom_by(&mut self, up: bool) {
+        let now = self.zoom_percent.unwrap_or(100);
+        let next = if up {
+            now.saturating_add(ZOOM_STEP).min(ZOOM_MAX)
+        } else {
+            now.saturating_sub(ZOOM_STEP).max(ZOOM_MIN)
+        };
+        self.zoom_percent = (next != 100).then_some(next);
+    }
 }
 
 const SETTINGS_KEY: &str = "privy-settings";
@@ -155,6 +180,9 @@ pub struct PrivyApp {
     access: Option<((u64, Option<PathBuf>), crate::analysis::background::Job)>,
     /// The findings over every principal of the open file.
     findings: findings::Beside,
+    /// A principal just added to the matrix, whose row is to be brought
+    /// into view.
+    matrix_scroll: Option<String>,
     /// The version Review changes compares with: the file on disk (`None`)
     /// or another file the user picked (its backup, say).
     pub compare_with: Option<PathBuf>,
@@ -228,6 +256,7 @@ impl PrivyApp {
             review: None,
             access: None,
             findings: findings::Beside::default(),
+            matrix_scroll: None,
             compare_with: None,
             conflict: false,
             save_with_errors: None,
@@ -270,6 +299,15 @@ impl PrivyApp {
             self.sim.open = !self.sim.open;
             return;
         }
+        match cmd {
+            Command::ZoomIn => return self.settings.zoom_by(true),
+            Command::ZoomOut => return self.settings.zoom_by(false),
+            Command::ZoomReset => {
+                self.settings.zoom_percent = None;
+                return;
+            }
+            _ => {}
+        }
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
@@ -296,7 +334,11 @@ impl PrivyApp {
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Quit | Command::Simulator => {}
+            Command::Quit
+            | Command::Simulator
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::ZoomReset => {}
         }
     }
 
@@ -497,6 +539,13 @@ impl PrivyApp {
                     f.size = f.size.max(11.0);
                 }
             });
+            // Zoom is the View menu's (and its shortcuts'), kept between
+            // runs; egui's own keys would zoom a second time.
+            ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
+        }
+        let zoom = self.settings.zoom();
+        if (ui.ctx().zoom_factor() - zoom).abs() > f32::EPSILON {
+            ui.ctx().set_zoom_factor(zoom);
         }
         if let (Some(at), Some(doc)) = (self.saved_at, self.doc.as_ref())
             && doc.generation() != at
@@ -575,6 +624,17 @@ impl PrivyApp {
                     menu_item(ui, Command::Find, &mut clicked);
                     menu_item(ui, Command::ShowProblems, &mut clicked);
                     menu_item(ui, Command::Simulator, &mut clicked);
+                    ui.separator();
+                    for cmd in [Command::ZoomIn, Command::ZoomOut, Command::ZoomReset] {
+                        menu_item(ui, cmd, &mut clicked);
+                    }
+                    ui.label(
+                        RichText::new(format!(
+                            "Zoom: {}%",
+                            self.settings.zoom_percent.unwrap_or(100)
+                        ))
+                        .weak(),
+                    );
                     ui.separator();
                     ui.label(RichText::new("Theme").weak());
                     for (t, name) in [

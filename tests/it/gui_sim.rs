@@ -622,3 +622,72 @@ fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
     assert_eq!(h.state().sim.pool_path.as_deref(), Some(pool.as_path()));
     h.get_by_label_contains("Pool: pool.json (");
 }
+
+/// The matrix colours cells by reason with a legend, keeps the feature
+/// names in view while scrolling, and brings a principal just added into
+/// view.
+#[test]
+fn the_matrix_has_a_legend_and_scrolls_to_a_principal_just_added() {
+    let (_dir, path) = example_copy();
+    // Short: most of the 23 principals are out of view.
+    let mut h = sized(PrivyApp::open(Some(path)), 1200.0, 560.0);
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Matrix").click();
+    h.run();
+    for legend in [
+        " ✔ granted",
+        " ✖ a deny rule",
+        " A not in an allow list",
+        " L a limit reached",
+    ] {
+        h.get_by_label(legend);
+    }
+    // The first principal's row is in view, the end of the list is not.
+    assert!(h.query_by_label_contains("&CAD Exporters × KAS").is_some());
+    type_into(&mut h, "Add a principal", "zoe@PC9");
+    h.get_by_label("Add").click();
+    h.run();
+    h.run();
+    // Brought into view: its cells are drawn (only those in view are), and
+    // the first row scrolled away; the feature names stay.
+    assert!(
+        h.query_by_label_contains("zoe @ PC9 × KAS").is_some(),
+        "scrolled to the new row"
+    );
+    assert!(h.query_by_label_contains("&CAD Exporters × KAS").is_none());
+    let m = h.state().sim.matrix().cloned().expect("matrix");
+    assert_eq!(
+        m.rows.last().map(|r| r.label()).as_deref(),
+        Some("zoe @ PC9")
+    );
+}
+
+/// Zoom is in the View menu and on Ctrl+plus / Ctrl+minus / Ctrl+0, and is
+/// kept in the settings.
+#[test]
+fn zoom_from_the_view_menu_and_the_keyboard() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label_contains("Zoom in").click();
+    h.run();
+    assert_eq!(h.state().settings.zoom_percent, Some(110));
+    assert!(
+        (h.ctx.zoom_factor() - 1.1).abs() < 1e-4,
+        "{}",
+        h.ctx.zoom_factor()
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    h.run();
+    assert_eq!(h.state().settings.zoom_percent, Some(120));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.run();
+    assert_eq!(h.state().settings.zoom_percent, Some(110));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num0);
+    h.run();
+    assert_eq!(h.state().settings.zoom_percent, None);
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-4);
+}

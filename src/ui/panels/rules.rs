@@ -119,10 +119,28 @@ impl PrivyApp {
             let preset = rule.is_some_and(|r| r.empty_preset);
             ui.label(if preset { text.weak().italics() } else { text });
         });
-        // What the rule does over every principal (no effect, overridden).
+        // What the rule does over every principal: a rule with no effect
+        // says so; the notes (overridden in part, denies everyone else)
+        // wait under one line, so that the card stays a form.
         let found: Vec<Diagnostic> = self.findings.at(pointer).cloned().collect();
-        for d in &found {
+        let (notes, said): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+            found.iter().partition(|d| d.severity == Severity::Info);
+        for d in said {
             self.diagnostic_line(ui, doc, d);
+        }
+        if !notes.is_empty() {
+            let title = if notes.len() == 1 {
+                "1 note on what this rule does to everyone".to_string()
+            } else {
+                format!("{} notes on what this rule does to everyone", notes.len())
+            };
+            egui::CollapsingHeader::new(RichText::new(title).weak())
+                .id_salt(("notes", pointer))
+                .show(ui, |ui| {
+                    for d in notes {
+                        self.diagnostic_line(ui, doc, d);
+                    }
+                });
         }
         let list_ptr = format!("/{}", kind.key());
         egui::Grid::new(("fields", pointer))

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::engine::Reason;
 
 impl PrivyApp {
     pub(super) fn matrix_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
@@ -27,6 +28,7 @@ impl PrivyApp {
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button("Add").clicked() || enter) && !self.sim.new_row.trim().is_empty() {
                 let p = parse_principal(&self.sim.new_row);
+                self.matrix_scroll = Some(p.label());
                 self.sim.extra_rows.push(p);
                 self.sim.new_row.clear();
             }
@@ -55,23 +57,123 @@ impl PrivyApp {
             ui.label("The file names no principals or no features yet: add a principal above.");
             return;
         }
-        if let Some(req) = matrix_grid(ui, m) {
+        if let Some(req) = matrix_grid(ui, m, &mut self.matrix_scroll) {
             self.sim.form = RequestForm::from_request(&req);
             self.sim.tab = SimTab::Request;
         }
     }
 }
 
+/// How a cell shows its reason: a colour and a mark that also reads
+/// without colour, with the legend's words.
+fn reason_look(ui: &egui::Ui, r: Reason) -> (Color32, &'static str, &'static str) {
+    let dark = ui.visuals().dark_mode;
+    let pick = |d: (u8, u8, u8), l: (u8, u8, u8)| {
+        let (r, g, b) = if dark { d } else { l };
+        Color32::from_rgb(r, g, b)
+    };
+    match r {
+        Reason::Granted => (verdict_color(ui, Verdict::Granted), "✔", "granted"),
+        Reason::DenyRule => (ui.visuals().error_fg_color, "✖", "a deny rule"),
+        Reason::NotInAllowRule => (
+            pick((225, 130, 40), (185, 95, 10)),
+            "A",
+            "not in an allow list",
+        ),
+        Reason::LimitReached => (
+            pick((165, 110, 225), (120, 60, 180)),
+            "L",
+            "a limit reached",
+        ),
+        Reason::ReservedForOthers | Reason::NoFreeSeat => (
+            pick((80, 140, 230), (30, 90, 190)),
+            "S",
+            "no seat (in use or reserved)",
+        ),
+        Reason::BorrowHoursExceeded => (
+            pick((200, 170, 50), (140, 110, 0)),
+            "H",
+            "too many borrow hours",
+        ),
+        Reason::NotLicensed => (
+            pick((140, 140, 140), (110, 110, 110)),
+            "N",
+            "no license offers it",
+        ),
+    }
+}
+
+/// The legend of the reasons the matrix shows.
+fn legend(ui: &mut egui::Ui, m: &Matrix) {
+    let mut shown: Vec<&'static str> = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        for r in [
+            Reason::Granted,
+            Reason::DenyRule,
+            Reason::NotInAllowRule,
+            Reason::LimitReached,
+            Reason::NoFreeSeat,
+            Reason::BorrowHoursExceeded,
+            Reason::NotLicensed,
+        ] {
+            let (fill, mark, words) = reason_look(ui, r);
+            if shown.contains(&words) {
+                continue;
+            }
+            shown.push(words);
+            let used = m.cells.iter().any(|c| reason_look(ui, c.reason).2 == words);
+            // Mark and words in one label, so that they wrap together.
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let mut job = egui::text::LayoutJob::default();
+            job.append(
+                &format!(" {mark} "),
+                0.0,
+                egui::TextFormat {
+                    font_id: font.clone(),
+                    color: Color32::WHITE,
+                    background: fill,
+                    ..Default::default()
+                },
+            );
+            let words_color = if used {
+                ui.visuals().text_color()
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            job.append(
+                words,
+                5.0,
+                egui::TextFormat {
+                    font_id: font,
+                    color: words_color,
+                    ..Default::default()
+                },
+            );
+            job.wrap.max_width = f32::INFINITY;
+            ui.add(egui::Label::new(job).extend());
+            ui.add_space(6.0);
+        }
+    });
+}
+
 /// The matrix as a grid: feature names written upwards over narrow
-/// columns, one row per principal. Only the rows and columns in view are
-/// drawn, so a large matrix costs no more per frame than a screenful.
-/// Returns the request of the cell clicked.
-pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
+/// columns, one row per principal, each cell coloured by its reason. Only
+/// the rows and columns in view are drawn, so a large matrix costs no more
+/// per frame than a screenful; the feature names and the principals stay
+/// in view while scrolling. `scroll_to` brings that principal's row into
+/// view (once). Returns the request of the cell clicked.
+pub(super) fn matrix_grid(
+    ui: &mut egui::Ui,
+    m: &Matrix,
+    scroll_to: &mut Option<String>,
+) -> Option<Request> {
+    legend(ui, m);
     let cell = 26.0f32;
     let gap = 2.0f32;
     let font = egui::TextStyle::Small.resolve(ui.style());
     let body = egui::TextStyle::Body.resolve(ui.style());
     let color = ui.visuals().text_color();
+    let panel = ui.visuals().panel_fill;
     // The width of the widest text, kept between `least` and `most`.
     let widest = |texts: &mut dyn Iterator<Item = String>, font: &egui::FontId, least, most| {
         texts
@@ -83,10 +185,16 @@ pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
             .fold(least, f32::max)
             .min(most)
     };
-    let header = widest(&mut m.features.iter().cloned(), &font, 40.0, 220.0) + 8.0;
+    let header = widest(&mut m.features.iter().cloned(), &font, 40.0, 320.0) + 8.0;
     let labels: Vec<String> = m.rows.iter().map(Principal::label).collect();
-    let label_w = widest(&mut labels.iter().cloned(), &body, 60.0, 240.0) + 10.0;
+    let label_w = widest(&mut labels.iter().cloned(), &body, 60.0, 360.0) + 10.0;
     let pitch = cell + gap;
+    let target = scroll_to
+        .as_ref()
+        .and_then(|t| labels.iter().position(|l| l == t));
+    if target.is_some() {
+        *scroll_to = None;
+    }
     let mut open = None;
     egui::ScrollArea::both()
         .id_salt("matrix")
@@ -98,6 +206,13 @@ pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
             );
             let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
             let origin = rect.min;
+            if let Some(r) = target {
+                let y = origin.y + header + r as f32 * pitch;
+                ui.scroll_to_rect(
+                    egui::Rect::from_min_size(egui::pos2(origin.x, y), egui::vec2(label_w, cell)),
+                    Some(egui::Align::Center),
+                );
+            }
             let visible = |from: f32, to: f32, offset: f32, n: usize| {
                 let first = ((from - offset) / pitch).floor().max(0.0) as usize;
                 let last = (((to - offset) / pitch).ceil().max(0.0) as usize + 1).min(n);
@@ -105,31 +220,16 @@ pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
             };
             let cols = visible(viewport.min.x, viewport.max.x, label_w, m.features.len());
             let rows = visible(viewport.min.y, viewport.max.y, header, m.rows.len());
-            let painter = ui.painter().clone();
-            for c in cols.clone() {
-                let x = origin.x + label_w + c as f32 * pitch + cell / 2.0;
-                let galley = painter.layout_no_wrap(m.features[c].clone(), font.clone(), color);
-                let h = galley.size().y;
-                let pos = egui::pos2(x - h / 2.0, origin.y + header - 4.0);
-                painter.add(
-                    egui::epaint::TextShape::new(pos, galley, color)
-                        .with_angle(-std::f32::consts::FRAC_PI_2),
-                );
-            }
-            for r in rows {
+            // Where the pinned header and labels are: the top and left of
+            // what is in view.
+            let top = origin.y + viewport.min.y;
+            let left = origin.x + viewport.min.x;
+            for r in rows.clone() {
                 let y = origin.y + header + r as f32 * pitch;
-                let label_rect =
-                    egui::Rect::from_min_size(egui::pos2(origin.x, y), egui::vec2(label_w, cell));
-                ui.put(label_rect, egui::Label::new(labels[r].as_str()).truncate());
                 for c in cols.clone() {
                     let Some(x) = m.cell(r, c) else { continue };
                     let f = &m.features[c];
-                    let fill = verdict_color(ui, x.verdict);
-                    let mark = if x.verdict == Verdict::Granted {
-                        "✔"
-                    } else {
-                        "✖"
-                    };
+                    let (fill, mark, words) = reason_look(ui, x.reason);
                     let at = egui::Rect::from_min_size(
                         egui::pos2(origin.x + label_w + c as f32 * pitch, y),
                         egui::vec2(cell, cell),
@@ -140,10 +240,9 @@ pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
                             egui::Button::new(RichText::new(mark).color(Color32::WHITE)).fill(fill),
                         )
                         .on_hover_text(format!(
-                            "{} · {f}: {} ({})",
+                            "{} · {f}: {} ({words})",
                             labels[r],
                             verdict_word(x.verdict),
-                            reason_short(x.reason)
                         ));
                     let name = format!("{} × {f}: {}", labels[r], x.reason.as_str());
                     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
@@ -152,6 +251,50 @@ pub(super) fn matrix_grid(ui: &mut egui::Ui, m: &Matrix) -> Option<Request> {
                     }
                 }
             }
+            let painter = ui.painter().clone();
+            // The feature names, pinned to the top.
+            painter.rect_filled(
+                egui::Rect::from_min_size(
+                    egui::pos2(left, top),
+                    egui::vec2(viewport.width(), header),
+                ),
+                0.0,
+                panel,
+            );
+            for c in cols.clone() {
+                let x = origin.x + label_w + c as f32 * pitch + cell / 2.0;
+                let galley = painter.layout_no_wrap(m.features[c].clone(), font.clone(), color);
+                let h = galley.size().y;
+                let pos = egui::pos2(x - h / 2.0, top + header - 4.0);
+                painter.add(
+                    egui::epaint::TextShape::new(pos, galley, color)
+                        .with_angle(-std::f32::consts::FRAC_PI_2),
+                );
+            }
+            // The principals, pinned to the left.
+            painter.rect_filled(
+                egui::Rect::from_min_size(
+                    egui::pos2(left, top + header),
+                    egui::vec2(label_w, viewport.height()),
+                ),
+                0.0,
+                panel,
+            );
+            for r in rows {
+                let y = origin.y + header + r as f32 * pitch;
+                if y + cell <= top + header {
+                    continue;
+                }
+                let label_rect =
+                    egui::Rect::from_min_size(egui::pos2(left, y), egui::vec2(label_w, cell));
+                ui.put(label_rect, egui::Label::new(labels[r].as_str()).truncate())
+                    .on_hover_text(labels[r].as_str());
+            }
+            painter.rect_filled(
+                egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(label_w, header)),
+                0.0,
+                panel,
+            );
         });
     open
 }

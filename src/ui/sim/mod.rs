@@ -19,7 +19,7 @@ use crate::engine::pool::{License, SeatSharing, Session};
 use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
 use crate::sim::matrix::{Matrix, Principal};
 pub use crate::sim::session::*;
-use crate::words::{reason_short, step_title, verdict_word};
+use crate::words::{step_title, verdict_word};
 
 fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
     match v {
