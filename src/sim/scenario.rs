@@ -164,3 +164,89 @@ mod tests {
         );
     }
 }
+
+/// Seats of one feature as a scenario goes: how many the pool's licenses
+/// offer, how many its sessions hold before the first request, and after
+/// each step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub feature: String,
+    pub seats: u64,
+    pub at_start: u64,
+    /// In use after each step (one per step, every step, whatever feature
+    /// it asked for).
+    pub after: Vec<u64>,
+}
+
+/// The running tally of seats per feature the requests ask for (and the
+/// pool offers), step by step.
+pub fn tally(pool: &Pool, requests: &[Request], steps: &[Step]) -> Vec<Tally> {
+    let mut out: Vec<Tally> = Vec::new();
+    for req in requests {
+        if out.iter().any(|t| t.feature == req.feature) {
+            continue;
+        }
+        let seats: u64 = pool
+            .licenses
+            .iter()
+            .filter_map(|l| l.seats(&req.feature))
+            .sum();
+        let at_start = pool
+            .sessions
+            .iter()
+            .filter(|s| s.feature == req.feature)
+            .count() as u64;
+        out.push(Tally {
+            feature: req.feature.clone(),
+            seats,
+            at_start,
+            after: Vec::with_capacity(steps.len()),
+        });
+    }
+    let mut now: Vec<u64> = out.iter().map(|t| t.at_start).collect();
+    for (req, step) in requests.iter().zip(steps) {
+        if step.took_seat
+            && let Some(i) = out.iter().position(|t| t.feature == req.feature)
+        {
+            now[i] += 1;
+        }
+        for (t, n) in out.iter_mut().zip(&now) {
+            t.after.push(*n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tally_tests {
+    use super::*;
+
+    #[test]
+    fn seats_are_counted_step_by_step() {
+        let pool = Pool::from_json(
+            r#"{"licenses": [{"serial": "A", "features": {"CAD": 2, "KAS": 1}}],
+                "sessions": [{"user": "x", "feature": "CAD", "kind": "checkout"}]}"#,
+        )
+        .expect("pool");
+        let doc = crate::document::Document::from_text("{}");
+        let engine = Engine::new(doc.config());
+        let req = |u: &str, f: &str| {
+            crate::request::Principal {
+                user: Some(u.into()),
+                ..Default::default()
+            }
+            .request(f, crate::engine::Action::Checkout)
+        };
+        let requests = [req("a", "CAD"), req("b", "CAD"), req("c", "KAS")];
+        let steps = replay(&engine, Some(&pool), &requests).expect("replay");
+        assert_eq!(
+            steps.iter().map(|s| s.took_seat).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        let t = tally(&pool, &requests, &steps);
+        assert_eq!(t[0].feature, "CAD");
+        assert_eq!((t[0].seats, t[0].at_start), (2, 1));
+        assert_eq!(t[0].after, [2, 2, 2]);
+        assert_eq!(t[1].after, [0, 0, 1]);
+    }
+}

@@ -212,6 +212,8 @@ pub struct SimState {
     pub pool_path: Option<PathBuf>,
     pub scenario: Vec<RequestForm>,
     pub(crate) scenario_rev: u64,
+    /// The request being written in the Scenario tab itself.
+    pub scenario_form: RequestForm,
     pub matrix_action: Action,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
@@ -648,6 +650,15 @@ impl SimState {
     pub fn add_to_scenario(&mut self) {
         self.scenario.push(self.form.clone());
         self.scenario_rev += 1;
+    }
+
+    /// Adds the request written in the Scenario tab (its principal and
+    /// action stay for the next one; the feature is kept too).
+    pub fn add_scenario_form(&mut self) -> Result<(), String> {
+        self.scenario_form.to_request()?;
+        self.scenario.push(self.scenario_form.clone());
+        self.scenario_rev += 1;
+        Ok(())
     }
 
     pub(crate) fn say(&mut self, text: String, error: bool) {

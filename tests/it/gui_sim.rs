@@ -179,8 +179,42 @@ fn a_scenario_runs_out_of_seats_at_the_third_request() {
     // What the window shows for each step.
     assert_eq!(h.get_all_by_label("GRANTED").count(), 2);
     h.get_by_label("DENIED");
-    h.get_by_label("no_free_seat");
-    assert_eq!(h.get_all_by_label_contains("seat taken on S-1").count(), 2);
+    // In words, with the seats each step leaves in use.
+    h.get_by_label_contains("every seat is in use (2 of 2 seats of CAD in use)");
+    assert_eq!(
+        h.get_all_by_label_contains("takes a seat on license S-1")
+            .count(),
+        2
+    );
+    h.get_by_label("After the last step: CAD: 2 of 2 seats in use");
+    // A request written in the Scenario tab itself: one more, denied too.
+    let form = |h: &Harness<'static, PrivyApp>, label: &str| {
+        h.get_all_by_label(label).last().expect(label).focus();
+    };
+    form(&h, "User");
+    h.run();
+    h.get_all_by_label("User")
+        .last()
+        .expect("user")
+        .type_text("xena");
+    form(&h, "Feature");
+    h.run();
+    h.get_all_by_label("Feature")
+        .last()
+        .expect("feature")
+        .type_text("CAD");
+    h.run();
+    h.get_by_label("Add this request").click();
+    h.run();
+    assert_eq!(h.state().sim.scenario.len(), 4);
+    assert_eq!(step(&h, 3), (privy::engine::Reason::NoFreeSeat, false));
+    assert_eq!(h.get_all_by_label("DENIED").count(), 2);
+    // Without a feature it is refused with a reason, and nothing added.
+    h.state_mut().sim.scenario_form.feature.clear();
+    h.get_by_label("Add this request").click();
+    h.run();
+    h.get_by_label("Name a feature to decide.");
+    assert_eq!(h.state().sim.scenario.len(), 4);
 }
 
 #[test]

@@ -17,9 +17,33 @@ impl PrivyApp {
                 "No pool: seats are not counted, so requests cannot run out of them. Turn the pool on in the Pool tab.",
             );
         }
+        // A request written here: one after another, the principal and
+        // feature staying for the next.
+        let mut add = false;
+        egui::Grid::new("scenario-form")
+            .num_columns(2)
+            .spacing([10.0, 4.0])
+            .show(ui, |ui| {
+                let f = &mut self.sim.scenario_form;
+                field(ui, "User", &mut f.user, "optional");
+                field(ui, "Host", &mut f.host, "optional");
+                field(ui, "IP address", &mut f.ip, "optional");
+                let r = field(ui, "Feature", &mut f.feature, "the feature asked for");
+                add |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.label("Action");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut f.action, Action::Checkout, "Checkout");
+                    ui.radio_value(&mut f.action, Action::Borrow, "Borrow");
+                });
+                ui.end_row();
+            });
         ui.horizontal(|ui| {
+            add |= ui
+                .button("Add this request")
+                .on_hover_text("Add the request written above as the next step")
+                .clicked();
             if ui
-                .button("Add the current request")
+                .button("Add the Request tab's request")
                 .on_hover_text(self.sim.form.summary())
                 .clicked()
             {
@@ -30,6 +54,9 @@ impl PrivyApp {
                 self.sim.scenario_rev += 1;
             }
         });
+        if add && let Err(e) = self.sim.add_scenario_form() {
+            self.sim.say(e, true);
+        }
         self.sim.refresh(doc);
         let steps = self.sim.steps().cloned();
         let mut remove = None;
@@ -40,6 +67,31 @@ impl PrivyApp {
             }
             Some(Ok(steps)) => {
                 let forms = self.sim.scenario.clone();
+                let requests: Vec<Request> =
+                    forms.iter().filter_map(|f| f.to_request().ok()).collect();
+                // Features no license offers have no seats to count.
+                let tally: Vec<_> = if self.sim.use_pool && requests.len() == steps.len() {
+                    crate::sim::scenario::tally(&self.sim.pool, &requests, &steps)
+                        .into_iter()
+                        .filter(|t| t.seats > 0)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if !tally.is_empty() {
+                    // Where the seats stand after the last step.
+                    let last = steps.len().saturating_sub(1);
+                    let now: Vec<String> = tally
+                        .iter()
+                        .map(|t| {
+                            let n = t.after.get(last).copied().unwrap_or(t.at_start);
+                            format!("{}: {n} of {} seats in use", t.feature, t.seats)
+                        })
+                        .collect();
+                    ui.label(
+                        RichText::new(format!("After the last step: {}", now.join(" · "))).strong(),
+                    );
+                }
                 for (i, (form, step)) in forms.iter().zip(&steps).enumerate() {
                     let d = &step.decision;
                     let color = verdict_color(ui, d.decision);
@@ -52,15 +104,26 @@ impl PrivyApp {
                                 .color(color)
                                 .strong(),
                         );
-                        let mut why = d.reason.as_str().to_string();
-                        if step.took_seat {
-                            why.push_str(&format!(
-                                ", seat taken on {}",
-                                d.serial.as_deref().unwrap_or("?")
-                            ));
-                        }
-                        ui.label(RichText::new(why).weak());
                     });
+                    // In words: why, and where that leaves the seats.
+                    let mut why = match form.to_request() {
+                        Ok(req) => crate::sim::reason_sentence(d, &req),
+                        Err(e) => e,
+                    };
+                    if step.took_seat {
+                        why.push_str(&format!(
+                            "; takes a seat on license {}",
+                            d.serial.as_deref().unwrap_or("?")
+                        ));
+                    }
+                    if let Some(t) = tally.iter().find(|t| t.feature == form.feature.trim()) {
+                        let n = t.after.get(i).copied().unwrap_or(t.at_start);
+                        why.push_str(&format!(
+                            " ({n} of {} seats of {} in use)",
+                            t.seats, t.feature
+                        ));
+                    }
+                    ui.label(RichText::new(why).weak());
                     egui::CollapsingHeader::new(RichText::new("trace").small())
                         .id_salt(("step", i))
                         .show(ui, |ui| self.trace(ui, doc, d));
