@@ -37,4 +37,5 @@ pub mod summary;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod validate;
+pub mod who;
 pub mod words;

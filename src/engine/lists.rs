@@ -120,6 +120,37 @@ impl Engine {
                 .is_some_and(|e| self.list_matches(e, p, scratch)))
     }
 
+    /// Every compiled rule whose USERS or EXCEPT_USERS the principal
+    /// matches (a USERS meaning everyone matches anyone), in file order:
+    /// the rules that are about this principal, for any feature.
+    pub fn rules_touching(&self, p: &FoldedPrincipal, scratch: &mut Scratch) -> Vec<RuleId> {
+        scratch.prepare(self.id, self.groups.matchers.len(), p);
+        let mut out: Vec<RuleId> = self
+            .rules
+            .iter()
+            .filter(|r| {
+                r.users
+                    .as_ref()
+                    .is_none_or(|m| matcher::matches(m, &self.groups, p, scratch))
+                    || r.except
+                        .as_ref()
+                        .is_some_and(|m| matcher::matches(m, &self.groups, p, scratch))
+            })
+            .map(|r| r.id)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The groups (positions in `Config::groups`) the principal is a member
+    /// of, through nested groups, wildcards and IP forms.
+    pub fn groups_containing(&self, p: &FoldedPrincipal, scratch: &mut Scratch) -> Vec<usize> {
+        scratch.prepare(self.id, self.groups.matchers.len(), p);
+        (0..self.groups.matchers.len())
+            .filter(|&g| matcher::matches(&self.groups.matchers[g], &self.groups, p, scratch))
+            .collect()
+    }
+
     /// The USERS and EXCEPT_USERS lists of every rule that applies to a
     /// request for `feature` (any action, any serial), in file order.
     /// A rule whose USERS means everyone has no USERS list here.

@@ -47,6 +47,8 @@ pub struct Derived {
     pub used_by: Vec<Vec<Referrer>>,
     /// Diagnostic indices by the pointer they concern.
     diags_at: HashMap<String, Vec<usize>>,
+    /// What the filter shows, in words ("" without a filter).
+    pub filter_words: String,
     /// Names used in FEATURES and in SERIALNUMBERS (no wildcards), sorted.
     pub features: Vec<String>,
     pub serials: Vec<String>,
@@ -78,6 +80,11 @@ impl Derived {
     }
 
     fn shown(&mut self, doc: &Document, filter: &str) {
+        let parsed = crate::who::Filter::parse(filter);
+        self.filter_words = parsed.describe();
+        if let crate::who::Filter::Who { principal, feature } = &parsed {
+            return self.reached(doc, principal, feature.as_deref());
+        }
         let folded = crate::pattern::fold(filter);
         let root = doc.parsed().root.as_ref();
         let mentions = |node: &Node| {
@@ -108,6 +115,38 @@ impl Derived {
             .filter(|(_, g)| groups.get(g.index).is_some_and(&mentions))
             .map(|(i, _)| i)
             .collect();
+    }
+
+    /// The rules and groups a principal filter reaches (compiling the
+    /// engine once per change of the text or the filter).
+    fn reached(
+        &mut self,
+        doc: &Document,
+        principal: &crate::request::Principal,
+        feature: Option<&str>,
+    ) {
+        let cfg = doc.config();
+        let engine = crate::engine::Engine::new(cfg);
+        let r = crate::who::reached(cfg, &engine, principal, feature);
+        let root = doc.parsed().root.as_ref();
+        self.lists = RuleKind::ALL
+            .iter()
+            .map(|&kind| {
+                let len = root
+                    .and_then(|r| r.pointer(&format!("/{}", kind.key())))
+                    .and_then(Node::as_array)
+                    .map_or(0, <[Node]>::len);
+                let shown = r
+                    .rules
+                    .iter()
+                    .filter(|id| id.kind == kind)
+                    .map(|id| id.index as usize)
+                    .filter(|&i| i < len)
+                    .collect();
+                (len, shown)
+            })
+            .collect();
+        self.groups = r.groups;
     }
 
     fn recount(&mut self, doc: &Document, touched: Option<Touched>) {

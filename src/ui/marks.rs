@@ -74,6 +74,16 @@ fn visible(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     };
     let mut start = floor(r.start);
     let mut end = ceil(r.end.max(r.start));
+    // A place between two tokens (a missing comma right after a value,
+    // before the line break): the character before it is marked, which
+    // shows; a line break or a space would not.
+    if start == end && start > 0 && text[start..].chars().next().is_none_or(char::is_whitespace) {
+        let before = text[..start].trim_end();
+        if !before.is_empty() {
+            let last = before.chars().next_back().map_or(1, char::len_utf8);
+            return Some(before.len() - last..before.len());
+        }
+    }
     if start == end {
         if end < text.len() {
             end = ceil(end + 1);
@@ -114,5 +124,17 @@ mod tests {
         // Inside a two-byte character: widened to the whole character.
         assert_eq!(marked("aé", &[(2, 2)]), ["é"]);
         assert_eq!(marked("aé", &[(0, 1), (0, 3)]), ["a", "é"]);
+    }
+
+    #[test]
+    fn a_missing_comma_before_a_line_break_marks_the_value_before_it() {
+        // `"TCP_PORT": 6200` then a new line without `,`: the parser points
+        // just after 6200, at the line break.
+        let text = "{\n  \"TCP_PORT\": 6200\n  \"HTTP_PORT\": 0\n}";
+        let at = text.find("6200").expect("value") + 4;
+        assert_eq!(marked(text, &[(at, at)]), ["0"]);
+        // Spaces before the line break too.
+        let text = "[1   \n 2]";
+        assert_eq!(marked(text, &[(2, 2)]), ["1"]);
     }
 }

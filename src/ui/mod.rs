@@ -688,15 +688,21 @@ impl PrivyApp {
             let resp = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter)
-                        .hint_text("user, host, feature or text")
+                        .hint_text("text, or user:anna feature:CAD")
                         .desired_width(f32::INFINITY),
                 )
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Text shows the rules and groups that mention it. user:NAME, host:NAME, ip:ADDRESS, local:GROUP and feature:NAME show who is affected: the rules about that principal (through groups, wildcards and IP ranges), the rules for that feature (and for every feature), and the groups the principal is in. Quote values with spaces: user:\"Privileged User\".",
+                );
             if self.focus_filter {
                 resp.request_focus();
                 self.focus_filter = false;
             }
             let more = (self.findings.diagnostics().len(), self.findings.pending());
+            if !derived.filter_words.is_empty() {
+                ui.label(RichText::new(&derived.filter_words).weak());
+            }
             navigation(ui, &doc, &derived, &mut section, &self.filter, more);
         });
         self.section = section;

@@ -1199,3 +1199,37 @@ fn a_rule_that_does_nothing_says_so_on_its_card_and_in_problems() {
     );
     assert_eq!(problems_count(&h), 1);
 }
+
+/// Who is affected: the filter read as a principal or a feature shows the
+/// rules that reach it through groups, wildcards and IP ranges, and says
+/// which filter is active.
+#[test]
+fn the_filter_shows_who_is_affected() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.get_by_label("Filter").focus();
+    h.get_by_label("Filter").type_text("user:anna");
+    h.run();
+    h.get_by_label_contains(
+        "Showing the rules about user anna (through groups, wildcards and IP ranges)",
+    );
+    // anna is in Functionality Users (rule 1), not in KAS Users (rule 2);
+    // the fourth rule names only an address range.
+    h.get_by_label("Allow checkouts (1 of 4)");
+    h.get_by_label_contains("Only Functionality Users");
+    assert!(h.query_by_label_contains("Only KAS Users").is_none());
+    // The groups she is in: Functionality Users and Borrow Users.
+    h.get_by_label("Groups (2 of 8)");
+    // A feature: its rules and the rules for every feature.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Filter").type_text("feature:KAS");
+    h.run();
+    h.get_by_label_contains("Showing the rules for feature KAS (rules for every feature too)");
+    h.get_by_label("Allow checkouts (2 of 4)");
+    h.get_by_label_contains("Only KAS Users");
+    // Plain text is still plain text, and says so.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Filter").type_text("julia");
+    h.run();
+    h.get_by_label_contains("Showing the rules and groups that mention “julia”");
+}

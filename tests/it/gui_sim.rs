@@ -725,3 +725,28 @@ fn zoom_from_the_view_menu_and_the_keyboard() {
     assert_eq!(h.state().settings.zoom_percent, None);
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-4);
 }
+
+/// The pool's tables use the width the panel has: the sessions table's last
+/// column stays inside the window, and a long feature name is not cut.
+#[test]
+fn the_pool_tables_fit_the_panel() {
+    let (_dir, path) = example_copy();
+    let pool = root().join("assets/examples/pool.json");
+    let mut h = sized(PrivyApp::open(Some(path)), 1200.0, 900.0);
+    h.run();
+    open_simulator(&mut h);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.get_by_label("Pool").click();
+    h.run();
+    let kind = h.get_by_label("Session 1 kind").rect();
+    assert!(
+        kind.max.x <= 1200.0,
+        "the Kind column is cut off at {kind:?}"
+    );
+    let serial = h.get_by_label("Session 1 serial").rect();
+    assert!(serial.width() >= 60.0, "{serial:?}");
+    // FUNCTIONALITY_ADVANCED_ANALYSIS fits its field.
+    let name = h.get_by_label("License 1 feature 1").rect();
+    assert!(name.width() >= 240.0, "{name:?}");
+    assert!(name.max.x <= 1200.0);
+}

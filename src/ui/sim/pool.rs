@@ -100,10 +100,26 @@ impl PrivyApp {
                     }
                 });
                 let mut remove_feature = None;
+                // The name as wide as the longest needs, within what the
+                // seats and the button leave.
+                let font = egui::TextStyle::Body.resolve(ui.style());
+                let color = ui.visuals().text_color();
+                let longest = lic
+                    .features
+                    .0
+                    .iter()
+                    .map(|(n, _)| {
+                        ui.fonts_mut(|f| f.layout_no_wrap(n.clone(), font.clone(), color))
+                            .size()
+                            .x
+                    })
+                    .fold(120.0f32, f32::max)
+                    + 16.0;
+                let name_w = longest.min((ui.available_width() - 120.0).max(160.0));
                 egui::Grid::new(("lic", li)).num_columns(3).show(ui, |ui| {
                     for (fi, (name, seats)) in lic.features.0.iter_mut().enumerate() {
                         changed |= ui
-                            .add_sized([200.0, 20.0], egui::TextEdit::singleline(name))
+                            .add_sized([name_w, 20.0], egui::TextEdit::singleline(name))
                             .accessible_name(format!("License {} feature {}", li + 1, fi + 1))
                             .changed();
                         changed |= ui
@@ -157,6 +173,11 @@ impl PrivyApp {
                 .weak(),
         );
         let mut remove_session = None;
+        // The columns share the width there is (the panel is often
+        // narrower than fixed widths add up to).
+        let gaps = ui.spacing().item_spacing.x * 7.0 + 30.0;
+        let avail = (ui.available_width() - gaps).max(380.0);
+        let w = |share: f32| (avail * share).floor();
         egui::Grid::new("sessions")
             .num_columns(7)
             .striped(true)
@@ -167,14 +188,14 @@ impl PrivyApp {
                 ui.end_row();
                 for (si, s) in self.sim.pool.sessions.iter_mut().enumerate() {
                     let n = si + 1;
-                    for (text, w, what) in [
-                        (&mut s.user, 90.0, "user"),
-                        (&mut s.host, 90.0, "host"),
-                        (&mut s.ip, 100.0, "IP"),
+                    for (text, width, what) in [
+                        (&mut s.user, w(0.15), "user"),
+                        (&mut s.host, w(0.14), "host"),
+                        (&mut s.ip, w(0.16), "IP"),
                     ] {
                         let mut t = text.clone().unwrap_or_default();
                         if ui
-                            .add_sized([w, 20.0], egui::TextEdit::singleline(&mut t))
+                            .add_sized([width, 20.0], egui::TextEdit::singleline(&mut t))
                             .accessible_name(format!("Session {n} {what}"))
                             .changed()
                         {
@@ -183,13 +204,13 @@ impl PrivyApp {
                         }
                     }
                     changed |= ui
-                        .add_sized([130.0, 20.0], egui::TextEdit::singleline(&mut s.feature))
+                        .add_sized([w(0.22), 20.0], egui::TextEdit::singleline(&mut s.feature))
                         .accessible_name(format!("Session {n} feature"))
                         .changed();
                     let mut t = s.serial.clone().unwrap_or_default();
                     if ui
                         .add_sized(
-                            [120.0, 20.0],
+                            [w(0.19), 20.0],
                             egui::TextEdit::singleline(&mut t).hint_text("first"),
                         )
                         .accessible_name(format!("Session {n} serial"))
@@ -200,7 +221,7 @@ impl PrivyApp {
                     }
                     egui::ComboBox::from_id_salt(("kind", si))
                         .selected_text(crate::sim::action_word(s.kind))
-                        .width(80.0)
+                        .width(w(0.14).max(70.0))
                         .show_ui(ui, |ui| {
                             changed |= ui
                                 .selectable_value(&mut s.kind, Action::Checkout, "checkout")
