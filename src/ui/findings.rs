@@ -55,6 +55,9 @@ impl Beside {
         match job.poll() {
             Some(f) => {
                 self.diags = crate::words::findings::beside(doc.config(), f, doc.diagnostics());
+                // In file order, warnings before notes at one place.
+                self.diags
+                    .sort_by_key(|d| (d.span.start, d.severity, d.code));
                 self.job = None;
                 None
             }
