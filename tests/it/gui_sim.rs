@@ -750,3 +750,56 @@ fn the_pool_tables_fit_the_panel() {
     assert!(name.width() >= 240.0, "{name:?}");
     assert!(name.max.x <= 1200.0);
 }
+
+/// Legibility: no text under 11 points at the default zoom, in the views
+/// people read every day (rule cards with entry chips and notes, groups,
+/// problems, the simulator's verdict, trace and assumptions, the pool's
+/// seat bars, the matrix and its legend, the scenario).
+#[test]
+fn no_text_under_11_points_anywhere() {
+    fn smallest(h: &Harness<'static, PrivyApp>, seen: &mut Vec<(f32, String)>) {
+        fn walk(s: &egui::epaint::Shape, seen: &mut Vec<(f32, String)>) {
+            match s {
+                egui::epaint::Shape::Vec(v) => v.iter().for_each(|s| walk(s, seen)),
+                egui::epaint::Shape::Text(t) => {
+                    for sec in &t.galley.job.sections {
+                        let text = &t.galley.job.text[sec.byte_range.start.0..sec.byte_range.end.0];
+                        if !text.trim().is_empty() {
+                            seen.push((sec.format.font_id.size, text.to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for c in &h.output().shapes {
+            walk(&c.shape, seen);
+        }
+    }
+    let (dir, path) = example_copy();
+    let pool = root().join("assets/examples/pool.json");
+    let _ = dir;
+    let mut h = sized(PrivyApp::open(Some(path)), 1400.0, 900.0);
+    h.run();
+    let mut seen = Vec::new();
+    smallest(&h, &mut seen);
+    for section in ["Groups (8)", "Problems (12)"] {
+        h.get_by_label(section).click();
+        h.run();
+        smallest(&h, &mut seen);
+    }
+    open_simulator(&mut h);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    type_into(&mut h, "User", "ext.bob");
+    type_into(&mut h, "Feature", "FUNCTIONALITY_ADVANCED_ANALYSIS");
+    h.run();
+    smallest(&h, &mut seen);
+    for tab in ["Pool", "Matrix", "Scenario"] {
+        h.get_by_label(tab).click();
+        h.run();
+        smallest(&h, &mut seen);
+    }
+    assert!(seen.len() > 200, "the views were drawn: {}", seen.len());
+    let small: Vec<&(f32, String)> = seen.iter().filter(|(s, _)| *s < 11.0).collect();
+    assert!(small.is_empty(), "text under 11 points: {small:?}");
+}
