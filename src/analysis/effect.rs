@@ -89,6 +89,8 @@ pub struct DeniesOthers {
     /// Of the user and host names the file names, how many are granted the
     /// feature without the list and denied with it.
     pub lose: usize,
+    /// The time ran out before every name was tried: at least `lose`.
+    pub at_least: bool,
     /// A few of them, as written.
     pub examples: Vec<String>,
 }
@@ -163,13 +165,29 @@ fn judged(role: &RuleRole) -> Option<Judged> {
     }
 }
 
-/// How long `privy check` and the window work on the findings before they
-/// report what they have (`findings-partial`).
+/// How long the window works on the findings (beside it) before it reports
+/// what it has (`findings-partial`).
 pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `privy check` gives the findings as long as the rest of the check took,
+/// at least this and at most [`TIME_BUDGET`]: a small file is always
+/// examined whole (in milliseconds), and a huge one does not take ten times
+/// longer to check for findings that would stop short anyway.
+pub const CHECK_AT_LEAST: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The findings of a file read without syntax errors (else none: a file
 /// read in part could make a rule look useless), within [`TIME_BUDGET`].
 pub fn of_document(parsed: &crate::json::parse::Parsed, cfg: &Config) -> Findings {
+    of_document_within(parsed, cfg, TIME_BUDGET)
+}
+
+/// [`of_document`] within `time` (the engine's compilation included).
+pub fn of_document_within(
+    parsed: &crate::json::parse::Parsed,
+    cfg: &Config,
+    time: std::time::Duration,
+) -> Findings {
+    let start = Instant::now();
     if !parsed.errors.is_empty() {
         return Findings {
             exhaustive: true,
@@ -178,7 +196,7 @@ pub fn of_document(parsed: &crate::json::parse::Parsed, cfg: &Config) -> Finding
     }
     let engine = Engine::new(cfg);
     let budget = Budget {
-        deadline: Some(Instant::now() + TIME_BUDGET),
+        deadline: Some(start + time),
         ..Budget::default()
     };
     findings(cfg, &engine, &budget)
@@ -186,6 +204,14 @@ pub fn of_document(parsed: &crate::json::parse::Parsed, cfg: &Config) -> Finding
 
 /// The findings of `cfg` (compiled as `engine`) within `budget`.
 pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
+    findings_with(cfg, engine, budget, cfg.all_rules().count() > LARGE_RULES)
+}
+
+/// [`findings`], trying each rule's own entries before the principal space
+/// when `quick` (as on large files). The rules reported are the same
+/// either way (a property test checks it); only the notes' examples may
+/// differ.
+pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool) -> Findings {
     // Which rule covers whom must be told apart, not only what decisions
     // see (two allow rules of one list are one bit to a decision).
     let budget = &Budget {
@@ -203,8 +229,13 @@ pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
     };
     let mut seen: HashMap<RuleId, Seen> = HashMap::new();
     let mut order: Vec<RuleId> = Vec::new();
-    let names = named_names(cfg);
+    // The names the file names, read once when first needed.
+    let mut names_once: Option<Vec<String>> = None;
     let mut scratch = Scratch::default();
+    // Small files are examined class by class whatever happens (the
+    // simplest examples for the notes); large ones try the rules' own
+    // entries first.
+    let large = quick;
     for (feature, other) in features_of(v, engine, engine) {
         let roles: Vec<RuleRole> = engine
             .rules_for_feature(&feature)
@@ -221,6 +252,47 @@ pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
             continue;
         }
         let out_of_time = || budget.deadline.is_some_and(|d| Instant::now() >= d);
+        if out_of_time() {
+            // Nothing more is tried: this feature's rules are not claimed.
+            out.exhaustive = false;
+            out.features_left.push(feature.clone());
+            for r in &roles {
+                if let Some(s) = seen.get_mut(&r.rule) {
+                    s.unknown = true;
+                }
+            }
+            continue;
+        }
+        let serials = serials_for(v, engine, engine, &feature);
+        // On a large file, the rules' own entries first: a rule shown to
+        // change a decision there needs no principal space, and a feature
+        // whose rules all do skips it.
+        if large {
+            quick_effects(
+                cfg,
+                engine,
+                &feature,
+                &roles,
+                &serials,
+                &mut seen,
+                &mut scratch,
+            );
+            if roles
+                .iter()
+                .all(|r| seen.get(&r.rule).is_some_and(|s| s.effect))
+            {
+                let names = names_once.get_or_insert_with(|| named_names(cfg));
+                out.denies_others.extend(denies_others(
+                    engine,
+                    (&feature, other),
+                    &roles,
+                    names,
+                    &mut scratch,
+                    &out_of_time,
+                ));
+                continue;
+            }
+        }
         let whole = !out_of_time() && {
             let sp = space::space(&[engine], &[cfg], None, &feature, budget);
             out.examined += sp.classes.len() as u64;
@@ -230,7 +302,7 @@ pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
                     &sp,
                     (&feature, other),
                     &roles,
-                    &serials_for(v, engine, engine, &feature),
+                    &serials,
                     &mut seen,
                     &mut scratch,
                     &out_of_time,
@@ -246,12 +318,14 @@ pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
             }
             continue;
         }
+        let names = names_once.get_or_insert_with(|| named_names(cfg));
         out.denies_others.extend(denies_others(
             engine,
             (&feature, other),
             &roles,
-            &names,
+            names,
             &mut scratch,
+            &out_of_time,
         ));
     }
     let mut helpers: Vec<(RuleId, Vec<RuleId>)> = Vec::new();
@@ -402,6 +476,129 @@ fn together(
     }
     kept.sort_by_key(|n| n.rule);
     *found = kept;
+}
+
+/// From this many rules on, a rule's own entries are tried before the
+/// principal space ([`quick_effects`]).
+const LARGE_RULES: usize = 300;
+
+/// Principals a rule's USERS name (through its groups): a user or host of
+/// each name (a wildcard's `*` read as nothing), an address in each IP
+/// form, each local group; and one the file does not name (an allow rule
+/// alone in its list denies them). At most a few per rule.
+fn own_principals(cfg: &Config, rule: &crate::model::Rule) -> Vec<Principal> {
+    const MOST: usize = 6;
+    let mut out = vec![Principal::default()];
+    let mut stack: Vec<&crate::model::EntryList> = rule.users.as_deref().into_iter().collect();
+    let mut groups_seen = HashSet::new();
+    while let Some(list) = stack.pop() {
+        for e in list.iter() {
+            if out.len() > MOST {
+                return out;
+            }
+            if let Some(g) = cfg.group_index.lookup_entry(&e) {
+                if groups_seen.insert(g)
+                    && let Some(m) = &cfg.groups[g].members
+                {
+                    stack.push(m);
+                }
+                continue;
+            }
+            let p = match Pattern::parse(e.text) {
+                Pattern::Name(_) => Principal {
+                    user: Some(e.text.trim().replace('*', "")),
+                    ..Principal::default()
+                },
+                Pattern::Ip(ip) => Principal {
+                    ip: Some(ip),
+                    ..Principal::default()
+                },
+                Pattern::Ipv4Wildcard { octets, fixed } => {
+                    let mut o = octets;
+                    for x in o.iter_mut().skip(fixed as usize) {
+                        *x = 1;
+                    }
+                    Principal {
+                        ip: Some(std::net::IpAddr::from(o)),
+                        ..Principal::default()
+                    }
+                }
+                Pattern::Ipv4Range { prefix, lo, .. } => Principal {
+                    ip: Some(std::net::IpAddr::from([
+                        prefix[0], prefix[1], prefix[2], lo,
+                    ])),
+                    ..Principal::default()
+                },
+                Pattern::LocalGroup(g) => Principal {
+                    local_groups: vec![g],
+                    ..Principal::default()
+                },
+                _ => continue,
+            };
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Shows rules to have an effect on their own entries' principals: the
+/// decision with and without the rule differs there (a sound shortcut: a
+/// rule it cannot show still goes through the principal space).
+fn quick_effects(
+    cfg: &Config,
+    engine: &Engine,
+    feature: &str,
+    roles: &[RuleRole],
+    serials: &[Option<String>],
+    seen: &mut HashMap<RuleId, Seen>,
+    scratch: &mut Scratch,
+) {
+    for role in roles {
+        let Some(s) = seen.get_mut(&role.rule) else {
+            continue;
+        };
+        let Some(judged) = judged(role) else { continue };
+        if s.effect {
+            continue;
+        }
+        let Some(rule) = cfg.rule(role.rule) else {
+            continue;
+        };
+        let without = engine.without(&[role.rule]);
+        'found: for p in own_principals(cfg, rule) {
+            for action in [Action::Checkout, Action::Borrow] {
+                if !role.applies_to_action(action) {
+                    continue;
+                }
+                for serial in serials {
+                    if !role.applies_to_serial(serial.as_deref()) {
+                        continue;
+                    }
+                    let mut req = p.request(feature, action);
+                    req.serial = serial.clone();
+                    let a = engine.decide_quiet(&req, None, scratch);
+                    if judged == Judged::CountLimit {
+                        // It covers someone not denied before limits are
+                        // counted: with a pool it may count (as `examine`).
+                        if engine.covers(role, &req.folded(), scratch)
+                            && !matches!(a.reason, Reason::DenyRule | Reason::NotInAllowRule)
+                        {
+                            s.effect = true;
+                            break 'found;
+                        }
+                        continue;
+                    }
+                    let b = engine.decide_without(&without, &req, None, scratch);
+                    if (a.decision, a.reason, a.max_borrow_hours)
+                        != (b.decision, b.reason, b.max_borrow_hours)
+                    {
+                        s.effect = true;
+                        break 'found;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Decides every class, action and license of the feature with and
@@ -629,6 +826,7 @@ fn denies_others(
     roles: &[RuleRole],
     names: &[String],
     scratch: &mut Scratch,
+    out_of_time: &dyn Fn() -> bool,
 ) -> Vec<DeniesOthers> {
     let mut out = Vec::new();
     for (kind, action) in [
@@ -645,7 +843,12 @@ fn denies_others(
         };
         let without = engine.without(&list);
         let mut lose = Vec::new();
-        for n in names {
+        let mut at_least = false;
+        for (i, n) in names.iter().enumerate() {
+            if i % 256 == 255 && out_of_time() {
+                at_least = true;
+                break;
+            }
             let req = Principal {
                 user: Some(n.clone()),
                 ..Principal::default()
@@ -669,6 +872,7 @@ fn denies_others(
                 feature: feature.to_string(),
                 other_feature: other,
                 lose: lose.len(),
+                at_least,
                 examples: lose.into_iter().take(3).collect(),
             });
         }

@@ -28,6 +28,7 @@ pub fn report(path: &Path, format: CheckFormat, pool: Option<&Path>) -> Report {
 
 /// The report and the document it was made from.
 fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Option<Document>) {
+    let start = std::time::Instant::now();
     // A pool that cannot be read at all stops the check (exit 2); what is
     // wrong inside one is reported in it, located (semantics.md 8.10).
     let pool = match pool.map(read_pool).transpose() {
@@ -40,7 +41,14 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
             if let Some(p) = &pool {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
             }
-            let found = crate::words::findings::of_document(doc.parsed(), doc.config(), &diags);
+            use crate::analysis::effect::{CHECK_AT_LEAST, TIME_BUDGET};
+            let time = start.elapsed().clamp(CHECK_AT_LEAST, TIME_BUDGET);
+            let found = crate::words::findings::of_document_within(
+                doc.parsed(),
+                doc.config(),
+                &diags,
+                time,
+            );
             diags.extend(found);
             diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             let mut located = Located::all(&diags, doc.text(), doc.lines());

@@ -65,9 +65,19 @@ pub fn of_document(
     cfg: &Config,
     known: &[Diagnostic],
 ) -> Vec<Diagnostic> {
+    of_document_within(parsed, cfg, known, crate::analysis::effect::TIME_BUDGET)
+}
+
+/// [`of_document`] within `time`.
+pub fn of_document_within(
+    parsed: &crate::json::parse::Parsed,
+    cfg: &Config,
+    known: &[Diagnostic],
+    time: std::time::Duration,
+) -> Vec<Diagnostic> {
     beside(
         cfg,
-        &crate::analysis::effect::of_document(parsed, cfg),
+        &crate::analysis::effect::of_document_within(parsed, cfg, time),
         known,
     )
 }
@@ -160,10 +170,11 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
             .collect::<Vec<_>>()
             .join(", ");
         let message = format!(
-            "{} is the first {} rule for {}: whoever the list does not name is denied it. {} of the users and hosts this file names lose it (e.g. {examples})",
+            "{} is the first {} rule for {}: whoever the list does not name is denied it. {}{} of the users and hosts this file names lose it (e.g. {examples})",
             rule_name(d.rule),
             list_title(d.rule.kind),
             feature_words(&d.feature, d.other_feature),
+            if d.at_least { "At least " } else { "" },
             d.lose,
         );
         out.extend(at(d.rule, Code::DeniesEveryoneElse, message));

@@ -812,6 +812,9 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
     assert!(h.query_by_label("Allow checkouts rule 1").is_none());
 
     h.state_mut().filter.clear();
+    // A frame first: without the filter, its description goes and the
+    // navigation moves up.
+    h.run();
     h.get_by_label_contains("Allow checkouts (").click();
     h.run();
     let users = h
@@ -837,7 +840,8 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
     );
 
     h.state_mut().filter = "Field Engineers".into();
-    h.get_by_label("Groups (8)").click();
+    h.run();
+    h.get_by_label_contains("Groups (").click();
     h.run();
     // Field Engineers' card now also names the first allow rule; its link
     // leads there.
