@@ -175,6 +175,20 @@ pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 /// longer to check for findings that would stop short anyway.
 pub const CHECK_AT_LEAST: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// Files larger than this get no findings in `privy check` (said in
+/// `findings-partial`): compiling the engine and the first principal
+/// space alone would take longer than the rest of the check, for findings
+/// that stop short anyway on such files.
+pub const CHECK_MAX_BYTES: usize = 4 << 20;
+
+/// The findings of a file too large to examine: none, and not exhaustive.
+pub fn not_examined() -> Findings {
+    Findings {
+        exhaustive: false,
+        ..Findings::default()
+    }
+}
+
 /// The findings of a file read without syntax errors (else none: a file
 /// read in part could make a rule look useless), within [`TIME_BUDGET`].
 pub fn of_document(parsed: &crate::json::parse::Parsed, cfg: &Config) -> Findings {

@@ -41,14 +41,17 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
             if let Some(p) = &pool {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
             }
-            use crate::analysis::effect::{CHECK_AT_LEAST, TIME_BUDGET};
-            let time = start.elapsed().clamp(CHECK_AT_LEAST, TIME_BUDGET);
-            let found = crate::words::findings::of_document_within(
-                doc.parsed(),
-                doc.config(),
-                &diags,
-                time,
-            );
+            use crate::analysis::effect::{CHECK_AT_LEAST, CHECK_MAX_BYTES, TIME_BUDGET};
+            let found = if doc.text().len() > CHECK_MAX_BYTES && doc.parsed().errors.is_empty() {
+                crate::words::findings::beside(
+                    doc.config(),
+                    &crate::analysis::effect::not_examined(),
+                    &diags,
+                )
+            } else {
+                let time = start.elapsed().clamp(CHECK_AT_LEAST, TIME_BUDGET);
+                crate::words::findings::of_document_within(doc.parsed(), doc.config(), &diags, time)
+            };
             diags.extend(found);
             diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             let mut located = Located::all(&diags, doc.text(), doc.lines());

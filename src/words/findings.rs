@@ -179,7 +179,14 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
         );
         out.extend(at(d.rule, Code::DeniesEveryoneElse, message));
     }
-    if !f.exhaustive {
+    if !f.exhaustive && f.features_left.is_empty() {
+        out.push(Diagnostic::new(
+            Code::FindingsPartial,
+            crate::json::Span::default(),
+            "",
+            "No rule was checked for effect: the file is too large for `privy check` to work out the findings over every principal within its budget (exhaustive: false); the editor's Problems work them out beside the window",
+        ));
+    } else if !f.exhaustive {
         let n = f.features_left.len();
         let mut shown: Vec<String> = f
             .features_left

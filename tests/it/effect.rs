@@ -372,3 +372,32 @@ fn out_of_time_the_findings_say_they_are_partial_and_claim_nothing() {
     assert_eq!(d[0].code.as_str(), "findings-partial");
     assert!(d[0].message.contains("`CAD`"), "{}", d[0].message);
 }
+
+/// A file over 4 MB gets no findings from `privy check`, said in one note
+/// (its engine and first principal space alone would cost more than the
+/// rest of the check).
+#[test]
+fn check_says_a_huge_file_was_not_examined() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let users: Vec<String> = (0..700_000).map(|i| format!("user{i}")).collect();
+    let text = format!(
+        r#"{{ "DENY_CHECKOUTS": [ {{"FEATURES": "CAD", "USERS": "{}"}}, {{"FEATURES": "CAD", "USERS": "user1"}} ] }}"#,
+        users.join(";")
+    );
+    assert!(text.len() > privy::analysis::effect::CHECK_MAX_BYTES);
+    let path = write(dir.path(), "big.json", text.as_bytes());
+    let (code, out, _) = privy(&["check", "--format", "json", &path]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["findings-partial"],
+        "the redundant rule is not claimed either way"
+    );
+}
