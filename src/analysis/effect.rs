@@ -20,6 +20,8 @@
 //! reported.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::time::Instant;
 
 use super::diff::{Versions, features_of, serials_for};
@@ -241,7 +243,7 @@ pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool
         exhaustive: true,
         ..Findings::default()
     };
-    let mut seen: HashMap<RuleId, Seen> = HashMap::new();
+    let mut seen: FxHashMap<RuleId, Seen> = FxHashMap::default();
     let mut order: Vec<RuleId> = Vec::new();
     // The names the file names, read once when first needed.
     let mut names_once: Option<Vec<String>> = None;
@@ -564,7 +566,7 @@ fn quick_effects(
     feature: &str,
     roles: &[RuleRole],
     serials: &[Option<String>],
-    seen: &mut HashMap<RuleId, Seen>,
+    seen: &mut FxHashMap<RuleId, Seen>,
     scratch: &mut Scratch,
 ) {
     for role in roles {
@@ -625,7 +627,7 @@ fn examine(
     (feature, other): (&str, bool),
     roles: &[RuleRole],
     serials: &[Option<String>],
-    seen: &mut HashMap<RuleId, Seen>,
+    seen: &mut FxHashMap<RuleId, Seen>,
     scratch: &mut Scratch,
     out_of_time: &dyn Fn() -> bool,
 ) -> bool {
@@ -634,11 +636,14 @@ fn examine(
         if out_of_time() {
             return false;
         }
+        // Whether each rule covers the class: one answer for every action
+        // and license, worked out when first needed.
+        let p = class.witness.request(feature, Action::Checkout).folded();
+        let mut cov: Vec<Option<bool>> = vec![None; roles.len()];
         for action in [Action::Checkout, Action::Borrow] {
             for serial in serials {
                 let mut req = class.witness.request(feature, action);
                 req.serial = serial.clone();
-                let p = req.folded();
                 let base = engine.decide_quiet(&req, None, scratch);
                 let key = |d: &Decision| (d.decision, d.reason, d.max_borrow_hours);
                 for (i, role) in roles.iter().enumerate() {
@@ -649,8 +654,13 @@ fn examine(
                     let Some(s) = seen.get_mut(&role.rule) else {
                         continue;
                     };
-                    let covers = engine.covers(role, &p, scratch);
                     let is_allow = role.kind.effect() == Effect::Allow;
+                    // Known to have an effect: only an allow rule a deny
+                    // rule overrides here has more to learn.
+                    if s.effect && !(is_allow && base.reason == Reason::DenyRule) {
+                        continue;
+                    }
+                    let covers = *cov[i].get_or_insert_with(|| engine.covers(role, &p, scratch));
                     if covers && is_allow && base.reason == Reason::DenyRule {
                         // The simplest example: fewest parts named, a
                         // checkout before a borrow.
