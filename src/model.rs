@@ -191,6 +191,14 @@ impl Rule {
         }
     }
 
+    /// Its USERS and EXCEPT_USERS, where present: the lists that name
+    /// principals.
+    pub fn principal_lists(&self) -> impl Iterator<Item = &EntryList> {
+        [self.users.as_deref(), self.except_users.as_deref()]
+            .into_iter()
+            .flatten()
+    }
+
     /// Whether the rule covers every feature.
     pub fn any_feature(&self) -> bool {
         self.features.as_deref().is_none_or(EntryList::means_any)
@@ -331,6 +339,14 @@ impl Config {
 
     pub fn all_rules(&self) -> impl Iterator<Item = &Rule> {
         self.lists.iter().flat_map(|l| l.rules.iter())
+    }
+
+    /// Every list that names principals: each rule's USERS and
+    /// EXCEPT_USERS, then each group's MEMBERS, in file order.
+    pub fn principal_lists(&self) -> impl Iterator<Item = &EntryList> {
+        self.all_rules()
+            .flat_map(Rule::principal_lists)
+            .chain(self.groups.iter().filter_map(|g| g.members.as_ref()))
     }
 
     pub fn setting(&self, key: &str) -> Option<&Setting> {

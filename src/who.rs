@@ -151,8 +151,7 @@ pub fn reached(
         let mut g: Vec<usize> = rules
             .iter()
             .filter_map(|&id| cfg.rule(id))
-            .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
-            .flatten()
+            .flat_map(crate::model::Rule::principal_lists)
             .flat_map(|l| {
                 l.iter()
                     .filter_map(|e| cfg.group_index.lookup_entry(&e))

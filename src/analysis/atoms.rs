@@ -35,8 +35,7 @@ pub fn reached<'c>(cfg: &'c Config, feature: &str) -> (Vec<&'c EntryList>, Vec<u
     let mut lists: Vec<&EntryList> = cfg
         .all_rules()
         .filter(|r| applies_to(r, feature))
-        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
-        .flatten()
+        .flat_map(Rule::principal_lists)
         .collect();
     let mut seen = vec![false; cfg.groups.len()];
     let mut groups = Vec::new();

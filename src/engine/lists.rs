@@ -50,6 +50,15 @@ pub struct RuleRole {
     pub except: Option<ListId>,
 }
 
+/// A compiled rule's SERIALNUMBERS, sorted (`None`: any).
+fn sorted_serials(r: &super::compile::CompiledRule) -> Option<Vec<String>> {
+    r.serials.as_ref().map(|s| {
+        let mut v: Vec<String> = s.iter().cloned().collect();
+        v.sort();
+        v
+    })
+}
+
 impl RuleRole {
     /// Whether the rule applies to a request for `serial` (its feature
     /// aside): a rule limited to serials applies only to those.
@@ -90,11 +99,7 @@ impl Engine {
                 RuleRole {
                     rule: r.id,
                     kind: r.kind,
-                    serials: r.serials.as_ref().map(|s| {
-                        let mut v: Vec<String> = s.iter().cloned().collect();
-                        v.sort();
-                        v
-                    }),
+                    serials: sorted_serials(r),
                     count: r.count,
                     hours: r.hours,
                     users: list(&r.users, false),
@@ -182,11 +187,7 @@ impl Engine {
                 ListRole {
                     list,
                     kind: r.kind,
-                    serials: r.serials.as_ref().map(|s| {
-                        let mut v: Vec<String> = s.iter().cloned().collect();
-                        v.sort();
-                        v
-                    }),
+                    serials: sorted_serials(r),
                     count: r.count,
                     hours: r.hours,
                     has_except: r.except.is_some(),

@@ -16,12 +16,7 @@ pub use crate::request::Principal;
 pub fn principals(cfg: &Config, limit: usize) -> (Vec<Principal>, bool) {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let lists = cfg
-        .all_rules()
-        .flat_map(|r| [r.users.as_deref(), r.except_users.as_deref()])
-        .chain(cfg.groups.iter().map(|g| g.members.as_ref()))
-        .flatten();
-    for list in lists {
+    for list in cfg.principal_lists() {
         for e in list.iter() {
             if matches!(e.kind, Kind::Name { wildcard: true, .. }) {
                 continue;

@@ -26,6 +26,20 @@ fn set_list(pointer: &str, value: String) -> Edit {
     }
 }
 
+/// `name` added to the list at `key` of the object at `object`: appended
+/// to the list, or the key written with it where the list is missing.
+fn add_entry(list: Option<&crate::model::EntryList>, object: &str, key: &str, name: &str) -> Edit {
+    match list {
+        Some(l) => set_list(&l.pointer, crate::pattern::with_entry(&l.raw, name)),
+        None => Edit::InsertMember {
+            pointer: object.to_string(),
+            key: key.into(),
+            value: serde_json::Value::String(name.to_string()),
+            index: None,
+        },
+    }
+}
+
 /// A number field of a rule set to `to`.
 fn set_number(rule: &crate::model::Rule, key: &str, to: i64) -> Edit {
     Edit::SetValue {
@@ -135,15 +149,7 @@ pub(super) fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Pr
                     && let Some(group) = cfg.groups.get(g)
                     && let Some(gname) = &group.name
                 {
-                    let edit = match &group.members {
-                        Some(m) => set_list(&m.pointer, crate::pattern::with_entry(&m.raw, &name)),
-                        None => Edit::InsertMember {
-                            pointer: group.pointer.clone(),
-                            key: "MEMBERS".into(),
-                            value: serde_json::Value::String(name.clone()),
-                            index: None,
-                        },
-                    };
+                    let edit = add_entry(group.members.as_ref(), &group.pointer, "MEMBERS", &name);
                     out.push((
                         Proposal::AddToGroup {
                             group: gname.clone(),
@@ -167,17 +173,12 @@ pub(super) fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Pr
                     continue;
                 };
                 if let Some(name) = &name {
-                    let edit = match rule.except_users.as_deref() {
-                        Some(ex) => {
-                            set_list(&ex.pointer, crate::pattern::with_entry(&ex.raw, name))
-                        }
-                        None => Edit::InsertMember {
-                            pointer: rule.pointer.clone(),
-                            key: "EXCEPT_USERS".into(),
-                            value: serde_json::Value::String(name.clone()),
-                            index: None,
-                        },
-                    };
+                    let edit = add_entry(
+                        rule.except_users.as_deref(),
+                        &rule.pointer,
+                        "EXCEPT_USERS",
+                        name,
+                    );
                     out.push((
                         Proposal::AddToExcept {
                             rule: id,
