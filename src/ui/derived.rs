@@ -49,6 +49,9 @@ pub struct Derived {
     diags_at: HashMap<String, Vec<usize>>,
     /// What the filter shows, in words ("" without a filter).
     pub filter_words: String,
+    /// The engine a principal filter was worked out with, for the text
+    /// generation it was compiled from.
+    engine: Option<(u64, crate::engine::Engine)>,
     /// Names used in FEATURES and in SERIALNUMBERS (no wildcards), sorted.
     pub features: Vec<String>,
     pub serials: Vec<String>,
@@ -126,8 +129,16 @@ impl Derived {
         feature: Option<&str>,
     ) {
         let cfg = doc.config();
-        let engine = crate::engine::Engine::new(cfg);
-        let r = crate::who::reached(cfg, &engine, principal, feature);
+        // One engine per version of the text, not one per key typed in
+        // the filter.
+        let generation = doc.generation();
+        if self.engine.as_ref().is_none_or(|(g, _)| *g != generation) {
+            self.engine = Some((generation, crate::engine::Engine::new(cfg)));
+        }
+        let Some((_, engine)) = &self.engine else {
+            return;
+        };
+        let r = crate::who::reached(cfg, engine, principal, feature);
         let root = doc.parsed().root.as_ref();
         self.lists = RuleKind::ALL
             .iter()
