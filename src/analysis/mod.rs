@@ -8,7 +8,7 @@
 //! - `suggest/`: verified changes that turn a denial into a grant;
 //! - `determined.rs`: whether a request's unset inputs could change it;
 //! - `diff.rs`: the access diff between two versions;
-//! - `effect.rs`: rules that do nothing, or more than meant;
+//! - `effect/`: rules that do nothing, or more than meant;
 //! - `explained.rs`: the rest of one request's answer, put together;
 //! - `features.rs`: a requested feature nothing names, and did-you-mean;
 //! - `background.rs`: the diff on a worker thread, for the window.

@@ -1,0 +1,408 @@
+//! What each rule does over every principal (`docs/semantics.md`, "Rules
+//! that do nothing, or more than meant"): rules whose removal changes no
+//! decision (and why), allow rules a deny rule overrides in part, and the
+//! first allow rule of a feature, which denies everyone it does not list.
+//!
+//! Decided by the engine itself over the principal space of each feature,
+//! for both actions and every license the rules name: a rule has no effect
+//! when no class, action and license decides differently without it
+//! ([`Engine::decide_without`]; the verdict, the reason and the maximum of
+//! borrow hours count, which rules are listed as determining does not).
+//! Where the space or the time budget stopped short, the rules of the
+//! features left are not reported (a miss, never a false finding) and
+//! `exhaustive` is false.
+//!
+//! The decisions are taken without a pool: deny and allow rules, and the
+//! HOURS of borrow limits, decide the same whatever the pool holds. COUNT
+//! limits only count with a pool, so they are reported only when they
+//! cover nobody or everyone they cover is denied before limits are
+//! counted; reservations hold seats even for nobody and are never
+//! reported.
+
+use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
+use std::time::Instant;
+
+use super::diff::{Versions, features_of, serials_for};
+use super::space::{self, Budget, What};
+use crate::engine::matcher::Scratch;
+use crate::engine::{Action, Decision, Engine, Reason, RuleRole, Verdict};
+use crate::model::Config;
+use crate::pattern::{Pattern, fold};
+use crate::request::Principal;
+use crate::rule_id::RuleId;
+use crate::spec::{Effect, RuleKind};
+
+mod examine;
+mod others;
+mod quick;
+mod together;
+
+use examine::examine;
+use others::{denies_others, named_names};
+use quick::{LARGE_RULES, quick_effects};
+use together::together;
+
+/// Why a rule has no effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// It covers no principal for any feature it lists.
+    MatchesNobody,
+    /// Everyone it covers is denied before it is read: by these deny rules
+    /// (`not_allowed` empty), or for not being in these allow lists.
+    Shadowed {
+        by: Vec<RuleId>,
+        not_allowed: Vec<RuleKind>,
+        example: Principal,
+    },
+    /// Other rules already do the same for everyone it covers (one of
+    /// them covers all of them when `with` has one rule).
+    Redundant {
+        with: Vec<RuleId>,
+        example: Principal,
+    },
+    /// An allow rule for everyone, alone in its list for its features:
+    /// without it nobody is restricted either.
+    AllowsEveryone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoEffect {
+    pub rule: RuleId,
+    pub why: Why,
+}
+
+/// An allow rule some of whose principals a deny rule denies anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overridden {
+    pub allow: RuleId,
+    /// The deny rules that deny the example.
+    pub deny: Vec<RuleId>,
+    /// One such principal and feature.
+    pub feature: String,
+    pub other_feature: bool,
+    /// What the example is denied: a checkout (and so a borrow too), or
+    /// only a borrow.
+    pub action: Action,
+    /// The license the example asks for, when the rules name one.
+    pub serial: Option<String>,
+    pub example: Principal,
+    pub what: What,
+}
+
+/// The first allow rule of a list for a feature: from it on, whoever the
+/// list does not name is denied the feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeniesOthers {
+    pub rule: RuleId,
+    pub feature: String,
+    pub other_feature: bool,
+    /// Of the user and host names the file names, how many are granted the
+    /// feature without the list and denied with it.
+    pub lose: usize,
+    /// The time ran out before every name was tried: at least `lose`.
+    pub at_least: bool,
+    /// A few of them, as written.
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    pub no_effect: Vec<NoEffect>,
+    pub overridden: Vec<Overridden>,
+    pub denies_others: Vec<DeniesOthers>,
+    /// Every feature examined over its whole principal space.
+    pub exhaustive: bool,
+    /// Features not examined (or not wholly): their rules are not reported.
+    pub features_left: Vec<String>,
+    /// Classes examined in all.
+    pub examined: u64,
+}
+
+/// How a rule's effect is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judged {
+    /// By deciding without it.
+    Removal,
+    /// A COUNT limit: only "covers nobody" or "denied before limits".
+    CountLimit,
+}
+
+/// What is known of one rule so far.
+#[derive(Debug, Default)]
+struct Seen {
+    effect: bool,
+    /// A feature it applies to was not examined wholly.
+    unknown: bool,
+    covered: bool,
+    /// Covered requests that were decided before the rule was read.
+    shadow_by: Vec<RuleId>,
+    /// The deny rules that deny every one of them (`None` before the first).
+    shadow_all: Option<Vec<RuleId>>,
+    not_allowed: Vec<RuleKind>,
+    shadow_example: Option<Principal>,
+    /// Covered requests that other rules explain: the rules that explain
+    /// every one of them so far (`None` before the first), and all of
+    /// them.
+    with_all: Option<Vec<RuleId>>,
+    with_any: Vec<RuleId>,
+    with_example: Option<Principal>,
+    /// A covered request granted without it, no other rule of its list
+    /// covering it: the rule allows everyone, as no list would.
+    allows_everyone: bool,
+    /// For allow rules: where a deny rule overrides it (the simplest
+    /// example found).
+    overridden_at: Option<OverriddenAt>,
+}
+
+#[derive(Debug)]
+struct OverriddenAt {
+    deny: Vec<RuleId>,
+    serial: Option<String>,
+    feature: String,
+    other: bool,
+    action: Action,
+    example: Principal,
+    what: What,
+    rank: (usize, u8),
+}
+
+fn judged(role: &RuleRole) -> Option<Judged> {
+    match role.kind.effect() {
+        Effect::Allow | Effect::Deny => Some(Judged::Removal),
+        Effect::Limit if role.count.is_some() => Some(Judged::CountLimit),
+        Effect::Limit if role.hours.is_some() => Some(Judged::Removal),
+        _ => None,
+    }
+}
+
+/// How long the window works on the findings (beside it) before it reports
+/// what it has (`findings-partial`).
+pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `privy check` gives the findings as long as the rest of the check took,
+/// at least this and at most [`TIME_BUDGET`]: a small file is always
+/// examined whole (in milliseconds), and a huge one does not take ten times
+/// longer to check for findings that would stop short anyway.
+pub const CHECK_AT_LEAST: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Files larger than this get no findings in `privy check` (said in
+/// `findings-partial`): compiling the engine and the first principal
+/// space alone would take longer than the rest of the check, for findings
+/// that stop short anyway on such files.
+pub const CHECK_MAX_BYTES: usize = 4 << 20;
+
+/// The findings of a file too large to examine: none, and not exhaustive.
+pub fn not_examined() -> Findings {
+    Findings {
+        exhaustive: false,
+        ..Findings::default()
+    }
+}
+
+/// The findings of a file read without syntax errors (else none: a file
+/// read in part could make a rule look useless), within [`TIME_BUDGET`].
+pub fn of_document(parsed: &crate::json::parse::Parsed, cfg: &Config) -> Findings {
+    of_document_within(parsed, cfg, TIME_BUDGET)
+}
+
+/// [`of_document`] within `time` (the engine's compilation included).
+pub fn of_document_within(
+    parsed: &crate::json::parse::Parsed,
+    cfg: &Config,
+    time: std::time::Duration,
+) -> Findings {
+    let start = Instant::now();
+    if !parsed.errors.is_empty() {
+        return Findings {
+            exhaustive: true,
+            ..Findings::default()
+        };
+    }
+    let engine = Engine::new(cfg);
+    let budget = Budget {
+        deadline: Some(start + time),
+        ..Budget::default()
+    };
+    findings(cfg, &engine, &budget)
+}
+
+/// The findings of `cfg` (compiled as `engine`) within `budget`.
+pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
+    findings_with(cfg, engine, budget, cfg.all_rules().count() > LARGE_RULES)
+}
+
+/// [`findings`], trying each rule's own entries before the principal space
+/// when `quick` (as on large files). The rules reported are the same
+/// either way (a property test checks it); only the notes' examples may
+/// differ.
+pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool) -> Findings {
+    // Which rule covers whom must be told apart, not only what decisions
+    // see (two allow rules of one list are one bit to a decision).
+    let budget = &Budget {
+        per_list: true,
+        ..*budget
+    };
+    let v = Versions {
+        old: cfg,
+        new: cfg,
+        pool: None,
+    };
+    let mut out = Findings {
+        exhaustive: true,
+        ..Findings::default()
+    };
+    let mut seen: FxHashMap<RuleId, Seen> = FxHashMap::default();
+    let mut order: Vec<RuleId> = Vec::new();
+    // The names the file names, read once when first needed.
+    let mut names_once: Option<Vec<String>> = None;
+    let mut scratch = Scratch::default();
+    // Small files are examined class by class whatever happens (the
+    // simplest examples for the notes); large ones try the rules' own
+    // entries first.
+    let large = quick;
+    for (feature, other) in features_of(v, engine, engine) {
+        let roles: Vec<RuleRole> = engine
+            .rules_for_feature(&feature)
+            .into_iter()
+            .filter(|r| judged(r).is_some())
+            .collect();
+        for r in &roles {
+            if !seen.contains_key(&r.rule) {
+                order.push(r.rule);
+            }
+            seen.entry(r.rule).or_default();
+        }
+        if roles.is_empty() {
+            continue;
+        }
+        let out_of_time = || budget.deadline.is_some_and(|d| Instant::now() >= d);
+        if out_of_time() {
+            // Nothing more is tried: this feature's rules are not claimed.
+            left(&mut out, &mut seen, &feature, &roles);
+            continue;
+        }
+        let serials = serials_for(v, engine, engine, &feature);
+        // On a large file, the rules' own entries first: a rule shown to
+        // change a decision there needs no principal space, and a feature
+        // whose rules all do skips it.
+        if large {
+            quick_effects(
+                cfg,
+                engine,
+                &feature,
+                &roles,
+                &serials,
+                &mut seen,
+                &mut scratch,
+            );
+            if roles
+                .iter()
+                .all(|r| seen.get(&r.rule).is_some_and(|s| s.effect))
+            {
+                let names = names_once.get_or_insert_with(|| named_names(cfg));
+                out.denies_others.extend(denies_others(
+                    engine,
+                    (&feature, other),
+                    &roles,
+                    names,
+                    &mut scratch,
+                    &out_of_time,
+                ));
+                continue;
+            }
+        }
+        let whole = !out_of_time() && {
+            let sp = space::space(&[engine], &[cfg], None, &feature, budget);
+            out.examined += sp.classes.len() as u64;
+            sp.exhaustive
+                && examine(
+                    engine,
+                    &sp,
+                    (&feature, other),
+                    &roles,
+                    &serials,
+                    &mut seen,
+                    &mut scratch,
+                    &out_of_time,
+                )
+        };
+        if !whole {
+            left(&mut out, &mut seen, &feature, &roles);
+            continue;
+        }
+        let names = names_once.get_or_insert_with(|| named_names(cfg));
+        out.denies_others.extend(denies_others(
+            engine,
+            (&feature, other),
+            &roles,
+            names,
+            &mut scratch,
+            &out_of_time,
+        ));
+    }
+    let mut helpers: Vec<(RuleId, Vec<RuleId>)> = Vec::new();
+    for id in order {
+        let Some(mut s) = seen.remove(&id) else {
+            continue;
+        };
+        let with_any = s.with_any.clone();
+        if let Some(at) = s.overridden_at.take()
+            && (s.effect || s.unknown)
+        {
+            out.overridden.push(Overridden {
+                allow: id,
+                deny: at.deny,
+                serial: at.serial,
+                feature: at.feature,
+                other_feature: at.other,
+                action: at.action,
+                example: at.example,
+                what: at.what,
+            });
+        }
+        if s.effect || s.unknown {
+            continue;
+        }
+        let why = if !s.covered {
+            Why::MatchesNobody
+        } else if let Some(example) = s.with_example {
+            let with = match s.with_all {
+                Some(all) if !all.is_empty() => all[..1].to_vec(),
+                _ => s.with_any.clone(),
+            };
+            Why::Redundant { with, example }
+        } else if s.allows_everyone {
+            Why::AllowsEveryone
+        } else if let Some(example) = s.shadow_example {
+            let by = match s.shadow_all {
+                Some(all) if !all.is_empty() => all[..1].to_vec(),
+                _ => s.shadow_by,
+            };
+            Why::Shadowed {
+                by,
+                not_allowed: s.not_allowed,
+                example,
+            }
+        } else {
+            continue;
+        };
+        out.no_effect.push(NoEffect { rule: id, why });
+        helpers.push((id, with_any));
+    }
+    together(cfg, engine, budget, &mut out.no_effect, &helpers);
+    out
+}
+
+/// A feature not examined wholly: it is said, and its rules are not
+/// claimed to have no effect.
+fn left(out: &mut Findings, seen: &mut FxHashMap<RuleId, Seen>, feature: &str, roles: &[RuleRole]) {
+    out.exhaustive = false;
+    out.features_left.push(feature.to_string());
+    for r in roles {
+        if let Some(s) = seen.get_mut(&r.rule) {
+            s.unknown = true;
+        }
+    }
+}

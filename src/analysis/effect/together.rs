@@ -1,0 +1,101 @@
+//! The rules found to have no effect, taken out together to check that all
+//! of them can go at once.
+
+use super::*;
+
+/// The rules reported, taken out one after the other from the last in
+/// the file: each must still change nothing with the later ones already
+/// out, so that all of them can go together. Of two rules that do the same,
+/// the later goes and the earlier stays; a rule named as doing the same
+/// must be one that stays.
+pub(super) fn together(
+    cfg: &Config,
+    engine: &Engine,
+    budget: &Budget,
+    found: &mut Vec<NoEffect>,
+    helpers: &[(RuleId, Vec<RuleId>)],
+) {
+    let v = Versions {
+        old: cfg,
+        new: cfg,
+        pool: None,
+    };
+    found.sort_by_key(|n| std::cmp::Reverse(n.rule));
+    let mut out: Vec<RuleId> = Vec::new();
+    let mut kept: Vec<NoEffect> = Vec::new();
+    let mut spaces: HashMap<String, (space::Space, Vec<Option<String>>)> = HashMap::new();
+    let mut scratch = Scratch::default();
+    for mut n in std::mem::take(found) {
+        if let Why::Redundant { with, .. } = &mut n.why {
+            let all = helpers
+                .iter()
+                .find(|(id, _)| *id == n.rule)
+                .map(|(_, w)| w.clone())
+                .unwrap_or_default();
+            with.retain(|w| !out.contains(w));
+            if with.is_empty() {
+                with.extend(all.into_iter().filter(|w| !out.contains(w)).take(1));
+            }
+        }
+        if let Why::Redundant { with, .. } = &n.why
+            && with.is_empty()
+        {
+            // The rules that did the same go too: if it still changes
+            // nothing, it is an allow rule whose list would let everyone
+            // in (verified below like any other).
+            if n.rule.kind.effect() != Effect::Allow {
+                continue;
+            }
+            n.why = Why::AllowsEveryone;
+        }
+        if out.is_empty() {
+            out.push(n.rule);
+            kept.push(n);
+            continue;
+        }
+        let Some(rule) = cfg.rule(n.rule) else {
+            continue;
+        };
+        let mut trial = out.clone();
+        trial.push(n.rule);
+        let without = engine.without(&trial);
+        let mut same = true;
+        'features: for (feature, _) in features_of(v, engine, engine) {
+            if !space::applies_to(rule, &feature) {
+                continue;
+            }
+            let (sp, serials) = spaces.entry(feature.clone()).or_insert_with(|| {
+                (
+                    space::space(&[engine], &[cfg], None, &feature, budget),
+                    serials_for(v, engine, engine, &feature),
+                )
+            });
+            if !sp.exhaustive {
+                same = false;
+                break;
+            }
+            for class in &sp.classes {
+                for action in [Action::Checkout, Action::Borrow] {
+                    for serial in serials.iter() {
+                        let mut req = class.witness.request(&feature, action);
+                        req.serial = serial.clone();
+                        let a = engine.decide_quiet(&req, None, &mut scratch);
+                        let b = engine.decide_without(&without, &req, None, &mut scratch);
+                        if (a.decision, a.reason, a.max_borrow_hours)
+                            != (b.decision, b.reason, b.max_borrow_hours)
+                        {
+                            same = false;
+                            break 'features;
+                        }
+                    }
+                }
+            }
+        }
+        if same {
+            out.push(n.rule);
+            kept.push(n);
+        }
+    }
+    kept.sort_by_key(|n| n.rule);
+    *found = kept;
+}
