@@ -75,7 +75,7 @@ impl EntryList {
         let direct = inner == Some(raw);
         // Sized up front: a list can hold a million entries, and growing
         // the vector by doubling copied it over and over.
-        let mut entries = Vec::with_capacity(raw.bytes().filter(|&b| b == b';').count() + 1);
+        let mut entries = Vec::with_capacity(memchr::memchr_iter(b';', raw.as_bytes()).count() + 1);
         entries.extend(split_entries(raw).map(|e| Entry {
             at: at(e.offset),
             len: at(e.text.len()),
