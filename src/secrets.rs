@@ -130,7 +130,11 @@ impl Iterator for Tokens<'_> {
         let kind = match b[i] {
             b'"' => {
                 i += 1;
-                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                loop {
+                    i += crate::json::scan::plain_run(&b[i..], [b'"', b'\\', b'\n'], false);
+                    if i >= b.len() || b[i] == b'"' || b[i] == b'\n' {
+                        break;
+                    }
                     i += if b[i] == b'\\' && i + 1 < b.len() && b[i + 1] != b'\n' {
                         2
                     } else {

@@ -8,7 +8,7 @@
 
 pub mod edit;
 pub mod parse;
-mod scan;
+pub(crate) mod scan;
 
 use std::fmt::Write as _;
 
@@ -329,10 +329,7 @@ impl LineIndex {
 }
 
 fn newline_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 /// Serialises a JSON value as text in the document's style. `base` is the

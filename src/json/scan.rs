@@ -6,6 +6,42 @@
 use super::parse::{Parser, SyntaxKind, TextEdit, shorten};
 use super::{Node, NodeKind, Number, Span};
 
+/// How many bytes at the start of `b` are none of `stops` and, with
+/// `controls`, no control character (below U+0020): the run a string
+/// scan can step over without looking at each byte. Eight bytes at a
+/// time; exact (a word that may hold a stop is looked at byte by byte).
+pub(crate) fn plain_run(b: &[u8], stops: [u8; 3], controls: bool) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // A high bit for every zero byte (and, after the first, maybe more):
+    // zero or not is exact, which is all the loop asks.
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut i = 0;
+    while let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let v = u64::from_le_bytes(word);
+        // Any byte below 0x20 (exact in the same way).
+        let control = if controls {
+            v.wrapping_sub(LO * 0x20) & !v & HI
+        } else {
+            0
+        };
+        let hit = stops
+            .iter()
+            .fold(control, |acc, &s| acc | zero(v ^ (LO * u64::from(s))));
+        if hit != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if stops.contains(&c) || (controls && c < 0x20) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 impl Parser<'_> {
     pub(super) fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
@@ -99,6 +135,7 @@ impl Parser<'_> {
         let mut out = String::new();
         let mut seg_start = self.pos;
         loop {
+            self.pos += plain_run(&self.src[self.pos..], [quote_byte, b'\\', quote_byte], true);
             let Some(b) = self.peek() else {
                 out.push_str(&self.text[seg_start..self.pos]);
                 self.error(
@@ -368,4 +405,45 @@ pub(super) fn parse_number(raw: &str) -> Result<Number, &'static str> {
 
 pub(super) fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_run;
+    use proptest::prelude::*;
+
+    /// The run, one byte at a time.
+    fn by_bytes(b: &[u8], stops: [u8; 3], controls: bool) -> usize {
+        b.iter()
+            .position(|&c| stops.contains(&c) || (controls && c < 0x20))
+            .unwrap_or(b.len())
+    }
+
+    proptest! {
+        #[test]
+        fn eight_bytes_at_a_time_stop_where_one_at_a_time_does(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0x1fu8), Just(0x20u8),
+                    Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e],
+                0..40,
+            ),
+            controls: bool,
+        ) {
+            for stops in [[b'"', b'\\', b'"'], [b'"', b'\\', b'\n'], [b'\'', b'\\', b'\'']] {
+                prop_assert_eq!(plain_run(&b, stops, controls), by_bytes(&b, stops, controls));
+            }
+        }
+
+        #[test]
+        fn a_long_plain_run_then_anything(
+            plain in "[a-zA-Z0-9 ;.*é]{0,30}",
+            tail in proptest::collection::vec(any::<u8>(), 0..12),
+            controls: bool,
+        ) {
+            let b = [plain.as_bytes(), &tail].concat();
+            for stops in [[b'"', b'\\', b'"'], [b'"', b'\\', b'\n']] {
+                prop_assert_eq!(plain_run(&b, stops, controls), by_bytes(&b, stops, controls));
+            }
+        }
+    }
 }
