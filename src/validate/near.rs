@@ -4,8 +4,8 @@
 //! - **Spelling**: equal to a group's NAME after folding case and removing
 //!   all white space and punctuation (`CADTeam`, `cad-team`, `CAD  Team`
 //!   all near-miss `CAD Team`); checked for every entry, with no
-//!   allocation for the entries that cannot be one (a prefilter on the
-//!   loose form's first character and length).
+//!   allocation for the entries that cannot be one (a prefilter on a hash
+//!   of the loose form, worked out without building it).
 //! - **Typing**: within edit distance 2 of a group's loose form (1 when
 //!   either is shorter than 5 characters), `Contractorz` for
 //!   `Contractors`; checked for the entries of rules' USERS and
@@ -26,11 +26,63 @@ pub(super) fn loose(s: &str) -> String {
         .collect()
 }
 
-/// The loose form's first character and length, without building it.
-fn shape(s: &str) -> Option<(char, usize)> {
-    let mut chars = s.chars().filter(|c| c.is_alphanumeric());
-    let first = chars.next()?.to_lowercase().next()?;
-    Some((first, 1 + chars.count()))
+/// A hash of the loose form, worked out without building it (for ASCII
+/// text): most entries are no group, and this rules them out with one
+/// look-up and no allocation.
+fn loose_hash(s: &str) -> u64 {
+    // FNV-1a over the loose form's bytes.
+    let step = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let basis = 0xcbf2_9ce4_8422_2325;
+    let mut h = basis;
+    for &b in s.as_bytes() {
+        if !b.is_ascii() {
+            return loose(s).bytes().fold(basis, step);
+        }
+        if b.is_ascii_alphanumeric() {
+            h = step(h, b.to_ascii_lowercase());
+        }
+    }
+    h
+}
+
+/// The first two bytes of a loose form, when they are ASCII (a form of
+/// one character has 0 second).
+fn pair_of(loose: &str) -> Option<u16> {
+    match loose.as_bytes() {
+        [a, rest @ ..] if a.is_ascii() => match rest.first() {
+            None => Some(u16::from(*a) << 8),
+            Some(b) if b.is_ascii() => Some(u16::from(*a) << 8 | u16::from(*b)),
+            Some(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// What the loose form of an entry starts with, read from the entry.
+enum Start {
+    /// Its first two bytes (see [`pair_of`]).
+    Pair(u16),
+    /// It is empty.
+    Empty,
+    /// A character beyond ASCII comes first: it must be built to tell.
+    Unknown,
+}
+
+fn start_of(entry: &str) -> Start {
+    let mut first: Option<u8> = None;
+    for &b in entry.as_bytes() {
+        if !b.is_ascii() {
+            return Start::Unknown;
+        }
+        if b.is_ascii_alphanumeric() {
+            let b = b.to_ascii_lowercase();
+            match first {
+                None => first = Some(b),
+                Some(a) => return Start::Pair(u16::from(a) << 8 | u16::from(b)),
+            }
+        }
+    }
+    first.map_or(Start::Empty, |a| Start::Pair(u16::from(a) << 8))
 }
 
 /// What an entry is, next to the groups.
@@ -48,7 +100,11 @@ pub(super) struct NearGroups {
     /// Loose form → the NAME as written (the first group wins, as in
     /// `GroupIndex`).
     loose: HashMap<String, String>,
-    shapes: HashSet<(char, usize)>,
+    /// [`pair_of`] of every loose form, a bit each of 2^16 (empty when
+    /// there are no groups).
+    pairs: Vec<u64>,
+    /// [`loose_hash`] of every loose form.
+    hashes: HashSet<u64>,
     /// Each loose form with one character deleted (and whole) → the loose
     /// forms it comes from.
     deletions: HashMap<String, Vec<u32>>,
@@ -63,8 +119,10 @@ impl NearGroups {
             if l.is_empty() || n.loose.contains_key(&l) {
                 continue;
             }
-            if let Some(s) = shape(name) {
-                n.shapes.insert(s);
+            n.hashes.insert(loose_hash(&l));
+            if let Some(p) = pair_of(&l) {
+                n.pairs.resize(1 << 10, 0);
+                n.pairs[usize::from(p >> 6)] |= 1 << (p & 63);
             }
             let at = n.forms.len() as u32;
             for d in deletions(&l) {
@@ -78,7 +136,21 @@ impl NearGroups {
 
     /// The group's NAME as written for an entry that is that group.
     pub(super) fn written(&self, entry: &str) -> Option<&str> {
-        if !self.shapes.contains(&shape(entry)?) {
+        // Most entries are told apart by their first two letters; the rest
+        // by a hash; what is left by its loose form.
+        match start_of(entry) {
+            Start::Empty => return None,
+            Start::Pair(p)
+                if self
+                    .pairs
+                    .get(usize::from(p >> 6))
+                    .is_none_or(|w| w & (1 << (p & 63)) == 0) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        if !self.hashes.contains(&loose_hash(entry)) {
             return None;
         }
         self.loose.get(&loose(entry)).map(String::as_str)
@@ -135,6 +207,55 @@ fn deletions(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hash_of_an_entry_is_the_hash_of_its_loose_form() {
+        for e in [
+            "CAD-Team",
+            "cad team",
+            "Straße 1",
+            "ÉQUIPE",
+            "",
+            "--",
+            "a1_B2",
+        ] {
+            let direct = loose(e).bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            assert_eq!(loose_hash(e), direct, "{e}");
+            assert_eq!(loose_hash(e), loose_hash(&loose(e)), "{e}");
+        }
+    }
+
+    #[test]
+    fn an_entry_starts_as_its_loose_form_does() {
+        for e in [
+            "CAD-Team",
+            "-a",
+            "a",
+            "a-",
+            "Ab1",
+            "Straße",
+            "éa",
+            "a é",
+            "--",
+            "",
+            "\u{212a}ops",
+        ] {
+            let l = loose(e);
+            match start_of(e) {
+                Start::Pair(p) => assert_eq!(Some(p), pair_of(&l), "{e}"),
+                Start::Empty => assert!(l.is_empty(), "{e}"),
+                Start::Unknown => assert!(!e.is_ascii(), "{e}"),
+            }
+        }
+        // The Kelvin sign folds to an ASCII k: such a group is found from
+        // an ASCII entry, through its pair.
+        let g = NearGroups::new(["\u{212a}-Ops"]);
+        assert_eq!(g.written("KOPS"), Some("\u{212a}-Ops"));
+        assert_eq!(g.written("k ops"), Some("\u{212a}-Ops"));
+        assert_eq!(g.written("kopz"), None);
+    }
 
     #[test]
     fn near_misses_and_what_is_not_one() {
