@@ -30,6 +30,70 @@ pub use disk::{
     HardLinks, SaveError, SaveOptions, backup_path, real_file, write_atomic, write_atomic_with,
 };
 
+/// What is worked out of a whole text.
+struct Loaded {
+    parsed: Parsed,
+    lines: LineIndex,
+    config: std::sync::Arc<Config>,
+    analysis: validate::Analysis,
+    diagnostics: Vec<Diagnostic>,
+    /// Found beside the rest on a large text; otherwise when first asked.
+    secrets: std::sync::OnceLock<crate::secrets::Secrets>,
+}
+
+/// Parses and checks a whole text. On a large one the line index is built
+/// beside the parse, and the password values are found beside the model
+/// and its checks: the parse and parts of the checks run on one core only.
+fn load(text: &str, threads: crate::par::Threads) -> Loaded {
+    let beside = threads.for_bytes(text.len()) > 1;
+    let (parsed, lines) = if beside {
+        std::thread::scope(|s| {
+            let lines = s.spawn(|| LineIndex::new(text));
+            let parsed = parse(text);
+            (parsed, joined(lines))
+        })
+    } else {
+        (parse(text), LineIndex::new(text))
+    };
+    let ((config, analysis, diagnostics), secrets) = if beside {
+        std::thread::scope(|s| {
+            let secrets = s.spawn(|| crate::secrets::Secrets::of(parsed.root.as_ref(), text));
+            let analysed = analysed(&parsed, text, threads);
+            (analysed, std::sync::OnceLock::from(joined(secrets)))
+        })
+    } else {
+        (analysed(&parsed, text, threads), std::sync::OnceLock::new())
+    };
+    Loaded {
+        parsed,
+        lines,
+        config,
+        analysis,
+        diagnostics,
+        secrets,
+    }
+}
+
+/// The result of a scoped thread; its panic is passed on.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// The model of a parsed text, its findings in parts, and all of them.
+fn analysed(
+    parsed: &Parsed,
+    text: &str,
+    threads: crate::par::Threads,
+) -> (std::sync::Arc<Config>, validate::Analysis, Vec<Diagnostic>) {
+    let config = match &parsed.root {
+        Some(root) => Config::from_tree_with(root, text, threads),
+        None => Config::default(),
+    };
+    let analysis = validate::Analysis::new_with(parsed, &config, threads);
+    let diagnostics = analysis.diagnostics(parsed);
+    (std::sync::Arc::new(config), analysis, diagnostics)
+}
+
 fn next_generation() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -121,14 +185,21 @@ impl Document {
     /// every later analysis of the whole text).
     pub fn from_text_with(text: impl Into<String>, threads: crate::par::Threads) -> Self {
         let text = text.into();
-        let parsed = parse(&text);
-        let mut doc = Document {
+        let Loaded {
+            parsed,
+            lines,
+            config,
+            analysis,
+            diagnostics,
+            secrets,
+        } = load(&text, threads);
+        Document {
             path: None,
-            lines: LineIndex::new(&text),
+            lines,
             style: Style::detect(&text),
-            config: Default::default(),
-            analysis: validate::Analysis::default(),
-            diagnostics: Vec::new(),
+            config,
+            analysis,
+            diagnostics,
             parsed,
             text,
             disk: None,
@@ -138,11 +209,9 @@ impl Document {
             last_change: None,
             undo: Vec::new(),
             redo: Vec::new(),
-            secrets: std::sync::OnceLock::new(),
+            secrets,
             threads,
-        };
-        doc.analyse();
-        doc
+        }
     }
 
     /// Opens a file.
@@ -157,12 +226,8 @@ impl Document {
     }
 
     fn analyse(&mut self) {
-        self.config = std::sync::Arc::new(match &self.parsed.root {
-            Some(root) => Config::from_tree_with(root, &self.text, self.threads),
-            None => Config::default(),
-        });
-        self.analysis = validate::Analysis::new_with(&self.parsed, &self.config, self.threads);
-        self.diagnostics = self.analysis.diagnostics(&self.parsed);
+        (self.config, self.analysis, self.diagnostics) =
+            analysed(&self.parsed, &self.text, self.threads);
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -366,9 +431,10 @@ impl Document {
             _ => None,
         };
         if followed.stale {
-            self.parsed = parse(&self.text);
-            self.lines = LineIndex::new(&self.text);
-            self.analyse();
+            let l = load(&self.text, self.threads);
+            (self.parsed, self.lines, self.config) = (l.parsed, l.lines, l.config);
+            (self.analysis, self.diagnostics, self.secrets) =
+                (l.analysis, l.diagnostics, l.secrets);
         }
     }
 
