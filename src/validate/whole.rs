@@ -3,6 +3,8 @@
 //! exceptions that can never apply, group names, unused groups, cycles,
 //! feature spelling and server settings.
 
+use std::fmt::Write as _;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::at_entry;
@@ -15,36 +17,72 @@ use crate::spec::{self, GROUPS_KEY, RuleKind};
 
 /// Walks every object and reports keys that appear more than once.
 pub(super) fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    let mut at = pointer.to_string();
+    duplicates_in(node, &mut at, out);
+}
+
+/// Objects of up to this many members are checked pair by pair, larger
+/// ones with a map: a rule or a group has a handful of keys.
+const FEW_KEYS: usize = 16;
+
+/// [`duplicate_keys`] under the pointer `at` (put back as it was): a
+/// pointer is written only for a duplicate and for a value that holds
+/// more (not for every string of a 10 MB file).
+fn duplicates_in(node: &Node, at: &mut String, out: &mut Vec<Diagnostic>) {
     // Depth is bounded by the parser (MAX_DEPTH), so recursion is safe.
+    let holds_more = |n: &Node| matches!(n.kind, NodeKind::Object(_) | NodeKind::Array(_));
     match &node.kind {
         NodeKind::Object(members) => {
-            let mut counts: HashMap<&str, usize> = HashMap::default();
-            for m in members {
-                *counts.entry(m.key.as_str()).or_default() += 1;
-            }
+            let counts: Option<HashMap<&str, usize>> = (members.len() > FEW_KEYS).then(|| {
+                let mut counts: HashMap<&str, usize> = HashMap::default();
+                for m in members {
+                    *counts.entry(m.key.as_str()).or_default() += 1;
+                }
+                counts
+            });
             let mut seen: HashMap<&str, usize> = HashMap::default();
-            for m in members {
-                let n = counts.get(m.key.as_str()).copied().unwrap_or(1);
-                let k = seen.entry(m.key.as_str()).or_default();
-                *k += 1;
-                let child = format!("{pointer}/{}", escape_token(&m.key));
-                if *k < n {
+            for (i, m) in members.iter().enumerate() {
+                let key = m.key.as_str();
+                // How many times the key appears, and how many up to here.
+                let (n, k) = match &counts {
+                    Some(counts) => {
+                        let k = seen.entry(key).or_default();
+                        *k += 1;
+                        (counts.get(key).copied().unwrap_or(1), *k)
+                    }
+                    None => {
+                        let same = |o: &&crate::json::Member| o.key == key;
+                        let k = members[..=i].iter().filter(same).count();
+                        (k + members[i + 1..].iter().filter(same).count(), k)
+                    }
+                };
+                if k == n && !holds_more(&m.value) {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape_token(key));
+                if k < n {
                     out.push(Diagnostic::new(
                         Code::DuplicateKey,
                         m.key_span,
-                        child.clone(),
+                        at.clone(),
                         format!(
                             "\"{}\" appears {n} times in this object; only the last one is used (the server may read it differently). Merge them into one",
                             m.key
                         ),
                     ));
                 }
-                duplicate_keys(&m.value, &child, out);
+                duplicates_in(&m.value, at, out);
+                at.truncate(len);
             }
         }
         NodeKind::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                duplicate_keys(item, &format!("{pointer}/{i}"), out);
+            for (i, item) in items.iter().enumerate().filter(|(_, n)| holds_more(n)) {
+                let len = at.len();
+                let _ = write!(at, "/{i}");
+                duplicates_in(item, at, out);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -333,5 +371,84 @@ pub(super) fn settings(cfg: &Config, out: &mut Vec<Diagnostic>) {
             "/HTTP_PORT",
             "the License Monitor is on (HTTP_PORT is not 0) but no ADMIN_PASSWORD is set; set one, or set HTTP_PORT to 0 to turn the monitor off",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `duplicate_keys` as first written (two maps and a pointer for every
+    /// member): the oracle.
+    fn by_maps(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+        match &node.kind {
+            NodeKind::Object(members) => {
+                let mut counts: HashMap<&str, usize> = HashMap::default();
+                for m in members {
+                    *counts.entry(m.key.as_str()).or_default() += 1;
+                }
+                let mut seen: HashMap<&str, usize> = HashMap::default();
+                for m in members {
+                    let n = counts.get(m.key.as_str()).copied().unwrap_or(1);
+                    let k = seen.entry(m.key.as_str()).or_default();
+                    *k += 1;
+                    let child = format!("{pointer}/{}", escape_token(&m.key));
+                    if *k < n {
+                        out.push(Diagnostic::new(
+                            Code::DuplicateKey,
+                            m.key_span,
+                            child.clone(),
+                            format!(
+                                "\"{}\" appears {n} times in this object; only the last one is used (the server may read it differently). Merge them into one",
+                                m.key
+                            ),
+                        ));
+                    }
+                    by_maps(&m.value, &child, out);
+                }
+            }
+            NodeKind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    by_maps(item, &format!("{pointer}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// JSON text of objects with few or many keys (some repeated, some
+    /// with `/` and `~`), arrays and scalars, nested.
+    fn json() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![Just("1".to_string()), Just("\"x\"".to_string())];
+        leaf.prop_recursive(4, 64, 24, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                proptest::collection::vec(
+                    (
+                        prop_oneof![Just("a"), Just("b"), Just("a/b"), Just("~c"), Just("d")],
+                        inner
+                    ),
+                    0..24,
+                )
+                .prop_map(|v| {
+                    let m: Vec<String> = v.iter().map(|(k, x)| format!("\"{k}\":{x}")).collect();
+                    format!("{{{}}}", m.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn duplicates_found_pair_by_pair_are_those_the_maps_find(text in json()) {
+            let parsed = crate::json::parse::parse(&text);
+            let root = parsed.root.as_ref().expect("generated JSON parses");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            duplicate_keys(root, "", &mut fast);
+            by_maps(root, "", &mut slow);
+            prop_assert_eq!(fast, slow);
+        }
     }
 }
