@@ -8,7 +8,7 @@
 
 pub mod edit;
 pub mod parse;
-pub(crate) mod scan;
+mod scan;
 
 use std::fmt::Write as _;
 
@@ -209,6 +209,9 @@ impl Node {
 
 /// Escapes one reference token of a JSON Pointer.
 pub fn escape_token(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
     token.replace('~', "~0").replace('/', "~1")
 }
 

@@ -373,15 +373,23 @@ pub fn unknown_member_keys(root: &Node, out: &mut Vec<Diagnostic>) {
             let Some(members) = item.as_object() else {
                 continue;
             };
-            let rule_ptr = format!("/{}/{i}", crate::json::escape_token(&list.key));
+            // Pointers are written only for what is reported: almost every
+            // key is known.
+            let ptr = |m: &crate::json::Member| {
+                format!(
+                    "/{}/{i}/{}",
+                    crate::json::escape_token(&list.key),
+                    crate::json::escape_token(&m.key)
+                )
+            };
             for m in members {
-                let ptr = format!("{rule_ptr}/{}", crate::json::escape_token(&m.key));
                 match kind {
                     Some(kind) => {
-                        let own: Vec<&str> = kind.fields().iter().map(|s| s.field.key()).collect();
-                        if own.contains(&m.key.as_str()) {
+                        if kind.fields().iter().any(|s| s.field.key() == m.key) {
                             continue;
                         }
+                        let own: Vec<&str> = kind.fields().iter().map(|s| s.field.key()).collect();
+                        let ptr = ptr(m);
                         if let Some(field) = Field::from_key(&m.key) {
                             let is_preset = m.value.as_str().is_some_and(|s| s.trim().is_empty());
                             out.push(
@@ -407,7 +415,7 @@ pub fn unknown_member_keys(root: &Node, out: &mut Vec<Diagnostic>) {
                         if spec::GROUP_KEYS.contains(&m.key.as_str()) {
                             continue;
                         }
-                        unknown(m, &spec::GROUP_KEYS, ptr, out);
+                        unknown(m, &spec::GROUP_KEYS, ptr(m), out);
                     }
                 }
             }
