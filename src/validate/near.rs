@@ -105,9 +105,10 @@ pub(super) struct NearGroups {
     pairs: Vec<u64>,
     /// [`loose_hash`] of every loose form.
     hashes: HashSet<u64>,
-    /// Each loose form with one character deleted (and whole) → the loose
-    /// forms it comes from.
-    deletions: HashMap<String, Vec<u32>>,
+    /// A hash of each loose form with one character deleted (and whole) →
+    /// the loose forms it comes from (a hash that two strings share only
+    /// adds a candidate, which its edit distance then rules out).
+    deletions: HashMap<u64, Vec<u32>>,
     forms: Vec<String>,
 }
 
@@ -189,17 +190,21 @@ impl NearGroups {
     }
 }
 
-/// The string whole and with each one character deleted.
-fn deletions(s: &str) -> Vec<String> {
+/// Hashes of the string whole and with each one character deleted, each
+/// once (no string is built: a file has thousands of group names).
+fn deletions(s: &str) -> Vec<u64> {
     let chars: Vec<char> = s.chars().collect();
-    let mut out = Vec::with_capacity(chars.len() + 1);
-    out.push(s.to_string());
-    for i in 0..chars.len() {
-        let mut d = String::with_capacity(s.len());
-        d.extend(chars[..i].iter().chain(&chars[i + 1..]));
-        out.push(d);
-    }
-    out.sort();
+    let hash = |skip: usize| {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != skip)
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, &c)| {
+                (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+            })
+    };
+    let mut out: Vec<u64> = (0..=chars.len()).map(hash).collect();
+    out.sort_unstable();
     out.dedup();
     out
 }
