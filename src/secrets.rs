@@ -131,7 +131,7 @@ impl Iterator for Tokens<'_> {
             b'"' => {
                 i += 1;
                 loop {
-                    i += crate::json::scan::plain_run(&b[i..], [b'"', b'\\', b'\n'], false);
+                    i += memchr::memchr3(b'"', b'\\', b'\n', &b[i..]).unwrap_or(b.len() - i);
                     if i >= b.len() || b[i] == b'"' || b[i] == b'\n' {
                         break;
                     }

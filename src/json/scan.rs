@@ -10,7 +10,7 @@ use super::{Node, NodeKind, Number, Span};
 /// `controls`, no control character (below U+0020): the run a string
 /// scan can step over without looking at each byte. Eight bytes at a
 /// time; exact (a word that may hold a stop is looked at byte by byte).
-pub(crate) fn plain_run(b: &[u8], stops: [u8; 3], controls: bool) -> usize {
+fn plain_run(b: &[u8], stops: [u8; 3], controls: bool) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     // A high bit for every zero byte (and, after the first, maybe more):
