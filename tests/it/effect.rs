@@ -208,6 +208,99 @@ proptest! {
     }
 }
 
+/// The user and host names a file names (literal names that are no
+/// group), one per folded spelling, first spelling kept, in file order.
+fn named_names(doc: &Document) -> Vec<String> {
+    let cfg = doc.config();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for list in cfg.principal_lists() {
+        for e in list.iter() {
+            let name = e.text.trim();
+            let is_name = matches!(
+                privy::pattern::Pattern::parse(name),
+                privy::pattern::Pattern::Name(ref n) if !n.has_wildcard()
+            );
+            if is_name
+                && cfg.group_index.lookup(name).is_none()
+                && seen.insert(privy::pattern::fold(name))
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        ..ProptestConfig::default()
+    })]
+
+    /// `denies-everyone-else` counts exactly the names that lose the
+    /// feature, name by name, against the file without the allow list
+    /// (compiled anew), and gives the first three of them.
+    #[test]
+    fn denies_everyone_else_counts_exactly_the_names_that_lose(f in file()) {
+        let doc = Document::from_text(text(&f));
+        let (engine, found) = run(&doc);
+        prop_assume!(found.exhaustive);
+        let names = named_names(&doc);
+        let mut scratch = Scratch::default();
+        let v = Versions { old: doc.config(), new: doc.config(), pool: None };
+        for (feature, _) in features_of(v, &engine, &engine) {
+            let feature = feature.as_str();
+            for (kind, action) in [
+                (RuleKind::AllowCheckouts, Action::Checkout),
+                (RuleKind::AllowBorrows, Action::Borrow),
+            ] {
+                let list: Vec<RuleId> = engine
+                    .rules_for_feature(feature)
+                    .into_iter()
+                    .filter(|r| r.kind == kind && r.serials.is_none())
+                    .map(|r| r.rule)
+                    .collect();
+                let mut lose: Vec<String> = Vec::new();
+                if !list.is_empty() {
+                    let mut g = f.clone();
+                    let mut at: Vec<usize> = list.iter().filter_map(|&id| position(&f, id)).collect();
+                    at.sort_unstable();
+                    for i in at.into_iter().rev() {
+                        g.rules.remove(i);
+                    }
+                    let after_doc = Document::from_text(text(&g));
+                    let after = Engine::new(after_doc.config());
+                    for n in &names {
+                        let req = Principal { user: Some(n.clone()), ..Principal::default() }
+                            .request(feature, action);
+                        let with = engine.decide_quiet(&req, None, &mut scratch);
+                        if with.decision == Verdict::Denied
+                            && with.reason == Reason::NotInAllowRule
+                            && with.rules.iter().any(|r| r.kind == kind)
+                            && after.decide(&req, None).decision == Verdict::Granted
+                        {
+                            lose.push(n.clone());
+                        }
+                    }
+                }
+                let got = found
+                    .denies_others
+                    .iter()
+                    .find(|d| d.feature == feature && d.rule.kind == kind);
+                match got {
+                    None => prop_assert!(lose.is_empty(), "{feature} {kind:?}: {lose:?} lose it, not said\n{}", text(&f)),
+                    Some(d) => {
+                        prop_assert_eq!(d.lose, lose.len(), "{}", text(&f));
+                        prop_assert_eq!(&d.examples[..], &lose[..lose.len().min(3)]);
+                        prop_assert!(!d.at_least);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn codes(json: &str, code: &str) -> Vec<(String, String)> {
     let doc = Document::from_text(json);
     let (_, f) = run(&doc);

@@ -1,6 +1,7 @@
 //! The first allow rule of a feature, and who it denies the feature to.
 
 use super::*;
+use crate::pattern::Kind;
 
 /// The user and host names the file names (literal name entries that are
 /// not groups), as first written, one per folded spelling.
@@ -9,13 +10,21 @@ pub(super) fn named_names(cfg: &Config) -> Vec<String> {
     let mut out = Vec::new();
     for list in cfg.principal_lists() {
         for e in list.iter() {
-            if cfg.group_index.lookup_entry(&e).is_some() {
+            // A name without `*` (the entry's kind says what its parse is).
+            if !matches!(
+                e.kind,
+                Kind::Name {
+                    wildcard: false,
+                    ..
+                }
+            ) {
                 continue;
             }
-            if let Pattern::Name(n) = Pattern::parse(e.text)
-                && !n.has_wildcard()
-                && seen.insert(fold(e.text))
-            {
+            let folded = e.folded();
+            if cfg.group_index.lookup_folded(&folded).is_some() {
+                continue;
+            }
+            if seen.insert(folded) {
                 out.push(e.text.trim().to_string());
             }
         }
@@ -35,6 +44,13 @@ pub(super) fn denies_others(
     out_of_time: &dyn Fn() -> bool,
 ) -> Vec<DeniesOthers> {
     let mut out = Vec::new();
+    // A name is decided by which of the feature's lists it is in: the
+    // names are sorted by that (a bit per list, all worked out at once),
+    // and each kind of name is decided once, not each of thousands.
+    let lists = engine.lists_for_feature(feature);
+    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let in_lists = engine.names_matching(&lists, &folded);
     for (kind, action) in [
         (RuleKind::AllowCheckouts, Action::Checkout),
         (RuleKind::AllowBorrows, Action::Borrow),
@@ -50,25 +66,28 @@ pub(super) fn denies_others(
         let without = engine.without(&list);
         let mut lose = Vec::new();
         let mut at_least = false;
+        let mut decided: HashMap<&[u64], bool> = HashMap::new();
         for (i, n) in names.iter().enumerate() {
             if i % 256 == 255 && out_of_time() {
                 at_least = true;
                 break;
             }
-            let req = Principal {
-                user: Some(n.clone()),
-                ..Principal::default()
-            }
-            .request(feature, action);
-            let with = engine.decide_quiet(&req, None, scratch);
-            if with.decision != Verdict::Denied || with.reason != Reason::NotInAllowRule {
-                continue;
-            }
-            if !with.rules.iter().any(|r| r.kind == kind) {
-                continue;
-            }
-            let after = engine.decide_without(&without, &req, None, scratch);
-            if after.decision == Verdict::Granted {
+            let loses = *decided.entry(&in_lists[i]).or_insert_with(|| {
+                let req = Principal {
+                    user: Some(n.clone()),
+                    ..Principal::default()
+                }
+                .request(feature, action);
+                let with = engine.decide_quiet(&req, None, scratch);
+                with.decision == Verdict::Denied
+                    && with.reason == Reason::NotInAllowRule
+                    && with.rules.iter().any(|r| r.kind == kind)
+                    && engine
+                        .decide_without(&without, &req, None, scratch)
+                        .decision
+                        == Verdict::Granted
+            });
+            if loses {
                 lose.push(n.clone());
             }
         }
