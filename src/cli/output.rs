@@ -70,7 +70,10 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
 /// bidi formatting; serde_json already escapes C0) written as `\uXXXX`.
 /// They can only stand inside strings, so the JSON value is the same.
 pub fn json_text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_dangerous) {
+    // Printable ASCII, line breaks and tabs: nothing to escape (almost every
+    // output; bidi marks and other controls are not ASCII or below 0x20).
+    let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if s.as_bytes().iter().all(plain) || !s.chars().any(is_dangerous) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
