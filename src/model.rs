@@ -444,18 +444,42 @@ impl Config {
 
 /// Looks groups up by name. Names compare case-insensitively; with duplicate
 /// names the first group is used (the duplicate is an error).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct GroupIndex {
-    by_name: rustc_hash::FxHashMap<String, usize>,
+    /// Folded name and position, by [`name_hash`] of the folded name.
+    by_name: hashbrown::HashTable<(String, usize)>,
+}
+
+/// The hash a folded name is looked up by: worked out once per entry by a
+/// caller that asks more than one table (`validate::units`).
+pub fn name_hash(folded: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(folded)
+}
+
+impl PartialEq for GroupIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_name.len() == other.by_name.len()
+            && self
+                .by_name
+                .iter()
+                .all(|(n, i)| other.lookup_folded(n) == Some(*i))
+    }
 }
 
 impl GroupIndex {
     pub fn new(groups: &[Group]) -> Self {
-        let mut by_name =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(groups.len(), Default::default());
+        let mut by_name = hashbrown::HashTable::with_capacity(groups.len());
         for (i, g) in groups.iter().enumerate() {
             if let Some(name) = g.name.as_deref().filter(|n| !n.is_empty()) {
-                by_name.entry(crate::pattern::fold(name)).or_insert(i);
+                let folded = crate::pattern::fold(name);
+                let hash = name_hash(&folded);
+                if by_name
+                    .find(hash, |(n, _): &(String, usize)| *n == folded)
+                    .is_none()
+                {
+                    by_name.insert_unique(hash, (folded, i), |(n, _)| name_hash(n));
+                }
             }
         }
         GroupIndex { by_name }
@@ -473,14 +497,20 @@ impl GroupIndex {
 
     /// The group of this folded name.
     pub fn lookup_folded(&self, folded: &str) -> Option<usize> {
-        self.by_name.get(folded).copied()
+        self.lookup_hashed(name_hash(folded), folded)
+    }
+
+    /// [`lookup_folded`](Self::lookup_folded) of a name whose
+    /// [`name_hash`] is known.
+    pub fn lookup_hashed(&self, hash: u64, folded: &str) -> Option<usize> {
+        self.by_name
+            .find(hash, |(n, _)| n == folded)
+            .map(|&(_, i)| i)
     }
 
     /// The group an entry refers to, if its text is a group's NAME.
     pub fn lookup(&self, entry_text: &str) -> Option<usize> {
-        self.by_name
-            .get(&crate::pattern::fold(entry_text.trim()))
-            .copied()
+        self.lookup_folded(&crate::pattern::fold(entry_text.trim()))
     }
 
     pub fn len(&self) -> usize {

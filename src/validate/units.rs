@@ -220,10 +220,13 @@ pub(super) fn principal_list(
     // near-miss check and the duplicate check. Short edits away from a
     // group's name are looked for in rules' lists only (`typing`).
     let typing = edges.is_none();
-    let mut seen: HashSet<Folded<'_>> =
-        HashSet::with_capacity_and_hasher(list.len(), Default::default());
+    // By the folded form's hash, worked out once for this and the group
+    // look-up.
+    let mut seen: hashbrown::HashTable<Folded<'_>> =
+        hashbrown::HashTable::with_capacity(list.len());
     for e in list.iter() {
         let folded = e.folded();
+        let hash = crate::model::name_hash(&folded);
         match e.kind {
             Kind::InvalidIp | Kind::Cidr => out.push(match e.pattern() {
                 Pattern::InvalidIp(why) => {
@@ -254,7 +257,7 @@ pub(super) fn principal_list(
                 ),
             }),
             Kind::Name { .. } => {
-                if let Some(g) = groups.lookup_folded(&folded) {
+                if let Some(g) = groups.lookup_hashed(hash, &folded) {
                     referenced.insert(g);
                     if let Some(edges) = edges.as_deref_mut() {
                         edges.push(g);
@@ -302,8 +305,10 @@ pub(super) fn principal_list(
             }
             _ => {}
         }
-        if !seen.insert(folded) {
+        if seen.find(hash, |f| *f == folded).is_some() {
             out.push(duplicate(list, &e));
+        } else {
+            seen.insert_unique(hash, folded, |f| crate::model::name_hash(f));
         }
     }
 }
