@@ -37,46 +37,25 @@ struct Loaded {
     config: std::sync::Arc<Config>,
     analysis: validate::Analysis,
     diagnostics: Vec<Diagnostic>,
-    /// Found beside the rest on a large text; otherwise when first asked.
+    /// Found when first asked for.
     secrets: std::sync::OnceLock<crate::secrets::Secrets>,
 }
 
-/// Parses and checks a whole text. On a large one the line index is built
-/// beside the parse, and the password values are found beside the model
-/// and its checks: the parse and parts of the checks run on one core only.
+/// Parses and checks a whole text. (Building the line index beside the
+/// parse and finding the password values beside the checks, on threads of
+/// their own, saved nothing measurable on this project's 2-core machine,
+/// and placed the engine's memory so that decisions ran slower after.)
 fn load(text: &str, threads: crate::par::Threads) -> Loaded {
-    let beside = threads.for_bytes(text.len()) > 1;
-    let (parsed, lines) = if beside {
-        std::thread::scope(|s| {
-            let lines = s.spawn(|| LineIndex::new(text));
-            let parsed = parse(text);
-            (parsed, joined(lines))
-        })
-    } else {
-        (parse(text), LineIndex::new(text))
-    };
-    let ((config, analysis, diagnostics), secrets) = if beside {
-        std::thread::scope(|s| {
-            let secrets = s.spawn(|| crate::secrets::Secrets::of(parsed.root.as_ref(), text));
-            let analysed = analysed(&parsed, text, threads);
-            (analysed, std::sync::OnceLock::from(joined(secrets)))
-        })
-    } else {
-        (analysed(&parsed, text, threads), std::sync::OnceLock::new())
-    };
+    let parsed = parse(text);
+    let (config, analysis, diagnostics) = analysed(&parsed, text, threads);
     Loaded {
+        lines: LineIndex::new(text),
         parsed,
-        lines,
         config,
         analysis,
         diagnostics,
-        secrets,
+        secrets: std::sync::OnceLock::new(),
     }
-}
-
-/// The result of a scoped thread; its panic is passed on.
-fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// The model of a parsed text, its findings in parts, and all of them.
