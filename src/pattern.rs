@@ -537,39 +537,51 @@ fn looks_like_ipv6(s: &str) -> bool {
 /// straight from the bytes, as [`Pattern::parse`] reads them; `None` for
 /// anything else, which the full parse then reads (and explains).
 fn quick_ipv4(b: &[u8]) -> Option<Kind> {
-    let octet = |p: &[u8]| -> Option<u8> {
-        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+    // A number of one to three digits from 0 to 255 at the start of `b`,
+    // and how many bytes it took.
+    let number = |b: &[u8]| -> Option<(u8, usize)> {
+        let n = b.iter().take(4).take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=3).contains(&n) {
             return None;
         }
-        let v = p.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
-        u8::try_from(v).ok()
+        let v = b[..n]
+            .iter()
+            .fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        Some((u8::try_from(v).ok()?, n))
     };
     let mut octets = [0u8; 4];
     let mut fixed: Option<u8> = None;
-    let mut parts = b.split(|&c| c == b'.');
-    for i in 0..4u8 {
-        let p = parts.next()?;
-        if p == b"*" {
-            fixed.get_or_insert(i);
+    let mut i = 0usize;
+    for part in 0..4u8 {
+        if part > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        // A `*` part (whatever follows it must be a `.` or the end).
+        if b.get(i) == Some(&b'*') {
+            fixed.get_or_insert(part);
+            i += 1;
             continue;
         }
         if fixed.is_some() {
             return None;
         }
-        if i == 3
-            && let Some(dash) = p.iter().position(|&c| c == b'-')
-        {
-            let (lo, hi) = (octet(&p[..dash])?, octet(&p[dash + 1..])?);
+        let (v, n) = number(b.get(i..)?)?;
+        i += n;
+        if part == 3 && b.get(i) == Some(&b'-') {
+            let (hi, m) = number(b.get(i + 1..)?)?;
             let prefix = [octets[0], octets[1], octets[2]];
-            return (lo <= hi && parts.next().is_none()).then_some(Kind::Ipv4Range {
+            return (i + 1 + m == b.len() && v <= hi).then_some(Kind::Ipv4Range {
                 prefix,
-                lo,
+                lo: v,
                 hi,
             });
         }
-        octets[usize::from(i)] = octet(p)?;
+        octets[usize::from(part)] = v;
     }
-    if parts.next().is_some() {
+    if i != b.len() {
         return None;
     }
     Some(match fixed {
