@@ -26,17 +26,22 @@ pub(super) fn loose(s: &str) -> String {
         .collect()
 }
 
+/// FNV-1a: where a hash starts, and one step of it.
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+fn fnv(h: u64, unit: u64) -> u64 {
+    (h ^ unit).wrapping_mul(0x0100_0000_01b3)
+}
+
 /// A hash of the loose form, worked out without building it (for ASCII
 /// text): most entries are no group, and this rules them out with one
 /// look-up and no allocation.
 fn loose_hash(s: &str) -> u64 {
     // FNV-1a over the loose form's bytes.
-    let step = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    let basis = 0xcbf2_9ce4_8422_2325;
-    let mut h = basis;
+    let step = |h: u64, b: u8| fnv(h, u64::from(b));
+    let mut h = FNV_BASIS;
     for &b in s.as_bytes() {
         if !b.is_ascii() {
-            return loose(s).bytes().fold(basis, step);
+            return loose(s).bytes().fold(FNV_BASIS, step);
         }
         if b.is_ascii_alphanumeric() {
             h = step(h, b.to_ascii_lowercase());
@@ -199,9 +204,7 @@ fn deletions(s: &str) -> Vec<u64> {
             .iter()
             .enumerate()
             .filter(|&(i, _)| i != skip)
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, &c)| {
-                (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-            })
+            .fold(FNV_BASIS, |h, (_, &c)| fnv(h, u64::from(c)))
     };
     let mut out: Vec<u64> = (0..=chars.len()).map(hash).collect();
     out.sort_unstable();
@@ -224,9 +227,9 @@ mod tests {
             "--",
             "a1_B2",
         ] {
-            let direct = loose(e).bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
+            let direct = loose(e)
+                .bytes()
+                .fold(FNV_BASIS, |h, b| fnv(h, u64::from(b)));
             assert_eq!(loose_hash(e), direct, "{e}");
             assert_eq!(loose_hash(e), loose_hash(&loose(e)), "{e}");
         }
