@@ -29,7 +29,7 @@ use super::space::{self, Budget, What};
 use crate::engine::matcher::Scratch;
 use crate::engine::{Action, Decision, Engine, Reason, RuleRole, Verdict};
 use crate::model::Config;
-use crate::pattern::{Pattern, fold};
+use crate::pattern::Pattern;
 use crate::request::Principal;
 use crate::rule_id::RuleId;
 use crate::spec::{Effect, RuleKind};
@@ -256,7 +256,7 @@ pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool
     let mut seen: FxHashMap<RuleId, Seen> = FxHashMap::default();
     let mut order: Vec<RuleId> = Vec::new();
     // The names the file names, read once when first needed.
-    let mut names_once: Option<Vec<String>> = None;
+    let mut names_once: Option<others::Named> = None;
     let mut scratch = Scratch::default();
     // Small files are examined class by class whatever happens (the
     // simplest examples for the notes); large ones try the rules' own
@@ -297,37 +297,29 @@ pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool
                 &mut seen,
                 &mut scratch,
             );
-            if roles
-                .iter()
-                .all(|r| seen.get(&r.rule).is_some_and(|s| s.effect))
-            {
-                let names = names_once.get_or_insert_with(|| named_names(cfg));
-                out.denies_others.extend(denies_others(
-                    engine,
-                    (&feature, other),
-                    &roles,
-                    names,
-                    &mut scratch,
-                    &out_of_time,
-                ));
-                continue;
-            }
         }
-        let whole = !out_of_time() && {
-            let sp = space::space(&[engine], &[cfg], None, &feature, budget);
-            out.examined += sp.classes.len() as u64;
-            sp.exhaustive
-                && examine(
-                    engine,
-                    &sp,
-                    (&feature, other),
-                    &roles,
-                    &serials,
-                    &mut seen,
-                    &mut scratch,
-                    &out_of_time,
-                )
-        };
+        // Every rule shown to matter on its own entries: no principal
+        // space is needed for the feature.
+        let decided = large
+            && roles
+                .iter()
+                .all(|r| seen.get(&r.rule).is_some_and(|s| s.effect));
+        let whole = decided
+            || !out_of_time() && {
+                let sp = space::space(&[engine], &[cfg], None, &feature, budget);
+                out.examined += sp.classes.len() as u64;
+                sp.exhaustive
+                    && examine(
+                        engine,
+                        &sp,
+                        (&feature, other),
+                        &roles,
+                        &serials,
+                        &mut seen,
+                        &mut scratch,
+                        &out_of_time,
+                    )
+            };
         if !whole {
             left(&mut out, &mut seen, &feature, &roles);
             continue;

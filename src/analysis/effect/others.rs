@@ -4,10 +4,19 @@ use super::*;
 use crate::pattern::Kind;
 
 /// The user and host names the file names (literal name entries that are
-/// not groups), as first written, one per folded spelling.
-pub(super) fn named_names(cfg: &Config) -> Vec<String> {
+/// not groups), one per folded spelling: as first written, and folded (for
+/// the look-ups of every feature).
+pub(super) struct Named {
+    written: Vec<String>,
+    folded: Vec<String>,
+}
+
+pub(super) fn named_names(cfg: &Config) -> Named {
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    let mut out = Named {
+        written: Vec::new(),
+        folded: Vec::new(),
+    };
     for list in cfg.principal_lists() {
         for e in list.iter() {
             // A name without `*` (the entry's kind says what its parse is).
@@ -24,8 +33,9 @@ pub(super) fn named_names(cfg: &Config) -> Vec<String> {
             if cfg.group_index.lookup_folded(&folded).is_some() {
                 continue;
             }
-            if seen.insert(folded) {
-                out.push(e.text.trim().to_string());
+            if seen.insert(folded.clone()) {
+                out.written.push(e.text.trim().to_string());
+                out.folded.push(folded.to_string());
             }
         }
     }
@@ -39,7 +49,7 @@ pub(super) fn denies_others(
     engine: &Engine,
     (feature, other): (&str, bool),
     roles: &[RuleRole],
-    names: &[String],
+    names: &Named,
     scratch: &mut Scratch,
     out_of_time: &dyn Fn() -> bool,
 ) -> Vec<DeniesOthers> {
@@ -48,8 +58,7 @@ pub(super) fn denies_others(
     // names are sorted by that (a bit per list, all worked out at once),
     // and each kind of name is decided once, not each of thousands.
     let lists = engine.lists_for_feature(feature);
-    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
-    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let folded: Vec<&str> = names.folded.iter().map(String::as_str).collect();
     let in_lists = engine.names_matching(&lists, &folded);
     for (kind, action) in [
         (RuleKind::AllowCheckouts, Action::Checkout),
@@ -67,7 +76,7 @@ pub(super) fn denies_others(
         let mut lose = Vec::new();
         let mut at_least = false;
         let mut decided: HashMap<&[u64], bool> = HashMap::new();
-        for (i, n) in names.iter().enumerate() {
+        for (i, n) in names.written.iter().enumerate() {
             if i % 256 == 255 && out_of_time() {
                 at_least = true;
                 break;
