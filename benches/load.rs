@@ -170,6 +170,7 @@ fn least_entry_work(v: Option<&Value>) -> usize {
 /// A file of `n` small rules (about 100 bytes each) over 300 features, in
 /// four lists: the shape a minified export or a generated site file has,
 /// where per-rule overhead, not text, decides the memory.
+#[cfg(unix)]
 fn small_rules(n: usize) -> String {
     let kinds = [
         "ALLOW_CHECKOUTS",

@@ -17,13 +17,7 @@ fn main() {
 
 #[cfg(feature = "gui")]
 fn open_gui(file: Option<std::path::PathBuf>, pool: Option<std::path::PathBuf>) -> i32 {
-    match privy::ui::run(file, pool) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("privy: could not open the window: {e}");
-            EXIT_UNREADABLE
-        }
-    }
+    privy::ui::launch::open(file, pool, EXIT_UNREADABLE)
 }
 
 #[cfg(not(feature = "gui"))]

@@ -27,17 +27,12 @@ pub struct Recovery {
 }
 
 impl Recovery {
-    /// The user's own folder for it: `$XDG_STATE_HOME/privy/recovery`, else
-    /// `~/.local/state/privy/recovery` (on Windows `%LOCALAPPDATA%`).
+    /// The user's own folder for it: on Windows
+    /// `%LOCALAPPDATA%\privy\recovery` (where Windows apps keep local
+    /// state, not roamed between machines); elsewhere
+    /// `$XDG_STATE_HOME/privy/recovery`, else `~/.local/state/privy/recovery`.
     pub fn in_profile() -> Option<Recovery> {
-        let base = std::env::var_os("XDG_STATE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state"))
-            })?;
-        Some(Recovery::at(base.join("privy").join("recovery")))
+        Some(Recovery::at(state_dir()?.join("privy").join("recovery")))
     }
 
     pub fn at(dir: impl Into<PathBuf>) -> Recovery {
@@ -59,7 +54,13 @@ impl Recovery {
                 // finds the same recovery file, and each path has its own.
                 let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
                 let mut h = std::collections::hash_map::DefaultHasher::new();
-                p.hash(&mut h);
+                // Windows names `C:\Rules\a.json` and `c:\rules\A.JSON`
+                // alike: one file, one recovery file.
+                if cfg!(windows) {
+                    p.to_string_lossy().to_lowercase().hash(&mut h);
+                } else {
+                    p.hash(&mut h);
+                }
                 format!("file-{:016x}.json", h.finish())
             }
             None => format!("untitled-{}.json", std::process::id()),
@@ -116,6 +117,20 @@ impl Recovery {
         if file.starts_with(&self.dir) {
             let _ = std::fs::remove_file(file);
         }
+    }
+}
+
+/// Where this platform keeps an app's local state.
+fn state_dir() -> Option<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(windows) {
+        var("LOCALAPPDATA").or_else(|| var("USERPROFILE").map(|h| h.join("AppData").join("Local")))
+    } else {
+        var("XDG_STATE_HOME").or_else(|| var("HOME").map(|h| h.join(".local").join("state")))
     }
 }
 

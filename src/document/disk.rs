@@ -4,7 +4,9 @@
 //! Promises (tests in `tests/it/save.rs` and this module):
 //! - **Atomic.** The new bytes go to a temporary file in the real file's
 //!   folder, which is flushed (`fsync`) and renamed over it; the folder is
-//!   synced. A failure at any point leaves the file as it was and no
+//!   synced. On Windows the rename is `ReplaceFileW`, which keeps the
+//!   file's attributes and security descriptor, and a file another
+//!   program holds open is tried again briefly (`windows.rs`). A failure at any point leaves the file as it was and no
 //!   temporary file.
 //! - **What the file was, it stays.** Its mode, owner and group (where the
 //!   process may set them) are given to the new file before the rename. A
@@ -117,14 +119,21 @@ pub fn hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The file's identity: device and inode on Unix, volume and file index on
+/// Windows.
 #[cfg(unix)]
-fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+fn file_id(_path: &Path, meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt as _;
     Some((meta.dev(), meta.ino()))
 }
 
-#[cfg(not(unix))]
-fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+#[cfg(windows)]
+fn file_id(path: &Path, _meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    super::windows::file_info(path).map(|(id, _)| id)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn file_id(_path: &Path, _meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
@@ -135,7 +144,7 @@ impl DiskStamp {
         Some(DiskStamp {
             modified: meta.modified().ok(),
             len: meta.len(),
-            id: file_id(&meta),
+            id: file_id(path, &meta),
             hash: hash(bytes),
         })
     }
@@ -147,7 +156,7 @@ impl DiskStamp {
             Ok(meta) => {
                 meta.modified().ok() != self.modified
                     || meta.len() != self.len
-                    || file_id(&meta) != self.id
+                    || file_id(path, &meta) != self.id
             }
             Err(_) => true,
         }
@@ -197,6 +206,8 @@ pub fn check_writable(path: &Path, meta: &std::fs::Metadata) -> std::io::Result<
             "the file is read-only",
         ));
     }
+    #[cfg(windows)]
+    super::windows::check_acl_writable(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt as _;
@@ -276,12 +287,19 @@ pub fn prepare(
 }
 
 impl Prepared {
+    #[cfg(windows)]
     pub fn commit(self) -> std::io::Result<()> {
-        let dir = folder_of(&self.path);
+        // ReplaceFileW keeps the replaced file's attributes and security
+        // descriptor, and a file held open is tried again (windows.rs).
+        super::windows::commit(self.tmp, &self.path)
+    }
+
+    #[cfg(not(windows))]
+    pub fn commit(self) -> std::io::Result<()> {
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         // Make the rename itself durable.
         #[cfg(unix)]
-        if let Ok(d) = std::fs::File::open(&dir) {
+        if let Ok(d) = std::fs::File::open(folder_of(&self.path)) {
             let _ = d.sync_all();
         }
         Ok(())
@@ -352,7 +370,7 @@ pub fn save(
     if let Some(m) = &meta {
         check_writable(&real, m).map_err(io(&real))?;
     }
-    let links = meta.as_ref().map_or(1, link_count);
+    let links = meta.as_ref().map_or(1, |m| link_count(&real, m));
     let in_place = links > 1 && options.hard_links == HardLinks::InPlace;
     if links > 1 && options.hard_links == HardLinks::Ask {
         return Err(SaveError::HardLinked {
@@ -385,12 +403,17 @@ pub fn save(
 }
 
 #[cfg(unix)]
-fn link_count(meta: &std::fs::Metadata) -> u64 {
+fn link_count(_path: &Path, meta: &std::fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt as _;
     meta.nlink()
 }
 
-#[cfg(not(unix))]
-fn link_count(_meta: &std::fs::Metadata) -> u64 {
+#[cfg(windows)]
+fn link_count(path: &Path, _meta: &std::fs::Metadata) -> u64 {
+    super::windows::file_info(path).map_or(1, |(_, links)| links)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn link_count(_path: &Path, _meta: &std::fs::Metadata) -> u64 {
     1
 }

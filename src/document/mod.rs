@@ -21,6 +21,8 @@ use crate::validate;
 
 mod disk;
 mod reparse;
+#[cfg(windows)]
+mod windows;
 
 use reparse::Followed;
 

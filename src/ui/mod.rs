@@ -9,6 +9,7 @@ mod commands;
 mod complete;
 mod derived;
 mod findings;
+pub mod launch;
 mod marks;
 mod panels;
 mod prompts;
@@ -897,9 +898,9 @@ impl eframe::App for PrivyApp {
     }
 }
 
-/// Opens the window.
 /// Opens the window on `file`; with `pool`, the simulator opens with that
 /// license pool loaded.
+/// [`launch::open`] tries other renderers when this fails.
 pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

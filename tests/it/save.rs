@@ -81,14 +81,15 @@ fn a_file_changed_on_disk_is_not_overwritten() {
     );
 }
 
-#[cfg(unix)]
 #[test]
 fn a_read_only_file_is_a_clear_error_and_keeps_the_edits() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("ServerConfig.json");
     std::fs::write(&path, TEXT).expect("write");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    // Mode 0444 on Unix, the read-only attribute on Windows.
+    let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).expect("read-only");
     let mut doc = edited(&path);
     let err = doc.save(false, false).expect_err("read-only");
     assert!(err.to_string().contains("read-only"), "{err}");
@@ -355,5 +356,175 @@ mod metadata {
             }
             assert_eq!(read(&path), other);
         }
+    }
+}
+
+/// Saving on Windows (`src/document/windows.rs`): run under Wine by
+/// `scripts/windows.sh test` in CI.
+#[cfg(windows)]
+mod windows {
+    use super::{TEXT, edited};
+    use privy::document::{Document, HardLinks, SaveError, SaveOptions};
+    use std::os::windows::fs::{MetadataExt as _, OpenOptionsExt as _};
+    use std::path::Path;
+
+    const FILE_ATTRIBUTE_HIDDEN: u32 = 2;
+    const FILE_ATTRIBUTE_ARCHIVE: u32 = 0x20;
+
+    fn read(p: &Path) -> String {
+        std::fs::read_to_string(p).expect("read")
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Opened as the license server or an editor may hold it: others may
+    /// read it, not delete or replace it.
+    fn hold(path: &Path) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(1) // FILE_SHARE_READ only
+            .open(path)
+            .expect("hold")
+    }
+
+    #[test]
+    fn a_file_held_open_is_refused_intact_after_retrying() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let mut doc = edited(&path);
+        let held = hold(&path);
+        let start = std::time::Instant::now();
+        let err = doc.save(false, false).expect_err("held open");
+        let waited = start.elapsed();
+        drop(held);
+        let text = err.to_string();
+        assert!(text.contains("another program has the file open"), "{text}");
+        assert!(text.contains("edits are kept"), "{text}");
+        assert!(
+            waited >= std::time::Duration::from_millis(1500),
+            "{waited:?}: retried"
+        );
+        assert_eq!(read(&path), TEXT, "the file is intact");
+        assert!(doc.is_dirty());
+        assert_eq!(
+            names(dir.path()),
+            ["ServerConfig.json"],
+            "no temporary file left"
+        );
+        // Released, the same save goes through.
+        doc.save(false, false).expect("save once released");
+        assert!(read(&path).contains("bob;eve"));
+    }
+
+    #[test]
+    fn a_file_released_while_retrying_is_saved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let mut doc = edited(&path);
+        let held = hold(&path);
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            drop(held);
+        });
+        doc.save(false, true)
+            .expect("saved once the other program let go");
+        release.join().expect("join");
+        assert!(read(&path).contains("bob;eve"));
+        assert_eq!(read(&dir.path().join("ServerConfig.json.bak")), TEXT);
+    }
+
+    #[test]
+    fn the_files_attributes_are_kept() {
+        use std::os::windows::ffi::OsStrExt as _;
+        use windows_sys::Win32::Storage::FileSystem::SetFileAttributesW;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
+        // SAFETY: a NUL-terminated path.
+        let ok = unsafe {
+            SetFileAttributesW(
+                wide.as_ptr(),
+                FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE,
+            )
+        };
+        assert_ne!(ok, 0);
+        let mut doc = edited(&path);
+        doc.save(false, false).expect("save");
+        let attrs = std::fs::metadata(&path).expect("meta").file_attributes();
+        assert_ne!(attrs & FILE_ATTRIBUTE_HIDDEN, 0, "still hidden: {attrs:#x}");
+        assert!(read(&path).contains("bob;eve"));
+    }
+
+    #[test]
+    fn a_hard_link_is_not_broken_without_asking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        let other = dir.path().join("other-name.json");
+        std::fs::write(&path, TEXT).expect("write");
+        std::fs::hard_link(&path, &other).expect("link");
+        let mut doc = edited(&path);
+        match doc.save(false, false) {
+            Err(SaveError::HardLinked { links: 2, .. }) => {}
+            r => panic!("expected HardLinked, got {r:?}"),
+        }
+        assert_eq!(read(&path), TEXT);
+        doc.save_with(SaveOptions {
+            hard_links: HardLinks::InPlace,
+            ..SaveOptions::default()
+        })
+        .expect("in place");
+        assert!(read(&other).contains("bob;eve"), "every name sees the edit");
+    }
+
+    #[test]
+    fn a_replacement_by_another_program_is_noticed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let mut doc = edited(&path);
+        std::fs::write(&path, TEXT.replace("bob", "BOB")).expect("other program");
+        match doc.save(false, false) {
+            Err(SaveError::ChangedOnDisk { .. }) => {}
+            r => panic!("expected ChangedOnDisk, got {r:?}"),
+        }
+        let _ = Document::open(&path).expect("still readable");
+    }
+
+    #[test]
+    fn backslash_and_drive_paths_work_on_the_command_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ServerConfig.json");
+        std::fs::write(&path, TEXT).expect("write");
+        let shown = path.display().to_string();
+        assert!(shown.contains('\\') && shown.contains(':'), "{shown}");
+        let (code, out, err) = super::super::common::privy(&["check", &shown]);
+        assert_eq!(code, 0, "{out}{err}");
+        let pool = dir.path().join("pool.json");
+        std::fs::write(
+            &pool,
+            r#"{"licenses": [{"serial": "S", "features": {"CAD": 1}}]}"#,
+        )
+        .expect("pool");
+        let (code, out, err) = super::super::common::privy(&[
+            "explain",
+            &shown,
+            "--feature",
+            "CAD",
+            "--user",
+            "anna",
+            "--pool",
+            &pool.display().to_string(),
+        ]);
+        assert_eq!(code, 0, "{out}{err}");
     }
 }

@@ -1,0 +1,129 @@
+//! Opening the window wherever the machine can draw one.
+//!
+//! The preferred renderer (wgpu's pick among Direct3D 12, Vulkan, Metal and
+//! OpenGL) can fail to create a device: a Remote Desktop session, a virtual
+//! machine, an old driver, Wine. eframe cannot open a second event loop in
+//! one process, so a failed attempt starts Privy again with the next
+//! renderer in [`FALLBACKS`] (through `WGPU_BACKEND`, which eframe reads),
+//! passing the same arguments. When none works, the reason is said on
+//! standard error and in a message box: the window never fails silently.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Set in a restarted Privy: which renderers were already tried.
+const TRIED: &str = "PRIVY_RENDERERS_TRIED";
+/// The variable eframe's wgpu set-up reads for the backends to use.
+const BACKEND: &str = "WGPU_BACKEND";
+
+/// The renderers tried after the preferred one fails, in order.
+pub const FALLBACKS: [&str; 3] = ["gl", "vulkan", "dx12"];
+
+/// The next renderer to try after `tried` (comma-separated names), or none.
+pub fn next_renderer(tried: &str) -> Option<&'static str> {
+    let tried: Vec<String> = tried
+        .split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    FALLBACKS
+        .into_iter()
+        .find(|r| !tried.iter().any(|t| t == r))
+}
+
+/// What this process is trying: the backend it was given, or "default".
+fn this_attempt() -> String {
+    std::env::var(BACKEND)
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+/// Opens the window; returns the process's exit code.
+pub fn open(file: Option<PathBuf>, pool: Option<PathBuf>, unreadable: i32) -> i32 {
+    let error = match super::run(file, pool) {
+        Ok(()) => return 0,
+        // Only a renderer that could not start is worth another: no
+        // display, or the app's own failure, would fail the same way.
+        Err(e @ eframe::Error::Wgpu(_)) => e.to_string(),
+        Err(e) => {
+            return give_up(
+                &format!("Privy could not open its window: {e}."),
+                unreadable,
+            );
+        }
+    };
+    let attempt = this_attempt();
+    let mut tried = std::env::var(TRIED).unwrap_or_default();
+    if !tried.is_empty() {
+        tried.push(',');
+    }
+    tried.push_str(&attempt);
+    match next_renderer(&tried) {
+        Some(next) => {
+            eprintln!(
+                "privy: the {attempt} renderer could not open the window ({error}); trying {next}"
+            );
+            match restart_with(next, &tried) {
+                Ok(code) => code,
+                Err(e) => {
+                    let message = format!(
+                        "Privy could not open its window: the {attempt} renderer failed ({error}), \
+                         and Privy could not start again with {next} ({e})."
+                    );
+                    give_up(&message, unreadable)
+                }
+            }
+        }
+        None => {
+            let message = format!(
+                "Privy could not open its window: no renderer works on this machine \
+                 (tried {tried}; the last said: {error}). The command line works without \
+                 a window: privy check FILE, privy explain FILE --feature F."
+            );
+            give_up(&message, unreadable)
+        }
+    }
+}
+
+/// Runs this program again with the same arguments and `backend`, and
+/// returns its exit code.
+fn restart_with(backend: &str, tried: &str) -> std::io::Result<i32> {
+    let exe = std::env::current_exe()?;
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let status = std::process::Command::new(exe)
+        .args(args)
+        .env(BACKEND, backend)
+        .env(TRIED, tried)
+        .status()?;
+    Ok(status.code().unwrap_or(1))
+}
+
+fn give_up(message: &str, unreadable: i32) -> i32 {
+    eprintln!("privy: {message}");
+    // A message box needs no renderer; where the platform has none (no
+    // desktop portal), standard error above has said it.
+    let _ = rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("Privy could not open its window")
+        .set_description(message)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+    unreadable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_renderer_is_tried_once_in_order() {
+        assert_eq!(next_renderer("default"), Some("gl"));
+        assert_eq!(next_renderer("default,gl"), Some("vulkan"));
+        assert_eq!(next_renderer("default,gl,vulkan"), Some("dx12"));
+        assert_eq!(next_renderer("default,gl,vulkan,dx12"), None);
+        // A backend the user chose and that failed is not tried again.
+        assert_eq!(next_renderer("GL"), Some("vulkan"));
+        assert_eq!(next_renderer(" vulkan , gl"), Some("dx12"));
+    }
+}
