@@ -553,8 +553,13 @@ fn rule(kind: RuleKind, index: usize, node: &Node, text: &str) -> Option<Rule> {
         kind.field(field)?;
         int_value(&last_member(members, field.key())?.value)
     };
+    // Empty means no entries (semantics 9.1): `""`, `"  "`, `";"` and
+    // `" ; "` alike.
     let empty_preset = members.iter().all(|m| {
-        m.key == Field::Comment.key() || m.value.as_str().is_some_and(|s| s.trim().is_empty())
+        m.key == Field::Comment.key()
+            || m.value
+                .as_str()
+                .is_some_and(|s| crate::pattern::split_entries(s).next().is_none())
     });
     Some(Rule {
         kind,

@@ -40,6 +40,10 @@ impl CompiledRule {
 pub(super) struct ListIndex {
     pub(super) by_feature: rustc_hash::FxHashMap<String, Vec<u32>>,
     pub(super) any_feature: Vec<u32>,
+    /// Features written beside `*` in a rule for every feature (`"CAD;*"`):
+    /// the rule is found through `any_feature`, but the file still names
+    /// them (the diff and the findings compare every feature named).
+    pub(super) named_beside_any: rustc_hash::FxHashMap<String, Vec<u32>>,
 }
 
 impl ListIndex {
@@ -53,6 +57,14 @@ impl ListIndex {
         }
         if rule.any_feature() {
             put(&mut self.any_feature, id);
+            for e in rule.features.iter().flat_map(|f| f.iter()) {
+                if e.text.trim() != "*" {
+                    put(
+                        self.named_beside_any.entry(e.text.to_string()).or_default(),
+                        id,
+                    );
+                }
+            }
         } else if let Some(f) = &rule.features {
             for e in f.iter() {
                 put(self.by_feature.entry(e.text.to_string()).or_default(), id);
@@ -70,6 +82,8 @@ impl ListIndex {
         out(&mut self.any_feature);
         self.by_feature.values_mut().for_each(out);
         self.by_feature.retain(|_, v| !v.is_empty());
+        self.named_beside_any.values_mut().for_each(out);
+        self.named_beside_any.retain(|_, v| !v.is_empty());
     }
 
     /// Indices of the rules that cover `feature`, in file order.

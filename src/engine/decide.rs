@@ -137,6 +137,14 @@ impl Engine {
                     },
                 },
             );
+            // In a trace, the later steps are still recorded as not
+            // reached (semantics 9.5): "no license offers it, and a deny
+            // rule would also match".
+            if ctx.tracing() {
+                let (at, missing_at) = (ctx.rec.steps.len(), ctx.missing.len());
+                let _ = ctx.steps(None, req.serial.as_deref());
+                ctx.not_reached(at, missing_at);
+            }
             let out = Evaluated::deny(Reason::NotLicensed, Vec::new(), None);
             return ctx.finish(out, req.serial.clone(), assumptions);
         }
@@ -215,6 +223,14 @@ impl Evaluated {
         }
     }
 
+    /// A grant names the allow rules that matched (semantics 9.2).
+    fn granted_by(mut self, allowed: Vec<RuleId>) -> Evaluated {
+        if self.verdict == Verdict::Granted {
+            self.rules = allowed;
+        }
+        self
+    }
+
     pub(super) fn deny(reason: Reason, rules: Vec<RuleId>, max_hours: Option<u64>) -> Evaluated {
         Evaluated {
             verdict: Verdict::Denied,
@@ -238,15 +254,6 @@ pub(super) struct Deciding<'e, 's> {
 }
 
 impl Deciding<'_, '_> {
-    /// The determining rule, unless only the verdict is wanted.
-    pub(super) fn determining(&self, rule: RuleId) -> Vec<RuleId> {
-        if self.rec.quiet_or_more() {
-            vec![rule]
-        } else {
-            Vec::new()
-        }
-    }
-
     pub(super) fn tracing(&self) -> bool {
         self.rec.tracing()
     }
@@ -378,6 +385,11 @@ impl Deciding<'_, '_> {
         serial: Option<&str>,
     ) -> Evaluated {
         self.licensed_without_pool(pool);
+        self.steps(pool, serial)
+    }
+
+    /// The steps after "licensed" (see [`Deciding::evaluate`]).
+    fn steps(&mut self, pool: Option<(&PoolView<'_>, usize)>, serial: Option<&str>) -> Evaluated {
         let mut decided: Option<Evaluated> = None;
         // In a trace, the steps after the deciding one are still taken and
         // recorded as not reached (what they would have found: "the allow
@@ -401,7 +413,11 @@ impl Deciding<'_, '_> {
             };
         }
         step!(self.deny_step(serial));
-        step!(self.allow_step(serial));
+        let mut allowed_by = Vec::new();
+        match self.allow_step(serial) {
+            Ok(rules) => allowed_by = rules,
+            Err(out) => step!(Err::<(), _>(out)),
+        }
         let max_hours = match self.borrow_hours_step(pool, serial) {
             Ok(max) => max,
             Err(out) => {
@@ -414,7 +430,7 @@ impl Deciding<'_, '_> {
                 self.not_reached(from, missing_at);
                 return first;
             }
-            return out;
+            return out.granted_by(allowed_by);
         }
         step!(self.limit_step(pool, serial, max_hours));
         let last = self.seats_step(pool, serial, max_hours);
@@ -423,7 +439,7 @@ impl Deciding<'_, '_> {
                 self.not_reached(from, missing_at);
                 first
             }
-            None => last,
+            None => last.granted_by(allowed_by),
         }
     }
 
@@ -455,7 +471,7 @@ impl Deciding<'_, '_> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
-        let mut denied_by: Vec<RuleId> = Vec::new();
+        let mut denied_by: Vec<(u32, RuleId)> = Vec::new();
         for kind in RuleKind::lists_for(Effect::Deny, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial, self.skip) {
@@ -471,10 +487,14 @@ impl Deciding<'_, '_> {
                     if !self.rec.quiet_or_more() {
                         return Err(Evaluated::deny(Reason::DenyRule, Vec::new(), None));
                     }
-                    denied_by.push(r.id);
+                    denied_by.push((id, r.id));
                 }
             }
         }
+        // File order, whichever list comes first in the file (semantics
+        // 9.4): rules are numbered in file order when compiled.
+        denied_by.sort_unstable_by_key(|&(id, _)| id);
+        let denied_by: Vec<RuleId> = denied_by.into_iter().map(|(_, rule)| rule).collect();
         if let Some(&first) = denied_by.first() {
             self.rec.step(StepName::Deny, Outcome::Denied, checks, || {
                 Found::DeniedBy(first)
@@ -494,13 +514,15 @@ impl Deciding<'_, '_> {
 
     /// Step 3: for each allow list that has applicable rules, the principal
     /// must match one of them.
-    fn allow_step(&mut self, serial: Option<&str>) -> Result<(), Evaluated> {
+    fn allow_step(&mut self, serial: Option<&str>) -> Result<Vec<RuleId>, Evaluated> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
         // Whether any allow rule applied at all: rules skipped for their
         // serial numbers are in the trace but do not restrict.
         let mut any_applied = false;
+        // The allow rules that matched, in file order: a grant names them.
+        let mut allowed_by: Vec<(u32, RuleId)> = Vec::new();
         for kind in RuleKind::lists_for(Effect::Allow, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             let mut applies = false;
@@ -515,9 +537,10 @@ impl Deciding<'_, '_> {
                     .check(&mut checks, r.id, matched, || Why::Users(cover));
                 if matched {
                     any = true;
-                    if !self.tracing() {
+                    if !self.rec.quiet_or_more() {
                         break;
                     }
+                    allowed_by.push((id, r.id));
                 }
             }
             if applies && !any {
@@ -544,7 +567,8 @@ impl Deciding<'_, '_> {
                 Found::NoAllowApplies
             }
         });
-        Ok(())
+        allowed_by.sort_unstable_by_key(|&(id, _)| id);
+        Ok(allowed_by.into_iter().map(|(_, rule)| rule).collect())
     }
 
     /// Step 4: a borrow may not ask for more hours than the smallest
@@ -563,7 +587,8 @@ impl Deciding<'_, '_> {
         }
         let (engine, req) = (self.engine, self.req);
         let mut max_hours: Option<u64> = None;
-        let mut max_rule: Option<RuleId> = None;
+        // Every covering rule at the smallest HOURS (ties all determine).
+        let mut max_rules: Vec<RuleId> = Vec::new();
         let mut checks = Vec::new();
         self.serial_skips(RuleKind::LimitBorrows, serial, &mut checks);
         for id in applicable(
@@ -585,15 +610,18 @@ impl Deciding<'_, '_> {
                 .check(&mut checks, r.id, covered, || Why::Hours { hours, cover });
             if covered && max_hours.is_none_or(|m| hours < m) {
                 max_hours = Some(hours);
-                max_rule = Some(r.id);
+                max_rules.clear();
+            }
+            if covered && max_hours == Some(hours) {
+                max_rules.push(r.id);
             }
         }
         let from_license = pool.and_then(|(c, l)| c.index.pool.licenses[l].max_borrow_hours);
         if max_hours.is_none() {
             max_hours = from_license;
         }
-        let source = match max_rule {
-            Some(id) => HoursSource::Rule(id),
+        let source = match max_rules.first() {
+            Some(&id) => HoursSource::Rule(id),
             None if from_license.is_some() => HoursSource::License,
             None => HoursSource::Nowhere,
         };
@@ -611,10 +639,9 @@ impl Deciding<'_, '_> {
                 source,
             });
         if exceeded {
-            let rules = max_rule.into_iter().collect();
             return Err(Evaluated::deny(
                 Reason::BorrowHoursExceeded,
-                rules,
+                max_rules,
                 max_hours,
             ));
         }
@@ -655,6 +682,7 @@ impl Deciding<'_, '_> {
         let borrow = self.req.action == Action::Borrow;
         let (engine, req) = (self.engine, self.req);
         let mut checks = Vec::new();
+        let mut reached: Vec<(u32, LimitAt)> = Vec::new();
         for kind in RuleKind::lists_for(Effect::Limit, borrow) {
             self.serial_skips(kind, serial, &mut checks);
             for id in applicable(engine, &req.feature, kind, serial, self.skip) {
@@ -682,20 +710,30 @@ impl Deciding<'_, '_> {
                     pooled,
                 });
                 if covered && usage >= count {
-                    self.rec.step(StepName::Limit, Outcome::Denied, checks, || {
-                        Found::LimitReached {
+                    // Every limit at its count determines; a fast decision
+                    // stops at the first.
+                    if !self.rec.quiet_or_more() {
+                        return Err(Evaluated::deny(Reason::LimitReached, Vec::new(), max_hours));
+                    }
+                    reached.push((
+                        id,
+                        LimitAt {
                             rule: r.id,
                             count,
                             usage,
-                        }
-                    });
-                    return Err(Evaluated::deny(
-                        Reason::LimitReached,
-                        self.determining(r.id),
-                        max_hours,
+                        },
                     ));
                 }
             }
+        }
+        if !reached.is_empty() {
+            reached.sort_unstable_by_key(|&(id, _)| id);
+            let reached: Vec<LimitAt> = reached.into_iter().map(|(_, at)| at).collect();
+            let rules = reached.iter().map(|at| at.rule).collect();
+            self.rec.step(StepName::Limit, Outcome::Denied, checks, || {
+                Found::LimitReached(reached)
+            });
+            return Err(Evaluated::deny(Reason::LimitReached, rules, max_hours));
         }
         let none = checks.is_empty();
         self.rec.step(StepName::Limit, Outcome::Passed, checks, || {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::trace::{Cover, Found, HoursSource, RuleCheck, TraceStep, Unknown, Why};
+pub use super::trace::{Cover, Found, HoursSource, LimitAt, RuleCheck, TraceStep, Unknown, Why};
 use crate::rule_id::RuleId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -446,7 +446,12 @@ impl Engine {
         let mut out: Vec<String> = self
             .lists
             .iter()
-            .flat_map(|l| l.by_feature.keys().cloned())
+            .flat_map(|l| {
+                l.by_feature
+                    .keys()
+                    .chain(l.named_beside_any.keys())
+                    .cloned()
+            })
             .collect();
         out.sort();
         out.dedup();

@@ -71,11 +71,9 @@ pub enum Found {
     /// Seat sharing: the principal holds the feature on the license.
     ReusesSession(SeatSharing),
     TakesNoSeat,
-    LimitReached {
-        rule: RuleId,
-        count: u64,
-        usage: u64,
-    },
+    /// Every covering limit rule whose count is reached, in file order
+    /// (an admin who raises one is still denied by the others).
+    LimitReached(Vec<LimitAt>),
     NoLimitApplies,
     NoLimitReached,
     SeatsUnknown,
@@ -92,6 +90,14 @@ pub enum Found {
     AllInUse {
         seats: u64,
     },
+}
+
+/// A limit rule at its count: how many it allows, how many are in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitAt {
+    pub rule: RuleId,
+    pub count: u64,
+    pub usage: u64,
 }
 
 /// Where a borrow's maximum hours come from.

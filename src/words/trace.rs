@@ -70,12 +70,18 @@ pub fn found(f: &Found) -> String {
             }
         ),
         TakesNoSeat => "reuses the session it holds: takes no new seat".into(),
-        LimitReached { rule, count, usage } => {
-            format!(
-                "{} allows {count} at once to the users it covers, and {usage} are in use",
-                super::explained::rule_name(*rule)
-            )
-        }
+        LimitReached(reached) => reached
+            .iter()
+            .map(|at| {
+                format!(
+                    "{} allows {} at once to the users it covers, and {} are in use",
+                    super::explained::rule_name(at.rule),
+                    at.count,
+                    at.usage
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         NoLimitApplies => "no limit rule applies".into(),
         NoLimitReached => "no applicable limit is reached".into(),
         SeatsUnknown => "no pool: free seats are unknown".into(),

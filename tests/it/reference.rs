@@ -156,7 +156,12 @@ fn list_matches(cfg: &Value, list: &[String], p: &P) -> bool {
 fn is_preset(rule: &Value) -> bool {
     rule.as_object().is_some_and(|m| {
         m.iter()
-            .all(|(k, v)| k == "COMMENT" || v.as_str().is_some_and(|s| s.trim().is_empty()))
+            // Empty: no entries, `""`, `"  "` and `";"` alike (9.1).
+            .all(|(k, v)| {
+                k == "COMMENT"
+                    || v.as_str()
+                        .is_some_and(|s| s.split(';').all(|x| x.trim().is_empty()))
+            })
     })
 }
 
@@ -192,6 +197,28 @@ fn rules_of<'a>(cfg: &'a Value, kind: &str) -> Vec<(String, &'a Value)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Sorts rule pointers into file order: by where their list's key stands
+/// in the file (whatever the kind), then by position (semantics 9.4).
+fn file_order(cfg: &Value, mut ptrs: Vec<String>) -> Vec<String> {
+    let keys: Vec<&String> = cfg
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    let at = |p: &String| {
+        let mut parts = p.trim_start_matches('/').split('/');
+        let kind = parts.next().unwrap_or_default();
+        let i: usize = parts.next().and_then(|i| i.parse().ok()).unwrap_or(0);
+        (
+            keys.iter()
+                .position(|k| k.as_str() == kind)
+                .unwrap_or(usize::MAX),
+            i,
+        )
+    };
+    ptrs.sort_by_key(at);
+    ptrs
 }
 
 fn positive(v: Option<&Value>) -> Option<u64> {
@@ -276,12 +303,15 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
             }
         }
         if !denied_by.is_empty() {
-            return deny(Reason::DenyRule, denied_by);
+            // In file order, whichever list comes first (9.4).
+            return deny(Reason::DenyRule, file_order(cfg, denied_by));
         }
         let mut kinds = vec!["ALLOW_CHECKOUTS"];
         if borrow {
             kinds.push("ALLOW_BORROWS");
         }
+        // A grant names the allow rules that matched (9.2).
+        let mut allowed_by = Vec::new();
         for k in &kinds {
             let app: Vec<_> = rules_of(cfg, k)
                 .into_iter()
@@ -293,9 +323,17 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
                     app.into_iter().map(|(ptr, _)| ptr).collect(),
                 );
             }
+            allowed_by.extend(
+                app.into_iter()
+                    .filter(|(_, r)| in_users(cfg, k, r, &p))
+                    .map(|(ptr, _)| ptr),
+            );
         }
+        let allowed_by = file_order(cfg, allowed_by);
+        let grant = || (Verdict::Granted, Reason::Granted, allowed_by.clone());
         if borrow {
-            let mut best: Option<(u64, String)> = None;
+            // Every rule at the smallest HOURS determines (9.3).
+            let mut best: Option<(u64, Vec<String>)> = None;
             for (ptr, r) in rules_of(cfg, "LIMIT_BORROWS") {
                 if ignored("LIMIT_BORROWS", r) {
                     continue;
@@ -303,9 +341,12 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
                 if let Some(h) = positive(r.get("HOURS"))
                     && applies(r, &req.feature, serial)
                     && covered(cfg, "LIMIT_BORROWS", r, &p)
-                    && best.as_ref().is_none_or(|(b, _)| h < *b)
                 {
-                    best = Some((h, ptr));
+                    match &mut best {
+                        Some((b, at)) if h == *b => at.push(ptr),
+                        Some((b, _)) if h > *b => {}
+                        _ => best = Some((h, vec![ptr])),
+                    }
                 }
             }
             let max = best.as_ref().map(|b| b.0).or_else(|| {
@@ -316,7 +357,7 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
             {
                 return deny(
                     Reason::BorrowHoursExceeded,
-                    best.map(|b| vec![b.1]).unwrap_or_default(),
+                    best.map(|b| b.1).unwrap_or_default(),
                 );
             }
         }
@@ -333,13 +374,15 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
                 }
             });
             if reuse {
-                return (Verdict::Granted, Reason::Granted, vec![]);
+                return grant();
             }
         }
         let mut kinds = vec!["LIMIT_CHECKOUTS"];
         if borrow {
             kinds.push("LIMIT_BORROWS");
         }
+        // Every limit at its count determines (8.2), in file order.
+        let mut reached = Vec::new();
         for k in &kinds {
             for (ptr, r) in rules_of(cfg, k) {
                 if ignored(k, r) {
@@ -358,12 +401,15 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
                     .filter(|s| covered(cfg, k, r, &s.p))
                     .count() as u64;
                 if usage >= count {
-                    return deny(Reason::LimitReached, vec![ptr]);
+                    reached.push(ptr);
                 }
             }
         }
+        if !reached.is_empty() {
+            return deny(Reason::LimitReached, file_order(cfg, reached));
+        }
         let (Some(l), Some(pl)) = (license, pool) else {
-            return (Verdict::Granted, Reason::Granted, vec![]);
+            return grant();
         };
         let seats = pl.licenses[l].seats(&req.feature).unwrap_or(0);
         let held = sessions.iter().filter(on).count() as u64;
@@ -395,7 +441,7 @@ fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reaso
             }
         }
         if free.saturating_sub(others) >= 1 {
-            (Verdict::Granted, Reason::Granted, vec![])
+            grant()
         } else if free >= 1 {
             deny(Reason::ReservedForOthers, reserving)
         } else {

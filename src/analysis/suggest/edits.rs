@@ -3,7 +3,7 @@
 
 use super::{PoolFile, Proposal};
 use crate::document::{Document, Edit};
-use crate::engine::{Cover, Decision, Found, HoursSource, Reason, Request, StepName, Why};
+use crate::engine::{Cover, Decision, Found, HoursSource, LimitAt, Reason, Request, StepName, Why};
 use crate::json::parse::TextEdit;
 use crate::rule_id::RuleId;
 use crate::spec::{Effect, RuleKind};
@@ -41,7 +41,7 @@ fn add_entry(list: Option<&crate::model::EntryList>, object: &str, key: &str, na
 }
 
 /// A number field of a rule set to `to`.
-fn set_number(rule: &crate::model::Rule, key: &str, to: i64) -> Edit {
+pub(super) fn set_number(rule: &crate::model::Rule, key: &str, to: i64) -> Edit {
     Edit::SetValue {
         pointer: format!("{}/{key}", rule.pointer),
         value: to.into(),
@@ -162,13 +162,15 @@ pub(super) fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Pr
             }
         }
         Reason::LimitReached => {
-            for step in d.trace.iter().filter(|s| s.step == StepName::Limit) {
-                let Found::LimitReached {
-                    rule: id, usage, ..
-                } = step.found
-                else {
-                    continue;
-                };
+            let reached = d.trace.iter().filter(|s| s.step == StepName::Limit);
+            let reached = reached.flat_map(|s| match &s.found {
+                Found::LimitReached(at) => at.as_slice(),
+                _ => &[],
+            });
+            for &LimitAt {
+                rule: id, usage, ..
+            } in reached
+            {
                 let Some(rule) = cfg.rule(id) else {
                     continue;
                 };
@@ -188,7 +190,10 @@ pub(super) fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Pr
                     ));
                 }
                 if let Some(count) = &rule.count {
-                    // The least COUNT above the usage.
+                    // A COUNT above the usage on the license traced: enough
+                    // there, and so an upper bound of the least that
+                    // suffices on any license (`suggest_with` searches
+                    // below it: another license may hold fewer sessions).
                     let to = i64::try_from(usage).unwrap_or(i64::MAX - 1) + 1;
                     out.push((
                         Proposal::SetCount {
