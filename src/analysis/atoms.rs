@@ -26,6 +26,49 @@ pub struct Atoms {
     pub ipv6: Vec<(IpAddr, String)>,
     /// `&` groups, folded, with one spelling as written.
     pub local_groups: Vec<(String, String)>,
+    /// The address family the server sees, when every file's `IP_VERSION`
+    /// names the same one (analysis.md 6.3); `None`: both.
+    pub family: Option<Family>,
+}
+
+/// One address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Family {
+    #[default]
+    V4,
+    V6,
+}
+
+impl Family {
+    /// The family a file's `IP_VERSION` names, if it names one.
+    pub fn of(cfg: &Config) -> Option<Family> {
+        let v = cfg
+            .setting("IP_VERSION")?
+            .value
+            .as_str()?
+            .trim()
+            .to_ascii_lowercase();
+        match v.as_str() {
+            "ipv4" => Some(Family::V4),
+            "ipv6" => Some(Family::V6),
+            _ => None,
+        }
+    }
+
+    /// The family all of `cfgs` name, if they agree.
+    pub fn of_all(cfgs: &[&Config]) -> Option<Family> {
+        let mut families = cfgs.iter().map(|c| Family::of(c));
+        let first = families.next()??;
+        families.all(|f| f == Some(first)).then_some(first)
+    }
+
+    /// Whether the server can see `ip`.
+    pub fn admits(self, ip: IpAddr) -> bool {
+        matches!(
+            (self, crate::pattern::normalize(ip)),
+            (Family::V4, IpAddr::V4(_)) | (Family::V6, IpAddr::V6(_))
+        ) || (self == Family::V6 && ip.is_ipv6())
+    }
 }
 
 /// The lists the rules for `feature` test, then the MEMBERS of every group
@@ -72,7 +115,10 @@ impl Atoms {
     /// groups at any depth, in every file; and with seat sharing the pool's
     /// session names.
     pub fn of(cfgs: &[&Config], pool: Option<&PoolIndex>, feature: &str) -> Atoms {
-        let mut a = Atoms::default();
+        let mut a = Atoms {
+            family: Family::of_all(cfgs),
+            ..Atoms::default()
+        };
         let mut wild_seen = std::collections::HashSet::new();
         let mut lg_seen = std::collections::HashSet::new();
         for cfg in cfgs {
@@ -134,6 +180,11 @@ impl Atoms {
                 }
             }
         }
+        // An IPv4 server never sees an IPv6 address: its IPv6 entries
+        // match nobody and give no candidate.
+        if a.family == Some(Family::V4) {
+            a.ipv6.clear();
+        }
         if let Some(pool) = pool
             && pool.pool.seat_sharing != SeatSharing::None
         {
@@ -185,7 +236,7 @@ impl Atoms {
             .map(|(i, &c)| {
                 let end = cuts.get(i + 1).map_or(u32::MAX, |n| n - 1);
                 let pick = if c & 0xff == 0 && end > c { c + 1 } else { c };
-                IpAddr::V4(Ipv4Addr::from(pick))
+                self.address(Ipv4Addr::from(pick))
             })
             .collect();
         out.extend(self.ipv6.iter().map(|(ip, _)| *ip));
@@ -272,11 +323,20 @@ impl Atoms {
                 } else {
                     lo
                 };
-                (IpAddr::V4(Ipv4Addr::from(pick)), text.clone())
+                (self.address(Ipv4Addr::from(pick)), text.clone())
             })
             .collect();
         out.extend(self.ipv6.iter().map(|(ip, text)| (*ip, text.clone())));
         out
+    }
+
+    /// An IPv4 address as the server sees it: as it is, or IPv4-mapped on
+    /// an IPv6 server (`::ffff:4.3.2.1`, which IPv4 entries match).
+    pub fn address(&self, v4: Ipv4Addr) -> IpAddr {
+        match self.family {
+            Some(Family::V6) => IpAddr::V6(v4.to_ipv6_mapped()),
+            _ => IpAddr::V4(v4),
+        }
     }
 
     /// The literal name as written, if `name` is one.

@@ -466,10 +466,24 @@ impl Edits {
 
 /// The access diff of `v` for `features` (every feature when empty).
 pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
+    diff_pools(v, None, features, budget)
+}
+
+/// [`diff`], with NEW decided with `new_pool` instead of `v.pool` when
+/// given: what an edit of the pool changes. The principal space is that
+/// of `v.pool`, so the pools must hold the same sessions (an edit of seat
+/// counts, as a suggestion makes); every feature asked is examined, since
+/// the rules alone no longer say which features can differ.
+pub fn diff_pools(
+    v: Versions<'_>,
+    new_pool: Option<&PoolIndex>,
+    features: &[String],
+    budget: &Budget,
+) -> Diff {
     let old = Engine::new(v.old);
     let new = Engine::new(v.new);
     let view_old = v.pool.map(|p| PoolView::new(&old, p));
-    let view_new = v.pool.map(|p| PoolView::new(&new, p));
+    let view_new = new_pool.or(v.pool).map(|p| PoolView::new(&new, p));
     let mut all = features_of(v, &old, &new);
     if !features.is_empty() {
         let others: Vec<(String, bool)> = features
@@ -494,7 +508,7 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
             other_feature: other,
             ..FeatureSummary::default()
         };
-        if keys_old.feature(&feature) == keys_new.feature(&feature) {
+        if new_pool.is_none() && keys_old.feature(&feature) == keys_new.feature(&feature) {
             summary.unchanged = true;
             out.features.push(summary);
             continue;
@@ -551,6 +565,12 @@ pub fn diff(v: Versions<'_>, features: &[String], budget: &Budget) -> Diff {
             }
         }
         out.features.push(summary);
+    }
+    if out.exhaustive {
+        out.left = 0;
+    } else {
+        // Features never reached have at least one class each left.
+        out.left = out.left.max(1) + out.features_left.len() as u64;
     }
     // Most important first: gained, revoked, then other reasons; within
     // a feature and action the simplest classes (fewest parts named), the

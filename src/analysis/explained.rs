@@ -25,6 +25,12 @@ pub struct Explained {
     pub determination: Determination,
     pub unknown_feature: Option<UnknownFeature>,
     pub suggestions: Vec<Suggestion>,
+    /// Verified suggestions and alternatives left out because a password
+    /// value shows in them (see [`Suggestion::shows_secret`]).
+    pub withheld: usize,
+    /// The file's `IP_VERSION` names a family the request's IP is not of
+    /// (analysis.md 6.3): the server would never see that address.
+    pub other_family: Option<super::atoms::Family>,
 }
 
 /// Works out the rest of the answer for `req`, decided as `d` in `doc`
@@ -50,14 +56,34 @@ pub fn explained(
         budget,
     );
     let unknown_feature = unknown_feature(doc.config(), pool.map(|p| p.index), &req.feature);
-    let suggestions = if options.suggestions {
+    let mut suggestions = if options.suggestions {
         suggest_with(doc, engine, pool, req, d, &atoms, budget)
     } else {
         Vec::new()
     };
+    let secrets = doc.secrets();
+    let before = suggestions.len() + determination.would_change.len();
+    suggestions.retain(|s| !s.shows_secret(secrets));
+    // An alternative's example is pasted back ("Try"): one that is a
+    // password value would be pasted masked, as someone else.
+    let mut determination = determination;
+    determination.would_change.retain(|a| {
+        let req = a.apply(&Request::default());
+        let p = req.principal();
+        ![&p.user, &p.host]
+            .into_iter()
+            .flatten()
+            .chain(&p.local_groups)
+            .any(|t| secrets.shows_in(t))
+    });
+    let other_family =
+        super::atoms::Family::of(doc.config()).filter(|f| req.ip.is_some_and(|ip| !f.admits(ip)));
+    let withheld = before - suggestions.len() - determination.would_change.len();
     Explained {
         determination,
         unknown_feature,
+        withheld,
         suggestions,
+        other_family,
     }
 }

@@ -684,7 +684,13 @@ pub fn space_around_with(
         classes,
         exhaustive,
         examined,
-        left: total.saturating_sub(examined),
+        // Nothing is left of a finished space; a stopped one has at least
+        // the combinations it never reached (at least one: it stopped).
+        left: if exhaustive {
+            0
+        } else {
+            total.saturating_sub(examined).max(1)
+        },
         atoms,
     }
 }

@@ -118,10 +118,13 @@ pub fn diff_report(
         features,
         &budget,
     );
-    let status = if d.changes.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
+    // No change found is "no access changed" only when every class was
+    // examined: otherwise exit 3 (cli.md, third release), so that a CI
+    // gate on the exit code does not pass a diff that stopped short.
+    let status = match (d.changes.is_empty(), d.exhaustive) {
+        (false, _) => EXIT_FINDINGS,
+        (true, true) => EXIT_OK,
+        (true, false) => super::EXIT_UNDETERMINED,
     };
     let mask = |s: &str| new_doc.secrets().mask_str(&old_doc.secrets().mask_str(s));
     if json {
@@ -132,7 +135,8 @@ pub fn diff_report(
         out.push('\n');
         Report::json(&out, status)
     } else {
-        let text = render(&d, &warnings, &new.display().to_string());
+        let secret = |t: &str| old_doc.secrets().shows_in(t) || new_doc.secrets().shows_in(t);
+        let text = render(&d, &warnings, &new.display().to_string(), &secret);
         Report::text(&mask(&text), status)
     }
 }
@@ -199,51 +203,100 @@ pub fn diff_json(d: &Diff, warnings: &[String]) -> Value {
     })
 }
 
-/// A word for the shell: quoted when it holds anything but plain characters.
-fn shell_word(s: &str) -> String {
+/// A word for a POSIX shell that reads back as exactly `s`: as it is when
+/// it holds only plain characters, in single quotes when it holds other
+/// printable ones, and in bash's `$'…'` with escapes when it holds a
+/// control or formatting character (a tab or a line break in single
+/// quotes would be printed escaped, and so read back as another name).
+pub fn shell_word(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.:@%+/,".contains(c))
     {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        return s.to_string();
     }
+    if !s
+        .chars()
+        .any(|c| c.is_control() || super::output::is_dangerous(c))
+    {
+        return format!("'{}'", s.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x80 && (c.is_control()) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if (c.is_control() || super::output::is_dangerous(c)) && (c as u32) <= 0xffff => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if c.is_control() || super::output::is_dangerous(c) => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
-/// The `privy explain` command that shows a change in NEW.
-pub fn explain_command(c: &Change, file: &str) -> String {
-    let mut cmd = format!(
-        "privy explain {} --feature {}",
-        shell_word(file),
-        shell_word(&c.feature)
-    );
+/// ` --opt value`, or ` --opt=value` when the value starts with `-` (so
+/// that it is not read as an option).
+fn option(cmd: &mut String, opt: &str, value: &str) {
+    let sep = if value.starts_with('-') { '=' } else { ' ' };
+    let _ = write!(cmd, " --{opt}{sep}{}", shell_word(value));
+}
+
+/// The `privy explain` command that shows a change in NEW, or `None` when
+/// a password value shows in its witness: masked, the command would ask
+/// about someone else (`****` is also a shell pattern).
+pub fn explain_command(c: &Change, file: &str, secret: &dyn Fn(&str) -> bool) -> Option<String> {
+    let w = &c.class.witness;
+    let texts = [&w.user, &w.host, &c.serial]
+        .into_iter()
+        .flatten()
+        .chain(&w.local_groups)
+        .chain([&c.feature]);
+    if texts.into_iter().any(|t| secret(t)) {
+        return None;
+    }
+    let mut cmd = format!("privy explain {}", shell_word(file));
+    option(&mut cmd, "feature", &c.feature);
     if c.action == Action::Borrow {
         cmd.push_str(" --action borrow");
     }
-    let w = &c.class.witness;
     if let Some(u) = &w.user {
-        let _ = write!(cmd, " --user {}", shell_word(u));
+        option(&mut cmd, "user", u);
     }
     if let Some(h) = &w.host {
-        let _ = write!(cmd, " --host {}", shell_word(h));
+        option(&mut cmd, "host", h);
     }
     if let Some(ip) = w.ip {
         let _ = write!(cmd, " --ip {ip}");
     }
     for g in &w.local_groups {
-        let _ = write!(cmd, " --local-group {}", shell_word(g));
+        option(&mut cmd, "local-group", g);
     }
     if let Some(s) = &c.serial {
-        let _ = write!(cmd, " --serial {}", shell_word(s));
+        option(&mut cmd, "serial", s);
     }
-    cmd
+    Some(cmd)
 }
 
 /// The diff as text: per feature, then the changes most important first
 /// (gained, revoked, then other reasons; broader classes first), then one
 /// summary line.
-pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
+pub fn render(
+    d: &Diff,
+    warnings: &[String],
+    new_file: &str,
+    secret: &dyn Fn(&str) -> bool,
+) -> String {
     let mut out = String::new();
     for w in warnings {
         let _ = writeln!(out, "warning: {}", one_line(w));
@@ -324,11 +377,17 @@ pub fn render(d: &Diff, warnings: &[String], new_file: &str) -> String {
                     .collect();
                 let _ = writeln!(out, "      cause:  {}", causes.join(", "));
             }
-            let _ = writeln!(
-                out,
-                "      see:    {}",
-                one_line(&explain_command(c, new_file))
-            );
+            match explain_command(c, new_file, secret) {
+                Some(cmd) => {
+                    let _ = writeln!(out, "      see:    {}", one_line(&cmd));
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "      see:    (not shown: a password value of the file shows in the example)"
+                    );
+                }
+            }
         }
         if groups.len() > SHOWN {
             let rest: usize = groups[SHOWN..].iter().map(Vec::len).sum();

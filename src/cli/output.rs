@@ -21,7 +21,7 @@ use super::EXIT_UNREADABLE;
 
 /// Characters that must never reach a terminal raw: controls (C0 but `\n`
 /// and `\t`, DEL, C1) and the bidirectional formatting characters.
-fn is_dangerous(c: char) -> bool {
+pub(crate) fn is_dangerous(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi(c)
 }
 

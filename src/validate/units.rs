@@ -218,8 +218,9 @@ pub(super) fn principal_list(
 ) {
     // One pass: each entry is folded once, for the group look-up, the
     // near-miss check and the duplicate check. Short edits away from a
-    // group's name are looked for in rules' lists only (`typing`).
-    let typing = edges.is_none();
+    // group's name are looked for in every list: USERS, EXCEPT_USERS and a
+    // group's MEMBERS alike (analysis.md 5: "an entry").
+    let typing = true;
     // By the folded form's hash, worked out once for this and the group
     // look-up.
     let mut seen: hashbrown::HashTable<Folded<'_>> =

@@ -159,15 +159,22 @@ pub fn proposal(p: &Proposal) -> String {
 /// What an edit does for everyone ("grants 3 and revokes 0 principal
 /// classes' access; also EXPORT_ALL to user ext.bob").
 pub fn impact(i: &Impact) -> String {
+    // Stopped short, it says what it examined: "no other user's access
+    // changes" is a claim only an exhaustive diff can make.
+    let others = match (i.others, i.exhaustive) {
+        (0, true) => "no other user's access changes".to_string(),
+        (0, false) => format!(
+            "no other user's access changes among the {} principal classes examined before the budget stopped the diff; it may change for others not examined",
+            i.examined
+        ),
+        (n, _) => format!("{n} of the gains and losses are other users'"),
+    };
     let mut s = format!(
-        "For everyone: {} gained, {} revoked, {} decided for another reason (counted per principal class, feature, action and license); {}",
+        "For everyone{}: {} gained, {} revoked, {} decided for another reason (counted per principal class, feature, action and license); {others}",
+        if i.exhaustive { "" } else { " (so far)" },
         i.gained,
         i.revoked,
         i.reason_changed,
-        match i.others {
-            0 => "no other user's access changes".to_string(),
-            n => format!("{n} of the gains and losses are other users'"),
-        }
     );
     let examples: Vec<String> = i
         .examples
@@ -186,8 +193,11 @@ pub fn impact(i: &Impact) -> String {
     if !examples.is_empty() {
         s.push_str(&format!(", e.g. it {}", examples.join("; ")));
     }
-    if !i.exhaustive {
-        s.push_str(" (not exhaustive: the diff stopped at its budget)");
+    if !i.exhaustive && i.others > 0 {
+        s.push_str(&format!(
+            " (not exhaustive: the diff stopped at its budget after {} principal classes)",
+            i.examined
+        ));
     }
     s
 }
@@ -256,6 +266,7 @@ pub fn suggestion_json(s: &Suggestion, file: (&str, &str), pool: Option<(&str, &
             "reason_changed": i.reason_changed,
             "others": i.others,
             "exhaustive": i.exhaustive,
+            "examined": i.examined,
             "examples": i.examples.iter().map(|e| json!({
                 "change": if e.gained { "gained" } else { "revoked" },
                 "feature": e.feature,
@@ -294,6 +305,25 @@ pub fn warnings(e: &Explained) -> Vec<String> {
         out.push(
             "not every completion of the unset inputs was decided (a budget was reached): `determined` covers those examined".into(),
         );
+    }
+    if let Some(family) = e.other_family {
+        let (name, other) = match family {
+            crate::analysis::atoms::Family::V4 => ("IPv4", "an IPv6"),
+            crate::analysis::atoms::Family::V6 => ("IPv6", "an IPv4"),
+        };
+        out.push(format!(
+            "the file's IP_VERSION is {name}: the server sees {name} addresses only, and this request's IP is {other} address"
+        ));
+    }
+    if e.withheld > 0 {
+        out.push(format!(
+            "{} verified suggestion{} or alternative{} withheld: a password value of the file shows in {}, and masked {} would ask for or write something else",
+            e.withheld,
+            if e.withheld == 1 { "" } else { "s" },
+            if e.withheld == 1 { "" } else { "s" },
+            if e.withheld == 1 { "it" } else { "them" },
+            if e.withheld == 1 { "it" } else { "they" },
+        ));
     }
     out
 }

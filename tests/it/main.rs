@@ -15,6 +15,7 @@ mod determined;
 mod diagnostics;
 mod effect;
 mod engine;
+mod exact;
 mod fuzz_regressions;
 mod gui;
 mod gui_sim;

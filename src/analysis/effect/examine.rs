@@ -54,7 +54,15 @@ pub(super) fn examine(
                         let what = what_here
                             .get_or_insert_with(|| sp.describe(&class.witness, class.alike));
                         let rank = (what.named_parts(), action as u8);
-                        if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank) {
+                        // The example must be someone the allow rule
+                        // really lets in once the deny rules are gone, not
+                        // someone another list denies anyway.
+                        if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank)
+                            && engine
+                                .decide_without(&engine.without(&base.rules), &req, None, scratch)
+                                .decision
+                                == Verdict::Granted
+                        {
                             let what = what.clone();
                             s.overridden_at = Some(OverriddenAt {
                                 deny: base.rules.clone(),

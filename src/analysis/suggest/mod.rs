@@ -19,7 +19,7 @@ use edits::{file_edits, pool_edits};
 use request::request_changes;
 
 use super::atoms::Atoms;
-use super::diff::{ChangeKind, Versions, diff};
+use super::diff::{ChangeKind, Versions, diff, diff_pools};
 use super::space::Budget;
 use crate::document::{Document, Edit};
 use crate::engine::pool::{Pool, PoolIndex};
@@ -28,6 +28,7 @@ use crate::json::parse::TextEdit;
 use crate::model::Config;
 use crate::request::Principal;
 use crate::rule_id::RuleId;
+use crate::spec::RuleKind;
 
 /// What a suggestion changes, as data (`crate::words::proposal` words it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,54 @@ pub enum Proposal {
     },
 }
 
+impl Proposal {
+    /// The names and values it writes or asks with.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Proposal::Host { host: a, entry: b }
+            | Proposal::Ip { ip: a, entry: b }
+            | Proposal::User { user: a, entry: b }
+            | Proposal::RemoveMember { group: a, entry: b } => vec![a, b],
+            Proposal::LocalGroup { group } => vec![group],
+            Proposal::Serial { serial } => vec![serial],
+            Proposal::RemoveEntry { entry, .. }
+            | Proposal::AddToUsers { entry, .. }
+            | Proposal::AddToExcept { entry, .. } => vec![entry],
+            Proposal::AddToGroup { group, entry, .. } => vec![group, entry],
+            Proposal::AddSeat {
+                serial, feature, ..
+            } => vec![serial, feature],
+            Proposal::Hours { .. }
+            | Proposal::Checkout
+            | Proposal::RemoveRule { .. }
+            | Proposal::SetCount { .. }
+            | Proposal::SetHours { .. } => Vec::new(),
+        }
+    }
+}
+
+impl Suggestion {
+    /// Whether a password value shows in what it asks or writes: shown
+    /// masked it would be another request or edit (`anna;****;zed` makes
+    /// a wildcard), so such a suggestion is withheld, never masked.
+    pub fn shows_secret(&self, secrets: &crate::secrets::Secrets) -> bool {
+        let request = self.request.iter().flat_map(|r| {
+            [&r.user, &r.host, &r.serial]
+                .into_iter()
+                .flatten()
+                .chain(&r.local_groups)
+                .map(String::as_str)
+        });
+        let edit = self.edit.iter().map(|e| e.replacement.as_str());
+        self.proposal
+            .texts()
+            .into_iter()
+            .chain(request)
+            .chain(edit)
+            .any(|t| secrets.shows_in(t))
+    }
+}
+
 /// Where a suggestion applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionKind {
@@ -140,6 +189,9 @@ pub struct Impact {
     /// A few gained or revoked changes other than the request's own.
     pub examples: Vec<Example>,
     pub exhaustive: bool,
+    /// The principal classes the diff decided (all of them when
+    /// exhaustive; those before its budget stopped it otherwise).
+    pub examined: u64,
 }
 
 /// One access an edit gains or revokes.
@@ -152,9 +204,16 @@ pub struct Example {
 }
 
 impl Impact {
-    /// How much the edit changes beyond what was asked (for ranking).
+    /// How much the edit changes beyond what was asked (for ranking). An
+    /// impact the diff did not finish is not known to be small: it ranks
+    /// after every finished one.
     pub fn collateral(&self) -> usize {
-        self.gained.saturating_sub(1) + self.revoked * 2 + self.reason_changed
+        let known = self.gained.saturating_sub(1) + self.revoked * 2 + self.reason_changed;
+        if self.exhaustive {
+            known
+        } else {
+            usize::MAX / 2 + known
+        }
     }
 }
 
@@ -260,25 +319,46 @@ pub fn suggest_with(
     // A COUNT is tried from the smallest change on: the first that grants
     // is the least that suffices, and the rest are not offered.
     let mut counted: std::collections::HashSet<RuleId> = Default::default();
-    for (proposal, edit) in file_edits(doc, req, d) {
+    // The edit made in a copy, followed in part as the editor does, and
+    // the request decided again: the copy when it grants.
+    let grants = |edit: &Edit| -> Option<(TextEdit, Document)> {
+        let splice = doc.splice_for(edit).ok()?;
+        let mut after = doc.clone();
+        after.apply(&Edit::Text(splice.clone())).ok()?;
+        let e2 = Engine::for_features(after.config(), &[req.feature.as_str()]);
+        let v2 = pool.map(|p| PoolView::new(&e2, p.index));
+        let mut s = crate::engine::matcher::Scratch::default();
+        (e2.verdict(req, v2.as_ref(), &mut s).0 == Verdict::Granted).then_some((splice, after))
+    };
+    for (mut proposal, edit) in file_edits(doc, req, d) {
         if let Proposal::SetCount { rule, .. } = proposal
             && counted.contains(&rule)
         {
             continue;
         }
-        let Ok(splice) = doc.splice_for(&edit) else {
+        let Some((mut splice, mut after)) = grants(&edit) else {
             continue;
         };
-        // The edit made in a copy, followed in part as the editor does.
-        let mut after = doc.clone();
-        if after.apply(&Edit::Text(splice.clone())).is_err() {
-            continue;
-        }
-        let e2 = Engine::for_features(after.config(), &[req.feature.as_str()]);
-        let v2 = pool.map(|p| PoolView::new(&e2, p.index));
-        let mut s = crate::engine::matcher::Scratch::default();
-        if e2.verdict(req, v2.as_ref(), &mut s).0 != Verdict::Granted {
-            continue;
+        // A raised limit is the least COUNT that suffices (analysis.md 3):
+        // a higher COUNT only lets more in, so the least is found by
+        // halving between the present COUNT and the one that granted.
+        if let Proposal::SetCount { rule, from, to } = &mut proposal
+            && *to > *from
+            && matches!(rule.kind, RuleKind::LimitCheckouts | RuleKind::LimitBorrows)
+            && let Some(r) = cfg.rule(*rule)
+        {
+            let (mut lo, mut hi) = (*from, *to);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                match grants(&edits::set_number(r, "COUNT", mid)) {
+                    Some(found) => {
+                        hi = mid;
+                        (splice, after) = found;
+                    }
+                    None => lo = mid,
+                }
+            }
+            *to = hi;
         }
         if let Proposal::SetCount { rule, .. } = proposal {
             counted.insert(rule);
@@ -312,12 +392,24 @@ pub fn suggest_with(
             if engine.verdict(req, Some(&v2), &mut s).0 != Verdict::Granted {
                 continue;
             }
+            // Its impact, as a file edit's: the same rules decided with the
+            // pool before and after (analysis.md 3: every edit has one).
+            let d = diff_pools(
+                Versions {
+                    old: cfg,
+                    new: cfg,
+                    pool: Some(p.index),
+                },
+                Some(&index),
+                std::slice::from_ref(&req.feature),
+                budget,
+            );
             edits.push(Suggestion {
                 kind: SuggestionKind::Pool,
                 proposal,
                 request: None,
                 edit: Some(splice),
-                impact: None,
+                impact: Some(summarise(&d, req)),
             });
         }
     }
@@ -357,7 +449,11 @@ fn impact(
     req: &Request,
     budget: &Budget,
 ) -> Impact {
-    let d = diff(Versions { old, new, pool }, features, budget);
+    summarise(&diff(Versions { old, new, pool }, features, budget), req)
+}
+
+/// An access diff as an impact on others than the asker.
+fn summarise(d: &super::diff::Diff, req: &Request) -> Impact {
     let own = req.principal();
     let examples = d
         .changes
@@ -395,5 +491,6 @@ fn impact(
         reason_changed: d.count(ChangeKind::ReasonChanged),
         examples,
         exhaustive: d.exhaustive,
+        examined: d.classes,
     }
 }

@@ -162,5 +162,5 @@ fn unnamed_ip(atoms: &Atoms) -> Option<std::net::IpAddr> {
         }
         found.or((next != u32::MAX && !covered(next)).then_some(next))
     };
-    pick.map(|n| std::net::IpAddr::V4(std::net::Ipv4Addr::from(n)))
+    pick.map(|n| atoms.address(std::net::Ipv4Addr::from(n)))
 }
