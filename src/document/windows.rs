@@ -9,9 +9,11 @@
 //!   with `MoveFileExW` (what `tempfile` does).
 //! - **A file another program holds open** (the license server, an editor,
 //!   a virus scanner) cannot be replaced while it is held without
-//!   `FILE_SHARE_DELETE`. The replace is tried again for about
-//!   [`RETRY_FOR`]; if it is still held, the save fails with
-//!   [`in_use`]'s message, the file intact, the temporary file removed.
+//!   `FILE_SHARE_DELETE`. Whether it is held is asked first (opening it
+//!   for deletion), and asked again for about [`RETRY_FOR`]; if it is
+//!   still held, the save fails with [`in_use`]'s message, the file
+//!   intact, the temporary file removed. `ReplaceFileW` is called only
+//!   once the file is free (a failed call may leave a file of its own).
 //! - **Identity and links** come from `GetFileInformationByHandle`: the
 //!   volume serial number and file index (another file after a
 //!   replacement), and the hard-link count (a file with other names is not
@@ -114,6 +116,19 @@ pub fn in_use(error: std::io::Error) -> std::io::Error {
     )
 }
 
+/// Whether `path` could be replaced now: opened for deletion, shared with
+/// everyone, as a replace would need it. The error code otherwise.
+fn deletable(path: &Path) -> Result<(), u32> {
+    const DELETE: u32 = 0x0001_0000;
+    std::fs::OpenOptions::new()
+        .access_mode(DELETE)
+        .share_mode(SHARE_ALL)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+        .open(path)
+        .map(drop)
+        .map_err(|e| e.raw_os_error().unwrap_or(0) as u32)
+}
+
 fn last_error() -> (u32, std::io::Error) {
     let e = std::io::Error::last_os_error();
     (e.raw_os_error().unwrap_or(0) as u32, e)
@@ -129,6 +144,19 @@ pub fn commit(tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()
     let start = Instant::now();
     loop {
         let exists = std::fs::symlink_metadata(target).is_ok();
+        // Held open without FILE_SHARE_DELETE: wait before asking
+        // ReplaceFileW, which on a failed try may leave a temporary file
+        // of its own in the folder (Wine does: `rf….tmp`).
+        if exists && let Err(code) = deletable(target) {
+            if !held(code) {
+                // Not a sharing problem: ReplaceFileW will say what it is.
+            } else if start.elapsed() >= RETRY_FOR {
+                return Err(in_use(std::io::Error::from_raw_os_error(code as i32)));
+            } else {
+                std::thread::sleep(PAUSE);
+                continue;
+            }
+        }
         // SAFETY: NUL-terminated wide strings that outlive the calls.
         let ok = unsafe {
             if exists {

@@ -407,6 +407,8 @@ fn a_suggestion_that_would_show_a_password_is_withheld_not_masked() {
     assert!(warnings.contains("withheld"), "{out}");
 }
 
+/// The commands are for a POSIX shell (bash reads them back here).
+#[cfg(unix)]
 #[test]
 fn printed_commands_run_as_printed() {
     let dir = tempfile::tempdir().expect("tmp");
