@@ -25,6 +25,9 @@ pub struct NameClasses {
     pub complete: bool,
     /// Automaton states explored.
     pub states: usize,
+    /// Names still waiting to be explored when it stopped (0 when
+    /// complete): a low estimate of the name classes not found.
+    pub pending: usize,
 }
 
 struct Trie {
@@ -66,6 +69,9 @@ struct Product {
     ids: HashMap<Vec<(u32, u32)>, u32>,
     /// Transitions by state and alphabet position (`u32::MAX`: unknown).
     delta: Vec<Vec<u32>>,
+    /// Bytes the states and transitions hold (each state's set twice: in
+    /// `states` and as a key of `ids`), for the memory budget.
+    bytes: usize,
 }
 
 impl Product {
@@ -88,6 +94,7 @@ impl Product {
             states: Vec::new(),
             ids: HashMap::new(),
             delta: Vec::new(),
+            bytes: 0,
         };
         let mut start = Vec::new();
         for i in 0..p.patterns.len() {
@@ -117,6 +124,11 @@ impl Product {
             return id;
         }
         let id = self.states.len() as u32;
+        // Two copies of the set, a transition row, and the containers'
+        // own overhead (a vector head and a map slot each).
+        self.bytes += 2 * set.len() * std::mem::size_of::<(u32, u32)>()
+            + self.alphabet.len() * std::mem::size_of::<u32>()
+            + 4 * std::mem::size_of::<Vec<u32>>();
         self.ids.insert(set.clone(), id);
         self.states.push(set);
         self.delta.push(vec![u32::MAX; self.alphabet.len()]);
@@ -182,11 +194,27 @@ fn unused_char(texts: &[&[String]]) -> char {
 /// outside `literals` (folded) matches at once, the empty set aside. Stops
 /// after `budget` automaton states (`complete` false).
 pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize) -> NameClasses {
+    unnamed_classes_within(literals, wildcards, budget, usize::MAX, None)
+}
+
+/// [`unnamed_classes`] that also stops (`complete` false) when what it
+/// holds (the product's states, the queue, the names found) would pass
+/// `bytes`, or at `deadline`: patterns that can all meet in one name
+/// (`*0x*;*1x*;…`) have exponentially many sets, and each state of their
+/// product is as large as the pattern list.
+pub fn unnamed_classes_within(
+    literals: &[String],
+    wildcards: &[String],
+    budget: usize,
+    bytes: usize,
+    deadline: Option<std::time::Instant>,
+) -> NameClasses {
     if wildcards.is_empty() {
         return NameClasses {
             unnamed: Vec::new(),
             complete: true,
             states: 0,
+            pending: 0,
         };
     }
     let other = unused_char(&[literals, wildcards]);
@@ -209,17 +237,30 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
         }
         !std::mem::replace(&mut v[i as usize], true)
     };
+    // Bytes of the queue's names and of the names found, kept as they
+    // change (the product counts its own).
+    let mut held = 0usize;
     while let Some((node, w, name)) = queue.pop_front() {
+        held = held.saturating_sub(name.len());
         states += 1;
-        if states > budget {
+        if states > budget
+            || product
+                .bytes
+                .saturating_add(held)
+                .saturating_add(queue.len() * 48)
+                > bytes
+            || (states.is_multiple_of(1024)
+                && deadline.is_some_and(|d| std::time::Instant::now() >= d))
+        {
             complete = false;
             break;
         }
         let terminal = node.is_some_and(|n| trie.nodes[n as usize].1);
         if !name.is_empty() && !terminal {
             let acc = product.accepts(w);
-            if !acc.is_empty() {
-                found.entry(acc).or_insert_with(|| name.clone());
+            if !acc.is_empty() && !found.contains_key(&acc) {
+                held += name.len() + acc.len() * 4 + 64;
+                found.insert(acc, name.clone());
             }
         }
         match node {
@@ -230,6 +271,7 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
                     let w2 = product.step(w, a);
                     let mut s = name.clone();
                     s.push(c);
+                    held += s.len();
                     queue.push_back((Some(child), w2, s));
                 }
                 if left.len() <= w as usize {
@@ -251,6 +293,7 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
                     if mark(&mut seen_dead, w2) {
                         let mut s = name.clone();
                         s.push(c);
+                        held += s.len();
                         queue.push_back((None, w2, s));
                     }
                 }
@@ -261,6 +304,7 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
                     if mark(&mut seen_dead, w2) {
                         let mut s = name.clone();
                         s.push(product.alphabet[a]);
+                        held += s.len();
                         queue.push_back((None, w2, s));
                     }
                 }
@@ -273,6 +317,7 @@ pub fn unnamed_classes(literals: &[String], wildcards: &[String], budget: usize)
         unnamed,
         complete,
         states,
+        pending: if complete { 0 } else { queue.len().max(1) },
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Budget {
     pub classes: usize,
     /// Automaton states for the names at most.
     pub name_states: usize,
+    /// Bytes one answer's principal space may hold at most (the names'
+    /// automaton, the classes and their signatures): past it the answer
+    /// stops, `exhaustive: false`, instead of exhausting the machine.
+    pub memory: usize,
     /// No new work after this instant.
     pub deadline: Option<Instant>,
     /// Merge candidates and combinations that the feature's lists cannot
@@ -55,11 +59,19 @@ pub struct Budget {
     pub per_list: bool,
 }
 
+/// The memory budget of one answer over the principal space, the same
+/// for `privy check`, `explain`, `diff` and the window: 512 MiB for the
+/// space of one feature (the names' automaton gets half), so that the
+/// process, the file's model and engine included, stays under 1 GiB on
+/// the hostile shapes of `tests/it/bounded.rs`.
+pub const MEMORY_BUDGET: usize = 512 << 20;
+
 impl Default for Budget {
     fn default() -> Self {
         Budget {
             classes: 200_000,
             name_states: 200_000,
+            memory: MEMORY_BUDGET,
             deadline: None,
             prune: true,
             per_list: false,
@@ -463,13 +475,25 @@ pub fn space_around_with(
     let session_hosts: HashMap<String, u32> = session_names(pool, sharing, |s| s.host.as_deref());
 
     // Names: none, each literal, one per set of wildcards met at once.
+    let mut names_pending = 0u64;
     let names: Vec<Option<String>> = if vary.user || vary.host {
         let mut literals: Vec<&String> = atoms.names.keys().collect();
         literals.sort();
         let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
-        let unnamed =
-            super::names::unnamed_classes(&literal_list, &atoms.wildcards, budget.name_states);
+        let unnamed = super::names::unnamed_classes_within(
+            &literal_list,
+            &atoms.wildcards,
+            budget.name_states,
+            budget.memory / 2,
+            // Half of the time left: a space whose names never end still
+            // has time for the classes of the names found.
+            budget.deadline.map(|d| {
+                let now = Instant::now();
+                now + d.saturating_duration_since(now) / 2
+            }),
+        );
         exhaustive &= unnamed.complete;
+        names_pending = unnamed.pending as u64;
         std::iter::once(None)
             .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
             .chain(unnamed.unnamed.into_iter().map(Some))
@@ -541,6 +565,9 @@ pub fn space_around_with(
         local_groups: start_groups.clone(),
         ..Default::default()
     });
+    // What one kept signature costs (held twice: in its value and as a
+    // key of the merging map), for the memory budget.
+    let sig_bytes = 2 * (empty.bits.len() * 8 + empty.mins.len() * 8 + 3 * 24) + 64;
     let mut groups: Vec<Value<Vec<String>>> = vec![Value {
         value: start_groups,
         sig: empty,
@@ -566,7 +593,10 @@ pub fn space_around_with(
                         });
                     }
                 }
-                if groups.len() > budget.classes {
+                if groups.len() > budget.classes
+                    || groups.len().saturating_mul(sig_bytes) > budget.memory / 4
+                    || (groups.len().is_multiple_of(1024) && budget.out_of_time())
+                {
                     exhaustive = false;
                     break;
                 }
@@ -616,7 +646,9 @@ pub fn space_around_with(
                 match at.get(&sig).filter(|_| budget.prune) {
                     Some(&k) => out[k].alike = out[k].alike.saturating_add(alike),
                     None => {
-                        if out.len() >= budget.classes {
+                        if out.len() >= budget.classes
+                            || out.len().saturating_mul(sig_bytes) > budget.memory / 2
+                        {
                             *stop = true;
                             return out;
                         }
@@ -689,7 +721,13 @@ pub fn space_around_with(
         left: if exhaustive {
             0
         } else {
-            total.saturating_sub(examined).max(1)
+            // What was never reached, and for names the exploration did
+            // not finish, each waiting name with every other part.
+            let others = total / (users.len() as u64).max(1);
+            total
+                .saturating_sub(examined)
+                .saturating_add(names_pending.saturating_mul(others.max(1)))
+                .max(1)
         },
         atoms,
     }

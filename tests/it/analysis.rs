@@ -278,6 +278,7 @@ pub(super) fn unbounded(prune: bool) -> Budget {
     Budget {
         classes: usize::MAX,
         name_states: 1_000_000,
+        memory: usize::MAX,
         deadline: None,
         prune,
         per_list: false,

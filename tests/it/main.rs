@@ -8,6 +8,7 @@
 mod adversarial;
 mod analysis;
 mod architecture;
+mod bounded;
 mod cli;
 mod common;
 mod crash_save;
