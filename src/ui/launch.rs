@@ -31,6 +31,31 @@ pub fn next_renderer(tried: &str) -> Option<&'static str> {
         .find(|r| !tried.iter().any(|t| t == r))
 }
 
+/// A renderer as people know it.
+fn renderer_name(r: &str) -> &str {
+    match r.trim() {
+        "gl" => "OpenGL",
+        "vulkan" => "Vulkan",
+        "dx12" => "Direct3D 12",
+        "default" => "the preferred renderer",
+        other => other,
+    }
+}
+
+/// The renderers of a comma-separated list, as people know them.
+fn renderer_names(list: &str) -> String {
+    let names: Vec<&str> = list
+        .split(',')
+        .filter(|r| !r.trim().is_empty())
+        .map(renderer_name)
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// What this process is trying: the backend it was given, or "default".
 fn this_attempt() -> String {
     std::env::var(BACKEND)
@@ -62,14 +87,18 @@ pub fn open(file: Option<PathBuf>, pool: Option<PathBuf>, unreadable: i32) -> i3
     match next_renderer(&tried) {
         Some(next) => {
             eprintln!(
-                "privy: the {attempt} renderer could not open the window ({error}); trying {next}"
+                "privy: {} could not open the window ({error}); trying {}",
+                renderer_name(&attempt),
+                renderer_name(next)
             );
             match restart_with(next, &tried) {
                 Ok(code) => code,
                 Err(e) => {
                     let message = format!(
-                        "Privy could not open its window: the {attempt} renderer failed ({error}), \
-                         and Privy could not start again with {next} ({e})."
+                        "Privy could not open its window: {} failed ({error}), \
+                         and Privy could not start again with {} ({e}).",
+                        renderer_name(&attempt),
+                        renderer_name(next)
                     );
                     give_up(&message, unreadable)
                 }
@@ -78,8 +107,9 @@ pub fn open(file: Option<PathBuf>, pool: Option<PathBuf>, unreadable: i32) -> i3
         None => {
             let message = format!(
                 "Privy could not open its window: no renderer works on this machine \
-                 (tried {tried}; the last said: {error}). The command line works without \
-                 a window: privy check FILE, privy explain FILE --feature F."
+                 (tried {}; the last said: {error}). The command line works without \
+                 a window: privy check FILE, privy explain FILE --feature F.",
+                renderer_names(&tried)
             );
             give_up(&message, unreadable)
         }
@@ -125,5 +155,14 @@ mod tests {
         // A backend the user chose and that failed is not tried again.
         assert_eq!(next_renderer("GL"), Some("vulkan"));
         assert_eq!(next_renderer(" vulkan , gl"), Some("dx12"));
+    }
+
+    #[test]
+    fn renderers_are_named_as_people_know_them() {
+        assert_eq!(
+            renderer_names("default,gl,vulkan,dx12"),
+            "the preferred renderer, OpenGL, Vulkan and Direct3D 12"
+        );
+        assert_eq!(renderer_name("gl"), "OpenGL");
     }
 }
