@@ -493,3 +493,27 @@ fn a_near_miss_group_name_in_members_is_warned_with_a_fix() {
             .contains("Field Engineers")
     );
 }
+
+#[test]
+fn a_see_command_whose_witness_is_a_password_is_not_printed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let old = write(dir.path(), "old.json", br#"{"MAIN_PASSWORD": "sesame77"}"#);
+    let new = write(
+        dir.path(),
+        "new.json",
+        br#"{"MAIN_PASSWORD": "sesame77",
+             "DENY_CHECKOUTS": [{"FEATURES": "CAD", "USERS": "sesame77"}]}"#,
+    );
+    let (code, out, _) = privy(&["diff", &old, &new]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("sesame77"), "{out}");
+    let see: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim().starts_with("see:"))
+        .collect();
+    assert!(!see.is_empty(), "{out}");
+    for line in see {
+        assert!(!line.contains("****"), "a masked command: {line}");
+    }
+    assert!(out.contains("not shown: a password value"), "{out}");
+}
