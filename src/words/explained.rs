@@ -306,6 +306,15 @@ pub fn warnings(e: &Explained) -> Vec<String> {
             "not every completion of the unset inputs was decided (a budget was reached): `determined` covers those examined".into(),
         );
     }
+    out.extend(cautions(e));
+    out
+}
+
+/// The warnings about what the answer leaves out or the request cannot
+/// be (the window shows them under the verdict, beside its own notes of
+/// an unknown feature and an undetermined verdict).
+pub fn cautions(e: &Explained) -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(family) = e.other_family {
         let (name, other) = match family {
             crate::analysis::atoms::Family::V4 => ("IPv4", "an IPv6"),

@@ -517,3 +517,85 @@ fn a_see_command_whose_witness_is_a_password_is_not_printed() {
     }
     assert!(out.contains("not shown: a password value"), "{out}");
 }
+
+/// IP_VERSION limits the space to its family (analysis.md 6.3): an IPv4
+/// server never sees `::1`, so no witness, example or suggestion uses it,
+/// and a request with an IPv6 address is warned about.
+#[test]
+fn ip_version_limits_witnesses_examples_and_suggestions_to_its_family() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let rules = |version: &str| {
+        format!(
+            r#"{{"IP_VERSION": "{version}",
+                "DENY_CHECKOUTS": [{{"FEATURES": "CAD", "USERS": "::1;10.0.0.1-9"}}],
+                "ALLOW_CHECKOUTS": [{{"FEATURES": "KAS", "USERS": "::1;4.3.2.*"}}]}}"#
+        )
+    };
+    let v4 = write(dir.path(), "v4.json", rules("IPv4").as_bytes());
+    let both = write(
+        dir.path(),
+        "both.json",
+        rules("IPv4")
+            .replace(r#""IP_VERSION": "IPv4","#, "")
+            .as_bytes(),
+    );
+    let empty = write(dir.path(), "empty.json", br#"{"IP_VERSION": "IPv4"}"#);
+    let has_v6 = |out: &str| out.contains("::1");
+    // Without the setting, both families are in the space; with it, one.
+    let examples = |path: &str| -> Vec<std::net::IpAddr> {
+        let doc = Document::open(path).expect("open");
+        privy::analysis::atoms::Atoms::of(&[doc.config()], None, "CAD")
+            .ip_examples()
+            .into_iter()
+            .map(|(ip, _)| ip)
+            .collect()
+    };
+    assert!(examples(&both).iter().any(|ip| ip.is_ipv6()));
+    assert!(!examples(&v4).is_empty());
+    assert!(examples(&v4).iter().all(|ip| ip.is_ipv4()));
+    let (code, out, _) = privy(&["diff", &empty, &v4, "--format", "json"]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    for c in ["gained", "revoked", "reason_changed"]
+        .iter()
+        .flat_map(|k| v[*k].as_array().cloned().unwrap_or_default())
+    {
+        assert!(!has_v6(&c["witness"].to_string()), "{c}");
+    }
+    // would_change examples and suggestions of an IPv4 file are IPv4.
+    let (_, out, _) = privy(&[
+        "explain",
+        &v4,
+        "--feature",
+        "KAS",
+        "--user",
+        "zed",
+        "--format",
+        "json",
+    ]);
+    let v = json(&out);
+    assert!(!has_v6(&v["would_change"].to_string()), "{out}");
+    // (A file edit's text keeps the list's own `::1`: it is the file's.)
+    for s in v["suggestions"].as_array().expect("suggestions") {
+        assert!(!has_v6(&s["request"].to_string()), "{s}");
+    }
+    // A request from an IPv6 address to an IPv4 server is warned about.
+    let (_, out, _) = privy(&[
+        "explain",
+        &v4,
+        "--feature",
+        "CAD",
+        "--user",
+        "zed",
+        "--ip",
+        "2001:db8::1",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json(&out)["warnings"]
+            .to_string()
+            .contains("IP_VERSION is IPv4"),
+        "{out}"
+    );
+}

@@ -43,6 +43,10 @@ impl PrivyApp {
                 }
             });
         }
+        for caution in w::cautions(e) {
+            ui.add_space(4.0);
+            ui.label(RichText::new(format!("⚠ {caution}")).color(warn));
+        }
         let det = &e.determination;
         if det.determined {
             return;
