@@ -29,6 +29,9 @@ pub struct Atoms {
     /// The address family the server sees, when every file's `IP_VERSION`
     /// names the same one (analysis.md 6.3); `None`: both.
     pub family: Option<Family>,
+    /// `wildcards` compiled, when first asked which a name matches (a
+    /// class's description asks it of every class).
+    compiled: std::sync::OnceLock<Vec<crate::pattern::NamePattern>>,
 }
 
 /// One address family.
@@ -272,23 +275,32 @@ impl Atoms {
 
     /// The wildcard patterns a name matches (folded patterns).
     pub fn wildcards_matching(&self, name: &str) -> Vec<&str> {
-        let f = fold(name);
-        self.wildcards
-            .iter()
-            .filter(|w| crate::pattern::NamePattern::new(w).matches_folded(&f))
-            .map(String::as_str)
+        self.matching(name)
+            .map(|i| self.wildcards[i].as_str())
             .collect()
     }
 
     /// The wildcard patterns a name matches, as written.
     pub fn wildcards_matching_written(&self, name: &str) -> Vec<&str> {
-        let f = fold(name);
-        self.wildcards
-            .iter()
-            .zip(&self.wildcards_written)
-            .filter(|(w, _)| crate::pattern::NamePattern::new(w).matches_folded(&f))
-            .map(|(_, t)| t.as_str())
+        self.matching(name)
+            .map(|i| self.wildcards_written[i].as_str())
             .collect()
+    }
+
+    /// The positions in `wildcards` of the patterns `name` matches.
+    fn matching(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        let f = fold(name);
+        let compiled = self.compiled.get_or_init(|| {
+            self.wildcards
+                .iter()
+                .map(|w| crate::pattern::NamePattern::new(w))
+                .collect()
+        });
+        compiled
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.matches_folded(&f))
+            .map(|(i, _)| i)
     }
 
     /// One name inside each name entry, with the entry as written: each

@@ -25,6 +25,8 @@
 //! work, with what was examined and an estimate of what was left.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -370,7 +372,7 @@ struct Value<T> {
 /// (unless `prune` is off).
 fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value<T>> {
     let mut out: Vec<Value<T>> = Vec::new();
-    let mut at: HashMap<Sig, usize> = HashMap::new();
+    let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
     for (value, sig) in items {
         match at.get(&sig).filter(|_| prune) {
             Some(&i) => out[i].alike += 1,
@@ -574,7 +576,7 @@ pub fn space_around_with(
         alike: 1,
     }];
     {
-        let mut at: HashMap<Sig, usize> = HashMap::new();
+        let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
         at.insert(groups[0].sig.clone(), 0);
         for (g, s) in &single {
             let before = groups.len();
@@ -631,7 +633,7 @@ pub fn space_around_with(
      -> Vec<Partial> {
         let part: Vec<(usize, &Sig, u64)> = part.collect();
         let mut out: Vec<Partial> = Vec::new();
-        let mut at: HashMap<Sig, usize> = HashMap::new();
+        let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
         // The part varies slowest: the first witness of a class keeps the
         // earlier parts' plainest values (a user before a host).
         for &(i, psig, palike) in &part {
