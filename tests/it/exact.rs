@@ -31,6 +31,13 @@ fn rules(d: &privy::engine::Decision) -> Vec<String> {
     d.rules.iter().map(|r| r.pointer()).collect()
 }
 
+/// `privy explain FILE --feature F --user zed ARGS…`.
+fn explain_zed(file: &str, feature: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["explain", file, "--feature", feature, "--user", "zed"];
+    all.extend_from_slice(args);
+    privy(&all)
+}
+
 fn json(out: &str) -> Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
@@ -179,18 +186,7 @@ fn a_raised_count_is_the_least_that_suffices_on_any_license() {
                           {"user": "b", "feature": "CAD", "serial": "L1"},
                           {"user": "c", "feature": "CAD", "serial": "L2"}]}"#,
     );
-    let (code, out, err) = privy(&[
-        "explain",
-        &file,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--pool",
-        &pool,
-        "--format",
-        "json",
-    ]);
+    let (code, out, err) = explain_zed(&file, "CAD", &["--pool", &pool, "--format", "json"]);
     assert_eq!(code, 1, "{out}{err}");
     let v = json(&out);
     let counts: Vec<&str> = v["suggestions"]
@@ -208,16 +204,7 @@ fn a_raised_count_is_the_least_that_suffices_on_any_license() {
         "raised.json",
         br#"{"LIMIT_CHECKOUTS": [{"FEATURES": "CAD", "USERS": "*", "COUNT": 2}]}"#,
     );
-    let (code, _, _) = privy(&[
-        "explain",
-        &raised,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--pool",
-        &pool,
-    ]);
+    let (code, _, _) = explain_zed(&raised, "CAD", &["--pool", &pool]);
     assert_eq!(code, 0);
 }
 
@@ -231,18 +218,7 @@ fn a_pool_suggestion_carries_its_impact() {
         br#"{"licenses": [{"serial": "S1", "features": {"CAD": 1}}],
              "sessions": [{"user": "a", "feature": "CAD"}]}"#,
     );
-    let (code, out, err) = privy(&[
-        "explain",
-        &file,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--pool",
-        &pool,
-        "--format",
-        "json",
-    ]);
+    let (code, out, err) = explain_zed(&file, "CAD", &["--pool", &pool, "--format", "json"]);
     assert_eq!(code, 1, "{out}{err}");
     let v = json(&out);
     let pooled: Vec<&Value> = v["suggestions"]
@@ -259,17 +235,7 @@ fn a_pool_suggestion_carries_its_impact() {
         assert!(impact["gained"].as_u64().is_some_and(|n| n >= 1), "{s}");
         assert_eq!(impact["revoked"], 0, "{s}");
     }
-    let (_, text, _) = privy(&[
-        "explain",
-        &file,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--pool",
-        &pool,
-        "--suggest",
-    ]);
+    let (_, text, _) = explain_zed(&file, "CAD", &["--pool", &pool, "--suggest"]);
     let line = text
         .lines()
         .position(|l| l.contains("in the pool"))
@@ -387,16 +353,7 @@ fn a_suggestion_that_would_show_a_password_is_withheld_not_masked() {
         br#"{"ADMIN_PASSWORD": "hunter22",
              "ALLOW_CHECKOUTS": [{"FEATURES": "CAD", "USERS": "anna;hunter22"}]}"#,
     );
-    let (code, out, err) = privy(&[
-        "explain",
-        &file,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--format",
-        "json",
-    ]);
+    let (code, out, err) = explain_zed(&file, "CAD", &["--format", "json"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(!out.contains("hunter22"));
     let v = json(&out);
@@ -563,16 +520,7 @@ fn ip_version_limits_witnesses_examples_and_suggestions_to_its_family() {
         assert!(!has_v6(&c["witness"].to_string()), "{c}");
     }
     // would_change examples and suggestions of an IPv4 file are IPv4.
-    let (_, out, _) = privy(&[
-        "explain",
-        &v4,
-        "--feature",
-        "KAS",
-        "--user",
-        "zed",
-        "--format",
-        "json",
-    ]);
+    let (_, out, _) = explain_zed(&v4, "KAS", &["--format", "json"]);
     let v = json(&out);
     assert!(!has_v6(&v["would_change"].to_string()), "{out}");
     // (A file edit's text keeps the list's own `::1`: it is the file's.)
@@ -580,18 +528,7 @@ fn ip_version_limits_witnesses_examples_and_suggestions_to_its_family() {
         assert!(!has_v6(&s["request"].to_string()), "{s}");
     }
     // A request from an IPv6 address to an IPv4 server is warned about.
-    let (_, out, _) = privy(&[
-        "explain",
-        &v4,
-        "--feature",
-        "CAD",
-        "--user",
-        "zed",
-        "--ip",
-        "2001:db8::1",
-        "--format",
-        "json",
-    ]);
+    let (_, out, _) = explain_zed(&v4, "CAD", &["--ip", "2001:db8::1", "--format", "json"]);
     assert!(
         json(&out)["warnings"]
             .to_string()
