@@ -144,6 +144,13 @@ impl Engine {
                 let (at, missing_at) = (ctx.rec.steps.len(), ctx.missing.len());
                 let _ = ctx.steps(None, req.serial.as_deref());
                 ctx.not_reached(at, missing_at);
+                // Its seats step ran as if there were no pool; there is
+                // one, and no license in it to count seats on.
+                for step in &mut ctx.rec.steps[at..] {
+                    if step.found == Found::SeatsUnknown {
+                        step.found = Found::NoSeatsWithoutLicense;
+                    }
+                }
             }
             let out = Evaluated::deny(Reason::NotLicensed, Vec::new(), None);
             return ctx.finish(out, req.serial.clone(), assumptions);

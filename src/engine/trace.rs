@@ -77,6 +77,9 @@ pub enum Found {
     NoLimitApplies,
     NoLimitReached,
     SeatsUnknown,
+    /// No license offers the feature: there are no seats to count (the
+    /// seats step after `not_licensed`, in a trace).
+    NoSeatsWithoutLicense,
     Seats {
         seats: u64,
         held: u64,

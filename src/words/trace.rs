@@ -85,6 +85,9 @@ pub fn found(f: &Found) -> String {
         NoLimitApplies => "no limit rule applies".into(),
         NoLimitReached => "no applicable limit is reached".into(),
         SeatsUnknown => "no pool: free seats are unknown".into(),
+        NoSeatsWithoutLicense => {
+            "no license offers the feature: there are no seats to count".into()
+        }
         Seats {
             seats,
             held,

@@ -149,6 +149,19 @@ fn not_licensed_keeps_the_whole_trace() {
         d.trace
     );
     assert!(d.rules.is_empty());
+    // The seats step does not say "no pool": there is one, without the
+    // feature.
+    let seats = d
+        .trace
+        .iter()
+        .find(|s| s.step == StepName::Seats)
+        .expect("seats");
+    assert_eq!(seats.outcome, Outcome::Skipped);
+    assert!(
+        privy::words::found(&seats.found).contains("no license offers"),
+        "{}",
+        privy::words::found(&seats.found)
+    );
 }
 
 #[test]
