@@ -29,14 +29,9 @@ fn measure(name: &str, text: &str, runs: usize) {
     }
     let Some(f) = last else { return };
     println!(
-        "{name}: median {:.1} ms over {runs} runs; {} classes, exhaustive {}, {} features left; {} no-effect, {} overridden, {} denies-everyone-else",
+        "{name}: median {:.1} ms over {runs} runs; {}",
         median(times).as_secs_f64() * 1e3,
-        f.examined,
-        f.exhaustive,
-        f.features_left.len(),
-        f.no_effect.len(),
-        f.overridden.len(),
-        f.denies_others.len(),
+        privy::words::findings::tally(&f)
     );
 }
 

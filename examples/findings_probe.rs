@@ -24,13 +24,8 @@ fn main() {
     let start = Instant::now();
     let f = effect::of_document_within(doc.parsed(), doc.config(), Duration::from_secs(secs));
     println!(
-        "{path}: {:.2} s; {} classes, exhaustive {}, {} features left; {} no-effect, {} overridden, {} denies-everyone-else",
+        "{path}: {:.2} s; {}",
         start.elapsed().as_secs_f64(),
-        f.examined,
-        f.exhaustive,
-        f.features_left.len(),
-        f.no_effect.len(),
-        f.overridden.len(),
-        f.denies_others.len(),
+        privy::words::findings::tally(&f)
     );
 }
