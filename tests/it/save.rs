@@ -119,10 +119,57 @@ fn save_as_moves_the_document() {
 
 // ---- what the file was, it stays (docs/reliability.md) --------------------
 
+#[test]
+/// On both systems (the link count is `nlink` on Unix,
+/// `GetFileInformationByHandle` on Windows).
+fn a_hard_link_is_not_broken_without_asking() {
+    use privy::document::{HardLinks, SaveOptions};
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).expect("read");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let other = dir.path().join("other-name.json");
+    std::fs::write(&path, TEXT).expect("write");
+    std::fs::hard_link(&path, &other).expect("link");
+    let mut doc = edited(&path);
+    match doc.save(false, false) {
+        Err(SaveError::HardLinked { links: 2, .. }) => {}
+        r => panic!("expected HardLinked, got {r:?}"),
+    }
+    assert_eq!(read(&path), TEXT, "nothing written yet");
+    assert!(doc.is_dirty());
+    let opts = |hard_links| SaveOptions {
+        hard_links,
+        ..SaveOptions::default()
+    };
+    doc.save_with(opts(HardLinks::InPlace)).expect("in place");
+    assert!(read(&other).contains("bob;eve"), "every name sees the edit");
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::nlink(&std::fs::metadata(&path).expect("meta")),
+        2
+    );
+
+    // Breaking the link: only this name gets the new text.
+    let mut doc = Document::open(&path).expect("open");
+    doc.apply(&privy::document::Edit::SetValue {
+        pointer: "/DENY_CHECKOUTS/0/USERS".into(),
+        value: serde_json::json!("zoe"),
+    })
+    .expect("edit");
+    doc.save_with(opts(HardLinks::Break)).expect("break");
+    assert!(read(&path).contains("zoe"));
+    assert!(!read(&other).contains("zoe"));
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::nlink(&std::fs::metadata(&path).expect("meta")),
+        1
+    );
+}
+
 #[cfg(unix)]
 mod metadata {
     use super::{TEXT, edited};
-    use privy::document::{Document, HardLinks, SaveError, SaveOptions};
+    use privy::document::{Document, SaveError};
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::path::Path;
 
@@ -191,41 +238,6 @@ mod metadata {
             "no recovery file is left behind"
         );
         assert!(!doc.is_dirty());
-    }
-
-    #[test]
-    fn a_hard_link_is_not_broken_without_asking() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("ServerConfig.json");
-        let other = dir.path().join("other-name.json");
-        std::fs::write(&path, TEXT).expect("write");
-        std::fs::hard_link(&path, &other).expect("link");
-        let mut doc = edited(&path);
-        match doc.save(false, false) {
-            Err(SaveError::HardLinked { links: 2, .. }) => {}
-            r => panic!("expected HardLinked, got {r:?}"),
-        }
-        assert_eq!(read(&path), TEXT, "nothing written yet");
-        assert!(doc.is_dirty());
-        let opts = |hard_links| SaveOptions {
-            hard_links,
-            ..SaveOptions::default()
-        };
-        doc.save_with(opts(HardLinks::InPlace)).expect("in place");
-        assert!(read(&other).contains("bob;eve"), "every name sees the edit");
-        assert_eq!(std::fs::metadata(&path).expect("meta").nlink(), 2);
-
-        // Breaking the link: only this name gets the new text.
-        let mut doc = Document::open(&path).expect("open");
-        doc.apply(&privy::document::Edit::SetValue {
-            pointer: "/DENY_CHECKOUTS/0/USERS".into(),
-            value: serde_json::json!("zoe"),
-        })
-        .expect("edit");
-        doc.save_with(opts(HardLinks::Break)).expect("break");
-        assert!(read(&path).contains("zoe"));
-        assert!(!read(&other).contains("zoe"));
-        assert_eq!(std::fs::metadata(&path).expect("meta").nlink(), 1);
     }
 
     const CHILD: &str = "PRIVY_UNWRITABLE_SAVE";
@@ -364,7 +376,7 @@ mod metadata {
 #[cfg(windows)]
 mod windows {
     use super::{TEXT, edited};
-    use privy::document::{Document, HardLinks, SaveError, SaveOptions};
+    use privy::document::{Document, SaveError};
     use std::os::windows::fs::{MetadataExt as _, OpenOptionsExt as _};
     use std::path::Path;
 
@@ -463,27 +475,6 @@ mod windows {
         let attrs = std::fs::metadata(&path).expect("meta").file_attributes();
         assert_ne!(attrs & FILE_ATTRIBUTE_HIDDEN, 0, "still hidden: {attrs:#x}");
         assert!(read(&path).contains("bob;eve"));
-    }
-
-    #[test]
-    fn a_hard_link_is_not_broken_without_asking() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("ServerConfig.json");
-        let other = dir.path().join("other-name.json");
-        std::fs::write(&path, TEXT).expect("write");
-        std::fs::hard_link(&path, &other).expect("link");
-        let mut doc = edited(&path);
-        match doc.save(false, false) {
-            Err(SaveError::HardLinked { links: 2, .. }) => {}
-            r => panic!("expected HardLinked, got {r:?}"),
-        }
-        assert_eq!(read(&path), TEXT);
-        doc.save_with(SaveOptions {
-            hard_links: HardLinks::InPlace,
-            ..SaveOptions::default()
-        })
-        .expect("in place");
-        assert!(read(&other).contains("bob;eve"), "every name sees the edit");
     }
 
     #[test]
