@@ -68,6 +68,16 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Its names as written: user, host and each local group (what a
+    /// password value could show in, for a witness or an example).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [&self.user, &self.host]
+            .into_iter()
+            .flatten()
+            .chain(&self.local_groups)
+            .map(String::as_str)
+    }
+
     pub fn user(name: &str) -> Principal {
         Principal {
             user: Some(name.to_string()),

@@ -68,13 +68,8 @@ pub fn explained(
     // password value would be pasted masked, as someone else.
     let mut determination = determination;
     determination.would_change.retain(|a| {
-        let req = a.apply(&Request::default());
-        let p = req.principal();
-        ![&p.user, &p.host]
-            .into_iter()
-            .flatten()
-            .chain(&p.local_groups)
-            .any(|t| secrets.shows_in(t))
+        let p = a.apply(&Request::default()).principal();
+        !p.names().any(|t| secrets.shows_in(t))
     });
     let other_family =
         super::atoms::Family::of(doc.config()).filter(|f| req.ip.is_some_and(|ip| !f.admits(ip)));

@@ -257,12 +257,11 @@ fn option(cmd: &mut String, opt: &str, value: &str) {
 /// about someone else (`****` is also a shell pattern).
 pub fn explain_command(c: &Change, file: &str, secret: &dyn Fn(&str) -> bool) -> Option<String> {
     let w = &c.class.witness;
-    let texts = [&w.user, &w.host, &c.serial]
-        .into_iter()
-        .flatten()
-        .chain(&w.local_groups)
-        .chain([&c.feature]);
-    if texts.into_iter().any(|t| secret(t)) {
+    let asked = w
+        .names()
+        .chain(c.serial.as_deref())
+        .chain([c.feature.as_str()]);
+    if asked.into_iter().any(secret) {
         return None;
     }
     let mut cmd = format!("privy explain {}", shell_word(file));

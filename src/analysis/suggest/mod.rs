@@ -142,18 +142,15 @@ impl Suggestion {
     /// masked it would be another request or edit (`anna;****;zed` makes
     /// a wildcard), so such a suggestion is withheld, never masked.
     pub fn shows_secret(&self, secrets: &crate::secrets::Secrets) -> bool {
-        let request = self.request.iter().flat_map(|r| {
-            [&r.user, &r.host, &r.serial]
-                .into_iter()
-                .flatten()
-                .chain(&r.local_groups)
-                .map(String::as_str)
-        });
+        let asked = self.request.as_ref().map(Request::principal);
+        let request = asked.iter().flat_map(Principal::names);
+        let serial = self.request.iter().filter_map(|r| r.serial.as_deref());
         let edit = self.edit.iter().map(|e| e.replacement.as_str());
         self.proposal
             .texts()
             .into_iter()
             .chain(request)
+            .chain(serial)
             .chain(edit)
             .any(|t| secrets.shows_in(t))
     }
