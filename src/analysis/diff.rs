@@ -556,7 +556,7 @@ pub fn diff_pools(
                         action,
                         serial: serial.clone(),
                         class: class.clone(),
-                        what: sp.describe(&class.witness, class.alike),
+                        what: sp.what(class),
                         before,
                         after,
                         cause,

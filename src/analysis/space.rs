@@ -87,7 +87,16 @@ impl Budget {
     }
 }
 
-/// One principal class.
+/// How many ways of falling into a class are kept (analysis.md 6.2): the
+/// rest are counted in [`Class::ways`].
+pub const WAYS_KEPT: usize = 8;
+
+/// How many of the values merged into one candidate are kept for its
+/// description: the rest are counted.
+pub const MEMBERS_KEPT: usize = 8;
+
+/// One principal class: with pruning, every combination of candidate
+/// values that the decisions about the feature cannot tell apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {
     /// A principal of the class, to paste into `privy explain`.
@@ -95,6 +104,56 @@ pub struct Class {
     /// How many combinations of candidate values (one per kind of name,
     /// address and groups the files tell apart) it stands for.
     pub alike: u64,
+    /// The ways into the class ([`WAYS_KEPT`] at most): each a pick of one
+    /// candidate per part (user, host, IP, local groups; 0 is the part's
+    /// base, no value or the given one) where every picked part adds to
+    /// what the parts before it match. Every combination of the class is
+    /// one of them with parts of no consequence added, so together they
+    /// say who the class holds ([`Space::what`]).
+    pub gens: Vec<[u32; 4]>,
+    /// How many ways there are in all.
+    pub ways: u64,
+}
+
+/// The candidates of one part, merged by signature: for each, up to
+/// [`MEMBERS_KEPT`] of the values it stands for and how many there are.
+#[derive(Debug, Clone, Default)]
+pub struct Part<T> {
+    pub values: Vec<(Vec<T>, u64)>,
+    /// Every candidate the part can take was found (the names'
+    /// construction finished).
+    pub complete: bool,
+}
+
+impl<T: Clone> Part<T> {
+    fn of(values: &[Value<T>], complete: bool) -> Part<T> {
+        Part {
+            values: values
+                .iter()
+                .map(|v| (v.members.clone(), v.alike))
+                .collect(),
+            complete,
+        }
+    }
+
+    /// Whether candidate `i` (not the base) stands for every candidate
+    /// but the base, and the base only for the absent value.
+    pub fn is_all(&self, i: usize) -> bool {
+        let total: u64 = self.values.iter().map(|v| v.1).sum();
+        self.complete
+            && i > 0
+            && self.values.first().is_some_and(|b| b.1 == 1)
+            && self.values[i].1 + 1 == total
+    }
+}
+
+/// The candidates of every part, as the classes' ways pick them.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    pub users: Part<Option<String>>,
+    pub hosts: Part<Option<String>>,
+    pub ips: Part<Option<IpAddr>>,
+    pub local_groups: Part<Vec<String>>,
 }
 
 /// The classes of one feature.
@@ -109,6 +168,8 @@ pub struct Space {
     pub examined: u64,
     pub left: u64,
     pub atoms: Atoms,
+    /// The candidates the classes' ways pick.
+    pub parts: Parts,
 }
 
 /// A signature: what a value (or a principal) is to the decisions about
@@ -130,6 +191,14 @@ struct Sig {
 }
 
 impl Sig {
+    /// Whether everything `self` matches, `other` matches too.
+    fn within(&self, other: &Sig) -> bool {
+        self.bits.iter().zip(&other.bits).all(|(a, b)| a & !b == 0)
+            && self.mins.iter().zip(&other.mins).all(|(a, b)| a >= b)
+            && (self.user_session.is_none() || self.user_session == other.user_session)
+            && (self.host_session.is_none() || self.host_session == other.host_session)
+    }
+
     fn union(&self, other: &Sig) -> Sig {
         Sig {
             bits: self
@@ -366,19 +435,27 @@ struct Value<T> {
     value: T,
     sig: Sig,
     alike: u64,
+    /// The values merged into it, [`MEMBERS_KEPT`] at most.
+    members: Vec<T>,
 }
 
 /// Merges candidates by signature, keeping the first as the witness
 /// (unless `prune` is off).
-fn merge<T>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value<T>> {
+fn merge<T: Clone>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value<T>> {
     let mut out: Vec<Value<T>> = Vec::new();
     let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
     for (value, sig) in items {
         match at.get(&sig).filter(|_| prune) {
-            Some(&i) => out[i].alike += 1,
+            Some(&i) => {
+                out[i].alike += 1;
+                if out[i].members.len() < MEMBERS_KEPT {
+                    out[i].members.push(value);
+                }
+            }
             None => {
                 at.insert(sig.clone(), out.len());
                 out.push(Value {
+                    members: vec![value.clone()],
                     value,
                     sig,
                     alike: 1,
@@ -478,6 +555,7 @@ pub fn space_around_with(
 
     // Names: none, each literal, one per set of wildcards met at once.
     let mut names_pending = 0u64;
+    let mut names_complete = true;
     let names: Vec<Option<String>> = if vary.user || vary.host {
         let mut literals: Vec<&String> = atoms.names.keys().collect();
         literals.sort();
@@ -495,6 +573,7 @@ pub fn space_around_with(
             }),
         );
         exhaustive &= unnamed.complete;
+        names_complete = unnamed.complete;
         names_pending = unnamed.pending as u64;
         std::iter::once(None)
             .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
@@ -571,6 +650,7 @@ pub fn space_around_with(
     // key of the merging map), for the memory budget.
     let sig_bytes = 2 * (empty.bits.len() * 8 + empty.mins.len() * 8 + 3 * 24) + 64;
     let mut groups: Vec<Value<Vec<String>>> = vec![Value {
+        members: vec![start_groups.clone()],
         value: start_groups,
         sig: empty,
         alike: 1,
@@ -583,12 +663,20 @@ pub fn space_around_with(
             for i in 0..before {
                 let sig = groups[i].sig.union(s);
                 match at.get(&sig).filter(|_| budget.prune) {
-                    Some(&j) => groups[j].alike = groups[j].alike.saturating_add(1),
+                    Some(&j) => {
+                        groups[j].alike = groups[j].alike.saturating_add(1);
+                        if groups[j].members.len() < MEMBERS_KEPT {
+                            let mut value = groups[i].value.clone();
+                            value.push(g.clone());
+                            groups[j].members.push(value);
+                        }
+                    }
                     None => {
                         let mut value = groups[i].value.clone();
                         value.push(g.clone());
                         at.insert(sig.clone(), groups.len());
                         groups.push(Value {
+                            members: vec![value.clone()],
                             value,
                             sig,
                             alike: 1,
@@ -618,12 +706,17 @@ pub fn space_around_with(
         .saturating_mul(groups.len() as u64);
     let mut examined = 0u64;
     /// A partial class: its signature, the values chosen (by position in
-    /// each part), how many combinations it stands for.
+    /// each part), how many combinations it stands for, and the ways into
+    /// it (see [`Class::gens`]).
     struct Partial {
         sig: Sig,
         pick: [usize; 4],
         alike: u64,
+        gens: Vec<[u32; 4]>,
+        ways: u64,
     }
+    // What a partial class's ways cost beside its signature.
+    let sig_bytes = sig_bytes + 24 + 16 * WAYS_KEPT;
     let mut stop = false;
     let stage = |from: Vec<Partial>,
                  part: &mut dyn Iterator<Item = (usize, &Sig, u64)>,
@@ -632,12 +725,19 @@ pub fn space_around_with(
                  stop: &mut bool|
      -> Vec<Partial> {
         let part: Vec<(usize, &Sig, u64)> = part.collect();
+        // Whether the part's base adds nothing to a partial class: then a
+        // value that adds nothing either is no new way in (the pick with
+        // the base stands for it).
+        let base_within: Vec<bool> = match part.first() {
+            Some(&(_, base, _)) => from.iter().map(|f| base.within(&f.sig)).collect(),
+            None => Vec::new(),
+        };
         let mut out: Vec<Partial> = Vec::new();
         let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
         // The part varies slowest: the first witness of a class keeps the
         // earlier parts' plainest values (a user before a host).
         for &(i, psig, palike) in &part {
-            for f in &from {
+            for (fi, f) in from.iter().enumerate() {
                 if (*examined).is_multiple_of(4096) && budget.out_of_time() {
                     *stop = true;
                     return out;
@@ -645,8 +745,25 @@ pub fn space_around_with(
                 *examined += 1;
                 let sig = f.sig.union(psig);
                 let alike = f.alike.saturating_mul(palike);
+                let adds = i == 0 || !base_within[fi] || sig != f.sig;
+                let extend = |gens: &mut Vec<[u32; 4]>| {
+                    for g in &f.gens {
+                        if gens.len() >= WAYS_KEPT {
+                            break;
+                        }
+                        let mut g = *g;
+                        g[at_part] = i as u32;
+                        gens.push(g);
+                    }
+                };
                 match at.get(&sig).filter(|_| budget.prune) {
-                    Some(&k) => out[k].alike = out[k].alike.saturating_add(alike),
+                    Some(&k) => {
+                        out[k].alike = out[k].alike.saturating_add(alike);
+                        if adds {
+                            out[k].ways = out[k].ways.saturating_add(f.ways);
+                            extend(&mut out[k].gens);
+                        }
+                    }
                     None => {
                         if out.len() >= budget.classes
                             || out.len().saturating_mul(sig_bytes) > budget.memory / 2
@@ -656,8 +773,16 @@ pub fn space_around_with(
                         }
                         let mut pick = f.pick;
                         pick[at_part] = i;
+                        let mut gens = Vec::new();
+                        extend(&mut gens);
                         at.insert(sig.clone(), out.len());
-                        out.push(Partial { sig, pick, alike });
+                        out.push(Partial {
+                            sig,
+                            pick,
+                            alike,
+                            gens,
+                            ways: f.ways,
+                        });
                     }
                 }
             }
@@ -671,6 +796,8 @@ pub fn space_around_with(
             sig: u.sig.clone(),
             pick: [i, 0, 0, 0],
             alike: u.alike,
+            gens: vec![[i as u32, 0, 0, 0]],
+            ways: 1,
         })
         .collect();
     let mut parts = stage(
@@ -711,8 +838,19 @@ pub fn space_around_with(
                 local_groups: groups[p.pick[3]].value.clone(),
             },
             alike: p.alike,
+            gens: p.gens,
+            ways: p.ways,
         })
         .collect();
+    let names_complete = names_complete && names_pending == 0;
+    let parts = Parts {
+        users: Part::of(&users, names_complete && vary.user),
+        hosts: Part::of(&hosts, names_complete && vary.host),
+        // Addresses no entry names are alike to none and not candidates:
+        // no candidate stands for every address.
+        ips: Part::of(&ips, false),
+        local_groups: Part::of(&groups, vary.local_groups && exhaustive),
+    };
     Space {
         feature: feature.to_string(),
         classes,
@@ -732,6 +870,7 @@ pub fn space_around_with(
                 .max(1)
         },
         atoms,
+        parts,
     }
 }
 
@@ -752,39 +891,55 @@ fn session_names(
     out
 }
 
-/// What a name stands for in a class.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameWhat {
-    /// None given, or one the rules do not name.
-    Unnamed,
-    /// A name the rules name (as written).
-    Named(String),
-    /// A name the rules do not name, matching these patterns.
-    Matching(Vec<String>),
+/// What the names one part takes in a way stand for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NamesWhat {
+    /// Names the rules name (as written).
+    pub named: Vec<String>,
+    /// Names the rules do not list, each by the patterns it matches.
+    pub matching: Vec<Vec<String>>,
+    /// How many more values the part stands for than those above.
+    pub more: u64,
+    /// Every name at all.
+    pub any: bool,
 }
 
-/// What a class stands for, for its description.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct What {
-    pub user: NameWhat,
-    pub host: NameWhat,
-    /// The IP entries the witness's address falls in (`None`: no address,
-    /// or one no entry names).
-    pub ip: Option<Vec<String>>,
-    pub local_groups: Vec<String>,
-    /// How many combinations the class stands for.
-    pub alike: u64,
+/// What the addresses a way takes stand for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IpsWhat {
+    /// For each address, the IP entries it falls in.
+    pub entries: Vec<Vec<String>>,
+    pub more: u64,
+    /// Every address at all.
+    pub any: bool,
 }
 
-impl What {
-    /// How many parts of the principal the rules name (for putting the
-    /// simplest classes first).
-    pub fn named_parts(&self) -> usize {
+/// What the sets of local groups a way takes stand for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupsWhat {
+    pub sets: Vec<Vec<String>>,
+    pub more: u64,
+}
+
+/// One way into a class: the parts that put a principal there (`None`:
+/// the part is left as it is, or has a value no rule of the feature
+/// tells apart from none), with a principal of that way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Way {
+    pub user: Option<NamesWhat>,
+    pub host: Option<NamesWhat>,
+    pub ip: Option<IpsWhat>,
+    pub local_groups: Option<GroupsWhat>,
+    pub witness: Principal,
+}
+
+impl Way {
+    fn named_parts(&self) -> usize {
         [
-            self.user != NameWhat::Unnamed,
-            self.host != NameWhat::Unnamed,
+            self.user.is_some(),
+            self.host.is_some(),
             self.ip.is_some(),
-            !self.local_groups.is_empty(),
+            self.local_groups.is_some(),
         ]
         .iter()
         .filter(|&&b| b)
@@ -792,29 +947,195 @@ impl What {
     }
 }
 
+/// What a class (or a principal) stands for, for its description
+/// (analysis.md 6.2): every way into it that was kept, how many ways there
+/// are, how many combinations it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct What {
+    pub ways: Vec<Way>,
+    /// Ways not kept in `ways`.
+    pub more_ways: u64,
+    /// How many combinations the class stands for.
+    pub alike: u64,
+}
+
+impl What {
+    /// Several classes as one line: every way of each (the first
+    /// [`WAYS_KEPT`] kept, the others counted), their combinations added.
+    pub fn join<'a>(items: impl IntoIterator<Item = &'a What>) -> What {
+        let mut out = What {
+            ways: Vec::new(),
+            more_ways: 0,
+            alike: 0,
+        };
+        for w in items {
+            out.alike = out.alike.saturating_add(w.alike);
+            out.more_ways = out.more_ways.saturating_add(w.more_ways);
+            for way in &w.ways {
+                if out.ways.len() < WAYS_KEPT {
+                    out.ways.push(way.clone());
+                } else {
+                    out.more_ways = out.more_ways.saturating_add(1);
+                }
+            }
+        }
+        out
+    }
+
+    /// How many parts of the principal the rules name in the plainest way
+    /// (for putting the simplest classes first).
+    pub fn named_parts(&self) -> usize {
+        self.ways.iter().map(Way::named_parts).min().unwrap_or(0)
+    }
+
+    /// Whether every principal of the class has `user` as its user, and
+    /// no other name alike (the asker's own classes, for a suggestion's
+    /// impact).
+    pub fn only_user(&self, user: &str) -> bool {
+        self.more_ways == 0
+            && !self.ways.is_empty()
+            && self.ways.iter().all(|w| {
+                w.witness.user.as_deref() == Some(user)
+                    && w.user
+                        .as_ref()
+                        .is_some_and(|u| u.more == 0 && u.matching.is_empty() && u.named.len() == 1)
+            })
+    }
+}
+
 impl Space {
-    /// What the class of witness `w` stands for.
-    pub fn describe(&self, w: &Principal, alike: u64) -> What {
-        let name = |n: &Option<String>| match n {
-            None => NameWhat::Unnamed,
-            Some(n) => match self.atoms.literal(n) {
-                Some(l) => NameWhat::Named(l.to_string()),
+    /// What a class stands for: each of its kept ways, part by part, by
+    /// the entries its values match.
+    pub fn what(&self, class: &Class) -> What {
+        let ways = class
+            .gens
+            .iter()
+            .map(|g| {
+                let [u, h, i, l] = g.map(|x| x as usize);
+                let witness = Principal {
+                    user: self
+                        .parts
+                        .users
+                        .values
+                        .get(u)
+                        .and_then(|v| v.0.first().cloned().flatten()),
+                    host: self
+                        .parts
+                        .hosts
+                        .values
+                        .get(h)
+                        .and_then(|v| v.0.first().cloned().flatten()),
+                    ip: self
+                        .parts
+                        .ips
+                        .values
+                        .get(i)
+                        .and_then(|v| v.0.first().copied().flatten()),
+                    local_groups: self
+                        .parts
+                        .local_groups
+                        .values
+                        .get(l)
+                        .and_then(|v| v.0.first().cloned())
+                        .unwrap_or_default(),
+                };
+                Way {
+                    user: (u > 0).then(|| self.names_what(&self.parts.users, u)),
+                    host: (h > 0).then(|| self.names_what(&self.parts.hosts, h)),
+                    ip: (i > 0).then(|| self.ips_what(i)),
+                    local_groups: (l > 0).then(|| {
+                        let (sets, count) = &self.parts.local_groups.values[l];
+                        GroupsWhat {
+                            sets: sets.clone(),
+                            more: count.saturating_sub(sets.len() as u64),
+                        }
+                    }),
+                    witness,
+                }
+            })
+            .collect::<Vec<_>>();
+        What {
+            more_ways: class.ways.saturating_sub(ways.len() as u64),
+            ways,
+            alike: class.alike,
+        }
+    }
+
+    fn names_what(&self, part: &Part<Option<String>>, i: usize) -> NamesWhat {
+        let (values, count) = &part.values[i];
+        // Names that match no pattern are alike to none and not
+        // candidates: a candidate is every name only when some pattern
+        // matches every name.
+        let catch_all = self
+            .atoms
+            .wildcards
+            .iter()
+            .any(|w| !w.is_empty() && w.chars().all(|c| c == '*'));
+        let mut out = NamesWhat {
+            any: catch_all && part.is_all(i),
+            ..NamesWhat::default()
+        };
+        for n in values.iter().flatten() {
+            match self.atoms.literal(n) {
+                Some(l) => out.named.push(l.to_string()),
+                None => out.matching.push(
+                    self.atoms
+                        .wildcards_matching_written(n)
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
+                ),
+            }
+        }
+        out.more = count.saturating_sub(values.len() as u64);
+        out
+    }
+
+    fn ips_what(&self, i: usize) -> IpsWhat {
+        let (values, count) = &self.parts.ips.values[i];
+        let mut entries: Vec<Vec<String>> = Vec::new();
+        for ip in values.iter().flatten() {
+            let e: Vec<String> = self
+                .atoms
+                .ip_entries(*ip)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            if !entries.contains(&e) {
+                entries.push(e);
+            }
+        }
+        IpsWhat {
+            entries,
+            more: count.saturating_sub(values.len() as u64),
+            any: self.parts.ips.is_all(i),
+        }
+    }
+
+    /// What one principal is to the rules of the feature, as a class of
+    /// one way (for comparing completions and ranking examples).
+    pub fn describe_principal(&self, w: &Principal) -> What {
+        let name = |n: &Option<String>| {
+            n.as_ref().and_then(|n| match self.atoms.literal(n) {
+                Some(l) => Some(NamesWhat {
+                    named: vec![l.to_string()],
+                    ..NamesWhat::default()
+                }),
                 None => {
                     let m: Vec<String> = self
                         .atoms
-                        .wildcards_matching(n)
+                        .wildcards_matching_written(n)
                         .into_iter()
                         .map(String::from)
                         .collect();
-                    if m.is_empty() {
-                        NameWhat::Unnamed
-                    } else {
-                        NameWhat::Matching(m)
-                    }
+                    (!m.is_empty()).then(|| NamesWhat {
+                        matching: vec![m],
+                        ..NamesWhat::default()
+                    })
                 }
-            },
+            })
         };
-        What {
+        let way = Way {
             user: name(&w.user),
             host: name(&w.host),
             ip: w
@@ -826,9 +1147,21 @@ impl Space {
                         .map(String::from)
                         .collect::<Vec<_>>()
                 })
-                .filter(|e| !e.is_empty()),
-            local_groups: w.local_groups.clone(),
-            alike,
+                .filter(|e| !e.is_empty())
+                .map(|e| IpsWhat {
+                    entries: vec![e],
+                    ..IpsWhat::default()
+                }),
+            local_groups: (!w.local_groups.is_empty()).then(|| GroupsWhat {
+                sets: vec![w.local_groups.clone()],
+                more: 0,
+            }),
+            witness: w.clone(),
+        };
+        What {
+            ways: vec![way],
+            more_ways: 0,
+            alike: 1,
         }
     }
 }

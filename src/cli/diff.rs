@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::output::{Report, one_line};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::diff::{Change, ChangeKind, Diff, Side, Versions};
+use crate::analysis::space::What;
 use crate::analysis::{Budget, diff};
 use crate::diag::{Located, Severity};
 use crate::document::Document;
@@ -159,6 +160,13 @@ fn change_json(c: &Change) -> Value {
         "witness": crate::analysis::diff::witness_json(&c.class.witness),
         "description": words::class_description(&c.what),
         "alike": c.class.alike,
+        "ways": c.what.ways.len() as u64 + c.what.more_ways,
+        "witnesses": c
+            .what
+            .ways
+            .iter()
+            .map(|w| crate::analysis::diff::witness_json(&w.witness))
+            .collect::<Vec<_>>(),
         "before": side_json(&c.before),
         "after": side_json(&c.after),
         "cause": c.cause.iter().map(|x| x.pointer()).collect::<Vec<_>>(),
@@ -346,12 +354,11 @@ pub fn render(
                 .as_deref()
                 .map(|s| format!(" on license {s}"))
                 .unwrap_or_default();
-            let example = words::class_description(&c.what);
-            let who = if group.len() == 1 {
-                example
-            } else {
-                format!("{} principal classes, e.g. {example}", group.len())
-            };
+            let what = What::join(group.iter().map(|c| &c.what));
+            let mut who = words::class_description(&what);
+            if let Some(e) = words::class_examples(&what) {
+                who.push_str(&format!(" ({e})"));
+            }
             let _ = writeln!(
                 out,
                 "  {} {}{}: {}",

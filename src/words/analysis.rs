@@ -2,46 +2,148 @@
 //! and what kind of change an access change is.
 
 use crate::analysis::diff::Side;
-use crate::analysis::space::{NameWhat, What};
+use crate::analysis::space::{GroupsWhat, IpsWhat, NamesWhat, Way, What};
 use crate::analysis::{ChangeKind, Diff};
 use crate::engine::Verdict;
 
-/// What a principal class stands for ("user `anna`; any other host, IP
-/// and local groups", "a host matching `pc*`", "anyone the rules do not
-/// name").
+/// What a principal class (or a group of them) stands for, by the entries
+/// that put its principals there, every kept way into it ("user `carl`;
+/// or an IP in `10.0.0.0-255`; or local group `&Temp`", "any user name",
+/// "anyone the rules do not name"), never by one member alone
+/// (analysis.md 6.2).
 pub fn class_description(w: &What) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut others: Vec<&str> = Vec::new();
-    for (what, role) in [(&w.user, "user"), (&w.host, "host")] {
-        match what {
-            NameWhat::Named(n) => parts.push(format!("{role} `{n}`")),
-            NameWhat::Matching(p) => parts.push(format!(
-                "a {role} matching `{}` (a name the rules do not list)",
-                p.join("` and `")
-            )),
-            NameWhat::Unnamed => others.push(role),
-        }
-    }
-    match &w.ip {
-        Some(e) => parts.push(format!("an IP in `{}`", e.join("` and `"))),
-        None => others.push("IP"),
-    }
-    if w.local_groups.is_empty() {
-        others.push("local groups");
-    } else {
-        parts.push(format!(
-            "local group{} `&{}`",
-            if w.local_groups.len() > 1 { "s" } else { "" },
-            w.local_groups.join("`, `&")
+    let mut ways: Vec<String> = w.ways.iter().map(way).collect();
+    ways.dedup();
+    let mut s = match ways.as_slice() {
+        [] => "anyone the rules do not name".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first}; or {}", rest.join("; or ")),
+    };
+    if w.more_ways > 0 {
+        s.push_str(&format!(
+            "; or {} other way{} in",
+            w.more_ways,
+            if w.more_ways == 1 { "" } else { "s" }
         ));
+    }
+    s
+}
+
+/// One way into a class: the parts that put a principal there, together.
+fn way(w: &Way) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(u) = &w.user {
+        parts.push(names(u, "user"));
+    }
+    if let Some(h) = &w.host {
+        parts.push(names(h, "host"));
+    }
+    if let Some(ip) = &w.ip {
+        parts.push(ips(ip));
+    }
+    if let Some(g) = &w.local_groups {
+        parts.push(groups(g));
     }
     if parts.is_empty() {
         "anyone the rules do not name".to_string()
-    } else if others.is_empty() {
-        parts.join(", ")
     } else {
-        format!("{}; any other {}", parts.join(", "), and_list(&others))
+        parts.join(", with ")
     }
+}
+
+fn quoted(items: &[String]) -> Vec<String> {
+    items.iter().map(|i| format!("`{i}`")).collect()
+}
+
+fn more(n: u64, what: &str) -> Option<String> {
+    (n > 0).then(|| format!("{n} more {what}{} alike", if n == 1 { "" } else { "s" }))
+}
+
+fn names(n: &NamesWhat, role: &str) -> String {
+    if n.any {
+        return format!("any {role} name");
+    }
+    let mut items: Vec<String> = Vec::new();
+    if !n.named.is_empty() {
+        items.push(format!("{role} {}", or_list(&quoted(&n.named))));
+    }
+    for m in &n.matching {
+        items.push(if m.is_empty() {
+            format!("a {role} name the rules do not list")
+        } else {
+            format!(
+                "a {role} matching {} (a name the rules do not list)",
+                and_list(&quoted(m))
+            )
+        });
+    }
+    items.extend(more(n.more, &format!("{role} name")));
+    or_list(&items)
+}
+
+fn ips(i: &IpsWhat) -> String {
+    if i.any {
+        return "any IP".to_string();
+    }
+    let mut items: Vec<String> = i
+        .entries
+        .iter()
+        .map(|e| {
+            if e.is_empty() {
+                "an IP no entry names".to_string()
+            } else {
+                format!("an IP in {}", and_list(&quoted(e)))
+            }
+        })
+        .collect();
+    items.extend(more(i.more, "address"));
+    or_list(&items)
+}
+
+fn groups(g: &GroupsWhat) -> String {
+    let mut items: Vec<String> = g
+        .sets
+        .iter()
+        .map(|set| {
+            let named: Vec<String> = set.iter().map(|x| format!("`&{x}`")).collect();
+            format!(
+                "local group{} {}",
+                if set.len() > 1 { "s" } else { "" },
+                and_list(&named)
+            )
+        })
+        .collect();
+    items.extend(more(g.more, "set of local groups"));
+    or_list(&items)
+}
+
+/// "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// How many classes a line stands for and up to three of their
+/// witnesses ("4 classes, e.g. user `carl`; IP 10.0.0.0; local groups
+/// `&Temp`"), or nothing for a line of one class.
+pub fn class_examples(w: &What) -> Option<String> {
+    if w.alike <= 1 {
+        return None;
+    }
+    let mut examples: Vec<String> = Vec::new();
+    for way in &w.ways {
+        let e = super::findings::principal(&way.witness);
+        if !examples.contains(&e) {
+            examples.push(e);
+        }
+        if examples.len() == 3 {
+            break;
+        }
+    }
+    Some(format!("{} classes, e.g. {}", w.alike, examples.join("; ")))
 }
 
 /// The headline of Review changes ("Saving grants 3 and revokes 1.").
@@ -60,11 +162,18 @@ pub fn saving_headline(gained: usize, revoked: usize, other: usize) -> String {
     s
 }
 
-fn and_list(items: &[&str]) -> String {
+fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter()
+                .map(|r| r.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
     }
 }
 

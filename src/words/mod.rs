@@ -108,8 +108,8 @@ mod json;
 mod trace;
 
 pub use analysis::{
-    cause, change_key, change_kind, change_kind_before_saving, class_description, diff_summary,
-    saving_headline, side,
+    cause, change_key, change_kind, change_kind_before_saving, class_description, class_examples,
+    diff_summary, saving_headline, side,
 };
 pub use explained::rule_name;
 pub use json::decision_json;

@@ -360,11 +360,74 @@ fn check(case: &Case, people: &[Principal], prune: bool) -> Result<(), TestCaseE
                         key(&before),
                         key(&after)
                     );
+                    // Described (analysis.md 6.2): the class it falls in
+                    // names a way that holds it, not one member alone.
+                    let described = d.changes.iter().any(|c: &Change| {
+                        c.feature == listed
+                            && c.action == action
+                            && c.serial == asked
+                            && (c.before_key(), c.after_key()) == (key(&before), key(&after))
+                            && (c.what.more_ways > 0 || c.what.ways.iter().any(|w| fits(w, p)))
+                    });
+                    prop_assert!(
+                        described,
+                        "{:?} {} {:?}: in no reported description: {:?}",
+                        p,
+                        feature,
+                        action,
+                        d.changes
+                            .iter()
+                            .map(|c| privy::words::class_description(&c.what))
+                            .collect::<Vec<_>>()
+                    );
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Whether principal `p` is one of those a way into a class describes:
+/// each part the way names holds `p`'s value (a name it lists, or the
+/// patterns `p`'s name matches; an IP inside its entries; local groups
+/// that include one of its sets). A part counted but not listed
+/// (`more`) holds anything.
+fn fits(w: &privy::analysis::space::Way, p: &Principal) -> bool {
+    use privy::pattern::{NamePattern, Pattern, fold};
+    let name = |n: &Option<privy::analysis::space::NamesWhat>, v: &Option<String>| match (n, v) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(n), Some(v)) => {
+            n.any
+                || n.more > 0
+                || n.named.iter().any(|x| fold(x) == fold(v))
+                || n.matching.iter().any(|m| {
+                    !m.is_empty() && m.iter().all(|pat| NamePattern::new(&fold(pat)).matches(v))
+                })
+        }
+    };
+    let ip = match (&w.ip, p.ip) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(i), Some(ip)) => {
+            i.any
+                || i.more > 0
+                || i.entries
+                    .iter()
+                    .any(|e| !e.is_empty() && e.iter().all(|x| Pattern::parse(x).matches_ip(ip)))
+        }
+    };
+    let groups = match &w.local_groups {
+        None => true,
+        Some(g) => {
+            g.more > 0
+                || g.sets.iter().any(|set| {
+                    set.iter()
+                        .all(|x| p.local_groups.iter().any(|y| fold(x) == fold(y)))
+                })
+        }
+    };
+    name(&w.user, &p.user) && name(&w.host, &p.host) && ip && groups
 }
 
 /// The changes as sets of what they say (the classes aside: pruning
@@ -634,4 +697,92 @@ proptest! {
             }
         }
     }
+}
+
+/// analysis.md 6.2: a change that stands for several classes is described
+/// by every way into it, not by one member; JSON keeps each way's witness,
+/// and each witness reproduces the change through `privy explain`.
+#[test]
+fn a_grouped_change_names_everyone_it_stands_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = write(
+        dir.path(),
+        "old.json",
+        br#"{ "DENY_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "bob" } ] }"#,
+    );
+    let new = write(
+        dir.path(),
+        "new.json",
+        br#"{ "DENY_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "bob;carl;10.0.0.0-255;&Temp" } ] }"#,
+    );
+    let (code, out, err) = privy(&["diff", &old, &new]);
+    assert_eq!(code, 1, "{out}{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("KAS checkout:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    for want in ["`carl`", "`10.0.0.0-255`", "`&Temp`", "classes, e.g."] {
+        assert!(line.contains(want), "{want} missing: {line}");
+    }
+    assert!(!out.contains("any other"), "{out}");
+
+    let (_, out, err) = privy(&["diff", &old, &new, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let change = &v["revoked"][0];
+    let witnesses = change["witnesses"].as_array().expect("witnesses");
+    assert!(change["alike"].as_u64().unwrap_or(0) > 1, "{change}");
+    let has = |f: &dyn Fn(&serde_json::Value) -> bool| witnesses.iter().any(f);
+    assert!(has(&|w| w["ip"]
+        .as_str()
+        .is_some_and(|ip| ip.starts_with("10.0.0."))));
+    assert!(has(&|w| w["local_groups"][0] == "Temp"));
+    assert!(has(&|w| w["user"] == "carl" || w["host"] == "carl"));
+    // Every witness reproduces: granted before, denied after.
+    for w in witnesses {
+        let mut args: Vec<String> = vec![
+            "explain".into(),
+            String::new(),
+            "--feature".into(),
+            "KAS".into(),
+        ];
+        for (flag, key) in [("--user", "user"), ("--host", "host"), ("--ip", "ip")] {
+            if let Some(x) = w[key].as_str() {
+                args.extend([flag.to_string(), x.to_string()]);
+            }
+        }
+        for g in w["local_groups"].as_array().into_iter().flatten() {
+            args.extend([
+                "--local-group".into(),
+                g.as_str().unwrap_or_default().to_string(),
+            ]);
+        }
+        for (file, want) in [(&old, 0), (&new, 1)] {
+            args[1] = file.clone();
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            assert_eq!(privy(&argv).0, want, "{argv:?}");
+        }
+    }
+
+    // A pattern every name matches: every user gains, and it says so.
+    let old = write(
+        dir.path(),
+        "a.json",
+        br#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "zed" } ] }"#,
+    );
+    let new = write(
+        dir.path(),
+        "b.json",
+        br#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "**" } ] }"#,
+    );
+    let (code, out, err) = privy(&["diff", &old, &new]);
+    assert_eq!(code, 1, "{out}{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("KAS checkout:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("any user name") || line.contains("a user matching `**`"),
+        "{line}"
+    );
+    assert!(line.contains("host"), "hosts gain too: {line}");
 }

@@ -51,8 +51,8 @@ pub(super) fn examine(
                     if covers && is_allow && base.reason == Reason::DenyRule {
                         // The simplest example: fewest parts named, a
                         // checkout before a borrow.
-                        let what = what_here
-                            .get_or_insert_with(|| sp.describe(&class.witness, class.alike));
+                        let what =
+                            what_here.get_or_insert_with(|| sp.describe_principal(&class.witness));
                         let rank = (what.named_parts(), action as u8);
                         // The example must be someone the allow rule
                         // really lets in once the deny rules are gone, not

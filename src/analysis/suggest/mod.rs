@@ -475,11 +475,14 @@ fn summarise(d: &super::diff::Diff, req: &Request) -> Impact {
             }
             v
         });
+    // A class is the asker's own only when every principal in it has the
+    // asker's user name: one whose witness is the asker may stand for
+    // other users too.
     let others = d
         .changes
         .iter()
         .filter(|c| c.kind != ChangeKind::ReasonChanged)
-        .filter(|c| c.class.witness.user != own.user || own.user.is_none())
+        .filter(|c| !own.user.as_deref().is_some_and(|u| c.what.only_user(u)))
         .count();
     Impact {
         others,

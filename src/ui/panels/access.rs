@@ -166,12 +166,11 @@ fn change_row(
             ))
             .strong(),
         );
-        let who = words::class_description(&c.what);
-        let who = if group.len() > 1 {
-            format!("{} principal classes, for example {who}", group.len())
-        } else {
-            who
-        };
+        let what = crate::analysis::space::What::join(group.iter().map(|c| &c.what));
+        let mut who = words::class_description(&what);
+        if let Some(e) = words::class_examples(&what) {
+            who.push_str(&format!(" ({e})"));
+        }
         ui.label(who);
         ui.label(
             RichText::new(format!(
