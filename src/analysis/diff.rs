@@ -527,6 +527,8 @@ pub fn diff_pools(
         let serials = serials_for(v, &old, &new, &feature);
         let mut reached = None;
         for class in &sp.classes {
+            // Described once, when it first changes.
+            let mut what: Option<space::What> = None;
             for action in [Action::Checkout, Action::Borrow] {
                 for serial in &serials {
                     let mut req = class.witness.request(&feature, action);
@@ -556,7 +558,7 @@ pub fn diff_pools(
                         action,
                         serial: serial.clone(),
                         class: class.clone(),
-                        what: sp.what(class),
+                        what: what.get_or_insert_with(|| sp.what(class)).clone(),
                         before,
                         after,
                         cause,

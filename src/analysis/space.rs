@@ -154,6 +154,11 @@ pub struct Parts {
     pub hosts: Part<Option<String>>,
     pub ips: Part<Option<IpAddr>>,
     pub local_groups: Part<Vec<String>>,
+    /// Each candidate's words, worked out when a class first needs them
+    /// (the entries a value matches are looked up once, not once a class).
+    user_words: Vec<std::sync::OnceLock<NamesWhat>>,
+    host_words: Vec<std::sync::OnceLock<NamesWhat>>,
+    ip_words: Vec<std::sync::OnceLock<IpsWhat>>,
 }
 
 /// The classes of one feature.
@@ -850,6 +855,9 @@ pub fn space_around_with(
         // no candidate stands for every address.
         ips: Part::of(&ips, false),
         local_groups: Part::of(&groups, vary.local_groups && exhaustive),
+        user_words: (0..users.len()).map(|_| Default::default()).collect(),
+        host_words: (0..hosts.len()).map(|_| Default::default()).collect(),
+        ip_words: (0..ips.len()).map(|_| Default::default()).collect(),
     };
     Space {
         feature: feature.to_string(),
@@ -1039,10 +1047,17 @@ impl Space {
                         .and_then(|v| v.0.first().cloned())
                         .unwrap_or_default(),
                 };
+                let memo = |cell: Option<&std::sync::OnceLock<NamesWhat>>, part, at| match cell {
+                    Some(c) => c.get_or_init(|| self.names_what(part, at)).clone(),
+                    None => self.names_what(part, at),
+                };
                 Way {
-                    user: (u > 0).then(|| self.names_what(&self.parts.users, u)),
-                    host: (h > 0).then(|| self.names_what(&self.parts.hosts, h)),
-                    ip: (i > 0).then(|| self.ips_what(i)),
+                    user: (u > 0).then(|| memo(self.parts.user_words.get(u), &self.parts.users, u)),
+                    host: (h > 0).then(|| memo(self.parts.host_words.get(h), &self.parts.hosts, h)),
+                    ip: (i > 0).then(|| match self.parts.ip_words.get(i) {
+                        Some(c) => c.get_or_init(|| self.ips_what(i)).clone(),
+                        None => self.ips_what(i),
+                    }),
                     local_groups: (l > 0).then(|| {
                         let (sets, count) = &self.parts.local_groups.values[l];
                         GroupsWhat {

@@ -55,8 +55,10 @@ fn quoted(items: &[String]) -> Vec<String> {
     items.iter().map(|i| format!("`{i}`")).collect()
 }
 
-fn more(n: u64, what: &str) -> Option<String> {
-    (n > 0).then(|| format!("{n} more {what}{} alike", if n == 1 { "" } else { "s" }))
+/// "3 more user names alike": values merged into the candidate beyond
+/// those listed.
+fn more(n: u64, one: &str, many: &str) -> Option<String> {
+    (n > 0).then(|| format!("{n} more {} alike", if n == 1 { one } else { many }))
 }
 
 fn names(n: &NamesWhat, role: &str) -> String {
@@ -77,7 +79,11 @@ fn names(n: &NamesWhat, role: &str) -> String {
             )
         });
     }
-    items.extend(more(n.more, &format!("{role} name")));
+    items.extend(more(
+        n.more,
+        &format!("{role} name"),
+        &format!("{role} names"),
+    ));
     or_list(&items)
 }
 
@@ -85,19 +91,20 @@ fn ips(i: &IpsWhat) -> String {
     if i.any {
         return "any IP".to_string();
     }
+    // "an IP in `a`, in `b` or in `c` and `d`".
     let mut items: Vec<String> = i
         .entries
         .iter()
         .map(|e| {
             if e.is_empty() {
-                "an IP no entry names".to_string()
+                "none of the IP entries".to_string()
             } else {
-                format!("an IP in {}", and_list(&quoted(e)))
+                format!("in {}", and_list(&quoted(e)))
             }
         })
         .collect();
-    items.extend(more(i.more, "address"));
-    or_list(&items)
+    items.extend(more(i.more, "address", "addresses"));
+    format!("an IP {}", or_list(&items))
 }
 
 fn groups(g: &GroupsWhat) -> String {
@@ -113,7 +120,7 @@ fn groups(g: &GroupsWhat) -> String {
             )
         })
         .collect();
-    items.extend(more(g.more, "set of local groups"));
+    items.extend(more(g.more, "set of local groups", "sets of local groups"));
     or_list(&items)
 }
 
