@@ -25,6 +25,7 @@
 //! work, with what was examined and an estimate of what was left.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use std::net::IpAddr;
@@ -32,7 +33,7 @@ use std::time::Instant;
 
 pub use super::atoms::{Atoms, applies_to};
 use crate::engine::matcher::Scratch;
-use crate::engine::{Engine, ListId};
+use crate::engine::{Engine, ListId, ListRole};
 use crate::model::Config;
 use crate::pattern::fold;
 use crate::pool::{PoolIndex, SeatSharing};
@@ -172,7 +173,7 @@ pub struct Space {
     /// left when the budget stopped the work.
     pub examined: u64,
     pub left: u64,
-    pub atoms: Atoms,
+    pub atoms: Arc<Atoms>,
     /// The candidates the classes' ways pick.
     pub parts: Parts,
 }
@@ -231,24 +232,34 @@ enum Act {
     Min(usize, u64),
 }
 
-/// The lists of the feature in every engine, what each match means, and
-/// how to ask them.
-struct Lists<'a> {
-    engines: &'a [&'a Engine],
-    lists: Vec<(usize, ListId, Vec<Act>)>,
-    bits: usize,
-    mins: usize,
-    scratch: Vec<Scratch>,
+/// One list of the feature: the engine it is in, and what its rule does.
+struct ListAt {
+    engine: usize,
+    role: ListRole,
 }
 
-impl<'a> Lists<'a> {
+/// What each list's match adds to a signature (by the list's place among
+/// the candidates' lists), and the signature's size: what the classes
+/// tell apart.
+pub struct Acts {
+    acts: Vec<Vec<Act>>,
+    bits: usize,
+    mins: usize,
+}
+
+impl Acts {
+    /// Pruned (`prune` and not `per_list`), a list adds what a decision
+    /// uses of it (see [`Sig`]); else each list is a bit of its own. The
+    /// lists in `focus` are bits of their own either way, out of the
+    /// shared bits and minimums, so that the classes also tell whether each
+    /// of them matches and what the others would decide without them.
     fn new(
-        engines: &'a [&'a Engine],
-        feature: &str,
+        lists: &[ListAt],
         pooled: bool,
         prune: bool,
         per_list: bool,
-    ) -> Lists<'a> {
+        focus: &[(usize, ListId)],
+    ) -> Acts {
         use crate::spec::RuleKind::*;
         /// Before numbering: a bit of the list's own, a shared OR bit, a
         /// minimum.
@@ -260,62 +271,58 @@ impl<'a> Lists<'a> {
         let mut or_slots: HashMap<(usize, crate::spec::RuleKind, Option<Vec<String>>), usize> =
             HashMap::new();
         let mut min_slots: HashMap<(usize, Option<Vec<String>>), usize> = HashMap::new();
-        let mut pending: Vec<(usize, ListId, Vec<Pending>)> = Vec::new();
-        for (e, engine) in engines.iter().enumerate() {
-            for role in engine.list_roles(feature) {
-                let mut acts = Vec::new();
-                if !prune || per_list {
-                    acts.push(Pending::Own);
-                } else {
-                    match role.kind {
-                        DenyCheckouts | DenyBorrows | AllowCheckouts | AllowBorrows => {
-                            if !role.list.except {
-                                let next = or_slots.len();
-                                let slot = *or_slots
-                                    .entry((e, role.kind, role.serials.clone()))
-                                    .or_insert(next);
-                                acts.push(Pending::Or(slot));
+        let mut pending: Vec<Vec<Pending>> = Vec::with_capacity(lists.len());
+        for l in lists {
+            let (e, role) = (l.engine, &l.role);
+            let mut acts = Vec::new();
+            if !prune || per_list || focus.contains(&(e, role.list)) {
+                acts.push(Pending::Own);
+            } else {
+                match role.kind {
+                    DenyCheckouts | DenyBorrows | AllowCheckouts | AllowBorrows => {
+                        if !role.list.except {
+                            let next = or_slots.len();
+                            let slot = *or_slots
+                                .entry((e, role.kind, role.serials.clone()))
+                                .or_insert(next);
+                            acts.push(Pending::Or(slot));
+                        }
+                    }
+                    LimitBorrows => {
+                        if let Some(h) = role.hours {
+                            if role.has_except {
+                                acts.push(Pending::Own);
+                            } else {
+                                let next = min_slots.len();
+                                let slot =
+                                    *min_slots.entry((e, role.serials.clone())).or_insert(next);
+                                acts.push(Pending::Min(slot, h));
                             }
                         }
-                        LimitBorrows => {
-                            if let Some(h) = role.hours {
-                                if role.has_except {
-                                    acts.push(Pending::Own);
-                                } else {
-                                    let next = min_slots.len();
-                                    let slot =
-                                        *min_slots.entry((e, role.serials.clone())).or_insert(next);
-                                    acts.push(Pending::Min(slot, h));
-                                }
-                            }
-                            if pooled && role.count.is_some() {
-                                acts.push(Pending::Own);
-                            }
+                        if pooled && role.count.is_some() {
+                            acts.push(Pending::Own);
                         }
-                        LimitCheckouts => {
-                            if pooled && role.count.is_some() {
-                                acts.push(Pending::Own);
-                            }
+                    }
+                    LimitCheckouts => {
+                        if pooled && role.count.is_some() {
+                            acts.push(Pending::Own);
                         }
-                        ReserveCheckouts => {
-                            if pooled && role.count.is_some() && !role.list.except {
-                                acts.push(Pending::Own);
-                            }
+                    }
+                    ReserveCheckouts => {
+                        if pooled && role.count.is_some() && !role.list.except {
+                            acts.push(Pending::Own);
                         }
                     }
                 }
-                if !acts.is_empty() {
-                    pending.push((e, role.list, acts));
-                }
             }
+            pending.push(acts);
         }
         let mut own = 0usize;
         let shared = or_slots.len();
-        let mut lists: Vec<(usize, ListId, Vec<Act>)> = pending
+        let acts: Vec<Vec<Act>> = pending
             .into_iter()
-            .map(|(e, l, acts)| {
-                let acts = acts
-                    .into_iter()
+            .map(|acts| {
+                acts.into_iter()
                     .map(|a| match a {
                         Pending::Own => {
                             own += 1;
@@ -324,17 +331,13 @@ impl<'a> Lists<'a> {
                         Pending::Or(slot) => Act::Bit(slot),
                         Pending::Min(slot, h) => Act::Min(slot, h),
                     })
-                    .collect();
-                (e, l, acts)
+                    .collect()
             })
             .collect();
-        lists.shrink_to_fit();
-        Lists {
-            engines,
-            lists,
+        Acts {
+            acts,
             bits: shared + own,
             mins: min_slots.len(),
-            scratch: engines.iter().map(|_| Scratch::default()).collect(),
         }
     }
 
@@ -347,83 +350,15 @@ impl<'a> Lists<'a> {
         }
     }
 
-    /// Signatures in bulk: `ask` gives, for one engine and its lists, a bit
-    /// per list for each value; the lists' acts turn them into signatures.
-    fn bulk(&self, count: usize, ask: impl Fn(&Engine, &[ListId]) -> Vec<Vec<u64>>) -> Vec<Sig> {
-        let mut sigs: Vec<Sig> = (0..count).map(|_| self.empty_sig()).collect();
-        for e in 0..self.engines.len() {
-            let at: Vec<usize> = (0..self.lists.len())
-                .filter(|&k| self.lists[k].0 == e)
-                .collect();
-            let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].1).collect();
-            for (sig, bits) in sigs.iter_mut().zip(ask(self.engines[e], &ids)) {
-                for (j, &k) in at.iter().enumerate() {
-                    if bits[j / 64] >> (j % 64) & 1 == 1 {
-                        for a in &self.lists[k].2 {
-                            match *a {
-                                Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
-                                Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        sigs
-    }
-
-    /// The signatures of principals that are one name each (as user), for
-    /// thousands of names at once ([`Engine::names_matching`]; the same
-    /// answers as [`Lists::sig`] one by one). `None` is no name.
-    fn name_sigs(&mut self, names: &[Option<String>]) -> Vec<Sig> {
-        let folded: Vec<String> = names
-            .iter()
-            .map(|n| {
-                Principal {
-                    user: n.clone(),
-                    ..Default::default()
-                }
-                .folded()
-                .user
-                .unwrap_or_default()
-            })
-            .collect();
-        let given: Vec<&str> = folded.iter().map(String::as_str).collect();
-        let mut sigs = self.bulk(names.len(), |e, ids| e.names_matching(ids, &given));
-        // No name at all (or one that folds to nothing): asked as it is.
-        for (sig, n) in sigs.iter_mut().zip(&folded) {
-            if n.is_empty() {
-                *sig = self.sig(&Principal::default());
-            }
-        }
-        sigs
-    }
-
-    /// The signatures of principals that are one address each (`None`: no
-    /// address), in bulk ([`Engine::addresses_matching`]).
-    fn address_sigs(&mut self, ips: &[Option<IpAddr>]) -> Vec<Sig> {
-        let given: Vec<IpAddr> = ips.iter().flatten().copied().collect();
-        let mut bulk = self
-            .bulk(given.len(), |e, ids| e.addresses_matching(ids, &given))
-            .into_iter();
-        let mut out = Vec::with_capacity(ips.len());
-        for ip in ips {
-            match ip {
-                Some(_) => out.push(bulk.next().unwrap_or_else(|| self.empty_sig())),
-                None => out.push(self.sig(&Principal::default())),
-            }
-        }
-        out
-    }
-
-    /// One principal's signature, asked list by list (for the few values
-    /// not asked in bulk: no name, local groups).
-    fn sig(&mut self, p: &Principal) -> Sig {
-        let folded = p.folded();
+    /// The signature of a value that matches the lists of `row`.
+    fn sig(&self, row: &[u64]) -> Sig {
         let mut sig = self.empty_sig();
-        for (e, list, acts) in &self.lists {
-            if self.engines[*e].list_matches(*list, &folded, &mut self.scratch[*e]) {
-                for a in acts {
+        for (w, &word) in row.iter().enumerate() {
+            let mut x = word;
+            while x != 0 {
+                let k = w * 64 + x.trailing_zeros() as usize;
+                x &= x - 1;
+                for a in self.acts.get(k).into_iter().flatten() {
                     match *a {
                         Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
                         Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
@@ -435,22 +370,29 @@ impl<'a> Lists<'a> {
     }
 }
 
-/// One candidate value of one part, merged with those alike.
-struct Value<T> {
+/// One candidate value of one part with the lists it matches (a bit per
+/// list), merged with those that match the same lists.
+#[derive(Debug, Clone)]
+struct Raw<T> {
     value: T,
-    sig: Sig,
-    alike: u64,
-    /// The values merged into it, [`MEMBERS_KEPT`] at most.
     members: Vec<T>,
+    alike: u64,
+    row: Vec<u64>,
+    /// Which session's user (or host) it is, under seat sharing.
+    session: Option<u32>,
 }
 
-/// Merges candidates by signature, keeping the first as the witness
-/// (unless `prune` is off).
-fn merge<T: Clone>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Vec<Value<T>> {
-    let mut out: Vec<Value<T>> = Vec::new();
-    let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
-    for (value, sig) in items {
-        match at.get(&sig).filter(|_| prune) {
+/// Merges values that match the same lists (and are the same session's),
+/// unless `prune` is off.
+fn dedupe<T: Clone>(
+    items: impl IntoIterator<Item = (T, Vec<u64>, Option<u32>)>,
+    prune: bool,
+) -> Vec<Raw<T>> {
+    let mut out: Vec<Raw<T>> = Vec::new();
+    let mut at: FxHashMap<(Vec<u64>, Option<u32>), usize> = FxHashMap::default();
+    for (value, row, session) in items {
+        let key = (row, session);
+        match at.get(&key).filter(|_| prune) {
             Some(&i) => {
                 out[i].alike += 1;
                 if out[i].members.len() < MEMBERS_KEPT {
@@ -458,17 +400,228 @@ fn merge<T: Clone>(items: impl IntoIterator<Item = (T, Sig)>, prune: bool) -> Ve
                 }
             }
             None => {
-                at.insert(sig.clone(), out.len());
-                out.push(Value {
+                let (row, session) = key.clone();
+                at.insert(key, out.len());
+                out.push(Raw {
                     members: vec![value.clone()],
                     value,
-                    sig,
                     alike: 1,
+                    row,
+                    session,
                 });
             }
         }
     }
     out
+}
+
+/// The candidate values of each part of the principal space of one
+/// feature, with the lists each matches: worked out once (the names'
+/// automaton, the lists asked of every name), then reduced to the classes
+/// of any signature ([`Candidates::space`]), pruned as the decisions need
+/// or with some rules' lists told apart ([`Candidates::focused`]).
+pub struct Candidates {
+    feature: String,
+    lists: Vec<ListAt>,
+    pooled: bool,
+    prune: bool,
+    users: Vec<Raw<Option<String>>>,
+    hosts: Vec<Raw<Option<String>>>,
+    ips: Vec<Raw<Option<IpAddr>>>,
+    /// Each `&` group alone, and the groups every principal has (none,
+    /// or the given ones).
+    single_groups: Vec<(String, Vec<u64>)>,
+    start_groups: (Vec<String>, Vec<u64>),
+    vary: Vary,
+    /// The names' automaton finished, and how many names it left waiting.
+    names_complete: bool,
+    names_pending: u64,
+    atoms: Arc<Atoms>,
+}
+
+impl Candidates {
+    /// The candidates of `feature` over the engines (one per file, with
+    /// `atoms` read from the configurations they were compiled from) and
+    /// the pool, for the principals that agree with `given` on the parts
+    /// that do not vary.
+    pub fn new(
+        atoms: Atoms,
+        engines: &[&Engine],
+        pool: Option<&PoolIndex>,
+        feature: &str,
+        given: &Principal,
+        vary: Vary,
+        budget: &Budget,
+    ) -> Candidates {
+        let lists: Vec<ListAt> = engines
+            .iter()
+            .enumerate()
+            .flat_map(|(e, engine)| {
+                engine
+                    .list_roles(feature)
+                    .into_iter()
+                    .map(move |role| ListAt { engine: e, role })
+            })
+            .collect();
+        let mut ask = Ask {
+            engines,
+            lists: &lists,
+            scratch: engines.iter().map(|_| Scratch::default()).collect(),
+        };
+        // Session names under seat sharing: which of them a value is.
+        let sharing = pool.is_some_and(|p| p.pool.seat_sharing != SeatSharing::None);
+        let session_users: HashMap<String, u32> =
+            session_names(pool, sharing, |s| s.user.as_deref());
+        let session_hosts: HashMap<String, u32> =
+            session_names(pool, sharing, |s| s.host.as_deref());
+
+        // Names: none, each literal, one per set of wildcards met at once.
+        let mut names_pending = 0u64;
+        let mut names_complete = true;
+        let names: Vec<Option<String>> = if vary.user || vary.host {
+            let mut literals: Vec<&String> = atoms.names.keys().collect();
+            literals.sort();
+            let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
+            let unnamed = super::names::unnamed_classes_within(
+                &literal_list,
+                &atoms.wildcards,
+                budget.name_states,
+                budget.memory / 2,
+                // Half of the time left: a space whose names never end
+                // still has time for the classes of the names found.
+                budget.deadline.map(|d| {
+                    let now = Instant::now();
+                    now + d.saturating_duration_since(now) / 2
+                }),
+            );
+            names_complete = unnamed.complete;
+            names_pending = unnamed.pending as u64;
+            std::iter::once(None)
+                .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
+                .chain(unnamed.unnamed.into_iter().map(Some))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let part_names = |varies: bool, value: &Option<String>| {
+            if varies {
+                names.clone()
+            } else {
+                vec![value.clone()]
+            }
+        };
+        let user_names = part_names(vary.user, &given.user);
+        let host_names = part_names(vary.host, &given.host);
+        let user_rows = ask.name_rows(&user_names);
+        let host_rows = if vary.user && vary.host {
+            user_rows.clone()
+        } else {
+            ask.name_rows(&host_names)
+        };
+        let session = |map: &HashMap<String, u32>, n: &Option<String>| {
+            n.as_deref().and_then(|n| map.get(&fold(n)).copied())
+        };
+        let users = dedupe(
+            user_names.into_iter().zip(user_rows).map(|(n, row)| {
+                let s = session(&session_users, &n);
+                (n, row, s)
+            }),
+            budget.prune,
+        );
+        let hosts = dedupe(
+            host_names.into_iter().zip(host_rows).map(|(n, row)| {
+                let s = session(&session_hosts, &n);
+                (n, row, s)
+            }),
+            budget.prune,
+        );
+        let ip_values: Vec<Option<IpAddr>> = if vary.ip {
+            std::iter::once(None)
+                .chain(atoms.ip_candidates().into_iter().map(Some))
+                .collect()
+        } else {
+            vec![given.ip]
+        };
+        let ip_rows = ask.address_rows(&ip_values);
+        let ips = dedupe(
+            ip_values
+                .into_iter()
+                .zip(ip_rows)
+                .map(|(v, r)| (v, r, None)),
+            budget.prune,
+        );
+        let single_groups: Vec<(String, Vec<u64>)> = atoms
+            .local_groups
+            .iter()
+            .filter(|_| vary.local_groups)
+            .map(|(_, g)| {
+                let row = ask.row(&Principal {
+                    local_groups: vec![g.clone()],
+                    ..Default::default()
+                });
+                (g.clone(), row)
+            })
+            .collect();
+        let start = if vary.local_groups {
+            Vec::new()
+        } else {
+            given.local_groups.clone()
+        };
+        let start_row = ask.row(&Principal {
+            local_groups: start.clone(),
+            ..Default::default()
+        });
+        Candidates {
+            feature: feature.to_string(),
+            lists,
+            pooled: pool.is_some(),
+            prune: budget.prune,
+            users,
+            hosts,
+            ips,
+            single_groups,
+            start_groups: (start, start_row),
+            vary,
+            names_complete,
+            names_pending,
+            atoms: Arc::new(atoms),
+        }
+    }
+
+    /// The lists of the rule `rule` (its USERS and EXCEPT_USERS) in the
+    /// first engine, for [`Candidates::focused`].
+    pub fn lists_of(&self, users: Option<ListId>, except: Option<ListId>) -> Vec<(usize, ListId)> {
+        [users, except]
+            .into_iter()
+            .flatten()
+            .map(|l| (0, l))
+            .collect()
+    }
+
+    /// The classes as the decisions tell them apart (or, with
+    /// `budget.per_list`, every list apart).
+    pub fn space(&self, budget: &Budget) -> Space {
+        let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, &[]);
+        self.reduce(&acts, budget)
+    }
+
+    /// The classes as the decisions tell them apart, and also whether each
+    /// of the `focus` lists matches (out of the bits the decisions share):
+    /// in each class a decision with or without those lists' rules is the
+    /// same for every member.
+    pub fn focused(&self, focus: &[(usize, ListId)], budget: &Budget) -> Space {
+        let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, focus);
+        self.reduce(&acts, budget)
+    }
+}
+
+/// One candidate value of one part, merged with those alike.
+struct Value<T> {
+    value: T,
+    sig: Sig,
+    alike: u64,
+    /// The values merged into it, [`MEMBERS_KEPT`] at most.
+    members: Vec<T>,
 }
 
 /// Which parts of a principal range over their candidate values; the
@@ -545,340 +698,406 @@ pub fn space_around_with(
     vary: Vary,
     budget: &Budget,
 ) -> Space {
-    let mut lists = Lists::new(
-        engines,
-        feature,
-        pool.is_some(),
-        budget.prune,
-        budget.per_list,
-    );
-    let mut exhaustive = true;
-    // Session names under seat sharing: which of them a value is.
-    let sharing = pool.is_some_and(|p| p.pool.seat_sharing != SeatSharing::None);
-    let session_users: HashMap<String, u32> = session_names(pool, sharing, |s| s.user.as_deref());
-    let session_hosts: HashMap<String, u32> = session_names(pool, sharing, |s| s.host.as_deref());
+    Candidates::new(atoms, engines, pool, feature, given, vary, budget).space(budget)
+}
 
-    // Names: none, each literal, one per set of wildcards met at once.
-    let mut names_pending = 0u64;
-    let mut names_complete = true;
-    let names: Vec<Option<String>> = if vary.user || vary.host {
-        let mut literals: Vec<&String> = atoms.names.keys().collect();
-        literals.sort();
-        let literal_list: Vec<String> = literals.iter().map(|s| s.to_string()).collect();
-        let unnamed = super::names::unnamed_classes_within(
-            &literal_list,
-            &atoms.wildcards,
-            budget.name_states,
-            budget.memory / 2,
-            // Half of the time left: a space whose names never end still
-            // has time for the classes of the names found.
-            budget.deadline.map(|d| {
-                let now = Instant::now();
-                now + d.saturating_duration_since(now) / 2
-            }),
-        );
-        exhaustive &= unnamed.complete;
-        names_complete = unnamed.complete;
-        names_pending = unnamed.pending as u64;
-        std::iter::once(None)
-            .chain(literals.iter().map(|l| Some(atoms.names[*l].clone())))
-            .chain(unnamed.unnamed.into_iter().map(Some))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let part_names = |varies: bool, value: &Option<String>| {
-        if varies {
-            names.clone()
-        } else {
-            vec![value.clone()]
-        }
-    };
-    let user_names = part_names(vary.user, &given.user);
-    let host_names = part_names(vary.host, &given.host);
-    let user_sigs = lists.name_sigs(&user_names);
-    let host_sigs = if vary.user && vary.host {
-        user_sigs.clone()
-    } else {
-        lists.name_sigs(&host_names)
-    };
-    let users = merge(
-        user_names.into_iter().zip(user_sigs).map(|(n, mut sig)| {
-            sig.user_session = n
-                .as_deref()
-                .and_then(|n| session_users.get(&fold(n)).copied());
-            (n, sig)
-        }),
-        budget.prune,
-    );
-    let hosts = merge(
-        host_names.into_iter().zip(host_sigs).map(|(n, mut sig)| {
-            sig.host_session = n
-                .as_deref()
-                .and_then(|n| session_hosts.get(&fold(n)).copied());
-            (n, sig)
-        }),
-        budget.prune,
-    );
-    let ip_values: Vec<Option<IpAddr>> = if vary.ip {
-        std::iter::once(None)
-            .chain(atoms.ip_candidates().into_iter().map(Some))
-            .collect()
-    } else {
-        vec![given.ip]
-    };
-    let ip_sigs = lists.address_sigs(&ip_values);
-    let ips = merge(ip_values.into_iter().zip(ip_sigs), budget.prune);
-    // Local groups: every union of the single groups' signatures.
-    let single: Vec<(String, Sig)> = atoms
-        .local_groups
-        .iter()
-        .filter(|_| vary.local_groups)
-        .map(|(_, g)| {
-            let sig = lists.sig(&Principal {
-                local_groups: vec![g.clone()],
-                ..Default::default()
-            });
-            (g.clone(), sig)
-        })
-        .collect();
-    let start_groups = if vary.local_groups {
-        Vec::new()
-    } else {
-        given.local_groups.clone()
-    };
-    let empty = lists.sig(&Principal {
-        local_groups: start_groups.clone(),
-        ..Default::default()
-    });
-    // What one kept signature costs (held twice: in its value and as a
-    // key of the merging map), for the memory budget.
-    let sig_bytes = 2 * (empty.bits.len() * 8 + empty.mins.len() * 8 + 3 * 24) + 64;
-    let mut groups: Vec<Value<Vec<String>>> = vec![Value {
-        members: vec![start_groups.clone()],
-        value: start_groups,
-        sig: empty,
-        alike: 1,
-    }];
-    {
-        let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
-        at.insert(groups[0].sig.clone(), 0);
-        for (g, s) in &single {
-            let before = groups.len();
-            for i in 0..before {
-                let sig = groups[i].sig.union(s);
-                match at.get(&sig).filter(|_| budget.prune) {
-                    Some(&j) => {
-                        groups[j].alike = groups[j].alike.saturating_add(1);
-                        if groups[j].members.len() < MEMBERS_KEPT {
-                            let mut value = groups[i].value.clone();
-                            value.push(g.clone());
-                            groups[j].members.push(value);
-                        }
-                    }
-                    None => {
-                        let mut value = groups[i].value.clone();
-                        value.push(g.clone());
-                        at.insert(sig.clone(), groups.len());
-                        groups.push(Value {
-                            members: vec![value.clone()],
-                            value,
-                            sig,
-                            alike: 1,
-                        });
+/// Asks the engines which lists values match, a bit per list in the
+/// candidates' order.
+struct Ask<'a, 'b> {
+    engines: &'a [&'a Engine],
+    lists: &'b [ListAt],
+    scratch: Vec<Scratch>,
+}
+
+impl Ask<'_, '_> {
+    fn words(&self) -> usize {
+        self.lists.len().div_ceil(64)
+    }
+
+    /// Rows in bulk: `ask` gives, for one engine and its lists, a bit per
+    /// list for each value.
+    fn bulk(
+        &self,
+        count: usize,
+        ask: impl Fn(&Engine, &[ListId]) -> Vec<Vec<u64>>,
+    ) -> Vec<Vec<u64>> {
+        let mut rows = vec![vec![0u64; self.words()]; count];
+        for (e, engine) in self.engines.iter().enumerate() {
+            let at: Vec<usize> = (0..self.lists.len())
+                .filter(|&k| self.lists[k].engine == e)
+                .collect();
+            let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].role.list).collect();
+            for (row, bits) in rows.iter_mut().zip(ask(engine, &ids)) {
+                for (j, &k) in at.iter().enumerate() {
+                    if bits.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1) {
+                        row[k / 64] |= 1 << (k % 64);
                     }
                 }
-                if groups.len() > budget.classes
-                    || groups.len().saturating_mul(sig_bytes) > budget.memory / 4
-                    || (groups.len().is_multiple_of(1024) && budget.out_of_time())
-                {
-                    exhaustive = false;
+            }
+        }
+        rows
+    }
+
+    /// The rows of principals that are one name each (as user), for
+    /// thousands of names at once ([`Engine::names_matching`]; the same
+    /// answers as [`Ask::row`] one by one). `None` is no name.
+    fn name_rows(&mut self, names: &[Option<String>]) -> Vec<Vec<u64>> {
+        let folded: Vec<String> = names
+            .iter()
+            .map(|n| {
+                Principal {
+                    user: n.clone(),
+                    ..Default::default()
+                }
+                .folded()
+                .user
+                .unwrap_or_default()
+            })
+            .collect();
+        let given: Vec<&str> = folded.iter().map(String::as_str).collect();
+        let mut rows = self.bulk(names.len(), |e, ids| e.names_matching(ids, &given));
+        // No name at all (or one that folds to nothing): asked as it is.
+        if folded.iter().any(|n| n.is_empty()) {
+            let none = self.row(&Principal::default());
+            for (row, n) in rows.iter_mut().zip(&folded) {
+                if n.is_empty() {
+                    *row = none.clone();
+                }
+            }
+        }
+        rows
+    }
+
+    /// The rows of principals that are one address each (`None`: no
+    /// address), in bulk ([`Engine::addresses_matching`]).
+    fn address_rows(&mut self, ips: &[Option<IpAddr>]) -> Vec<Vec<u64>> {
+        let given: Vec<IpAddr> = ips.iter().flatten().copied().collect();
+        let mut bulk = self
+            .bulk(given.len(), |e, ids| e.addresses_matching(ids, &given))
+            .into_iter();
+        let none = self.row(&Principal::default());
+        ips.iter()
+            .map(|ip| match ip {
+                Some(_) => bulk.next().unwrap_or_else(|| vec![0; self.words()]),
+                None => none.clone(),
+            })
+            .collect()
+    }
+
+    /// One principal's row, asked list by list (for the few values not
+    /// asked in bulk: no name, local groups).
+    fn row(&mut self, p: &Principal) -> Vec<u64> {
+        let folded = p.folded();
+        let mut row = vec![0u64; self.words()];
+        for (k, l) in self.lists.iter().enumerate() {
+            if self.engines[l.engine].list_matches(
+                l.role.list,
+                &folded,
+                &mut self.scratch[l.engine],
+            ) {
+                row[k / 64] |= 1 << (k % 64);
+            }
+        }
+        row
+    }
+}
+
+/// Merges candidates by signature under `acts` (each raw value already
+/// stands for those that match the same lists), keeping the first as the
+/// witness (unless `prune` is off).
+fn merge<T: Clone>(raw: &[Raw<T>], sig_of: impl Fn(&Raw<T>) -> Sig, prune: bool) -> Vec<Value<T>> {
+    let mut out: Vec<Value<T>> = Vec::new();
+    let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
+    for r in raw {
+        let sig = sig_of(r);
+        match at.get(&sig).filter(|_| prune) {
+            Some(&i) => {
+                out[i].alike = out[i].alike.saturating_add(r.alike);
+                for m in &r.members {
+                    if out[i].members.len() >= MEMBERS_KEPT {
+                        break;
+                    }
+                    out[i].members.push(m.clone());
+                }
+            }
+            None => {
+                at.insert(sig.clone(), out.len());
+                out.push(Value {
+                    value: r.value.clone(),
+                    sig,
+                    alike: r.alike,
+                    members: r.members.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Candidates {
+    /// The classes of the signature `acts` gives.
+    fn reduce(&self, acts: &Acts, budget: &Budget) -> Space {
+        let vary = self.vary;
+        let mut exhaustive = self.names_complete;
+        let names_pending = self.names_pending;
+        let names_complete = self.names_complete;
+        let users = merge(
+            &self.users,
+            |r| {
+                let mut sig = acts.sig(&r.row);
+                sig.user_session = r.session;
+                sig
+            },
+            budget.prune,
+        );
+        let hosts = merge(
+            &self.hosts,
+            |r| {
+                let mut sig = acts.sig(&r.row);
+                sig.host_session = r.session;
+                sig
+            },
+            budget.prune,
+        );
+        let ips = merge(&self.ips, |r| acts.sig(&r.row), budget.prune);
+        // Local groups: every union of the single groups' signatures.
+        let single: Vec<(String, Sig)> = self
+            .single_groups
+            .iter()
+            .map(|(g, row)| (g.clone(), acts.sig(row)))
+            .collect();
+        let start_groups = self.start_groups.0.clone();
+        let empty = acts.sig(&self.start_groups.1);
+        let feature = self.feature.as_str();
+        // What one kept signature costs (held twice: in its value and as a
+        // key of the merging map), for the memory budget.
+        let sig_bytes = 2 * (empty.bits.len() * 8 + empty.mins.len() * 8 + 3 * 24) + 64;
+        let mut groups: Vec<Value<Vec<String>>> = vec![Value {
+            members: vec![start_groups.clone()],
+            value: start_groups,
+            sig: empty,
+            alike: 1,
+        }];
+        {
+            let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
+            at.insert(groups[0].sig.clone(), 0);
+            for (g, s) in &single {
+                let before = groups.len();
+                for i in 0..before {
+                    let sig = groups[i].sig.union(s);
+                    match at.get(&sig).filter(|_| budget.prune) {
+                        Some(&j) => {
+                            groups[j].alike = groups[j].alike.saturating_add(1);
+                            if groups[j].members.len() < MEMBERS_KEPT {
+                                let mut value = groups[i].value.clone();
+                                value.push(g.clone());
+                                groups[j].members.push(value);
+                            }
+                        }
+                        None => {
+                            let mut value = groups[i].value.clone();
+                            value.push(g.clone());
+                            at.insert(sig.clone(), groups.len());
+                            groups.push(Value {
+                                members: vec![value.clone()],
+                                value,
+                                sig,
+                                alike: 1,
+                            });
+                        }
+                    }
+                    if groups.len() > budget.classes
+                        || groups.len().saturating_mul(sig_bytes) > budget.memory / 4
+                        || (groups.len().is_multiple_of(1024) && budget.out_of_time())
+                    {
+                        exhaustive = false;
+                        break;
+                    }
+                }
+                if !exhaustive {
                     break;
                 }
             }
-            if !exhaustive {
-                break;
-            }
         }
-    }
 
-    // The classes: distinct unions, part by part (user and host, then the
-    // address, then the local groups), merged at each stage so the work is
-    // the product of what each stage leaves, not of every part's values.
-    let total = (users.len() as u64)
-        .saturating_mul(hosts.len() as u64)
-        .saturating_mul(ips.len() as u64)
-        .saturating_mul(groups.len() as u64);
-    let mut examined = 0u64;
-    /// A partial class: its signature, the values chosen (by position in
-    /// each part), how many combinations it stands for, and the ways into
-    /// it (see [`Class::gens`]).
-    struct Partial {
-        sig: Sig,
-        pick: [usize; 4],
-        alike: u64,
-        gens: Vec<[u32; 4]>,
-        ways: u64,
-    }
-    // What a partial class's ways cost beside its signature.
-    let sig_bytes = sig_bytes + 24 + 16 * WAYS_KEPT;
-    let mut stop = false;
-    let stage = |from: Vec<Partial>,
-                 part: &mut dyn Iterator<Item = (usize, &Sig, u64)>,
-                 at_part: usize,
-                 examined: &mut u64,
-                 stop: &mut bool|
-     -> Vec<Partial> {
-        let part: Vec<(usize, &Sig, u64)> = part.collect();
-        // Whether the part's base adds nothing to a partial class: then a
-        // value that adds nothing either is no new way in (the pick with
-        // the base stands for it).
-        let base_within: Vec<bool> = match part.first() {
-            Some(&(_, base, _)) => from.iter().map(|f| base.within(&f.sig)).collect(),
-            None => Vec::new(),
-        };
-        let mut out: Vec<Partial> = Vec::new();
-        let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
-        // The part varies slowest: the first witness of a class keeps the
-        // earlier parts' plainest values (a user before a host).
-        for &(i, psig, palike) in &part {
-            for (fi, f) in from.iter().enumerate() {
-                if (*examined).is_multiple_of(4096) && budget.out_of_time() {
-                    *stop = true;
-                    return out;
-                }
-                *examined += 1;
-                let sig = f.sig.union(psig);
-                let alike = f.alike.saturating_mul(palike);
-                let adds = i == 0 || !base_within[fi] || sig != f.sig;
-                let extend = |gens: &mut Vec<[u32; 4]>| {
-                    for g in &f.gens {
-                        if gens.len() >= WAYS_KEPT {
-                            break;
-                        }
-                        let mut g = *g;
-                        g[at_part] = i as u32;
-                        gens.push(g);
+        // The classes: distinct unions, part by part (user and host, then the
+        // address, then the local groups), merged at each stage so the work is
+        // the product of what each stage leaves, not of every part's values.
+        let total = (users.len() as u64)
+            .saturating_mul(hosts.len() as u64)
+            .saturating_mul(ips.len() as u64)
+            .saturating_mul(groups.len() as u64);
+        let mut examined = 0u64;
+        /// A partial class: its signature, the values chosen (by position in
+        /// each part), how many combinations it stands for, and the ways into
+        /// it (see [`Class::gens`]).
+        struct Partial {
+            sig: Sig,
+            pick: [usize; 4],
+            alike: u64,
+            gens: Vec<[u32; 4]>,
+            ways: u64,
+        }
+        // What a partial class's ways cost beside its signature.
+        let sig_bytes = sig_bytes + 24 + 16 * WAYS_KEPT;
+        let mut stop = false;
+        let stage = |from: Vec<Partial>,
+                     part: &mut dyn Iterator<Item = (usize, &Sig, u64)>,
+                     at_part: usize,
+                     examined: &mut u64,
+                     stop: &mut bool|
+         -> Vec<Partial> {
+            let part: Vec<(usize, &Sig, u64)> = part.collect();
+            // Whether the part's base adds nothing to a partial class: then a
+            // value that adds nothing either is no new way in (the pick with
+            // the base stands for it).
+            let base_within: Vec<bool> = match part.first() {
+                Some(&(_, base, _)) => from.iter().map(|f| base.within(&f.sig)).collect(),
+                None => Vec::new(),
+            };
+            let mut out: Vec<Partial> = Vec::new();
+            let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
+            // The part varies slowest: the first witness of a class keeps the
+            // earlier parts' plainest values (a user before a host).
+            for &(i, psig, palike) in &part {
+                for (fi, f) in from.iter().enumerate() {
+                    if (*examined).is_multiple_of(4096) && budget.out_of_time() {
+                        *stop = true;
+                        return out;
                     }
-                };
-                match at.get(&sig).filter(|_| budget.prune) {
-                    Some(&k) => {
-                        out[k].alike = out[k].alike.saturating_add(alike);
-                        if adds {
-                            out[k].ways = out[k].ways.saturating_add(f.ways);
-                            extend(&mut out[k].gens);
+                    *examined += 1;
+                    let sig = f.sig.union(psig);
+                    let alike = f.alike.saturating_mul(palike);
+                    let adds = i == 0 || !base_within[fi] || sig != f.sig;
+                    let extend = |gens: &mut Vec<[u32; 4]>| {
+                        for g in &f.gens {
+                            if gens.len() >= WAYS_KEPT {
+                                break;
+                            }
+                            let mut g = *g;
+                            g[at_part] = i as u32;
+                            gens.push(g);
                         }
-                    }
-                    None => {
-                        if out.len() >= budget.classes
-                            || out.len().saturating_mul(sig_bytes) > budget.memory / 2
-                        {
-                            *stop = true;
-                            return out;
+                    };
+                    match at.get(&sig).filter(|_| budget.prune) {
+                        Some(&k) => {
+                            out[k].alike = out[k].alike.saturating_add(alike);
+                            if adds {
+                                out[k].ways = out[k].ways.saturating_add(f.ways);
+                                extend(&mut out[k].gens);
+                            }
                         }
-                        let mut pick = f.pick;
-                        pick[at_part] = i;
-                        let mut gens = Vec::new();
-                        extend(&mut gens);
-                        at.insert(sig.clone(), out.len());
-                        out.push(Partial {
-                            sig,
-                            pick,
-                            alike,
-                            gens,
-                            ways: f.ways,
-                        });
+                        None => {
+                            if out.len() >= budget.classes
+                                || out.len().saturating_mul(sig_bytes) > budget.memory / 2
+                            {
+                                *stop = true;
+                                return out;
+                            }
+                            let mut pick = f.pick;
+                            pick[at_part] = i;
+                            let mut gens = Vec::new();
+                            extend(&mut gens);
+                            at.insert(sig.clone(), out.len());
+                            out.push(Partial {
+                                sig,
+                                pick,
+                                alike,
+                                gens,
+                                ways: f.ways,
+                            });
+                        }
                     }
                 }
             }
+            out
+        };
+        let start: Vec<Partial> = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| Partial {
+                sig: u.sig.clone(),
+                pick: [i, 0, 0, 0],
+                alike: u.alike,
+                gens: vec![[i as u32, 0, 0, 0]],
+                ways: 1,
+            })
+            .collect();
+        let mut parts = stage(
+            start,
+            &mut hosts.iter().enumerate().map(|(i, h)| (i, &h.sig, h.alike)),
+            1,
+            &mut examined,
+            &mut stop,
+        );
+        if !stop {
+            parts = stage(
+                parts,
+                &mut ips.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
+                2,
+                &mut examined,
+                &mut stop,
+            );
         }
-        out
-    };
-    let start: Vec<Partial> = users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| Partial {
-            sig: u.sig.clone(),
-            pick: [i, 0, 0, 0],
-            alike: u.alike,
-            gens: vec![[i as u32, 0, 0, 0]],
-            ways: 1,
-        })
-        .collect();
-    let mut parts = stage(
-        start,
-        &mut hosts.iter().enumerate().map(|(i, h)| (i, &h.sig, h.alike)),
-        1,
-        &mut examined,
-        &mut stop,
-    );
-    if !stop {
-        parts = stage(
-            parts,
-            &mut ips.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
-            2,
-            &mut examined,
-            &mut stop,
-        );
-    }
-    if !stop {
-        parts = stage(
-            parts,
-            &mut groups.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
-            3,
-            &mut examined,
-            &mut stop,
-        );
-    }
-    if stop {
-        exhaustive = false;
-    }
-    let classes: Vec<Class> = parts
-        .into_iter()
-        .map(|p| Class {
-            witness: Principal {
-                user: users[p.pick[0]].value.clone(),
-                host: hosts[p.pick[1]].value.clone(),
-                ip: ips[p.pick[2]].value,
-                local_groups: groups[p.pick[3]].value.clone(),
+        if !stop {
+            parts = stage(
+                parts,
+                &mut groups.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
+                3,
+                &mut examined,
+                &mut stop,
+            );
+        }
+        if stop {
+            exhaustive = false;
+        }
+        let classes: Vec<Class> = parts
+            .into_iter()
+            .map(|p| Class {
+                witness: Principal {
+                    user: users[p.pick[0]].value.clone(),
+                    host: hosts[p.pick[1]].value.clone(),
+                    ip: ips[p.pick[2]].value,
+                    local_groups: groups[p.pick[3]].value.clone(),
+                },
+                alike: p.alike,
+                gens: p.gens,
+                ways: p.ways,
+            })
+            .collect();
+        let names_complete = names_complete && names_pending == 0;
+        let parts = Parts {
+            users: Part::of(&users, names_complete && vary.user),
+            hosts: Part::of(&hosts, names_complete && vary.host),
+            // Addresses no entry names are alike to none and not candidates:
+            // no candidate stands for every address.
+            ips: Part::of(&ips, false),
+            local_groups: Part::of(&groups, vary.local_groups && exhaustive),
+            user_words: (0..users.len()).map(|_| Default::default()).collect(),
+            host_words: (0..hosts.len()).map(|_| Default::default()).collect(),
+            ip_words: (0..ips.len()).map(|_| Default::default()).collect(),
+        };
+        Space {
+            feature: feature.to_string(),
+            classes,
+            exhaustive,
+            examined,
+            // Nothing is left of a finished space; a stopped one has at least
+            // the combinations it never reached (at least one: it stopped).
+            left: if exhaustive {
+                0
+            } else {
+                // What was never reached, and for names the exploration did
+                // not finish, each waiting name with every other part.
+                let others = total / (users.len() as u64).max(1);
+                total
+                    .saturating_sub(examined)
+                    .saturating_add(names_pending.saturating_mul(others.max(1)))
+                    .max(1)
             },
-            alike: p.alike,
-            gens: p.gens,
-            ways: p.ways,
-        })
-        .collect();
-    let names_complete = names_complete && names_pending == 0;
-    let parts = Parts {
-        users: Part::of(&users, names_complete && vary.user),
-        hosts: Part::of(&hosts, names_complete && vary.host),
-        // Addresses no entry names are alike to none and not candidates:
-        // no candidate stands for every address.
-        ips: Part::of(&ips, false),
-        local_groups: Part::of(&groups, vary.local_groups && exhaustive),
-        user_words: (0..users.len()).map(|_| Default::default()).collect(),
-        host_words: (0..hosts.len()).map(|_| Default::default()).collect(),
-        ip_words: (0..ips.len()).map(|_| Default::default()).collect(),
-    };
-    Space {
-        feature: feature.to_string(),
-        classes,
-        exhaustive,
-        examined,
-        // Nothing is left of a finished space; a stopped one has at least
-        // the combinations it never reached (at least one: it stopped).
-        left: if exhaustive {
-            0
-        } else {
-            // What was never reached, and for names the exploration did
-            // not finish, each waiting name with every other part.
-            let others = total / (users.len() as u64).max(1);
-            total
-                .saturating_sub(examined)
-                .saturating_add(names_pending.saturating_mul(others.max(1)))
-                .max(1)
-        },
-        atoms,
-        parts,
+            atoms: self.atoms.clone(),
+            parts,
+        }
     }
 }
 
