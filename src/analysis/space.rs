@@ -602,7 +602,7 @@ impl Candidates {
     /// `budget.per_list`, every list apart).
     pub fn space(&self, budget: &Budget) -> Space {
         let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, &[]);
-        self.reduce(&acts, budget)
+        self.reduce(&acts, budget, None, false)
     }
 
     /// The classes as the decisions tell them apart, and also whether each
@@ -611,7 +611,42 @@ impl Candidates {
     /// same for every member.
     pub fn focused(&self, focus: &[(usize, ListId)], budget: &Budget) -> Space {
         let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, focus);
-        self.reduce(&acts, budget)
+        self.reduce(&acts, budget, None, false)
+    }
+
+    /// [`Candidates::focused`], only the classes that match the list
+    /// `require` (one of `focus`): what a rule can change when it changes
+    /// only what it matches. Counts (`alike`) and ways may count a
+    /// combination more than once: not for descriptions.
+    ///
+    /// With `alone`, only the principals with one part (the others none,
+    /// or as given) that matches `require`: enough for a rule whose effect
+    /// needs only that it matches and that other lists do not (a deny
+    /// rule: a principal it denies that no other deny rule denies is one
+    /// of its matching parts alone, with fewer parts to match the others).
+    pub fn focused_matching(
+        &self,
+        focus: &[(usize, ListId)],
+        require: (usize, ListId),
+        alone: bool,
+        budget: &Budget,
+    ) -> Space {
+        let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, focus);
+        let bit = self
+            .lists
+            .iter()
+            .position(|l| (l.engine, l.role.list) == require)
+            .and_then(|k| acts.acts.get(k))
+            .and_then(|a| a.first())
+            .and_then(|a| match a {
+                Act::Bit(b) => Some(*b),
+                Act::Min(..) => None,
+            });
+        match bit {
+            Some(b) => self.reduce(&acts, budget, Some(b), alone),
+            // A list no class can match: none.
+            None => self.reduce(&acts, budget, Some(usize::MAX), alone),
+        }
     }
 }
 
@@ -835,8 +870,10 @@ fn merge<T: Clone>(raw: &[Raw<T>], sig_of: impl Fn(&Raw<T>) -> Sig, prune: bool)
 }
 
 impl Candidates {
-    /// The classes of the signature `acts` gives.
-    fn reduce(&self, acts: &Acts, budget: &Budget) -> Space {
+    /// The classes of the signature `acts` gives (only those with the bit
+    /// `require`, when given; and then, when `alone`, only principals with
+    /// one part besides the bases: the part with the bit).
+    fn reduce(&self, acts: &Acts, budget: &Budget, require: Option<usize>, alone: bool) -> Space {
         let vary = self.vary;
         let mut exhaustive = self.names_complete;
         let names_pending = self.names_pending;
@@ -1012,42 +1049,105 @@ impl Candidates {
             }
             out
         };
-        let start: Vec<Partial> = users
-            .iter()
-            .enumerate()
-            .map(|(i, u)| Partial {
-                sig: u.sig.clone(),
-                pick: [i, 0, 0, 0],
-                alike: u.alike,
-                gens: vec![[i as u32, 0, 0, 0]],
-                ways: 1,
-            })
-            .collect();
-        let mut parts = stage(
-            start,
-            &mut hosts.iter().enumerate().map(|(i, h)| (i, &h.sig, h.alike)),
-            1,
-            &mut examined,
-            &mut stop,
-        );
-        if !stop {
-            parts = stage(
-                parts,
-                &mut ips.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
-                2,
+        // With a bit required, only the classes that have it: one run per
+        // part, that part limited to the values with the bit (every such
+        // combination has it in some part), the runs merged.
+        let has = |sig: &Sig, bit: usize| {
+            sig.bits
+                .get(bit / 64)
+                .is_some_and(|w| w >> (bit % 64) & 1 == 1)
+        };
+        // Which values of part `at` a run takes (`i` is the value's place:
+        // 0 is the part's base).
+        let keep = |sig: &Sig, i: usize, at: usize, only: Option<usize>| match (require, only) {
+            (Some(bit), Some(j)) if j == at => has(sig, bit),
+            (Some(_), Some(_)) if alone => i == 0,
+            _ => true,
+        };
+        let runs: Vec<Option<usize>> = match require {
+            None => vec![None],
+            Some(_) => (0..4).map(Some).collect(),
+        };
+        let mut found: Vec<Partial> = Vec::new();
+        for only in runs {
+            if stop {
+                break;
+            }
+            let start: Vec<Partial> = users
+                .iter()
+                .enumerate()
+                .filter(|(i, u)| keep(&u.sig, *i, 0, only))
+                .map(|(i, u)| Partial {
+                    sig: u.sig.clone(),
+                    pick: [i, 0, 0, 0],
+                    alike: u.alike,
+                    gens: vec![[i as u32, 0, 0, 0]],
+                    ways: 1,
+                })
+                .collect();
+            let mut parts = stage(
+                start,
+                &mut hosts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, h)| keep(&h.sig, *i, 1, only))
+                    .map(|(i, h)| (i, &h.sig, h.alike)),
+                1,
                 &mut examined,
                 &mut stop,
             );
+            if !stop {
+                parts = stage(
+                    parts,
+                    &mut ips
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, v)| keep(&v.sig, *i, 2, only))
+                        .map(|(i, v)| (i, &v.sig, v.alike)),
+                    2,
+                    &mut examined,
+                    &mut stop,
+                );
+            }
+            if !stop {
+                parts = stage(
+                    parts,
+                    &mut groups
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, v)| keep(&v.sig, *i, 3, only))
+                        .map(|(i, v)| (i, &v.sig, v.alike)),
+                    3,
+                    &mut examined,
+                    &mut stop,
+                );
+            }
+            found.extend(parts);
         }
-        if !stop {
-            parts = stage(
-                parts,
-                &mut groups.iter().enumerate().map(|(i, v)| (i, &v.sig, v.alike)),
-                3,
-                &mut examined,
-                &mut stop,
-            );
-        }
+        let parts: Vec<Partial> = if require.is_some() && budget.prune {
+            let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
+            let mut out: Vec<Partial> = Vec::new();
+            for p in found {
+                match at.get(&p.sig) {
+                    Some(&k) => {
+                        out[k].alike = out[k].alike.saturating_add(p.alike);
+                        out[k].ways = out[k].ways.saturating_add(p.ways);
+                        for g in p.gens {
+                            if out[k].gens.len() < WAYS_KEPT {
+                                out[k].gens.push(g);
+                            }
+                        }
+                    }
+                    None => {
+                        at.insert(p.sig.clone(), out.len());
+                        out.push(p);
+                    }
+                }
+            }
+            out
+        } else {
+            found
+        };
         if stop {
             exhaustive = false;
         }

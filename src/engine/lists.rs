@@ -239,10 +239,16 @@ impl Engine {
                     .push(i as u32);
             }
         }
+        let mut reach = Reach::new(self, &self.list_matchers(lists));
         let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::new();
         // Groups with `*`: every name is in them.
         let mut any_groups: Vec<u32> = Vec::new();
         for (g, m) in groups.iter().enumerate() {
+            // A group that reaches none of the lists cannot change the
+            // bits (a file's other groups are for other features).
+            if reach.of(g).iter().all(|&b| b == 0) {
+                continue;
+            }
             if m.any {
                 any_groups.push(g as u32);
             }
@@ -256,7 +262,6 @@ impl Engine {
                     .push(g as u32);
             }
         }
-        let mut reach = Reach::new(self, &self.list_matchers(lists));
         let wild: Vec<(&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
             wild.into_values().collect();
         names

@@ -129,6 +129,7 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
                 by,
                 not_allowed,
                 example,
+                some,
             } => {
                 let lists: Vec<&str> = not_allowed.iter().map(|k| list_title(*k)).collect();
                 let not_in = format!("for not being in the {} list", lists.join(" or "));
@@ -136,6 +137,11 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
                     (false, true) => format!("by {}", rule_names(by)),
                     (true, _) => not_in,
                     (false, false) => format!("by {} or {not_in}", rule_names(by)),
+                };
+                let first = if *some {
+                    format!("{first}, among others")
+                } else {
+                    first
                 };
                 format!(
                     "{name} has no effect: everyone it covers is denied first {first} (e.g. {})",
@@ -145,8 +151,17 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
             Why::AllowsEveryone => format!(
                 "{name} has no effect: it allows everyone it covers, and without it no allow rule restricts them either"
             ),
-            Why::Redundant { with, example } => {
-                let who = if with.len() == 1 {
+            Why::Redundant {
+                with,
+                example,
+                some,
+            } => {
+                let who = if *some {
+                    format!(
+                        "other rules already do the same (among them {})",
+                        rule_names(with)
+                    )
+                } else if with.len() == 1 {
                     format!("{} already does the same", rule_names(with))
                 } else {
                     format!("other rules already do the same ({})", rule_names(with))

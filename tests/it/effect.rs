@@ -83,8 +83,22 @@ proptest! {
         prop_assert!(found.exhaustive);
         // The shortcut large files take (each rule's own entries first)
         // reports the same rules.
-        let quick = effect::findings_with(doc.config(), &engine, &unbounded(true), true);
-        prop_assert_eq!(&quick.no_effect, &found.no_effect);
+        let quick = effect::findings_with(doc.config(), &engine, &unbounded(true), true, effect::EXACT_CLASSES);
+        // Rule by rule (as features too large for every list apart are
+        // examined): the same rules, and the same allow rules overridden.
+        let by_rule = effect::findings_with(doc.config(), &engine, &unbounded(true), false, 0);
+        let ids = |f: &Findings| f.no_effect.iter().map(|n| n.rule).collect::<Vec<_>>();
+        prop_assert_eq!(ids(&by_rule), ids(&found), "{}", text(&f));
+        prop_assert_eq!(ids(&quick), ids(&found), "{}", text(&f));
+        let allows = |f: &Findings| {
+            let mut v: Vec<RuleId> = f.overridden.iter().map(|o| o.allow).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        prop_assert_eq!(allows(&by_rule), allows(&found), "{}", text(&f));
+        prop_assert_eq!(allows(&quick), allows(&found), "{}", text(&f));
+        prop_assert!(by_rule.exhaustive);
         let index: Option<PoolIndex> =
             pool.as_deref().map(|p| Pool::from_json(p).and_then(Pool::index).expect("pool"));
         let reqs = requests(&people);

@@ -15,8 +15,18 @@ pub(super) fn examine(
     seen: &mut FxHashMap<RuleId, Seen>,
     scratch: &mut Scratch,
     out_of_time: &dyn Fn() -> bool,
+    only: Option<RuleId>,
 ) -> bool {
-    let without: Vec<_> = roles.iter().map(|r| engine.without(&[r.rule])).collect();
+    let without: Vec<_> = roles
+        .iter()
+        .map(|r| {
+            if only.is_none_or(|o| o == r.rule) {
+                engine.without(&[r.rule])
+            } else {
+                engine.without(&[])
+            }
+        })
+        .collect();
     for class in &sp.classes {
         if out_of_time() {
             return false;
@@ -34,6 +44,9 @@ pub(super) fn examine(
                 let base = engine.decide_quiet(&req, None, scratch);
                 let key = |d: &Decision| (d.decision, d.reason, d.max_borrow_hours);
                 for (i, role) in roles.iter().enumerate() {
+                    if only.is_some_and(|r| r != role.rule) {
+                        continue;
+                    }
                     if !role.applies_to_action(action) || !role.applies_to_serial(serial.as_deref())
                     {
                         continue;

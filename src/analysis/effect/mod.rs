@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 use std::time::Instant;
 
 use super::diff::{Versions, features_of, serials_for};
-use super::space::{self, Budget, What};
+use super::space::{self, Atoms, Budget, Candidates, Vary, What};
 use crate::engine::matcher::Scratch;
 use crate::engine::{Action, Decision, Engine, Reason, RuleRole, Verdict};
 use crate::model::Config;
@@ -34,11 +34,13 @@ use crate::request::Principal;
 use crate::rule_id::RuleId;
 use crate::spec::{Effect, RuleKind};
 
+mod by_rule;
 mod examine;
 mod others;
 mod quick;
 mod together;
 
+use by_rule::by_rule;
 use examine::examine;
 use others::{denies_others, named_names};
 use quick::{LARGE_RULES, quick_effects};
@@ -51,16 +53,20 @@ pub enum Why {
     MatchesNobody,
     /// Everyone it covers is denied before it is read: by these deny rules
     /// (`not_allowed` empty), or for not being in these allow lists.
+    /// `some`: the rules and lists named are some of those that do it
+    /// (seen on the classes' witnesses of a rule examined rule by rule).
     Shadowed {
         by: Vec<RuleId>,
         not_allowed: Vec<RuleKind>,
         example: Principal,
+        some: bool,
     },
     /// Other rules already do the same for everyone it covers (one of
-    /// them covers all of them when `with` has one rule).
+    /// them covers all of them when `with` has one rule and not `some`).
     Redundant {
         with: Vec<RuleId>,
         example: Principal,
+        some: bool,
     },
     /// An allow rule for everyone, alone in its list for its features:
     /// without it nobody is restricted either.
@@ -116,6 +122,9 @@ pub struct Findings {
     pub exhaustive: bool,
     /// Features not examined (or not wholly): their rules are not reported.
     pub features_left: Vec<String>,
+    /// Rules not examined wholly, of the features examined rule by rule
+    /// (the rules of `features_left` examined whole are not listed).
+    pub rules_left: Vec<RuleId>,
     /// Classes examined in all.
     pub examined: u64,
 }
@@ -154,6 +163,9 @@ struct Seen {
     /// For allow rules: where a deny rule overrides it (the simplest
     /// example found).
     overridden_at: Option<OverriddenAt>,
+    /// Examined in classes that tell its own lists apart, not every list:
+    /// the rules seen doing the same (or denying first) are some of them.
+    coarse: bool,
 }
 
 #[derive(Debug)]
@@ -228,22 +240,54 @@ pub fn of_document_within(
     findings(cfg, &engine, &budget)
 }
 
+/// A feature whose space with every list apart has at most this many
+/// classes is examined in it, every rule at once (the notes then name
+/// exactly the rules that do the same); a larger one rule by rule, each in
+/// the decisions' space with that rule's lists apart.
+pub const EXACT_CLASSES: usize = 2_000;
+
 /// The findings of `cfg` (compiled as `engine`) within `budget`.
 pub fn findings(cfg: &Config, engine: &Engine, budget: &Budget) -> Findings {
-    findings_with(cfg, engine, budget, cfg.all_rules().count() > LARGE_RULES)
+    findings_with(
+        cfg,
+        engine,
+        budget,
+        cfg.all_rules().count() > LARGE_RULES,
+        EXACT_CLASSES,
+    )
 }
 
 /// [`findings`], trying each rule's own entries before the principal space
-/// when `quick` (as on large files). The rules reported are the same
-/// either way (a property test checks it); only the notes' examples may
-/// differ.
-pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool) -> Findings {
-    // Which rule covers whom must be told apart, not only what decisions
-    // see (two allow rules of one list are one bit to a decision).
-    let budget = &Budget {
-        per_list: true,
+/// when `quick` (as on large files), and examining a feature rule by rule
+/// when its space with every list apart has more than `exact_classes`
+/// classes. The rules reported are the same either way (a property test
+/// checks it); only the notes' examples may differ.
+pub fn findings_with(
+    cfg: &Config,
+    engine: &Engine,
+    budget: &Budget,
+    quick: bool,
+    exact_classes: usize,
+) -> Findings {
+    // Every list apart: which rule covers whom is told apart, not only
+    // what decisions see (two allow rules of one list are one bit to a
+    // decision).
+    let pruned = &Budget {
+        per_list: false,
         ..*budget
     };
+    // Large files go rule by rule at once: the space with every list
+    // apart is rarely small there, and trying it costs more than the rules.
+    let every_list = &Budget {
+        per_list: true,
+        classes: if quick {
+            0
+        } else {
+            exact_classes.min(budget.classes)
+        },
+        ..*budget
+    };
+    let budget = pruned;
     let v = Versions {
         old: cfg,
         new: cfg,
@@ -298,27 +342,51 @@ pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool
                 &mut scratch,
             );
         }
-        // Every rule shown to matter on its own entries: no principal
+        // Every rule shown to matter on its own entries, and no allow rule
+        // whose overriding deny rules are still to be found: no principal
         // space is needed for the feature.
         let decided = large
-            && roles
-                .iter()
-                .all(|r| seen.get(&r.rule).is_some_and(|s| s.effect));
+            && roles.iter().all(|r| {
+                r.kind.effect() != Effect::Allow && seen.get(&r.rule).is_some_and(|s| s.effect)
+            });
         let whole = decided
             || !out_of_time() && {
-                let sp = space::space(&[engine], &[cfg], None, &feature, budget);
-                out.examined += sp.classes.len() as u64;
-                sp.exhaustive
-                    && examine(
-                        engine,
-                        &sp,
-                        (&feature, other),
-                        &roles,
-                        &serials,
-                        &mut seen,
-                        &mut scratch,
-                        &out_of_time,
-                    )
+                let cands = Candidates::new(
+                    Atoms::of(&[cfg], None, &feature),
+                    &[engine],
+                    None,
+                    &feature,
+                    &Principal::default(),
+                    Vary::ALL,
+                    budget,
+                );
+                (every_list.classes > 0 && {
+                    let sp = cands.space(every_list);
+                    out.examined += sp.classes.len() as u64;
+                    sp.exhaustive
+                        && examine(
+                            engine,
+                            &sp,
+                            (&feature, other),
+                            &roles,
+                            &serials,
+                            &mut seen,
+                            &mut scratch,
+                            &out_of_time,
+                            None,
+                        )
+                }) || by_rule(
+                    engine,
+                    &cands,
+                    (&feature, other),
+                    &roles,
+                    &serials,
+                    &mut seen,
+                    &mut scratch,
+                    &out_of_time,
+                    budget,
+                    &mut out,
+                )
             };
         if !whole {
             left(&mut out, &mut seen, &feature, &roles);
@@ -360,22 +428,27 @@ pub fn findings_with(cfg: &Config, engine: &Engine, budget: &Budget, quick: bool
         let why = if !s.covered {
             Why::MatchesNobody
         } else if let Some(example) = s.with_example {
-            let with = match s.with_all {
-                Some(all) if !all.is_empty() => all[..1].to_vec(),
-                _ => s.with_any.clone(),
+            let (with, some) = match s.with_all {
+                Some(all) if !all.is_empty() => (all[..1].to_vec(), false),
+                _ => (s.with_any.clone(), s.coarse),
             };
-            Why::Redundant { with, example }
+            Why::Redundant {
+                with,
+                example,
+                some,
+            }
         } else if s.allows_everyone {
             Why::AllowsEveryone
         } else if let Some(example) = s.shadow_example {
-            let by = match s.shadow_all {
-                Some(all) if !all.is_empty() => all[..1].to_vec(),
-                _ => s.shadow_by,
+            let (by, some) = match s.shadow_all {
+                Some(all) if !all.is_empty() => (all[..1].to_vec(), false),
+                _ => (s.shadow_by, s.coarse),
             };
             Why::Shadowed {
                 by,
                 not_allowed: s.not_allowed,
                 example,
+                some,
             }
         } else {
             continue;

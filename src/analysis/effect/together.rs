@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// A feature's candidates, the licenses its requests may ask for, and its
+/// rules.
+type Feature = (Candidates, Vec<Option<String>>, Vec<RuleRole>);
+
 /// The rules reported, taken out one after the other from the last in
 /// the file: each must still change nothing with the later ones already
 /// out, so that all of them can go together. Of two rules that do the same,
@@ -23,7 +27,10 @@ pub(super) fn together(
     found.sort_by_key(|n| std::cmp::Reverse(n.rule));
     let mut out: Vec<RuleId> = Vec::new();
     let mut kept: Vec<NoEffect> = Vec::new();
-    let mut spaces: HashMap<String, (space::Space, Vec<Option<String>>)> = HashMap::new();
+    // Each feature's candidates, worked out once; each trial asks for the
+    // classes with the trial's rules' lists apart (where the decisions
+    // with and without them are one for every member).
+    let mut features: HashMap<String, Feature> = HashMap::new();
     let mut scratch = Scratch::default();
     for mut n in std::mem::take(found) {
         if let Why::Redundant { with, .. } = &mut n.why {
@@ -64,12 +71,29 @@ pub(super) fn together(
             if !space::applies_to(rule, &feature) {
                 continue;
             }
-            let (sp, serials) = spaces.entry(feature.clone()).or_insert_with(|| {
+            let (cands, serials, roles) = features.entry(feature.clone()).or_insert_with(|| {
                 (
-                    space::space(&[engine], &[cfg], None, &feature, budget),
+                    Candidates::new(
+                        Atoms::of(&[cfg], None, &feature),
+                        &[engine],
+                        None,
+                        &feature,
+                        &Principal::default(),
+                        Vary::ALL,
+                        budget,
+                    ),
                     serials_for(v, engine, engine, &feature),
+                    engine.rules_for_feature(&feature),
                 )
             });
+            let focus: Vec<(usize, crate::engine::ListId)> = roles
+                .iter()
+                .filter(|r| trial.contains(&r.rule))
+                .flat_map(|r| [r.users, r.except])
+                .flatten()
+                .map(|l| (0, l))
+                .collect();
+            let sp = cands.focused(&focus, budget);
             if !sp.exhaustive {
                 same = false;
                 break;

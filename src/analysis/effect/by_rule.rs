@@ -1,0 +1,214 @@
+//! A feature whose space with every list apart is too large, examined rule
+//! by rule: each rule in the decisions' space with its own lists apart,
+//! where a decision with and without it is the same for every member of a
+//! class. The notes' "does the same" and "denied first by" claims that
+//! name one rule are checked again with that rule's lists apart too.
+
+use super::*;
+
+/// Examines each rule of the feature still to be examined. A rule whose
+/// space or time ran out is not claimed (said in `rules_left`); the others
+/// are known for this feature whatever happens to the rest.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn by_rule(
+    engine: &Engine,
+    cands: &Candidates,
+    (feature, other): (&str, bool),
+    roles: &[RuleRole],
+    serials: &[Option<String>],
+    seen: &mut FxHashMap<RuleId, Seen>,
+    scratch: &mut Scratch,
+    out_of_time: &dyn Fn() -> bool,
+    budget: &Budget,
+    out: &mut Findings,
+) -> bool {
+    let mut stopped = false;
+    for role in roles {
+        let Some(s) = seen.get(&role.rule) else {
+            continue;
+        };
+        let is_allow = role.kind.effect() == Effect::Allow;
+        // Known to have an effect, and no overriding deny to look for.
+        if s.unknown || (s.effect && !is_allow) {
+            continue;
+        }
+        let done = !out_of_time() && {
+            let sp = match matters_where_it_matches(role, roles) {
+                Some(users) => cands.focused_matching(
+                    &lists_of(role, &[]),
+                    (0, users),
+                    alone_enough(role),
+                    budget,
+                ),
+                None => cands.focused(&lists_of(role, &[]), budget),
+            };
+            out.examined += sp.classes.len() as u64;
+            sp.exhaustive
+                && examine(
+                    engine,
+                    &sp,
+                    (feature, other),
+                    roles,
+                    serials,
+                    seen,
+                    scratch,
+                    out_of_time,
+                    Some(role.rule),
+                )
+        };
+        let Some(s) = seen.get_mut(&role.rule) else {
+            continue;
+        };
+        if !done {
+            s.unknown = true;
+            stopped = true;
+            out.rules_left.push(role.rule);
+            continue;
+        }
+        s.coarse = true;
+        if !s.effect {
+            confirm(
+                engine,
+                cands,
+                (feature, other),
+                role,
+                roles,
+                serials,
+                seen,
+                scratch,
+                out_of_time,
+                budget,
+            );
+        }
+    }
+    if stopped {
+        out.exhaustive = false;
+        out.features_left.push(feature.to_string());
+    }
+    true
+}
+
+/// The rule's USERS list when the rule can change only the decisions of
+/// principals it matches: every rule but an allow rule that may be the only
+/// one of its list for some license (without it, the list would let
+/// everyone in), and one for everyone.
+fn matters_where_it_matches(role: &RuleRole, roles: &[RuleRole]) -> Option<crate::engine::ListId> {
+    let alone = role.kind.effect() == Effect::Allow
+        && !roles
+            .iter()
+            .any(|o| o.rule != role.rule && o.kind == role.kind && o.serials.is_none());
+    if alone { None } else { role.users }
+}
+
+/// Whether the principals of one part suffice for the rule: a deny rule
+/// changes a decision exactly where it matches a principal that no other
+/// applicable deny rule matches. A principal it matches has a part it
+/// matches; that part alone matches no more of the other rules, so it is
+/// such a principal too. The other deny rules that match every principal
+/// it matches are the same over the parts alone (each principal's set holds
+/// its matching part's), and so is an example.
+fn alone_enough(role: &RuleRole) -> bool {
+    role.kind.effect() == Effect::Deny
+}
+
+/// The lists of `role` and of the rules `also` (USERS and EXCEPT_USERS),
+/// in the one engine.
+fn lists_of(role: &RuleRole, also: &[&RuleRole]) -> Vec<(usize, crate::engine::ListId)> {
+    std::iter::once(role)
+        .chain(also.iter().copied())
+        .flat_map(|r| [r.users, r.except])
+        .flatten()
+        .map(|l| (0, l))
+        .collect()
+}
+
+/// Checks the one rule a note of `role` would name as doing the same
+/// (`with_all`) or as denying first (`shadow_all`), with that rule's lists
+/// apart as well: kept when it holds for every member, else dropped (the
+/// note then names the rules seen, as some of them).
+#[allow(clippy::too_many_arguments)]
+fn confirm(
+    engine: &Engine,
+    cands: &Candidates,
+    (feature, other): (&str, bool),
+    role: &RuleRole,
+    roles: &[RuleRole],
+    serials: &[Option<String>],
+    seen: &mut FxHashMap<RuleId, Seen>,
+    scratch: &mut Scratch,
+    out_of_time: &dyn Fn() -> bool,
+    budget: &Budget,
+) {
+    for which in [Claim::With, Claim::Shadow] {
+        for _ in 0..3 {
+            let Some(s) = seen.get(&role.rule) else {
+                return;
+            };
+            let claimed = match which {
+                Claim::With => s.with_all.as_ref().and_then(|a| a.first().copied()),
+                Claim::Shadow => s.shadow_all.as_ref().and_then(|a| a.first().copied()),
+            };
+            let Some(x) = claimed else {
+                break;
+            };
+            let Some(x_role) = engine
+                .rules_for_feature(feature)
+                .into_iter()
+                .find(|r| r.rule == x)
+            else {
+                break;
+            };
+            let holds = !out_of_time() && {
+                let focus = lists_of(role, &[&x_role]);
+                let sp = match matters_where_it_matches(role, roles) {
+                    Some(users) => {
+                        cands.focused_matching(&focus, (0, users), alone_enough(role), budget)
+                    }
+                    None => cands.focused(&focus, budget),
+                };
+                let mut fresh: FxHashMap<RuleId, Seen> = FxHashMap::default();
+                fresh.insert(role.rule, Seen::default());
+                sp.exhaustive
+                    && examine(
+                        engine,
+                        &sp,
+                        (feature, other),
+                        roles,
+                        serials,
+                        &mut fresh,
+                        scratch,
+                        out_of_time,
+                        Some(role.rule),
+                    )
+                    && fresh.get(&role.rule).is_some_and(|f| {
+                        let all = match which {
+                            Claim::With => &f.with_all,
+                            Claim::Shadow => &f.shadow_all,
+                        };
+                        // Nothing of the kind here: nothing to contradict.
+                        all.as_ref().is_none_or(|a| a.contains(&x))
+                    })
+            };
+            let Some(s) = seen.get_mut(&role.rule) else {
+                return;
+            };
+            let all = match which {
+                Claim::With => &mut s.with_all,
+                Claim::Shadow => &mut s.shadow_all,
+            };
+            if holds {
+                *all = Some(vec![x]);
+                break;
+            }
+            if let Some(a) = all.as_mut() {
+                a.retain(|r| *r != x);
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Claim {
+    With,
+    Shadow,
+}
