@@ -1066,7 +1066,18 @@ impl Candidates {
         };
         let runs: Vec<Option<usize>> = match require {
             None => vec![None],
-            Some(_) => (0..4).map(Some).collect(),
+            // A part no value of which has the bit needs no run.
+            Some(bit) => [
+                users.iter().any(|v| has(&v.sig, bit)),
+                hosts.iter().any(|v| has(&v.sig, bit)),
+                ips.iter().any(|v| has(&v.sig, bit)),
+                groups.iter().any(|v| has(&v.sig, bit)),
+            ]
+            .iter()
+            .enumerate()
+            .filter(|(_, any)| **any)
+            .map(|(j, _)| Some(j))
+            .collect(),
         };
         let mut found: Vec<Partial> = Vec::new();
         for only in runs {

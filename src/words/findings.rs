@@ -216,6 +216,21 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
             "",
             "No rule was checked for effect: the file is too large for `privy check` to work out the findings over every principal within its budget (exhaustive: false); the editor's Problems work them out beside the window",
         ));
+    } else if !f.exhaustive && !f.rules_left.is_empty() {
+        // Rule by rule: the rules left are named, the others were checked.
+        let n = f.rules_left.len();
+        out.push(Diagnostic::new(
+            Code::FindingsPartial,
+            crate::json::Span::default(),
+            "",
+            format!(
+                "{n} rule{} {} not checked for effect ({}): the principal space or the time ran out for {} (exhaustive: false); every other rule was checked",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "was" } else { "were" },
+                rule_names(&f.rules_left),
+                if n == 1 { "it" } else { "them" },
+            ),
+        ));
     } else if !f.exhaustive {
         let n = f.features_left.len();
         let mut shown: Vec<String> = f

@@ -62,7 +62,6 @@ pub(super) fn by_rule(
         if !done {
             s.unknown = true;
             stopped = true;
-            out.rules_left.push(role.rule);
             continue;
         }
         s.coarse = true;

@@ -122,8 +122,9 @@ pub struct Findings {
     pub exhaustive: bool,
     /// Features not examined (or not wholly): their rules are not reported.
     pub features_left: Vec<String>,
-    /// Rules not examined wholly, of the features examined rule by rule
-    /// (the rules of `features_left` examined whole are not listed).
+    /// Rules whose effect is not known (a feature they apply to was not
+    /// examined wholly for them), by list and number: not reported either
+    /// way.
     pub rules_left: Vec<RuleId>,
     /// Classes examined in all.
     pub examined: u64,
@@ -197,7 +198,7 @@ pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 /// at least this and at most [`TIME_BUDGET`]: a small file is always
 /// examined whole (in milliseconds), and a huge one does not take ten times
 /// longer to check for findings that would stop short anyway.
-pub const CHECK_AT_LEAST: std::time::Duration = std::time::Duration::from_millis(250);
+pub const CHECK_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Files larger than this get no findings in `privy check` (said in
 /// `findings-partial`): compiling the engine and the first principal
@@ -422,6 +423,9 @@ pub fn findings_with(
                 what: at.what,
             });
         }
+        if s.unknown && !s.effect {
+            out.rules_left.push(id);
+        }
         if s.effect || s.unknown {
             continue;
         }
@@ -456,6 +460,7 @@ pub fn findings_with(
         out.no_effect.push(NoEffect { rule: id, why });
         helpers.push((id, with_any));
     }
+    out.rules_left.sort();
     together(cfg, engine, budget, &mut out.no_effect, &helpers);
     out
 }
