@@ -197,6 +197,18 @@ struct Sig {
 }
 
 impl Sig {
+    /// `self ∪ other` into `out` (its buffers reused).
+    fn union_into(&self, other: &Sig, out: &mut Sig) {
+        out.bits.clear();
+        out.bits
+            .extend(self.bits.iter().zip(&other.bits).map(|(a, b)| a | b));
+        out.mins.clear();
+        out.mins
+            .extend(self.mins.iter().zip(&other.mins).map(|(a, b)| *a.min(b)));
+        out.user_session = self.user_session.or(other.user_session);
+        out.host_session = self.host_session.or(other.host_session);
+    }
+
     /// Whether everything `self` matches, `other` matches too.
     fn within(&self, other: &Sig) -> bool {
         self.bits.iter().zip(&other.bits).all(|(a, b)| a & !b == 0)
@@ -992,6 +1004,7 @@ impl Candidates {
                 Some(&(_, base, _)) => from.iter().map(|f| base.within(&f.sig)).collect(),
                 None => Vec::new(),
             };
+            let mut buf = Sig::default();
             let mut out: Vec<Partial> = Vec::new();
             let mut at: FxHashMap<Sig, usize> = FxHashMap::default();
             // The part varies slowest: the first witness of a class keeps the
@@ -1003,9 +1016,13 @@ impl Candidates {
                         return out;
                     }
                     *examined += 1;
-                    let sig = f.sig.union(psig);
+                    // The union in a buffer kept between combinations: most
+                    // join a class already found, and need no signature of
+                    // their own.
+                    f.sig.union_into(psig, &mut buf);
+                    let sig = &buf;
                     let alike = f.alike.saturating_mul(palike);
-                    let adds = i == 0 || !base_within[fi] || sig != f.sig;
+                    let adds = i == 0 || !base_within[fi] || *sig != f.sig;
                     let extend = |gens: &mut Vec<[u32; 4]>| {
                         for g in &f.gens {
                             if gens.len() >= WAYS_KEPT {
@@ -1016,7 +1033,7 @@ impl Candidates {
                             gens.push(g);
                         }
                     };
-                    match at.get(&sig).filter(|_| budget.prune) {
+                    match at.get(sig).filter(|_| budget.prune) {
                         Some(&k) => {
                             out[k].alike = out[k].alike.saturating_add(alike);
                             if adds {
@@ -1025,6 +1042,7 @@ impl Candidates {
                             }
                         }
                         None => {
+                            let sig = sig.clone();
                             if out.len() >= budget.classes
                                 || out.len().saturating_mul(sig_bytes) > budget.memory / 2
                             {

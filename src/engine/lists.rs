@@ -239,14 +239,29 @@ impl Engine {
                     .push(i as u32);
             }
         }
-        let mut reach = Reach::new(self, &self.list_matchers(lists));
+        let matchers = self.list_matchers(lists);
+        let mut reach = Reach::new(self, &matchers);
+        // The groups the lists reach (through the groups they contain), in
+        // one walk: a group that reaches none of the lists cannot change
+        // the bits (a file's other groups are for other features).
+        let mut reaching = vec![false; groups.len()];
+        let mut stack: Vec<usize> = matchers
+            .iter()
+            .flatten()
+            .flat_map(|m| m.groups.iter().copied())
+            .collect();
+        while let Some(g) = stack.pop() {
+            if let Some(r) = reaching.get_mut(g)
+                && !std::mem::replace(r, true)
+            {
+                stack.extend(groups[g].groups.iter().copied());
+            }
+        }
         let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::new();
         // Groups with `*`: every name is in them.
         let mut any_groups: Vec<u32> = Vec::new();
         for (g, m) in groups.iter().enumerate() {
-            // A group that reaches none of the lists cannot change the
-            // bits (a file's other groups are for other features).
-            if reach.of(g).iter().all(|&b| b == 0) {
+            if !reaching[g] {
                 continue;
             }
             if m.any {

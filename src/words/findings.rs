@@ -219,16 +219,28 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
     } else if !f.exhaustive && !f.rules_left.is_empty() {
         // Rule by rule: the rules left are named, the others were checked.
         let n = f.rules_left.len();
+        let k = f.features_left.len();
+        let mut features: Vec<String> = f
+            .features_left
+            .iter()
+            .take(5)
+            .map(|s| format!("`{s}`"))
+            .collect();
+        if k > 5 {
+            features.push(format!("{} more", k - 5));
+        }
         out.push(Diagnostic::new(
             Code::FindingsPartial,
             crate::json::Span::default(),
             "",
             format!(
-                "{n} rule{} {} not checked for effect ({}): the principal space or the time ran out for {} (exhaustive: false); every other rule was checked",
+                "{n} rule{} {} not checked for effect ({}), for {} feature{} ({}): the principal space or the time ran out (exhaustive: false); every other rule was checked",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "was" } else { "were" },
                 rule_names(&f.rules_left),
-                if n == 1 { "it" } else { "them" },
+                k,
+                if k == 1 { "" } else { "s" },
+                features.join(", "),
             ),
         ));
     } else if !f.exhaustive {

@@ -478,6 +478,13 @@ fn out_of_time_the_findings_say_they_are_partial_and_claim_nothing() {
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code.as_str(), "findings-partial");
     assert!(d[0].message.contains("`CAD`"), "{}", d[0].message);
+    // Rule by rule (analysis.md 6.1): the note names the rules left.
+    assert_eq!(f.rules_left.len(), 2, "{:?}", f.rules_left);
+    assert!(
+        d[0].message.contains("Deny checkouts rule 1"),
+        "{}",
+        d[0].message
+    );
 }
 
 /// A file over 4 MB gets no findings from `privy check`, said in one note
@@ -507,4 +514,51 @@ fn check_says_a_huge_file_was_not_examined() {
         ["findings-partial"],
         "the redundant rule is not claimed either way"
     );
+}
+
+/// analysis.md 6.1: findings are kept rule by rule. A feature's rules are
+/// examined one at a time when its space with every list apart is too
+/// large; a rule proven to have no effect is reported though another rule
+/// of the same feature ran out of space, and that rule is named as left.
+#[test]
+fn a_rule_proven_is_reported_while_another_of_its_feature_is_left() {
+    let doc = Document::from_text(
+        r#"{ "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "a"}, {"FEATURES": "CAD", "USERS": "b"}, {"FEATURES": "CAD", "USERS": "c;10.0.0.1;&Temp"} ],
+             "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob"}, {"FEATURES": "CAD", "USERS": "bob"} ] }"#,
+    );
+    let e = Engine::new(doc.config());
+    let small = Budget {
+        classes: 3,
+        ..Budget::default()
+    };
+    let f = effect::findings_with(doc.config(), &e, &small, false, 0);
+    let second_deny = RuleId::new(RuleKind::DenyCheckouts, 1);
+    assert!(f.no_effect.iter().any(|n| n.rule == second_deny), "{:?}", f);
+    assert!(!f.exhaustive);
+    assert!(
+        f.rules_left
+            .iter()
+            .any(|r| r.kind == RuleKind::AllowCheckouts),
+        "{:?}",
+        f.rules_left
+    );
+    assert!(!f.rules_left.contains(&second_deny));
+    let d = privy::words::findings::diagnostics(doc.config(), &f);
+    let partial = d
+        .iter()
+        .find(|d| d.code.as_str() == "findings-partial")
+        .expect("a partial note");
+    assert!(
+        partial.message.contains("Allow checkouts rule"),
+        "{}",
+        partial.message
+    );
+    // With room, every rule is examined and nothing is left.
+    let f = effect::findings_with(doc.config(), &e, &Budget::default(), false, 0);
+    assert!(
+        f.exhaustive && f.rules_left.is_empty(),
+        "{:?}",
+        f.rules_left
+    );
+    assert!(f.no_effect.iter().any(|n| n.rule == second_deny));
 }
