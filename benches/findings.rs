@@ -46,7 +46,7 @@ fn main() {
     if quick {
         return;
     }
-    for rules in [500, 2000, 5000] {
+    for rules in [50, 500, 2000, 5000] {
         let text = generate::config(Shape {
             rules,
             groups: 500,
@@ -55,4 +55,32 @@ fn main() {
         });
         measure(&format!("generated {rules} rules"), &text, 3);
     }
+    // The two files of the issue (#26): a mid-size company, and a large
+    // one (`privy gen` with these flags).
+    let mid = generate::config(Shape {
+        rules: 500,
+        groups: 300,
+        members: 20_000,
+        features: 100,
+        users: 5_000,
+        seed: 3,
+    });
+    measure(
+        "privy gen --rules 500 --groups 300 --members 20000 --features 100 --users 5000 --seed 3",
+        &mid,
+        5,
+    );
+    let large = generate::config(Shape {
+        rules: 5000,
+        groups: 500,
+        members: 100_000,
+        features: 50,
+        users: 20_000,
+        seed: 1,
+    });
+    measure(
+        "privy gen --rules 5000 --groups 500 --members 100000 --features 50 --users 20000 --seed 1",
+        &large,
+        3,
+    );
 }

@@ -34,14 +34,15 @@ pub fn principal(p: &Principal) -> String {
 /// "Deny checkouts rule 1", "Deny checkouts rules 1 and 3", at most three
 /// named, then how many more.
 /// The findings counted, for the measuring tools ("92 classes, exhaustive
-/// true, 0 features left; 0 no-effect, 5 overridden, 5
+/// true, 0 features left, 0 rules left; 0 no-effect, 5 overridden, 5
 /// denies-everyone-else").
 pub fn tally(f: &Findings) -> String {
     format!(
-        "{} classes, exhaustive {}, {} features left; {} no-effect, {} overridden, {} denies-everyone-else",
+        "{} classes, exhaustive {}, {} features left, {} rules left; {} no-effect, {} overridden, {} denies-everyone-else",
         f.examined,
         f.exhaustive,
         f.features_left.len(),
+        f.rules_left.len(),
         f.no_effect.len(),
         f.overridden.len(),
         f.denies_others.len(),
