@@ -214,6 +214,52 @@ impl Engine {
     /// groups that contain it), then each name's own groups and lists, and
     /// the distinct wildcards once.
     pub fn names_matching(&self, lists: &[ListId], names: &[&str]) -> Vec<Vec<u64>> {
+        self.names_matching_with(lists, names, None)
+    }
+
+    /// Which of the file's distinct name wildcards each name (folded)
+    /// matches: worked out once for names asked about every feature, so
+    /// that [`Engine::names_matching_with`] does not match each name with
+    /// the patterns again for each feature.
+    pub fn name_hits(&self, names: &[&str]) -> NameHits {
+        let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut patterns: Vec<&crate::pattern::NamePattern> = Vec::new();
+        let lists = self
+            .rules
+            .iter()
+            .flat_map(|r| [r.users.as_ref(), r.except.as_ref()])
+            .flatten()
+            .chain(self.groups.matchers.iter());
+        for m in lists {
+            for w in m.name_wildcards() {
+                if !index.contains_key(w.folded.as_str()) {
+                    index.insert(w.folded.to_string(), patterns.len() as u32);
+                    patterns.push(w);
+                }
+            }
+        }
+        let hits = names
+            .iter()
+            .map(|n| {
+                patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.matches_folded(n))
+                    .map(|(i, _)| i as u32)
+                    .collect()
+            })
+            .collect();
+        NameHits { index, hits }
+    }
+
+    /// [`Engine::names_matching`], with the wildcards each name matches
+    /// already known (`hits`, of these `names` in this order).
+    pub fn names_matching_with(
+        &self,
+        lists: &[ListId],
+        names: &[&str],
+        hits: Option<&NameHits>,
+    ) -> Vec<Vec<u64>> {
         use std::collections::HashMap;
         let words = lists.len().div_ceil(64);
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
@@ -277,13 +323,31 @@ impl Engine {
                     .push(g as u32);
             }
         }
+        // With the hits known: the lists and groups of each pattern, by the
+        // pattern's number there.
+        let by_hit: Vec<Option<(Vec<u32>, Vec<u32>)>> = match hits {
+            Some(h) => {
+                let mut v = vec![None; h.index.len()];
+                for (text, (_, ls, gs)) in &wild {
+                    if let Some(&i) = h.index.get(*text) {
+                        v[i as usize] = Some((ls.clone(), gs.clone()));
+                    }
+                }
+                v
+            }
+            None => Vec::new(),
+        };
         let wild: Vec<(&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
             wild.into_values().collect();
+        // The groups each name is in, in one buffer kept between names.
+        let mut direct: Vec<u32> = Vec::new();
         names
             .iter()
-            .map(|&n| {
+            .enumerate()
+            .map(|(at, &n)| {
                 let mut bits = any.clone();
-                let mut direct: Vec<u32> = any_groups.clone();
+                direct.clear();
+                direct.extend_from_slice(&any_groups);
                 if let Some(ls) = by_name.get(n) {
                     for &i in ls {
                         set(&mut bits, i as usize);
@@ -292,17 +356,31 @@ impl Engine {
                 if let Some(gs) = group_by_name.get(n) {
                     direct.extend(gs);
                 }
-                for (w, ls, gs) in &wild {
-                    if w.matches_folded(n) {
-                        for &i in ls {
-                            set(&mut bits, i as usize);
+                match hits {
+                    Some(h) => {
+                        for &k in h.hits.get(at).into_iter().flatten() {
+                            if let Some(Some((ls, gs))) = by_hit.get(k as usize) {
+                                for &i in ls {
+                                    set(&mut bits, i as usize);
+                                }
+                                direct.extend(gs);
+                            }
                         }
-                        direct.extend(gs);
+                    }
+                    None => {
+                        for (w, ls, gs) in &wild {
+                            if w.matches_folded(n) {
+                                for &i in ls {
+                                    set(&mut bits, i as usize);
+                                }
+                                direct.extend(gs);
+                            }
+                        }
                     }
                 }
                 direct.sort_unstable();
                 direct.dedup();
-                for d in direct {
+                for &d in &direct {
                     for (b, r) in bits.iter_mut().zip(reach.of(d as usize)) {
                         *b |= r;
                     }
@@ -494,6 +572,16 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// Which of a file's distinct name wildcards each of some names matches
+/// ([`Engine::name_hits`]).
+#[derive(Debug, Clone, Default)]
+pub struct NameHits {
+    /// Each pattern (folded) and its number.
+    index: std::collections::HashMap<String, u32>,
+    /// For each name, the numbers of the patterns it matches.
+    hits: Vec<Vec<u32>>,
 }
 
 /// Which of some lists reach each group: the lists that name it or any

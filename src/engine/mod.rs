@@ -29,7 +29,7 @@ mod usage;
 
 use compile::{CompiledRule, ListIndex};
 pub use decision::*;
-pub use lists::{ListId, ListRole, RuleRole};
+pub use lists::{ListId, ListRole, NameHits, RuleRole};
 pub use usage::{PoolView, SeatUsage};
 
 /// A configuration compiled for decisions. Rebuild it after every edit.

@@ -9,13 +9,17 @@ use crate::pattern::Kind;
 pub(super) struct Named {
     written: Vec<String>,
     folded: Vec<String>,
+    /// Which of the file's wildcards each name matches, worked out once
+    /// for every feature.
+    hits: crate::engine::NameHits,
 }
 
-pub(super) fn named_names(cfg: &Config) -> Named {
+pub(super) fn named_names(cfg: &Config, engine: &Engine) -> Named {
     let mut seen = HashSet::new();
     let mut out = Named {
         written: Vec::new(),
         folded: Vec::new(),
+        hits: crate::engine::NameHits::default(),
     };
     for list in cfg.principal_lists() {
         for e in list.iter() {
@@ -39,6 +43,8 @@ pub(super) fn named_names(cfg: &Config) -> Named {
             }
         }
     }
+    let folded: Vec<&str> = out.folded.iter().map(String::as_str).collect();
+    out.hits = engine.name_hits(&folded);
     out
 }
 
@@ -59,7 +65,7 @@ pub(super) fn denies_others(
     // and each kind of name is decided once, not each of thousands.
     let lists = engine.lists_for_feature(feature);
     let folded: Vec<&str> = names.folded.iter().map(String::as_str).collect();
-    let in_lists = engine.names_matching(&lists, &folded);
+    let in_lists = engine.names_matching_with(&lists, &folded, Some(&names.hits));
     for (kind, action) in [
         (RuleKind::AllowCheckouts, Action::Checkout),
         (RuleKind::AllowBorrows, Action::Borrow),
@@ -75,7 +81,7 @@ pub(super) fn denies_others(
         let without = engine.without(&list);
         let mut lose = Vec::new();
         let mut at_least = false;
-        let mut decided: HashMap<&[u64], bool> = HashMap::new();
+        let mut decided: FxHashMap<&[u64], bool> = FxHashMap::default();
         for (i, n) in names.written.iter().enumerate() {
             if i % 256 == 255 && out_of_time() {
                 at_least = true;
