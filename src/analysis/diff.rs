@@ -129,8 +129,12 @@ pub struct FeatureSummary {
 pub struct Diff {
     /// Every class of every feature was examined.
     pub exhaustive: bool,
-    /// Classes examined over all features.
+    /// Classes examined over all features (as the decisions tell them
+    /// apart: each may stand for many principal classes).
     pub classes: u64,
+    /// The principal classes (combinations of the entries' candidates)
+    /// those stand for.
+    pub alike: u64,
     /// Combinations examined, and an estimate of those left (0 when
     /// exhaustive).
     pub examined: u64,
@@ -523,6 +527,10 @@ pub fn diff_pools(
         out.examined += sp.examined;
         out.left += sp.left;
         out.classes += sp.classes.len() as u64;
+        out.alike = sp
+            .classes
+            .iter()
+            .fold(out.alike, |a, c| a.saturating_add(c.alike));
         summary.classes = sp.classes.len();
         let serials = serials_for(v, &old, &new, &feature);
         let mut reached = None;

@@ -200,6 +200,7 @@ pub fn diff_json(d: &Diff, warnings: &[String]) -> Value {
     json!({
         "exhaustive": d.exhaustive,
         "classes": d.classes,
+        "alike": d.alike,
         "examined": d.examined,
         "left": d.left,
         "features_left": d.features_left,

@@ -134,7 +134,7 @@ fn or_list(items: &[String]) -> String {
 }
 
 /// How many classes a line stands for and up to three of their
-/// witnesses ("4 classes, e.g. user `carl`; IP 10.0.0.0; local groups
+/// witnesses ("4 principal classes, e.g. user `carl`; IP 10.0.0.0; local groups
 /// `&Temp`"), or nothing for a line of one class.
 pub fn class_examples(w: &What) -> Option<String> {
     if w.alike <= 1 {
@@ -150,7 +150,11 @@ pub fn class_examples(w: &What) -> Option<String> {
             break;
         }
     }
-    Some(format!("{} classes, e.g. {}", w.alike, examples.join("; ")))
+    Some(format!(
+        "{} principal classes, e.g. {}",
+        w.alike,
+        examples.join("; ")
+    ))
 }
 
 /// The headline of Review changes ("Saving grants 3 and revokes 1.").
@@ -222,7 +226,8 @@ pub fn diff_summary(d: &Diff) -> String {
         s
     };
     let scope = format!(
-        "over {} principal classes of {compared} feature{} whose rules changed ({same} unchanged)",
+        "over {} principal classes ({} as the decisions tell them apart) of {compared} feature{} whose rules changed ({same} unchanged)",
+        d.alike,
         d.classes,
         if compared == 1 { "" } else { "s" }
     );
