@@ -614,7 +614,7 @@ impl Candidates {
     /// `budget.per_list`, every list apart).
     pub fn space(&self, budget: &Budget) -> Space {
         let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, &[]);
-        self.reduce(&acts, budget, None, false)
+        self.reduce(&acts, budget, None, Witnesses::Any)
     }
 
     /// The classes as the decisions tell them apart, and also whether each
@@ -623,7 +623,7 @@ impl Candidates {
     /// same for every member.
     pub fn focused(&self, focus: &[(usize, ListId)], budget: &Budget) -> Space {
         let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, focus);
-        self.reduce(&acts, budget, None, false)
+        self.reduce(&acts, budget, None, Witnesses::Any)
     }
 
     /// [`Candidates::focused`], only the classes that match the list
@@ -631,16 +631,13 @@ impl Candidates {
     /// only what it matches. Counts (`alike`) and ways may count a
     /// combination more than once: not for descriptions.
     ///
-    /// With `alone`, only the principals with one part (the others none,
-    /// or as given) that matches `require`: enough for a rule whose effect
-    /// needs only that it matches and that other lists do not (a deny
-    /// rule: a principal it denies that no other deny rule denies is one
-    /// of its matching parts alone, with fewer parts to match the others).
+    /// `parts` says how many parts besides the bases the principals have
+    /// ([`Parts`]).
     pub fn focused_matching(
         &self,
         focus: &[(usize, ListId)],
         require: (usize, ListId),
-        alone: bool,
+        parts: Witnesses,
         budget: &Budget,
     ) -> Space {
         let acts = Acts::new(&self.lists, self.pooled, self.prune, budget.per_list, focus);
@@ -655,9 +652,9 @@ impl Candidates {
                 Act::Min(..) => None,
             });
         match bit {
-            Some(b) => self.reduce(&acts, budget, Some(b), alone),
+            Some(b) => self.reduce(&acts, budget, Some(b), parts),
             // A list no class can match: none.
-            None => self.reduce(&acts, budget, Some(usize::MAX), alone),
+            None => self.reduce(&acts, budget, Some(usize::MAX), parts),
         }
     }
 }
@@ -669,6 +666,24 @@ struct Value<T> {
     alike: u64,
     /// The values merged into it, [`MEMBERS_KEPT`] at most.
     members: Vec<T>,
+}
+
+/// Which principals a space limited to those that match a list holds
+/// ([`Candidates::focused_matching`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Witnesses {
+    /// Every principal that matches it.
+    Any,
+    /// Only principals of one part besides the bases (the others none, or
+    /// as given), the part that matches: enough for a rule whose effect
+    /// needs only that it matches and that other lists do not (a deny
+    /// rule: a principal it denies that no other deny rule denies is one
+    /// of its matching parts alone, with fewer parts to match the others).
+    OnePart,
+    /// Only principals of at most two parts besides the bases, one that
+    /// matches: a first, cheap look (what it finds is real; what it does
+    /// not find may need more parts).
+    TwoParts,
 }
 
 /// Which parts of a principal range over their candidate values; the
@@ -883,9 +898,14 @@ fn merge<T: Clone>(raw: &[Raw<T>], sig_of: impl Fn(&Raw<T>) -> Sig, prune: bool)
 
 impl Candidates {
     /// The classes of the signature `acts` gives (only those with the bit
-    /// `require`, when given; and then, when `alone`, only principals with
-    /// one part besides the bases: the part with the bit).
-    fn reduce(&self, acts: &Acts, budget: &Budget, require: Option<usize>, alone: bool) -> Space {
+    /// `require`, when given, of the principals `parts` says).
+    fn reduce(
+        &self,
+        acts: &Acts,
+        budget: &Budget,
+        require: Option<usize>,
+        parts: Witnesses,
+    ) -> Space {
         let vary = self.vary;
         let mut exhaustive = self.names_complete;
         let names_pending = self.names_pending;
@@ -1077,11 +1097,18 @@ impl Candidates {
         };
         // Which values of part `at` a run takes (`i` is the value's place:
         // 0 is the part's base).
-        let keep = |sig: &Sig, i: usize, at: usize, only: Option<usize>| match (require, only) {
-            (Some(bit), Some(j)) if j == at => has(sig, bit),
-            (Some(_), Some(_)) if alone => i == 0,
-            _ => true,
-        };
+        let keep =
+            |sig: &Sig, i: usize, at: usize, (only, other): (Option<usize>, Option<usize>)| match (
+                require, only,
+            ) {
+                (Some(bit), Some(j)) if j == at => has(sig, bit),
+                (Some(_), Some(_)) => match parts {
+                    Witnesses::Any => true,
+                    Witnesses::OnePart => i == 0,
+                    Witnesses::TwoParts => other == Some(at) || i == 0,
+                },
+                _ => true,
+            };
         let runs: Vec<Option<usize>> = match require {
             None => vec![None],
             // A part no value of which has the bit needs no run.
@@ -1096,6 +1123,18 @@ impl Candidates {
             .filter(|(_, any)| **any)
             .map(|(j, _)| Some(j))
             .collect(),
+        };
+        // With two parts: each run once more for every other part.
+        let runs: Vec<(Option<usize>, Option<usize>)> = match parts {
+            Witnesses::TwoParts if require.is_some() => runs
+                .iter()
+                .flat_map(|&j| {
+                    (0..4)
+                        .filter(move |&k| Some(k) != j)
+                        .map(move |k| (j, Some(k)))
+                })
+                .collect(),
+            _ => runs.into_iter().map(|j| (j, None)).collect(),
         };
         let mut found: Vec<Partial> = Vec::new();
         for only in runs {

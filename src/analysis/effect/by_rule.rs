@@ -5,6 +5,7 @@
 //! name one rule are checked again with that rule's lists apart too.
 
 use super::*;
+use crate::analysis::space::Witnesses;
 
 /// Examines each rule of the feature still to be examined. A rule whose
 /// space or time ran out is not claimed (said in `rules_left`); the others
@@ -32,16 +33,14 @@ pub(super) fn by_rule(
         if s.unknown || (s.effect && !is_allow) {
             continue;
         }
-        let done = !out_of_time() && {
-            let sp = match matters_where_it_matches(role, roles) {
-                Some(users) => cands.focused_matching(
-                    &lists_of(role, &[]),
-                    (0, users),
-                    alone_enough(role),
-                    budget,
-                ),
-                None => cands.focused(&lists_of(role, &[]), budget),
-            };
+        // First a cheap look at principals of two parts (one it
+        // matches): an effect or an overriding deny found there is real,
+        // and settles most rules; the rest are examined whole.
+        let users = matters_where_it_matches(role, roles);
+        let look = |sp: space::Space,
+                    seen: &mut FxHashMap<RuleId, Seen>,
+                    scratch: &mut Scratch,
+                    out: &mut Findings| {
             out.examined += sp.classes.len() as u64;
             sp.exhaustive
                 && examine(
@@ -55,6 +54,28 @@ pub(super) fn by_rule(
                     out_of_time,
                     Some(role.rule),
                 )
+        };
+        let settled = |seen: &FxHashMap<RuleId, Seen>| {
+            seen.get(&role.rule)
+                .is_some_and(|s| s.effect && (!is_allow || s.overridden_at.is_some()))
+        };
+        let focus = lists_of(role, &[]);
+        let done = !out_of_time() && {
+            let first = match (users, alone_enough(role)) {
+                (Some(u), false) => {
+                    let sp = cands.focused_matching(&focus, (0, u), Witnesses::TwoParts, budget);
+                    look(sp, seen, scratch, out) && settled(seen)
+                }
+                _ => false,
+            };
+            first
+                || !out_of_time() && {
+                    let sp = match users {
+                        Some(u) => cands.focused_matching(&focus, (0, u), witnesses(role), budget),
+                        None => cands.focused(&focus, budget),
+                    };
+                    look(sp, seen, scratch, out)
+                }
         };
         let Some(s) = seen.get_mut(&role.rule) else {
             continue;
@@ -110,6 +131,15 @@ fn alone_enough(role: &RuleRole) -> bool {
     role.kind.effect() == Effect::Deny
 }
 
+/// The principals a rule's whole examination needs.
+fn witnesses(role: &RuleRole) -> Witnesses {
+    if alone_enough(role) {
+        Witnesses::OnePart
+    } else {
+        Witnesses::Any
+    }
+}
+
 /// The lists of `role` and of the rules `also` (USERS and EXCEPT_USERS),
 /// in the one engine.
 fn lists_of(role: &RuleRole, also: &[&RuleRole]) -> Vec<(usize, crate::engine::ListId)> {
@@ -161,7 +191,7 @@ fn confirm(
                 let focus = lists_of(role, &[&x_role]);
                 let sp = match matters_where_it_matches(role, roles) {
                     Some(users) => {
-                        cands.focused_matching(&focus, (0, users), alone_enough(role), budget)
+                        cands.focused_matching(&focus, (0, users), witnesses(role), budget)
                     }
                     None => cands.focused(&focus, budget),
                 };
