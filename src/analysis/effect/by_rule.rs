@@ -7,9 +7,21 @@
 use super::*;
 use crate::analysis::space::Witnesses;
 
-/// Examines each rule of the feature still to be examined. A rule whose
-/// space or time ran out is not claimed (said in `rules_left`); the others
-/// are known for this feature whatever happens to the rest.
+/// Whether nothing is left to learn of a rule: it has an effect, and for
+/// an allow rule a deny rule overriding it was found.
+pub(super) fn settled(role: &RuleRole, seen: &FxHashMap<RuleId, Seen>) -> bool {
+    seen.get(&role.rule).is_some_and(|s| {
+        s.effect && (role.kind.effect() != Effect::Allow || s.overridden_at.is_some())
+    })
+}
+
+/// Examines each rule of the feature still to be examined. First (`whole`
+/// false) a look at principals of two parts, which settles most rules in
+/// one of their features (deny rules are examined whole at once: their
+/// principals of one part are few); then (`whole`), for the rules not
+/// settled in any feature, every principal they match. A rule whose space
+/// or time ran out is not claimed (said in `rules_left`); the others are
+/// known for this feature whatever happens to the rest.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn by_rule(
     engine: &Engine,
@@ -22,6 +34,7 @@ pub(super) fn by_rule(
     out_of_time: &dyn Fn() -> bool,
     budget: &Budget,
     out: &mut Findings,
+    whole: bool,
 ) -> bool {
     let mut stopped = false;
     for role in roles {
@@ -30,17 +43,43 @@ pub(super) fn by_rule(
         };
         let is_allow = role.kind.effect() == Effect::Allow;
         // Known to have an effect, and no overriding deny to look for.
-        if s.unknown || (s.effect && !is_allow) {
+        if s.unknown || settled(role, seen) || (!whole && s.effect && !is_allow) {
             continue;
         }
-        // First a cheap look at principals of two parts (one it
-        // matches): an effect or an overriding deny found there is real,
-        // and settles most rules; the rest are examined whole.
-        let users = matters_where_it_matches(role, roles);
-        let look = |sp: space::Space,
-                    seen: &mut FxHashMap<RuleId, Seen>,
-                    scratch: &mut Scratch,
-                    out: &mut Findings| {
+        if !whole && !alone_enough(role) {
+            // The first look only.
+            if let Some(u) = matters_where_it_matches(role, roles)
+                && !out_of_time()
+            {
+                let sp = cands.focused_matching(
+                    &lists_of(role, &[]),
+                    (0, u),
+                    Witnesses::TwoParts,
+                    budget,
+                );
+                out.examined += sp.classes.len() as u64;
+                if sp.exhaustive {
+                    examine(
+                        engine,
+                        &sp,
+                        (feature, other),
+                        roles,
+                        serials,
+                        seen,
+                        scratch,
+                        out_of_time,
+                        Some(role.rule),
+                    );
+                }
+            }
+            continue;
+        }
+        let focus = lists_of(role, &[]);
+        let done = !out_of_time() && {
+            let sp = match matters_where_it_matches(role, roles) {
+                Some(u) => cands.focused_matching(&focus, (0, u), witnesses(role), budget),
+                None => cands.focused(&focus, budget),
+            };
             out.examined += sp.classes.len() as u64;
             sp.exhaustive
                 && examine(
@@ -54,28 +93,6 @@ pub(super) fn by_rule(
                     out_of_time,
                     Some(role.rule),
                 )
-        };
-        let settled = |seen: &FxHashMap<RuleId, Seen>| {
-            seen.get(&role.rule)
-                .is_some_and(|s| s.effect && (!is_allow || s.overridden_at.is_some()))
-        };
-        let focus = lists_of(role, &[]);
-        let done = !out_of_time() && {
-            let first = match (users, alone_enough(role)) {
-                (Some(u), false) => {
-                    let sp = cands.focused_matching(&focus, (0, u), Witnesses::TwoParts, budget);
-                    look(sp, seen, scratch, out) && settled(seen)
-                }
-                _ => false,
-            };
-            first
-                || !out_of_time() && {
-                    let sp = match users {
-                        Some(u) => cands.focused_matching(&focus, (0, u), witnesses(role), budget),
-                        None => cands.focused(&focus, budget),
-                    };
-                    look(sp, seen, scratch, out)
-                }
         };
         let Some(s) = seen.get_mut(&role.rule) else {
             continue;

@@ -40,7 +40,7 @@ mod others;
 mod quick;
 mod together;
 
-use by_rule::by_rule;
+use by_rule::{by_rule, settled};
 use examine::examine;
 use others::{denies_others, named_names};
 use quick::{LARGE_RULES, quick_effects};
@@ -317,6 +317,8 @@ pub fn findings_with(
     // simplest examples for the notes); large ones try the rules' own
     // entries first.
     let large = quick;
+    // Features examined rule by rule, for the second pass.
+    let mut later: Vec<Later> = Vec::new();
     for (feature, other) in features_of(v, engine, engine) {
         let roles: Vec<RuleRole> = engine
             .rules_for_feature(&feature)
@@ -386,18 +388,25 @@ pub fn findings_with(
                             &out_of_time,
                             None,
                         )
-                }) || by_rule(
-                    engine,
-                    &cands,
-                    (&feature, other),
-                    &roles,
-                    &serials,
-                    &mut seen,
-                    &mut scratch,
-                    &out_of_time,
-                    budget,
-                    &mut out,
-                )
+                }) || {
+                    // Rule by rule: a first look now, the rest once every
+                    // feature had its look (most rules are settled by then).
+                    by_rule(
+                        engine,
+                        &cands,
+                        (&feature, other),
+                        &roles,
+                        &serials,
+                        &mut seen,
+                        &mut scratch,
+                        &out_of_time,
+                        budget,
+                        &mut out,
+                        false,
+                    );
+                    later.push((feature.clone(), other, roles.clone(), serials.clone()));
+                    true
+                }
             };
         if !whole {
             left(&mut out, &mut seen, &feature, &roles);
@@ -412,6 +421,40 @@ pub fn findings_with(
             &mut scratch,
             &out_of_time,
         ));
+    }
+    // The rules the first looks did not settle, examined whole.
+    let out_of_time = || budget.deadline.is_some_and(|d| Instant::now() >= d);
+    for (feature, other, roles, serials) in later {
+        if !roles.iter().any(|r| !settled(r, &seen)) {
+            continue;
+        }
+        if out_of_time() {
+            let open: Vec<RuleRole> = roles.into_iter().filter(|r| !settled(r, &seen)).collect();
+            left(&mut out, &mut seen, &feature, &open);
+            continue;
+        }
+        let cands = Candidates::new(
+            Atoms::of(&[cfg], None, &feature),
+            &[engine],
+            None,
+            &feature,
+            &Principal::default(),
+            Vary::ALL,
+            budget,
+        );
+        by_rule(
+            engine,
+            &cands,
+            (&feature, other),
+            &roles,
+            &serials,
+            &mut seen,
+            &mut scratch,
+            &out_of_time,
+            budget,
+            &mut out,
+            true,
+        );
     }
     let mut helpers: Vec<(RuleId, Vec<RuleId>)> = Vec::new();
     for id in order {
@@ -474,6 +517,10 @@ pub fn findings_with(
     together(cfg, engine, budget, &mut out.no_effect, &helpers);
     out
 }
+
+/// A feature examined rule by rule, kept for the second pass: its name,
+/// whether it stands for every feature not named, its rules and licenses.
+type Later = (String, bool, Vec<RuleRole>, Vec<Option<String>>);
 
 /// A feature not examined wholly: it is said, and its rules are not
 /// claimed to have no effect.
