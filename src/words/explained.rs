@@ -272,6 +272,8 @@ pub fn suggestion_json(s: &Suggestion, file: (&str, &str), pool: Option<(&str, &
                 "feature": e.feature,
                 "action": e.action,
                 "witness": crate::analysis::diff::witness_json(&e.witness),
+                "description": super::class_description(&e.what),
+                "alike": e.what.alike,
             })).collect::<Vec<_>>(),
         });
     }

@@ -464,3 +464,43 @@ fn suggestions_in_text_and_json_apply_and_grant() {
     let v = json_of(&super::common::privy(&json).1);
     assert_eq!(v["suggestions"], serde_json::json!([]));
 }
+
+/// analysis.md 6.2 in a suggestion's impact: removing a group from a deny
+/// rule lets in everyone the group holds, and the impact's example says so
+/// (the IP range too), not only its witness `bob`.
+#[test]
+fn an_impact_example_names_everyone_it_stands_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = super::common::write(
+        dir.path(),
+        "ServerConfig.json",
+        br#"{ "GROUPS": [ { "NAME": "Team", "MEMBERS": "zed;bob;10.0.0.0-255" } ],
+  "DENY_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "Team" } ] }"#,
+    );
+    let (code, out, _) = super::common::privy(&[
+        "explain",
+        &file,
+        "--feature",
+        "KAS",
+        "--user",
+        "zed",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v = json_of(&out);
+    let examples: Vec<&serde_json::Value> = v["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["impact"]["examples"].as_array())
+        .flatten()
+        .collect();
+    let ex = examples
+        .iter()
+        .find(|e| e["witness"]["user"] == "bob")
+        .unwrap_or_else(|| panic!("an example for bob: {out}"));
+    let d = ex["description"].as_str().expect("description");
+    assert!(d.contains("`10.0.0.0-255`"), "{d}");
+    assert!(ex["alike"].as_u64().is_some_and(|n| n > 1), "{ex}");
+}

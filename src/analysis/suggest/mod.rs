@@ -198,6 +198,9 @@ pub struct Example {
     pub feature: String,
     pub action: Action,
     pub witness: Principal,
+    /// Everyone the change stands for (analysis.md 6.2), not only the
+    /// witness.
+    pub what: super::space::What,
 }
 
 impl Impact {
@@ -464,6 +467,7 @@ fn summarise(d: &super::diff::Diff, req: &Request) -> Impact {
             feature: c.feature.clone(),
             action: c.action,
             witness: c.class.witness.clone(),
+            what: c.what.clone(),
         })
         .fold(Vec::<Example>::new(), |mut v, e| {
             if v.len() < 3
