@@ -4,7 +4,7 @@
 //!
 //! - `atoms.rs`: the entries a feature's rules reach, in every version;
 //! - `names.rs`: every set of name patterns one name can match at once;
-//! - `space.rs`: the principal classes of a feature, each with a witness;
+//! - `space/`: the principal classes of a feature, each with a witness and a description;
 //! - `suggest/`: verified changes that turn a denial into a grant;
 //! - `determined.rs`: whether a request's unset inputs could change it;
 //! - `diff.rs`: the access diff between two versions;
