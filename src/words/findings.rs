@@ -217,56 +217,43 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
             "",
             "No rule was checked for effect: the file is too large for `privy check` to work out the findings over every principal within its budget (exhaustive: false); the editor's Problems work them out beside the window",
         ));
-    } else if !f.exhaustive && !f.rules_left.is_empty() {
-        // Rule by rule: the rules left are named, the others were checked.
-        let n = f.rules_left.len();
-        let k = f.features_left.len();
-        let mut features: Vec<String> = f
-            .features_left
-            .iter()
-            .take(5)
-            .map(|s| format!("`{s}`"))
-            .collect();
-        if k > 5 {
-            features.push(format!("{} more", k - 5));
-        }
-        out.push(Diagnostic::new(
-            Code::FindingsPartial,
-            crate::json::Span::default(),
-            "",
-            format!(
-                "{n} rule{} {} not checked for effect ({}), for {} feature{} ({}): the principal space or the time ran out (exhaustive: false); every other rule was checked",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "was" } else { "were" },
-                rule_names(&f.rules_left),
-                k,
-                if k == 1 { "" } else { "s" },
-                features.join(", "),
-            ),
-        ));
     } else if !f.exhaustive {
+        // Rule by rule the rules left are named (the others were checked);
+        // a feature not reached at all leaves all its rules.
         let n = f.features_left.len();
-        let mut shown: Vec<String> = f
-            .features_left
-            .iter()
-            .take(5)
-            .map(|s| format!("`{s}`"))
-            .collect();
-        if n > 5 {
-            shown.push(format!("{} more", n - 5));
-        }
+        let features = format!(
+            "{n} feature{} ({})",
+            if n == 1 { "" } else { "s" },
+            feature_names(&f.features_left)
+        );
+        let message = match f.rules_left.len() {
+            0 => format!(
+                "The rules of {features} were not checked for effect: the principal space or the time ran out (exhaustive: false)"
+            ),
+            r => format!(
+                "{r} rule{} {} not checked for effect ({}), for {features}: the principal space or the time ran out (exhaustive: false); every other rule was checked",
+                if r == 1 { "" } else { "s" },
+                if r == 1 { "was" } else { "were" },
+                rule_names(&f.rules_left),
+            ),
+        };
         out.push(Diagnostic::new(
             Code::FindingsPartial,
             crate::json::Span::default(),
             "",
-            format!(
-                "The rules of {n} feature{} ({}) were not checked for effect: the principal space or the time ran out (exhaustive: false)",
-                if n == 1 { "" } else { "s" },
-                shown.join(", ")
-            ),
+            message,
         ));
     }
     out
+}
+
+/// "`A`, `B`", five at most, then how many more.
+fn feature_names(features: &[String]) -> String {
+    let mut shown: Vec<String> = features.iter().take(5).map(|s| format!("`{s}`")).collect();
+    if features.len() > 5 {
+        shown.push(format!("{} more", features.len() - 5));
+    }
+    shown.join(", ")
 }
 
 fn list_title(kind: RuleKind) -> &'static str {

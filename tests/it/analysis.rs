@@ -699,6 +699,19 @@ proptest! {
     }
 }
 
+/// `privy diff OLD NEW` (some access changed): its text and the line of
+/// the KAS checkout change.
+fn checkout_line(old: &str, new: &str) -> (String, String) {
+    let (code, out, err) = privy(&["diff", old, new]);
+    assert_eq!(code, 1, "{out}{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("KAS checkout:"))
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    (out, line)
+}
+
 /// analysis.md 6.2: a change that stands for several classes is described
 /// by every way into it, not by one member; JSON keeps each way's witness,
 /// and each witness reproduces the change through `privy explain`.
@@ -715,12 +728,7 @@ fn a_grouped_change_names_everyone_it_stands_for() {
         "new.json",
         br#"{ "DENY_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "bob;carl;10.0.0.0-255;&Temp" } ] }"#,
     );
-    let (code, out, err) = privy(&["diff", &old, &new]);
-    assert_eq!(code, 1, "{out}{err}");
-    let line = out
-        .lines()
-        .find(|l| l.contains("KAS checkout:"))
-        .unwrap_or_else(|| panic!("{out}"));
+    let (out, line) = checkout_line(&old, &new);
     for want in ["`carl`", "`10.0.0.0-255`", "`&Temp`", "classes, e.g."] {
         assert!(line.contains(want), "{want} missing: {line}");
     }
@@ -774,12 +782,7 @@ fn a_grouped_change_names_everyone_it_stands_for() {
         "b.json",
         br#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "**" } ] }"#,
     );
-    let (code, out, err) = privy(&["diff", &old, &new]);
-    assert_eq!(code, 1, "{out}{err}");
-    let line = out
-        .lines()
-        .find(|l| l.contains("KAS checkout:"))
-        .unwrap_or_else(|| panic!("{out}"));
+    let (_, line) = checkout_line(&old, &new);
     assert!(
         line.contains("any user name") || line.contains("a user matching `**`"),
         "{line}"

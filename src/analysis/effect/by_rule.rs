@@ -46,39 +46,22 @@ pub(super) fn by_rule(
         if s.unknown || settled(role, seen) || (!whole && s.effect && !is_allow) {
             continue;
         }
-        if !whole && !alone_enough(role) {
-            // The first look only.
-            if let Some(u) = matters_where_it_matches(role, roles)
-                && !out_of_time()
-            {
-                let sp = cands.focused_matching(
+        // The first pass only looks (deny rules aside); a rule whose
+        // decisions can change where it does not match waits for the whole.
+        let look = !whole && !alone_enough(role);
+        let users = matters_where_it_matches(role, roles);
+        if look && users.is_none() {
+            continue;
+        }
+        let done = !out_of_time() && {
+            let sp = match (users, look) {
+                (Some(u), true) => cands.focused_matching(
                     &lists_of(role, &[]),
                     (0, u),
                     Witnesses::TwoParts,
                     budget,
-                );
-                out.examined += sp.classes.len() as u64;
-                if sp.exhaustive {
-                    examine(
-                        engine,
-                        &sp,
-                        (feature, other),
-                        roles,
-                        serials,
-                        seen,
-                        scratch,
-                        out_of_time,
-                        Some(role.rule),
-                    );
-                }
-            }
-            continue;
-        }
-        let focus = lists_of(role, &[]);
-        let done = !out_of_time() && {
-            let sp = match matters_where_it_matches(role, roles) {
-                Some(u) => cands.focused_matching(&focus, (0, u), witnesses(role), budget),
-                None => cands.focused(&focus, budget),
+                ),
+                _ => whole_space(cands, role, roles, &[], budget),
             };
             out.examined += sp.classes.len() as u64;
             sp.exhaustive
@@ -94,6 +77,11 @@ pub(super) fn by_rule(
                     Some(role.rule),
                 )
         };
+        if look {
+            // What a look found is real; what it did not is left to the
+            // second pass.
+            continue;
+        }
         let Some(s) = seen.get_mut(&role.rule) else {
             continue;
         };
@@ -146,6 +134,22 @@ fn matters_where_it_matches(role: &RuleRole, roles: &[RuleRole]) -> Option<crate
 /// its matching part's), and so is an example.
 fn alone_enough(role: &RuleRole) -> bool {
     role.kind.effect() == Effect::Deny
+}
+
+/// The classes a rule's whole examination needs, with its lists and
+/// those of the rules `also` apart.
+fn whole_space(
+    cands: &Candidates,
+    role: &RuleRole,
+    roles: &[RuleRole],
+    also: &[&RuleRole],
+    budget: &Budget,
+) -> space::Space {
+    let focus = lists_of(role, also);
+    match matters_where_it_matches(role, roles) {
+        Some(users) => cands.focused_matching(&focus, (0, users), witnesses(role), budget),
+        None => cands.focused(&focus, budget),
+    }
 }
 
 /// The principals a rule's whole examination needs.
@@ -205,13 +209,7 @@ fn confirm(
                 break;
             };
             let holds = !out_of_time() && {
-                let focus = lists_of(role, &[&x_role]);
-                let sp = match matters_where_it_matches(role, roles) {
-                    Some(users) => {
-                        cands.focused_matching(&focus, (0, users), witnesses(role), budget)
-                    }
-                    None => cands.focused(&focus, budget),
-                };
+                let sp = whole_space(cands, role, roles, &[&x_role], budget);
                 let mut fresh: FxHashMap<RuleId, Seen> = FxHashMap::default();
                 fresh.insert(role.rule, Seen::default());
                 sp.exhaustive

@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 use std::time::Instant;
 
 use super::diff::{Versions, features_of, serials_for};
-use super::space::{self, Atoms, Budget, Candidates, Vary, What};
+use super::space::{self, Budget, Candidates, What};
 use crate::engine::matcher::Scratch;
 use crate::engine::{Action, Decision, Engine, Reason, RuleRole, Verdict};
 use crate::model::Config;
@@ -364,15 +364,7 @@ pub fn findings_with(
             });
         let whole = decided
             || !out_of_time() && {
-                let cands = Candidates::new(
-                    Atoms::of(&[cfg], None, &feature),
-                    &[engine],
-                    None,
-                    &feature,
-                    &Principal::default(),
-                    Vary::ALL,
-                    budget,
-                );
+                let cands = Candidates::of_file(cfg, engine, &feature, budget);
                 (every_list.classes > 0 && {
                     let sp = cands.space(every_list);
                     out.examined += sp.classes.len() as u64;
@@ -433,15 +425,7 @@ pub fn findings_with(
             left(&mut out, &mut seen, &feature, &open);
             continue;
         }
-        let cands = Candidates::new(
-            Atoms::of(&[cfg], None, &feature),
-            &[engine],
-            None,
-            &feature,
-            &Principal::default(),
-            Vary::ALL,
-            budget,
-        );
+        let cands = Candidates::of_file(cfg, engine, &feature, budget);
         by_rule(
             engine,
             &cands,

@@ -73,15 +73,7 @@ pub(super) fn together(
             }
             let (cands, serials, roles) = features.entry(feature.clone()).or_insert_with(|| {
                 (
-                    Candidates::new(
-                        Atoms::of(&[cfg], None, &feature),
-                        &[engine],
-                        None,
-                        &feature,
-                        &Principal::default(),
-                        Vary::ALL,
-                        budget,
-                    ),
+                    Candidates::of_file(cfg, engine, &feature, budget),
                     serials_for(v, engine, engine, &feature),
                     engine.rules_for_feature(&feature),
                 )
