@@ -28,4 +28,11 @@ fn main() {
         start.elapsed().as_secs_f64(),
         privy::words::findings::tally(&f)
     );
+    // PRIVY_PROBE_LIST=1: each rule found to have no effect, as kind and
+    // number, for checking them against a diff.
+    if std::env::var_os("PRIVY_PROBE_LIST").is_some() {
+        for n in &f.no_effect {
+            println!("{:?} {}", n.rule.kind, n.rule.index);
+        }
+    }
 }

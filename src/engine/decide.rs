@@ -52,6 +52,9 @@ impl Engine {
 
     /// The rules `ids` (of this engine's file) for [`Engine::decide_without`].
     pub fn without(&self, ids: &[RuleId]) -> Without {
+        if ids.is_empty() {
+            return Without(Vec::new());
+        }
         let mut v: Vec<u32> = self
             .rules
             .iter()

@@ -62,7 +62,16 @@ fn overlapping_wildcards_stop_within_memory_and_say_so() {
             .to_string()
             .as_bytes(),
     );
-    let (code, out, err) = limited(&["check", &old, "--format", "json"]);
+    // The rule alone has an effect (a name it matches is found at once);
+    // a second one like it has none, which only every name can show.
+    let twice = write(
+        dir.path(),
+        "twice.json",
+        json!({"DENY_CHECKOUTS": [{"FEATURES": "CAD", "USERS": users}, {"FEATURES": "CAD", "USERS": users}]})
+            .to_string()
+            .as_bytes(),
+    );
+    let (code, out, err) = limited(&["check", &twice, "--format", "json"]);
     never_aborted(&err);
     assert_eq!(code, 0, "{out}{err}");
     let v: Value = serde_json::from_str(&out).expect("json");

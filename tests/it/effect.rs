@@ -523,7 +523,9 @@ fn check_says_a_huge_file_was_not_examined() {
 #[test]
 fn a_rule_proven_is_reported_while_another_of_its_feature_is_left() {
     let doc = Document::from_text(
-        r#"{ "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "a"}, {"FEATURES": "CAD", "USERS": "b"}, {"FEATURES": "CAD", "USERS": "c;10.0.0.1;&Temp"} ],
+        // The last two allow rules do the same: proving it (and saying
+        // why) takes the classes of everyone they match, more than 3.
+        r#"{ "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "a"}, {"FEATURES": "CAD", "USERS": "b"}, {"FEATURES": "CAD", "USERS": "c;10.0.0.1;&Temp"}, {"FEATURES": "CAD", "USERS": "c;10.0.0.1;&Temp"} ],
              "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "bob"}, {"FEATURES": "CAD", "USERS": "bob"} ] }"#,
     );
     let e = Engine::new(doc.config());

@@ -4,14 +4,19 @@
 //! class. The notes' "does the same" and "denied first by" claims that
 //! name one rule are checked again with that rule's lists apart too.
 
+use super::solved;
 use super::*;
 use crate::analysis::space::Witnesses;
 
-/// Whether nothing is left to learn of a rule: it has an effect, and for
-/// an allow rule a deny rule overriding it was found.
-pub(super) fn settled(role: &RuleRole, seen: &FxHashMap<RuleId, Seen>) -> bool {
+/// Whether nothing is left to learn of a rule in `feature`: it has an
+/// effect, and for an allow rule a deny rule overriding it was found (in
+/// any feature) or none can be in this one.
+pub(super) fn settled(role: &RuleRole, seen: &FxHashMap<RuleId, Seen>, feature: &str) -> bool {
     seen.get(&role.rule).is_some_and(|s| {
-        s.effect && (role.kind.effect() != Effect::Allow || s.overridden_at.is_some())
+        s.effect
+            && (role.kind.effect() != Effect::Allow
+                || s.overridden_at.is_some()
+                || s.no_override_in.iter().any(|f| f == feature))
     })
 }
 
@@ -43,8 +48,31 @@ pub(super) fn by_rule(
         };
         let is_allow = role.kind.effect() == Effect::Allow;
         // Known to have an effect, and no overriding deny to look for.
-        if s.unknown || settled(role, seen) || (!whole && s.effect && !is_allow) {
+        if s.unknown || settled(role, seen, feature) || (!whole && s.effect && !is_allow) {
             continue;
+        }
+        if !whole {
+            // First as conditions on the lists: most rules are settled
+            // there, and one shown to have no effect needs the classes
+            // only for the notes (in the second pass).
+            let told = solved::solve(
+                engine,
+                cands,
+                (feature, other),
+                role,
+                roles,
+                serials,
+                seen,
+                scratch,
+            );
+            if told.overridden == Some(false)
+                && let Some(s) = seen.get_mut(&role.rule)
+            {
+                s.no_override_in.push(feature.to_string());
+            }
+            if settled(role, seen, feature) || told.effect == Some(false) {
+                continue;
+            }
         }
         // The first pass only looks (deny rules aside); a rule whose
         // decisions can change where it does not match waits for the whole.

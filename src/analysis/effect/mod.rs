@@ -38,6 +38,7 @@ mod by_rule;
 mod examine;
 mod others;
 mod quick;
+mod solved;
 mod together;
 
 use by_rule::{by_rule, settled};
@@ -164,6 +165,10 @@ struct Seen {
     /// For allow rules: where a deny rule overrides it (the simplest
     /// example found).
     overridden_at: Option<OverriddenAt>,
+    /// For allow rules: the features where no principal it lets in is
+    /// denied by a deny rule (proven as a condition on the lists,
+    /// [`solved`]).
+    no_override_in: Vec<String>,
     /// Examined in classes that tell its own lists apart, not every list:
     /// the rules seen doing the same (or denying first) are some of them.
     coarse: bool,
@@ -417,11 +422,14 @@ pub fn findings_with(
     // The rules the first looks did not settle, examined whole.
     let out_of_time = || budget.deadline.is_some_and(|d| Instant::now() >= d);
     for (feature, other, roles, serials) in later {
-        if !roles.iter().any(|r| !settled(r, &seen)) {
+        if !roles.iter().any(|r| !settled(r, &seen, &feature)) {
             continue;
         }
         if out_of_time() {
-            let open: Vec<RuleRole> = roles.into_iter().filter(|r| !settled(r, &seen)).collect();
+            let open: Vec<RuleRole> = roles
+                .into_iter()
+                .filter(|r| !settled(r, &seen, &feature))
+                .collect();
             left(&mut out, &mut seen, &feature, &open);
             continue;
         }

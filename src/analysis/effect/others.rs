@@ -60,12 +60,29 @@ pub(super) fn denies_others(
     out_of_time: &dyn Fn() -> bool,
 ) -> Vec<DeniesOthers> {
     let mut out = Vec::new();
-    // A name is decided by which of the feature's lists it is in: the
-    // names are sorted by that (a bit per list, all worked out at once),
-    // and each kind of name is decided once, not each of thousands.
+    // A name is decided by which of the feature's deny and allow lists it
+    // is in: the names are sorted by that (a bit per list, all worked out
+    // at once), and each kind of name is decided once, not each of
+    // thousands.
     let lists = engine.lists_for_feature(feature);
     let folded: Vec<&str> = names.folded.iter().map(String::as_str).collect();
     let in_lists = engine.names_matching_with(&lists, &folded, Some(&names.hits));
+    // Without a pool and without hours asked, a verdict depends only on
+    // which deny and allow lists match: names alike in those are decided
+    // once.
+    let deciding: Vec<u64> = {
+        let mut m = vec![0u64; lists.len().div_ceil(64)];
+        for (i, l) in lists.iter().enumerate() {
+            if matches!(l.rule.kind.effect(), Effect::Allow | Effect::Deny) {
+                m[i / 64] |= 1 << (i % 64);
+            }
+        }
+        m
+    };
+    let in_lists: Vec<Vec<u64>> = in_lists
+        .into_iter()
+        .map(|row| row.iter().zip(&deciding).map(|(a, b)| a & b).collect())
+        .collect();
     for (kind, action) in [
         (RuleKind::AllowCheckouts, Action::Checkout),
         (RuleKind::AllowBorrows, Action::Borrow),
@@ -81,6 +98,22 @@ pub(super) fn denies_others(
         let without = engine.without(&list);
         let mut lose = Vec::new();
         let mut at_least = false;
+        let by_engine = |n: &str, scratch: &mut Scratch| {
+            let req = Principal {
+                user: Some(n.to_string()),
+                ..Principal::default()
+            }
+            .request(feature, action);
+            let with = engine.decide_quiet(&req, None, scratch);
+            with.decision == Verdict::Denied
+                && with.reason == Reason::NotInAllowRule
+                && with.rules.iter().any(|r| r.kind == kind)
+                && engine
+                    .decide_without(&without, &req, None, scratch)
+                    .decision
+                    == Verdict::Granted
+        };
+        let by_lists = Loses::new(&lists, roles, kind, action);
         let mut decided: FxHashMap<&[u64], bool> = FxHashMap::default();
         for (i, n) in names.written.iter().enumerate() {
             if i % 256 == 255 && out_of_time() {
@@ -88,22 +121,23 @@ pub(super) fn denies_others(
                 break;
             }
             let loses = *decided.entry(&in_lists[i]).or_insert_with(|| {
-                let req = Principal {
-                    user: Some(n.clone()),
-                    ..Principal::default()
-                }
-                .request(feature, action);
-                let with = engine.decide_quiet(&req, None, scratch);
-                with.decision == Verdict::Denied
-                    && with.reason == Reason::NotInAllowRule
-                    && with.rules.iter().any(|r| r.kind == kind)
-                    && engine
-                        .decide_without(&without, &req, None, scratch)
-                        .decision
-                        == Verdict::Granted
+                by_lists
+                    .as_ref()
+                    .map_or_else(|| by_engine(n, scratch), |l| l.loses(&in_lists[i]))
             });
             if loses {
                 lose.push(n.clone());
+            }
+        }
+        // The lists read right: the examples shown are decided by the
+        // engine too (else every name is).
+        if by_lists.is_some() && lose.iter().take(3).any(|n| !by_engine(n, scratch)) {
+            debug_assert!(false, "denies_others: the lists and the engine disagree");
+            lose.clear();
+            for n in &names.written {
+                if by_engine(n, scratch) {
+                    lose.push(n.clone());
+                }
             }
         }
         if !lose.is_empty() {
@@ -118,4 +152,59 @@ pub(super) fn denies_others(
         }
     }
     out
+}
+
+/// Whether a principal is denied for not being in an allow list and
+/// granted without it, read from the lists it matches (a bit per list of
+/// `lists`): without a pool and without hours asked, deny rules and the
+/// allow lists are all that decide.
+struct Loses {
+    /// Each rule that takes part, as (USERS bit, EXCEPT_USERS bit); `None`
+    /// USERS: everyone.
+    deny: Vec<(Option<usize>, Option<usize>)>,
+    /// The allow list before it (a borrow passes the checkout list first).
+    before: Vec<(Option<usize>, Option<usize>)>,
+    list: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl Loses {
+    fn new(
+        lists: &[crate::engine::ListId],
+        roles: &[RuleRole],
+        kind: RuleKind,
+        action: Action,
+    ) -> Option<Loses> {
+        let at = |l: Option<crate::engine::ListId>| -> Option<Option<usize>> {
+            match l {
+                None => Some(None),
+                Some(l) => lists.iter().position(|x| *x == l).map(Some),
+            }
+        };
+        let of = |keep: &dyn Fn(&RuleRole) -> bool| -> Option<Vec<(Option<usize>, Option<usize>)>> {
+            roles
+                .iter()
+                .filter(|r| r.applies_to_action(action) && r.applies_to_serial(None) && keep(r))
+                .map(|r| Some((at(r.users)?, at(r.except)?)))
+                .collect()
+        };
+        Some(Loses {
+            deny: of(&|r| r.kind.effect() == Effect::Deny)?,
+            before: if kind == RuleKind::AllowBorrows {
+                of(&|r| r.kind == RuleKind::AllowCheckouts)?
+            } else {
+                Vec::new()
+            },
+            list: of(&|r| r.kind == kind)?,
+        })
+    }
+
+    fn loses(&self, row: &[u64]) -> bool {
+        let bit = |i: usize| row.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+        let matches =
+            |&(u, e): &(Option<usize>, Option<usize>)| u.is_none_or(bit) && !e.is_some_and(bit);
+        !self.deny.iter().any(matches)
+            && (self.before.is_empty() || self.before.iter().any(matches))
+            && !self.list.is_empty()
+            && !self.list.iter().any(matches)
+    }
 }

@@ -78,6 +78,27 @@ pub(super) fn together(
                     engine.rules_for_feature(&feature),
                 )
             });
+            // As conditions on the lists first: proven either way there,
+            // no classes are needed.
+            if let Some(role) = roles.iter().find(|r| r.rule == n.rule) {
+                match super::solved::still_nothing(
+                    engine,
+                    cands,
+                    &feature,
+                    role,
+                    roles,
+                    serials,
+                    &out,
+                    &mut scratch,
+                ) {
+                    Some(true) => continue,
+                    Some(false) => {
+                        same = false;
+                        break;
+                    }
+                    None => {}
+                }
+            }
             let focus: Vec<(usize, crate::engine::ListId)> = roles
                 .iter()
                 .filter(|r| trial.contains(&r.rule))

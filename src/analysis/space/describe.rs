@@ -2,7 +2,7 @@
 //! (analysis.md 6.2): every way into the class, each part worded by all the
 //! values merged into its candidate, by the entries they match.
 
-use super::{Class, Part, Space, WAYS_KEPT};
+use super::{Atoms, Class, Part, Space, WAYS_KEPT};
 use crate::request::Principal;
 
 /// What the names one part takes in a way stand for.
@@ -236,53 +236,58 @@ impl Space {
     /// What one principal is to the rules of the feature, as a class of
     /// one way (for comparing completions and ranking examples).
     pub fn describe_principal(&self, w: &Principal) -> What {
-        let name = |n: &Option<String>| {
-            n.as_ref().and_then(|n| match self.atoms.literal(n) {
-                Some(l) => Some(NamesWhat {
-                    named: vec![l.to_string()],
-                    ..NamesWhat::default()
-                }),
-                None => {
-                    let m: Vec<String> = self
-                        .atoms
-                        .wildcards_matching_written(n)
-                        .into_iter()
-                        .map(String::from)
-                        .collect();
-                    (!m.is_empty()).then(|| NamesWhat {
-                        matching: vec![m],
-                        ..NamesWhat::default()
-                    })
-                }
-            })
-        };
-        let way = Way {
-            user: name(&w.user),
-            host: name(&w.host),
-            ip: w
-                .ip
-                .map(|ip| {
-                    self.atoms
-                        .ip_entries(ip)
-                        .into_iter()
-                        .map(String::from)
-                        .collect::<Vec<_>>()
-                })
-                .filter(|e| !e.is_empty())
-                .map(|e| IpsWhat {
-                    entries: vec![e],
-                    ..IpsWhat::default()
-                }),
-            local_groups: (!w.local_groups.is_empty()).then(|| GroupsWhat {
-                sets: vec![w.local_groups.clone()],
-                more: 0,
+        describe_principal(&self.atoms, w)
+    }
+}
+
+/// What one principal is to the rules of a feature whose entries are
+/// `atoms`, as a class of one way.
+pub(super) fn describe_principal(atoms: &Atoms, w: &Principal) -> What {
+    let name = |n: &Option<String>| {
+        n.as_ref().and_then(|n| match atoms.literal(n) {
+            Some(l) => Some(NamesWhat {
+                named: vec![l.to_string()],
+                ..NamesWhat::default()
             }),
-            witness: w.clone(),
-        };
-        What {
-            ways: vec![way],
-            more_ways: 0,
-            alike: 1,
-        }
+            None => {
+                let m: Vec<String> = atoms
+                    .wildcards_matching_written(n)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
+                (!m.is_empty()).then(|| NamesWhat {
+                    matching: vec![m],
+                    ..NamesWhat::default()
+                })
+            }
+        })
+    };
+    let way = Way {
+        user: name(&w.user),
+        host: name(&w.host),
+        ip: w
+            .ip
+            .map(|ip| {
+                atoms
+                    .ip_entries(ip)
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|e| !e.is_empty())
+            .map(|e| IpsWhat {
+                entries: vec![e],
+                ..IpsWhat::default()
+            }),
+        local_groups: (!w.local_groups.is_empty()).then(|| GroupsWhat {
+            sets: vec![w.local_groups.clone()],
+            more: 0,
+        }),
+        witness: w.clone(),
+    };
+    What {
+        ways: vec![way],
+        more_ways: 0,
+        alike: 1,
     }
 }

@@ -25,8 +25,10 @@
 //! work, with what was examined and an estimate of what was left.
 
 mod describe;
+mod solve;
 
 pub use describe::{GroupsWhat, IpsWhat, NamesWhat, Way, What};
+pub use solve::{Found, Need};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -440,6 +442,9 @@ pub struct Candidates {
     names_complete: bool,
     names_pending: u64,
     atoms: Arc<Atoms>,
+    /// Which values of each part match each list, for [`Candidates::find`]
+    /// (worked out when first asked).
+    postings: std::sync::OnceLock<solve::Postings>,
 }
 
 impl Candidates {
@@ -588,6 +593,7 @@ impl Candidates {
             names_complete,
             names_pending,
             atoms: Arc::new(atoms),
+            postings: std::sync::OnceLock::new(),
         }
     }
 

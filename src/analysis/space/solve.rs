@@ -1,0 +1,273 @@
+//! One principal that meets a condition on the lists it matches, found part
+//! by part without building the classes ([`Candidates::find`]).
+//!
+//! A list matches a principal when one of its parts matches it, and the
+//! parts vary independently (any user with any host, address and local
+//! groups). So "matches none of these lists" is a condition on each part
+//! alone, and "matches one of those" is met by one part: a principal that
+//! avoids the lists `avoid` and hits each set of `hit` exists exactly when
+//! every part has a value that avoids them, and values of the parts
+//! together hit every set. With a handful of sets this is a few passes
+//! over each part's values, where the classes would be a product of them.
+
+use super::{Candidates, ListId};
+use crate::request::Principal;
+
+/// A condition on the lists a principal matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Need {
+    /// Lists no part may match.
+    pub avoid: Vec<ListId>,
+    /// Sets of lists: the principal must match a list of each.
+    pub hit: Vec<Vec<ListId>>,
+}
+
+/// What [`Candidates::find`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A principal that meets the condition, with the fewest parts named.
+    One(Principal),
+    /// None meets it: proven over every principal.
+    Nobody,
+    /// Not known: the candidates are not complete, a list is not the
+    /// feature's, or the condition has too many sets.
+    Unknown,
+}
+
+/// The most sets of `hit` a condition may have (each is a bit of a mask).
+const MOST_SETS: usize = 8;
+
+/// A bit set over the candidates' lists.
+type Bits = Vec<u64>;
+
+fn meets(row: &[u64], bits: &[u64]) -> bool {
+    row.iter().zip(bits).any(|(a, b)| a & b != 0)
+}
+
+/// The places of the bits set.
+fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &b)| {
+        (0..64)
+            .filter(move |i| b >> i & 1 == 1)
+            .map(move |i| w * 64 + i)
+    })
+}
+
+/// For each list, the values of each part that match it.
+pub(super) struct Postings {
+    users: Vec<Vec<u32>>,
+    hosts: Vec<Vec<u32>>,
+    ips: Vec<Vec<u32>>,
+}
+
+impl Postings {
+    fn of(c: &Candidates) -> Postings {
+        fn part<T>(lists: usize, values: &[super::Raw<T>]) -> Vec<Vec<u32>> {
+            let mut out = vec![Vec::new(); lists];
+            for (i, v) in values.iter().enumerate() {
+                for k in ones(&v.row) {
+                    if let Some(o) = out.get_mut(k) {
+                        o.push(i as u32);
+                    }
+                }
+            }
+            out
+        }
+        let n = c.lists.len();
+        Postings {
+            users: part(n, &c.users),
+            hosts: part(n, &c.hosts),
+            ips: part(n, &c.ips),
+        }
+    }
+}
+
+/// One part's reachable masks (which sets of `hit` a value hits), each
+/// with the cheapest value that reaches it: (mask, named, value index).
+type Reach = Vec<(u16, bool, usize)>;
+
+impl Candidates {
+    fn bits_of(&self, lists: &[ListId]) -> Option<Bits> {
+        let mut bits = vec![0u64; self.lists.len().div_ceil(64)];
+        for id in lists {
+            let k = self
+                .lists
+                .iter()
+                .position(|l| l.engine == 0 && l.role.list == *id)?;
+            bits[k / 64] |= 1 << (k % 64);
+        }
+        Some(bits)
+    }
+
+    /// A principal that matches none of `need.avoid` and a list of each
+    /// set of `need.hit`, with the fewest parts named (a user before a
+    /// host: a name is met as a user first).
+    pub fn find(&self, need: &Need) -> Found {
+        if need.hit.len() > MOST_SETS {
+            return Found::Unknown;
+        }
+        let Some(avoid) = self.bits_of(&need.avoid) else {
+            return Found::Unknown;
+        };
+        let Some(hits) = need
+            .hit
+            .iter()
+            .map(|h| self.bits_of(h))
+            .collect::<Option<Vec<Bits>>>()
+        else {
+            return Found::Unknown;
+        };
+        let mask_of = |row: &[u64]| -> Option<u16> {
+            if meets(row, &avoid) {
+                return None;
+            }
+            Some(
+                hits.iter()
+                    .enumerate()
+                    .filter(|(_, h)| meets(row, h))
+                    .fold(0u16, |m, (i, _)| m | 1 << i),
+            )
+        };
+        let post = self.postings.get_or_init(|| Postings::of(self));
+        // The values that can hit a set: those in a list of it, and no
+        // value (the first of each part), which stands for every value in
+        // none of them: it matches only what every value matches.
+        // (A value in several lists is asked again: cheaper than sorting.)
+        let asked = |lists: &[Vec<u32>]| -> Vec<usize> {
+            std::iter::once(0)
+                .chain(
+                    hits.iter()
+                        .flat_map(|h| ones(h))
+                        .flat_map(|k| lists.get(k).into_iter().flatten().map(|&i| i as usize)),
+                )
+                .collect()
+        };
+        fn reach<T>(
+            values: &[super::Raw<Option<T>>],
+            asked: &[usize],
+            mask_of: &dyn Fn(&[u64]) -> Option<u16>,
+        ) -> Reach {
+            let mut out: Reach = Vec::new();
+            for &i in asked {
+                let Some(v) = values.get(i) else { continue };
+                let Some(m) = mask_of(&v.row) else { continue };
+                let named = v.value.is_some();
+                match out.iter_mut().find(|(om, _, _)| *om == m) {
+                    Some(o) if o.1 && !named => *o = (m, named, i),
+                    Some(_) => {}
+                    None => out.push((m, named, i)),
+                }
+            }
+            out
+        }
+        // Every value, where the first is not "no value" (a part given).
+        fn asked_of<T>(values: &[super::Raw<Option<T>>], some: Vec<usize>) -> Vec<usize> {
+            match values.first() {
+                Some(v) if v.value.is_none() => some,
+                _ => (0..values.len()).collect(),
+            }
+        }
+        let users = reach(
+            &self.users,
+            &asked_of(&self.users, asked(&post.users)),
+            &mask_of,
+        );
+        let hosts = reach(
+            &self.hosts,
+            &asked_of(&self.hosts, asked(&post.hosts)),
+            &mask_of,
+        );
+        let ips = reach(&self.ips, &asked_of(&self.ips, asked(&post.ips)), &mask_of);
+        // A part with no value that avoids the lists: even no value
+        // matches one of them (a `*`), so every principal does.
+        if users.is_empty() || hosts.is_empty() || ips.is_empty() {
+            return Found::Nobody;
+        }
+        // Local groups: the groups every principal has, and any set of the
+        // single groups that avoid the lists (their masks add up).
+        let Some(start) = mask_of(&self.start_groups.1) else {
+            return Found::Nobody;
+        };
+        let mut groups: Vec<(u16, Vec<usize>)> = vec![(start, Vec::new())];
+        let singles: Vec<(usize, u16)> = self
+            .single_groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, row))| mask_of(row).map(|m| (i, m)))
+            .filter(|(_, m)| *m != 0)
+            .collect();
+        // Breadth first: each mask with the fewest groups.
+        let mut k = 0;
+        while k < groups.len() {
+            let (m, set) = groups[k].clone();
+            for &(i, sm) in &singles {
+                let next = m | sm;
+                if !groups.iter().any(|(gm, _)| *gm == next) {
+                    let mut s = set.clone();
+                    s.push(i);
+                    groups.push((next, s));
+                }
+            }
+            k += 1;
+        }
+        let full: u16 = ((1u32 << hits.len()) - 1) as u16;
+        // The cheapest combination, part by part: for each mask the parts
+        // so far reach together, the fewest named (a host named costs a
+        // little more than a user, so a name is met as a user first).
+        let options: [Vec<(u16, u32)>; 4] = [
+            users.iter().map(|&(m, n, _)| (m, 10 * n as u32)).collect(),
+            hosts.iter().map(|&(m, n, _)| (m, 11 * n as u32)).collect(),
+            ips.iter().map(|&(m, n, _)| (m, 10 * n as u32)).collect(),
+            groups
+                .iter()
+                .map(|(m, s)| (*m, 10 * (!s.is_empty()) as u32))
+                .collect(),
+        ];
+        let mut states: Vec<Option<(u32, [usize; 4])>> = vec![None; 1 << hits.len()];
+        states[0] = Some((0, [0; 4]));
+        for (part, opts) in options.iter().enumerate() {
+            let mut next: Vec<Option<(u32, [usize; 4])>> = vec![None; states.len()];
+            for (m, st) in states.iter().enumerate() {
+                let Some((cost, picks)) = st else { continue };
+                for (i, &(om, oc)) in opts.iter().enumerate() {
+                    let to = m | om as usize;
+                    let c = cost + oc;
+                    if next[to].is_none_or(|(b, _)| c < b) {
+                        let mut p = *picks;
+                        p[part] = i;
+                        next[to] = Some((c, p));
+                    }
+                }
+            }
+            states = next;
+        }
+        let Some((_, [ui, hi, ii, gi])) = states[full as usize] else {
+            // Nobody among the candidates; every name is among them only
+            // when the names' automaton finished.
+            return if self.names_complete {
+                Found::Nobody
+            } else {
+                Found::Unknown
+            };
+        };
+        Found::One(Principal {
+            user: self.users[users[ui].2].value.clone(),
+            host: self.hosts[hosts[hi].2].value.clone(),
+            ip: self.ips[ips[ii].2].value,
+            local_groups: groups[gi]
+                .1
+                .iter()
+                .map(|&i| self.single_groups[i].0.clone())
+                .chain(self.start_groups.0.iter().cloned())
+                .collect(),
+        })
+    }
+}
+
+impl Candidates {
+    /// What one principal is to the feature's rules, as a class of one way
+    /// ([`super::Space::describe_principal`]).
+    pub fn describe_principal(&self, w: &Principal) -> super::What {
+        super::describe::describe_principal(&self.atoms, w)
+    }
+}
