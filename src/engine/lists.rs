@@ -559,6 +559,40 @@ impl Engine {
 
 impl Engine {
     /// The compiled lists behind `lists`.
+    /// For each of `lists`, whether a name wildcard (or `*`) is in it or in
+    /// a group it reaches: a list without one matches only the names it
+    /// (or its groups) spell out, so a name the file does not spell is in
+    /// it no more than no name at all.
+    pub fn lists_name_wild(&self, lists: &[ListId]) -> Vec<bool> {
+        let groups = &self.groups.matchers;
+        let own = |m: &matcher::Matcher| m.any || !m.name_wildcards().is_empty();
+        // The groups that reach a wildcard: those holding one, then back
+        // along "contained in" (each group once, however deep the nesting).
+        let mut contained_in: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+        for (g, m) in groups.iter().enumerate() {
+            for &inner in &m.groups {
+                if let Some(c) = contained_in.get_mut(inner) {
+                    c.push(g);
+                }
+            }
+        }
+        let mut wild: Vec<bool> = groups.iter().map(own).collect();
+        let mut stack: Vec<usize> = (0..groups.len()).filter(|&g| wild[g]).collect();
+        while let Some(g) = stack.pop() {
+            for &outer in &contained_in[g] {
+                if !std::mem::replace(&mut wild[outer], true) {
+                    stack.push(outer);
+                }
+            }
+        }
+        let reaches =
+            |start: &[usize]| start.iter().any(|&g| wild.get(g).copied().unwrap_or(false));
+        self.list_matchers(lists)
+            .into_iter()
+            .map(|m| m.is_some_and(|m| own(m) || reaches(&m.groups)))
+            .collect()
+    }
+
     fn list_matchers(&self, lists: &[ListId]) -> Vec<Option<&matcher::Matcher>> {
         lists
             .iter()

@@ -4,8 +4,8 @@
 //! class. The notes' "does the same" and "denied first by" claims that
 //! name one rule are checked again with that rule's lists apart too.
 
-use super::solved;
 use super::*;
+use super::{noted, solved};
 use crate::analysis::space::Witnesses;
 
 /// Whether nothing is left to learn of a rule in `feature`: it has an
@@ -13,10 +13,11 @@ use crate::analysis::space::Witnesses;
 /// any feature) or none can be in this one.
 pub(super) fn settled(role: &RuleRole, seen: &FxHashMap<RuleId, Seen>, feature: &str) -> bool {
     seen.get(&role.rule).is_some_and(|s| {
-        s.effect
+        (s.effect
             && (role.kind.effect() != Effect::Allow
                 || s.overridden_at.is_some()
-                || s.no_override_in.iter().any(|f| f == feature))
+                || s.no_override_in.iter().any(|f| f == feature)))
+            || (!s.effect && s.noted_in.iter().any(|f| f == feature))
     })
 }
 
@@ -70,7 +71,13 @@ pub(super) fn by_rule(
             {
                 s.no_override_in.push(feature.to_string());
             }
-            if settled(role, seen, feature) || told.effect == Some(false) {
+            if told.effect == Some(false) {
+                // No effect here: why, as conditions too (else the
+                // classes tell, in the second pass).
+                noted::note(engine, cands, feature, role, roles, serials, seen);
+                continue;
+            }
+            if settled(role, seen, feature) {
                 continue;
             }
         }

@@ -36,6 +36,7 @@ use crate::spec::{Effect, RuleKind};
 
 mod by_rule;
 mod examine;
+mod noted;
 mod others;
 mod quick;
 mod solved;
@@ -169,6 +170,9 @@ struct Seen {
     /// denied by a deny rule (proven as a condition on the lists,
     /// [`solved`]).
     no_override_in: Vec<String>,
+    /// The features where it has no effect and why was worked out as
+    /// conditions on the lists ([`noted`]): nothing is left there.
+    noted_in: Vec<String>,
     /// Examined in classes that tell its own lists apart, not every list:
     /// the rules seen doing the same (or denying first) are some of them.
     coarse: bool,

@@ -8,8 +8,8 @@
 //! rule, before it counts (a condition written wrong can only miss). A
 //! condition met by nobody is a proof over every principal: an allow rule
 //! that nobody is denied by a deny rule needs no more looking. A rule
-//! shown to have no effect still goes to the classes, for the notes that
-//! say why.
+//! shown to have no effect gets the notes that say why from conditions
+//! too ([`super::noted`]), or from the classes when one is not known.
 
 use super::*;
 use crate::analysis::space::{Found, Need};
@@ -17,13 +17,13 @@ use crate::analysis::space::{Found, Need};
 /// A rule's match as a condition: its USERS (`None`: everyone) and not its
 /// EXCEPT_USERS.
 #[derive(Debug, Clone, Copy)]
-struct Lit {
+pub(super) struct Lit {
     users: Option<crate::engine::ListId>,
     except: Option<crate::engine::ListId>,
 }
 
 impl Lit {
-    fn of(role: &RuleRole) -> Lit {
+    pub(super) fn of(role: &RuleRole) -> Lit {
         Lit {
             users: role.users,
             except: role.except,
@@ -34,10 +34,10 @@ impl Lit {
 /// A condition on a principal: it matches each of `all`, none of `none`,
 /// and one rule of each set of `any`.
 #[derive(Debug, Default, Clone)]
-struct Cond {
-    all: Vec<Lit>,
-    none: Vec<Lit>,
-    any: Vec<Vec<Lit>>,
+pub(super) struct Cond {
+    pub all: Vec<Lit>,
+    pub none: Vec<Lit>,
+    pub any: Vec<Vec<Lit>>,
 }
 
 /// The most conditions a rule's EXCEPT_USERS may split one into.
@@ -128,15 +128,15 @@ pub(super) struct Told {
 
 /// The feature's rules for one action and license, by their part in the
 /// decision.
-struct Applicable<'a> {
-    deny: Vec<&'a RuleRole>,
-    allow_checkouts: Vec<&'a RuleRole>,
-    allow_borrows: Vec<&'a RuleRole>,
-    hours: Vec<&'a RuleRole>,
+pub(super) struct Applicable<'a> {
+    pub deny: Vec<&'a RuleRole>,
+    pub allow_checkouts: Vec<&'a RuleRole>,
+    pub allow_borrows: Vec<&'a RuleRole>,
+    pub hours: Vec<&'a RuleRole>,
 }
 
 impl<'a> Applicable<'a> {
-    fn new(roles: &'a [RuleRole], action: Action, serial: Option<&str>) -> Self {
+    pub(super) fn new(roles: &'a [RuleRole], action: Action, serial: Option<&str>) -> Self {
         let here = |r: &&RuleRole| r.applies_to_action(action) && r.applies_to_serial(serial);
         let of = |k: RuleKind| roles.iter().filter(here).filter(|r| r.kind == k).collect();
         Applicable {
@@ -156,7 +156,7 @@ impl<'a> Applicable<'a> {
     }
 
     /// The allow lists a request of `action` passes through.
-    fn allow_lists(&self, action: Action) -> Vec<&Vec<&'a RuleRole>> {
+    pub(super) fn allow_lists(&self, action: Action) -> Vec<&Vec<&'a RuleRole>> {
         match action {
             Action::Checkout => vec![&self.allow_checkouts],
             Action::Borrow => vec![&self.allow_checkouts, &self.allow_borrows],
@@ -165,7 +165,7 @@ impl<'a> Applicable<'a> {
 
     /// The condition that a request passes the allow lists but `skip`
     /// (each list with a rule here: one of them matches).
-    fn passes(&self, action: Action, skip: Option<RuleKind>, c: &mut Cond) {
+    pub(super) fn passes(&self, action: Action, skip: Option<RuleKind>, c: &mut Cond) {
         for list in self.allow_lists(action) {
             if list.first().is_some_and(|r| Some(r.kind) != skip) {
                 c.any.push(list.iter().map(|r| Lit::of(r)).collect());
@@ -175,7 +175,7 @@ impl<'a> Applicable<'a> {
 
     /// The condition that a request reaches the steps after the allow
     /// lists: no deny rule, every allow list passed.
-    fn reaches_limits(&self, action: Action, c: &mut Cond) {
+    pub(super) fn reaches_limits(&self, action: Action, c: &mut Cond) {
         c.none.extend(self.deny.iter().map(|r| Lit::of(r)));
         self.passes(action, None, c);
     }
@@ -264,7 +264,7 @@ fn overridden_cond(role: &RuleRole, here: &Applicable, action: Action) -> Cond {
 
 /// A principal meeting one of `conds`: `Found::One` with it, `Nobody` when
 /// none meets any, `Unknown` else.
-fn find(cands: &Candidates, conds: &[Cond]) -> (Found, Vec<Principal>) {
+pub(super) fn find(cands: &Candidates, conds: &[Cond]) -> (Found, Vec<Principal>) {
     let mut unknown = false;
     let mut found = Vec::new();
     for c in conds {

@@ -243,6 +243,19 @@ struct ListAt {
     role: ListRole,
 }
 
+/// [`Engine::lists_name_wild`] of each of `lists`, asked of its engine.
+fn lists_wild(engines: &[&Engine], lists: &[ListAt]) -> Vec<bool> {
+    let mut wild = vec![false; lists.len()];
+    for (e, engine) in engines.iter().enumerate() {
+        let at: Vec<usize> = (0..lists.len()).filter(|&i| lists[i].engine == e).collect();
+        let ids: Vec<_> = at.iter().map(|&i| lists[i].role.list).collect();
+        for (i, w) in at.into_iter().zip(engine.lists_name_wild(&ids)) {
+            wild[i] = w;
+        }
+    }
+    wild
+}
+
 /// What each list's match adds to a signature (by the list's place among
 /// the candidates' lists), and the signature's size: what the classes
 /// tell apart.
@@ -441,6 +454,9 @@ pub struct Candidates {
     /// The names' automaton finished, and how many names it left waiting.
     names_complete: bool,
     names_pending: u64,
+    /// For each of `lists`, whether a name wildcard is in it (through its
+    /// groups): a name the automaton did not reach matches only these.
+    wild: Vec<bool>,
     atoms: Arc<Atoms>,
     /// Which values of each part match each list, for [`Candidates::find`]
     /// (worked out when first asked).
@@ -471,6 +487,7 @@ impl Candidates {
                     .map(move |role| ListAt { engine: e, role })
             })
             .collect();
+        let wild = lists_wild(engines, &lists);
         let mut ask = Ask {
             engines,
             lists: &lists,
@@ -592,6 +609,7 @@ impl Candidates {
             vary,
             names_complete,
             names_pending,
+            wild,
             atoms: Arc::new(atoms),
             postings: std::sync::OnceLock::new(),
         }

@@ -129,55 +129,64 @@ impl Candidates {
             )
         };
         let post = self.postings.get_or_init(|| Postings::of(self));
-        // The values that can hit a set: those in a list of it, and no
-        // value (the first of each part), which stands for every value in
-        // none of them: it matches only what every value matches.
-        // (A value in several lists is asked again: cheaper than sorting.)
-        let asked = |lists: &[Vec<u32>]| -> Vec<usize> {
-            std::iter::once(0)
-                .chain(
-                    hits.iter()
-                        .flat_map(|h| ones(h))
-                        .flat_map(|k| lists.get(k).into_iter().flatten().map(|&i| i as usize)),
-                )
-                .collect()
-        };
+        let full: u16 = ((1u32 << hits.len()) - 1) as u16;
+        let hit_lists: Vec<usize> = hits.iter().flat_map(|h| ones(h)).collect();
+        // Each mask one part's values reach, with the cheapest value. Only
+        // the values in a list of a set can hit one, and no value (the
+        // first of each part) stands for every value in none of them (it
+        // matches only what every value matches), so those are asked when
+        // fewer than all (a value in several lists is asked again: cheaper
+        // than sorting). Once one value reaches every set, the part's other
+        // masks cannot make a cheaper principal.
         fn reach<T>(
             values: &[super::Raw<Option<T>>],
-            asked: &[usize],
+            postings: &[Vec<u32>],
+            hit_lists: &[usize],
+            full: u16,
             mask_of: &dyn Fn(&[u64]) -> Option<u16>,
         ) -> Reach {
             let mut out: Reach = Vec::new();
-            for &i in asked {
-                let Some(v) = values.get(i) else { continue };
-                let Some(m) = mask_of(&v.row) else { continue };
+            let mut ask = |i: usize| -> bool {
+                let Some(v) = values.get(i) else { return false };
+                let Some(m) = mask_of(&v.row) else {
+                    return false;
+                };
                 let named = v.value.is_some();
                 match out.iter_mut().find(|(om, _, _)| *om == m) {
                     Some(o) if o.1 && !named => *o = (m, named, i),
                     Some(_) => {}
                     None => out.push((m, named, i)),
                 }
+                m == full
+            };
+            let listed: usize = hit_lists
+                .iter()
+                .map(|&k| postings.get(k).map_or(0, Vec::len))
+                .sum();
+            let first_is_none = values.first().is_some_and(|v| v.value.is_none());
+            if first_is_none && listed <= values.len() / 2 {
+                if ask(0) {
+                    return out;
+                }
+                for &k in hit_lists {
+                    for &i in postings.get(k).into_iter().flatten() {
+                        if ask(i as usize) {
+                            return out;
+                        }
+                    }
+                }
+            } else {
+                for i in 0..values.len() {
+                    if ask(i) {
+                        return out;
+                    }
+                }
             }
             out
         }
-        // Every value, where the first is not "no value" (a part given).
-        fn asked_of<T>(values: &[super::Raw<Option<T>>], some: Vec<usize>) -> Vec<usize> {
-            match values.first() {
-                Some(v) if v.value.is_none() => some,
-                _ => (0..values.len()).collect(),
-            }
-        }
-        let users = reach(
-            &self.users,
-            &asked_of(&self.users, asked(&post.users)),
-            &mask_of,
-        );
-        let hosts = reach(
-            &self.hosts,
-            &asked_of(&self.hosts, asked(&post.hosts)),
-            &mask_of,
-        );
-        let ips = reach(&self.ips, &asked_of(&self.ips, asked(&post.ips)), &mask_of);
+        let users = reach(&self.users, &post.users, &hit_lists, full, &mask_of);
+        let hosts = reach(&self.hosts, &post.hosts, &hit_lists, full, &mask_of);
+        let ips = reach(&self.ips, &post.ips, &hit_lists, full, &mask_of);
         // A part with no value that avoids the lists: even no value
         // matches one of them (a `*`), so every principal does.
         if users.is_empty() || hosts.is_empty() || ips.is_empty() {
@@ -210,7 +219,6 @@ impl Candidates {
             }
             k += 1;
         }
-        let full: u16 = ((1u32 << hits.len()) - 1) as u16;
         // The cheapest combination, part by part: for each mask the parts
         // so far reach together, the fewest named (a host named costs a
         // little more than a user, so a name is met as a user first).
@@ -242,9 +250,14 @@ impl Candidates {
             states = next;
         }
         let Some((_, [ui, hi, ii, gi])) = states[full as usize] else {
-            // Nobody among the candidates; every name is among them only
-            // when the names' automaton finished.
-            return if self.names_complete {
+            // Nobody among the candidates; every name is among them when
+            // the names' automaton finished, and a name it did not reach
+            // is in none of these lists when none holds a wildcard (it is
+            // then as no name at all, a candidate of its own).
+            let wild = |bits: &Bits| {
+                (0..self.lists.len()).any(|k| bits[k / 64] >> (k % 64) & 1 == 1 && self.wild[k])
+            };
+            return if self.names_complete || !(wild(&avoid) || hits.iter().any(wild)) {
                 Found::Nobody
             } else {
                 Found::Unknown
