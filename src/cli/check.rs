@@ -28,7 +28,6 @@ pub fn report(path: &Path, format: CheckFormat, pool: Option<&Path>) -> Report {
 
 /// The report and the document it was made from.
 fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Option<Document>) {
-    let start = std::time::Instant::now();
     // A pool that cannot be read at all stops the check (exit 2); what is
     // wrong inside one is reported in it, located (semantics.md 8.10).
     let pool = match pool.map(read_pool).transpose() {
@@ -41,7 +40,7 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
             if let Some(p) = &pool {
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
             }
-            use crate::analysis::effect::{CHECK_AT_LEAST, CHECK_MAX_BYTES, TIME_BUDGET};
+            use crate::analysis::effect::{CHECK_MAX_BYTES, TIME_BUDGET};
             let found = if doc.text().len() > CHECK_MAX_BYTES && doc.parsed().errors.is_empty() {
                 crate::words::findings::beside(
                     doc.config(),
@@ -49,8 +48,12 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
                     &diags,
                 )
             } else {
-                let time = start.elapsed().clamp(CHECK_AT_LEAST, TIME_BUDGET);
-                crate::words::findings::of_document_within(doc.parsed(), doc.config(), &diags, time)
+                crate::words::findings::of_document_within(
+                    doc.parsed(),
+                    doc.config(),
+                    &diags,
+                    TIME_BUDGET,
+                )
             };
             diags.extend(found);
             diags.sort_by_key(|d| (d.span.start, d.severity, d.code));

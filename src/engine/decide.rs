@@ -55,11 +55,24 @@ impl Engine {
         if ids.is_empty() {
             return Without(Vec::new());
         }
+        // A few are looked for in the list; many (rules taken out together)
+        // in a set, not each compiled rule against each of them.
+        let set: rustc_hash::FxHashSet<RuleId> = if ids.len() > 8 {
+            ids.iter().copied().collect()
+        } else {
+            Default::default()
+        };
         let mut v: Vec<u32> = self
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| ids.contains(&r.id))
+            .filter(|(_, r)| {
+                if set.is_empty() {
+                    ids.contains(&r.id)
+                } else {
+                    set.contains(&r.id)
+                }
+            })
             .map(|(i, _)| i as u32)
             .collect();
         v.sort_unstable();

@@ -53,30 +53,51 @@ fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// For each list, the values of each part that match it.
+/// For each list, the values of each part that match it, as a bit per
+/// value: a condition over a few lists is then a few passes over words of
+/// 64 values, not a look at every value's row.
 pub(super) struct Postings {
-    users: Vec<Vec<u32>>,
-    hosts: Vec<Vec<u32>>,
-    ips: Vec<Vec<u32>>,
+    users: std::sync::Arc<Column>,
+    hosts: std::sync::Arc<Column>,
+    ips: Column,
+}
+
+/// One part's columns, and which of its values have no name (none).
+struct Column {
+    lists: Vec<Vec<u64>>,
+    unnamed: Vec<usize>,
 }
 
 impl Postings {
     fn of(c: &Candidates) -> Postings {
-        fn part<T>(lists: usize, values: &[super::Raw<T>]) -> Vec<Vec<u32>> {
-            let mut out = vec![Vec::new(); lists];
+        fn part<T>(lists: usize, values: &[super::Raw<Option<T>>]) -> Column {
+            let words = values.len().div_ceil(64);
+            let mut out = vec![vec![0u64; words]; lists];
+            let mut unnamed = Vec::new();
             for (i, v) in values.iter().enumerate() {
+                if v.value.is_none() {
+                    unnamed.push(i);
+                }
                 for k in ones(&v.row) {
                     if let Some(o) = out.get_mut(k) {
-                        o.push(i as u32);
+                        o[i / 64] |= 1 << (i % 64);
                     }
                 }
             }
-            out
+            Column {
+                lists: out,
+                unnamed,
+            }
         }
         let n = c.lists.len();
+        let users = std::sync::Arc::new(part(n, &c.users));
         Postings {
-            users: part(n, &c.users),
-            hosts: part(n, &c.hosts),
+            users: users.clone(),
+            hosts: if std::sync::Arc::ptr_eq(&c.users, &c.hosts) {
+                users
+            } else {
+                std::sync::Arc::new(part(n, &c.hosts))
+            },
             ips: part(n, &c.ips),
         }
     }
@@ -130,63 +151,138 @@ impl Candidates {
         };
         let post = self.postings.get_or_init(|| Postings::of(self));
         let full: u16 = ((1u32 << hits.len()) - 1) as u16;
-        let hit_lists: Vec<usize> = hits.iter().flat_map(|h| ones(h)).collect();
-        // Each mask one part's values reach, with the cheapest value. Only
-        // the values in a list of a set can hit one, and no value (the
-        // first of each part) stands for every value in none of them (it
-        // matches only what every value matches), so those are asked when
-        // fewer than all (a value in several lists is asked again: cheaper
-        // than sorting). Once one value reaches every set, the part's other
-        // masks cannot make a cheaper principal.
+        let avoid_lists: Vec<usize> = ones(&avoid).collect();
+        let hit_lists: Vec<Vec<usize>> = hits.iter().map(|h| ones(h).collect()).collect();
+        // Each mask one part's values reach, with the cheapest value: a
+        // value with no name (none) first, asked by its row; then, for each
+        // mask, the first named value with it, from the lists' columns.
+        // Once a value reaches every set, the part's other masks cannot
+        // make a cheaper principal.
         fn reach<T>(
             values: &[super::Raw<Option<T>>],
-            postings: &[Vec<u32>],
-            hit_lists: &[usize],
+            col: &Column,
+            avoid: &[usize],
+            hits: &[Vec<usize>],
             full: u16,
             mask_of: &dyn Fn(&[u64]) -> Option<u16>,
         ) -> Reach {
+            let cols = &col.lists;
             let mut out: Reach = Vec::new();
-            let mut ask = |i: usize| -> bool {
-                let Some(v) = values.get(i) else { return false };
-                let Some(m) = mask_of(&v.row) else {
-                    return false;
-                };
-                let named = v.value.is_some();
-                match out.iter_mut().find(|(om, _, _)| *om == m) {
-                    Some(o) if o.1 && !named => *o = (m, named, i),
-                    Some(_) => {}
-                    None => out.push((m, named, i)),
+            for &i in &col.unnamed {
+                if let Some(m) = mask_of(&values[i].row)
+                    && !out.iter().any(|o| o.0 == m)
+                {
+                    out.push((m, false, i));
                 }
-                m == full
-            };
-            let listed: usize = hit_lists
-                .iter()
-                .map(|&k| postings.get(k).map_or(0, Vec::len))
-                .sum();
-            let first_is_none = values.first().is_some_and(|v| v.value.is_none());
-            if first_is_none && listed <= values.len() / 2 {
-                if ask(0) {
-                    return out;
-                }
-                for &k in hit_lists {
-                    for &i in postings.get(k).into_iter().flatten() {
-                        if ask(i as usize) {
-                            return out;
+            }
+            if out.iter().any(|o| o.0 == full) {
+                return out;
+            }
+            let words = values.len().div_ceil(64);
+            let mut ok: Vec<u64> = vec![!0u64; words];
+            if !values.len().is_multiple_of(64)
+                && let Some(last) = ok.last_mut()
+            {
+                *last = (1u64 << (values.len() % 64)) - 1;
+            }
+            for &i in &col.unnamed {
+                ok[i / 64] &= !(1 << (i % 64));
+            }
+            let or_into = |into: &mut [u64], ks: &[usize], keep: bool| {
+                for &k in ks {
+                    if let Some(c) = cols.get(k) {
+                        for (a, b) in into.iter_mut().zip(c) {
+                            if keep {
+                                *a |= b;
+                            } else {
+                                *a &= !b;
+                            }
                         }
                     }
                 }
-            } else {
-                for i in 0..values.len() {
-                    if ask(i) {
-                        return out;
+            };
+            or_into(&mut ok, avoid, false);
+            let h: Vec<Vec<u64>> = hits
+                .iter()
+                .map(|ks| {
+                    let mut v = vec![0u64; words];
+                    or_into(&mut v, ks, true);
+                    for (a, b) in v.iter_mut().zip(&ok) {
+                        *a &= b;
                     }
+                    v
+                })
+                .collect();
+            // The first value of each mask, in value order.
+            let mut first: Vec<(usize, u16)> = Vec::new();
+            if hits.len() <= 4 {
+                for m in 0..=full {
+                    let at = (0..words).find_map(|w| {
+                        let mut x = ok[w];
+                        for (i, hw) in h.iter().enumerate() {
+                            x &= if m >> i & 1 == 1 { hw[w] } else { !hw[w] };
+                        }
+                        (x != 0).then(|| w * 64 + x.trailing_zeros() as usize)
+                    });
+                    if let Some(at) = at {
+                        first.push((at, m));
+                    }
+                }
+                first.sort_unstable();
+            } else {
+                let mut known = vec![false; full as usize + 1];
+                'words: for w in 0..words {
+                    let mut x = ok[w];
+                    while x != 0 {
+                        let b = x.trailing_zeros() as usize;
+                        x &= x - 1;
+                        let m = h
+                            .iter()
+                            .enumerate()
+                            .fold(0u16, |m, (i, hw)| m | ((hw[w] >> b & 1) as u16) << i);
+                        if !std::mem::replace(&mut known[m as usize], true) {
+                            first.push((w * 64 + b, m));
+                            if m == full {
+                                break 'words;
+                            }
+                        }
+                    }
+                }
+            }
+            for (i, m) in first {
+                if !out.iter().any(|o| o.0 == m) {
+                    out.push((m, true, i));
+                }
+                if m == full {
+                    break;
                 }
             }
             out
         }
-        let users = reach(&self.users, &post.users, &hit_lists, full, &mask_of);
-        let hosts = reach(&self.hosts, &post.hosts, &hit_lists, full, &mask_of);
-        let ips = reach(&self.ips, &post.ips, &hit_lists, full, &mask_of);
+        let users = reach(
+            &self.users,
+            &post.users,
+            &avoid_lists,
+            &hit_lists,
+            full,
+            &mask_of,
+        );
+        let hosts = reach(
+            &self.hosts,
+            &post.hosts,
+            &avoid_lists,
+            &hit_lists,
+            full,
+            &mask_of,
+        );
+        let ips = reach(
+            &self.ips,
+            &post.ips,
+            &avoid_lists,
+            &hit_lists,
+            full,
+            &mask_of,
+        );
         // A part with no value that avoids the lists: even no value
         // matches one of them (a `*`), so every principal does.
         if users.is_empty() || hosts.is_empty() || ips.is_empty() {
