@@ -589,9 +589,22 @@ impl PrivyApp {
                 pressed.push(cmd);
             }
         }
-        for cmd in pressed {
-            self.run(cmd);
+        self.draw(ui);
+        // The keys' commands run after the frame's edits are in: text typed
+        // in the same frame as Ctrl+S (fast typing, or a slow frame on a
+        // large file) is saved, reviewed and undone with the rest, never
+        // left behind in the field.
+        self.apply_pending();
+        if !pressed.is_empty() {
+            for cmd in pressed {
+                self.run(cmd);
+            }
+            ui.ctx().request_repaint();
         }
+    }
+
+    /// The frame's panels, after the keys' commands were taken.
+    fn draw(&mut self, ui: &mut egui::Ui) {
         let mut clicked: Option<Command> = None;
         let mut recent: Option<PathBuf> = None;
         egui::Panel::top("menu").show(ui, |ui| {
