@@ -23,6 +23,9 @@ use egui::{Color32, RichText};
 use serde_json::Value;
 
 pub use commands::Command;
+
+/// What an access review was worked out for.
+type AccessKey = (u64, bool, bool, Option<PathBuf>);
 use derived::Derived;
 use panels::nav::{navigation, status_bar};
 use panels::review::Hunks;
@@ -178,7 +181,10 @@ pub struct PrivyApp {
     review: Option<((u64, bool, bool), Option<Hunks>)>,
     /// The access diff of Review changes, for (generation, the version
     /// compared), worked out on a worker.
-    access: Option<((u64, Option<PathBuf>), crate::analysis::background::Job)>,
+    /// The access review: what it was worked out for (the text's
+    /// generation, whether it was unsaved, whether the file changed on
+    /// disk, the version compared with) and its job.
+    access: Option<(AccessKey, crate::analysis::background::Job)>,
     /// The findings over every principal of the open file.
     findings: findings::Beside,
     /// A principal just added to the matrix, whose row is to be brought

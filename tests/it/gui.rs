@@ -1284,3 +1284,36 @@ fn typing_and_saving_in_the_same_frame_saves_what_the_field_shows() {
         "nothing is left unsaved"
     );
 }
+
+/// Steps frames until a label containing `text` is shown (the access
+/// review is worked out beside the window).
+fn wait_for_label(h: &mut Harness<'static, PrivyApp>, text: &str) {
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(start.elapsed().as_secs() < 30, "never shown: {text}");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn review_changes_follows_a_save() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::copy(example(), &path).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    add_deny_rule_for(&mut h, "zed");
+    let features = h.get_all_by_label("Features").last().expect("features");
+    features.focus();
+    features.type_text("KAS");
+    h.run();
+    h.get_by_label("Review changes (unsaved)").click();
+    wait_for_label(&mut h, "Saving revokes");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(1);
+    // Against the file just saved, nothing is left to change.
+    wait_for_label(&mut h, "Saving changes nobody's access.");
+    assert!(h.query_by_label_contains("Saving revokes").is_none());
+    h.get_by_label_contains("No changes against the file on disk.");
+}

@@ -25,7 +25,14 @@ impl PrivyApp {
     pub(crate) fn access_review(&mut self, ui: &mut egui::Ui, doc: &Document) {
         ui.heading("What saving changes for people");
         self.compare_row(ui, doc);
-        let key = (doc.generation(), self.compare_with.clone());
+        // The baseline changes too: a save makes the text the file on disk
+        // (the text's generation stays), and another program may change it.
+        let key = (
+            doc.generation(),
+            doc.is_dirty(),
+            doc.changed_on_disk(),
+            self.compare_with.clone(),
+        );
         if self.access.as_ref().is_none_or(|(k, _)| *k != key) {
             let Some(old) = self.compared_text(doc) else {
                 self.access = None;
