@@ -87,6 +87,27 @@ pub fn outcome_mark(o: Outcome) -> &'static str {
     }
 }
 
+/// The borrow maximum beside a verdict, as the trace finds it: a request
+/// denied before the borrow-hours step still has the maximum that step
+/// would apply ("no maximum" there would contradict the trace).
+pub fn borrow_maximum(d: &Decision) -> String {
+    let step = d.trace.iter().find(|s| s.step == StepName::BorrowHours);
+    let found = step.and_then(|s| match &s.found {
+        crate::engine::Found::Hours { max, .. } => Some((*max, s.outcome)),
+        _ => None,
+    });
+    match found {
+        Some((Some(m), Outcome::NotReached)) => {
+            format!("at most {m} hours, had the request not been stopped before that step")
+        }
+        Some((Some(m), _)) => format!("at most {m} hours"),
+        Some((None, _)) => "no maximum".to_string(),
+        None => d
+            .max_borrow_hours
+            .map_or("no maximum".to_string(), |h| format!("at most {h} hours")),
+    }
+}
+
 /// The reason in a few words, for a table cell ("in no allow rule").
 pub fn reason_short(r: Reason) -> &'static str {
     match r {

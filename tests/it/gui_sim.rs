@@ -803,3 +803,22 @@ fn no_text_under_11_points_anywhere() {
     let small: Vec<&(f32, String)> = seen.iter().filter(|(s, _)| *s < 11.0).collect();
     assert!(small.is_empty(), "text under 11 points: {small:?}");
 }
+
+#[test]
+fn a_borrow_denied_first_still_shows_the_maximum_the_trace_finds() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "IP address", "192.168.50.5");
+    type_into(&mut h, "Feature", "FUNCTIONALITY_TECHDOC");
+    h.get_by_label("Borrow").click();
+    h.run();
+    type_into(&mut h, "Borrow hours", "200");
+    h.get_by_label("DENIED");
+    // The trace's later borrow-hours step finds at most 168 hours (from
+    // Limit borrows rule 2); the verdict box says the same.
+    h.get_by_label_contains("Borrowing: at most 168 hours");
+    assert!(h.query_by_label("Borrowing: no maximum").is_none());
+}

@@ -153,9 +153,7 @@ impl PrivyApp {
                     ui.label(RichText::new(format!("License {s}")).weak());
                 }
                 if req.action == Action::Borrow {
-                    let max = d
-                        .max_borrow_hours
-                        .map_or("no maximum".to_string(), |h| format!("at most {h} hours"));
+                    let max = crate::words::borrow_maximum(d);
                     ui.label(RichText::new(format!("Borrowing: {max}")).weak());
                 }
                 if !d.missing_inputs.is_empty() {
