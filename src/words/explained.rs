@@ -69,6 +69,29 @@ pub fn alternative_input(a: &Alternative) -> String {
     s
 }
 
+/// The verdict of a request an input not given could change, as the
+/// verdict itself says it: "GRANTED as given", never the bare word.
+pub fn undetermined_verdict(v: crate::engine::Verdict) -> String {
+    format!("{} as given", super::verdict_word(v))
+}
+
+/// Under an undetermined verdict: what else it could be, and how
+/// ("but DENIED with an IP in 10.20.30.100-150 (e.g. 10.20.30.100)").
+pub fn but_otherwise(alternatives: &[Alternative]) -> Option<String> {
+    let first = alternatives.first()?;
+    let mut s = format!(
+        "but {} {}",
+        super::verdict_word(first.decision),
+        alternative_input(first)
+    );
+    match alternatives.len() {
+        1 => {}
+        2 => s.push_str(", or in one other way"),
+        n => s.push_str(&format!(", or in {} other ways", n - 1)),
+    }
+    Some(s)
+}
+
 /// One alternative in full ("with an IP in 10.20.30.100-150 (e.g.
 /// 10.20.30.100) it would be DENIED by Deny checkouts rule 2").
 pub fn alternative(a: &Alternative) -> String {

@@ -559,7 +559,10 @@ fn an_undetermined_verdict_shows_its_alternative_and_the_button_tries_it() {
     type_into(&mut h, "User", "erik");
     type_into(&mut h, "Feature", "KAS");
     h.run();
-    h.get_by_label("GRANTED");
+    // Its own state, in the verdict itself: not a bare green GRANTED.
+    h.get_by_label("GRANTED as given");
+    h.get_by_label("but DENIED with an IP in 10.20.30.100-150 (e.g. 10.20.30.100)");
+    assert!(h.query_by_label("GRANTED").is_none());
     h.get_by_label_contains(
         "Not determined: GRANTED (no host or IP given) — with an IP in 10.20.30.100-150 (e.g. 10.20.30.100) it would be DENIED",
     );
@@ -590,12 +593,13 @@ fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
     type_into(&mut h, "IP address", "1.2.3.4");
     type_into(&mut h, "Feature", "EXPORT_ALL");
     h.run();
-    h.get_by_label("DENIED");
+    h.get_by_label("DENIED as given");
     // EXPORT_ALL's allow rule lists `&CAD Exporters`: local groups left
     // empty are not known, and could grant; saying there are none settles it.
     h.get_by_label_contains("Not determined: DENIED (no local groups given)");
     h.get_by_label("Has no local groups").click();
     h.run();
+    h.get_by_label("DENIED");
     assert!(h.query_by_label_contains("Not determined").is_none());
     h.get_by_label("How to allow this");
     h.get_by_label("add zed to Allow checkouts rule 3's USERS");

@@ -114,18 +114,34 @@ impl PrivyApp {
         req: &Request,
         d: &Decision,
     ) {
-        let color = verdict_color(ui, d.decision);
+        // An input not given could change it: a state of its own, in the
+        // verdict itself, not a green word over a small warning.
+        let otherwise = self
+            .sim
+            .explained()
+            .filter(|a| !a.explained.determination.determined)
+            .map(|a| {
+                crate::words::explained::but_otherwise(&a.explained.determination.would_change)
+            });
+        let (color, word) = match &otherwise {
+            Some(_) => (
+                ui.visuals().warn_fg_color,
+                crate::words::explained::undetermined_verdict(d.decision),
+            ),
+            None => (
+                verdict_color(ui, d.decision),
+                verdict_word(d.decision).to_string(),
+            ),
+        };
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(2.0, color))
             .inner_margin(10.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                ui.label(
-                    RichText::new(verdict_word(d.decision))
-                        .size(30.0)
-                        .strong()
-                        .color(color),
-                );
+                ui.label(RichText::new(word).size(30.0).strong().color(color));
+                if let Some(Some(but)) = &otherwise {
+                    ui.label(RichText::new(but).size(16.0).strong().color(color));
+                }
                 ui.label(format!(
                     "{}: {} [{}]",
                     crate::sim::who(req),
