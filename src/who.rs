@@ -70,7 +70,7 @@ impl Filter {
                         "Showing the rules for feature {f} (rules for every feature too) and the groups they name."
                     ),
                     (false, Some(f)) => format!(
-                        "Showing the rules about {who} (through groups, wildcards and IP ranges) that apply to {f}, and the groups {who} is in."
+                        "Showing the rules that decide about {who} for {f}: those that match (through groups, wildcards and IP ranges) and the allow rules that deny by not naming them; and the groups {who} is in."
                     ),
                     _ => format!(
                         "Showing the rules about {who} (through groups, wildcards and IP ranges) and the groups {who} is in."
@@ -118,6 +118,10 @@ pub struct Reached {
     pub rules: Vec<RuleId>,
     /// Positions in `Config::groups`.
     pub groups: Vec<usize>,
+    /// With a principal and a feature: the decision of a checkout and of a
+    /// borrow (no pool), whose deciding rules are among `rules`: an allow
+    /// list that does not name the principal denies them too.
+    pub decided: Vec<(crate::engine::Action, crate::engine::Decision)>,
 }
 
 /// The rules about the principal (its USERS or EXCEPT_USERS match it; a
@@ -137,11 +141,34 @@ pub fn reached(
     } else {
         Vec::new()
     };
+    // The rules that decide for the principal and the feature: those
+    // that match them, and those that deny them by not naming them.
+    let decided: Vec<(crate::engine::Action, crate::engine::Decision)> = match feature {
+        Some(f) if any_principal => [
+            crate::engine::Action::Checkout,
+            crate::engine::Action::Borrow,
+        ]
+        .into_iter()
+        .map(|a| {
+            (
+                a,
+                engine.decide_quiet(&principal.request(f, a), None, &mut scratch),
+            )
+        })
+        .collect(),
+        _ => Vec::new(),
+    };
+    let deciding: Vec<RuleId> = decided
+        .iter()
+        .flat_map(|(_, d)| d.rules.iter().copied())
+        .collect();
     let rules: Vec<RuleId> = cfg
         .all_rules()
         .filter(|r| !r.empty_preset)
         .map(|r| (r, RuleId::new(r.kind, r.index)))
-        .filter(|(_, id)| !any_principal || about.binary_search(id).is_ok())
+        .filter(|(_, id)| {
+            !any_principal || about.binary_search(id).is_ok() || deciding.contains(id)
+        })
         .filter(|(r, _)| feature.is_none_or(|f| crate::analysis::atoms::applies_to(r, f)))
         .map(|(_, id)| id)
         .collect();
@@ -162,7 +189,11 @@ pub fn reached(
         g.dedup();
         g
     };
-    Reached { rules, groups }
+    Reached {
+        rules,
+        groups,
+        decided,
+    }
 }
 
 #[cfg(test)]

@@ -158,6 +158,12 @@ impl Derived {
             })
             .collect();
         self.groups = r.groups;
+        if let Some(f) = feature {
+            let verdicts = crate::words::who_verdicts(principal, f, &r.decided);
+            if !verdicts.is_empty() {
+                self.filter_words = format!("{} {verdicts}", self.filter_words);
+            }
+        }
     }
 
     fn recount(&mut self, doc: &Document, touched: Option<Touched>) {

@@ -1231,6 +1231,16 @@ fn the_filter_shows_who_is_affected() {
     h.get_by_label_contains("Showing the rules for feature KAS (rules for every feature too)");
     h.get_by_label("Allow checkouts (2 of 4)");
     h.get_by_label_contains("Only KAS Users");
+    // A principal and a feature: the allow rule that denies anna KAS by
+    // not naming her shows too, and the verdict is said.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Filter").type_text("user:anna feature:KAS");
+    h.run();
+    h.get_by_label_contains("and the allow rules that deny by not naming them");
+    h.get_by_label_contains(
+        "Without a pool, for user anna: a checkout of KAS is DENIED (in no allow rule: Allow checkouts rule 2)",
+    );
+    h.get_by_label_contains("Only KAS Users");
     // Plain text is still plain text, and says so.
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Filter").type_text("julia");

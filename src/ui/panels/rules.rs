@@ -20,7 +20,13 @@ impl PrivyApp {
         if count == 0 {
             ui.label("No rules of this kind yet.");
         } else if shown.is_empty() {
-            ui.label(format!("No rule here mentions \"{}\".", self.filter.trim()));
+            ui.label(match crate::who::Filter::parse(&self.filter) {
+                crate::who::Filter::Who { .. } => {
+                    "No rule of this kind decides about them (see the line under the filter)."
+                        .to_string()
+                }
+                _ => format!("No rule here mentions \"{}\".", self.filter.trim()),
+            });
         }
         let force = self.scroll_target(&list_ptr);
         let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
