@@ -69,6 +69,30 @@ pub fn alternative_input(a: &Alternative) -> String {
     s
 }
 
+/// A group of alternatives that lead to one outcome: "GRANTED by Allow
+/// checkouts rule 3: from host WS01, from host WS02 or 3 more ways".
+pub fn alternatives_group(group: &[&Alternative]) -> String {
+    let Some(first) = group.first() else {
+        return String::new();
+    };
+    let mut s = super::verdict_word(first.decision).to_string();
+    if first.decision == crate::engine::Verdict::Denied {
+        s.push_str(&format!(" ({})", super::reason_short(first.reason)));
+    }
+    if !first.rules.is_empty() {
+        s.push_str(&format!(" by {}", rule_names(&first.rules)));
+    }
+    let shown: Vec<String> = group.iter().take(3).map(|a| alternative_input(a)).collect();
+    s.push_str(": ");
+    s.push_str(&shown.join("; "));
+    match group.len().saturating_sub(3) {
+        0 => {}
+        1 => s.push_str("; or one more way"),
+        n => s.push_str(&format!("; or {n} more ways")),
+    }
+    s
+}
+
 /// The verdict of a request an input not given could change, as the
 /// verdict itself says it: "GRANTED as given", never the bare word.
 pub fn undetermined_verdict(v: crate::engine::Verdict) -> String {

@@ -601,7 +601,13 @@ fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
     h.run();
     h.get_by_label("DENIED");
     assert!(h.query_by_label_contains("Not determined").is_none());
-    h.get_by_label("How to allow this");
+    // A long list of ways starts folded, so the trace stays in view.
+    assert!(
+        h.query_by_label("add zed to Allow checkouts rule 3's USERS")
+            .is_none()
+    );
+    h.get_by_label("How to allow this").click();
+    h.run();
     h.get_by_label("add zed to Allow checkouts rule 3's USERS");
     // The file edits come after the request changes, the least collateral
     // first: the first Apply adds zed to the rule's USERS.
@@ -825,4 +831,32 @@ fn a_borrow_denied_first_still_shows_the_maximum_the_trace_finds() {
     // Limit borrows rule 2); the verdict box says the same.
     h.get_by_label_contains("Borrowing: at most 168 hours");
     assert!(h.query_by_label("Borrowing: no maximum").is_none());
+}
+
+/// anna borrowing EXPORT_ALL with no host: ten alternatives, grouped by
+/// what they lead to, three of each shown until asked for all.
+#[test]
+fn alternatives_are_grouped_and_a_few_shown_until_asked_for_all() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    h.get_by_label("Borrow").click();
+    h.run();
+    h.run();
+    let tries = |h: &Harness<'static, PrivyApp>| h.query_all_by_label_contains("Try ").count();
+    let few = tries(&h);
+    assert!((2..=6).contains(&few), "{few} Try buttons");
+    h.get_by_label_contains(
+        "GRANTED by Allow checkouts rule 3, Allow borrows rule 1: from host WS01",
+    );
+    h.get_by_label_contains("DENIED (a deny rule matches) by Deny borrows rule 1: from host ivan");
+    h.get_by_label("Show all 10 alternatives").click();
+    h.run();
+    assert_eq!(tries(&h), 10);
+    h.get_by_label("Show fewer").click();
+    h.run();
+    assert_eq!(tries(&h), few);
 }

@@ -64,24 +64,41 @@ impl PrivyApp {
                 .strong()
                 .color(warn),
         );
-        for (i, a) in det.would_change.iter().enumerate() {
+        // The alternatives by the verdict and rules they come through, the
+        // first three of each group and three groups, unless asked for all:
+        // the trace stays in view.
+        let groups = by_outcome(&det.would_change);
+        let all_id = egui::Id::new("sim-alternatives-all");
+        let show_all = ui.data(|m| m.get_temp::<bool>(all_id)).unwrap_or(false);
+        let few = if show_all { usize::MAX } else { 3 };
+        for group in groups.iter().take(few) {
+            if det.would_change.len() > 1 {
+                ui.label(w::alternatives_group(group));
+            }
             ui.horizontal_wrapped(|ui| {
-                if ui
-                    .button(format!("Try {}", example_text(a)))
-                    .on_hover_text("Fill the field with this example and decide again")
-                    .clicked()
-                {
-                    fill(&mut self.sim.form, a);
+                for a in group.iter().take(few) {
+                    if ui
+                        .button(format!("Try {}", example_text(a)))
+                        .on_hover_text(w::alternative(a))
+                        .clicked()
+                    {
+                        fill(&mut self.sim.form, a);
+                    }
                 }
-                if i > 0 || det.would_change.len() > 1 {
-                    ui.label(w::alternative(a));
+                if group.len() > few {
+                    ui.label(RichText::new(format!("+{} more", group.len() - few)).weak());
                 }
             });
-            if i == 20 && det.would_change.len() > 21 {
-                ui.label(
-                    RichText::new(format!("… and {} more", det.would_change.len() - 21)).weak(),
-                );
-                break;
+        }
+        let hidden = groups.len() > 3 || groups.iter().any(|g| g.len() > 3);
+        if hidden {
+            let label = if show_all {
+                "Show fewer".to_string()
+            } else {
+                format!("Show all {} alternatives", det.would_change.len())
+            };
+            if ui.link(label).clicked() {
+                ui.data_mut(|m| m.insert_temp(all_id, !show_all));
             }
         }
     }
@@ -95,9 +112,11 @@ impl PrivyApp {
             return;
         };
         ui.add_space(6.0);
+        // Open when it is short; a long list would push the trace out.
+        let short = answer.explained.suggestions.len() <= 4;
         egui::CollapsingHeader::new(RichText::new("How to allow this").strong())
             .id_salt("sim-how-to-allow")
-            .default_open(true)
+            .default_open(short)
             .show(ui, |ui| {
                 let all = &answer.explained.suggestions;
                 if all.is_empty() {
@@ -238,4 +257,20 @@ fn fill(form: &mut RequestForm, a: &Alternative) {
     if !a.with.local_groups.is_empty() {
         form.groups = a.with.local_groups.join("; ");
     }
+}
+
+/// The alternatives grouped by what they lead to (verdict, reason and
+/// rules), in the order the first of each came.
+fn by_outcome(all: &[Alternative]) -> Vec<Vec<&Alternative>> {
+    let mut groups: Vec<Vec<&Alternative>> = Vec::new();
+    for a in all {
+        match groups.iter_mut().find(|g| {
+            let f = g[0];
+            (f.decision, f.reason, &f.rules) == (a.decision, a.reason, &a.rules)
+        }) {
+            Some(g) => g.push(a),
+            None => groups.push(vec![a]),
+        }
+    }
+    groups
 }
