@@ -68,7 +68,7 @@ impl PrivyApp {
         // first three of each group and three groups, unless asked for all:
         // the trace stays in view.
         let groups = by_outcome(&det.would_change);
-        let all_id = egui::Id::new("sim-alternatives-all");
+        let all_id = egui::Id::unique("sim-alternatives-all");
         let show_all = ui.data(|m| m.get_temp::<bool>(all_id)).unwrap_or(false);
         let few = if show_all { usize::MAX } else { 3 };
         for group in groups.iter().take(few) {
