@@ -161,7 +161,7 @@ impl Derived {
         if let Some(f) = feature {
             let verdicts = crate::words::who_verdicts(principal, f, &r.decided);
             if !verdicts.is_empty() {
-                self.filter_words = format!("{} {verdicts}", self.filter_words);
+                self.filter_words = format!("{verdicts} {}", self.filter_words);
             }
         }
     }

@@ -109,46 +109,49 @@ pub fn borrow_maximum(d: &Decision) -> String {
 }
 
 /// The verdicts of a principal filter with a feature, for the line under
-/// the filter: "anna: a checkout of KAS is DENIED (in no allow rule: Allow
-/// checkouts rule 2); a borrow is DENIED (…)".
+/// the filter: "user anna, KAS (no pool): a checkout is DENIED (in no allow
+/// rule: Allow checkouts rule 2), and so is a borrow."
 pub fn who_verdicts(
     principal: &crate::request::Principal,
     feature: &str,
     decided: &[(Action, Decision)],
 ) -> String {
-    let parts: Vec<String> = decided
-        .iter()
-        .enumerate()
-        .map(|(i, (a, d))| {
-            let what = if i == 0 {
-                format!("a {} of {feature}", action_word(*a))
-            } else {
-                format!("a {}", action_word(*a))
-            };
-            let by = if d.rules.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ": {}",
-                    d.rules
-                        .iter()
-                        .map(|r| explained::rule_name(*r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
+    let outcome = |d: &Decision| {
+        let by = if d.rules.is_empty() {
+            String::new()
+        } else {
             format!(
-                "{what} is {} ({}{by})",
-                verdict_word(d.decision),
-                reason_short(d.reason)
+                ": {}",
+                d.rules
+                    .iter()
+                    .map(|r| explained::rule_name(*r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
-        })
-        .collect();
+        };
+        format!(
+            "{} ({}{by})",
+            verdict_word(d.decision),
+            reason_short(d.reason)
+        )
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for (i, (a, d)) in decided.iter().enumerate() {
+        let same = i > 0
+            && decided.first().is_some_and(|(_, f)| {
+                (f.decision, f.reason, &f.rules) == (d.decision, d.reason, &d.rules)
+            });
+        parts.push(if same {
+            format!("and so is a {}", action_word(*a))
+        } else {
+            format!("a {} is {}", action_word(*a), outcome(d))
+        });
+    }
     if parts.is_empty() {
         return String::new();
     }
     let who = who(&principal.request(feature, Action::Checkout));
-    format!("Without a pool, for {who}: {}.", parts.join("; "))
+    format!("{who}, {feature} (no pool): {}.", parts.join(", "))
 }
 
 /// The reason in a few words, for a table cell ("in no allow rule").

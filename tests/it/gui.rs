@@ -1238,7 +1238,7 @@ fn the_filter_shows_who_is_affected() {
     h.run();
     h.get_by_label_contains("and the allow rules that deny by not naming them");
     h.get_by_label_contains(
-        "Without a pool, for user anna: a checkout of KAS is DENIED (in no allow rule: Allow checkouts rule 2)",
+        "user anna, KAS (no pool): a checkout is DENIED (in no allow rule: Allow checkouts rule 2), and so is a borrow.",
     );
     h.get_by_label_contains("Only KAS Users");
     // Plain text is still plain text, and says so.
