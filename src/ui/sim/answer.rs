@@ -52,12 +52,12 @@ impl PrivyApp {
             return;
         }
         ui.add_space(4.0);
-        let first = det.would_change.first();
+        // What it could be instead is in the verdict ("but DENIED with …");
+        // here, why it is not settled, and the ways to try.
         let headline = format!(
-            "{} ({}){}",
+            "{} ({})",
             verdict_word(d.decision),
-            w::unset_given(det.unset),
-            first.map_or(String::new(), |a| format!(" — {}", w::alternative(a)))
+            w::unset_given(det.unset)
         );
         ui.label(
             RichText::new(format!("⚠ Not determined: {headline}"))
