@@ -101,13 +101,29 @@ pub fn undetermined_verdict(v: crate::engine::Verdict) -> String {
 
 /// Under an undetermined verdict: what else it could be, and how
 /// ("but DENIED with an IP in 10.20.30.100-150 (e.g. 10.20.30.100)").
-pub fn but_otherwise(alternatives: &[Alternative]) -> Option<String> {
-    let first = alternatives.first()?;
-    let mut s = format!(
-        "but {} {}",
-        super::verdict_word(first.decision),
-        alternative_input(first)
-    );
+pub fn but_otherwise(
+    verdict: crate::engine::Verdict,
+    alternatives: &[Alternative],
+) -> Option<String> {
+    // The other verdict first; else the same verdict for another reason.
+    let first = alternatives
+        .iter()
+        .find(|a| a.decision != verdict)
+        .or_else(|| alternatives.first())?;
+    let mut s = if first.decision == verdict {
+        format!(
+            "or {} for another reason ({}) {}",
+            super::verdict_word(first.decision),
+            super::reason_short(first.reason),
+            alternative_input(first)
+        )
+    } else {
+        format!(
+            "but {} {}",
+            super::verdict_word(first.decision),
+            alternative_input(first)
+        )
+    };
     match alternatives.len() {
         1 => {}
         2 => s.push_str(", or in one other way"),

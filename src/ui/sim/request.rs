@@ -121,7 +121,10 @@ impl PrivyApp {
             .explained()
             .filter(|a| !a.explained.determination.determined)
             .map(|a| {
-                crate::words::explained::but_otherwise(&a.explained.determination.would_change)
+                crate::words::explained::but_otherwise(
+                    d.decision,
+                    &a.explained.determination.would_change,
+                )
             });
         let (color, word) = match &otherwise {
             Some(_) => (
