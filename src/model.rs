@@ -136,6 +136,31 @@ impl EntryList {
         )
     }
 
+    /// Where the `i`th entry and one separator beside it are in the file
+    /// (the one before it, or after it for the first): what removing the
+    /// entry takes out. `None` when the value has escapes (an entry's place
+    /// in the file is not known) or there is no such entry.
+    pub fn removal_span(&self, i: usize) -> Option<Span> {
+        if !self.direct {
+            return None;
+        }
+        let this = self.entries.get(i)?;
+        let end = |e: &Entry| e.at as usize + e.len as usize;
+        let (start, stop) = match (
+            i.checked_sub(1).and_then(|p| self.entries.get(p)),
+            self.entries.get(i + 1),
+        ) {
+            (Some(prev), _) => (end(prev), end(this)),
+            (None, Some(next)) => (this.at as usize, next.at as usize),
+            (None, None) => (this.at as usize, end(this)),
+        };
+        // `raw` starts one byte into the value (after its quote).
+        Some(Span::new(
+            self.span.start + 1 + start,
+            self.span.start + 1 + stop,
+        ))
+    }
+
     fn shift(&mut self, at: usize, delta: isize) {
         // Entries are placed relative to the value: an edit inside the
         // value builds the list anew, and one outside moves it whole.

@@ -225,7 +225,7 @@ pub(super) fn principal_list(
     // look-up.
     let mut seen: hashbrown::HashTable<Folded<'_>> =
         hashbrown::HashTable::with_capacity(list.len());
-    for e in list.iter() {
+    for (i, e) in list.iter().enumerate() {
         let folded = e.folded();
         let hash = crate::model::name_hash(&folded);
         match e.kind {
@@ -290,24 +290,39 @@ pub(super) fn principal_list(
                         Near::Spelling(n) => (n, "spelled like"),
                         Near::Typing(n) => (n, "a letter or two away from"),
                     };
-                    out.push(
-                        at_entry(
-                            list,
-                            &e,
-                            Code::GroupNameMismatch,
-                            format!(
-                                "`{}` is not a group but is {how} the group \"{name}\": as written it is a user or host name nobody may have; did you mean group \"{name}\"?",
-                                e.text
-                            ),
-                        )
-                        .with_fix(format!("use the group \"{name}\""), list.span_of(&e), json_inner(name)),
+                    let d = at_entry(
+                        list,
+                        &e,
+                        Code::GroupNameMismatch,
+                        format!(
+                            "`{}` is not a group but is {how} the group \"{name}\": as written it is a user or host name nobody may have; did you mean group \"{name}\"?",
+                            e.text
+                        ),
                     );
+                    // The group already listed: writing it again would be a
+                    // duplicate; the certain fix takes the misspelling out.
+                    let listed = list
+                        .iter()
+                        .any(|o| crate::pattern::fold(o.text) == crate::pattern::fold(name));
+                    out.push(match (listed, list.removal_span(i)) {
+                        (false, _) => d.with_fix(
+                            format!("use the group \"{name}\""),
+                            list.span_of(&e),
+                            json_inner(name),
+                        ),
+                        (true, Some(span)) => d.with_fix(
+                            format!("remove it: the group \"{name}\" is already listed"),
+                            span,
+                            "",
+                        ),
+                        (true, None) => d,
+                    });
                 }
             }
             _ => {}
         }
         if seen.find(hash, |f| *f == folded).is_some() {
-            out.push(duplicate(list, &e));
+            out.push(duplicate(list, i, &e));
         } else {
             seen.insert_unique(hash, folded, |f| crate::model::name_hash(f));
         }
@@ -324,20 +339,26 @@ pub(super) fn json_inner(s: &str) -> String {
 /// principal lists ignore case and are checked in [`principal_list`]).
 pub(super) fn duplicates(list: &EntryList, out: &mut Vec<Diagnostic>) {
     let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(list.len(), Default::default());
-    for e in list.iter() {
+    for (i, e) in list.iter().enumerate() {
         if !seen.insert(e.text) {
-            out.push(duplicate(list, &e));
+            out.push(duplicate(list, i, &e));
         }
     }
 }
 
-pub(super) fn duplicate(list: &EntryList, e: &EntryRef<'_>) -> Diagnostic {
-    at_entry(
+/// The `i`th entry repeats an earlier one: taking it out (with its
+/// separator) changes nothing else, so that is its fix.
+pub(super) fn duplicate(list: &EntryList, i: usize, e: &EntryRef<'_>) -> Diagnostic {
+    let d = at_entry(
         list,
         e,
         Code::DuplicateEntry,
         format!("`{}` is listed more than once", e.text),
-    )
+    );
+    match list.removal_span(i) {
+        Some(span) => d.with_fix("remove this repeat", span, ""),
+        None => d,
+    }
 }
 
 /// Expands a list's entries through groups (iteratively, cycle-safe) into

@@ -726,3 +726,64 @@ fn settings_the_server_cannot_use() {
     assert!(codes(r#"{ "IP_VERSION": "ipv6" }"#).is_empty());
     assert!(codes(r#"{ "IP_VERSION": "IPv4" }"#).is_empty());
 }
+
+fn users_of(doc: &Document) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(doc.text()).expect("json");
+    v["DENY_CHECKOUTS"][0]["USERS"]
+        .as_str()
+        .unwrap_or_default()
+        .split(';')
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+proptest::proptest! {
+    /// A Fix leaves the list without a new problem (#30.9): taking out a
+    /// repeat removes that entry and nothing else, and a misspelt group
+    /// already listed is taken out rather than written again.
+    #[test]
+    fn a_fix_of_a_list_adds_no_problem(
+        entries in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "b", "Team", "Teem", "1.2.3.4", "&L"]), 1..7),
+        spaced in proptest::collection::vec(proptest::bool::ANY, 7),
+    ) {
+        let mut list = String::new();
+        for (i, e) in entries.iter().enumerate() {
+            if i > 0 {
+                list.push_str(if spaced[i] { "; " } else { ";" });
+            }
+            list.push_str(e);
+        }
+        let text = format!(
+            r#"{{"GROUPS": [{{"NAME": "Team", "MEMBERS": "x"}}], "DENY_CHECKOUTS": [{{"FEATURES": "A", "USERS": "{list}"}}]}}"#
+        );
+        let doc = Document::from_text(text.as_str());
+        let before = users_of(&doc);
+        let count = |d: &Document, code: &str| d.diagnostics().iter().filter(|x| x.code.as_str() == code).count();
+        for d in doc.diagnostics() {
+            let code = d.code.as_str();
+            if !["duplicate-entry", "group-name-mismatch"].contains(&code) {
+                continue;
+            }
+            let fix = d.fix.as_ref().expect("a list's repeat or misspelt group has a fix");
+            let mut fixed = Document::from_text(text.as_str());
+            fixed.apply(&privy::document::Edit::Text(fix.edit.clone())).expect("fix applies");
+            for c in ["duplicate-entry", "group-name-mismatch", "unknown-key", "empty-entry"] {
+                proptest::prop_assert!(count(&fixed, c) <= count(&doc, c), "{} after `{}` on {}:\n{}", c, fix.label, list, fixed.text());
+            }
+            proptest::prop_assert!(fixed.diagnostics().len() < doc.diagnostics().len(), "`{}` on {}", fix.label, list);
+            let after = users_of(&fixed);
+            if fix.edit.replacement.is_empty() {
+                // One entry fewer, the others in their order.
+                proptest::prop_assert_eq!(after.len() + 1, before.len(), "{}", fixed.text());
+                let gone = (0..before.len()).find(|&i| {
+                    let mut v = before.clone();
+                    v.remove(i);
+                    v == after
+                });
+                proptest::prop_assert!(gone.is_some(), "{:?} -> {:?}", before, after);
+            }
+        }
+    }
+}

@@ -1327,3 +1327,31 @@ fn review_changes_follows_a_save() {
     assert!(h.query_by_label_contains("Saving revokes").is_none());
     h.get_by_label_contains("No changes against the file on disk.");
 }
+
+/// #30.9: a misspelt group already in the list is taken out by its Fix
+/// (writing the group again made a duplicate), and a repeat has a Fix.
+#[test]
+fn a_fix_leaves_the_list_without_a_new_problem() {
+    let text = std::fs::read_to_string(example())
+        .expect("example")
+        .replacen(
+            "\"USERS\": \"Contractors\"",
+            "\"USERS\": \"Contractors;Contractrs;ivan;ivan\"",
+            1,
+        );
+    let mut h = harness(PrivyApp::with_document(
+        privy::document::Document::from_text(text),
+    ));
+    h.run();
+    h.get_by_label_contains("Deny checkouts (2").click();
+    h.run();
+    h.get_by_label("Fix: remove it: the group \"Contractors\" is already listed")
+        .click();
+    h.run();
+    h.get_by_label("Fix: remove this repeat").click();
+    h.run();
+    let doc = text_of(&h);
+    assert!(doc.contains("\"USERS\": \"Contractors;ivan\""), "{doc}");
+    assert!(h.query_by_label_contains("listed more than once").is_none());
+    assert!(h.query_by_label_contains("is not a group").is_none());
+}
