@@ -115,6 +115,46 @@ pub enum Edit {
     Text(TextEdit),
 }
 
+/// What an undo step did, for naming it ("Undo edit of Deny checkouts
+/// rule 2 USERS"): the kind of the first edit and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepWhat {
+    pub kind: StepKind,
+    /// The JSON Pointer the edit names (the value set, the object or array
+    /// changed); empty for a raw text edit.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    Set,
+    Add,
+    Remove,
+    Move,
+    Text,
+}
+
+impl StepWhat {
+    fn of(edit: &Edit) -> StepWhat {
+        let (kind, pointer) = match edit {
+            Edit::SetValue { pointer, .. } => (StepKind::Set, pointer.clone()),
+            Edit::InsertMember { pointer, key, .. } => (
+                StepKind::Set,
+                format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")),
+            ),
+            Edit::RemoveMember { pointer, key } => (
+                StepKind::Remove,
+                format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")),
+            ),
+            Edit::InsertItem { pointer, .. } => (StepKind::Add, pointer.clone()),
+            Edit::RemoveItem { pointer, index } => (StepKind::Remove, format!("{pointer}/{index}")),
+            Edit::MoveItem { pointer, from, .. } => (StepKind::Move, format!("{pointer}/{from}")),
+            Edit::Text(_) => (StepKind::Text, String::new()),
+        };
+        StepWhat { kind, pointer }
+    }
+}
+
 /// One undo step: the inverse splices, applied last-first.
 #[derive(Debug, Clone)]
 struct Step {
@@ -123,6 +163,7 @@ struct Step {
     inverse: Vec<TextEdit>,
     /// Consecutive edits with the same group (typing in one field) merge.
     group: Option<String>,
+    what: StepWhat,
 }
 
 #[derive(Debug, Clone)]
@@ -368,6 +409,7 @@ impl Document {
                 },
                 inverse: vec![inverse],
                 group: group.map(str::to_string),
+                what: StepWhat::of(edit),
             }),
         }
         self.redo.clear();
@@ -431,8 +473,17 @@ impl Document {
             id: step.id,
             inverse: back,
             group: None,
+            what: step.what,
         };
         (step, followed)
+    }
+
+    /// What Undo would take back, and what Redo would do again.
+    pub fn undo_what(&self) -> Option<&StepWhat> {
+        self.undo.last().map(|s| &s.what)
+    }
+    pub fn redo_what(&self) -> Option<&StepWhat> {
+        self.redo.last().map(|s| &s.what)
     }
 
     pub fn undo(&mut self) -> bool {

@@ -326,6 +326,9 @@ impl PrivyApp {
                         text: "Nothing to undo".into(),
                         error: false,
                     });
+                } else if self.status.as_ref().is_some_and(|s| !s.error) {
+                    // "Applied … Ctrl+Z undoes it" is no longer true.
+                    self.status = None;
                 }
             }
             Command::Redo => {
@@ -637,8 +640,26 @@ impl PrivyApp {
                     menu_item(ui, Command::Quit, &mut clicked);
                 });
                 ui.menu_button("Edit", |ui| {
-                    menu_item(ui, Command::Undo, &mut clicked);
-                    menu_item(ui, Command::Redo, &mut clicked);
+                    let named = |what: Option<&crate::document::StepWhat>, cmd: Command| match (
+                        what,
+                        self.doc.as_ref(),
+                    ) {
+                        (Some(w), Some(d)) => (
+                            format!("{} {}", cmd.label(), crate::words::step_name(d.config(), w)),
+                            true,
+                        ),
+                        _ => (cmd.label().to_string(), false),
+                    };
+                    let (undo, can_undo) = named(
+                        self.doc.as_ref().and_then(Document::undo_what),
+                        Command::Undo,
+                    );
+                    let (redo, can_redo) = named(
+                        self.doc.as_ref().and_then(Document::redo_what),
+                        Command::Redo,
+                    );
+                    menu_item_as(ui, Command::Undo, &undo, can_undo, &mut clicked);
+                    menu_item_as(ui, Command::Redo, &redo, can_redo, &mut clicked);
                 });
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
@@ -804,27 +825,8 @@ impl PrivyApp {
     }
 }
 
-/// A pointer to a rule or group, as a person would name it ("Deny
-/// checkouts rule 2", "group CAD").
 fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
-    let mut parts = pointer.trim_start_matches('/').split('/');
-    let list = parts.next().unwrap_or_default();
-    let index = parts.next().and_then(|i| i.parse::<usize>().ok());
-    match (RuleKind::from_key(list), index) {
-        (Some(kind), Some(i)) => format!("{} rule {}", kind.title(), i + 1),
-        (None, Some(i)) if list == spec::GROUPS_KEY => {
-            format!(
-                "group {}",
-                cfg.groups
-                    .iter()
-                    .find(|g| g.index == i)
-                    .and_then(|g| g.name.as_deref())
-                    .unwrap_or("?")
-            )
-        }
-        (None, None) if !list.is_empty() => format!("setting {list}"),
-        _ => pointer.to_string(),
-    }
+    crate::words::place_name(cfg, pointer)
 }
 
 /// The pointer of the group at position `g` of `Config::groups`.
@@ -854,13 +856,25 @@ fn saved(doc: &Document, result: Result<(), crate::document::SaveError>) -> Stat
 }
 
 fn menu_item(ui: &mut egui::Ui, cmd: Command, clicked: &mut Option<Command>) {
+    menu_item_as(ui, cmd, cmd.label(), true, clicked);
+}
+
+/// A menu item with its own label (Undo names what it undoes), greyed out
+/// when it has nothing to do.
+fn menu_item_as(
+    ui: &mut egui::Ui,
+    cmd: Command,
+    label: &str,
+    enabled: bool,
+    clicked: &mut Option<Command>,
+) {
     let shortcut = cmd
         .shortcuts()
         .first()
         .map(|s| ui.ctx().format_shortcut(s))
         .unwrap_or_default();
     if ui
-        .add(egui::Button::new(cmd.label()).shortcut_text(shortcut))
+        .add_enabled(enabled, egui::Button::new(label).shortcut_text(shortcut))
         .on_hover_text(cmd.description())
         .clicked()
     {

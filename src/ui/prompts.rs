@@ -220,7 +220,9 @@ impl PrivyApp {
 }
 
 /// A question in a modal window: a heading, what it is about, an optional
-/// quieter hint, and buttons. Returns the index of the button clicked.
+/// quieter hint, and buttons. Returns the index of the button clicked;
+/// Escape is "Cancel" where there is one (never a choice that loses
+/// something).
 pub(crate) fn ask(
     ui: &egui::Ui,
     id: &str,
@@ -245,5 +247,8 @@ pub(crate) fn ask(
             }
         });
     });
+    if choice.is_none() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        choice = buttons.iter().position(|b| *b == "Cancel");
+    }
     choice
 }

@@ -154,6 +154,57 @@ pub fn who_verdicts(
     format!("{who}, {feature} (no pool): {}.", parts.join(", "))
 }
 
+/// A place of the file by its pointer: "Deny checkouts rule 2", "group
+/// Contractors", "setting TCP_PORT".
+pub fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
+    use crate::spec::{self, RuleKind};
+    let mut parts = pointer.trim_start_matches('/').split('/');
+    let list = parts.next().unwrap_or_default();
+    let index = parts.next().and_then(|i| i.parse::<usize>().ok());
+    match (RuleKind::from_key(list), index) {
+        (Some(kind), Some(i)) => format!("{} rule {}", kind.title(), i + 1),
+        (None, Some(i)) if list == spec::GROUPS_KEY => {
+            format!(
+                "group {}",
+                cfg.groups
+                    .iter()
+                    .find(|g| g.index == i)
+                    .and_then(|g| g.name.as_deref())
+                    .unwrap_or("?")
+            )
+        }
+        (None, None) if !list.is_empty() => format!("setting {list}"),
+        _ => pointer.to_string(),
+    }
+}
+
+/// An undo step by what it did: "edit of Deny checkouts rule 2 USERS",
+/// "new Allow checkouts rule", "removal of group Contractors".
+pub fn step_name(cfg: &crate::model::Config, what: &crate::document::StepWhat) -> String {
+    use crate::document::StepKind;
+    let parts: Vec<&str> = what.pointer.trim_start_matches('/').split('/').collect();
+    let key = match parts.as_slice() {
+        [_, _, key, ..] => format!(" {key}"),
+        _ => String::new(),
+    };
+    let place = place_name(cfg, &what.pointer);
+    match what.kind {
+        StepKind::Text => "text edit".to_string(),
+        StepKind::Set => format!("edit of {place}{key}"),
+        StepKind::Add => {
+            match crate::spec::RuleKind::from_key(parts.first().copied().unwrap_or_default()) {
+                Some(kind) if parts.len() == 1 => format!("new {} rule", kind.title()),
+                _ if parts.first() == Some(&crate::spec::GROUPS_KEY) && parts.len() == 1 => {
+                    "new group".to_string()
+                }
+                _ => format!("addition to {place}"),
+            }
+        }
+        StepKind::Remove => format!("removal of {place}{key}"),
+        StepKind::Move => format!("move of {place}"),
+    }
+}
+
 /// The reason in a few words, for a table cell ("in no allow rule").
 pub fn reason_short(r: Reason) -> &'static str {
     match r {

@@ -326,6 +326,14 @@ fn unsaved_changes_prompt() {
     h.get_by_label("Cancel").click();
     h.run();
     assert!(h.state().prompt.is_none() && !h.state().wants_close);
+    // Escape is Cancel too (#30.12).
+    h.state_mut().request(AfterPrompt::Close);
+    h.run();
+    h.get_by_label("Save changes before closing?");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().prompt.is_none() && !h.state().wants_close);
+    assert!(h.query_by_label("Save changes before closing?").is_none());
     h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Discard").click();
@@ -1354,4 +1362,36 @@ fn a_fix_leaves_the_list_without_a_new_problem() {
     assert!(doc.contains("\"USERS\": \"Contractors;ivan\""), "{doc}");
     assert!(h.query_by_label_contains("listed more than once").is_none());
     assert!(h.query_by_label_contains("is not a group").is_none());
+}
+
+/// #30.12: Undo and Redo say what they undo and redo, and are greyed out
+/// when there is nothing to undo or redo.
+#[test]
+fn undo_and_redo_name_what_they_do() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    h.run();
+    h.get_by_label("Edit").click();
+    h.run();
+    // (A menu item's label ends with its shortcut.)
+    assert!(h.get_by_label("Undo Ctrl+Z").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("Redo Ctrl+Shift+Z")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_all_by_label("Delete").next().expect("delete").click();
+    h.run();
+    h.get_by_label("Edit").click();
+    h.run();
+    let undo = h.get_by_label("Undo removal of Deny borrows rule 1 Ctrl+Z");
+    assert!(!undo.accesskit_node().is_disabled());
+    undo.click();
+    h.run();
+    h.get_by_label("Edit").click();
+    h.run();
+    assert!(h.get_by_label("Undo Ctrl+Z").accesskit_node().is_disabled());
+    h.get_by_label("Redo removal of Deny borrows rule 1 Ctrl+Shift+Z");
 }

@@ -626,6 +626,8 @@ fn applying_a_suggestion_grants_the_request_and_undo_restores_it() {
     h.run();
     h.get_by_label("DENIED");
     assert_eq!(h.state().document().expect("document").text(), before);
+    // The status line's "Ctrl+Z undoes it" went with the undo (#30.12).
+    assert!(h.query_by_label_contains("Ctrl+Z undoes it").is_none());
 }
 
 /// Each file keeps its own simulator work: another customer's file does

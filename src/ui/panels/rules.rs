@@ -140,7 +140,7 @@ impl PrivyApp {
             } else {
                 format!("{} notes on what this rule does to everyone", notes.len())
             };
-            egui::CollapsingHeader::new(RichText::new(title).weak())
+            egui::CollapsingHeader::new(RichText::new(title))
                 .id_salt(("notes", pointer))
                 .show(ui, |ui| {
                     for d in notes {

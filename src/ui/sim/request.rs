@@ -181,15 +181,14 @@ impl PrivyApp {
                             "Not given: {}. Rules list entries of these kinds; without them those entries match nothing.",
                             d.missing_inputs.join(", ")
                         ))
-                        .small()
-                        .weak(),
+                        .small(),
                     );
                 }
+                // What the answer takes for granted is part of it: the
+                // theme's normal text colour, not the dim one.
                 for a in &d.assumptions {
                     ui.label(
-                        RichText::new(format!("Assumes: {}", crate::words::assumption(a)))
-                            .small()
-                            .weak(),
+                        RichText::new(format!("Assumes: {}", crate::words::assumption(a))).small(),
                     );
                 }
             });
