@@ -609,3 +609,19 @@ fn a_rule_proven_is_reported_while_another_of_its_feature_is_left() {
     );
     assert!(f.no_effect.iter().any(|n| n.rule == second_deny));
 }
+
+/// #26.5: an overridden-in-part example is a plain principal where one
+/// can be: the user denied, with the address the allow rule names, not
+/// the allow rule's user name reused as a host.
+#[test]
+fn an_overridden_example_meets_a_name_as_a_user_not_as_a_host() {
+    let doc = Document::from_text(
+        r#"{ "ALLOW_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "anna;10.0.0.1"} ],
+             "DENY_CHECKOUTS": [ {"FEATURES": "CAD", "USERS": "ivan"} ] }"#,
+    );
+    let (_, f) = run(&doc);
+    let o = f.overridden.first().expect("overridden in part");
+    assert_eq!(o.example.user.as_deref(), Some("ivan"), "{:?}", o.example);
+    assert!(o.example.host.is_none(), "{:?}", o.example);
+    assert!(o.example.ip.is_some(), "{:?}", o.example);
+}

@@ -37,6 +37,7 @@ pub(super) fn examine(
         let mut cov: Vec<Option<bool>> = vec![None; roles.len()];
         // What the class stands for, described once (for the notes).
         let mut what_here: Option<What> = None;
+        let mut example_here: Option<Principal> = None;
         for action in [Action::Checkout, Action::Borrow] {
             for serial in serials {
                 let mut req = class.witness.request(feature, action);
@@ -62,31 +63,54 @@ pub(super) fn examine(
                     }
                     let covers = *cov[i].get_or_insert_with(|| engine.covers(role, &p, scratch));
                     if covers && is_allow && base.reason == Reason::DenyRule {
-                        // The simplest example: fewest parts named, a
-                        // checkout before a borrow.
-                        let what =
-                            what_here.get_or_insert_with(|| sp.describe_principal(&class.witness));
-                        let rank = (what.named_parts(), action as u8);
-                        // The example must be someone the allow rule
-                        // really lets in once the deny rules are gone, not
-                        // someone another list denies anyway.
-                        if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank)
-                            && engine
-                                .decide_without(&engine.without(&base.rules), &req, None, scratch)
-                                .decision
-                                == Verdict::Granted
-                        {
-                            let what = what.clone();
-                            s.overridden_at = Some(OverriddenAt {
-                                deny: base.rules.clone(),
-                                serial: serial.clone(),
-                                feature: feature.to_string(),
-                                other,
-                                action,
-                                example: class.witness.clone(),
-                                what,
-                                rank,
-                            });
+                        // The simplest example: fewest parts named, none a
+                        // host if it can be (a name met as a user), a
+                        // checkout before a borrow; taken from every way
+                        // into the class, not only its witness.
+                        let example = example_here
+                            .get_or_insert_with(|| {
+                                sp.what(class)
+                                    .ways
+                                    .iter()
+                                    .map(|w| w.witness.clone())
+                                    .min_by_key(|p| (parts_named(p), p.host.is_some()))
+                                    .unwrap_or_else(|| class.witness.clone())
+                            })
+                            .clone();
+                        let what = what_here.get_or_insert_with(|| sp.describe_principal(&example));
+                        let rank = (what.named_parts(), example.host.is_some(), action as u8);
+                        let mut ex_req = example.request(feature, action);
+                        ex_req.serial = serial.clone();
+                        // The example must be someone a deny rule denies
+                        // and the allow rule really lets in once the deny
+                        // rules are gone, not someone another list denies
+                        // anyway (each asked of the engine).
+                        if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank) {
+                            let ex_base = engine.decide_quiet(&ex_req, None, scratch);
+                            if ex_base.reason == Reason::DenyRule
+                                && engine.covers(role, &ex_req.folded(), scratch)
+                                && engine
+                                    .decide_without(
+                                        &engine.without(&ex_base.rules),
+                                        &ex_req,
+                                        None,
+                                        scratch,
+                                    )
+                                    .decision
+                                    == Verdict::Granted
+                            {
+                                let what = what.clone();
+                                s.overridden_at = Some(OverriddenAt {
+                                    deny: ex_base.rules.clone(),
+                                    serial: serial.clone(),
+                                    feature: feature.to_string(),
+                                    other,
+                                    action,
+                                    example,
+                                    what,
+                                    rank,
+                                });
+                            }
                         }
                     }
                     if s.effect {
@@ -223,4 +247,12 @@ fn base_witness(req: &crate::engine::Request) -> Principal {
         ip: req.ip,
         local_groups: req.local_groups.clone(),
     }
+}
+
+/// How many parts of a principal are given.
+fn parts_named(p: &Principal) -> usize {
+    usize::from(p.user.is_some())
+        + usize::from(p.host.is_some())
+        + usize::from(p.ip.is_some())
+        + usize::from(!p.local_groups.is_empty())
 }

@@ -188,7 +188,11 @@ struct OverriddenAt {
     action: Action,
     example: Principal,
     what: What,
-    rank: (usize, u8),
+    /// The simplest example first: the fewest parts named, then none of
+    /// them a host (a name is met as a user first: "user ivan, IP
+    /// 4.3.2.10" before "user ivan, host anna"), a checkout before a
+    /// borrow.
+    rank: (usize, bool, u8),
 }
 
 fn judged(role: &RuleRole) -> Option<Judged> {

@@ -379,7 +379,7 @@ pub(super) fn solve(
                                 continue;
                             }
                             let what = cands.describe_principal(&p);
-                            let rank = (what.named_parts(), action as u8);
+                            let rank = (what.named_parts(), p.host.is_some(), action as u8);
                             let Some(s) = seen.get_mut(&role.rule) else {
                                 break;
                             };
