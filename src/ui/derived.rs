@@ -38,8 +38,8 @@ pub struct Derived {
     pub lists: Vec<(usize, Vec<usize>)>,
     /// Positions in `Config::groups` of the groups the filter shows.
     pub groups: Vec<usize>,
-    /// Per rule list: errors and warnings inside it.
-    pub list_problems: Vec<usize>,
+    /// Per rule list: the errors and the warnings inside it.
+    pub list_problems: Vec<[usize; 2]>,
     /// Errors, warnings, notes.
     pub by_severity: [usize; 3],
     /// Per group (by position in `Config::groups`): the rules and groups
@@ -177,13 +177,7 @@ impl Derived {
             .map(|s| diags.iter().filter(|d| d.severity == s).count());
         self.list_problems = RuleKind::ALL
             .iter()
-            .map(|kind| {
-                let list = format!("/{}", kind.key());
-                diags
-                    .iter()
-                    .filter(|d| d.severity != Severity::Info && under(&d.pointer, &list))
-                    .count()
-            })
+            .map(|&kind| list_counts(diags, kind))
             .collect();
 
         let names = |f: Field| matches!(f, Field::Users | Field::ExceptUsers);
@@ -231,10 +225,28 @@ impl Derived {
             .map_or((0, &[][..]), |(n, shown)| (*n, shown.as_slice()))
     }
 
-    pub fn problems_in(&self, kind: RuleKind) -> usize {
+    /// The errors and warnings inside a rule list: the document's, and
+    /// those of `findings` (the rules that do nothing, worked out beside).
+    pub fn problems_in(&self, kind: RuleKind, findings: &[crate::diag::Diagnostic]) -> [usize; 2] {
         let i = RuleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-        self.list_problems.get(i).copied().unwrap_or(0)
+        let [e, w] = self.list_problems.get(i).copied().unwrap_or([0, 0]);
+        let [fe, fw] = list_counts(findings, kind);
+        [e + fe, w + fw]
     }
+}
+
+/// The errors and the warnings of `diags` inside the rule list `kind`.
+fn list_counts(diags: &[crate::diag::Diagnostic], kind: RuleKind) -> [usize; 2] {
+    let list = format!("/{}", kind.key());
+    let mut n = [0, 0];
+    for d in diags.iter().filter(|d| under(&d.pointer, &list)) {
+        match d.severity {
+            Severity::Error => n[0] += 1,
+            Severity::Warning => n[1] += 1,
+            Severity::Info => {}
+        }
+    }
+    n
 }
 
 /// Per group (by position): the rules and other groups that name it, in

@@ -740,7 +740,7 @@ impl PrivyApp {
                 resp.request_focus();
                 self.focus_filter = false;
             }
-            let more = (self.findings.diagnostics().len(), self.findings.pending());
+            let more = (self.findings.diagnostics(), self.findings.pending());
             if !derived.filter_words.is_empty() {
                 ui.label(RichText::new(&derived.filter_words).weak());
             }

@@ -1395,3 +1395,33 @@ fn undo_and_redo_name_what_they_do() {
     assert!(h.get_by_label("Undo Ctrl+Z").accesskit_node().is_disabled());
     h.get_by_label("Redo removal of Deny borrows rule 1 Ctrl+Shift+Z");
 }
+
+/// #30.11: one count, one meaning. A list's line in the navigation says
+/// "to fix" for errors and "worth a look" for warnings, as Problems does,
+/// and the JSON text view counts what Problems counts.
+#[test]
+fn counts_agree_between_the_navigation_problems_and_the_text() {
+    let text = std::fs::read_to_string(example())
+        .expect("example")
+        .replacen(
+            "\"USERS\": \"Contractors\"",
+            "\"USERS\": \"Contractors;ivan;ivan\"",
+            1,
+        );
+    let mut h = harness(PrivyApp::with_document(
+        privy::document::Document::from_text(text),
+    ));
+    h.run();
+    // A warning only: nothing "to fix".
+    h.get_by_label("Deny checkouts (2) · 1 worth a look");
+    assert!(h.query_by_label_contains("to fix").is_none());
+    let total = problems_count(&h);
+    h.get_by_label_contains("Problems (").click();
+    h.run();
+    h.get_by_label_contains(
+        "0 to fix before the server will do what the file says, 1 worth a look",
+    );
+    h.get_by_label("JSON text").click();
+    h.run();
+    h.get_by_label_contains(&format!("{total} other problems are in Problems"));
+}

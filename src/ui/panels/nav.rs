@@ -49,8 +49,9 @@ pub(crate) fn navigation(
     derived: &Derived,
     section: &mut Section,
     filter: &str,
-    (findings, pending): (usize, bool),
+    (found, pending): (&[Diagnostic], bool),
 ) {
+    let findings = found.len();
     ui.add_space(6.0);
     ui.selectable_value(section, Section::Settings, "Server settings");
     ui.add_space(4.0);
@@ -63,11 +64,14 @@ pub(crate) fn navigation(
         } else {
             len.to_string()
         };
-        let problems = derived.problems_in(kind);
-        let label = if problems > 0 {
-            format!("{} ({n}) · {problems} to fix", kind.title())
-        } else {
-            format!("{} ({n})", kind.title())
+        // The words of Problems: errors are "to fix", warnings "worth a
+        // look"; findings are counted where they point.
+        let [errors, warnings] = derived.problems_in(kind, found);
+        let label = match (errors, warnings) {
+            (0, 0) => format!("{} ({n})", kind.title()),
+            (e, 0) => format!("{} ({n}) · {e} to fix", kind.title()),
+            (0, w) => format!("{} ({n}) · {w} worth a look", kind.title()),
+            (e, w) => format!("{} ({n}) · {e} to fix, {w} worth a look", kind.title()),
         };
         ui.selectable_value(section, Section::Rules(kind), label)
             .on_hover_text(kind.description());

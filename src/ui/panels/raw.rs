@@ -25,11 +25,13 @@ impl PrivyApp {
                 self.diagnostic_line(ui, doc, d);
             }
         }
-        let others = doc.diagnostics().len() - syntax_count;
+        // The count of Problems (the findings included), less what is said
+        // above: one count, one meaning.
+        let others = doc.diagnostics().len() + self.findings.diagnostics().len() - syntax_count;
         if others > 0 {
             ui.label(
                 RichText::new(format!(
-                    "{others} other problem{} marked in the text below (see Problems).",
+                    "{others} other problem{} in Problems; those of this text are marked below.",
                     if others == 1 { " is" } else { "s are" }
                 ))
                 .weak(),
