@@ -1180,7 +1180,8 @@ fn a_rule_that_does_nothing_says_so_on_its_card_and_in_problems() {
     ));
     h.run();
     // The finding is counted on the list's line too.
-    h.get_by_label("Deny checkouts (2) · 1 worth a look").click();
+    h.get_by_label("Deny checkouts (2) · 1 worth a look")
+        .click();
     h.run();
     // On the card of the second rule ...
     h.get_by_label_contains(
@@ -1425,4 +1426,33 @@ fn counts_agree_between_the_navigation_problems_and_the_text() {
     h.get_by_label("JSON text").click();
     h.run();
     h.get_by_label_contains(&format!("{total} other problems are in Problems"));
+}
+
+/// #30.7: typing the first entry of a new rule's Users does not move the
+/// fields below (the row of chips has its room before it has chips).
+#[test]
+fn the_first_key_in_a_field_does_not_move_the_fields_below() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    h.get_by_label("Deny checkouts (2)").click();
+    h.run();
+    h.get_by_label("Add deny checkouts rule").click();
+    h.run();
+    let top = |h: &Harness<'static, PrivyApp>| {
+        h.get_all_by_label("Features")
+            .last()
+            .expect("features")
+            .rect()
+            .top()
+    };
+    let before = top(&h);
+    let users = h.get_all_by_label("Users").last().expect("users");
+    users.focus();
+    users.type_text("k");
+    h.run();
+    let after = top(&h);
+    assert!(
+        (after - before).abs() < 1.0,
+        "Features moved from {before} to {after}"
+    );
 }

@@ -71,10 +71,8 @@ impl PrivyApp {
                                                 resp.request_focus();
                                                 self.focus_next = None;
                                             }
-                                            if key == spec::GROUP_MEMBERS
-                                                && let Some(m) = &g.members
-                                            {
-                                                self.entry_chips(ui, doc, m);
+                                            if key == spec::GROUP_MEMBERS {
+                                                self.entry_chips(ui, doc, g.members.as_ref());
                                             }
                                             for &d in derived.diags_at(&ptr) {
                                                 let d = &doc.diagnostics()[d];

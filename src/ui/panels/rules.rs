@@ -186,10 +186,8 @@ impl PrivyApp {
                             if let Some(words) = words {
                                 completed = self.completion(&resp, &field_ptr, &text, words);
                             }
-                            if spec.field.value_type() == ValueType::Principals
-                                && let Some(list) = rule.and_then(|r| r.list(spec.field))
-                            {
-                                self.entry_chips(ui, doc, list);
+                            if spec.field.value_type() == ValueType::Principals {
+                                self.entry_chips(ui, doc, rule.and_then(|r| r.list(spec.field)));
                             }
                             for &d in derived.diags_at(&field_ptr) {
                                 self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
@@ -372,15 +370,21 @@ impl PrivyApp {
     }
 
     /// One chip per entry saying what it is; a group's chip opens it.
+    /// With no entries yet, the row keeps its room: the first key typed
+    /// must not push the fields below from under the pointer.
     pub(crate) fn entry_chips(
         &mut self,
         ui: &mut egui::Ui,
         doc: &Document,
-        list: &crate::model::EntryList,
+        list: Option<&crate::model::EntryList>,
     ) {
-        if list.is_empty() {
+        let Some(list) = list.filter(|l| !l.is_empty()) else {
+            let h = (ui.text_style_height(&egui::TextStyle::Small)
+                + 2.0 * ui.spacing().button_padding.y)
+                .max(ui.spacing().interact_size.y);
+            ui.allocate_exact_size(egui::vec2(0.0, h), egui::Sense::hover());
             return;
-        }
+        };
         let index = &doc.config().group_index;
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
