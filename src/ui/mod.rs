@@ -12,6 +12,7 @@ mod findings;
 pub mod launch;
 mod marks;
 mod panels;
+mod path_prompt;
 mod prompts;
 mod recover;
 pub mod sim;
@@ -163,7 +164,14 @@ pub struct PrivyApp {
     /// The unsaved-changes prompt is open, for this action.
     pub prompt: Option<AfterPrompt>,
     /// A native file dialog running on its own thread.
-    dialog: Option<(DialogPurpose, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
+    /// The native dialog's answer: the path picked, and how long it took
+    /// (an empty answer at once: no dialog could be shown).
+    dialog: Option<(
+        DialogPurpose,
+        std::sync::mpsc::Receiver<(Option<PathBuf>, std::time::Duration)>,
+    )>,
+    /// A path asked for in the window, when no native dialog could be shown.
+    path_prompt: Option<path_prompt::PathPrompt>,
     /// The window should close (set by the prompt; the frame closes it).
     pub wants_close: bool,
     /// Narrows rules and groups to those mentioning this text.
@@ -253,6 +261,7 @@ impl PrivyApp {
             scroll_to: None,
             prompt: None,
             dialog: None,
+            path_prompt: None,
             wants_close: false,
             filter: String::new(),
             settings: Settings::default(),
@@ -431,6 +440,7 @@ impl PrivyApp {
             .and_then(|p| p.parent())
             .map(PathBuf::from);
         std::thread::spawn(move || {
+            let started = std::time::Instant::now();
             let mut d = rfd::FileDialog::new();
             d = match purpose {
                 DialogPurpose::Sim(s) if s.csv() => d.add_filter("CSV", &["csv"]),
@@ -446,7 +456,7 @@ impl PrivyApp {
                 DialogPurpose::Sim(s) if s.is_save() => d.set_file_name(s.file_name()).save_file(),
                 DialogPurpose::Sim(_) => d.pick_file(),
             };
-            let _ = tx.send(picked);
+            let _ = tx.send((picked, started.elapsed()));
         });
         self.dialog = Some((purpose, rx));
     }
@@ -457,17 +467,27 @@ impl PrivyApp {
         };
         let purpose = *purpose;
         match rx.try_recv() {
-            Ok(Some(path)) => {
+            Ok((Some(path), _)) => {
                 self.dialog = None;
-                match purpose {
-                    DialogPurpose::Open => self.request(AfterPrompt::Open(path)),
-                    DialogPurpose::Compare => self.compare_with(Some(path)),
-                    DialogPurpose::SaveAs => self.save_as(path),
-                    DialogPurpose::Sim(s) => self.finish_sim_dialog(s, &path),
-                }
+                self.dialog_picked(purpose, path);
             }
-            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
+            Ok((None, took)) if took < path_prompt::NOT_SHOWN && !cfg!(windows) => {
+                // Nothing, at once: no dialog was shown. Ask in the window.
+                self.dialog = None;
+                self.ask_path(purpose);
+            }
+            Ok((None, _)) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    /// A path picked in a dialog (native or the window's own), for `purpose`.
+    fn dialog_picked(&mut self, purpose: DialogPurpose, path: PathBuf) {
+        match purpose {
+            DialogPurpose::Open => self.request(AfterPrompt::Open(path)),
+            DialogPurpose::Compare => self.compare_with(Some(path)),
+            DialogPurpose::SaveAs => self.save_as(path),
+            DialogPurpose::Sim(s) => self.finish_sim_dialog(s, &path),
         }
     }
 
@@ -599,6 +619,8 @@ impl PrivyApp {
             }
         }
         self.draw(ui);
+        // Also over a file that could not be read: the way to another.
+        self.path_prompt(ui);
         // The keys' commands run after the frame's edits are in: text typed
         // in the same frame as Ctrl+S (fast typing, or a slow frame on a
         // large file) is saved, reviewed and undone with the rest, never

@@ -1456,3 +1456,40 @@ fn the_first_key_in_a_field_does_not_move_the_fields_below() {
         "Features moved from {before} to {after}"
     );
 }
+
+/// #30.8: without a desktop portal or zenity (as here), File > Open asks
+/// for the path in the window, says why, and opens what is typed.
+#[test]
+fn open_without_a_file_dialog_asks_for_the_path_in_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("First.json");
+    let second = dir.path().join("Second.json");
+    std::fs::copy(example(), &first).expect("copy");
+    std::fs::copy(example(), &second).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(first)));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    let start = std::time::Instant::now();
+    while h
+        .query_by_label_contains("No file dialog could be shown")
+        .is_none()
+    {
+        assert!(start.elapsed().as_secs() < 20, "no dialog and no prompt");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // It starts in the open file's folder; the rest is completed.
+    h.get_by_label("Second.json");
+    h.event(egui::Event::Text("Second.json".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state()
+            .document()
+            .and_then(|d| d.path())
+            .map(std::path::Path::to_path_buf),
+        Some(second)
+    );
+}
