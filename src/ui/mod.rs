@@ -59,6 +59,9 @@ pub enum AfterPrompt {
     New,
 }
 
+/// What a native dialog answered, and how long it took.
+type DialogAnswer = (Option<PathBuf>, std::time::Duration);
+
 /// Which native dialog is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DialogPurpose {
@@ -166,10 +169,7 @@ pub struct PrivyApp {
     /// A native file dialog running on its own thread.
     /// The native dialog's answer: the path picked, and how long it took
     /// (an empty answer at once: no dialog could be shown).
-    dialog: Option<(
-        DialogPurpose,
-        std::sync::mpsc::Receiver<(Option<PathBuf>, std::time::Duration)>,
-    )>,
+    dialog: Option<(DialogPurpose, std::sync::mpsc::Receiver<DialogAnswer>)>,
     /// A path asked for in the window, when no native dialog could be shown.
     path_prompt: Option<path_prompt::PathPrompt>,
     /// The window should close (set by the prompt; the frame closes it).
