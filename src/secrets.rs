@@ -531,6 +531,48 @@ impl Secrets {
     }
 }
 
+/// The edit of the file's `real` text that turns the masked text `shown`
+/// into `edited`: the part between what they share at the start and at the
+/// end, placed by characters (masking keeps one character for each, so
+/// the n-th character of one is the n-th of the other). `None` when that
+/// does not hold.
+pub fn unmasked_edit(
+    real: &str,
+    shown: &str,
+    edited: &str,
+) -> Option<crate::json::parse::TextEdit> {
+    let (n_real, n_shown) = (real.chars().count(), shown.chars().count());
+    if n_real != n_shown {
+        return None;
+    }
+    let prefix = shown
+        .chars()
+        .zip(edited.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let n_edited = edited.chars().count();
+    let suffix = shown
+        .chars()
+        .rev()
+        .zip(edited.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(n_shown - prefix)
+        .min(n_edited - prefix);
+    let byte_at = |s: &str, chars: usize| s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i);
+    let start = byte_at(real, prefix);
+    let end = byte_at(real, n_real - suffix);
+    let replacement: String = edited
+        .chars()
+        .skip(prefix)
+        .take(n_edited - prefix - suffix)
+        .collect();
+    Some(crate::json::parse::TextEdit {
+        span: crate::json::Span::new(start, end),
+        replacement,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1078,8 +1078,8 @@ fn a_recovery_is_offered_only_for_its_own_file() {
     assert!(doc.text().contains("mallory"));
 }
 
-/// The JSON text view hides password values unless asked, and is only
-/// edited with them shown (no star is ever written back).
+/// The JSON text view hides password values unless asked, and is edited
+/// with them hidden too (#30.10: no star is ever written back).
 #[test]
 fn the_json_view_masks_passwords_unless_asked() {
     let mut h = harness(PrivyApp::open(Some(example())));
@@ -1099,6 +1099,25 @@ fn the_json_view_masks_passwords_unless_asked() {
         "{shown}"
     );
     h.get_by_label_contains("Passwords are hidden");
+    // An edit with them hidden: the file gets it, and keeps the password.
+    let field = h.get_by_label("File text");
+    field.focus();
+    h.run();
+    h.get_by_label("File text").type_text(" ");
+    h.run();
+    let text = h.state().document().expect("document").text().to_string();
+    let original = std::fs::read_to_string(example()).expect("example");
+    assert_eq!(text.len(), original.len() + 1, "one space typed");
+    assert!(
+        text.contains("\"ADMIN_PASSWORD\": \"change-me-unique-2024\""),
+        "{text}"
+    );
+    assert!(!text.contains("**"), "no star written back");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    // (The focused text scrolled the view; the box is above it.)
+    h.get_by_label("Show passwords").scroll_to_me();
+    h.run();
     h.get_by_label("Show passwords").click();
     h.run();
     assert!(value(&h).contains("change-me-unique-2024"));

@@ -470,3 +470,47 @@ fn utf32_is_called_utf32() {
     assert!(text(&out).contains("UTF-32"), "{}", text(&out));
     assert!(!text(&out).contains("UTF-16"), "{}", text(&out));
 }
+
+proptest::proptest! {
+    /// #30.10: an edit of the text with the passwords hidden is the same
+    /// edit of the file: a password the edit does not fall on stays as it
+    /// was (no star is written back), and the rest is what was typed.
+    #[test]
+    fn an_edit_with_passwords_hidden_keeps_them(
+        password in "[a-zé€0-9]{3,12}",
+        at in 0usize..400,
+        cut in 0usize..4,
+        typed in "[A-Za-z0-9 ,:\n]{0,6}",
+    ) {
+        let real = format!(
+            "{{\n  \"ADMIN_PASSWORD\": \"{password}\",\n  \"TCP_PORT\": 6200,\n  \"DENY_CHECKOUTS\": [ {{ \"FEATURES\": \"CAD\", \"USERS\": \"bob\" }} ]\n}}\n"
+        );
+        let doc = privy::document::Document::from_text(real.clone());
+        let shown = doc.secrets().mask_text(&real);
+        proptest::prop_assert!(!shown.contains(&password));
+        // An edit of the shown text somewhere (by characters).
+        let chars: Vec<char> = shown.chars().collect();
+        let at = at % (chars.len() + 1);
+        let end = (at + cut).min(chars.len());
+        let mut edited: String = chars[..at].iter().collect();
+        edited.push_str(&typed);
+        edited.extend(&chars[end..]);
+        let edit = privy::secrets::unmasked_edit(&real, &shown, &edited).expect("one char for each");
+        let mut after = real.clone();
+        after.replace_range(edit.span.start..edit.span.end, &edit.replacement);
+        // Where the value is, in characters.
+        let v0 = real[..real.find(&password).expect("value")].chars().count();
+        let v1 = v0 + password.chars().count();
+        let touches = at <= v1 && end >= v0;
+        if !touches {
+            // The same edit of the file's text, by characters.
+            let real_chars: Vec<char> = real.chars().collect();
+            let mut expected: String = real_chars[..at].iter().collect();
+            expected.push_str(&typed);
+            expected.extend(&real_chars[end..]);
+            proptest::prop_assert_eq!(&after, &expected);
+            proptest::prop_assert!(after.contains(&password), "{:?} -> {:?}", real, after);
+            proptest::prop_assert!(!after.contains('*'), "a star written back: {:?}", after);
+        }
+    }
+}

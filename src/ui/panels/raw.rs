@@ -39,8 +39,10 @@ impl PrivyApp {
         }
         ui.add_space(6.0);
         // Password values are hidden unless asked for (someone may be
-        // looking over a shoulder, or at a screen share); hidden, the text
-        // is shown but not edited, so no star is ever written back.
+        // looking over a shoulder, or at a screen share). Hidden, the text
+        // is still edited: masking keeps one character for each, so an edit
+        // of the shown text is the same edit of the file's, and a hidden
+        // value changes only where the edit itself falls on it.
         let secrets = doc.secrets();
         let masked = !secrets.is_empty() && !self.show_passwords;
         if !secrets.is_empty() {
@@ -50,7 +52,7 @@ impl PrivyApp {
                 if masked {
                     ui.label(
                         RichText::new(
-                            "Passwords are hidden; the text can be edited once they are shown.",
+                            "Passwords are hidden; edits elsewhere keep them, and what is typed over one replaces that part of it.",
                         )
                         .weak(),
                     );
@@ -62,6 +64,7 @@ impl PrivyApp {
         } else {
             doc.text().to_string()
         };
+        let shown = masked.then(|| text.clone());
         let marks: Vec<_> = doc
             .diagnostics()
             .iter()
@@ -81,19 +84,26 @@ impl PrivyApp {
                     .code_editor()
                     .layouter(&mut layouter)
                     .desired_width(f32::INFINITY)
-                    .desired_rows(30)
-                    .interactive(!masked),
+                    .desired_rows(30),
             )
             .labelled_by(label.id);
-        if resp.changed() && !masked {
-            let span = crate::json::Span::new(0, doc.text().len());
-            self.pending.push((
-                Edit::Text(crate::json::parse::TextEdit {
-                    span,
+        if resp.changed() {
+            let edit = match &shown {
+                None => Some(crate::json::parse::TextEdit {
+                    span: crate::json::Span::new(0, doc.text().len()),
                     replacement: text,
                 }),
-                Some("raw".into()),
-            ));
+                Some(shown) => crate::secrets::unmasked_edit(doc.text(), shown, &text),
+            };
+            match edit {
+                Some(edit) => self.pending.push((Edit::Text(edit), Some("raw".into()))),
+                None => {
+                    self.status = Some(Status {
+                        text: "That edit could not be made with the passwords hidden; show them to make it.".into(),
+                        error: true,
+                    })
+                }
+            }
         }
         if resp.lost_focus() {
             self.end_group = true;
