@@ -1357,21 +1357,28 @@ fn review_changes_follows_a_save() {
     h.get_by_label_contains("No changes against the file on disk.");
 }
 
-/// #30.9: a misspelt group already in the list is taken out by its Fix
-/// (writing the group again made a duplicate), and a repeat has a Fix.
-#[test]
-fn a_fix_leaves_the_list_without_a_new_problem() {
+/// The example (not saved anywhere) with the first deny rule's USERS
+/// (`Contractors`) replaced by `users`.
+fn example_with_first_deny_users(users: &str) -> Harness<'static, PrivyApp> {
     let text = std::fs::read_to_string(example())
         .expect("example")
         .replacen(
             "\"USERS\": \"Contractors\"",
-            "\"USERS\": \"Contractors;Contractrs;ivan;ivan\"",
+            &format!("\"USERS\": \"{users}\""),
             1,
         );
     let mut h = harness(PrivyApp::with_document(
         privy::document::Document::from_text(text),
     ));
     h.run();
+    h
+}
+
+/// #30.9: a misspelt group already in the list is taken out by its Fix
+/// (writing the group again made a duplicate), and a repeat has a Fix.
+#[test]
+fn a_fix_leaves_the_list_without_a_new_problem() {
+    let mut h = example_with_first_deny_users("Contractors;Contractrs;ivan;ivan");
     h.get_by_label_contains("Deny checkouts (2").click();
     h.run();
     h.get_by_label("Fix: remove it: the group \"Contractors\" is already listed")
@@ -1422,17 +1429,7 @@ fn undo_and_redo_name_what_they_do() {
 /// and the JSON text view counts what Problems counts.
 #[test]
 fn counts_agree_between_the_navigation_problems_and_the_text() {
-    let text = std::fs::read_to_string(example())
-        .expect("example")
-        .replacen(
-            "\"USERS\": \"Contractors\"",
-            "\"USERS\": \"Contractors;ivan;ivan\"",
-            1,
-        );
-    let mut h = harness(PrivyApp::with_document(
-        privy::document::Document::from_text(text),
-    ));
-    h.run();
+    let mut h = example_with_first_deny_users("Contractors;ivan;ivan");
     // A warning only: nothing "to fix".
     h.get_by_label("Deny checkouts (2) · 1 worth a look");
     assert!(h.query_by_label_contains("to fix").is_none());
