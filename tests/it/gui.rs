@@ -153,15 +153,7 @@ fn review_shows_the_changes_against_the_disk() {
     h.get_by_label("Review changes (unsaved)").click();
     // The access diff above the text diff is worked out beside the window
     // (its spinner repaints): frames are stepped, not run to rest.
-    let start = std::time::Instant::now();
-    while h
-        .query_by_label_contains("+             \"COUNT\": 12")
-        .is_none()
-    {
-        assert!(start.elapsed().as_secs() < 30, "no text diff");
-        h.run_steps(1);
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    wait_for_label(&mut h, "+             \"COUNT\": 12");
     h.get_by_label_contains("-             \"COUNT\": 15");
     h.get_by_label_contains("+             \"COUNT\": 12");
 }
@@ -1485,15 +1477,7 @@ fn open_without_a_file_dialog_asks_for_the_path_in_the_window() {
     let mut h = harness(PrivyApp::open(Some(first)));
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
-    let start = std::time::Instant::now();
-    while h
-        .query_by_label_contains("No file dialog could be shown")
-        .is_none()
-    {
-        assert!(start.elapsed().as_secs() < 20, "no dialog and no prompt");
-        h.run_steps(1);
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_label(&mut h, "No file dialog could be shown");
     // It starts in the open file's folder; the rest is completed.
     h.get_by_label("Second.json");
     h.event(egui::Event::Text("Second.json".into()));
