@@ -142,6 +142,23 @@ enum Judged {
     CountLimit,
 }
 
+/// The actions and licenses of the feature's requests that `role` applies
+/// to: every checkout and borrow, for each license asked for (`serials`).
+fn requests_of<'a>(
+    role: &'a RuleRole,
+    serials: &'a [Option<String>],
+) -> impl Iterator<Item = (Action, &'a Option<String>)> + 'a {
+    [Action::Checkout, Action::Borrow]
+        .into_iter()
+        .filter(|&a| role.applies_to_action(a))
+        .flat_map(move |a| {
+            serials
+                .iter()
+                .filter(|s| role.applies_to_serial(s.as_deref()))
+                .map(move |s| (a, s))
+        })
+}
+
 /// What is known of one rule so far.
 #[derive(Debug, Default)]
 struct Seen {

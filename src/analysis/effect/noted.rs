@@ -17,15 +17,8 @@ use crate::analysis::space::Found;
 struct Notes<'a> {
     /// Whether a rule covers a principal, asked of the engine.
     covers: &'a mut dyn FnMut(&RuleRole, &Principal) -> bool,
-    covered: bool,
-    shadow_by: Vec<RuleId>,
-    shadow_all: Option<Vec<RuleId>>,
-    not_allowed: Vec<RuleKind>,
-    shadow_example: Option<Principal>,
-    with_all: Option<Vec<RuleId>>,
-    with_any: Vec<RuleId>,
-    with_example: Option<Principal>,
-    allows_everyone: bool,
+    /// The notes' fields of [`Seen`], for this feature alone.
+    found: Seen,
 }
 
 /// Not known either way: the classes decide.
@@ -77,7 +70,7 @@ impl Notes<'_> {
         let mut all = Vec::new();
         for d in deny {
             if some(cands, &with(base, |c| c.all.push(Lit::of(d))))?.is_some() {
-                push_new(&mut self.shadow_by, d.rule);
+                push_new(&mut self.found.shadow_by, d.rule);
             }
             // One that denies them all denies this one (asked of the engine
             // first: most do not).
@@ -87,8 +80,8 @@ impl Notes<'_> {
                 all.push(d.rule);
             }
         }
-        self.shadow_example.get_or_insert(w);
-        intersect(&mut self.shadow_all, all);
+        self.found.shadow_example.get_or_insert(w);
+        intersect(&mut self.found.shadow_all, all);
         Ok(())
     }
 
@@ -104,8 +97,8 @@ impl Notes<'_> {
         };
         let c = with(base, |c| c.none.extend(list.iter().map(|r| Lit::of(r))));
         if let Some(w) = some(cands, &c)? {
-            push_new(&mut self.not_allowed, first.kind);
-            self.shadow_example.get_or_insert(w);
+            push_new(&mut self.found.not_allowed, first.kind);
+            self.found.shadow_example.get_or_insert(w);
         }
         Ok(())
     }
@@ -129,7 +122,7 @@ impl Notes<'_> {
                 let mut all = Vec::new();
                 for o in others {
                     if some(cands, &with(base, |c| c.all.push(Lit::of(o))))?.is_some() {
-                        push_new(&mut self.with_any, o.rule);
+                        push_new(&mut self.found.with_any, o.rule);
                     }
                     if (self.covers)(o, &w)
                         && some(cands, &with(&covered, |c| c.none.push(Lit::of(o))))?.is_none()
@@ -137,13 +130,13 @@ impl Notes<'_> {
                         all.push(o.rule);
                     }
                 }
-                intersect(&mut self.with_all, all);
-                self.with_example.get_or_insert(w);
+                intersect(&mut self.found.with_all, all);
+                self.found.with_example.get_or_insert(w);
             }
         }
         let alone = with(base, |c| c.none.extend(lits.iter().copied()));
         if some(cands, &with(&alone, then))?.is_some() {
-            self.allows_everyone = true;
+            self.found.allows_everyone = true;
         }
         for list in denied_by {
             self.not_in(cands, &alone, list)?;
@@ -170,15 +163,7 @@ pub(super) fn note(
     };
     let mut n = Notes {
         covers: &mut covers,
-        covered: false,
-        shadow_by: Vec::new(),
-        shadow_all: None,
-        not_allowed: Vec::new(),
-        shadow_example: None,
-        with_all: None,
-        with_any: Vec::new(),
-        with_example: None,
-        allows_everyone: false,
+        found: Seen::default(),
     };
     if notes(&mut n, cands, role, roles, serials).is_err() {
         return false;
@@ -186,29 +171,29 @@ pub(super) fn note(
     let Some(s) = seen.get_mut(&role.rule) else {
         return false;
     };
-    s.covered |= n.covered;
-    for r in n.shadow_by {
+    s.covered |= n.found.covered;
+    for r in n.found.shadow_by {
         push_new(&mut s.shadow_by, r);
     }
-    if let Some(all) = n.shadow_all {
+    if let Some(all) = n.found.shadow_all {
         intersect(&mut s.shadow_all, all);
     }
-    for k in n.not_allowed {
+    for k in n.found.not_allowed {
         push_new(&mut s.not_allowed, k);
     }
     if s.shadow_example.is_none() {
-        s.shadow_example = n.shadow_example;
+        s.shadow_example = n.found.shadow_example;
     }
-    for r in n.with_any {
+    for r in n.found.with_any {
         push_new(&mut s.with_any, r);
     }
-    if let Some(all) = n.with_all {
+    if let Some(all) = n.found.with_all {
         intersect(&mut s.with_all, all);
     }
     if s.with_example.is_none() {
-        s.with_example = n.with_example;
+        s.with_example = n.found.with_example;
     }
-    s.allows_everyone |= n.allows_everyone;
+    s.allows_everyone |= n.found.allows_everyone;
     s.noted_in.push(feature.to_string());
     true
 }
@@ -221,88 +206,80 @@ fn notes(
     serials: &[Option<String>],
 ) -> Result<(), Unknown> {
     let me = Lit::of(role);
-    for action in [Action::Checkout, Action::Borrow] {
-        if !role.applies_to_action(action) {
+    for (action, serial) in requests_of(role, serials) {
+        let here = Applicable::new(roles, action, serial.as_deref());
+        let covers = Cond {
+            all: vec![me],
+            ..Cond::default()
+        };
+        if some(cands, &covers)?.is_none() {
             continue;
         }
-        for serial in serials {
-            if !role.applies_to_serial(serial.as_deref()) {
-                continue;
-            }
-            let here = Applicable::new(roles, action, serial.as_deref());
-            let covers = Cond {
-                all: vec![me],
-                ..Cond::default()
-            };
-            if some(cands, &covers)?.is_none() {
-                continue;
-            }
-            n.covered = true;
-            let deny: Vec<&RuleRole> = here
-                .deny
-                .iter()
-                .copied()
-                .filter(|d| d.rule != role.rule)
-                .collect();
-            let not_denied = with(&covers, |c| c.none.extend(deny.iter().map(|d| Lit::of(d))));
-            match (role.kind.effect(), judged(role)) {
-                (Effect::Deny, _) => {
-                    // Another deny rule denies everyone it covers (it has
-                    // no effect): which do, for some and for all.
-                    if some(cands, &not_denied)?.is_some() {
-                        return Err(Unknown);
-                    }
-                    n.others_do(cands, &covers, &deny, &|_| {}, &[])?;
+        n.found.covered = true;
+        let deny: Vec<&RuleRole> = here
+            .deny
+            .iter()
+            .copied()
+            .filter(|d| d.rule != role.rule)
+            .collect();
+        let not_denied = with(&covers, |c| c.none.extend(deny.iter().map(|d| Lit::of(d))));
+        match (role.kind.effect(), judged(role)) {
+            (Effect::Deny, _) => {
+                // Another deny rule denies everyone it covers (it has
+                // no effect): which do, for some and for all.
+                if some(cands, &not_denied)?.is_some() {
+                    return Err(Unknown);
                 }
-                (Effect::Allow, _) => {
-                    n.denied_first(cands, &covers, &deny)?;
-                    let (list, other) = match role.kind {
-                        RuleKind::AllowBorrows => (&here.allow_borrows, &here.allow_checkouts),
-                        _ => (&here.allow_checkouts, &here.allow_borrows),
-                    };
-                    let others: Vec<&RuleRole> = list
-                        .iter()
-                        .copied()
-                        .filter(|r| r.rule != role.rule)
-                        .collect();
-                    let other_list: Vec<&RuleRole> = match action {
-                        Action::Borrow => other.clone(),
-                        Action::Checkout => Vec::new(),
-                    };
-                    let passes = |c: &mut Cond| here.passes(action, Some(role.kind), c);
-                    n.others_do(cands, &not_denied, &others, &passes, &[&other_list])?;
+                n.others_do(cands, &covers, &deny, &|_| {}, &[])?;
+            }
+            (Effect::Allow, _) => {
+                n.denied_first(cands, &covers, &deny)?;
+                let (list, other) = match role.kind {
+                    RuleKind::AllowBorrows => (&here.allow_borrows, &here.allow_checkouts),
+                    _ => (&here.allow_checkouts, &here.allow_borrows),
+                };
+                let others: Vec<&RuleRole> = list
+                    .iter()
+                    .copied()
+                    .filter(|r| r.rule != role.rule)
+                    .collect();
+                let other_list: Vec<&RuleRole> = match action {
+                    Action::Borrow => other.clone(),
+                    Action::Checkout => Vec::new(),
+                };
+                let passes = |c: &mut Cond| here.passes(action, Some(role.kind), c);
+                n.others_do(cands, &not_denied, &others, &passes, &[&other_list])?;
+            }
+            (_, Some(judged)) => {
+                n.denied_first(cands, &covers, &deny)?;
+                n.not_in(cands, &not_denied, &here.allow_checkouts)?;
+                if action == Action::Borrow {
+                    let passed = with(&not_denied, |c| {
+                        here.passes(Action::Checkout, None, c);
+                    });
+                    n.not_in(cands, &passed, &here.allow_borrows)?;
                 }
-                (_, Some(judged)) => {
-                    n.denied_first(cands, &covers, &deny)?;
-                    n.not_in(cands, &not_denied, &here.allow_checkouts)?;
-                    if action == Action::Borrow {
-                        let passed = with(&not_denied, |c| {
-                            here.passes(Action::Checkout, None, c);
-                        });
-                        n.not_in(cands, &passed, &here.allow_borrows)?;
-                    }
-                    let reaches = with(&covers, |c| here.reaches_limits(action, c));
-                    match judged {
-                        Judged::CountLimit => {
-                            // Someone it covers reaches the limits: it may
-                            // count, so it has an effect after all.
-                            if some(cands, &reaches)?.is_some() {
-                                return Err(Unknown);
-                            }
-                        }
-                        Judged::Removal => {
-                            let others: Vec<&RuleRole> = here
-                                .hours
-                                .iter()
-                                .copied()
-                                .filter(|o| o.rule != role.rule && o.hours <= role.hours)
-                                .collect();
-                            n.others_do(cands, &reaches, &others, &|_| {}, &[])?;
+                let reaches = with(&covers, |c| here.reaches_limits(action, c));
+                match judged {
+                    Judged::CountLimit => {
+                        // Someone it covers reaches the limits: it may
+                        // count, so it has an effect after all.
+                        if some(cands, &reaches)?.is_some() {
+                            return Err(Unknown);
                         }
                     }
+                    Judged::Removal => {
+                        let others: Vec<&RuleRole> = here
+                            .hours
+                            .iter()
+                            .copied()
+                            .filter(|o| o.rule != role.rule && o.hours <= role.hours)
+                            .collect();
+                        n.others_do(cands, &reaches, &others, &|_| {}, &[])?;
+                    }
                 }
-                _ => return Err(Unknown),
             }
+            _ => return Err(Unknown),
         }
     }
     Ok(())

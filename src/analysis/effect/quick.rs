@@ -91,35 +91,27 @@ pub(super) fn quick_effects(
         };
         let without = engine.without(&[role.rule]);
         'found: for p in own_principals(cfg, rule) {
-            for action in [Action::Checkout, Action::Borrow] {
-                if !role.applies_to_action(action) {
-                    continue;
-                }
-                for serial in serials {
-                    if !role.applies_to_serial(serial.as_deref()) {
-                        continue;
-                    }
-                    let mut req = p.request(feature, action);
-                    req.serial = serial.clone();
-                    let a = engine.decide_quiet(&req, None, scratch);
-                    if judged == Judged::CountLimit {
-                        // It covers someone not denied before limits are
-                        // counted: with a pool it may count (as `examine`).
-                        if engine.covers(role, &req.folded(), scratch)
-                            && !matches!(a.reason, Reason::DenyRule | Reason::NotInAllowRule)
-                        {
-                            s.effect = true;
-                            break 'found;
-                        }
-                        continue;
-                    }
-                    let b = engine.decide_without(&without, &req, None, scratch);
-                    if (a.decision, a.reason, a.max_borrow_hours)
-                        != (b.decision, b.reason, b.max_borrow_hours)
+            for (action, serial) in requests_of(role, serials) {
+                let mut req = p.request(feature, action);
+                req.serial = serial.clone();
+                let a = engine.decide_quiet(&req, None, scratch);
+                if judged == Judged::CountLimit {
+                    // It covers someone not denied before limits are
+                    // counted: with a pool it may count (as `examine`).
+                    if engine.covers(role, &req.folded(), scratch)
+                        && !matches!(a.reason, Reason::DenyRule | Reason::NotInAllowRule)
                     {
                         s.effect = true;
                         break 'found;
                     }
+                    continue;
+                }
+                let b = engine.decide_without(&without, &req, None, scratch);
+                if (a.decision, a.reason, a.max_borrow_hours)
+                    != (b.decision, b.reason, b.max_borrow_hours)
+                {
+                    s.effect = true;
+                    break 'found;
                 }
             }
         }

@@ -322,82 +322,69 @@ pub(super) fn solve(
     let mut effect_nobody = true;
     let mut override_nobody = true;
     let ways = (&engine.without(&[]), &engine.without(&[role.rule]));
-    for action in [Action::Checkout, Action::Borrow] {
-        if !role.applies_to_action(action) {
-            continue;
-        }
-        for serial in serials {
-            if !role.applies_to_serial(serial.as_deref()) {
-                continue;
-            }
-            let here = Applicable::new(roles, action, serial.as_deref());
-            let request = |p: &Principal| {
-                let mut req = p.request(feature, action);
-                req.serial = serial.clone();
-                req
-            };
-            if want_effect && told.effect != Some(true) {
-                match effect_here(
-                    engine,
-                    cands,
-                    role,
-                    &here,
-                    (feature, action, serial),
-                    ways,
-                    scratch,
-                ) {
-                    Found::One(_) => {
-                        effect_nobody = false;
-                        told.effect = Some(true);
-                    }
-                    Found::Nobody => {}
-                    Found::Unknown => effect_nobody = false,
+    for (action, serial) in requests_of(role, serials) {
+        let here = Applicable::new(roles, action, serial.as_deref());
+        let request = |p: &Principal| {
+            let mut req = p.request(feature, action);
+            req.serial = serial.clone();
+            req
+        };
+        if want_effect && told.effect != Some(true) {
+            match effect_here(
+                engine,
+                cands,
+                role,
+                &here,
+                (feature, action, serial),
+                ways,
+                scratch,
+            ) {
+                Found::One(_) => {
+                    effect_nobody = false;
+                    told.effect = Some(true);
                 }
+                Found::Nobody => {}
+                Found::Unknown => effect_nobody = false,
             }
-            if want_override {
-                let (found, all) = find(cands, &[overridden_cond(role, &here, action)]);
-                match found {
-                    Found::Nobody => {}
-                    Found::Unknown => override_nobody = false,
-                    Found::One(_) => {
-                        override_nobody = false;
-                        for p in all {
-                            let req = request(&p);
-                            let base = engine.decide_quiet(&req, None, scratch);
-                            if base.reason != Reason::DenyRule
-                                || !engine.covers(role, &req.folded(), scratch)
-                                || engine
-                                    .decide_without(
-                                        &engine.without(&base.rules),
-                                        &req,
-                                        None,
-                                        scratch,
-                                    )
-                                    .decision
-                                    != Verdict::Granted
-                            {
-                                continue;
-                            }
-                            let what = cands.describe_principal(&p);
-                            let rank = (what.named_parts(), p.host.is_some(), action as u8);
-                            let Some(s) = seen.get_mut(&role.rule) else {
-                                break;
-                            };
-                            if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank) {
-                                s.overridden_at = Some(OverriddenAt {
-                                    deny: base.rules.clone(),
-                                    serial: serial.clone(),
-                                    feature: feature.to_string(),
-                                    other,
-                                    action,
-                                    example: p.clone(),
-                                    what,
-                                    rank,
-                                });
-                            }
-                            told.overridden = Some(true);
-                            break;
+        }
+        if want_override {
+            let (found, all) = find(cands, &[overridden_cond(role, &here, action)]);
+            match found {
+                Found::Nobody => {}
+                Found::Unknown => override_nobody = false,
+                Found::One(_) => {
+                    override_nobody = false;
+                    for p in all {
+                        let req = request(&p);
+                        let base = engine.decide_quiet(&req, None, scratch);
+                        if base.reason != Reason::DenyRule
+                            || !engine.covers(role, &req.folded(), scratch)
+                            || engine
+                                .decide_without(&engine.without(&base.rules), &req, None, scratch)
+                                .decision
+                                != Verdict::Granted
+                        {
+                            continue;
                         }
+                        let what = cands.describe_principal(&p);
+                        let rank = (what.named_parts(), p.host.is_some(), action as u8);
+                        let Some(s) = seen.get_mut(&role.rule) else {
+                            break;
+                        };
+                        if s.overridden_at.as_ref().is_none_or(|o| rank < o.rank) {
+                            s.overridden_at = Some(OverriddenAt {
+                                deny: base.rules.clone(),
+                                serial: serial.clone(),
+                                feature: feature.to_string(),
+                                other,
+                                action,
+                                example: p.clone(),
+                                what,
+                                rank,
+                            });
+                        }
+                        told.overridden = Some(true);
+                        break;
                     }
                 }
             }
@@ -478,28 +465,20 @@ pub(super) fn still_nothing(
     trial.push(role.rule);
     let ways = (&engine.without(gone), &engine.without(&trial));
     let mut all_nobody = true;
-    for action in [Action::Checkout, Action::Borrow] {
-        if !role.applies_to_action(action) {
-            continue;
-        }
-        for serial in serials {
-            if !role.applies_to_serial(serial.as_deref()) {
-                continue;
-            }
-            let here = Applicable::new(&rest, action, serial.as_deref());
-            match effect_here(
-                engine,
-                cands,
-                role,
-                &here,
-                (feature, action, serial),
-                ways,
-                scratch,
-            ) {
-                Found::One(_) => return Some(false),
-                Found::Nobody => {}
-                Found::Unknown => all_nobody = false,
-            }
+    for (action, serial) in requests_of(role, serials) {
+        let here = Applicable::new(&rest, action, serial.as_deref());
+        match effect_here(
+            engine,
+            cands,
+            role,
+            &here,
+            (feature, action, serial),
+            ways,
+            scratch,
+        ) {
+            Found::One(_) => return Some(false),
+            Found::Nobody => {}
+            Found::Unknown => all_nobody = false,
         }
     }
     all_nobody.then_some(true)
