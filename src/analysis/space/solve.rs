@@ -57,6 +57,9 @@ fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
 /// value: a condition over a few lists is then a few passes over words of
 /// 64 values, not a look at every value's row.
 pub(super) struct Postings {
+    /// Each list of the first engine by its id: where it is among the
+    /// candidates' lists (a condition names lists by id).
+    at: rustc_hash::FxHashMap<ListId, usize>,
     users: std::sync::Arc<Column>,
     hosts: std::sync::Arc<Column>,
     ips: Column,
@@ -92,6 +95,13 @@ impl Postings {
         let n = c.lists.len();
         let users = std::sync::Arc::new(part(n, &c.users));
         Postings {
+            at: c
+                .lists
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.engine == 0)
+                .map(|(k, l)| (l.role.list, k))
+                .collect(),
             users: users.clone(),
             hosts: if std::sync::Arc::ptr_eq(&c.users, &c.hosts) {
                 users
@@ -109,12 +119,10 @@ type Reach = Vec<(u16, bool, usize)>;
 
 impl Candidates {
     fn bits_of(&self, lists: &[ListId]) -> Option<Bits> {
+        let at = &self.postings.get_or_init(|| Postings::of(self)).at;
         let mut bits = vec![0u64; self.lists.len().div_ceil(64)];
         for id in lists {
-            let k = self
-                .lists
-                .iter()
-                .position(|l| l.engine == 0 && l.role.list == *id)?;
+            let k = *at.get(id)?;
             bits[k / 64] |= 1 << (k % 64);
         }
         Some(bits)
