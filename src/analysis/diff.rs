@@ -31,7 +31,7 @@ pub struct Side {
 }
 
 impl Side {
-    fn of(d: Decision) -> Side {
+    pub fn of(d: Decision) -> Side {
         Side {
             decision: d.decision,
             reason: d.reason,

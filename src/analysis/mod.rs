@@ -2,6 +2,7 @@
 //! every principal"): the principal space of one or more rule files and
 //! the answers built on it.
 //!
+//! - `access.rs`: who can use what, the access report;
 //! - `atoms.rs`: the entries a feature's rules reach, in every version;
 //! - `names.rs`: every set of name patterns one name can match at once;
 //! - `space/`: the principal classes of a feature, each with a witness and a description;
@@ -17,6 +18,7 @@
 //! reproduces through `privy explain`; where a budget stopped the work,
 //! `exhaustive` says so.
 
+pub mod access;
 pub mod atoms;
 pub mod background;
 pub mod determined;

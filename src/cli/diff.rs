@@ -21,7 +21,7 @@ const SHOWN: usize = 40;
 
 /// Reads one version; a file that is not a JSON object at all cannot be
 /// compared (exit 2, located like `check`).
-fn load(path: &Path, what: &str) -> Result<Document, Report> {
+pub(super) fn load(path: &Path, what: &str) -> Result<Document, Report> {
     let doc = Document::open(path).map_err(|e| Report::failed(&format!("{what}: {e}")))?;
     let is_object = doc
         .parsed()

@@ -1,6 +1,7 @@
 //! The command-line interface (README, "Command line"; what a decision
 //! assumes is in `docs/semantics.md`).
 
+pub mod access;
 pub mod check;
 pub mod diff;
 pub mod explain;
@@ -47,6 +48,13 @@ pub enum CheckFormat {
 pub enum ExplainFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +136,36 @@ pub enum Command {
         features: Vec<String>,
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
+    },
+    /// Who can use what: per feature and action, the principals granted
+    /// and denied (every principal, grouped by what they have in common)
+    /// and every name the rules reach; or, with --user, --host, --ip or
+    /// --local-group, that principal's access to every feature.
+    ///
+    /// Exit status: 0 the report is exhaustive, 2 unreadable input or bad
+    /// usage, 3 the budget stopped it short (what it found is printed).
+    Access {
+        file: PathBuf,
+        /// Only this feature (repeatable).
+        #[arg(long = "feature")]
+        features: Vec<String>,
+        /// Only this action.
+        #[arg(long, value_enum)]
+        action: Option<ActionArg>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        ip: Option<std::net::IpAddr>,
+        /// A Windows local group of the principal (repeatable).
+        #[arg(long = "local-group")]
+        local_groups: Vec<String>,
+        /// Licenses and current sessions (JSON).
+        #[arg(long)]
+        pool: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
     },
     /// Run expected-decision cases against a rule file.
     ///
@@ -268,6 +306,35 @@ pub fn run(cli: Cli) -> i32 {
             )
         }
         Some(Command::Test { file, cases }) => explain::test(&file, &cases),
+        Some(Command::Access {
+            file,
+            features,
+            action,
+            user,
+            host,
+            ip,
+            local_groups,
+            pool,
+            format,
+        }) => {
+            let asked =
+                user.is_some() || host.is_some() || ip.is_some() || !local_groups.is_empty();
+            let scope = crate::analysis::access::Scope {
+                features,
+                action: action.map(|a| match a {
+                    ActionArg::Checkout => crate::engine::Action::Checkout,
+                    ActionArg::Borrow => crate::engine::Action::Borrow,
+                }),
+                keep_classes: false,
+                principal: asked.then_some(crate::request::Principal {
+                    user,
+                    host,
+                    ip,
+                    local_groups,
+                }),
+            };
+            access::report(&file, pool.as_deref(), &scope, format).emit()
+        }
         Some(Command::Diff {
             old,
             new,

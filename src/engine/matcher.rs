@@ -544,6 +544,9 @@ pub struct Scratch {
     hit: Vec<u32>,
     hit_stamp: u32,
     hits_for: bool,
+    /// Look the names up in the index from a principal's first decision
+    /// on (a principal decided several times over many lists).
+    eager_names: bool,
 }
 
 impl Scratch {
@@ -572,6 +575,21 @@ impl Scratch {
     /// Whether the principal's names have been looked up in the index.
     pub fn has_names(&self) -> bool {
         self.hits_for
+    }
+
+    /// A scratch that looks each principal's names up in the engine's
+    /// index at its first decision rather than its second: for work that
+    /// decides every principal for several actions and licenses.
+    pub fn eager() -> Scratch {
+        Scratch {
+            eager_names: true,
+            ..Scratch::default()
+        }
+    }
+
+    /// Whether names are looked up at a principal's first decision.
+    pub fn is_eager(&self) -> bool {
+        self.eager_names
     }
 
     /// Looks the prepared principal's user and host up in the engine's name

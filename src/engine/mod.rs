@@ -91,7 +91,7 @@ impl Engine {
     /// its names are looked up in the index once rather than per list.
     fn prepare(&self, scratch: &mut Scratch, p: &FoldedPrincipal) {
         let again = scratch.prepare(self.id, self.groups.matchers.len(), p);
-        if again && !scratch.has_names() {
+        if (again || scratch.is_eager()) && !scratch.has_names() {
             scratch.look_up_names(self.names(), |id| self.list(id));
         }
     }

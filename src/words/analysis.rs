@@ -12,18 +12,67 @@ use crate::engine::Verdict;
 /// "anyone the rules do not name"), never by one member alone
 /// (analysis.md 6.2).
 pub fn class_description(w: &What) -> String {
-    let mut ways: Vec<String> = w.ways.iter().map(way).collect();
-    ways.dedup();
+    class_description_within(w, usize::MAX)
+}
+
+/// [`class_description`] naming at most `shown` ways, the others counted
+/// ("; or 12 other ways in"). A name entry matches a user name and a host
+/// name alike, so a way by a user name and a way by the same host names
+/// (the other parts equal) read as one: "user or host `carla`".
+pub fn class_description_within(w: &What, shown: usize) -> String {
+    let mut ways: Vec<String> = Vec::new();
+    let mut used = vec![false; w.ways.len()];
+    for (i, a) in w.ways.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let twin = match (&a.user, &a.host) {
+            (Some(u), None) => w.ways.iter().enumerate().position(|(j, b)| {
+                !used[j]
+                    && b.user.is_none()
+                    && b.host.as_ref() == Some(u)
+                    && b.ip == a.ip
+                    && b.local_groups == a.local_groups
+            }),
+            (None, Some(h)) => w.ways.iter().enumerate().position(|(j, b)| {
+                !used[j]
+                    && b.host.is_none()
+                    && b.user.as_ref() == Some(h)
+                    && b.ip == a.ip
+                    && b.local_groups == a.local_groups
+            }),
+            _ => None,
+        };
+        let text = match twin {
+            Some(j) => {
+                used[j] = true;
+                let mut merged = a.clone();
+                merged.host = None;
+                merged.user = a.user.clone().or_else(|| a.host.clone());
+                way_as(&merged, "user or host")
+            }
+            None => way(a),
+        };
+        if !ways.contains(&text) {
+            ways.push(text);
+        }
+    }
+    let mut more = w.more_ways;
+    if ways.len() > shown {
+        more = more.saturating_add((ways.len() - shown) as u64);
+        ways.truncate(shown.max(1));
+    }
     let mut s = match ways.as_slice() {
         [] => "anyone the rules do not name".to_string(),
         [one] => one.clone(),
         [first, rest @ ..] => format!("{first}; or {}", rest.join("; or ")),
     };
-    if w.more_ways > 0 {
+    if more > 0 {
         s.push_str(&format!(
             "; or {} other way{} in",
-            w.more_ways,
-            if w.more_ways == 1 { "" } else { "s" }
+            more,
+            if more == 1 { "" } else { "s" }
         ));
     }
     s
@@ -31,9 +80,14 @@ pub fn class_description(w: &What) -> String {
 
 /// One way into a class: the parts that put a principal there, together.
 fn way(w: &Way) -> String {
+    way_as(w, "user")
+}
+
+/// [`way`], the user part worded as `user_role` ("user or host").
+fn way_as(w: &Way, user_role: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(u) = &w.user {
-        parts.push(names(u, "user"));
+        parts.push(names(u, user_role));
     }
     if let Some(h) = &w.host {
         parts.push(names(h, "host"));
@@ -69,15 +123,19 @@ fn names(n: &NamesWhat, role: &str) -> String {
     if !n.named.is_empty() {
         items.push(format!("{role} {}", or_list(&quoted(&n.named))));
     }
+    // Names the rules do not list, by the patterns they match: "another
+    // user matching `PC*` or `WS*CAD`" (each alternative one pattern set).
+    let article = if n.named.is_empty() { "a" } else { "another" };
+    let mut matching: Vec<String> = Vec::new();
     for m in &n.matching {
-        items.push(if m.is_empty() {
-            format!("a {role} name the rules do not list")
+        if m.is_empty() {
+            items.push(format!("{article} {role} name the rules do not list"));
         } else {
-            format!(
-                "a {role} matching {} (a name the rules do not list)",
-                and_list(&quoted(m))
-            )
-        });
+            matching.push(and_list(&quoted(m)));
+        }
+    }
+    if !matching.is_empty() {
+        items.push(format!("{article} {role} matching {}", or_list(&matching)));
     }
     items.extend(more(
         n.more,

@@ -219,6 +219,7 @@ pub fn reason_short(r: Reason) -> &'static str {
     }
 }
 
+pub mod access;
 mod analysis;
 pub mod explained;
 pub mod findings;
@@ -226,8 +227,8 @@ mod json;
 mod trace;
 
 pub use analysis::{
-    cause, change_key, change_kind, change_kind_before_saving, class_description, class_examples,
-    diff_summary, saving_headline, side,
+    cause, change_key, change_kind, change_kind_before_saving, class_description,
+    class_description_within, class_examples, diff_summary, saving_headline, side,
 };
 pub use explained::rule_name;
 pub use json::decision_json;

@@ -216,15 +216,15 @@ pub(super) fn principals() -> impl Strategy<Value = Vec<Principal>> {
     })
 }
 
-type Key = (Verdict, Reason, Option<u64>);
+pub(super) type Key = (Verdict, Reason, Option<u64>);
 
-fn key(d: &privy::engine::Decision) -> Key {
+pub(super) fn key(d: &privy::engine::Decision) -> Key {
     (d.decision, d.reason, d.max_borrow_hours)
 }
 
 /// Which of the feature's lists the principal matches, in both versions,
 /// and which session names it carries: what a class is.
-fn signature(
+pub(super) fn signature(
     engines: [&Engine; 2],
     pool: Option<&PoolIndex>,
     feature: &str,
@@ -784,7 +784,10 @@ fn a_grouped_change_names_everyone_it_stands_for() {
     );
     let (_, line) = checkout_line(&old, &new);
     assert!(
-        line.contains("any user name") || line.contains("a user matching `**`"),
+        line.contains("any user name")
+            || line.contains("a user matching `**`")
+            || line.contains("any user or host name")
+            || line.contains("a user or host matching `**`"),
         "{line}"
     );
     assert!(line.contains("host"), "hosts gain too: {line}");

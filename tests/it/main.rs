@@ -5,6 +5,7 @@
 //! gigabytes of disk in a debug build. Run one group with a filter, e.g.
 //! `cargo test --test it gui::`.
 
+mod access;
 mod adversarial;
 mod analysis;
 mod architecture;

@@ -242,7 +242,7 @@ impl Space {
 
 /// What one principal is to the rules of a feature whose entries are
 /// `atoms`, as a class of one way.
-pub(super) fn describe_principal(atoms: &Atoms, w: &Principal) -> What {
+pub fn describe_principal(atoms: &Atoms, w: &Principal) -> What {
     let name = |n: &Option<String>| {
         n.as_ref().and_then(|n| match atoms.literal(n) {
             Some(l) => Some(NamesWhat {

@@ -27,7 +27,7 @@
 mod describe;
 mod solve;
 
-pub use describe::{GroupsWhat, IpsWhat, NamesWhat, Way, What};
+pub use describe::{GroupsWhat, IpsWhat, NamesWhat, Way, What, describe_principal};
 pub use solve::{Found, Need};
 
 use std::collections::HashMap;

@@ -1,0 +1,414 @@
+//! Who can use what (analysis.md 6.4): for each feature, action and
+//! license, the principal space split by the decision, each part a row of
+//! classes described by what they have in common, and every name the
+//! feature's rules reach with its own verdict; or one principal's verdict
+//! over every feature and action.
+//!
+//! Every row is decided by the engine on each of its classes' witnesses,
+//! so a row's witness reproduces through `privy explain`; the rows of one
+//! feature, action and license partition the principal space (every
+//! principal falls in the class the space puts it in, and each class in
+//! exactly one row).
+
+use std::time::Instant;
+
+use super::diff::{Side, Versions, features_of, serials_for};
+use super::space::{self, Budget, Class, What};
+use crate::engine::matcher::Scratch;
+use crate::engine::{Action, Engine, PoolView, Verdict};
+use crate::model::Config;
+use crate::pattern::{Kind, fold};
+use crate::pool::PoolIndex;
+use crate::request::Principal;
+
+/// One group of classes decided alike.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub side: Side,
+    /// What the classes have in common (analysis.md 6.2).
+    pub what: What,
+    /// The first class's witness.
+    pub witness: Principal,
+    /// How many classes the decisions told apart here.
+    pub classes: usize,
+    /// Every class's witness (one principal of each class of the row).
+    pub class_witnesses: Vec<Principal>,
+}
+
+/// A name the feature's rules reach, with its own verdict (the principal
+/// with that user name and nothing else known, as `privy explain --user`
+/// decides it).
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub principal: Principal,
+    /// The groups (names as written) through which the rules reach it,
+    /// empty when a rule lists it itself.
+    pub via: Vec<String>,
+    pub side: Side,
+}
+
+/// The access to one feature for one action and license.
+#[derive(Debug, Clone)]
+pub struct FeatureAccess {
+    pub feature: String,
+    /// Stands for every feature no rule or license names.
+    pub other_feature: bool,
+    pub action: Action,
+    pub serial: Option<String>,
+    pub rows: Vec<Row>,
+    pub named: Vec<Named>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    pub exhaustive: bool,
+    pub examined: u64,
+    pub left: u64,
+    /// Features not reached before the deadline.
+    pub features_left: Vec<String>,
+    pub features: Vec<FeatureAccess>,
+}
+
+/// What to report on.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Only these features (every feature when empty).
+    pub features: Vec<String>,
+    /// Only this action (both when `None`).
+    pub action: Option<Action>,
+    /// One principal's access instead of everyone's.
+    pub principal: Option<Principal>,
+    /// Keep every class's witness in its row (for checking the report).
+    pub keep_classes: bool,
+}
+
+impl Scope {
+    fn actions(&self) -> Vec<Action> {
+        match self.action {
+            Some(a) => vec![a],
+            None => vec![Action::Checkout, Action::Borrow],
+        }
+    }
+}
+
+/// The features of the report: every feature the file or the pool names,
+/// and one for all others when a rule covers every feature; or those
+/// asked for.
+fn features(
+    cfg: &Config,
+    pool: Option<&PoolIndex>,
+    engine: &Engine,
+    scope: &Scope,
+) -> Vec<(String, bool)> {
+    let v = Versions {
+        old: cfg,
+        new: cfg,
+        pool,
+    };
+    let mut all = features_of(v, engine, engine);
+    if !scope.features.is_empty() {
+        let others: Vec<(String, bool)> = scope
+            .features
+            .iter()
+            .filter(|f| !all.iter().any(|(a, _)| a == *f))
+            .map(|f| (f.clone(), false))
+            .collect();
+        all.retain(|(f, _)| scope.features.contains(f));
+        all.extend(others);
+    }
+    all
+}
+
+/// The access report of `cfg` (with `pool`, when given) within `budget`:
+/// the features on as many threads as there are cores (each feature's
+/// space and decisions are its own), put back in order.
+pub fn access(cfg: &Config, pool: Option<&PoolIndex>, scope: &Scope, budget: &Budget) -> Access {
+    let engine = Engine::new(cfg);
+    let all = features(cfg, pool, &engine, scope);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+        .min(all.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Access)> = Vec::new();
+        let mut scratch = Scratch::eager();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((feature, other)) = all.get(i) else {
+                break;
+            };
+            done.push((
+                i,
+                of_feature(
+                    cfg,
+                    pool,
+                    &engine,
+                    scope,
+                    budget,
+                    feature,
+                    *other,
+                    &mut scratch,
+                ),
+            ));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, Access)> = if threads > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    } else {
+        work()
+    };
+    parts.sort_by_key(|(i, _)| *i);
+    let mut out = Access {
+        exhaustive: true,
+        ..Access::default()
+    };
+    for (_, a) in parts {
+        out.exhaustive &= a.exhaustive;
+        out.examined += a.examined;
+        out.left += a.left;
+        out.features_left.extend(a.features_left);
+        out.features.extend(a.features);
+    }
+    if out.exhaustive {
+        out.left = 0;
+    } else {
+        out.left = out.left.max(1) + out.features_left.len() as u64;
+    }
+    out
+}
+
+/// The report's part for one feature.
+#[allow(clippy::too_many_arguments)]
+fn of_feature(
+    cfg: &Config,
+    pool: Option<&PoolIndex>,
+    engine: &Engine,
+    scope: &Scope,
+    budget: &Budget,
+    feature: &str,
+    other: bool,
+    scratch: &mut Scratch,
+) -> Access {
+    let feature = feature.to_string();
+    let view = pool.map(|p| PoolView::new(engine, p));
+    let v = Versions {
+        old: cfg,
+        new: cfg,
+        pool,
+    };
+    let mut out = Access {
+        exhaustive: true,
+        ..Access::default()
+    };
+    let serials = serials_for(v, engine, engine, &feature);
+    if let Some(p) = &scope.principal {
+        let atoms = space::Atoms::of(&[cfg], pool, &feature);
+        let what = space::describe_principal(&atoms, p);
+        for action in scope.actions() {
+            for serial in &serials {
+                let mut req = p.request(&feature, action);
+                req.serial = serial.clone();
+                let side = Side::of(engine.decide_quiet(&req, view.as_ref(), scratch));
+                out.features.push(FeatureAccess {
+                    feature: feature.clone(),
+                    other_feature: other,
+                    action,
+                    serial: serial.clone(),
+                    rows: vec![Row {
+                        side,
+                        what: what.clone(),
+                        witness: p.clone(),
+                        classes: 1,
+                        class_witnesses: vec![p.clone()],
+                    }],
+                    named: Vec::new(),
+                });
+            }
+        }
+        out.examined += 1;
+        return out;
+    }
+    if budget.deadline.is_some_and(|d| Instant::now() >= d) {
+        out.exhaustive = false;
+        out.features_left.push(feature);
+        return out;
+    }
+    let sp = space::space(&[engine], &[cfg], pool, &feature, budget);
+    out.exhaustive &= sp.exhaustive;
+    out.examined += sp.examined;
+    out.left += sp.left;
+    let names = named_of(cfg, &feature);
+    // Each principal decided for every action and license in a row:
+    // the engine keeps what it looked up for the principal between
+    // its decisions (group memo, name index hits).
+    let asks: Vec<(Action, &Option<String>)> = scope
+        .actions()
+        .into_iter()
+        .flat_map(|a| serials.iter().map(move |s| (a, s)))
+        .collect();
+    let mut decide_all = |p: &Principal| -> Vec<Side> {
+        asks.iter()
+            .map(|(action, serial)| {
+                let mut req = p.request(&feature, *action);
+                req.serial = (*serial).clone();
+                Side::of(engine.decide_quiet(&req, view.as_ref(), scratch))
+            })
+            .collect()
+    };
+    let class_sides: Vec<Vec<Side>> = sp.classes.iter().map(|c| decide_all(&c.witness)).collect();
+    let named_sides: Vec<Vec<Side>> = names
+        .iter()
+        .map(|(name, _)| decide_all(&Principal::user(name)))
+        .collect();
+    for (k, (action, serial)) in asks.iter().enumerate() {
+        let mut groups: Vec<(&Side, Vec<usize>)> = Vec::new();
+        for (i, sides) in class_sides.iter().enumerate() {
+            let side = &sides[k];
+            match groups.iter_mut().find(|(s, _)| *s == side) {
+                Some((_, g)) => g.push(i),
+                None => groups.push((side, vec![i])),
+            }
+        }
+        let mut rows: Vec<Row> = groups
+            .into_iter()
+            .map(|(side, members)| Row {
+                what: join_what(&sp, members.iter().map(|&i| &sp.classes[i])),
+                witness: sp.classes[members[0]].witness.clone(),
+                classes: members.len(),
+                class_witnesses: if scope.keep_classes {
+                    members
+                        .iter()
+                        .map(|&i| sp.classes[i].witness.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                side: side.clone(),
+            })
+            .collect();
+        rows.sort_by_key(row_order);
+        let named = names
+            .iter()
+            .zip(&named_sides)
+            .map(|((name, via), sides)| Named {
+                principal: Principal::user(name),
+                via: via.clone(),
+                side: sides[k].clone(),
+            })
+            .collect();
+        out.features.push(FeatureAccess {
+            feature: feature.clone(),
+            other_feature: other,
+            action: *action,
+            serial: (*serial).clone(),
+            rows,
+            named,
+        });
+    }
+    out
+}
+
+/// What several classes stand for together: the ways of the first classes
+/// up to the ways a description keeps, the others counted without being
+/// worded.
+fn join_what<'a>(sp: &space::Space, classes: impl Iterator<Item = &'a Class>) -> What {
+    let mut out = What {
+        ways: Vec::new(),
+        more_ways: 0,
+        alike: 0,
+    };
+    for c in classes {
+        if out.ways.len() < space::WAYS_KEPT {
+            out = What::join([&out, &sp.what(c)]);
+        } else {
+            out.alike = out.alike.saturating_add(c.alike);
+            out.more_ways = out.more_ways.saturating_add(c.ways.max(1));
+        }
+    }
+    out
+}
+
+/// Granted rows first, then denials by a rule, then denials for want of
+/// an allow rule; within each, by the deciding rules in file order.
+fn row_order(r: &Row) -> (u8, bool, Vec<crate::rule_id::RuleId>) {
+    (
+        u8::from(r.side.decision != Verdict::Granted),
+        r.side.rules.is_empty(),
+        r.side.rules.clone(),
+    )
+}
+
+/// The literal names the rules for `feature` reach, in the order found
+/// (each once, case folded), each with the groups it is reached through
+/// (none when a rule lists it itself).
+pub fn named_of(cfg: &Config, feature: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen = vec![false; cfg.groups.len()];
+    // (list, the group it is the MEMBERS of)
+    let mut lists: Vec<(&crate::model::EntryList, Option<usize>)> = cfg
+        .all_rules()
+        .filter(|r| space::applies_to(r, feature))
+        .flat_map(crate::model::Rule::principal_lists)
+        .map(|l| (l, None))
+        .collect();
+    let mut i = 0;
+    while i < lists.len() {
+        let (list, via) = lists[i];
+        i += 1;
+        for e in list.iter() {
+            if let Some(g) = cfg.group_index.lookup_entry(&e) {
+                if !std::mem::replace(&mut seen[g], true)
+                    && let Some(m) = cfg.groups.get(g).and_then(|g| g.members.as_ref())
+                {
+                    lists.push((m, Some(g)));
+                }
+                continue;
+            }
+            if !matches!(
+                e.kind,
+                Kind::Name {
+                    wildcard: false,
+                    ..
+                }
+            ) {
+                continue;
+            }
+            let name = e.text.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let group = via
+                .and_then(|g| cfg.groups.get(g))
+                .and_then(|g| g.name.clone());
+            let key = fold(name);
+            match at.get(&key) {
+                Some(&k) => {
+                    // Listed by a rule itself beats through a group.
+                    if let Some(gname) = group {
+                        let v = &mut out[k].1;
+                        if !v.is_empty() && !v.contains(&gname) {
+                            v.push(gname);
+                        }
+                    } else {
+                        out[k].1.clear();
+                    }
+                }
+                None => {
+                    at.insert(key, out.len());
+                    out.push((name.to_string(), group.into_iter().collect()));
+                }
+            }
+        }
+    }
+    out
+}

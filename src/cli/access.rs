@@ -1,0 +1,297 @@
+//! `privy access FILE`: who can use what (analysis.md 6.4; cli.md, third
+//! release), as text, JSON or CSV.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::output::{Report, one_line};
+use super::{AccessFormat, EXIT_OK, EXIT_UNDETERMINED};
+use crate::analysis::access::{Access, FeatureAccess, Scope, access};
+use crate::analysis::diff::{Side, witness_json};
+use crate::analysis::{Budget, TIME_BUDGET};
+use crate::words;
+
+/// Text output names at most this many principals on one line.
+const NAMES_SHOWN: usize = 20;
+
+/// What `privy access` prints, and its exit status.
+pub fn report(file: &Path, pool: Option<&Path>, scope: &Scope, format: AccessFormat) -> Report {
+    let start = Instant::now();
+    let doc = match super::diff::load(file, "the rule file") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let pool = match pool.map(super::explain::load_pool).transpose() {
+        Ok(p) => p,
+        Err(e) => return Report::failed(&e),
+    };
+    let budget = Budget {
+        deadline: Some(start + TIME_BUDGET),
+        ..Budget::default()
+    };
+    let a = access(doc.config(), pool.as_ref(), scope, &budget);
+    let status = if a.exhaustive {
+        EXIT_OK
+    } else {
+        EXIT_UNDETERMINED
+    };
+    let secrets = doc.secrets();
+    match format {
+        AccessFormat::Json => {
+            let out = access_json_text(&a, &|v| secrets.mask_json(v));
+            Report::json(&out, status)
+        }
+        AccessFormat::Csv => Report::text(&secrets.mask_str(&access_csv(&a)), status),
+        AccessFormat::Text => Report::text(
+            &secrets.mask_str(&render(&a, scope.principal.is_some())),
+            status,
+        ),
+    }
+}
+
+fn side_json(s: &Side) -> [(&'static str, Value); 3] {
+    [
+        ("decision", json!(s.decision)),
+        ("reason", json!(s.reason)),
+        ("rules", json!(s.rules)),
+    ]
+}
+
+fn feature_json(f: &FeatureAccess) -> Value {
+    let rows: Vec<Value> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let mut o: serde_json::Map<String, Value> = side_json(&r.side)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            o.insert("max_borrow_hours".into(), json!(r.side.max_borrow_hours));
+            o.insert(
+                "description".into(),
+                json!(words::class_description(&r.what)),
+            );
+            o.insert("witness".into(), witness_json(&r.witness));
+            o.insert("alike".into(), json!(r.what.alike));
+            o.insert("classes".into(), json!(r.classes));
+            o.insert(
+                "witnesses".into(),
+                json!(
+                    r.what
+                        .ways
+                        .iter()
+                        .map(|w| witness_json(&w.witness))
+                        .collect::<Vec<_>>()
+                ),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    let named: Vec<Value> = f
+        .named
+        .iter()
+        .map(|n| {
+            let mut o: serde_json::Map<String, Value> = side_json(&n.side)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            o.insert("principal".into(), witness_json(&n.principal));
+            o.insert("via".into(), json!(n.via));
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "feature": f.feature,
+        "other_feature": f.other_feature,
+        "action": f.action,
+        "serial": f.serial,
+        "rows": rows,
+        "named": named,
+    })
+}
+
+/// The report as `--format json` prints it, one feature's value at a time (each passed
+/// through `mask`), so that a report of hundreds of thousands of named
+/// principals is never one JSON tree in memory.
+pub fn access_json_text(a: &Access, mask: &dyn Fn(&mut Value)) -> String {
+    let mut head = json!({
+        "exhaustive": a.exhaustive,
+        "examined": a.examined,
+        "left": a.left,
+        "features_left": a.features_left,
+    });
+    mask(&mut head);
+    let mut out = serde_json::to_string(&head).unwrap_or_default();
+    // `{...}` without its closing brace, then the features.
+    out.pop();
+    out.push_str(",\"features\":[");
+    for (i, f) in a.features.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('\n');
+        let mut v = feature_json(f);
+        mask(&mut v);
+        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+/// The report as `--format csv` prints it: one line per row, then one per
+/// named principal (description `named`).
+pub fn access_csv(a: &Access) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "feature",
+        "action",
+        "serial",
+        "decision",
+        "reason",
+        "rules",
+        "description",
+        "user",
+        "host",
+        "ip",
+        "local_groups",
+    ]);
+    let rules = |s: &Side| {
+        s.rules
+            .iter()
+            .map(|r| r.pointer())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for f in &a.features {
+        let head = |s: &Side| {
+            [
+                f.feature.clone(),
+                words::action_word(f.action).to_string(),
+                f.serial.clone().unwrap_or_default(),
+                words::verdict_word(s.decision).to_lowercase(),
+                s.reason.as_str().to_string(),
+                rules(s),
+            ]
+        };
+        let principal = |p: &crate::request::Principal| {
+            [
+                p.user.clone().unwrap_or_default(),
+                p.host.clone().unwrap_or_default(),
+                p.ip.map(|i| i.to_string()).unwrap_or_default(),
+                p.local_groups.join(";"),
+            ]
+        };
+        for r in &f.rows {
+            let mut rec: Vec<String> = head(&r.side).to_vec();
+            rec.push(words::class_description(&r.what));
+            rec.extend(principal(&r.witness));
+            let _ = w.write_record(csv_safe(rec));
+        }
+        for n in &f.named {
+            let mut rec: Vec<String> = head(&n.side).to_vec();
+            rec.push("named".to_string());
+            rec.extend(principal(&n.principal));
+            let _ = w.write_record(csv_safe(rec));
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first)
+/// is written with a leading `'`, as OWASP advises for CSV.
+fn csv_safe(rec: Vec<String>) -> Vec<String> {
+    rec.into_iter()
+        .map(|f| {
+            if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{f}")
+            } else {
+                f
+            }
+        })
+        .collect()
+}
+
+/// The report as text: per feature, action and license, each row's
+/// verdict, who it stands for, examples and the names it holds; a license
+/// whose rows read as without one is said in a line; then one summary
+/// line. With one principal, one line per feature and action.
+pub fn render(a: &Access, principal: bool) -> String {
+    let mut out = String::new();
+    let mut previous: Option<&FeatureAccess> = None;
+    for f in &a.features {
+        let heading = words::access::heading(f);
+        if principal {
+            if let Some(r) = f.rows.first() {
+                let _ = writeln!(
+                    out,
+                    "{}: {}",
+                    one_line(&heading),
+                    one_line(&words::access::own_verdict(r))
+                );
+            }
+            continue;
+        }
+        // The same rows as without a license asked: one line, not again.
+        if let Some(p) = previous
+            && f.serial.is_some()
+            && p.feature == f.feature
+            && p.action == f.action
+            && same_rows(p, f)
+        {
+            let _ = writeln!(out, "{}: as without a license asked\n", one_line(&heading));
+            continue;
+        }
+        if f.serial.is_none() {
+            previous = Some(f);
+        }
+        let _ = writeln!(out, "{}:", one_line(&heading));
+        for r in &f.rows {
+            let _ = writeln!(out, "  {}", one_line(&words::access::row_verdict(r)));
+            let _ = writeln!(out, "      to:    {}", one_line(&words::access::row_who(r)));
+            let _ = writeln!(
+                out,
+                "      e.g.:  {}",
+                one_line(&words::access::row_examples(r))
+            );
+            let names: Vec<String> = f
+                .named
+                .iter()
+                .filter(|n| n.side == r.side)
+                .map(words::access::named)
+                .collect();
+            if !names.is_empty() {
+                let mut list = names
+                    .iter()
+                    .take(NAMES_SHOWN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if names.len() > NAMES_SHOWN {
+                    let _ = write!(
+                        list,
+                        " and {} more (all of them with --format json)",
+                        names.len() - NAMES_SHOWN
+                    );
+                }
+                let _ = writeln!(out, "      named: {}", one_line(&list));
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", words::access::summary(a));
+    out
+}
+
+/// Two reports of one feature and action decide alike, row by row.
+fn same_rows(a: &FeatureAccess, b: &FeatureAccess) -> bool {
+    a.rows.len() == b.rows.len()
+        && a.rows
+            .iter()
+            .zip(&b.rows)
+            .all(|(x, y)| x.side == y.side && x.what.alike == y.what.alike)
+        && a.named.len() == b.named.len()
+        && a.named.iter().zip(&b.named).all(|(x, y)| x.side == y.side)
+}
