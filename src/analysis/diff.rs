@@ -486,8 +486,6 @@ pub fn diff_pools(
 ) -> Diff {
     let old = Engine::new(v.old);
     let new = Engine::new(v.new);
-    let view_old = v.pool.map(|p| PoolView::new(&old, p));
-    let view_new = new_pool.or(v.pool).map(|p| PoolView::new(&new, p));
     let mut all = features_of(v, &old, &new);
     if !features.is_empty() {
         let others: Vec<(String, bool)> = features
@@ -504,9 +502,18 @@ pub fn diff_pools(
         exhaustive: true,
         ..Diff::default()
     };
-    let mut so = Scratch::default();
-    let mut sn = Scratch::default();
-    for (feature, other) in all {
+    // Each feature on its own (its space, its decisions), on as many
+    // threads as there are cores, put back in order.
+    let one = |feature: String,
+               other: bool,
+               (view_old, view_new): (&Option<PoolView<'_>>, &Option<PoolView<'_>>),
+               so: &mut Scratch,
+               sn: &mut Scratch|
+     -> Diff {
+        let mut out = Diff {
+            exhaustive: true,
+            ..Diff::default()
+        };
         let mut summary = FeatureSummary {
             feature: feature.clone(),
             other_feature: other,
@@ -515,12 +522,12 @@ pub fn diff_pools(
         if new_pool.is_none() && keys_old.feature(&feature) == keys_new.feature(&feature) {
             summary.unchanged = true;
             out.features.push(summary);
-            continue;
+            return out;
         }
         if budget.deadline.is_some_and(|d| Instant::now() >= d) {
             out.exhaustive = false;
             out.features_left.push(feature);
-            continue;
+            return out;
         }
         let sp: Space = space::space(&[&old, &new], &[v.old, v.new], v.pool, &feature, budget);
         out.exhaustive &= sp.exhaustive;
@@ -541,8 +548,8 @@ pub fn diff_pools(
                 for serial in &serials {
                     let mut req = class.witness.request(&feature, action);
                     req.serial = serial.clone();
-                    let before = Side::of(old.decide_quiet(&req, view_old.as_ref(), &mut so));
-                    let after = Side::of(new.decide_quiet(&req, view_new.as_ref(), &mut sn));
+                    let before = Side::of(old.decide_quiet(&req, view_old.as_ref(), so));
+                    let after = Side::of(new.decide_quiet(&req, view_new.as_ref(), sn));
                     if before.key() == after.key() {
                         continue;
                     }
@@ -575,6 +582,58 @@ pub fn diff_pools(
             }
         }
         out.features.push(summary);
+        out
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+        .min(all.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let (mut so, mut sn) = (Scratch::default(), Scratch::default());
+        // A pool's view caches usage as it is asked: one per thread.
+        let view_old = v.pool.map(|p| PoolView::new(&old, p));
+        let view_new = new_pool.or(v.pool).map(|p| PoolView::new(&new, p));
+        let mut done: Vec<(usize, Diff)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((feature, other)) = all.get(i) else {
+                break;
+            };
+            done.push((
+                i,
+                one(
+                    feature.clone(),
+                    *other,
+                    (&view_old, &view_new),
+                    &mut so,
+                    &mut sn,
+                ),
+            ));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, Diff)> = if threads > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    } else {
+        work()
+    };
+    parts.sort_by_key(|(i, _)| *i);
+    for (_, d) in parts {
+        out.exhaustive &= d.exhaustive;
+        out.examined += d.examined;
+        out.left += d.left;
+        out.classes += d.classes;
+        out.alike = out.alike.saturating_add(d.alike);
+        out.features_left.extend(d.features_left);
+        out.features.extend(d.features);
+        out.changes.extend(d.changes);
     }
     if out.exhaustive {
         out.left = 0;

@@ -12,6 +12,7 @@
 //! - `effect/`: rules that do nothing, or more than meant;
 //! - `explained.rs`: the rest of one request's answer, put together;
 //! - `features.rs`: a requested feature nothing names, and did-you-mean;
+//! - `tidy.rs`: a clean-up proven not to change access;
 //! - `background.rs`: the diff on a worker thread, for the window.
 //!
 //! Everything here decides through the engine itself, so what it reports
@@ -29,6 +30,7 @@ pub mod features;
 pub mod names;
 pub mod space;
 pub mod suggest;
+pub mod tidy;
 
 pub use diff::{Change, ChangeKind, Diff, Versions, diff};
 

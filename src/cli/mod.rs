@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod output;
+pub mod tidy;
 
 use std::path::PathBuf;
 
@@ -167,6 +168,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
         format: AccessFormat,
     },
+    /// Tidy a rule file: remove duplicate entries, entries another entry
+    /// of the same list covers, rules with no effect and unused groups,
+    /// each removal a splice that keeps every other byte, offered only when
+    /// the access diff between the file and the tidied file is exhaustive
+    /// and empty.
+    ///
+    /// Exit status: 0 nothing to tidy or the edits were written, 1 edits
+    /// proposed and not written, 2 unreadable input, 3 the proof could not
+    /// be completed (nothing written).
+    Tidy {
+        file: PathBuf,
+        /// Save the tidied file (temporary file, rename, FILE.bak).
+        #[arg(long)]
+        write: bool,
+        /// Keep empty presets (the default).
+        #[arg(long, conflicts_with = "drop_presets")]
+        keep_presets: bool,
+        /// Remove empty presets too.
+        #[arg(long)]
+        drop_presets: bool,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
     /// Run expected-decision cases against a rule file.
     ///
     /// Exit status: 0 all pass, 1 any fails, 2 unreadable input.
@@ -306,6 +330,19 @@ pub fn run(cli: Cli) -> i32 {
             )
         }
         Some(Command::Test { file, cases }) => explain::test(&file, &cases),
+        Some(Command::Tidy {
+            file,
+            write,
+            keep_presets: _,
+            drop_presets,
+            format,
+        }) => tidy::report(
+            &file,
+            write,
+            crate::analysis::tidy::Options { drop_presets },
+            format == ExplainFormat::Json,
+        )
+        .emit(),
         Some(Command::Access {
             file,
             features,

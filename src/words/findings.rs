@@ -113,6 +113,63 @@ pub fn beside(cfg: &Config, f: &Findings, known: &[Diagnostic]) -> Vec<Diagnosti
     out
 }
 
+/// Why a rule has no effect, in one sentence that starts with the rule's
+/// name ("Deny checkouts rule 2 has no effect: ...").
+pub fn no_effect_message(n: &crate::analysis::effect::NoEffect) -> String {
+    let name = rule_name(n.rule);
+    match &n.why {
+        Why::MatchesNobody => {
+            format!("{name} has no effect: its USERS cover nobody, for any feature it lists")
+        }
+        Why::Shadowed {
+            by,
+            not_allowed,
+            example,
+            some,
+        } => {
+            let lists: Vec<&str> = not_allowed.iter().map(|k| list_title(*k)).collect();
+            let not_in = format!("for not being in the {} list", lists.join(" or "));
+            let first = match (by.is_empty(), lists.is_empty()) {
+                (false, true) => format!("by {}", rule_names(by)),
+                (true, _) => not_in,
+                (false, false) => format!("by {} or {not_in}", rule_names(by)),
+            };
+            let first = if *some {
+                format!("{first}, among others")
+            } else {
+                first
+            };
+            format!(
+                "{name} has no effect: everyone it covers is denied first {first} (e.g. {})",
+                principal(example)
+            )
+        }
+        Why::AllowsEveryone => format!(
+            "{name} has no effect: it allows everyone it covers, and without it no allow rule restricts them either"
+        ),
+        Why::Redundant {
+            with,
+            example,
+            some,
+        } => {
+            let who = if *some {
+                format!(
+                    "other rules already do the same (among them {})",
+                    rule_names(with)
+                )
+            } else if with.len() == 1 {
+                format!("{} already does the same", rule_names(with))
+            } else {
+                format!("other rules already do the same ({})", rule_names(with))
+            };
+            format!(
+                "{name} has no effect: {who} for everyone it covers (e.g. {})",
+                principal(example)
+            )
+        }
+    }
+}
+
 /// The diagnostics of the findings, placed at the rules they concern.
 pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -121,58 +178,7 @@ pub fn diagnostics(cfg: &Config, f: &Findings) -> Vec<Diagnostic> {
         Some(Diagnostic::new(code, r.span, r.pointer.clone(), message))
     };
     for n in &f.no_effect {
-        let name = rule_name(n.rule);
-        let message = match &n.why {
-            Why::MatchesNobody => {
-                format!("{name} has no effect: its USERS cover nobody, for any feature it lists")
-            }
-            Why::Shadowed {
-                by,
-                not_allowed,
-                example,
-                some,
-            } => {
-                let lists: Vec<&str> = not_allowed.iter().map(|k| list_title(*k)).collect();
-                let not_in = format!("for not being in the {} list", lists.join(" or "));
-                let first = match (by.is_empty(), lists.is_empty()) {
-                    (false, true) => format!("by {}", rule_names(by)),
-                    (true, _) => not_in,
-                    (false, false) => format!("by {} or {not_in}", rule_names(by)),
-                };
-                let first = if *some {
-                    format!("{first}, among others")
-                } else {
-                    first
-                };
-                format!(
-                    "{name} has no effect: everyone it covers is denied first {first} (e.g. {})",
-                    principal(example)
-                )
-            }
-            Why::AllowsEveryone => format!(
-                "{name} has no effect: it allows everyone it covers, and without it no allow rule restricts them either"
-            ),
-            Why::Redundant {
-                with,
-                example,
-                some,
-            } => {
-                let who = if *some {
-                    format!(
-                        "other rules already do the same (among them {})",
-                        rule_names(with)
-                    )
-                } else if with.len() == 1 {
-                    format!("{} already does the same", rule_names(with))
-                } else {
-                    format!("other rules already do the same ({})", rule_names(with))
-                };
-                format!(
-                    "{name} has no effect: {who} for everyone it covers (e.g. {})",
-                    principal(example)
-                )
-            }
-        };
+        let message = no_effect_message(n);
         out.extend(at(n.rule, Code::NoEffect, message));
     }
     for o in &f.overridden {

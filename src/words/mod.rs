@@ -224,6 +224,7 @@ mod analysis;
 pub mod explained;
 pub mod findings;
 mod json;
+pub mod tidy;
 mod trace;
 
 pub use analysis::{

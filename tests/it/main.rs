@@ -27,3 +27,4 @@ mod lossless;
 mod malformed;
 mod reference;
 mod save;
+mod tidy;
