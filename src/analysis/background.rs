@@ -114,3 +114,47 @@ impl FindingsJob {
         self.result.as_ref()
     }
 }
+
+/// Any work beside the window: a worker thread computes a value while the
+/// window goes on drawing, and the window picks it up when it is there
+/// (the tidy and its proofs; the older jobs above are of the same shape).
+pub struct Worker<T> {
+    rx: Option<Receiver<T>>,
+    result: Option<T>,
+    pub started: Instant,
+}
+
+impl<T: Send + 'static> Worker<T> {
+    /// Starts `work` on its own thread.
+    pub fn start(work: impl FnOnce() -> T + Send + 'static) -> Worker<T> {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(work());
+        });
+        Worker {
+            rx: Some(rx),
+            result: None,
+            started: Instant::now(),
+        }
+    }
+
+    /// The value, once the worker has sent it.
+    pub fn poll(&mut self) -> Option<&T> {
+        if let Some(rx) = &self.rx {
+            match rx.try_recv() {
+                Ok(v) => {
+                    self.result = Some(v);
+                    self.rx = None;
+                }
+                Err(TryRecvError::Disconnected) => self.rx = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        self.result.as_ref()
+    }
+
+    /// Whether the worker is still at it.
+    pub fn working(&self) -> bool {
+        self.rx.is_some()
+    }
+}

@@ -152,6 +152,23 @@ impl Tidy {
     }
 }
 
+/// The edits as one splice of `text`: from the first edit's start to the
+/// last one's end, replaced by what is left of it (one undo step, one
+/// write). `None` without edits.
+pub fn as_one_edit(text: &str, edits: &[TidyEdit]) -> Option<crate::json::parse::TextEdit> {
+    let first = edits.iter().map(|e| e.span.start).min()?;
+    let last = edits.iter().map(|e| e.span.end).max()?;
+    let tidied = apply(text, edits);
+    let tail = text.len().checked_sub(last)?;
+    let replacement = tidied
+        .get(first..tidied.len().checked_sub(tail)?)?
+        .to_string();
+    Some(crate::json::parse::TextEdit {
+        span: Span::new(first, last),
+        replacement,
+    })
+}
+
 /// `text` with `edits` (which never overlap) taken out.
 pub fn apply(text: &str, edits: &[TidyEdit]) -> String {
     let mut spans: Vec<Span> = edits.iter().map(|e| e.span).collect();

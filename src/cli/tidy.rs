@@ -10,8 +10,6 @@ use super::output::{Report, one_line};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_UNDETERMINED};
 use crate::analysis::tidy::{Options, Proof, Tidy, tidy};
 use crate::document::{Document, Edit};
-use crate::json::Span;
-use crate::json::parse::TextEdit;
 use crate::words;
 
 /// How long the findings, and then the proof, may take each.
@@ -143,22 +141,9 @@ pub fn report(file: &Path, write: bool, options: Options, json: bool) -> Report 
 /// saved with the editor's save: temporary file, rename, `.bak`, owner,
 /// mode and links kept.
 fn write_tidied(mut doc: Document, t: &Tidy) -> Result<(), String> {
-    let (Some(first), Some(last)) = (
-        t.edits.iter().map(|e| e.span.start).min(),
-        t.edits.iter().map(|e| e.span.end).max(),
-    ) else {
+    let Some(edit) = crate::analysis::tidy::as_one_edit(doc.text(), &t.edits) else {
         return Ok(());
     };
-    let tidied = t.apply(doc.text());
-    let tail = doc.text().len() - last;
-    let replacement = tidied
-        .get(first..tidied.len().saturating_sub(tail))
-        .unwrap_or_default()
-        .to_string();
-    doc.apply(&Edit::Text(TextEdit {
-        span: Span::new(first, last),
-        replacement,
-    }))
-    .map_err(|e| e.to_string())?;
+    doc.apply(&Edit::Text(edit)).map_err(|e| e.to_string())?;
     doc.save(false, true).map_err(|e| e.to_string())
 }

@@ -18,10 +18,11 @@ pub enum Command {
     ZoomIn,
     ZoomOut,
     ZoomReset,
+    TidyUp,
 }
 
 impl Command {
-    pub const ALL: [Command; 13] = [
+    pub const ALL: [Command; 14] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -35,6 +36,7 @@ impl Command {
         Command::ZoomIn,
         Command::ZoomOut,
         Command::ZoomReset,
+        Command::TidyUp,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -54,6 +56,7 @@ impl Command {
             Command::ZoomIn => 10,
             Command::ZoomOut => 11,
             Command::ZoomReset => 12,
+            Command::TidyUp => 13,
         }
     }
 
@@ -72,6 +75,7 @@ impl Command {
             Command::ZoomIn => "Zoom in",
             Command::ZoomOut => "Zoom out",
             Command::ZoomReset => "Actual size",
+            Command::TidyUp => "Tidy up…",
         }
     }
 
@@ -96,6 +100,9 @@ impl Command {
             Command::ZoomIn => "Make everything larger (kept for the next time)",
             Command::ZoomOut => "Make everything smaller",
             Command::ZoomReset => "Back to 100%",
+            Command::TidyUp => {
+                "Remove duplicate and covered entries, rules with no effect and unused groups, proven not to change anyone's access"
+            }
         }
     }
 
@@ -128,7 +135,12 @@ impl Command {
             &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus)];
         const ZOOM_RESET: &[KeyboardShortcut] =
             &[KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0)];
+        const TIDY: &[KeyboardShortcut] = &[KeyboardShortcut::new(
+            Modifiers::COMMAND.plus(Modifiers::SHIFT),
+            Key::T,
+        )];
         match self {
+            Command::TidyUp => TIDY,
             Command::New => NEW,
             Command::Open => OPEN,
             Command::Save => SAVE,

@@ -49,6 +49,8 @@ pub enum Section {
     Raw,
     /// The changes against the file on disk, before saving.
     Review,
+    /// Tidy up: the clean-up proven not to change access, to choose from.
+    Tidy,
 }
 
 /// What to do once unsaved changes are saved or discarded.
@@ -219,6 +221,8 @@ pub struct PrivyApp {
     heights: std::collections::HashMap<String, virtual_list::Heights>,
     /// The what-if simulator beside the editor.
     pub sim: sim::SimState,
+    /// Tidy up: what was found for a version of the text, and the choice.
+    tidy: Option<panels::tidy::TidyState>,
 }
 
 impl PrivyApp {
@@ -281,6 +285,7 @@ impl PrivyApp {
             derived: Derived::default(),
             heights: std::collections::HashMap::new(),
             sim: sim::SimState::default(),
+            tidy: None,
         }
     }
 
@@ -349,6 +354,7 @@ impl PrivyApp {
                 }
             }
             Command::ShowProblems => self.section = Section::Problems,
+            Command::TidyUp => self.section = Section::Tidy,
             Command::Find => self.focus_filter = true,
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
@@ -682,6 +688,8 @@ impl PrivyApp {
                     );
                     menu_item_as(ui, Command::Undo, &undo, can_undo, &mut clicked);
                     menu_item_as(ui, Command::Redo, &redo, can_redo, &mut clicked);
+                    ui.separator();
+                    menu_item(ui, Command::TidyUp, &mut clicked);
                 });
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
@@ -803,6 +811,7 @@ impl PrivyApp {
                     Section::Problems => self.problems(ui, &doc, &derived),
                     Section::Raw => self.raw(ui, &doc),
                     Section::Review => self.review(ui, &doc),
+                    Section::Tidy => self.tidy_page(ui, &doc),
                 });
         });
         self.doc = Some(doc);

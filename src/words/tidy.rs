@@ -57,21 +57,9 @@ pub fn description(r: &Removal) -> String {
 }
 
 /// The proof in one line: "access unchanged over 214 principal classes,
-/// exhaustive (0.12 s)".
+/// exhaustive (0.12 s)", with what was left out and why.
 pub fn proof(t: &Tidy) -> String {
-    let mut s = match &t.proof {
-        Proof::Nothing => "nothing to tidy".to_string(),
-        Proof::Holds { classes, took } => format!(
-            "access unchanged over {classes} principal classes, exhaustive ({:.2} s)",
-            took.as_secs_f64()
-        ),
-        Proof::Stopped { examined, left } => format!(
-            "NOT proven: the access diff stopped at its budget after {examined} combinations, about {left} left; nothing is offered"
-        ),
-        Proof::Fails { changes } => format!(
-            "NOT proven: the access diff found {changes} change(s); nothing is offered (please report this file)"
-        ),
-    };
+    let mut s = proof_of(&t.proof);
     if t.rules_left_out {
         s.push_str("; rules with no effect are left in: the proof did not hold with them");
     }
@@ -83,6 +71,24 @@ pub fn proof(t: &Tidy) -> String {
     s
 }
 
+/// One proof in one line.
+pub fn proof_of(p: &Proof) -> String {
+    match p {
+        Proof::Nothing => "nothing to tidy".to_string(),
+        Proof::Holds { classes, took } => format!(
+            "access unchanged over {} principal classes, exhaustive ({:.2} s)",
+            grouped(*classes),
+            took.as_secs_f64()
+        ),
+        Proof::Stopped { examined, left } => format!(
+            "NOT proven: the access diff stopped at its budget after {examined} combinations, about {left} left; nothing is offered"
+        ),
+        Proof::Fails { changes } => format!(
+            "NOT proven: the access diff found {changes} change(s) in access; nothing is offered"
+        ),
+    }
+}
+
 /// A list by where it is: "Allow checkouts rule 2 USERS", "group `CAD`
 /// MEMBERS".
 pub fn place(l: &ListPlace) -> String {
@@ -90,5 +96,29 @@ pub fn place(l: &ListPlace) -> String {
         Owner::Rule(id) => format!("{} {}", super::rule_name(*id), l.field),
         Owner::Group(Some(name)) => format!("group `{name}` {}", l.field),
         Owner::Group(None) => format!("a group without NAME, {}", l.field),
+    }
+}
+
+/// A count with its thousands grouped ("154,589,758,142").
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(0), "0");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(1000), "1,000");
+        assert_eq!(super::grouped(154_589_758_142), "154,589,758,142");
     }
 }

@@ -1493,3 +1493,48 @@ fn open_without_a_file_dialog_asks_for_the_path_in_the_window() {
         Some(second)
     );
 }
+
+/// Tidy up from the Edit menu: the edits are found and proven beside the
+/// window, one is unticked (the rest proven again), applied as one edit,
+/// and undone in one step.
+#[test]
+fn tidy_up_unticks_one_edit_applies_and_undoes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = r#"{
+  "ALLOW_CHECKOUTS": [
+    { "FEATURES": "KAS", "USERS": "anna; bob; anna; PC1; PC*" }
+  ],
+  "GROUPS": [
+    { "NAME": "Old", "MEMBERS": "ghost" }
+  ]
+}
+"#;
+    std::fs::write(&path, original).expect("write");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label_contains("Tidy up…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().section, Section::Tidy);
+    wait_for_label(&mut h, "Apply 3 edits");
+    h.get_by_label_contains("access unchanged over");
+    // Leave `PC1` in.
+    h.get_by_label_contains("`PC1` in Allow checkouts rule 1 USERS")
+        .click();
+    h.run_steps(2);
+    wait_for_label(&mut h, "The edits ticked: access unchanged");
+    h.get_by_label("Apply 2 edits").click();
+    h.run_steps(2);
+    let tidied = text_of(&h);
+    assert!(
+        tidied.contains(r#""USERS": "anna; bob; PC1; PC*""#),
+        "{tidied}"
+    );
+    assert!(!tidied.contains("ghost"), "{tidied}");
+    assert_eq!(h.state().section, Section::Review);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(text_of(&h), original);
+}

@@ -9,3 +9,4 @@ pub(crate) mod raw;
 pub(crate) mod review;
 pub(crate) mod rules;
 pub(crate) mod settings;
+pub(crate) mod tidy;

@@ -5,7 +5,17 @@ use super::super::*;
 
 impl PrivyApp {
     pub(crate) fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
-        ui.heading("Problems");
+        ui.horizontal(|ui| {
+            ui.heading("Problems");
+            if doc.is_json()
+                && ui
+                    .button(Command::TidyUp.label())
+                    .on_hover_text(Command::TidyUp.description())
+                    .clicked()
+            {
+                self.section = Section::Tidy;
+            }
+        });
         let [mut errors, mut warnings, mut notes] = derived.by_severity;
         for d in self.findings.diagnostics() {
             match d.severity {
