@@ -13,6 +13,7 @@
 //! - `explained.rs`: the rest of one request's answer, put together;
 //! - `features.rs`: a requested feature nothing names, and did-you-mean;
 //! - `tidy.rs`: a clean-up proven not to change access;
+//! - `coverage.rs`: what a test suite reaches, rule by rule and entry by entry;
 //! - `background.rs`: the diff on a worker thread, for the window.
 //!
 //! Everything here decides through the engine itself, so what it reports
@@ -22,6 +23,7 @@
 pub mod access;
 pub mod atoms;
 pub mod background;
+pub mod coverage;
 pub mod determined;
 pub mod diff;
 pub mod effect;

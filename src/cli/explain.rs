@@ -376,12 +376,9 @@ pub fn render(
     out
 }
 
-pub fn test(file: &Path, cases: &Path) -> i32 {
-    test_report(file, cases).emit()
-}
-
-/// What `privy test` prints, and its exit status.
-pub fn test_report(file: &Path, cases: &Path) -> Report {
+/// What `privy test` prints, and its exit status; with `coverage`, the
+/// rules and entries no case reached (before the closing count line).
+pub fn test_report(file: &Path, cases: &Path, coverage: bool, json: bool) -> Report {
     let doc = match load(file) {
         Ok(d) => d,
         Err(r) => return r,
@@ -399,41 +396,92 @@ pub fn test_report(file: &Path, cases: &Path) -> Report {
         Ok(o) => o,
         Err(e) => return Report::failed(&format!("{}: {e}", cases.display())),
     };
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let covered = if coverage {
+        let pool = match parsed
+            .pool
+            .clone()
+            .map(crate::engine::pool::Pool::index)
+            .transpose()
+        {
+            Ok(p) => p,
+            Err(e) => return Report::failed(&format!("{}: pool: {e}", cases.display())),
+        };
+        let mut requests = Vec::with_capacity(parsed.cases.len());
+        for case in &parsed.cases {
+            match case.request.to_request() {
+                Ok(r) => requests.push((case.name.clone(), r)),
+                Err(e) => {
+                    return Report::failed(&format!(
+                        "{}: case \"{}\": {e}",
+                        cases.display(),
+                        case.name
+                    ));
+                }
+            }
+        }
+        Some(crate::analysis::coverage::coverage(
+            doc.config(),
+            &engine,
+            &requests,
+            pool.as_ref(),
+        ))
+    } else {
+        None
+    };
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    let failed = outcomes.len() - passed;
+    let secrets = doc.secrets().clone();
+    let status = if failed == 0 { EXIT_OK } else { EXIT_FINDINGS };
+    if json {
+        let results: Vec<serde_json::Value> = parsed
+            .cases
+            .iter()
+            .zip(&outcomes)
+            .map(|(case, got)| {
+                serde_json::json!({
+                    "name": case.name,
+                    "passed": got.passed,
+                    "expected": case.expect,
+                    "expected_reason": case.reason,
+                    "got": got.got,
+                    "got_reason": got.reason,
+                    "rules": got.rules,
+                })
+            })
+            .collect();
+        let mut v = serde_json::json!({
+            "passed": passed,
+            "failed": failed,
+            "results": results,
+        });
+        if let Some(c) = &covered {
+            v["coverage"] = crate::words::coverage::json(c);
+        }
+        secrets.mask_json(&mut v);
+        let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+        out.push('\n');
+        return Report::json(&out, status);
+    }
     let mut out = String::new();
     for (case, got) in parsed.cases.iter().zip(&outcomes) {
         if got.passed {
-            passed += 1;
             continue;
         }
-        failed += 1;
-        let expected = match case.reason {
-            Some(r) => format!("{:?} ({})", case.expect, r.as_str()),
-            None => format!("{:?}", case.expect),
-        };
         let _ = writeln!(
             out,
-            "FAIL {}: expected {}, got {:?} ({}){}",
-            output::one_line(&case.name),
-            expected.to_lowercase(),
-            got.got,
-            got.reason.as_str(),
-            if got.rules.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " by {}",
-                    got.rules
-                        .iter()
-                        .map(|&r| crate::words::rule_name(r))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
+            "FAIL {}",
+            output::one_line(&crate::words::coverage::failure(
+                &case.name,
+                (case.expect, case.reason),
+                (got.got, got.reason, &got.rules)
+            ))
         );
     }
+    if let Some(c) = &covered {
+        for line in crate::words::coverage::lines(doc.config(), c) {
+            let _ = writeln!(out, "{}", output::one_line(&line));
+        }
+    }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
-    let secrets = doc.secrets().clone();
-    let status = if failed == 0 { EXIT_OK } else { EXIT_FINDINGS };
     Report::text(&secrets.mask_str(&out), status)
 }

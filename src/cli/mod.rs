@@ -194,7 +194,15 @@ pub enum Command {
     /// Run expected-decision cases against a rule file.
     ///
     /// Exit status: 0 all pass, 1 any fails, 2 unreadable input.
-    Test { file: PathBuf, cases: PathBuf },
+    Test {
+        file: PathBuf,
+        cases: PathBuf,
+        /// Also list the rules and entries no case reaches.
+        #[arg(long)]
+        coverage: bool,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
     /// Print the JSON Schema of ServerConfig.json (for other editors).
     #[command(hide = true)]
     Schema,
@@ -329,7 +337,12 @@ pub fn run(cli: Cli) -> i32 {
                 },
             )
         }
-        Some(Command::Test { file, cases }) => explain::test(&file, &cases),
+        Some(Command::Test {
+            file,
+            cases,
+            coverage,
+            format,
+        }) => explain::test_report(&file, &cases, coverage, format == ExplainFormat::Json).emit(),
         Some(Command::Tidy {
             file,
             write,

@@ -221,6 +221,7 @@ pub fn reason_short(r: Reason) -> &'static str {
 
 pub mod access;
 mod analysis;
+pub mod coverage;
 pub mod explained;
 pub mod findings;
 mod json;

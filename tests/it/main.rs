@@ -12,6 +12,7 @@ mod architecture;
 mod bounded;
 mod cli;
 mod common;
+mod coverage;
 mod crash_save;
 mod determined;
 mod diagnostics;
