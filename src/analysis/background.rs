@@ -124,6 +124,15 @@ pub struct Worker<T> {
     pub started: Instant,
 }
 
+impl<T> std::fmt::Debug for Worker<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("working", &self.rx.is_some())
+            .field("done", &self.result.is_some())
+            .finish()
+    }
+}
+
 impl<T: Send + 'static> Worker<T> {
     /// Starts `work` on its own thread.
     pub fn start(work: impl FnOnce() -> T + Send + 'static) -> Worker<T> {

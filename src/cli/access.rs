@@ -44,7 +44,11 @@ pub fn report(file: &Path, pool: Option<&Path>, scope: &Scope, format: AccessFor
             let out = access_json_text(&a, &|v| secrets.mask_json(v));
             Report::json(&out, status)
         }
-        AccessFormat::Csv => Report::text(&secrets.mask_str(&access_csv(&a)), status),
+        AccessFormat::Csv => Report::text(&secrets.mask_str(&words::access::csv(&a)), status),
+        AccessFormat::Html => Report::text(
+            &secrets.mask_str(&words::access::html(&a, &file.display().to_string())),
+            status,
+        ),
         AccessFormat::Text => Report::text(
             &secrets.mask_str(&render(&a, scope.principal.is_some())),
             status,
@@ -139,79 +143,6 @@ pub fn access_json_text(a: &Access, mask: &dyn Fn(&mut Value)) -> String {
     }
     out.push_str("\n]}\n");
     out
-}
-
-/// The report as `--format csv` prints it: one line per row, then one per
-/// named principal (description `named`).
-pub fn access_csv(a: &Access) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "feature",
-        "action",
-        "serial",
-        "decision",
-        "reason",
-        "rules",
-        "description",
-        "user",
-        "host",
-        "ip",
-        "local_groups",
-    ]);
-    let rules = |s: &Side| {
-        s.rules
-            .iter()
-            .map(|r| r.pointer())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    for f in &a.features {
-        let head = |s: &Side| {
-            [
-                f.feature.clone(),
-                words::action_word(f.action).to_string(),
-                f.serial.clone().unwrap_or_default(),
-                words::verdict_word(s.decision).to_lowercase(),
-                s.reason.as_str().to_string(),
-                rules(s),
-            ]
-        };
-        let principal = |p: &crate::request::Principal| {
-            [
-                p.user.clone().unwrap_or_default(),
-                p.host.clone().unwrap_or_default(),
-                p.ip.map(|i| i.to_string()).unwrap_or_default(),
-                p.local_groups.join(";"),
-            ]
-        };
-        for r in &f.rows {
-            let mut rec: Vec<String> = head(&r.side).to_vec();
-            rec.push(words::class_description(&r.what));
-            rec.extend(principal(&r.witness));
-            let _ = w.write_record(csv_safe(rec));
-        }
-        for n in &f.named {
-            let mut rec: Vec<String> = head(&n.side).to_vec();
-            rec.push("named".to_string());
-            rec.extend(principal(&n.principal));
-            let _ = w.write_record(csv_safe(rec));
-        }
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first)
-/// is written with a leading `'`, as OWASP advises for CSV.
-fn csv_safe(rec: Vec<String>) -> Vec<String> {
-    rec.into_iter()
-        .map(|f| {
-            if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{f}")
-            } else {
-                f
-            }
-        })
-        .collect()
 }
 
 /// The report as text: per feature, action and license, each row's

@@ -56,6 +56,8 @@ pub enum AccessFormat {
     Text,
     Json,
     Csv,
+    /// A self-contained HTML page, for an audit file.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,15 +27,18 @@ pub enum SimTab {
     Pool,
     Scenario,
     Matrix,
+    /// Who can use a feature, or what one user can use.
+    Access,
     Tests,
 }
 
 impl SimTab {
-    pub const ALL: [SimTab; 5] = [
+    pub const ALL: [SimTab; 6] = [
         SimTab::Request,
         SimTab::Pool,
         SimTab::Scenario,
         SimTab::Matrix,
+        SimTab::Access,
         SimTab::Tests,
     ];
 
@@ -45,6 +48,7 @@ impl SimTab {
             SimTab::Pool => "Pool",
             SimTab::Scenario => "Scenario",
             SimTab::Matrix => "Matrix",
+            SimTab::Access => "Access",
             SimTab::Tests => "Tests",
         }
     }
@@ -144,18 +148,27 @@ pub enum SimDialog {
     OpenCases,
     SaveCases,
     ExportMatrix,
+    ExportAccessCsv,
+    ExportAccessHtml,
 }
 
 impl SimDialog {
     pub fn is_save(self) -> bool {
         matches!(
             self,
-            SimDialog::SavePool | SimDialog::SaveCases | SimDialog::ExportMatrix
+            SimDialog::SavePool
+                | SimDialog::SaveCases
+                | SimDialog::ExportMatrix
+                | SimDialog::ExportAccessCsv
+                | SimDialog::ExportAccessHtml
         )
     }
 
     pub fn csv(self) -> bool {
-        matches!(self, SimDialog::ImportSessions | SimDialog::ExportMatrix)
+        matches!(
+            self,
+            SimDialog::ImportSessions | SimDialog::ExportMatrix | SimDialog::ExportAccessCsv
+        )
     }
 
     pub fn file_name(self) -> &'static str {
@@ -164,6 +177,8 @@ impl SimDialog {
             SimDialog::OpenCases | SimDialog::SaveCases => "cases.json",
             SimDialog::ImportSessions => "sessions.csv",
             SimDialog::ExportMatrix => "matrix.csv",
+            SimDialog::ExportAccessCsv => "access.csv",
+            SimDialog::ExportAccessHtml => "access.html",
         }
     }
 }
@@ -215,6 +230,12 @@ pub struct SimState {
     /// The request being written in the Scenario tab itself.
     pub scenario_form: RequestForm,
     pub matrix_action: Action,
+    /// The Access tab: the feature asked about (the first the file names
+    /// when `None`), the action, and a user whose access to every feature
+    /// is shown instead (when not blank).
+    pub access_feature: Option<String>,
+    pub access_action: Action,
+    pub access_user: String,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
     #[cfg_attr(not(feature = "gui"), allow(dead_code))]
@@ -250,7 +271,16 @@ pub struct SimState {
     /// The rest of the current request's answer (`explaining.rs`).
     pub(crate) explained: Slot<FormKey, crate::sim::explaining::ExplainedAnswer>,
     pub(crate) explaining: Option<crate::sim::explaining::Explaining>,
+    /// The Access tab's report, for what it was asked of.
+    pub(crate) access: Option<(AccessKey, crate::analysis::background::Worker<Access>)>,
 }
+
+/// What an access report was worked out for: the file generation, the
+/// pool, the feature (`None`: every feature, for one user), the action,
+/// and the user.
+pub(crate) type AccessKey = (u64, u64, Option<String>, Action, Option<String>);
+
+use crate::analysis::access::Access;
 
 /// What the simulator keeps between runs of the app: the request, the pool,
 /// the scenario, the cases and the added principals (the user's work; the
@@ -624,6 +654,63 @@ impl SimState {
         let csv = m.to_csv();
         match crate::document::write_atomic(path, csv.as_bytes()) {
             Ok(()) => self.say(format!("Matrix exported to {}", path.display()), false),
+            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// The access report for `feature` (or every feature, for `user`),
+    /// started on a worker when not yet asked for this version; `None`
+    /// until the file's engine is ready.
+    pub fn access_report(
+        &mut self,
+        doc: &Document,
+        feature: Option<String>,
+        action: Action,
+        user: Option<String>,
+    ) -> Option<(&crate::analysis::background::Worker<Access>, bool)> {
+        let key: AccessKey = (
+            doc.generation(),
+            self.pool_key(),
+            feature.clone(),
+            action,
+            user.clone(),
+        );
+        if self.access.as_ref().is_none_or(|(k, _)| *k != key) {
+            let cfg = doc.shared_config();
+            let pool = usable(self.use_pool, &self.index).cloned();
+            let scope = crate::analysis::access::Scope {
+                features: feature.into_iter().collect(),
+                action: Some(action),
+                principal: user.map(|u| crate::request::Principal::user(&u)),
+                keep_classes: false,
+            };
+            let worker = crate::analysis::background::Worker::start(move || {
+                let budget = crate::analysis::Budget {
+                    deadline: Some(std::time::Instant::now() + crate::analysis::TIME_BUDGET),
+                    ..crate::analysis::Budget::default()
+                };
+                crate::analysis::access::access(&cfg, pool.as_ref(), &scope, &budget)
+            });
+            self.access = Some((key, worker));
+        }
+        let (_, w) = self.access.as_mut()?;
+        let done = w.poll().is_some();
+        Some((w, done))
+    }
+
+    /// Writes the Access tab's report as CSV or as a self-contained HTML
+    /// page.
+    pub fn export_access(&mut self, path: &Path, html: bool, title: &str) {
+        let Some(a) = self.access.as_mut().and_then(|(_, w)| w.poll()) else {
+            return self.say("Open the Access tab first.".into(), true);
+        };
+        let text = if html {
+            crate::words::access::html(a, title)
+        } else {
+            crate::words::access::csv(a)
+        };
+        match crate::document::write_atomic(path, text.as_bytes()) {
+            Ok(()) => self.say(format!("Access report saved to {}", path.display()), false),
             Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
         }
     }

@@ -525,6 +525,14 @@ impl PrivyApp {
             OpenCases => self.sim.load_cases(path),
             SaveCases => self.sim.save_cases(path),
             ExportMatrix => self.sim.export_matrix(path),
+            ExportAccessCsv | ExportAccessHtml => {
+                let title = self
+                    .doc
+                    .as_ref()
+                    .and_then(|d| d.path())
+                    .map_or_else(|| "a new file".to_string(), |p| p.display().to_string());
+                self.sim.export_access(path, d == ExportAccessHtml, &title)
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 //! by their verdict, and the closing line.
 
 use crate::analysis::access::{Access, FeatureAccess, Named, Row};
+use crate::analysis::diff::Side;
 
 /// "KAS, checkout", "any feature no rule names (as ANY_OTHER_FEATURE),
 /// borrow on license 2024-010".
@@ -84,30 +85,177 @@ pub fn named(n: &Named) -> String {
     }
 }
 
-/// "access to 3 features over 214 principal classes, exhaustive".
+/// "access to 3 features, exhaustive over every principal", or where the
+/// budget stopped it.
 pub fn summary(a: &Access) -> String {
     let mut features: Vec<&str> = a.features.iter().map(|f| f.feature.as_str()).collect();
     features.dedup();
-    let n = features.len();
-    let done = if a.exhaustive {
-        "exhaustive".to_string()
-    } else {
-        let mut s = format!(
-            "NOT exhaustive: stopped at the budget after {} combinations, about {} left",
-            a.examined, a.left
-        );
-        if !a.features_left.is_empty() {
-            s.push_str(&format!(
-                ", {} feature{} not reached",
-                a.features_left.len(),
-                if a.features_left.len() == 1 { "" } else { "s" }
-            ));
-        }
-        s
+    let n = features.len() + a.features_left.len();
+    let head = format!("access to {n} feature{}", if n == 1 { "" } else { "s" });
+    if a.exhaustive {
+        return format!("{head}, exhaustive over every principal");
+    }
+    let mut s = format!(
+        "{head}, NOT exhaustive: stopped at the budget after {} combinations, about {} left",
+        a.examined, a.left
+    );
+    if !a.features_left.is_empty() {
+        s.push_str(&format!(
+            ", {} feature{} not reached",
+            a.features_left.len(),
+            if a.features_left.len() == 1 { "" } else { "s" }
+        ));
+    }
+    s
+}
+
+/// Under a feature's rows in the window: requests naming a license may be
+/// answered otherwise.
+pub fn other_licenses(serials: &[&str]) -> String {
+    match serials {
+        [one] => format!(
+            "A request naming license {one} may be answered otherwise: the CSV and HTML exports have it."
+        ),
+        many => format!(
+            "A request naming one of {} licenses may be answered otherwise: the CSV and HTML exports have them.",
+            many.len()
+        ),
+    }
+}
+
+/// The report as `--format csv` prints it: one line per row, then one per
+/// named principal (description `named`).
+pub fn csv(a: &Access) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "feature",
+        "action",
+        "serial",
+        "decision",
+        "reason",
+        "rules",
+        "description",
+        "user",
+        "host",
+        "ip",
+        "local_groups",
+    ]);
+    let rules = |s: &Side| {
+        s.rules
+            .iter()
+            .map(|r| r.pointer())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
-    format!(
-        "access to {n} feature{} over {} principal combinations, {done}",
-        if n == 1 { "" } else { "s" },
-        a.examined
-    )
+    for f in &a.features {
+        let head = |s: &Side| {
+            [
+                f.feature.clone(),
+                super::action_word(f.action).to_string(),
+                f.serial.clone().unwrap_or_default(),
+                super::verdict_word(s.decision).to_lowercase(),
+                s.reason.as_str().to_string(),
+                rules(s),
+            ]
+        };
+        let principal = |p: &crate::request::Principal| {
+            [
+                p.user.clone().unwrap_or_default(),
+                p.host.clone().unwrap_or_default(),
+                p.ip.map(|i| i.to_string()).unwrap_or_default(),
+                p.local_groups.join(";"),
+            ]
+        };
+        for r in &f.rows {
+            let mut rec: Vec<String> = head(&r.side).to_vec();
+            rec.push(super::class_description(&r.what));
+            rec.extend(principal(&r.witness));
+            let _ = w.write_record(csv_safe(rec));
+        }
+        for n in &f.named {
+            let mut rec: Vec<String> = head(&n.side).to_vec();
+            rec.push("named".to_string());
+            rec.extend(principal(&n.principal));
+            let _ = w.write_record(csv_safe(rec));
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first)
+/// is written with a leading `'`, as OWASP advises for CSV.
+fn csv_safe(rec: Vec<String>) -> Vec<String> {
+    rec.into_iter()
+        .map(|f| {
+            if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{f}")
+            } else {
+                f
+            }
+        })
+        .collect()
+}
+
+/// Text for HTML: `&`, `<`, `>` and quotes escaped.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The report as a self-contained HTML page for an audit file: a section
+/// per feature, action and license with its rows as sentences, and the
+/// named principals as a table.
+pub fn html(a: &Access, title: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Who can use what: {}</title>\n<style>\nbody {{ font-family: system-ui, sans-serif; font-size: 15px; line-height: 1.45; margin: 2em auto; max-width: 60em; color: #1a1a1a; }}\nh1 {{ font-size: 1.6em; }} h2 {{ font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; }}\n.granted {{ color: #14703c; font-weight: 600; }} .denied {{ color: #b3261e; font-weight: 600; }}\ntable {{ border-collapse: collapse; margin: 0.5em 0 1em; }} th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }}\nli {{ margin-bottom: 0.5em; }} .eg {{ color: #555; }}\n@media print {{ h2 {{ page-break-after: avoid; }} }}\n</style>\n</head>\n<body>\n<h1>Who can use what</h1>\n<p>{}</p>\n<p>{}</p>\n",
+        esc(title),
+        esc(title),
+        esc(&summary(a))
+    );
+    for f in &a.features {
+        let _ = writeln!(out, "<h2>{}</h2>\n<ul>", esc(&heading(f)));
+        for r in &f.rows {
+            let class = if r.side.decision == crate::engine::Verdict::Granted {
+                "granted"
+            } else {
+                "denied"
+            };
+            let _ = writeln!(
+                out,
+                "<li><span class=\"{class}\">{}</span> to {}<br><span class=\"eg\">e.g. {}</span></li>",
+                esc(&row_verdict(r)),
+                esc(&super::class_description(&r.what)),
+                esc(&row_examples(r))
+            );
+        }
+        out.push_str("</ul>\n");
+        if !f.named.is_empty() {
+            out.push_str("<table>\n<tr><th>Name</th><th>Through group</th><th>Verdict</th></tr>\n");
+            for n in &f.named {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(n.principal.user.as_deref().unwrap_or_default()),
+                    esc(&n.via.join(", ")),
+                    esc(&super::analysis::side(&n.side, true))
+                );
+            }
+            out.push_str("</table>\n");
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
 }

@@ -287,5 +287,28 @@ fn access_text_reads_as_sentences_and_bad_input_exits_2() {
     assert!(out.starts_with("KAS, checkout:\n"), "{out}");
     assert!(out.contains("GRANTED by Allow checkouts rule"), "{out}");
     assert!(out.contains("      to:    "), "{out}");
-    assert!(out.trim_end().ends_with("exhaustive"), "{out}");
+    assert!(
+        out.trim_end().ends_with("exhaustive over every principal"),
+        "{out}"
+    );
+}
+
+/// The printable page: self-contained, every feature a section, names in
+/// a table, and text from the file escaped.
+#[test]
+fn access_html_is_a_self_contained_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write(
+        dir.path(),
+        "h.json",
+        br#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "anna; <b>bold</b>" } ] }"#,
+    );
+    let (code, out, _) = privy(&["access", &f, "--format", "html"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("<!DOCTYPE html>"), "{out}");
+    assert!(out.contains("<h2>KAS, checkout</h2>"), "{out}");
+    assert!(out.contains("<td>anna</td>"), "{out}");
+    assert!(out.contains("&lt;b&gt;bold&lt;/b&gt;"), "{out}");
+    assert!(!out.contains("<b>bold</b>"), "{out}");
+    assert!(!out.contains("src=") && !out.contains("href="), "self-contained: {out}");
 }

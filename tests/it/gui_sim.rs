@@ -860,3 +860,59 @@ fn alternatives_are_grouped_and_a_few_shown_until_asked_for_all() {
     h.run();
     assert_eq!(tries(&h), few);
 }
+
+/// Polls until a label containing `text` shows (work beside the window).
+fn wait_for(h: &mut Harness<'static, PrivyApp>, text: &str) {
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(start.elapsed().as_secs() < 30, "never shown: {text}");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// The Access tab: who can use a feature, in sentences with the names,
+/// a row tried in the simulator, then everything one user can use, and
+/// the HTML page saved.
+#[test]
+fn the_access_tab_says_who_can_use_a_feature_and_what_a_user_can_use() {
+    let (dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Access").click();
+    h.run_steps(2);
+    // The first feature the file names, for checkouts.
+    wait_for(&mut h, "EXPORT_ALL, checkout");
+    h.get_by_label_contains("GRANTED by Allow checkouts rule 3");
+    h.get_by_label_contains("Named: carla (through group `Design Office`)");
+    h.get_by_label_contains("DENIED (in no allow rule)");
+    // Each row is one click from the Request tab.
+    h.get_all_by_label("Try in the simulator")
+        .next()
+        .expect("a row")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().sim.tab, privy::ui::sim::SimTab::Request);
+    assert_eq!(h.state().sim.form.feature, "EXPORT_ALL");
+    assert_eq!(h.state().sim.form.user, "carla");
+    h.get_by_label("GRANTED");
+    // What anna can use, feature by feature.
+    h.get_by_label("Access").click();
+    h.run_steps(2);
+    let field = h.get_by_label("or everything this user can use:");
+    field.focus();
+    field.type_text("anna");
+    h.run_steps(2);
+    wait_for(&mut h, "What user `anna` can checkout");
+    h.get_by_label_contains("KAS, checkout");
+    // The audit page.
+    let page = dir.path().join("access.html");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ExportAccessHtml, &page);
+    let html = std::fs::read_to_string(&page).expect("saved");
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("KAS, checkout"),
+        "{html}"
+    );
+}

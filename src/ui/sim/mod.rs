@@ -4,6 +4,7 @@
 //! by the core (`engine`, `sim`) and recomputed when the file, the pool or
 //! the request changes, never per frame.
 
+mod access;
 mod answer;
 mod cases;
 mod matrix;
@@ -130,6 +131,7 @@ impl PrivyApp {
                         SimTab::Pool => self.pool_tab(ui),
                         SimTab::Scenario => self.scenario_tab(ui, doc),
                         SimTab::Tests => self.tests_tab(ui, doc),
+                        SimTab::Access => self.access_tab(ui, doc),
                         SimTab::Matrix => {}
                     });
             }
