@@ -782,6 +782,18 @@ impl PrivyApp {
             if !derived.filter_words.is_empty() {
                 ui.label(RichText::new(&derived.filter_words).weak());
             }
+            // "What can anna use?": the Access tab for the filter's user.
+            if let crate::who::Filter::Who { principal, .. } = crate::who::Filter::parse(&self.filter)
+                && let Some(user) = principal.user.as_deref().map(str::trim).filter(|u| !u.is_empty())
+                && ui
+                    .link(format!("Everything {user} can use"))
+                    .on_hover_text("Every feature, checkout or borrow, for this user: the simulator's Access tab")
+                    .clicked()
+            {
+                self.sim.access_user = user.to_string();
+                self.sim.tab = sim::SimTab::Access;
+                self.sim.open = true;
+            }
             navigation(ui, &doc, &derived, &mut section, &self.filter, more);
         });
         self.section = section;

@@ -916,3 +916,21 @@ fn the_access_tab_says_who_can_use_a_feature_and_what_a_user_can_use() {
         "{html}"
     );
 }
+
+/// From the who-is-affected filter: everything anna can use.
+#[test]
+fn the_filter_leads_to_everything_a_user_can_use() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    let filter = h.get_by_label("Filter");
+    filter.focus();
+    filter.type_text("user:anna");
+    h.run();
+    h.get_by_label("Everything anna can use").click();
+    h.run_steps(2);
+    assert!(h.state().sim.open);
+    assert_eq!(h.state().sim.tab, privy::ui::sim::SimTab::Access);
+    wait_for(&mut h, "What user `anna` can checkout");
+    h.get_by_label_contains("FUNCTIONALITY_TECHDOC, checkout");
+}
