@@ -194,3 +194,65 @@ pub fn entry_matches(e: &EntryRef<'_>, p: &FoldedPrincipal) -> bool {
         _ => false,
     }
 }
+
+/// A request that reaches `rule` (analysis.md 6.5): tried on the witness
+/// of every principal class of each feature the rule lists (the stand-in
+/// for every other feature when it lists none), for each action and each
+/// license it names, until one reaches it; `None` when none does within
+/// `budget` (a rule no principal reaches: it has no effect).
+pub fn reaching(
+    cfg: &Config,
+    engine: &Engine,
+    pool: Option<&PoolIndex>,
+    rule: RuleId,
+    budget: &super::Budget,
+) -> Option<Request> {
+    let r = cfg.rule(rule)?;
+    if r.empty_preset {
+        return None;
+    }
+    let mut features: Vec<String> = r
+        .features
+        .as_deref()
+        .into_iter()
+        .flat_map(|l| l.iter())
+        .map(|e| e.text.trim().to_string())
+        .filter(|f| !f.is_empty() && f != "*")
+        .collect();
+    if r.any_feature() {
+        let named: HashSet<String> = engine.named_features().into_iter().collect();
+        features.push(super::diff::other_feature_name(&named));
+    }
+    let mut serials: Vec<Option<String>> = r
+        .serials
+        .as_deref()
+        .into_iter()
+        .flat_map(|l| l.iter())
+        .map(|e| Some(e.text.trim().to_string()))
+        .collect();
+    if serials.is_empty() {
+        serials.push(None);
+    }
+    for feature in features {
+        let sp = super::space::space(&[engine], &[cfg], pool, &feature, budget);
+        for class in &sp.classes {
+            for action in [
+                crate::engine::Action::Checkout,
+                crate::engine::Action::Borrow,
+            ] {
+                for serial in &serials {
+                    let mut req = class.witness.request(&feature, action);
+                    req.serial = serial.clone();
+                    let c = coverage(cfg, engine, &[(String::new(), req.clone())], pool);
+                    if c.rules
+                        .iter()
+                        .any(|x| x.rule == rule && !x.cases.is_empty())
+                    {
+                        return Some(req);
+                    }
+                }
+            }
+        }
+    }
+    None
+}

@@ -268,6 +268,8 @@ pub struct SimState {
     /// more principals than it shows ([`MAX_FILE_ROWS`]).
     pub(crate) matrix: Slot<(u64, u64, Action, usize), Decided>,
     pub(crate) results: Slot<RevKey, Result<Vec<CaseOutcome>, String>>,
+    /// What the cases reach (the Tests tab's coverage).
+    pub(crate) covered: Slot<RevKey, Result<crate::analysis::coverage::Coverage, String>>,
     /// The rest of the current request's answer (`explaining.rs`).
     pub(crate) explained: Slot<FormKey, crate::sim::explaining::ExplainedAnswer>,
     pub(crate) explaining: Option<crate::sim::explaining::Explaining>,
@@ -712,6 +714,90 @@ impl SimState {
         match crate::document::write_atomic(path, text.as_bytes()) {
             Ok(()) => self.say(format!("Access report saved to {}", path.display()), false),
             Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
+    /// What the cases reach, worked out once per file, pool and cases
+    /// version; `None` while the file's engine is being compiled.
+    pub fn coverage(
+        &mut self,
+        doc: &Document,
+    ) -> Option<&Result<crate::analysis::coverage::Coverage, String>> {
+        let key = (doc.generation(), self.pool_key(), self.cases_rev);
+        if !fresh(&self.covered, &key) {
+            let engine = self
+                .engine
+                .as_ref()
+                .filter(|c| c.key == doc.generation())
+                .map(|c| &c.value)?;
+            let own = match self
+                .cases
+                .pool
+                .clone()
+                .map(crate::engine::pool::Pool::index)
+                .transpose()
+            {
+                Ok(p) => p,
+                Err(e) => {
+                    self.covered = Some(Cached {
+                        key,
+                        value: Err(format!("the cases' pool: {e}")),
+                    });
+                    return self.covered.as_ref().map(|c| &c.value);
+                }
+            };
+            let pool = own.as_ref().or(usable(self.use_pool, &self.index));
+            let requests: Result<Vec<(String, Request)>, String> = self
+                .cases
+                .cases
+                .iter()
+                .map(|c| {
+                    c.request
+                        .to_request()
+                        .map(|r| (c.name.clone(), r))
+                        .map_err(|e| format!("case \"{}\": {e}", c.name))
+                })
+                .collect();
+            let value = requests
+                .map(|r| crate::analysis::coverage::coverage(doc.config(), engine, &r, pool));
+            self.covered = Some(Cached { key, value });
+        }
+        self.covered.as_ref().map(|c| &c.value)
+    }
+
+    /// A new case that reaches `rule`, expecting the verdict it gets now;
+    /// says so when no principal reaches it.
+    pub fn add_case_reaching(&mut self, doc: &Document, rule: crate::rule_id::RuleId) {
+        let Some(engine) = self
+            .engine
+            .as_ref()
+            .filter(|c| c.key == doc.generation())
+            .map(|c| &c.value)
+        else {
+            return;
+        };
+        let pool = usable(self.use_pool, &self.index);
+        let budget = crate::analysis::Budget {
+            deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(2)),
+            ..crate::analysis::Budget::default()
+        };
+        let name = crate::words::rule_name(rule);
+        match crate::analysis::coverage::reaching(doc.config(), engine, pool, rule, &budget) {
+            Some(req) => {
+                let d = engine.decide(&req, pool.map(|p| PoolView::new(engine, p)).as_ref());
+                self.cases.cases.push(Case {
+                    name: format!("reaches {name}"),
+                    request: CaseRequest::from_request(&req),
+                    expect: d.decision,
+                    reason: Some(d.reason),
+                });
+                self.cases_rev += 1;
+                self.say(format!("Added a case that reaches {name}: {}", crate::words::who(&req)), false);
+            }
+            None => self.say(
+                format!("No request reaches {name}: no principal is in its USERS for what it applies to (see Problems)."),
+                true,
+            ),
         }
     }
 

@@ -310,5 +310,8 @@ fn access_html_is_a_self_contained_page() {
     assert!(out.contains("<td>anna</td>"), "{out}");
     assert!(out.contains("&lt;b&gt;bold&lt;/b&gt;"), "{out}");
     assert!(!out.contains("<b>bold</b>"), "{out}");
-    assert!(!out.contains("src=") && !out.contains("href="), "self-contained: {out}");
+    assert!(
+        !out.contains("src=") && !out.contains("href="),
+        "self-contained: {out}"
+    );
 }

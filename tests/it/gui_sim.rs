@@ -934,3 +934,46 @@ fn the_filter_leads_to_everything_a_user_can_use() {
     wait_for(&mut h, "What user `anna` can checkout");
     h.get_by_label_contains("FUNCTIONALITY_TECHDOC, checkout");
 }
+
+/// The Tests tab says which rules no case reaches, and adds a case that
+/// reaches one in a click (expecting today's verdict).
+#[test]
+fn the_tests_tab_shows_coverage_and_adds_a_case_that_reaches_a_rule() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    type_into(&mut h, "User", "erik");
+    type_into(&mut h, "Feature", "KAS");
+    h.get_by_label("Save as test case").click();
+    h.run();
+    h.get_by_label_contains("Tests").click();
+    h.run();
+    let heading = |h: &Harness<'static, PrivyApp>| {
+        h.get_by_label_contains("Coverage: ")
+            .accesskit_node()
+            .label()
+            .unwrap_or_default()
+    };
+    let before = heading(&h);
+    let reached = |s: &str| -> usize {
+        s.trim_start_matches("Coverage: ")
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    assert!(before.contains("rules reached"), "{before}");
+    let n = reached(&before);
+    h.get_all_by_label("Add a case that reaches it")
+        .next()
+        .expect("an unreached rule")
+        .click();
+    h.run();
+    assert_eq!(h.state().sim.cases.cases.len(), 2);
+    assert!(h.state().sim.cases.cases[1].name.starts_with("reaches "));
+    let after = heading(&h);
+    assert!(reached(&after) > n, "{before} -> {after}");
+    // The new case passes: it expects what it gets now.
+    h.get_by_label("2 passed, 0 failed");
+}

@@ -77,6 +77,7 @@ impl PrivyApp {
                 }
             }
         }
+        self.coverage_section(ui, doc);
         if let Some(i) = load
             && let Ok(req) = self.sim.cases.cases[i].request.to_request()
         {
@@ -86,6 +87,57 @@ impl PrivyApp {
         if let Some(i) = remove {
             self.sim.cases.cases.remove(i);
             self.sim.cases_rev += 1;
+        }
+    }
+}
+
+impl PrivyApp {
+    /// What the cases reach: the rules and entries none reaches, in file
+    /// order, each rule with a one-click case that reaches it.
+    fn coverage_section(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        if self.sim.cases.cases.is_empty() {
+            return;
+        }
+        let Some(Ok(c)) = self.sim.coverage(doc).cloned() else {
+            return;
+        };
+        ui.add_space(8.0);
+        let reached = c.rules.iter().filter(|r| !r.cases.is_empty()).count();
+        let lines = crate::words::coverage::lines(doc.config(), &c);
+        let mut add = None;
+        egui::CollapsingHeader::new(format!(
+            "Coverage: {reached} of {} rules reached, {} of {} entries",
+            c.rules.len(),
+            c.entries - c.uncovered_entries.len(),
+            c.entries
+        ))
+        .id_salt("coverage")
+        .default_open(reached < c.rules.len())
+        .show(ui, |ui| {
+            for id in c.uncovered_rules() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Not reached:");
+                    if ui.link(crate::words::rule_name(id)).clicked() {
+                        self.go_to(&id.pointer());
+                    }
+                    if ui
+                        .small_button("Add a case that reaches it")
+                        .on_hover_text(
+                            "A request that reaches this rule, expecting the verdict it gets now",
+                        )
+                        .clicked()
+                    {
+                        add = Some(id);
+                    }
+                });
+            }
+            // The entries, as the command line words them.
+            for line in lines.iter().filter(|l| l.trim_start().starts_with("entry")) {
+                ui.label(RichText::new(line.trim()).weak());
+            }
+        });
+        if let Some(id) = add {
+            self.sim.add_case_reaching(doc, id);
         }
     }
 }
