@@ -33,6 +33,9 @@ pub struct Row {
     pub classes: usize,
     /// Every class's witness (one principal of each class of the row).
     pub class_witnesses: Vec<Principal>,
+    /// The maximum borrow hours of its principals, each once (a grant of
+    /// a borrow; empty otherwise).
+    pub hours: Vec<u64>,
 }
 
 /// A name the feature's rules reach, with its own verdict (the principal
@@ -51,6 +54,10 @@ pub struct Named {
 #[derive(Debug, Clone)]
 pub struct FeatureAccess {
     pub feature: String,
+    /// The rows' rules are every rule deciding some of their principals
+    /// (false: on a file too large for that, those deciding the rows'
+    /// classes' witnesses).
+    pub rules_complete: bool,
     /// Stands for every feature no rule or license names.
     pub other_feature: bool,
     pub action: Action,
@@ -131,6 +138,7 @@ pub fn access(cfg: &Config, pool: Option<&PoolIndex>, scope: &Scope, budget: &Bu
         .clamp(1, 8)
         .min(all.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let too_fine = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Access)> = Vec::new();
         let mut scratch = Scratch::eager();
@@ -150,6 +158,7 @@ pub fn access(cfg: &Config, pool: Option<&PoolIndex>, scope: &Scope, budget: &Bu
                     feature,
                     *other,
                     &mut scratch,
+                    &too_fine,
                 ),
             ));
         }
@@ -186,6 +195,10 @@ pub fn access(cfg: &Config, pool: Option<&PoolIndex>, scope: &Scope, budget: &Bu
     out
 }
 
+/// How long the space that tells every rule apart is tried for one
+/// feature before the coarser one is used.
+const PER_LIST_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The report's part for one feature.
 #[allow(clippy::too_many_arguments)]
 fn of_feature(
@@ -197,6 +210,7 @@ fn of_feature(
     feature: &str,
     other: bool,
     scratch: &mut Scratch,
+    too_fine: &std::sync::atomic::AtomicUsize,
 ) -> Access {
     let feature = feature.to_string();
     let view = pool.map(|p| PoolView::new(engine, p));
@@ -220,10 +234,12 @@ fn of_feature(
                 let side = Side::of(engine.decide_quiet(&req, view.as_ref(), scratch));
                 out.features.push(FeatureAccess {
                     feature: feature.clone(),
+                    rules_complete: true,
                     other_feature: other,
                     action,
                     serial: serial.clone(),
                     rows: vec![Row {
+                        hours: side.max_borrow_hours.into_iter().collect(),
                         side,
                         what: what.clone(),
                         witness: p.clone(),
@@ -242,7 +258,34 @@ fn of_feature(
         out.features_left.push(feature);
         return out;
     }
-    let sp = space::space(&[engine], &[cfg], pool, &feature, budget);
+    // A row names every rule deciding some of its principals: classes that
+    // tell apart which rules cover whom give them all. That space is tried
+    // first, briefly; on a file where it is too large, the space the
+    // verdicts need is used and the rows' rules are those deciding their
+    // classes' witnesses (`rules_complete: false`).
+    let fine = Budget {
+        per_list: true,
+        deadline: Some(budget.deadline.map_or(Instant::now() + PER_LIST_TIME, |d| {
+            d.min(Instant::now() + PER_LIST_TIME)
+        })),
+        ..*budget
+    };
+    // Once it has failed twice the file is too large for it: not tried
+    // again.
+    use std::sync::atomic::Ordering::Relaxed;
+    let tried = (too_fine.load(Relaxed) < 2)
+        .then(|| space::space(&[engine], &[cfg], pool, &feature, &fine))
+        .filter(|sp| {
+            if !sp.exhaustive {
+                too_fine.fetch_add(1, Relaxed);
+            }
+            sp.exhaustive
+        });
+    let rules_complete = tried.is_some();
+    let sp = match tried {
+        Some(sp) => sp,
+        None => space::space(&[engine], &[cfg], pool, &feature, budget),
+    };
     out.exhaustive &= sp.exhaustive;
     out.examined += sp.examined;
     out.left += sp.left;
@@ -265,34 +308,86 @@ fn of_feature(
             .collect()
     };
     let class_sides: Vec<Vec<Side>> = sp.classes.iter().map(|c| decide_all(&c.witness)).collect();
-    let named_sides: Vec<Vec<Side>> = names
-        .iter()
-        .map(|(name, _)| decide_all(&Principal::user(name)))
-        .collect();
+    // A name alone decides as the lists of the feature it matches say
+    // (and, with seat sharing, whether it is a session's name): names that
+    // match the same lists are decided once.
+    let folded: Vec<String> = names.iter().map(|(n, _)| fold(n)).collect();
+    let refs: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let lists = engine.lists_for_feature(&feature);
+    let sigs = engine.names_matching(&lists, &refs);
+    let sessions: std::collections::HashSet<String> = match pool {
+        Some(p) if p.pool.seat_sharing != crate::pool::SeatSharing::None => p
+            .pool
+            .sessions
+            .iter()
+            .flat_map(|s| [&s.user, &s.host])
+            .flatten()
+            .map(|n| fold(n.trim()))
+            .collect(),
+        _ => std::collections::HashSet::new(),
+    };
+    let mut seen: std::collections::HashMap<(&[u64], Option<&str>), usize> =
+        std::collections::HashMap::new();
+    let mut decided: Vec<Vec<Side>> = Vec::new();
+    let mut named_at: Vec<usize> = Vec::with_capacity(names.len());
+    for (i, (name, _)) in names.iter().enumerate() {
+        let sig: &[u64] = sigs.get(i).map_or(&[], Vec::as_slice);
+        let own = sessions.contains(&folded[i]).then_some(folded[i].as_str());
+        let at = *seen.entry((sig, own)).or_insert_with(|| {
+            decided.push(decide_all(&Principal::user(name)));
+            decided.len() - 1
+        });
+        named_at.push(at);
+    }
+    let named_sides: Vec<&Vec<Side>> = named_at.iter().map(|&k| &decided[k]).collect();
     for (k, (action, serial)) in asks.iter().enumerate() {
-        let mut groups: Vec<(&Side, Vec<usize>)> = Vec::new();
+        // Rows by verdict and reason: every principal falls in exactly one.
+        let mut groups: Vec<((Verdict, crate::engine::Reason), Vec<usize>)> = Vec::new();
         for (i, sides) in class_sides.iter().enumerate() {
-            let side = &sides[k];
-            match groups.iter_mut().find(|(s, _)| *s == side) {
+            let key = (sides[k].decision, sides[k].reason);
+            match groups.iter_mut().find(|(g, _)| *g == key) {
                 Some((_, g)) => g.push(i),
-                None => groups.push((side, vec![i])),
+                None => groups.push((key, vec![i])),
             }
         }
         let mut rows: Vec<Row> = groups
             .into_iter()
-            .map(|(side, members)| Row {
-                what: join_what(&sp, members.iter().map(|&i| &sp.classes[i])),
-                witness: sp.classes[members[0]].witness.clone(),
-                classes: members.len(),
-                class_witnesses: if scope.keep_classes {
-                    members
-                        .iter()
-                        .map(|&i| sp.classes[i].witness.clone())
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                side: side.clone(),
+            .map(|((decision, reason), members)| {
+                let mut rules: Vec<crate::rule_id::RuleId> = members
+                    .iter()
+                    .flat_map(|&i| class_sides[i][k].rules.iter().copied())
+                    .collect();
+                rules.sort_by_key(|r| cfg.rule(*r).map_or(usize::MAX, |x| x.span.start));
+                rules.dedup();
+                let mut hours: Vec<u64> = members
+                    .iter()
+                    .filter_map(|&i| class_sides[i][k].max_borrow_hours)
+                    .collect();
+                hours.sort_unstable();
+                hours.dedup();
+                Row {
+                    what: join_what(&sp, members.iter().map(|&i| &sp.classes[i])),
+                    witness: sp.classes[members[0]].witness.clone(),
+                    classes: members.len(),
+                    class_witnesses: if scope.keep_classes {
+                        members
+                            .iter()
+                            .map(|&i| sp.classes[i].witness.clone())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    side: Side {
+                        decision,
+                        reason,
+                        rules,
+                        max_borrow_hours: match hours.as_slice() {
+                            [one] => Some(*one),
+                            _ => None,
+                        },
+                    },
+                    hours,
+                }
             })
             .collect();
         rows.sort_by_key(row_order);
@@ -307,6 +402,7 @@ fn of_feature(
             .collect();
         out.features.push(FeatureAccess {
             feature: feature.clone(),
+            rules_complete,
             other_feature: other,
             action: *action,
             serial: (*serial).clone(),

@@ -74,6 +74,7 @@ fn feature_json(f: &FeatureAccess) -> Value {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
             o.insert("max_borrow_hours".into(), json!(r.side.max_borrow_hours));
+            o.insert("hours".into(), json!(r.hours));
             o.insert(
                 "description".into(),
                 json!(words::class_description(&r.what)),
@@ -109,6 +110,7 @@ fn feature_json(f: &FeatureAccess) -> Value {
         .collect();
     json!({
         "feature": f.feature,
+        "rules_complete": f.rules_complete,
         "other_feature": f.other_feature,
         "action": f.action,
         "serial": f.serial,
@@ -190,7 +192,7 @@ pub fn render(a: &Access, principal: bool) -> String {
             let names: Vec<String> = f
                 .named
                 .iter()
-                .filter(|n| n.side == r.side)
+                .filter(|n| words::access::in_row(r, n))
                 .map(words::access::named)
                 .collect();
             if !names.is_empty() {
@@ -222,7 +224,7 @@ fn same_rows(a: &FeatureAccess, b: &FeatureAccess) -> bool {
         && a.rows
             .iter()
             .zip(&b.rows)
-            .all(|(x, y)| x.side == y.side && x.what.alike == y.what.alike)
+            .all(|(x, y)| x.side == y.side && x.hours == y.hours && x.what.alike == y.what.alike)
         && a.named.len() == b.named.len()
         && a.named.iter().zip(&b.named).all(|(x, y)| x.side == y.side)
 }

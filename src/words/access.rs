@@ -28,11 +28,24 @@ pub const WAYS_SHOWN: usize = 4;
 /// classes)".
 pub fn row_verdict(r: &Row) -> String {
     let n = r.what.alike;
+    let mut verdict = super::analysis::side(&r.side, true);
+    if r.hours.len() > 1 {
+        let hours: Vec<String> = r.hours.iter().map(u64::to_string).collect();
+        verdict.push_str(&format!(
+            ", at most {} borrow hours by who asks",
+            hours.join(" or ")
+        ));
+    }
     format!(
-        "{} ({n} principal class{})",
-        super::analysis::side(&r.side, true),
+        "{verdict} ({n} principal class{})",
         if n == 1 { "" } else { "es" }
     )
+}
+
+/// Whether a named principal's answer is the row's: its verdict and
+/// reason.
+pub fn in_row(r: &Row, n: &Named) -> bool {
+    (r.side.decision, r.side.reason) == (n.side.decision, n.side.reason)
 }
 
 /// Who a row stands for: "user or host `carla` or `dave`; or local group

@@ -47,19 +47,49 @@ fn check(
         };
     prop_assert!(!a.features.is_empty());
     for f in &a.features {
-        // Sound: each class of each row decides as the row says.
+        // Sound: each class of each row decides as the row says: its
+        // verdict and reason, rules among the row's, hours among its.
         for r in &f.rows {
-            let w = decide(&r.witness, &f.feature, f.action, &f.serial, &mut s);
-            prop_assert_eq!(key(&w), r.side.key());
-            prop_assert_eq!(&w.rules, &r.side.rules);
-            for c in &r.class_witnesses {
+            for c in std::iter::once(&r.witness).chain(&r.class_witnesses) {
                 let d = decide(c, &f.feature, f.action, &f.serial, &mut s);
-                prop_assert_eq!(key(&d), r.side.key(), "{:?}", c);
+                prop_assert_eq!(
+                    (d.decision, d.reason),
+                    (r.side.decision, r.side.reason),
+                    "{:?}",
+                    c
+                );
+                prop_assert!(
+                    d.rules.iter().all(|x| r.side.rules.contains(x)),
+                    "{:?}: {:?} not in {:?}",
+                    c,
+                    d.rules,
+                    r.side.rules
+                );
+                prop_assert!(
+                    d.max_borrow_hours.is_none_or(|h| r.hours.contains(&h)),
+                    "{:?}",
+                    c
+                );
+            }
+            // Complete: each rule named decides some class of the row.
+            if f.rules_complete {
+                for x in &r.side.rules {
+                    let used = r.class_witnesses.iter().any(|c| {
+                        decide(c, &f.feature, f.action, &f.serial, &mut s)
+                            .rules
+                            .contains(x)
+                    });
+                    prop_assert!(used, "{:?} decides no class of its row", x);
+                }
             }
         }
-        // Rows are told apart by their answer.
+        // Rows are told apart by verdict and reason.
         for (i, r) in f.rows.iter().enumerate() {
-            prop_assert!(f.rows[i + 1..].iter().all(|o| o.side != r.side));
+            prop_assert!(
+                f.rows[i + 1..]
+                    .iter()
+                    .all(|o| (o.side.decision, o.side.reason) != (r.side.decision, r.side.reason))
+            );
         }
         // A partition: every principal's class is in exactly one row, and
         // the principal is decided as that row says.
@@ -86,7 +116,18 @@ fn check(
                 f.action
             );
             let d = decide(p, &f.feature, f.action, &f.serial, &mut s);
-            prop_assert_eq!(key(&d), f.rows[holding[0]].side.key(), "{:?}", p);
+            let row = &f.rows[holding[0]];
+            prop_assert_eq!(
+                (d.decision, d.reason),
+                (row.side.decision, row.side.reason),
+                "{:?}",
+                p
+            );
+            prop_assert!(
+                d.rules.iter().all(|x| row.side.rules.contains(x)),
+                "{:?}",
+                p
+            );
         }
         // Named principals: as explain decides a user alone.
         for n in &f.named {
@@ -314,4 +355,83 @@ fn access_html_is_a_self_contained_page() {
         !out.contains("src=") && !out.contains("href="),
         "self-contained: {out}"
     );
+}
+
+/// With the budget the command line and the window use, every class of a
+/// row decides as the row says, and every random principal falls in the
+/// one row of its verdict and reason, its deciding rules among the row's.
+fn check_pruned(
+    cfg_text: &str,
+    pool_text: Option<&str>,
+    people: &[Principal],
+) -> Result<(), TestCaseError> {
+    let doc = Document::from_text(cfg_text);
+    let pool: Option<PoolIndex> =
+        pool_text.map(|p| Pool::from_json(p).and_then(Pool::index).expect("pool"));
+    let cfg = doc.config();
+    let scope = Scope {
+        keep_classes: true,
+        ..Scope::default()
+    };
+    let a = access(
+        cfg,
+        pool.as_ref(),
+        &scope,
+        &privy::analysis::Budget::default(),
+    );
+    prop_assert!(a.exhaustive);
+    let engine = Engine::new(cfg);
+    let view = pool.as_ref().map(|p| PoolView::new(&engine, p));
+    let mut s = Scratch::default();
+    for f in &a.features {
+        for r in &f.rows {
+            for c in &r.class_witnesses {
+                let mut req = c.request(&f.feature, f.action);
+                req.serial = f.serial.clone();
+                let d = engine.decide_quiet(&req, view.as_ref(), &mut s);
+                prop_assert_eq!(
+                    (d.decision, d.reason),
+                    (r.side.decision, r.side.reason),
+                    "{:?}",
+                    c
+                );
+                prop_assert!(d.rules.iter().all(|x| r.side.rules.contains(x)), "{:?}", c);
+            }
+        }
+        for p in people {
+            let mut req = p.request(&f.feature, f.action);
+            req.serial = f.serial.clone();
+            let d = engine.decide_quiet(&req, view.as_ref(), &mut s);
+            let rows: Vec<_> = f
+                .rows
+                .iter()
+                .filter(|r| (r.side.decision, r.side.reason) == (d.decision, d.reason))
+                .collect();
+            prop_assert_eq!(rows.len(), 1, "{:?} {} {:?}", p, f.feature, f.action);
+            if f.rules_complete {
+                prop_assert!(
+                    d.rules.iter().all(|x| rows[0].side.rules.contains(x)),
+                    "{:?} {} {:?}: {:?} not in {:?}",
+                    p,
+                    f.feature,
+                    f.action,
+                    d.rules,
+                    rows[0].side.rules
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if std::env::var("CI").is_ok() { 48 } else { ProptestConfig::default().cases },
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_report_as_the_cli_makes_it_keeps_every_deciding_rule(f in file(), pool in pool(), people in principals()) {
+        check_pruned(&text(&f), pool.as_deref(), &people)?;
+    }
 }

@@ -173,7 +173,7 @@ impl PrivyApp {
                 let names: Vec<String> = f
                     .named
                     .iter()
-                    .filter(|n| n.side == r.side)
+                    .filter(|n| words::access::in_row(r, n))
                     .map(words::access::named)
                     .collect();
                 if !names.is_empty() {
