@@ -223,6 +223,9 @@ pub struct PrivyApp {
     pub sim: sim::SimState,
     /// Tidy up: what was found for a version of the text, and the choice.
     tidy: Option<panels::tidy::TidyState>,
+    /// Tidy up was opened to fix all of one kind (Problems): only that kind
+    /// is ticked when its edits arrive.
+    tidy_only: Option<&'static str>,
 }
 
 impl PrivyApp {
@@ -286,6 +289,7 @@ impl PrivyApp {
             heights: std::collections::HashMap::new(),
             sim: sim::SimState::default(),
             tidy: None,
+            tidy_only: None,
         }
     }
 

@@ -1538,3 +1538,34 @@ fn tidy_up_unticks_one_edit_applies_and_undoes() {
     h.run_steps(2);
     assert_eq!(text_of(&h), original);
 }
+
+/// Problems: "Fix all N duplicate entries…" goes through Tidy up with only
+/// the duplicates ticked, proven, and applied as one edit.
+#[test]
+fn fix_all_duplicates_goes_through_tidy_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::write(
+        &path,
+        r#"{ "ALLOW_CHECKOUTS": [ { "FEATURES": "KAS", "USERS": "anna; bob; anna; bob" } ],
+  "GROUPS": [ { "NAME": "Old", "MEMBERS": "ghost" } ] }
+"#,
+    )
+    .expect("write");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    h.get_by_label_contains("Problems (").click();
+    h.run();
+    h.get_by_label("Fix all 2 duplicate entries…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().section, Section::Tidy);
+    wait_for_label(&mut h, "The edits ticked: access unchanged");
+    h.get_by_label("Apply 2 edits").click();
+    h.run_steps(2);
+    let text = text_of(&h);
+    assert!(text.contains(r#""USERS": "anna; bob""#), "{text}");
+    assert!(
+        text.contains("ghost"),
+        "the unused group was not ticked: {text}"
+    );
+}

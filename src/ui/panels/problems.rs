@@ -16,6 +16,37 @@ impl PrivyApp {
                 self.section = Section::Tidy;
             }
         });
+        // Fix all of a kind, through Tidy up (found and proven there, only
+        // that kind ticked).
+        let duplicates = doc
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code == crate::diag::Code::DuplicateEntry)
+            .count();
+        let no_effect = self
+            .findings
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code == crate::diag::Code::NoEffect)
+            .count();
+        if doc.is_json() && (duplicates > 0 || no_effect > 0) {
+            ui.horizontal_wrapped(|ui| {
+                for (n, kind, what) in [
+                    (duplicates, "duplicate-entry", "duplicate entries"),
+                    (no_effect, "no-effect", "rules with no effect"),
+                ] {
+                    if n > 0
+                        && ui
+                            .button(format!("Fix all {n} {what}…"))
+                            .on_hover_text("Tidy up with only these ticked: they are removed only if nobody's access changes")
+                            .clicked()
+                    {
+                        self.tidy_only = Some(kind);
+                        self.section = Section::Tidy;
+                    }
+                }
+            });
+        }
         let [mut errors, mut warnings, mut notes] = derived.by_severity;
         for d in self.findings.diagnostics() {
             match d.severity {

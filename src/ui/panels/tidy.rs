@@ -91,8 +91,11 @@ impl PrivyApp {
         };
         let edits: Vec<TidyEdit> = found.edits.clone();
         let proof_line = words::tidy::proof(found);
-        if state.ticked.len() != edits.len() {
-            state.ticked = vec![true; edits.len()];
+        if state.ticked.len() != edits.len() || self.tidy_only.is_some() {
+            state.ticked = match self.tidy_only.take() {
+                Some(kind) => edits.iter().map(|e| e.removal.kind() == kind).collect(),
+                None => vec![true; edits.len()],
+            };
         }
         ui.label(RichText::new(format!("Proof: {proof_line}")).strong());
         if edits.is_empty() {
