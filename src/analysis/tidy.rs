@@ -202,6 +202,8 @@ pub fn tidy(
     // Rules that do something only against a rule that goes (an allow rule
     // for nobody beside one for everyone): the findings of the tidied file
     // name them; they go too, so that one pass is complete.
+    // The tidied file last read, for the edits it was read with.
+    let mut read: Option<(Vec<TidyEdit>, crate::document::Document)> = None;
     for _ in 0..MORE_PASSES {
         if !all.iter().any(|e| e.removal.is_rule()) {
             break;
@@ -223,6 +225,7 @@ pub fn tidy(
             }
         }
         if !more {
+            read = Some((all.clone(), tidied));
             break;
         }
         all = plan(text, parsed, cfg, &proven, options);
@@ -236,7 +239,12 @@ pub fn tidy(
     if all.is_empty() {
         return out;
     }
-    let proof = prove(text, cfg, &all, time);
+    let proof = match read {
+        Some((edits, tidied)) if edits == all => {
+            prove_against(cfg, tidied.config(), Instant::now(), time)
+        }
+        _ => prove(text, cfg, &all, time),
+    };
     if matches!(proof, Proof::Holds { .. }) {
         out.edits = all;
         out.proof = proof;
@@ -301,6 +309,11 @@ fn positions_after(
 pub fn prove(text: &str, cfg: &Config, edits: &[TidyEdit], time: Duration) -> Proof {
     let start = Instant::now();
     let tidied = crate::document::Document::from_text(apply(text, edits));
+    prove_against(cfg, tidied.config(), start, time)
+}
+
+/// The access diff between `cfg` and the tidied file, already read.
+fn prove_against(cfg: &Config, tidied: &Config, start: Instant, time: Duration) -> Proof {
     let budget = Budget {
         deadline: Some(start + time),
         ..Budget::default()
@@ -308,7 +321,7 @@ pub fn prove(text: &str, cfg: &Config, edits: &[TidyEdit], time: Duration) -> Pr
     let d = diff(
         Versions {
             old: cfg,
-            new: tidied.config(),
+            new: tidied,
             pool: None,
         },
         &[],
