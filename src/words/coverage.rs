@@ -77,6 +77,12 @@ pub fn lines(cfg: &Config, c: &Coverage) -> Vec<String> {
     out
 }
 
+/// An entry no case reaches, where it is: "`PC*` in Allow checkouts rule
+/// 3 USERS" (the window lists them under a heading).
+pub fn entry_place(cfg: &Config, e: &crate::analysis::coverage::Entry) -> String {
+    format!("`{}` in {}", e.entry, list_place(cfg, &e.pointer))
+}
+
 /// The coverage as `privy test --format json` prints it.
 pub fn json(c: &Coverage) -> Value {
     json!({

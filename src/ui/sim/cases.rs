@@ -103,7 +103,6 @@ impl PrivyApp {
         };
         ui.add_space(8.0);
         let reached = c.rules.iter().filter(|r| !r.cases.is_empty()).count();
-        let lines = crate::words::coverage::lines(doc.config(), &c);
         let mut add = None;
         egui::CollapsingHeader::new(format!(
             "Coverage: {reached} of {} rules reached, {} of {} entries",
@@ -131,9 +130,17 @@ impl PrivyApp {
                     }
                 });
             }
-            // The entries, as the command line words them.
-            for line in lines.iter().filter(|l| l.trim_start().starts_with("entry")) {
-                ui.label(RichText::new(line.trim()).weak());
+            if !c.uncovered_entries.is_empty() {
+                ui.add_space(4.0);
+                ui.label(format!(
+                    "Entries no case reaches ({}):",
+                    c.uncovered_entries.len()
+                ));
+                for e in &c.uncovered_entries {
+                    ui.label(
+                        RichText::new(crate::words::coverage::entry_place(doc.config(), e)).weak(),
+                    );
+                }
             }
         });
         if let Some(id) = add {
