@@ -69,6 +69,50 @@ where
     })
 }
 
+/// `items.iter().enumerate().map(..).collect()` on every core (at most 8),
+/// each thread pulling the next item when done with one (items of very
+/// different cost, such as the features of a file, keep every core busy)
+/// and keeping its own state made by `init` (a scratch, a pool's view).
+/// The result is in the order of `items`. A panic in `f` is passed on.
+pub fn map_pulled<T, S, R>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cores.clamp(1, 8).min(items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut state = init();
+        let mut done: Vec<(usize, R)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                break;
+            };
+            done.push((i, f(&mut state, i, item)));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, R)> = if threads > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    } else {
+        work()
+    };
+    parts.sort_by_key(|(i, _)| *i);
+    parts.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +126,31 @@ mod tests {
         }
         assert_eq!(one[999], (999, 2997));
         assert!(map(&[] as &[u32], 4, |_, &x| x).is_empty());
+    }
+
+    #[test]
+    fn pulled_work_comes_back_in_order_with_state_per_thread() {
+        let items: Vec<u64> = (0..500).collect();
+        // Uneven costs; each thread counts what it did in its own state.
+        let out = map_pulled(
+            &items,
+            || 0u64,
+            |done, i, &x| {
+                *done += 1;
+                if x % 50 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                (i as u64, x * 2, *done)
+            },
+        );
+        assert_eq!(out.len(), 500);
+        assert!(
+            out.iter()
+                .enumerate()
+                .all(|(i, &(j, y, _))| j == i as u64 && y == 2 * i as u64)
+        );
+        assert!(out.iter().all(|&(_, _, n)| n >= 1));
+        assert!(map_pulled(&[] as &[u32], || (), |_, _, &x| x).is_empty());
     }
 
     #[test]

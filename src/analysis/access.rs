@@ -133,54 +133,17 @@ fn features(
 pub fn access(cfg: &Config, pool: Option<&PoolIndex>, scope: &Scope, budget: &Budget) -> Access {
     let engine = Engine::new(cfg);
     let all = features(cfg, pool, &engine, scope);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(all.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let too_fine = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done: Vec<(usize, Access)> = Vec::new();
-        let mut scratch = Scratch::eager();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((feature, other)) = all.get(i) else {
-                break;
-            };
-            done.push((
-                i,
-                of_feature(
-                    cfg,
-                    pool,
-                    &engine,
-                    scope,
-                    budget,
-                    feature,
-                    *other,
-                    &mut scratch,
-                    &too_fine,
-                ),
-            ));
-        }
-        done
-    };
-    let mut parts: Vec<(usize, Access)> = if threads > 1 {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    } else {
-        work()
-    };
-    parts.sort_by_key(|(i, _)| *i);
+    let parts = crate::par::map_pulled(&all, Scratch::eager, |scratch, _, (feature, other)| {
+        of_feature(
+            cfg, pool, &engine, scope, budget, feature, *other, scratch, &too_fine,
+        )
+    });
     let mut out = Access {
         exhaustive: true,
         ..Access::default()
     };
-    for (_, a) in parts {
+    for a in parts {
         out.exhaustive &= a.exhaustive;
         out.examined += a.examined;
         out.left += a.left;

@@ -584,48 +584,19 @@ pub fn diff_pools(
         out.features.push(summary);
         out
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(all.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let (mut so, mut sn) = (Scratch::default(), Scratch::default());
-        // A pool's view caches usage as it is asked: one per thread.
-        let view_old = v.pool.map(|p| PoolView::new(&old, p));
-        let view_new = new_pool.or(v.pool).map(|p| PoolView::new(&new, p));
-        let mut done: Vec<(usize, Diff)> = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((feature, other)) = all.get(i) else {
-                break;
-            };
-            done.push((
-                i,
-                one(
-                    feature.clone(),
-                    *other,
-                    (&view_old, &view_new),
-                    &mut so,
-                    &mut sn,
-                ),
-            ));
-        }
-        done
+    // A pool's view caches usage as it is asked: one per thread.
+    let views = || {
+        (
+            v.pool.map(|p| PoolView::new(&old, p)),
+            new_pool.or(v.pool).map(|p| PoolView::new(&new, p)),
+            Scratch::default(),
+            Scratch::default(),
+        )
     };
-    let mut parts: Vec<(usize, Diff)> = if threads > 1 {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    } else {
-        work()
-    };
-    parts.sort_by_key(|(i, _)| *i);
-    for (_, d) in parts {
+    let parts = crate::par::map_pulled(&all, views, |(vo, vn, so, sn), _, (feature, other)| {
+        one(feature.clone(), *other, (&*vo, &*vn), so, sn)
+    });
+    for d in parts {
         out.exhaustive &= d.exhaustive;
         out.examined += d.examined;
         out.left += d.left;
