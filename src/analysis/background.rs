@@ -1,6 +1,7 @@
-//! The access diff worked out beside the window: a worker thread compares
-//! two versions while the window goes on drawing, and the window picks the
-//! answer up when it is there. Nothing here draws.
+//! Work beside the window: a worker thread computes (the access diff of
+//! two versions, the findings, anything a `Worker` is started with) while
+//! the window goes on drawing, and the window picks the answer up when it
+//! is there. Nothing here draws.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -10,114 +11,49 @@ use super::{Budget, Diff, TIME_BUDGET, Versions, diff};
 use crate::document::Document;
 use crate::model::Config;
 
-/// One comparison under way or done.
-pub struct Job {
-    rx: Option<Receiver<Diff>>,
-    result: Option<Diff>,
-    pub started: Instant,
+/// The access diff of two versions, beside the window.
+pub type Job = Worker<Diff>;
+
+/// Starts comparing `old_text` (parsed on the worker) with `new`.
+pub fn diff_job(old_text: String, new: Arc<Config>) -> Job {
+    Worker::start(move || {
+        let old = Document::from_text(old_text);
+        let budget = Budget {
+            deadline: Some(Instant::now() + TIME_BUDGET),
+            ..Budget::default()
+        };
+        diff(
+            Versions {
+                old: old.config(),
+                new: &new,
+                pool: None,
+            },
+            &[],
+            &budget,
+        )
+    })
 }
 
-impl Job {
-    /// Starts comparing `old_text` (parsed on the worker) with `new`.
-    pub fn start(old_text: String, new: Arc<Config>) -> Job {
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let old = Document::from_text(old_text);
-            let budget = Budget {
-                deadline: Some(Instant::now() + TIME_BUDGET),
-                ..Budget::default()
-            };
-            let d = diff(
-                Versions {
-                    old: old.config(),
-                    new: &new,
-                    pool: None,
-                },
-                &[],
-                &budget,
-            );
-            let _ = tx.send(d);
-        });
-        Job {
-            rx: Some(rx),
-            result: None,
-            started: Instant::now(),
-        }
-    }
+/// The findings over every principal (`effect::findings`) of one version
+/// of the file, beside the window.
+pub type FindingsJob = Worker<super::effect::Findings>;
 
-    /// The answer, once the worker has sent it.
-    pub fn poll(&mut self) -> Option<&Diff> {
-        if let Some(rx) = &self.rx {
-            match rx.try_recv() {
-                Ok(d) => {
-                    self.result = Some(d);
-                    self.rx = None;
-                }
-                Err(TryRecvError::Disconnected) => self.rx = None,
-                Err(TryRecvError::Empty) => {}
-            }
-        }
-        self.result.as_ref()
-    }
-
-    /// Whether the worker is still at it.
-    pub fn working(&self) -> bool {
-        self.rx.is_some()
-    }
-}
-
-/// The findings over every principal (`effect::findings`) worked out
-/// beside the window for one version of the file.
-pub struct FindingsJob {
-    rx: Option<Receiver<super::effect::Findings>>,
-    result: Option<super::effect::Findings>,
-}
-
-impl FindingsJob {
-    /// Starts on `cfg` (read without syntax errors: else there are none).
-    pub fn start(cfg: Arc<Config>) -> FindingsJob {
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let engine = crate::engine::Engine::new(&cfg);
-            let budget = Budget {
-                deadline: Some(Instant::now() + super::effect::TIME_BUDGET),
-                ..Budget::default()
-            };
-            let _ = tx.send(super::effect::findings(&cfg, &engine, &budget));
-        });
-        FindingsJob {
-            rx: Some(rx),
-            result: None,
-        }
-    }
-
-    /// Already worked out (a small file, in the window's own frame).
-    pub fn done(f: super::effect::Findings) -> FindingsJob {
-        FindingsJob {
-            rx: None,
-            result: Some(f),
-        }
-    }
-
-    /// The findings, once the worker has sent them.
-    pub fn poll(&mut self) -> Option<&super::effect::Findings> {
-        if let Some(rx) = &self.rx {
-            match rx.try_recv() {
-                Ok(f) => {
-                    self.result = Some(f);
-                    self.rx = None;
-                }
-                Err(TryRecvError::Disconnected) => self.rx = None,
-                Err(TryRecvError::Empty) => {}
-            }
-        }
-        self.result.as_ref()
-    }
+/// Starts the findings of `cfg` (read without syntax errors: else there
+/// are none).
+pub fn findings_job(cfg: Arc<Config>) -> FindingsJob {
+    Worker::start(move || {
+        let engine = crate::engine::Engine::new(&cfg);
+        let budget = Budget {
+            deadline: Some(Instant::now() + super::effect::TIME_BUDGET),
+            ..Budget::default()
+        };
+        super::effect::findings(&cfg, &engine, &budget)
+    })
 }
 
 /// Any work beside the window: a worker thread computes a value while the
 /// window goes on drawing, and the window picks it up when it is there
-/// (the tidy and its proofs; the older jobs above are of the same shape).
+/// (the diff, the findings, the tidy and its proofs, the access report).
 pub struct Worker<T> {
     rx: Option<Receiver<T>>,
     result: Option<T>,
@@ -143,6 +79,15 @@ impl<T: Send + 'static> Worker<T> {
         Worker {
             rx: Some(rx),
             result: None,
+            started: Instant::now(),
+        }
+    }
+
+    /// Already worked out (a small file, in the window's own frame).
+    pub fn done(value: T) -> Worker<T> {
+        Worker {
+            rx: None,
+            result: Some(value),
             started: Instant::now(),
         }
     }

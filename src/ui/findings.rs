@@ -47,7 +47,9 @@ impl Beside {
                 if now - since < REST_SECONDS {
                     return Some(REST_SECONDS - (now - since));
                 }
-                self.job = Some(FindingsJob::start(doc.shared_config()));
+                self.job = Some(crate::analysis::background::findings_job(
+                    doc.shared_config(),
+                ));
                 self.generation = Some(generation);
             }
         }

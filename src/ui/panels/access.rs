@@ -5,7 +5,6 @@
 #[allow(unused_imports)]
 use super::super::*;
 use crate::analysis::ChangeKind;
-use crate::analysis::background::Job;
 use crate::analysis::diff::{Change, grouped};
 use crate::engine::Request;
 use crate::words;
@@ -39,7 +38,10 @@ impl PrivyApp {
                 ui.label("There is no other version to compare with yet.");
                 return;
             };
-            self.access = Some((key, Job::start(old, doc.shared_config())));
+            self.access = Some((
+                key,
+                crate::analysis::background::diff_job(old, doc.shared_config()),
+            ));
         }
         let Some((_, job)) = self.access.as_mut() else {
             return;
