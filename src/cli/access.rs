@@ -189,26 +189,7 @@ pub fn render(a: &Access, principal: bool) -> String {
                 "      e.g.:  {}",
                 one_line(&words::access::row_examples(r))
             );
-            let names: Vec<String> = f
-                .named
-                .iter()
-                .filter(|n| words::access::in_row(r, n))
-                .map(words::access::named)
-                .collect();
-            if !names.is_empty() {
-                let mut list = names
-                    .iter()
-                    .take(NAMES_SHOWN)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if names.len() > NAMES_SHOWN {
-                    let _ = write!(
-                        list,
-                        " and {} more (all of them with --format json)",
-                        names.len() - NAMES_SHOWN
-                    );
-                }
+            if let Some(list) = words::access::row_names(f, r, NAMES_SHOWN, "with --format json") {
                 let _ = writeln!(out, "      named: {}", one_line(&list));
             }
         }

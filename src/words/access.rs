@@ -42,6 +42,29 @@ pub fn row_verdict(r: &Row) -> String {
     )
 }
 
+/// The names a row holds, at most `shown` of them and how many more, with
+/// where to find them all ("anna, erik (through group `KAS Users`) and 12
+/// more (all of them with --format json)"); `None` when it holds none.
+pub fn row_names(f: &FeatureAccess, r: &Row, shown: usize, all_in: &str) -> Option<String> {
+    let names: Vec<String> = f.named.iter().filter(|n| in_row(r, n)).map(named).collect();
+    if names.is_empty() {
+        return None;
+    }
+    let mut list = names
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > shown {
+        list.push_str(&format!(
+            " and {} more (all of them {all_in})",
+            names.len() - shown
+        ));
+    }
+    Some(list)
+}
+
 /// Whether a named principal's answer is the row's: its verdict and
 /// reason.
 pub fn in_row(r: &Row, n: &Named) -> bool {

@@ -170,25 +170,7 @@ impl PrivyApp {
                 });
                 ui.label(format!("to {}", words::access::row_who(r)));
                 ui.label(RichText::new(format!("e.g. {}", words::access::row_examples(r))).weak());
-                let names: Vec<String> = f
-                    .named
-                    .iter()
-                    .filter(|n| words::access::in_row(r, n))
-                    .map(words::access::named)
-                    .collect();
-                if !names.is_empty() {
-                    let mut list = names
-                        .iter()
-                        .take(NAMES_SHOWN)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    if names.len() > NAMES_SHOWN {
-                        list.push_str(&format!(
-                            " and {} more (all of them in the CSV)",
-                            names.len() - NAMES_SHOWN
-                        ));
-                    }
+                if let Some(list) = words::access::row_names(f, r, NAMES_SHOWN, "in the CSV") {
                     ui.label(format!("Named: {list}"));
                 }
             }
