@@ -253,6 +253,35 @@ impl Pattern {
         )
     }
 
+    /// The IPv4 addresses this IP form matches, as an inclusive interval
+    /// (an IPv4 or IPv4-mapped address, a wildcard, a last-octet range);
+    /// `None` for other forms and IPv6 addresses.
+    pub fn ipv4_interval(&self) -> Option<(u32, u32)> {
+        match self {
+            Pattern::Ip(ip) => match normalize(*ip) {
+                IpAddr::V4(v4) => Some((u32::from(v4), u32::from(v4))),
+                IpAddr::V6(_) => None,
+            },
+            Pattern::Ipv4Wildcard { octets, fixed } => {
+                let keep = u32::from((*fixed).min(4)) * 8;
+                let addr = u32::from_be_bytes(*octets);
+                Some(match keep {
+                    0 => (0, u32::MAX),
+                    32 => (addr, addr),
+                    k => {
+                        let mask = u32::MAX << (32 - k);
+                        (addr & mask, (addr & mask) | !mask)
+                    }
+                })
+            }
+            Pattern::Ipv4Range { prefix, lo, hi } if lo <= hi => {
+                let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
+                Some((base | u32::from(*lo), base | u32::from(*hi)))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether an IP address matches this IP form (false for other forms).
     pub fn matches_ip(&self, ip: IpAddr) -> bool {
         match (self, ip) {

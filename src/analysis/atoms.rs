@@ -150,35 +150,15 @@ impl Atoms {
                                 a.local_groups.push((f, g.trim().to_string()));
                             }
                         }
-                        Pattern::Ip(ip) => match crate::pattern::normalize(ip) {
-                            IpAddr::V4(v4) => {
-                                let n = u32::from(v4);
-                                a.ipv4.push((n, n, e.text.trim().to_string()));
+                        Pattern::Ip(ip) if crate::pattern::normalize(ip).is_ipv6() => {
+                            let v6 = crate::pattern::normalize(ip);
+                            a.ipv6.push((v6, e.text.trim().to_string()));
+                        }
+                        p => {
+                            if let Some((lo, hi)) = p.ipv4_interval() {
+                                a.ipv4.push((lo, hi, e.text.trim().to_string()));
                             }
-                            v6 => a.ipv6.push((v6, e.text.trim().to_string())),
-                        },
-                        Pattern::Ipv4Wildcard { octets, fixed } => {
-                            let keep = u32::from(fixed.min(4)) * 8;
-                            let addr = u32::from_be_bytes(octets);
-                            let (lo, hi) = match keep {
-                                0 => (0, u32::MAX),
-                                32 => (addr, addr),
-                                k => {
-                                    let mask = u32::MAX << (32 - k);
-                                    (addr & mask, (addr & mask) | !mask)
-                                }
-                            };
-                            a.ipv4.push((lo, hi, e.text.trim().to_string()));
                         }
-                        Pattern::Ipv4Range { prefix, lo, hi } if lo <= hi => {
-                            let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
-                            a.ipv4.push((
-                                base | u32::from(lo),
-                                base | u32::from(hi),
-                                e.text.trim().to_string(),
-                            ));
-                        }
-                        _ => {}
                     }
                 }
             }

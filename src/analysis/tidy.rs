@@ -805,34 +805,20 @@ impl Atom {
         match e.pattern() {
             Pattern::Any => Atom::Any,
             Pattern::LocalGroup(g) => Atom::LocalGroup(fold(g.trim())),
-            Pattern::Ip(ip) => match crate::pattern::normalize(ip) {
-                std::net::IpAddr::V4(v4) => {
-                    let n = u32::from(v4);
-                    Atom::V4(n, n)
+            Pattern::Ip(ip) if crate::pattern::normalize(ip).is_ipv6() => {
+                match crate::pattern::normalize(ip) {
+                    std::net::IpAddr::V6(v6) => Atom::V6(v6),
+                    std::net::IpAddr::V4(_) => Atom::Nothing,
                 }
-                std::net::IpAddr::V6(v6) => Atom::V6(v6),
-            },
-            Pattern::Ipv4Wildcard { octets, fixed } => {
-                let keep = u32::from(fixed.min(4)) * 8;
-                let addr = u32::from_be_bytes(octets);
-                match keep {
-                    0 => Atom::V4(0, u32::MAX),
-                    32 => Atom::V4(addr, addr),
-                    k => {
-                        let mask = u32::MAX << (32 - k);
-                        Atom::V4(addr & mask, (addr & mask) | !mask)
-                    }
-                }
-            }
-            Pattern::Ipv4Range { prefix, lo, hi } if lo <= hi => {
-                let base = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], 0]);
-                Atom::V4(base | u32::from(lo), base | u32::from(hi))
             }
             Pattern::Name(_) => Atom::Name {
                 folded: fold(e.text.trim()),
                 wildcard: matches!(e.kind, Kind::Name { wildcard: true, .. }),
             },
-            _ => Atom::Nothing,
+            p => match p.ipv4_interval() {
+                Some((lo, hi)) => Atom::V4(lo, hi),
+                None => Atom::Nothing,
+            },
         }
     }
 
