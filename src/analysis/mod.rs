@@ -12,7 +12,7 @@
 //! - `effect/`: rules that do nothing, or more than meant;
 //! - `explained.rs`: the rest of one request's answer, put together;
 //! - `features.rs`: a requested feature nothing names, and did-you-mean;
-//! - `tidy.rs`: a clean-up proven not to change access;
+//! - `tidy/`: a clean-up proven not to change access;
 //! - `coverage.rs`: what a test suite reaches, rule by rule and entry by entry;
 //! - `background.rs`: the diff on a worker thread, for the window.
 //!
