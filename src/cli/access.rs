@@ -104,7 +104,7 @@ fn feature_json(f: &FeatureAccess) -> Value {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
             o.insert("principal".into(), witness_json(&n.principal));
-            o.insert("via".into(), json!(n.via));
+            o.insert("via".into(), json!(&*n.via));
             Value::Object(o)
         })
         .collect();

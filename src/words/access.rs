@@ -46,21 +46,17 @@ pub fn row_verdict(r: &Row) -> String {
 /// where to find them all ("anna, erik (through group `KAS Users`) and 12
 /// more (all of them with --format json)"); `None` when it holds none.
 pub fn row_names(f: &FeatureAccess, r: &Row, shown: usize, all_in: &str) -> Option<String> {
-    let names: Vec<String> = f.named.iter().filter(|n| in_row(r, n)).map(named).collect();
-    if names.is_empty() {
+    // Only the names shown are worded: a row of a large file holds
+    // thousands.
+    let mut held = f.named.iter().filter(|n| in_row(r, n));
+    let words: Vec<String> = held.by_ref().take(shown).map(named).collect();
+    if words.is_empty() {
         return None;
     }
-    let mut list = names
-        .iter()
-        .take(shown)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > shown {
-        list.push_str(&format!(
-            " and {} more (all of them {all_in})",
-            names.len() - shown
-        ));
+    let more = held.count();
+    let mut list = words.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more (all of them {all_in})"));
     }
     Some(list)
 }

@@ -435,3 +435,25 @@ proptest! {
         check_pruned(&text(&f), pool.as_deref(), &people)?;
     }
 }
+
+/// A row holding more names than the text shows: the first ones in the
+/// order found, and how many more (counted, not worded).
+#[test]
+fn access_text_counts_the_names_it_does_not_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let users: Vec<String> = (0..27).map(|i| format!("u{i:02}")).collect();
+    let text = format!(
+        r#"{{ "ALLOW_CHECKOUTS": [ {{ "FEATURES": "KAS", "USERS": "{}" }} ] }}"#,
+        users.join("; ")
+    );
+    let f = write(dir.path(), "many.json", text.as_bytes());
+    let (code, out, _) = privy(&["access", &f, "--action", "checkout"]);
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains("more (all of them with --format json)"))
+        .unwrap_or_else(|| panic!("no names line: {out}"));
+    assert!(line.contains("u00, u01"), "{line}");
+    assert!(line.contains("u19 and 7 more"), "{line}");
+    assert!(!line.contains("u20"), "{line}");
+}
