@@ -3,7 +3,6 @@
 //! local groups the principal space draws its candidates from, and what a
 //! witness's values fall in, for its description.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::model::{Config, EntryList, Rule};
@@ -15,7 +14,7 @@ use crate::pool::{PoolIndex, SeatSharing};
 #[derive(Debug, Clone, Default)]
 pub struct Atoms {
     /// Literal names, folded, with one spelling as written.
-    pub names: HashMap<String, String>,
+    pub names: rustc_hash::FxHashMap<String, String>,
     /// Wildcard patterns, folded, each once, in file order.
     pub wildcards: Vec<String>,
     /// Each of `wildcards` as first written.
@@ -122,8 +121,8 @@ impl Atoms {
             family: Family::of_all(cfgs),
             ..Atoms::default()
         };
-        let mut wild_seen = std::collections::HashSet::new();
-        let mut lg_seen = std::collections::HashSet::new();
+        let mut wild_seen = rustc_hash::FxHashSet::default();
+        let mut lg_seen = rustc_hash::FxHashSet::default();
         for cfg in cfgs {
             let (lists, _) = reached(cfg, feature);
             for list in lists {

@@ -260,16 +260,18 @@ impl Engine {
         names: &[&str],
         hits: Option<&NameHits>,
     ) -> Vec<Vec<u64>> {
-        use std::collections::HashMap;
+        // Hashed fast: a file's groups hold a hundred thousand names, and
+        // these maps are built for every feature.
+        use rustc_hash::FxHashMap as HashMap;
         let words = lists.len().div_ceil(64);
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
         let groups = &self.groups.matchers;
         // Direct entries of the lists.
         let mut any = vec![0u64; words];
-        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
         // Distinct wildcards: the lists and groups that hold each.
         let mut wild: HashMap<&str, (&crate::pattern::NamePattern, Vec<u32>, Vec<u32>)> =
-            HashMap::new();
+            HashMap::default();
         for (i, m) in self.list_matchers(lists).into_iter().enumerate() {
             let Some(m) = m else { continue };
             if m.any {
@@ -303,7 +305,7 @@ impl Engine {
                 stack.extend(groups[g].groups.iter().copied());
             }
         }
-        let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut group_by_name: HashMap<&str, Vec<u32>> = HashMap::default();
         // Groups with `*`: every name is in them.
         let mut any_groups: Vec<u32> = Vec::new();
         for (g, m) in groups.iter().enumerate() {

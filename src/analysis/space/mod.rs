@@ -34,6 +34,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -196,8 +197,8 @@ pub struct Space {
 /// pool, HOURS with EXCEPT_USERS). Unpruned, one bit per list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 struct Sig {
-    bits: Vec<u64>,
-    mins: Vec<u64>,
+    bits: SmallVec<[u64; 2]>,
+    mins: SmallVec<[u64; 2]>,
     user_session: Option<u32>,
     host_session: Option<u32>,
 }
@@ -361,8 +362,8 @@ impl Acts {
 
     fn empty_sig(&self) -> Sig {
         Sig {
-            bits: vec![0u64; self.bits.div_ceil(64)],
-            mins: vec![u64::MAX; self.mins],
+            bits: smallvec::smallvec![0u64; self.bits.div_ceil(64)],
+            mins: smallvec::smallvec![u64::MAX; self.mins],
             user_session: None,
             host_session: None,
         }
@@ -858,9 +859,15 @@ impl Ask<'_, '_> {
                 .collect();
             let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].role.list).collect();
             for (row, bits) in rows.iter_mut().zip(ask(engine, &ids)) {
-                for (j, &k) in at.iter().enumerate() {
-                    if bits.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1) {
-                        row[k / 64] |= 1 << (k % 64);
+                // The bits set only (a value matches few of many lists).
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut x = word;
+                    while x != 0 {
+                        let j = w * 64 + x.trailing_zeros() as usize;
+                        x &= x - 1;
+                        if let Some(&k) = at.get(j) {
+                            row[k / 64] |= 1 << (k % 64);
+                        }
                     }
                 }
             }
