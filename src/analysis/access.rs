@@ -266,17 +266,6 @@ fn of_feature(
         .into_iter()
         .flat_map(|a| serials.iter().map(move |s| (a, s)))
         .collect();
-    let mut decide_all = |p: &Principal| -> Vec<Arc<Side>> {
-        asks.iter()
-            .map(|(action, serial)| {
-                let mut req = p.request(&feature, *action);
-                req.serial = (*serial).clone();
-                Arc::new(Side::of(engine.decide_quiet(&req, view.as_ref(), scratch)))
-            })
-            .collect()
-    };
-    let class_sides: Vec<Vec<Arc<Side>>> =
-        sp.classes.iter().map(|c| decide_all(&c.witness)).collect();
     // A name alone decides as the lists of the feature it matches say
     // (and, with seat sharing, whether it is a session's name): names that
     // match the same lists are decided once.
@@ -284,6 +273,30 @@ fn of_feature(
     let refs: Vec<&str> = folded.iter().map(String::as_str).collect();
     let lists = engine.lists_for_feature(&feature);
     let sigs = engine.names_matching(&lists, &refs);
+    // A name's decisions take which of the feature's lists it matches as
+    // known (worked out for every name at once): the engine does not walk
+    // the lists' groups again for each (1.5 million decisions at 5 000
+    // rules).
+    let mut decide_all = |p: &Principal, known: Option<&[u64]>| -> Vec<Arc<Side>> {
+        if let Some(bits) = known {
+            engine.prepare_known(scratch, &p.folded(), &lists, bits);
+        }
+        // One request, its action and license changed between decisions.
+        let mut req = p.request(&feature, Action::Checkout);
+        asks.iter()
+            .map(|(action, serial)| {
+                req.action = *action;
+                req.serial.clone_from(serial);
+                Arc::new(Side::of(engine.decide_quiet(&req, view.as_ref(), scratch)))
+            })
+            .collect()
+    };
+    let class_sides: Vec<Vec<Arc<Side>>> = sp
+        .classes
+        .iter()
+        .map(|c| decide_all(&c.witness, None))
+        .collect();
+
     let sessions: std::collections::HashSet<String> = match pool {
         Some(p) if p.pool.seat_sharing != crate::pool::SeatSharing::None => p
             .pool
@@ -295,15 +308,16 @@ fn of_feature(
             .collect(),
         _ => std::collections::HashSet::new(),
     };
-    let mut seen: std::collections::HashMap<(&[u64], Option<&str>), usize> =
-        std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<(&[u64], Option<&str>), usize> =
+        rustc_hash::FxHashMap::default();
     let mut decided: Vec<Vec<Arc<Side>>> = Vec::new();
     let mut named_at: Vec<usize> = Vec::with_capacity(names.len());
     for (i, (name, _)) in names.iter().enumerate() {
-        let sig: &[u64] = sigs.get(i).map_or(&[], Vec::as_slice);
+        let known = sigs.get(i).map(Vec::as_slice);
+        let sig: &[u64] = known.unwrap_or_default();
         let own = sessions.contains(&folded[i]).then_some(folded[i].as_str());
         let at = *seen.entry((sig, own)).or_insert_with(|| {
-            decided.push(decide_all(&Principal::user(name)));
+            decided.push(decide_all(&Principal::user(name), known));
             decided.len() - 1
         });
         named_at.push(at);
@@ -421,7 +435,8 @@ fn row_order(r: &Row) -> (u8, bool, Vec<crate::rule_id::RuleId>) {
 /// (none when a rule lists it itself).
 pub fn named_of(cfg: &Config, feature: &str) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Hashed fast: a feature's rules reach 19 000 names on a large file.
+    let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     let mut seen = vec![false; cfg.groups.len()];
     // (list, the group it is the MEMBERS of)
     let mut lists: Vec<(&crate::model::EntryList, Option<usize>)> = cfg

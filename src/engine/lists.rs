@@ -156,6 +156,29 @@ impl Engine {
             .collect()
     }
 
+    /// Prepares `scratch` for the principal `p`, with which of `lists` it matches already
+    /// known (`bits`, a bit per list as [`Engine::names_matching`] gives
+    /// them): its next decisions look those answers up instead of walking
+    /// the lists' groups again. The answers must be that principal's; the
+    /// access report's property tests check the decisions against the
+    /// engine without them.
+    pub fn prepare_known(
+        &self,
+        scratch: &mut Scratch,
+        p: &FoldedPrincipal,
+        lists: &[ListId],
+        bits: &[u64],
+    ) {
+        self.prepare(scratch, p);
+        let groups = self.groups.matchers.len();
+        let len = groups + 2 * self.rules.len();
+        for (i, l) in lists.iter().enumerate() {
+            let hit = bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+            let id = groups + 2 * l.id as usize + usize::from(l.except);
+            scratch.know(len, id as u32, hit);
+        }
+    }
+
     /// The USERS and EXCEPT_USERS lists of every rule that applies to a
     /// request for `feature` (any action, any serial), in file order.
     /// A rule whose USERS means everyone has no USERS list here.

@@ -547,6 +547,11 @@ pub struct Scratch {
     /// Look the names up in the index from a principal's first decision
     /// on (a principal decided several times over many lists).
     eager_names: bool,
+    /// Per list of the engine's [`NameIndex`] numbering: whether the
+    /// prepared principal matches it, when already worked out elsewhere
+    /// (0 not known, 1 no, 2 yes; valid while `known_for`).
+    known: Vec<u8>,
+    known_for: bool,
 }
 
 impl Scratch {
@@ -570,6 +575,19 @@ impl Scratch {
         q.local_groups.clone_from(&p.local_groups);
         self.owned = true;
         false
+    }
+
+    /// Records whether the prepared principal matches the list numbered
+    /// `id` in the name index (of `len` lists), for its decisions still to
+    /// come: [`matches`] answers from it instead of walking the groups.
+    pub(super) fn know(&mut self, len: usize, id: u32, matches: bool) {
+        if self.known.len() != len {
+            self.known = vec![0; len];
+        }
+        if let Some(k) = self.known.get_mut(id as usize) {
+            *k = 1 + u8::from(matches);
+            self.known_for = true;
+        }
     }
 
     /// Whether the principal's names have been looked up in the index.
@@ -624,6 +642,10 @@ impl Scratch {
     pub fn reset(&mut self, groups: usize) {
         self.owned = false;
         self.hits_for = false;
+        if self.known_for {
+            self.known.iter_mut().for_each(|k| *k = 0);
+            self.known_for = false;
+        }
         self.memo.clear();
         self.memo.resize(groups, 0);
         if self.seen.len() != groups {
@@ -751,6 +773,12 @@ fn is_member(groups: &Groups, g: usize, p: &FoldedPrincipal, s: &mut Scratch) ->
 
 /// Matches a whole list: its own entries, then its groups.
 pub fn matches(m: &Matcher, groups: &Groups, p: &FoldedPrincipal, s: &mut Scratch) -> bool {
+    if s.known_for
+        && let Some(&k) = m.index_id.and_then(|id| s.known.get(id as usize))
+        && k != 0
+    {
+        return k == 2;
+    }
     m.direct_in(p, s) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
 }
 
