@@ -169,7 +169,7 @@ impl Engine {
         lists: &[ListId],
         bits: &[u64],
     ) {
-        self.prepare(scratch, p);
+        scratch.prepare(self.id, self.groups.matchers.len(), p);
         let groups = self.groups.matchers.len();
         let len = groups + 2 * self.rules.len();
         for (i, l) in lists.iter().enumerate() {

@@ -590,6 +590,11 @@ impl Scratch {
         }
     }
 
+    /// Whether answers for the prepared principal's lists are known.
+    pub fn knows_lists(&self) -> bool {
+        self.known_for
+    }
+
     /// Whether the principal's names have been looked up in the index.
     pub fn has_names(&self) -> bool {
         self.hits_for

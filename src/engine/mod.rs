@@ -91,7 +91,10 @@ impl Engine {
     /// its names are looked up in the index once rather than per list.
     fn prepare(&self, scratch: &mut Scratch, p: &FoldedPrincipal) {
         let again = scratch.prepare(self.id, self.groups.matchers.len(), p);
-        if (again || scratch.is_eager()) && !scratch.has_names() {
+        // With its lists' answers known ([`Engine::prepare_known`]) the
+        // principal's names are not looked up: a list whose answer is not
+        // known matches its names directly.
+        if (again || scratch.is_eager()) && !scratch.has_names() && !scratch.knows_lists() {
             scratch.look_up_names(self.names(), |id| self.list(id));
         }
     }
