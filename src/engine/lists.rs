@@ -170,12 +170,10 @@ impl Engine {
         bits: &[u64],
     ) {
         scratch.prepare(self.id, self.groups.matchers.len(), p);
-        let groups = self.groups.matchers.len();
-        let len = groups + 2 * self.rules.len();
+        let len = self.list_numbers();
         for (i, l) in lists.iter().enumerate() {
             let hit = bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
-            let id = groups + 2 * l.id as usize + usize::from(l.except);
-            scratch.know(len, id as u32, hit);
+            scratch.know(len, self.list_number(l.id, l.except), hit);
         }
     }
 

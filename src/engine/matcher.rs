@@ -548,9 +548,12 @@ pub struct Scratch {
     /// on (a principal decided several times over many lists).
     eager_names: bool,
     /// Per list of the engine's [`NameIndex`] numbering: whether the
-    /// prepared principal matches it, when already worked out elsewhere
-    /// (0 not known, 1 no, 2 yes; valid while `known_for`).
-    known: Vec<u8>,
+    /// prepared principal matches it, when already worked out elsewhere,
+    /// stamped as `hit` is (`known_stamp << 1 | matches`; another stamp is
+    /// not known): a new principal moves the stamp on instead of clearing
+    /// an entry per list of the file.
+    known: Vec<u32>,
+    known_stamp: u32,
     known_for: bool,
 }
 
@@ -581,13 +584,21 @@ impl Scratch {
     /// `id` in the name index (of `len` lists), for its decisions still to
     /// come: [`matches`] answers from it instead of walking the groups.
     pub(super) fn know(&mut self, len: usize, id: u32, matches: bool) {
-        if self.known.len() != len {
+        if self.known.len() != len || self.known_stamp == 0 {
             self.known = vec![0; len];
+            self.known_stamp = 1;
         }
         if let Some(k) = self.known.get_mut(id as usize) {
-            *k = 1 + u8::from(matches);
+            *k = self.known_stamp << 1 | u32::from(matches);
             self.known_for = true;
         }
+    }
+
+    /// Whether the prepared principal matches the list numbered `id`, when
+    /// [`Scratch::know`] was told.
+    fn known(&self, id: u32) -> Option<bool> {
+        let k = *self.known.get(id as usize)?;
+        (self.known_for && k >> 1 == self.known_stamp).then_some(k & 1 == 1)
     }
 
     /// Whether answers for the prepared principal's lists are known.
@@ -648,7 +659,8 @@ impl Scratch {
         self.owned = false;
         self.hits_for = false;
         if self.known_for {
-            self.known.iter_mut().for_each(|k| *k = 0);
+            // 31 bits of stamp; at the wrap, `know` starts the table anew.
+            self.known_stamp = (self.known_stamp + 1) & (u32::MAX >> 1);
             self.known_for = false;
         }
         self.memo.clear();
@@ -778,11 +790,8 @@ fn is_member(groups: &Groups, g: usize, p: &FoldedPrincipal, s: &mut Scratch) ->
 
 /// Matches a whole list: its own entries, then its groups.
 pub fn matches(m: &Matcher, groups: &Groups, p: &FoldedPrincipal, s: &mut Scratch) -> bool {
-    if s.known_for
-        && let Some(&k) = m.index_id.and_then(|id| s.known.get(id as usize))
-        && k != 0
-    {
-        return k == 2;
+    if let Some(known) = m.index_id.and_then(|id| s.known(id)) {
+        return known;
     }
     m.direct_in(p, s) || m.groups.iter().any(|&g| is_member(groups, g, p, s))
 }

@@ -54,9 +54,9 @@ pub struct Engine {
 impl Engine {
     /// Numbers rule `id`'s lists for the name index.
     fn number_rule(&mut self, id: u32) {
-        let base = (self.groups.matchers.len() + 2 * id as usize) as u32;
+        let (users, except) = (self.list_number(id, false), self.list_number(id, true));
         let r = &mut self.rules[id as usize];
-        for (m, n) in [(&mut r.users, base), (&mut r.except, base + 1)] {
+        for (m, n) in [(&mut r.users, users), (&mut r.except, except)] {
             if let Some(m) = m {
                 m.index_id = Some(n);
             }
@@ -97,6 +97,17 @@ impl Engine {
         if (again || scratch.is_eager()) && !scratch.has_names() && !scratch.knows_lists() {
             scratch.look_up_names(self.names(), |id| self.list(id));
         }
+    }
+
+    /// The number in the name index of compiled rule `rule`'s USERS (or,
+    /// with `except`, EXCEPT_USERS): after the groups, two per rule.
+    fn list_number(&self, rule: u32, except: bool) -> u32 {
+        (self.groups.matchers.len() + 2 * rule as usize + usize::from(except)) as u32
+    }
+
+    /// How many numbers the name index gives out: every group, two per rule.
+    fn list_numbers(&self) -> usize {
+        self.groups.matchers.len() + 2 * self.rules.len()
     }
 
     /// A list by its number in the name index.
