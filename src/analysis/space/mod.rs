@@ -372,21 +372,31 @@ impl Acts {
     /// The signature of a value that matches the lists of `row`.
     fn sig(&self, row: &[u64]) -> Sig {
         let mut sig = self.empty_sig();
-        for (w, &word) in row.iter().enumerate() {
-            let mut x = word;
-            while x != 0 {
-                let k = w * 64 + x.trailing_zeros() as usize;
-                x &= x - 1;
-                for a in self.acts.get(k).into_iter().flatten() {
-                    match *a {
-                        Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
-                        Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
-                    }
+        for k in ones(row) {
+            for a in self.acts.get(k).into_iter().flatten() {
+                match *a {
+                    Act::Bit(i) => sig.bits[i / 64] |= 1 << (i % 64),
+                    Act::Min(m, h) => sig.mins[m] = sig.mins[m].min(h),
                 }
             }
         }
         sig
     }
+}
+
+/// The positions of the bits set in `words` (bit `k` is bit `k % 64` of
+/// word `k / 64`), in order.
+fn ones(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    words.iter().enumerate().flat_map(|(w, &word)| {
+        let mut x = word;
+        std::iter::from_fn(move || {
+            (x != 0).then(|| {
+                let b = x.trailing_zeros() as usize;
+                x &= x - 1;
+                w * 64 + b
+            })
+        })
+    })
 }
 
 /// One candidate value of one part with the lists it matches (a bit per
@@ -860,15 +870,8 @@ impl Ask<'_, '_> {
             let ids: Vec<ListId> = at.iter().map(|&k| self.lists[k].role.list).collect();
             for (row, bits) in rows.iter_mut().zip(ask(engine, &ids)) {
                 // The bits set only (a value matches few of many lists).
-                for (w, &word) in bits.iter().enumerate() {
-                    let mut x = word;
-                    while x != 0 {
-                        let j = w * 64 + x.trailing_zeros() as usize;
-                        x &= x - 1;
-                        if let Some(&k) = at.get(j) {
-                            row[k / 64] |= 1 << (k % 64);
-                        }
-                    }
+                for k in ones(&bits).filter_map(|j| at.get(j).copied()) {
+                    row[k / 64] |= 1 << (k % 64);
                 }
             }
         }
