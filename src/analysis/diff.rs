@@ -309,7 +309,9 @@ impl<'c> Keys<'c> {
     }
 }
 
-fn rule_key(r: &Rule, with_features: bool) -> String {
+/// A rule as compared for being identical: kind, lists as written, COUNT
+/// and HOURS, and (with `with_features`) FEATURES.
+pub(super) fn rule_key(r: &Rule, with_features: bool) -> String {
     let raw =
         |l: Option<&crate::model::EntryList>| l.map_or("\u{0}", |l| l.raw.as_str()).to_string();
     format!(

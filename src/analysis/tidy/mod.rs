@@ -31,7 +31,7 @@ use super::diff::{Versions, diff};
 use super::effect::{self, Findings};
 use super::space::Budget;
 use crate::json::Span;
-use crate::model::{Config, EntryList, Rule};
+use crate::model::{Config, EntryList};
 use crate::rule_id::RuleId;
 use crate::spec::{Effect, RuleKind};
 
@@ -373,7 +373,7 @@ pub fn plan(
         if r.count.is_some() {
             // A COUNT limit goes only when an identical one stays.
             if r.kind.effect() == Effect::Limit && r.invalid_number.is_none() {
-                let key = rule_key(r);
+                let key = super::diff::rule_key(r, true);
                 if !seen_limits.insert(key) {
                     let why = RuleWhy::IdenticalLimit(r.kind);
                     rules_out.push((id, Removal::NoEffectRule { rule: id, why }));
@@ -651,20 +651,4 @@ fn effect_notes(f: &Findings) -> HashMap<RuleId, RuleWhy> {
         .iter()
         .map(|n| (n.rule, RuleWhy::Proven(n.clone())))
         .collect()
-}
-
-/// A rule as compared for being identical: kind, lists as written, COUNT
-/// and HOURS.
-fn rule_key(r: &Rule) -> String {
-    let raw = |l: Option<&EntryList>| l.map_or("\u{0}", |l| l.raw.as_str()).to_string();
-    format!(
-        "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{:?}\u{1}{:?}",
-        r.kind.key(),
-        raw(r.users.as_deref()),
-        raw(r.except_users.as_deref()),
-        raw(r.features.as_deref()),
-        raw(r.serials.as_deref()),
-        r.count.as_ref().map(|c| c.value),
-        r.hours.as_ref().map(|c| c.value)
-    )
 }
