@@ -9,6 +9,7 @@
 pub mod edit;
 pub mod parse;
 mod scan;
+mod syntax;
 
 use std::fmt::Write as _;
 

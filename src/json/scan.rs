@@ -3,7 +3,7 @@
 //! position, with every lexical error recorded where it is (and its fix).
 //! `parse.rs` builds values, objects and arrays from these.
 
-use super::parse::{Parser, SyntaxKind, TextEdit, shorten};
+use super::syntax::{Parser, SyntaxKind, TextEdit, shorten};
 use super::{Node, NodeKind, Number, Span};
 
 /// How many bytes at the start of `b` are none of `stops` and, with
