@@ -11,6 +11,21 @@ use super::{Budget, Diff, TIME_BUDGET, Versions, diff};
 use crate::document::Document;
 use crate::model::Config;
 
+/// What the window works out in its own frame, and from which size of the
+/// file's text on it goes to a [`Worker`] instead (one place for all of
+/// them: the simulator, the request's answer and the findings read these).
+///
+/// The request's answer (determined, suggestions and their impact): each
+/// suggested edit is decided in a re-read copy of the file and diffed,
+/// tens of milliseconds each on a 5 000-rule file.
+pub const EXPLAIN_IN_FRAME_BELOW: usize = 128 * 1024;
+/// The simulator's engine: about 30 ms of compiling at 4 MB; a 12 MB file
+/// took 150-250 ms in the window's frame.
+pub const COMPILE_IN_FRAME_BELOW: usize = 4 * 1024 * 1024;
+/// The findings over every principal: about a millisecond for the
+/// example; a larger file's wait for an edit to rest first.
+pub const FINDINGS_IN_FRAME_BELOW: usize = 128 * 1024;
+
 /// The access diff of two versions, beside the window.
 pub type Job = Worker<Diff>;
 
@@ -110,5 +125,18 @@ impl<T: Send + 'static> Worker<T> {
     /// Whether the worker is still at it.
     pub fn working(&self) -> bool {
         self.rx.is_some()
+    }
+
+    /// The value, taken out, once the worker has sent it.
+    pub fn take(&mut self) -> Option<T> {
+        self.poll();
+        self.result.take()
+    }
+
+    /// Whether the worker has ended: with its value, or without one (it
+    /// panicked).
+    pub fn finished(&mut self) -> bool {
+        self.poll();
+        self.rx.is_none()
     }
 }

@@ -1,13 +1,40 @@
-//! A pool file checked as a file (`docs/semantics.md` section 8.10): what
+//! The one reader of a pool file, which checks it as a file
+//! (`docs/semantics.md` section 8.10): what
 //! makes it unusable for deciding is reported as diagnostics located in the
 //! pool's own text (a session on a license or feature the pool does not
 //! offer, more sessions than seats, a negative seat count, two licenses
 //! with one serial, an unreadable session IP). Only a pool that is not JSON,
 //! or not of the pool's shape, cannot be read at all.
 
+use std::path::Path;
+
+use super::{Pool, PoolProblem};
 use crate::diag::{Code, Diagnostic};
 use crate::json::{Node, NodeKind, Span};
-use crate::pool::Pool;
+
+/// A pool file as read: its text (for showing lines and for splicing
+/// suggested edits), the pool, and what is wrong in it, located in the
+/// text (empty: usable).
+#[derive(Debug, Clone)]
+pub struct PoolFile {
+    pub text: String,
+    pub pool: Pool,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads the pool file at `path` through the guarded reader, and checks
+/// it: the one way every command and the window read a pool file. An
+/// error only when it cannot be read at all (not a regular file, too
+/// large, not JSON, not of the pool's shape), said with the file's name.
+pub fn load(path: &Path) -> Result<PoolFile, String> {
+    let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
+    let (pool, problems) = read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(PoolFile {
+        text,
+        pool,
+        problems,
+    })
+}
 
 /// The pool read from `text` and what is wrong in it (empty: usable), or
 /// why it cannot be read at all.
@@ -85,109 +112,53 @@ fn span_of(node: &Node, key: &str) -> Span {
     member(node, key).map_or(node.span, |v| v.span)
 }
 
-/// The checks of [`Pool::index`], each located.
+/// The pool's [problems](Pool::problems), each located in the file.
 fn check(pool: &Pool, licenses: &[Node], sessions: &[Node], out: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
-    for (i, l) in pool.licenses.iter().enumerate() {
-        if !seen.insert(l.serial.as_str()) {
-            let at = licenses
-                .get(i)
-                .map_or(Span::default(), |n| span_of(n, "serial"));
-            out.push(Diagnostic::new(
+    let session_at =
+        |i: usize, key: &str| sessions.get(i).map_or(Span::default(), |n| span_of(n, key));
+    for p in pool.problems() {
+        let message = p.to_string();
+        out.push(match p {
+            PoolProblem::SerialTwice { license, .. } => Diagnostic::new(
                 Code::PoolDuplicateLicense,
-                at,
-                format!("/licenses/{i}/serial"),
-                format!(
-                    "the license {} is listed twice; give each license its own serial",
-                    l.serial
-                ),
-            ));
-        }
-    }
-    // Sessions per license and feature, to compare with the seats.
-    let mut held: std::collections::HashMap<(usize, &str), Vec<usize>> = Default::default();
-    for (i, s) in pool.sessions.iter().enumerate() {
-        let node = sessions.get(i);
-        let at = |key: &str| node.map_or(Span::default(), |n| span_of(n, key));
-        let n = i + 1;
-        let license = match &s.serial {
-            Some(serial) => match pool.licenses.iter().position(|l| &l.serial == serial) {
-                None => {
-                    out.push(Diagnostic::new(
-                        Code::PoolUnknownLicense,
-                        at("serial"),
-                        format!("/sessions/{i}/serial"),
-                        format!("session {n} is on license {serial}, which the pool does not list"),
-                    ));
-                    continue;
-                }
-                Some(l) if pool.licenses[l].seats(&s.feature).is_none() => {
-                    out.push(Diagnostic::new(
-                        Code::PoolUnlicensedSession,
-                        at("feature"),
-                        format!("/sessions/{i}/feature"),
-                        format!(
-                            "session {n} holds {} on license {serial}, which does not offer that feature",
-                            s.feature
-                        ),
-                    ));
-                    continue;
-                }
-                Some(l) => l,
-            },
-            None => match pool
-                .licenses
-                .iter()
-                .position(|l| l.seats(&s.feature).is_some())
-            {
-                Some(l) => l,
-                None => {
-                    out.push(Diagnostic::new(
-                        Code::PoolUnlicensedSession,
-                        at("feature"),
-                        format!("/sessions/{i}/feature"),
-                        format!(
-                            "session {n} holds {}, which no license in the pool offers",
-                            s.feature
-                        ),
-                    ));
-                    continue;
-                }
-            },
-        };
-        if let Err(e) = crate::request::parse_ip(s.ip.as_deref()) {
-            out.push(Diagnostic::new(
+                licenses
+                    .get(license)
+                    .map_or(Span::default(), |n| span_of(n, "serial")),
+                format!("/licenses/{license}/serial"),
+                message,
+            ),
+            PoolProblem::UnknownLicense { session, .. } => Diagnostic::new(
+                Code::PoolUnknownLicense,
+                session_at(session, "serial"),
+                format!("/sessions/{session}/serial"),
+                message,
+            ),
+            PoolProblem::NotOffered { session, .. } => Diagnostic::new(
+                Code::PoolUnlicensedSession,
+                session_at(session, "feature"),
+                format!("/sessions/{session}/feature"),
+                message,
+            ),
+            PoolProblem::BadIp { session, .. } => Diagnostic::new(
                 Code::PoolBadIp,
-                at("ip"),
-                format!("/sessions/{i}/ip"),
-                format!("session {n}: {e}"),
-            ));
-        }
-        held.entry((license, s.feature.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let mut over: Vec<(&(usize, &str), &Vec<usize>)> = held.iter().collect();
-    over.sort();
-    for ((l, feature), list) in over {
-        let lic = &pool.licenses[*l];
-        let seats = lic.seats(feature).unwrap_or(0);
-        if list.len() as u64 > seats {
-            let at = licenses
-                .get(*l)
-                .and_then(|n| member(n, "features"))
-                .map_or(Span::default(), |f| span_of(f, feature));
-            out.push(Diagnostic::new(
+                session_at(session, "ip"),
+                format!("/sessions/{session}/ip"),
+                message,
+            ),
+            PoolProblem::Oversubscribed {
+                license, feature, ..
+            } => Diagnostic::new(
                 Code::PoolOversubscribed,
-                at,
-                format!("/licenses/{l}/features/{}", crate::json::escape_token(feature)),
+                licenses
+                    .get(license)
+                    .and_then(|n| member(n, "features"))
+                    .map_or(Span::default(), |f| span_of(f, &feature)),
                 format!(
-                    "license {} has {seats} seats of {feature} but {} sessions hold it (sessions {})",
-                    lic.serial,
-                    list.len(),
-                    list.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+                    "/licenses/{license}/features/{}",
+                    crate::json::escape_token(&feature)
                 ),
-            ));
-        }
+                message,
+            ),
+        });
     }
 }

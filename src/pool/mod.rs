@@ -2,11 +2,18 @@
 //! hours) and the sessions currently held, in the format of the pool file
 //! (`docs/semantics.md`, "The license pool"). Below the engine and the
 //! validation, which both read it. A pool that cannot be true (a session on a
-//! feature no license offers, more sessions than seats) is an error.
+//! feature no license offers, more sessions than seats) is an error: its
+//! problems are worked out once (`problems.rs`), for [`Pool::index`] and for
+//! the pool file's diagnostics (`file.rs`, the one reader of a pool file).
 
 use serde::{Deserialize, Serialize};
 
 use crate::request::{Action, FoldedPrincipal};
+
+pub mod file;
+mod problems;
+
+pub use problems::PoolProblem;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,91 +138,12 @@ impl Pool {
         })
     }
 
-    /// Checks the pool and places every session on its license.
+    /// Checks the pool and places every session on its license; the first
+    /// of its [`problems`](Pool::problems) when it cannot be true.
     pub fn index(self) -> Result<PoolIndex, PoolError> {
-        let mut seen = std::collections::HashSet::new();
-        for l in &self.licenses {
-            if !seen.insert(l.serial.as_str()) {
-                return Err(PoolError(format!(
-                    "the license {} is listed twice",
-                    l.serial
-                )));
-            }
-        }
-        let mut sessions: Vec<Vec<(String, Vec<Placed>)>> = self
-            .licenses
-            .iter()
-            .map(|l| {
-                l.features
-                    .iter()
-                    .map(|(f, _)| (f.clone(), Vec::new()))
-                    .collect()
-            })
-            .collect();
-        // Licenses by serial, and the first license offering each feature:
-        // placing a session is a look-up, not a scan of every license (a
-        // pool of 40 000 licenses took seconds).
-        let by_serial: rustc_hash::FxHashMap<&str, usize> = self
-            .licenses
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.serial.as_str(), i))
-            .collect();
-        let mut first_offering: rustc_hash::FxHashMap<&str, usize> =
-            rustc_hash::FxHashMap::default();
-        for (i, l) in self.licenses.iter().enumerate() {
-            for (f, _) in l.features.iter() {
-                first_offering.entry(f.as_str()).or_insert(i);
-            }
-        }
-        for (i, s) in self.sessions.iter().enumerate() {
-            let n = i + 1;
-            let license = match &s.serial {
-                Some(serial) => {
-                    let l = *by_serial.get(serial.as_str()).ok_or_else(|| {
-                        PoolError(format!(
-                            "session {n} is on license {serial}, which the pool does not list"
-                        ))
-                    })?;
-                    if self.licenses[l].seats(&s.feature).is_none() {
-                        return Err(PoolError(format!(
-                            "session {n} holds {} on license {serial}, which does not offer that feature",
-                            s.feature
-                        )));
-                    }
-                    l
-                }
-                None => *first_offering.get(s.feature.as_str()).ok_or_else(|| {
-                    PoolError(format!(
-                        "session {n} holds {}, which no license in the pool offers",
-                        s.feature
-                    ))
-                })?,
-            };
-            let ip = crate::request::parse_ip(s.ip.as_deref())
-                .map_err(|e| PoolError(format!("session {n}: {e}")))?;
-            let principal =
-                FoldedPrincipal::new(s.user.as_deref(), s.host.as_deref(), ip, &s.local_groups);
-            if let Some((_, list)) = sessions[license].iter_mut().find(|(f, _)| *f == s.feature) {
-                list.push(Placed {
-                    license,
-                    principal,
-                    kind: s.kind,
-                    index: i,
-                });
-            }
-        }
-        for (l, lic) in self.licenses.iter().enumerate() {
-            for (feature, list) in &sessions[l] {
-                let seats = lic.seats(feature).unwrap_or(0);
-                if list.len() as u64 > seats {
-                    return Err(PoolError(format!(
-                        "license {} has {seats} seats of {feature} but {} sessions hold it",
-                        lic.serial,
-                        list.len()
-                    )));
-                }
-            }
+        let (sessions, problems) = self.placed();
+        if let Some(p) = problems.first() {
+            return Err(PoolError(p.to_string()));
         }
         Ok(PoolIndex {
             pool: self,

@@ -2,11 +2,10 @@
 //! an unset input could change it, an unknown feature, and for a denial
 //! the verified suggestions with their impact. Worked out on a worker
 //! thread, so typing never waits for it: the verdict shows at once and
-//! this follows a frame or so later ([`SimState::explained`] says `None`
+//! this follows a frame or so later (`SimState::explained` says `None`
 //! until then).
 
-use std::thread::JoinHandle;
-
+use crate::analysis::background::{EXPLAIN_IN_FRAME_BELOW, Worker};
 use crate::analysis::explained::{Explained, Options, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{Budget, TIME_BUDGET};
@@ -14,7 +13,7 @@ use crate::document::Document;
 use crate::engine::pool::PoolIndex;
 use crate::engine::{Decision, Engine, Request};
 
-use super::session::{Cached, FormKey, SimState, fresh, usable};
+use super::cache::{Cached, Slot, fresh};
 
 /// What a worker hands back: the answer, for the pool text its edits are
 /// in (the pool as JSON when the simulator's pool was used).
@@ -24,66 +23,75 @@ pub struct ExplainedAnswer {
     pub pool_text: Option<String>,
 }
 
-/// A worker and the state it works for.
+/// The rest of the answer for the state of the inputs `K`, and the worker
+/// working one out.
 #[derive(Debug)]
-pub(crate) struct Explaining {
-    key: FormKey,
-    handle: JoinHandle<ExplainedAnswer>,
+pub(crate) struct Explainer<K> {
+    explained: Slot<K, ExplainedAnswer>,
+    working: Option<(K, Worker<ExplainedAnswer>)>,
 }
 
-impl SimState {
-    /// The rest of the answer for the current request, once worked out for
-    /// the file and pool as they are now.
-    pub fn explained(&self) -> Option<&ExplainedAnswer> {
+impl<K> Default for Explainer<K> {
+    fn default() -> Self {
+        Explainer {
+            explained: None,
+            working: None,
+        }
+    }
+}
+
+/// What one answer is worked out from.
+pub(crate) struct Asked<'a> {
+    pub doc: &'a Document,
+    /// The session's engine, when it is compiled from `doc`.
+    pub engine: Option<&'a Engine>,
+    /// The pool as the decision used it.
+    pub index: Option<&'a PoolIndex>,
+    pub req: &'a Request,
+    pub decision: &'a Decision,
+    pub no_local_groups: bool,
+}
+
+impl<K: Clone + PartialEq + Send + 'static> Explainer<K> {
+    /// The answer worked out for `key`, if it is there.
+    pub(crate) fn answer(&self, key: &K) -> Option<&ExplainedAnswer> {
         let c = self.explained.as_ref()?;
-        let d = self.decision.as_ref()?;
-        (c.key == d.key).then_some(&c.value)
+        (&c.key == key).then_some(&c.value)
     }
 
-    /// Whether the rest of the answer is being worked out.
-    pub fn explaining(&self) -> bool {
-        self.explaining.is_some()
+    /// Whether an answer is being worked out.
+    pub(crate) fn working(&self) -> bool {
+        self.working.is_some()
     }
 
-    /// Takes a finished worker's answer and starts one for the current
-    /// request when none is fresh (called from `refresh`, after the
-    /// decision).
-    pub(crate) fn refresh_explained(&mut self, doc: &Document) {
-        if self
-            .explaining
-            .as_ref()
-            .is_some_and(|w| w.handle.is_finished())
-            && let Some(w) = self.explaining.take()
-            && let Ok(value) = w.handle.join()
+    /// Takes a finished worker's answer and starts one for `key` when none
+    /// is fresh: in the frame for a small file (a few milliseconds, so the
+    /// answer comes with the verdict), else on a worker.
+    pub(crate) fn refresh(&mut self, key: &K, asked: Asked<'_>) {
+        if let Some((_, w)) = &mut self.working
+            && w.poll().is_some()
+            && let Some((k, mut w)) = self.working.take()
+            && let Some(value) = w.take()
         {
-            self.explained = Some(Cached { key: w.key, value });
+            self.explained = Some(Cached { key: k, value });
         }
-        let Some(Cached {
-            key,
-            value: Ok((req, d)),
-        }) = self.decision.as_ref()
-        else {
-            return;
-        };
-        if fresh(&self.explained, key) || self.explaining.as_ref().is_some_and(|w| &w.key == key) {
+        if fresh(&self.explained, key) || self.working.as_ref().is_some_and(|(k, _)| k == key) {
             return;
         }
-        if self.explaining.is_some() {
+        if self.working.is_some() {
             // One worker at a time; the next frame starts this one.
             return;
         }
-        // The pool as the decision used it (the index the session keeps).
-        let index = usable(self.use_pool, &self.index);
-        let no_local_groups = self.form.no_local_groups;
-        if doc.text().len() < BACKGROUND_FROM {
-            // A few milliseconds: in the frame, with the session's engine,
-            // so the answer comes with the verdict.
-            let engine = self
-                .engine
-                .as_ref()
-                .filter(|c| c.key == doc.generation())
-                .map(|c| &c.value);
-            let value = work(doc, engine, index, req, d, no_local_groups);
+        let Asked {
+            doc,
+            engine,
+            index,
+            req,
+            decision,
+            no_local_groups,
+        } = asked;
+        if doc.text().len() < EXPLAIN_IN_FRAME_BELOW {
+            let value = work(doc, engine, index, req, decision, no_local_groups);
             self.explained = Some(Cached {
                 key: key.clone(),
                 value,
@@ -92,19 +100,14 @@ impl SimState {
         }
         let text = doc.text().to_string();
         let index = index.cloned();
-        let (req, d, key) = (req.clone(), d.clone(), key.clone());
-        let handle = std::thread::spawn(move || {
+        let (req, d) = (req.clone(), decision.clone());
+        let worker = Worker::start(move || {
             let doc = Document::from_text(text);
             work(&doc, None, index.as_ref(), &req, &d, no_local_groups)
         });
-        self.explaining = Some(Explaining { key, handle });
+        self.working = Some((key.clone(), worker));
     }
 }
-
-/// From this size on, the rest of the answer is worked out on a worker:
-/// each suggested edit is decided in a re-read copy of the file and
-/// diffed, tens of milliseconds each on a 5 000-rule file.
-const BACKGROUND_FROM: usize = 128 * 1024;
 
 /// The rest of the answer, with `engine` when one compiled from `doc` is
 /// at hand (else one is compiled for the feature).

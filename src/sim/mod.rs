@@ -4,6 +4,7 @@
 //! the command line both use it.
 
 pub mod by_file;
+pub(crate) mod cache;
 pub mod cases;
 pub mod csv;
 pub mod explaining;

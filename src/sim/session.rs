@@ -5,11 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::background::{COMPILE_IN_FRAME_BELOW, Worker};
 use crate::document::Document;
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Decision, Engine, PoolView, Request, SeatUsage, StepName, Verdict};
 use crate::rule_id::RuleId;
+use crate::sim::cache::{Cached, Slot, fresh, usable};
 use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
+use crate::sim::explaining::{Asked, ExplainedAnswer, Explainer};
 use crate::sim::matrix::{self, Matrix, Principal};
 use crate::sim::scenario::{self, Step};
 
@@ -188,29 +191,12 @@ impl SimDialog {
 /// are decided within a frame.
 pub const MAX_FILE_ROWS: usize = 200;
 
-/// Something worked out for one state of its inputs.
-#[derive(Debug)]
-pub(crate) struct Cached<K, V> {
-    pub(crate) key: K,
-    pub(crate) value: V,
-}
-
-pub(crate) type Slot<K, V> = Option<Cached<K, V>>;
-
-/// From this size on, a file's engine is compiled on a worker thread, so
-/// the window does not stop for it (about 30 ms of compiling at 4 MB; a
-/// 12 MB file took 150-250 ms in the window's frame).
-const BACKGROUND_FROM: usize = 4 * 1024 * 1024;
 /// A matrix, the time it took, and whether the file names more principals.
 pub(crate) type Decided = (Matrix, std::time::Duration, bool);
 /// (file generation, pool key, request).
 pub(crate) type FormKey = (u64, u64, RequestForm);
 /// (file generation, pool key, revision of the list).
 pub(crate) type RevKey = (u64, u64, u64);
-
-pub(crate) fn fresh<K: PartialEq, V>(slot: &Slot<K, V>, key: &K) -> bool {
-    slot.as_ref().is_some_and(|c| &c.key == key)
-}
 
 /// The simulator's state; it lives in the window and survives file
 /// changes (the request, pool and cases are the user's own).
@@ -253,9 +239,9 @@ pub struct SimState {
     pub(crate) engine: Slot<u64, Engine>,
     /// A large file's engine being compiled on a worker thread, for this
     /// file generation (at most one at a time).
-    pub(crate) compiling: Option<(u64, std::thread::JoinHandle<Engine>)>,
+    pub(crate) compiling: Option<(u64, Worker<Engine>)>,
     /// Files of at least this many bytes are compiled off the window's
-    /// thread ([`BACKGROUND_FROM`]; tests lower it).
+    /// thread ([`COMPILE_IN_FRAME_BELOW`]; tests lower it).
     pub(crate) background_from: Option<usize>,
     /// The file generation last prepared for.
     pub(crate) generation: u64,
@@ -271,10 +257,9 @@ pub struct SimState {
     /// What the cases reach (the Tests tab's coverage).
     pub(crate) covered: Slot<RevKey, Result<crate::analysis::coverage::Coverage, String>>,
     /// The rest of the current request's answer (`explaining.rs`).
-    pub(crate) explained: Slot<FormKey, crate::sim::explaining::ExplainedAnswer>,
-    pub(crate) explaining: Option<crate::sim::explaining::Explaining>,
+    pub(crate) explainer: Explainer<FormKey>,
     /// The Access tab's report, for what it was asked of.
-    pub(crate) access: Option<(AccessKey, crate::analysis::background::Worker<Access>)>,
+    pub(crate) access: Option<(AccessKey, Worker<Access>)>,
 }
 
 /// What an access report was worked out for: the file generation, the
@@ -354,18 +339,13 @@ impl SimState {
         // A finished worker is taken whenever it is done; its engine is
         // used only if the one in hand is not already for this text (the
         // file may have become small and been compiled at once meanwhile).
-        if self
-            .compiling
-            .as_ref()
-            .is_some_and(|(_, h)| h.is_finished())
-            && let Some((key, handle)) = self.compiling.take()
+        if let Some((_, w)) = &mut self.compiling
+            && w.finished()
+            && let Some((key, mut w)) = self.compiling.take()
+            && let Some(value) = w.take()
+            && !fresh(&self.engine, &generation)
         {
-            let value = handle
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            if !fresh(&self.engine, &generation) {
-                self.engine = Some(Cached { key, value });
-            }
+            self.engine = Some(Cached { key, value });
         }
         if !fresh(&self.engine, &generation) {
             // Typing in a field changes one rule or group: the engine
@@ -379,7 +359,7 @@ impl SimState {
                 }
                 _ => false,
             };
-            let large = doc.text().len() >= self.background_from.unwrap_or(BACKGROUND_FROM);
+            let large = doc.text().len() >= self.background_from.unwrap_or(COMPILE_IN_FRAME_BELOW);
             if !followed && !large {
                 self.engine = Some(Cached {
                     key: generation,
@@ -389,12 +369,12 @@ impl SimState {
                 // One worker at a time: one for an older generation is
                 // waited for, then this generation's is started.
                 let config = doc.shared_config();
-                let handle = std::thread::spawn(move || {
+                let worker = Worker::start(move || {
                     let engine = Engine::new(&config);
                     engine.warm_up();
                     engine
                 });
-                self.compiling = Some((generation, handle));
+                self.compiling = Some((generation, worker));
             }
         }
         let rev = self.pool_rev;
@@ -515,9 +495,41 @@ impl SimState {
                 crate::sim::cases::run(engine, &self.cases, index).map_err(|e| e.to_string());
             self.results = Some(Cached { key, value });
         }
-        if self.tab == SimTab::Request {
-            self.refresh_explained(doc);
+        if self.tab == SimTab::Request
+            && let Some(Cached {
+                key,
+                value: Ok((req, d)),
+            }) = self.decision.as_ref()
+        {
+            // The pool as the decision used it (the index the session keeps).
+            let engine = self
+                .engine
+                .as_ref()
+                .filter(|c| c.key == doc.generation())
+                .map(|c| &c.value);
+            self.explainer.refresh(
+                key,
+                Asked {
+                    doc,
+                    engine,
+                    index: usable(self.use_pool, &self.index),
+                    req,
+                    decision: d,
+                    no_local_groups: self.form.no_local_groups,
+                },
+            );
         }
+    }
+
+    /// The rest of the answer for the current request, once worked out for
+    /// the file and pool as they are now.
+    pub fn explained(&self) -> Option<&ExplainedAnswer> {
+        self.explainer.answer(&self.decision.as_ref()?.key)
+    }
+
+    /// Whether the rest of the answer is being worked out.
+    pub fn explaining(&self) -> bool {
+        self.explainer.working()
     }
 
     /// Whether the engine for the file as it is now is still being compiled
@@ -567,16 +579,35 @@ impl SimState {
 
     /// Reads a pool file and turns the pool on.
     pub fn load_pool(&mut self, path: &Path) {
-        let read = crate::input::read_text(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Pool::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
-        match read {
-            Ok(pool) => {
-                self.pool = pool;
+        // The one reader of pool files: a pool with problems is still
+        // read (the Pool tab is where they are fixed), and the first is
+        // said with its place.
+        match crate::pool::file::load(path) {
+            Ok(file) => {
+                self.pool = file.pool;
                 self.use_pool = true;
                 self.pool_path = Some(path.to_path_buf());
                 self.pool_changed();
-                self.say(format!("Pool read from {}", path.display()), false);
+                match file.problems.first() {
+                    None => self.say(format!("Pool read from {}", path.display()), false),
+                    Some(d) => {
+                        let (line, col) = crate::json::LineIndex::new(&file.text)
+                            .line_col_in(&file.text, d.span.start);
+                        let more = match file.problems.len() {
+                            1 => String::new(),
+                            n => format!(" ({} more problems)", n - 1),
+                        };
+                        self.say(
+                            format!(
+                                "Pool read from {}, but it cannot be used as it is: {}:{line}:{col}: {}{more}",
+                                path.display(),
+                                path.display(),
+                                d.message
+                            ),
+                            true,
+                        );
+                    }
+                }
             }
             Err(e) => self.say(e, true),
         }
@@ -669,7 +700,7 @@ impl SimState {
         feature: Option<String>,
         action: Action,
         user: Option<String>,
-    ) -> Option<(&crate::analysis::background::Worker<Access>, bool)> {
+    ) -> Option<(&Worker<Access>, bool)> {
         let key: AccessKey = (
             doc.generation(),
             self.pool_key(),
@@ -686,7 +717,7 @@ impl SimState {
                 principal: user.map(|u| crate::request::Principal::user(&u)),
                 keep_classes: false,
             };
-            let worker = crate::analysis::background::Worker::start(move || {
+            let worker = Worker::start(move || {
                 let budget = crate::analysis::Budget {
                     deadline: Some(std::time::Instant::now() + crate::analysis::TIME_BUDGET),
                     ..crate::analysis::Budget::default()
@@ -854,17 +885,6 @@ pub fn deciding_rules(d: &Decision) -> Vec<RuleId> {
         .collect()
 }
 
-/// The pool index, when a pool is used and it is sound.
-pub(crate) fn usable(
-    use_pool: bool,
-    index: &Slot<u64, Result<PoolIndex, String>>,
-) -> Option<&PoolIndex> {
-    if !use_pool {
-        return None;
-    }
-    index.as_ref().and_then(|c| c.value.as_ref().ok())
-}
-
 /// A principal typed for the matrix (see [`Principal::parse`]).
 pub fn parse_principal(text: &str) -> Principal {
     Principal::parse(text)
@@ -954,11 +974,7 @@ mod tests {
         assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
         // Once the worker is done, its engine is let go.
         let started = std::time::Instant::now();
-        while sim
-            .compiling
-            .as_ref()
-            .is_some_and(|(_, h)| !h.is_finished())
-        {
+        while sim.compiling.as_mut().is_some_and(|(_, h)| !h.finished()) {
             assert!(started.elapsed() < std::time::Duration::from_secs(30));
             std::thread::sleep(std::time::Duration::from_millis(1));
         }

@@ -3,14 +3,11 @@
 //! small file, on a worker for a large one once an edit has rested, and
 //! said to be pending until then. Nothing here draws.
 
-use crate::analysis::background::FindingsJob;
+use crate::analysis::background::{FINDINGS_IN_FRAME_BELOW, FindingsJob};
 use crate::analysis::effect;
 use crate::diag::Diagnostic;
 use crate::document::Document;
 
-/// Files up to this size are worked out in the frame (about a millisecond
-/// for the example).
-const INLINE_BYTES: usize = 128 * 1024;
 /// How long an edit of a large file rests before the work starts.
 const REST_SECONDS: f64 = 0.5;
 
@@ -32,7 +29,7 @@ impl Beside {
         if self.generation != Some(generation) {
             self.diags.clear();
             self.job = None;
-            if doc.text().len() <= INLINE_BYTES || !doc.parsed().errors.is_empty() {
+            if doc.text().len() <= FINDINGS_IN_FRAME_BELOW || !doc.parsed().errors.is_empty() {
                 let f = effect::of_document(doc.parsed(), doc.config());
                 self.job = Some(FindingsJob::done(f));
                 self.generation = Some(generation);

@@ -2,9 +2,8 @@
 //! Every finding is a [`Diagnostic`] with a stable code, a JSON Pointer, a
 //! source range and, where one is certain, a fix.
 
+mod against_pool;
 mod near;
-mod pool;
-pub mod pool_file;
 mod semantic;
 mod structure;
 mod units;
@@ -164,6 +163,6 @@ pub fn structure_only(parsed: &Parsed) -> Vec<Diagnostic> {
 /// count per license, serial numbers and features the pool does not know.
 pub fn against_pool(cfg: &Config, pool: &crate::pool::Pool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    pool::check(cfg, pool, &mut out);
+    against_pool::check(cfg, pool, &mut out);
     out
 }

@@ -8,7 +8,8 @@ use privy::document::Document;
 /// over every principal.
 fn all(doc: &Document) -> Vec<privy::diag::Diagnostic> {
     let mut v = doc.diagnostics().to_vec();
-    let found = privy::words::findings::of_document(doc.parsed(), doc.config(), &v);
+    let findings = privy::analysis::effect::of_document(doc.parsed(), doc.config());
+    let found = privy::words::findings::beside(doc.config(), &findings, &v);
     v.extend(found);
     v
 }
@@ -438,7 +439,7 @@ const POOL_FILE_CASES: &[(&str, &str, usize, usize)] = &[
 #[test]
 fn pool_file_codes_at_their_line_and_column_in_the_pool() {
     for &(code, pool, line, col) in POOL_FILE_CASES {
-        let (_, diags) = privy::validate::pool_file::read(pool).expect("readable");
+        let (_, diags) = privy::pool::file::read(pool).expect("readable");
         let d = diags
             .iter()
             .find(|d| d.code.as_str() == code)
@@ -458,17 +459,12 @@ fn pool_file_codes_at_their_line_and_column_in_the_pool() {
         "[1]",
         "{\"licenses\": [{\"serial\": \"A\", \"features\": {\"CAD\": 1.5}}]}",
     ] {
-        assert!(privy::validate::pool_file::read(bad).is_err(), "{bad}");
+        assert!(privy::pool::file::read(bad).is_err(), "{bad}");
     }
     // A good pool has nothing to say.
     let good = r#"{"licenses": [{"serial": "A", "features": {"CAD": 2}}],
                    "sessions": [{"user": "bob", "feature": "CAD", "kind": "checkout"}]}"#;
-    assert!(
-        privy::validate::pool_file::read(good)
-            .expect("read")
-            .1
-            .is_empty()
-    );
+    assert!(privy::pool::file::read(good).expect("read").1.is_empty());
 }
 
 /// `check --pool` with a bad pool: located in the pool, `"file"` in JSON,

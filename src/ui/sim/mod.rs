@@ -18,6 +18,7 @@ use super::{PrivyApp, place_name};
 use crate::document::Document;
 use crate::engine::pool::{License, SeatSharing, Session};
 use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
+use crate::sim::cache::Cached;
 use crate::sim::matrix::{Matrix, Principal};
 pub use crate::sim::session::*;
 use crate::words::{step_title, verdict_word};
