@@ -33,7 +33,6 @@ pub mod schema;
 pub mod secrets;
 pub mod sim;
 pub mod spec;
-pub mod summary;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod validate;

@@ -61,22 +61,13 @@ impl Filter {
     pub fn describe(&self) -> String {
         match self {
             Filter::None => String::new(),
-            Filter::Text(t) => format!("Showing the rules and groups that mention “{t}”."),
-            Filter::Who { principal, feature } => {
-                let who =
-                    crate::words::who(&principal.request("", crate::engine::Action::Checkout));
-                match (principal_is_empty(principal), feature) {
-                    (true, Some(f)) => format!(
-                        "Showing the rules for feature {f} (rules for every feature too) and the groups they name."
-                    ),
-                    (false, Some(f)) => format!(
-                        "Showing the rules that decide about {who} for {f}: those that match (through groups, wildcards and IP ranges) and the allow rules that deny by not naming them; and the groups {who} is in."
-                    ),
-                    _ => format!(
-                        "Showing the rules about {who} (through groups, wildcards and IP ranges) and the groups {who} is in."
-                    ),
-                }
-            }
+            Filter::Text(t) => crate::words::filter_text(t),
+            Filter::Who { principal, feature } => crate::words::filter_who(
+                (!principal_is_empty(principal))
+                    .then(|| principal.request("", crate::engine::Action::Checkout))
+                    .as_ref(),
+                feature.as_deref(),
+            ),
         }
     }
 }

@@ -18,7 +18,6 @@ use crate::engine::{Action, Decision, Engine, PoolView, Reason, Request, Verdict
 use crate::model::{Config, Rule};
 use crate::pattern::fold;
 use crate::pool::PoolIndex;
-use crate::request::Principal;
 use crate::rule_id::RuleId;
 
 /// One version's answer for a change.
@@ -665,11 +664,6 @@ pub fn serials_for(
         }
     }
     out
-}
-
-/// The witness as `privy test`'s request keys.
-pub fn witness_json(p: &Principal) -> serde_json::Value {
-    serde_json::to_value(p).unwrap_or_default()
 }
 
 /// Changes that differ only in the class, together, in the order of the

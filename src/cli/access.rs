@@ -5,12 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use serde_json::{Value, json};
-
 use super::output::{Report, one_line};
 use super::{AccessFormat, EXIT_OK, EXIT_UNDETERMINED};
 use crate::analysis::access::{Access, FeatureAccess, Scope, access};
-use crate::analysis::diff::{Side, witness_json};
 use crate::analysis::{Budget, TIME_BUDGET};
 use crate::words;
 
@@ -41,7 +38,7 @@ pub fn report(file: &Path, pool: Option<&Path>, scope: &Scope, format: AccessFor
     let secrets = doc.secrets();
     match format {
         AccessFormat::Json => {
-            let out = access_json_text(&a, &|v| secrets.mask_json(v));
+            let out = words::access::json_text(&a, &|v| secrets.mask_json(v));
             Report::json(&out, status)
         }
         AccessFormat::Csv => Report::text(&secrets.mask_str(&words::access::csv(&a)), status),
@@ -54,97 +51,6 @@ pub fn report(file: &Path, pool: Option<&Path>, scope: &Scope, format: AccessFor
             status,
         ),
     }
-}
-
-fn side_json(s: &Side) -> [(&'static str, Value); 3] {
-    [
-        ("decision", json!(s.decision)),
-        ("reason", json!(s.reason)),
-        ("rules", json!(s.rules)),
-    ]
-}
-
-fn feature_json(f: &FeatureAccess) -> Value {
-    let rows: Vec<Value> = f
-        .rows
-        .iter()
-        .map(|r| {
-            let mut o: serde_json::Map<String, Value> = side_json(&r.side)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            o.insert("max_borrow_hours".into(), json!(r.side.max_borrow_hours));
-            o.insert("hours".into(), json!(r.hours));
-            o.insert(
-                "description".into(),
-                json!(words::class_description(&r.what)),
-            );
-            o.insert("witness".into(), witness_json(&r.witness));
-            o.insert("alike".into(), json!(r.what.alike));
-            o.insert("classes".into(), json!(r.classes));
-            o.insert(
-                "witnesses".into(),
-                json!(
-                    r.what
-                        .ways
-                        .iter()
-                        .map(|w| witness_json(&w.witness))
-                        .collect::<Vec<_>>()
-                ),
-            );
-            Value::Object(o)
-        })
-        .collect();
-    let named: Vec<Value> = f
-        .named
-        .iter()
-        .map(|n| {
-            let mut o: serde_json::Map<String, Value> = side_json(&n.side)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            o.insert("principal".into(), witness_json(&n.principal));
-            o.insert("via".into(), json!(&*n.via));
-            Value::Object(o)
-        })
-        .collect();
-    json!({
-        "feature": f.feature,
-        "rules_complete": f.rules_complete,
-        "other_feature": f.other_feature,
-        "action": f.action,
-        "serial": f.serial,
-        "rows": rows,
-        "named": named,
-    })
-}
-
-/// The report as `--format json` prints it, one feature's value at a time (each passed
-/// through `mask`), so that a report of hundreds of thousands of named
-/// principals is never one JSON tree in memory.
-pub fn access_json_text(a: &Access, mask: &dyn Fn(&mut Value)) -> String {
-    let mut head = json!({
-        "exhaustive": a.exhaustive,
-        "examined": a.examined,
-        "left": a.left,
-        "features_left": a.features_left,
-    });
-    mask(&mut head);
-    let mut out = serde_json::to_string(&head).unwrap_or_default();
-    // `{...}` without its closing brace, then the features.
-    out.pop();
-    out.push_str(",\"features\":[");
-    for (i, f) in a.features.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('\n');
-        let mut v = feature_json(f);
-        mask(&mut v);
-        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
-    }
-    out.push_str("\n]}\n");
-    out
 }
 
 /// The report as text: per feature, action and license, each row's

@@ -41,20 +41,12 @@ fn checked(path: &Path, format: CheckFormat, pool: Option<&Path>) -> (Report, Op
                 diags.extend(crate::validate::against_pool(doc.config(), &p.pool));
             }
             use crate::analysis::effect::{CHECK_MAX_BYTES, TIME_BUDGET};
-            let found = if doc.text().len() > CHECK_MAX_BYTES && doc.parsed().errors.is_empty() {
-                crate::words::findings::beside(
-                    doc.config(),
-                    &crate::analysis::effect::not_examined(),
-                    &diags,
-                )
+            let findings = if doc.text().len() > CHECK_MAX_BYTES && doc.parsed().errors.is_empty() {
+                crate::analysis::effect::not_examined()
             } else {
-                crate::words::findings::of_document_within(
-                    doc.parsed(),
-                    doc.config(),
-                    &diags,
-                    TIME_BUDGET,
-                )
+                crate::analysis::effect::of_document_within(doc.parsed(), doc.config(), TIME_BUDGET)
             };
+            let found = crate::words::findings::beside(doc.config(), &findings, &diags);
             diags.extend(found);
             diags.sort_by_key(|d| (d.span.start, d.severity, d.code));
             let mut located = Located::all(&diags, doc.text(), doc.lines());
@@ -369,9 +361,11 @@ struct CheckedPool {
 }
 
 fn read_pool(path: &Path) -> Result<CheckedPool, String> {
-    let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
-    let (pool, diags) =
-        crate::validate::pool_file::read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let crate::pool::file::PoolFile {
+        text,
+        pool,
+        problems: diags,
+    } = crate::pool::file::load(path)?;
     let lines = LineIndex::new(&text);
     let name = path.display().to_string();
     let located = Located::all(&diags, &text, &lines)

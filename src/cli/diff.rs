@@ -4,11 +4,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use serde_json::{Value, json};
-
 use super::output::{Report, one_line};
 use super::{EXIT_FINDINGS, EXIT_OK};
-use crate::analysis::diff::{Change, ChangeKind, Diff, Side, Versions};
+use crate::analysis::diff::{Change, ChangeKind, Diff, Versions};
 use crate::analysis::space::What;
 use crate::analysis::{Budget, diff};
 use crate::diag::{Located, Severity};
@@ -129,7 +127,7 @@ pub fn diff_report(
     };
     let mask = |s: &str| new_doc.secrets().mask_str(&old_doc.secrets().mask_str(s));
     if json {
-        let mut v = diff_json(&d, &warnings);
+        let mut v = words::diff::diff_json(&d, &warnings);
         old_doc.secrets().mask_json(&mut v);
         new_doc.secrets().mask_json(&mut v);
         let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -140,76 +138,6 @@ pub fn diff_report(
         let text = render(&d, &warnings, &new.display().to_string(), &secret);
         Report::text(&mask(&text), status)
     }
-}
-
-fn side_json(s: &Side) -> Value {
-    json!({
-        "decision": s.decision,
-        "reason": s.reason,
-        "rules": s.rules,
-        "max_borrow_hours": s.max_borrow_hours,
-    })
-}
-
-fn change_json(c: &Change) -> Value {
-    json!({
-        "feature": c.feature,
-        "other_feature": c.other_feature,
-        "action": c.action,
-        "serial": c.serial,
-        "witness": crate::analysis::diff::witness_json(&c.class.witness),
-        "description": words::class_description(&c.what),
-        "alike": c.class.alike,
-        "ways": c.what.ways.len() as u64 + c.what.more_ways,
-        "witnesses": c
-            .what
-            .ways
-            .iter()
-            .map(|w| crate::analysis::diff::witness_json(&w.witness))
-            .collect::<Vec<_>>(),
-        "before": side_json(&c.before),
-        "after": side_json(&c.after),
-        "cause": c.cause.iter().map(|x| x.pointer()).collect::<Vec<_>>(),
-    })
-}
-
-/// The diff as `--format json` prints it.
-pub fn diff_json(d: &Diff, warnings: &[String]) -> Value {
-    let of = |k: ChangeKind| -> Vec<Value> {
-        d.changes
-            .iter()
-            .filter(|c| c.kind == k)
-            .map(change_json)
-            .collect()
-    };
-    let features: Vec<Value> = d
-        .features
-        .iter()
-        .map(|f| {
-            json!({
-                "feature": f.feature,
-                "other_feature": f.other_feature,
-                "unchanged": f.unchanged,
-                "classes": f.classes,
-                "gained": d.count_for(&f.feature, ChangeKind::Gained),
-                "revoked": d.count_for(&f.feature, ChangeKind::Revoked),
-                "reason_changed": d.count_for(&f.feature, ChangeKind::ReasonChanged),
-            })
-        })
-        .collect();
-    json!({
-        "exhaustive": d.exhaustive,
-        "classes": d.classes,
-        "alike": d.alike,
-        "examined": d.examined,
-        "left": d.left,
-        "features_left": d.features_left,
-        "warnings": warnings,
-        "features": features,
-        "gained": of(ChangeKind::Gained),
-        "revoked": of(ChangeKind::Revoked),
-        "reason_changed": of(ChangeKind::ReasonChanged),
-    })
 }
 
 /// A word for a POSIX shell that reads back as exactly `s`: as it is when

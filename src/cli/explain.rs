@@ -26,11 +26,13 @@ pub fn load_pool(path: &Path) -> Result<PoolIndex, String> {
 
 /// The pool and its text (for suggesting edits of it).
 pub fn load_pool_text(path: &Path) -> Result<(String, PoolIndex), String> {
-    let text = crate::input::read_text(path).map_err(|e| format!("the pool: {e}"))?;
+    let crate::pool::file::PoolFile {
+        text,
+        pool,
+        problems: diags,
+    } = crate::pool::file::load(path)?;
     // What is wrong inside the pool, located in it (semantics.md 8.10):
     // it cannot decide with such a pool.
-    let (pool, diags) =
-        crate::validate::pool_file::read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if !diags.is_empty() {
         let lines = crate::json::LineIndex::new(&text);
         let said: Vec<String> = crate::diag::Located::all(&diags, &text, &lines)
@@ -304,7 +306,7 @@ pub fn render(
             "\ndeciding rule: {} ({id}) at {file}:{line}:{col}",
             crate::words::rule_name(id)
         );
-        let _ = writeln!(out, "  {}", one_line(&crate::summary::describe(rule)));
+        let _ = writeln!(out, "  {}", one_line(&crate::words::rule::describe(rule)));
         // Show the line that says who the rule is about, else its first
         // field (a LIMIT_BORROWS rule may have no USERS: not its `{`).
         let shown = rule
@@ -482,6 +484,6 @@ pub fn test_report(file: &Path, cases: &Path, coverage: bool, json: bool) -> Rep
             let _ = writeln!(out, "{}", output::one_line(&line));
         }
     }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    let _ = writeln!(out, "{}", crate::words::coverage::tally(passed, failed));
     Report::text(&secrets.mask_str(&out), status)
 }

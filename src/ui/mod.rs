@@ -36,7 +36,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::document::{Document, Edit};
 use crate::json::{Node, NodeKind, child_pointer};
 use crate::spec::{self, Field, RuleKind, SettingType, ValueType};
-use crate::summary::describe;
+use crate::words::rule::describe;
 
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,6 +3,9 @@
 //! by their verdict, and the closing line.
 
 use crate::analysis::access::{Access, FeatureAccess, Named, Row};
+use serde_json::{Value, json};
+
+use super::diff::witness_json;
 use crate::analysis::diff::Side;
 
 /// "KAS, checkout", "any feature no rule names (as ANY_OTHER_FEATURE),
@@ -289,5 +292,96 @@ pub fn html(a: &Access, title: &str) -> String {
         }
     }
     out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn side_json(s: &Side) -> [(&'static str, Value); 3] {
+    [
+        ("decision", json!(s.decision)),
+        ("reason", json!(s.reason)),
+        ("rules", json!(s.rules)),
+    ]
+}
+
+fn feature_json(f: &FeatureAccess) -> Value {
+    let rows: Vec<Value> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let mut o: serde_json::Map<String, Value> = side_json(&r.side)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            o.insert("max_borrow_hours".into(), json!(r.side.max_borrow_hours));
+            o.insert("hours".into(), json!(r.hours));
+            o.insert(
+                "description".into(),
+                json!(super::class_description(&r.what)),
+            );
+            o.insert("witness".into(), witness_json(&r.witness));
+            o.insert("alike".into(), json!(r.what.alike));
+            o.insert("classes".into(), json!(r.classes));
+            o.insert(
+                "witnesses".into(),
+                json!(
+                    r.what
+                        .ways
+                        .iter()
+                        .map(|w| witness_json(&w.witness))
+                        .collect::<Vec<_>>()
+                ),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    let named: Vec<Value> = f
+        .named
+        .iter()
+        .map(|n| {
+            let mut o: serde_json::Map<String, Value> = side_json(&n.side)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            o.insert("principal".into(), witness_json(&n.principal));
+            o.insert("via".into(), json!(&*n.via));
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "feature": f.feature,
+        "rules_complete": f.rules_complete,
+        "other_feature": f.other_feature,
+        "action": f.action,
+        "serial": f.serial,
+        "rows": rows,
+        "named": named,
+    })
+}
+
+/// The report as `--format json` prints it, one feature's value at a time (each passed
+/// through `mask`), so that a report of hundreds of thousands of named
+/// principals is never one JSON tree in memory.
+pub fn json_text(a: &Access, mask: &dyn Fn(&mut Value)) -> String {
+    let mut head = json!({
+        "exhaustive": a.exhaustive,
+        "examined": a.examined,
+        "left": a.left,
+        "features_left": a.features_left,
+    });
+    mask(&mut head);
+    let mut out = serde_json::to_string(&head).unwrap_or_default();
+    // `{...}` without its closing brace, then the features.
+    out.pop();
+    out.push_str(",\"features\":[");
+    for (i, f) in a.features.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('\n');
+        let mut v = feature_json(f);
+        mask(&mut v);
+        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+    }
+    out.push_str("\n]}\n");
     out
 }

@@ -313,11 +313,7 @@ pub fn side(s: &Side, rules: bool) -> String {
         t.push_str(&format!(" ({})", super::reason_short(s.reason)));
     }
     if rules && !s.rules.is_empty() {
-        let r: Vec<String> = s
-            .rules
-            .iter()
-            .map(|&r| super::explained::rule_name(r))
-            .collect();
+        let r: Vec<String> = s.rules.iter().map(|&r| super::rule_name(r)).collect();
         t.push_str(&format!(" by {}", r.join(", ")));
     }
     if let Some(h) = s.max_borrow_hours {
@@ -339,7 +335,7 @@ pub fn change_kind_before_saving(k: ChangeKind) -> &'static str {
 /// checkouts rule 3", "group 2 (/GROUPS/1)").
 pub fn cause(c: &crate::analysis::diff::Cause) -> String {
     match c {
-        crate::analysis::diff::Cause::Rule { id, .. } => super::explained::rule_name(*id),
+        crate::analysis::diff::Cause::Rule { id, .. } => super::rule_name(*id),
         crate::analysis::diff::Cause::Group { index, .. } => {
             format!("group {} (/GROUPS/{index})", index + 1)
         }

@@ -8,17 +8,27 @@ use crate::engine::{Reason, Verdict};
 use crate::model::Config;
 use crate::rule_id::RuleId;
 
-/// A failing case: "wrong on purpose: expected granted, got Denied
+/// What a case expects: "granted", "denied (deny_rule)".
+pub fn expectation(expect: Verdict, reason: Option<Reason>) -> String {
+    let v = super::verdict_word(expect).to_lowercase();
+    match reason {
+        Some(r) => format!("{v} ({})", r.as_str()),
+        None => v,
+    }
+}
+
+/// What a case got: "denied (not_in_allow_rule)".
+pub fn outcome(got: Verdict, reason: Reason) -> String {
+    expectation(got, Some(reason))
+}
+
+/// A failing case: "wrong on purpose: expected granted, got denied
 /// (not_in_allow_rule) by Allow checkouts rule 1".
 pub fn failure(
     name: &str,
     (expect, expect_reason): (Verdict, Option<Reason>),
     (got, reason, rules): (Verdict, Reason, &[RuleId]),
 ) -> String {
-    let expected = match expect_reason {
-        Some(r) => format!("{expect:?} ({})", r.as_str()),
-        None => format!("{expect:?}"),
-    };
     let by = if rules.is_empty() {
         String::new()
     } else {
@@ -32,10 +42,28 @@ pub fn failure(
         )
     };
     format!(
-        "{name}: expected {}, got {got:?} ({}){by}",
-        expected.to_lowercase(),
-        reason.as_str(),
+        "{name}: expected {}, got {}{by}",
+        expectation(expect, expect_reason),
+        outcome(got, reason),
     )
+}
+
+/// A case in the Tests tab, beside its name: "expects granted", or
+/// "expects granted, now denied (deny_rule)" when it fails.
+pub fn case_line(
+    (expect, expect_reason): (Verdict, Option<Reason>),
+    got: Option<(Verdict, Reason)>,
+) -> String {
+    let expected = expectation(expect, expect_reason);
+    match got {
+        None => format!("expects {expected}"),
+        Some((v, r)) => format!("expects {expected}, now {}", outcome(v, r)),
+    }
+}
+
+/// The closing line of a suite: "3 passed, 1 failed".
+pub fn tally(passed: usize, failed: usize) -> String {
+    format!("{passed} passed, {failed} failed")
 }
 
 /// A list by its pointer: "Deny checkouts rule 2 USERS", "group

@@ -10,10 +10,7 @@ use crate::analysis::suggest::{Impact, Proposal, Suggestion};
 use crate::json::LineIndex;
 use crate::rule_id::RuleId;
 
-/// A rule as people read it: "Deny checkouts rule 2" (numbered from 1).
-pub fn rule_name(id: RuleId) -> String {
-    format!("{} rule {}", id.kind.title(), id.index as usize + 1)
-}
+use super::rule_name;
 
 fn rule_names(ids: &[RuleId]) -> String {
     ids.iter()
@@ -334,7 +331,7 @@ pub fn suggestion_json(s: &Suggestion, file: (&str, &str), pool: Option<(&str, &
                 "change": if e.gained { "gained" } else { "revoked" },
                 "feature": e.feature,
                 "action": e.action,
-                "witness": crate::analysis::diff::witness_json(&e.witness),
+                "witness": super::diff::witness_json(&e.witness),
                 "description": super::class_description(&e.what),
                 "alike": e.what.alike,
             })).collect::<Vec<_>>(),
@@ -355,7 +352,7 @@ pub fn alternative_json(a: &Alternative) -> Value {
     });
     let w = &a.with;
     if w.user.is_some() || w.host.is_some() || w.ip.is_some() || !w.local_groups.is_empty() {
-        v["with"] = crate::analysis::diff::witness_json(w);
+        v["with"] = super::diff::witness_json(w);
     }
     v
 }

@@ -1,7 +1,7 @@
 //! The findings over every principal (`analysis::effect`) as diagnostics:
 //! where each is in the file and what it says.
 
-use super::explained::rule_name;
+use super::rule_name;
 use crate::analysis::effect::{Findings, Why};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Config;
@@ -72,34 +72,9 @@ fn feature_words(feature: &str, other: bool) -> String {
     }
 }
 
-/// The findings of a document (`analysis::effect::of_document`) as
-/// diagnostics: what `privy check` adds to the document's own (`known`).
-/// A rule with an error of its own is not also said to have no effect:
-/// the error says what to repair first.
-pub fn of_document(
-    parsed: &crate::json::parse::Parsed,
-    cfg: &Config,
-    known: &[Diagnostic],
-) -> Vec<Diagnostic> {
-    of_document_within(parsed, cfg, known, crate::analysis::effect::TIME_BUDGET)
-}
-
-/// [`of_document`] within `time`.
-pub fn of_document_within(
-    parsed: &crate::json::parse::Parsed,
-    cfg: &Config,
-    known: &[Diagnostic],
-    time: std::time::Duration,
-) -> Vec<Diagnostic> {
-    beside(
-        cfg,
-        &crate::analysis::effect::of_document_within(parsed, cfg, time),
-        known,
-    )
-}
-
-/// The diagnostics of findings `f`, but no `no-effect` on a rule that has
-/// an error among `known`.
+/// The findings `f` as diagnostics beside the document's own (`known`):
+/// what `privy check` adds. A rule with an error of its own is not also
+/// said to have no effect: the error says what to repair first.
 pub fn beside(cfg: &Config, f: &Findings, known: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut out = diagnostics(cfg, f);
     out.retain(|d| {

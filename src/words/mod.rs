@@ -28,6 +28,35 @@ pub fn reason_sentence(d: &Decision, req: &Request) -> String {
     }
 }
 
+/// A rule as people read it: "Deny checkouts rule 2" (numbered from 1).
+pub fn rule_name(id: crate::rule_id::RuleId) -> String {
+    format!("{} rule {}", id.kind.title(), id.index as usize + 1)
+}
+
+/// The line under the editor's filter, for a text filter.
+pub fn filter_text(t: &str) -> String {
+    format!("Showing the rules and groups that mention “{t}”.")
+}
+
+/// The line under the editor's filter, for a principal (`None`: only a
+/// feature was given) and a feature.
+pub fn filter_who(principal: Option<&Request>, feature: Option<&str>) -> String {
+    match (principal.map(who), feature) {
+        (None, Some(f)) => format!(
+            "Showing the rules for feature {f} (rules for every feature too) and the groups they name."
+        ),
+        (Some(who), Some(f)) => format!(
+            "Showing the rules that decide about {who} for {f}: those that match (through groups, wildcards and IP ranges) and the allow rules that deny by not naming them; and the groups {who} is in."
+        ),
+        (who, None) => {
+            let who = who.unwrap_or_else(|| "an unknown principal".into());
+            format!(
+                "Showing the rules about {who} (through groups, wildcards and IP ranges) and the groups {who} is in."
+            )
+        }
+    }
+}
+
 pub fn action_word(a: Action) -> &'static str {
     match a {
         Action::Checkout => "checkout",
@@ -124,7 +153,7 @@ pub fn who_verdicts(
                 ": {}",
                 d.rules
                     .iter()
-                    .map(|r| explained::rule_name(*r))
+                    .map(|r| rule_name(*r))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -222,9 +251,12 @@ pub fn reason_short(r: Reason) -> &'static str {
 pub mod access;
 mod analysis;
 pub mod coverage;
+pub mod diff;
 pub mod explained;
 pub mod findings;
 mod json;
+pub mod rule;
+pub mod simulator;
 pub mod tidy;
 mod trace;
 
@@ -232,6 +264,5 @@ pub use analysis::{
     cause, change_key, change_kind, change_kind_before_saving, class_description,
     class_description_within, class_examples, diff_summary, saving_headline, side,
 };
-pub use explained::rule_name;
 pub use json::decision_json;
 pub use trace::{assumption, cover, found, hit, source, why};

@@ -36,7 +36,7 @@ pub fn found(f: &Found) -> String {
         }
         DeniedBy(rule) => format!(
             "denied by {}: deny rules override allow rules",
-            super::explained::rule_name(*rule)
+            super::rule_name(*rule)
         ),
         NoDenyApplies => "no deny rule applies".into(),
         NoDenyMatches => "no applicable deny rule matches".into(),
@@ -75,7 +75,7 @@ pub fn found(f: &Found) -> String {
             .map(|at| {
                 format!(
                     "{} allows {} at once to the users it covers, and {} are in use",
-                    super::explained::rule_name(at.rule),
+                    super::rule_name(at.rule),
                     at.count,
                     at.usage
                 )
@@ -115,7 +115,7 @@ fn tried_list(tried: &[(String, crate::engine::Reason)]) -> String {
 /// Where a borrow's maximum comes from.
 pub fn source(s: HoursSource) -> String {
     match s {
-        HoursSource::Rule(id) => super::explained::rule_name(id),
+        HoursSource::Rule(id) => super::rule_name(id),
         HoursSource::License => "the license's max_borrow_hours".into(),
         HoursSource::Nowhere => String::new(),
     }

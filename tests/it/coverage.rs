@@ -45,7 +45,7 @@ fn coverage_lists_the_rules_and_entries_no_case_reaches() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.last(), Some(&"2 passed, 1 failed"), "{out}");
     assert!(
-        out.contains("FAIL wrong on purpose: expected granted, got Denied"),
+        out.contains("FAIL wrong on purpose: expected granted, got denied"),
         "{out}"
     );
     // KAS has no case; the limit covers anna (not excepted).

@@ -84,7 +84,7 @@ fn a_failing_case_is_reported() {
         &cases.display().to_string(),
     ]);
     assert_eq!(code, 1);
-    assert!(out.contains("FAIL wrong on purpose: expected granted, got Denied (not_in_allow_rule) by Allow checkouts rule 1"), "{out}");
+    assert!(out.contains("FAIL wrong on purpose: expected granted, got denied (not_in_allow_rule) by Allow checkouts rule 1"), "{out}");
     assert_eq!(out.lines().last(), Some("1 passed, 1 failed"));
     // unreadable cases file
     std::fs::write(&cases, "{").expect("write");

@@ -57,9 +57,10 @@ fn navigation_shows_counts_and_sections() {
     h.get_by_label_contains("Only Functionality Users may check out or borrow");
     // The file's two notes and the findings over every principal.
     let count = problems_count(&h);
-    let findings = privy::words::findings::of_document(
-        h.state().document().expect("doc").parsed(),
-        h.state().document().expect("doc").config(),
+    let doc = h.state().document().expect("doc");
+    let findings = privy::words::findings::beside(
+        doc.config(),
+        &privy::analysis::effect::of_document(doc.parsed(), doc.config()),
         &[],
     )
     .len();
@@ -263,7 +264,7 @@ fn move_duplicate_and_delete_rules() {
                 d.config()
                     .rules(RuleKind::DenyBorrows)
                     .iter()
-                    .map(privy::summary::describe)
+                    .map(privy::words::rule::describe)
                     .collect()
             })
             .unwrap_or_default()

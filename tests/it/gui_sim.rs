@@ -400,7 +400,7 @@ fn saved_cases_rerun_on_every_edit_and_show_which_fail() {
     type_into(&mut h, "Features", "EXPORT_ALL");
     h.get_by_label("0 passed, 1 failed");
     h.get_by_label("Tests (1 failing)");
-    h.get_by_label_contains("expects GRANTED (granted), now DENIED (deny_rule)");
+    h.get_by_label_contains("expects granted (granted), now denied (deny_rule)");
     // Saved, the cases file is what `privy test` reads, and it fails there
     // too once the file is saved.
     let cases = dir.path().join("cases.json");
@@ -416,7 +416,7 @@ fn saved_cases_rerun_on_every_edit_and_show_which_fail() {
         .expect("privy test");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("FAIL anna exports: expected granted (granted), got Denied (deny_rule) by Deny checkouts rule 3"), "{stdout}");
+    assert!(stdout.contains("FAIL anna exports: expected granted (granted), got denied (deny_rule) by Deny checkouts rule 3"), "{stdout}");
 }
 
 /// Runs frames until the simulator's engine is ready (a large file's is

@@ -41,7 +41,7 @@ impl PrivyApp {
                             .weak(),
                     );
                 } else {
-                    ui.label(RichText::new(format!("{passed} passed, {failed} failed")).strong());
+                    ui.label(RichText::new(crate::words::coverage::tally(passed, failed)).strong());
                 }
                 let cases = self.sim.cases.cases.clone();
                 for (i, (case, got)) in cases.iter().zip(&outcomes).enumerate() {
@@ -54,19 +54,10 @@ impl PrivyApp {
                         ui.label(RichText::new(mark).color(color).strong());
                         row_buttons(ui, i, "case", &mut load, &mut remove);
                         ui.label(&case.name);
-                        let expected = match case.reason {
-                            Some(r) => format!("{} ({})", verdict_word(case.expect), r.as_str()),
-                            None => verdict_word(case.expect).to_string(),
-                        };
-                        let text = if got.passed {
-                            format!("expects {expected}")
-                        } else {
-                            format!(
-                                "expects {expected}, now {} ({})",
-                                verdict_word(got.got),
-                                got.reason.as_str()
-                            )
-                        };
+                        let text = crate::words::coverage::case_line(
+                            (case.expect, case.reason),
+                            (!got.passed).then_some((got.got, got.reason)),
+                        );
                         ui.label(RichText::new(text).weak());
                         for r in &got.rules {
                             if ui.link(place_name(doc.config(), &r.pointer())).clicked() {

@@ -41,20 +41,15 @@ impl PrivyApp {
         else {
             return;
         };
-        let mut info = format!(
-            "{} principals × {} features, decided in {:.1} ms. Hover a cell for the reason; click it for the trace.",
+        let info = crate::words::simulator::matrix_info(
             m.rows.len(),
             m.features.len(),
-            took.as_secs_f64() * 1000.0
+            took.as_secs_f64() * 1000.0,
+            more.then_some(MAX_FILE_ROWS),
         );
-        if *more {
-            info.push_str(&format!(
-                " The file names more principals than these first {MAX_FILE_ROWS}: add the ones you need above."
-            ));
-        }
         ui.label(RichText::new(info).small().weak());
         if m.rows.is_empty() || m.features.is_empty() {
-            ui.label("The file names no principals or no features yet: add a principal above.");
+            ui.label(crate::words::simulator::MATRIX_EMPTY);
             return;
         }
         if let Some(req) = matrix_grid(ui, m, &mut self.matrix_scroll) {
@@ -72,35 +67,17 @@ fn reason_look(ui: &egui::Ui, r: Reason) -> (Color32, &'static str, &'static str
         let (r, g, b) = if dark { d } else { l };
         Color32::from_rgb(r, g, b)
     };
-    match r {
-        Reason::Granted => (verdict_color(ui, Verdict::Granted), "✔", "granted"),
-        Reason::DenyRule => (ui.visuals().error_fg_color, "✖", "a deny rule"),
-        Reason::NotInAllowRule => (
-            pick((225, 130, 40), (185, 95, 10)),
-            "A",
-            "not in an allow list",
-        ),
-        Reason::LimitReached => (
-            pick((165, 110, 225), (120, 60, 180)),
-            "L",
-            "a limit reached",
-        ),
-        Reason::ReservedForOthers | Reason::NoFreeSeat => (
-            pick((80, 140, 230), (30, 90, 190)),
-            "S",
-            "no seat (in use or reserved)",
-        ),
-        Reason::BorrowHoursExceeded => (
-            pick((200, 170, 50), (140, 110, 0)),
-            "H",
-            "too many borrow hours",
-        ),
-        Reason::NotLicensed => (
-            pick((140, 140, 140), (110, 110, 110)),
-            "N",
-            "no license offers it",
-        ),
-    }
+    let fill = match r {
+        Reason::Granted => verdict_color(ui, Verdict::Granted),
+        Reason::DenyRule => ui.visuals().error_fg_color,
+        Reason::NotInAllowRule => pick((225, 130, 40), (185, 95, 10)),
+        Reason::LimitReached => pick((165, 110, 225), (120, 60, 180)),
+        Reason::ReservedForOthers | Reason::NoFreeSeat => pick((80, 140, 230), (30, 90, 190)),
+        Reason::BorrowHoursExceeded => pick((200, 170, 50), (140, 110, 0)),
+        Reason::NotLicensed => pick((140, 140, 140), (110, 110, 110)),
+    };
+    let (mark, words) = crate::words::simulator::matrix_key(r);
+    (fill, mark, words)
 }
 
 /// The legend of the reasons the matrix shows.
@@ -229,7 +206,7 @@ pub(super) fn matrix_grid(
                 for c in cols.clone() {
                     let Some(x) = m.cell(r, c) else { continue };
                     let f = &m.features[c];
-                    let (fill, mark, words) = reason_look(ui, x.reason);
+                    let (fill, mark, _) = reason_look(ui, x.reason);
                     let at = egui::Rect::from_min_size(
                         egui::pos2(origin.x + label_w + c as f32 * pitch, y),
                         egui::vec2(cell, cell),
@@ -239,12 +216,10 @@ pub(super) fn matrix_grid(
                             at,
                             egui::Button::new(RichText::new(mark).color(Color32::WHITE)).fill(fill),
                         )
-                        .on_hover_text(format!(
-                            "{} · {f}: {} ({words})",
-                            labels[r],
-                            verdict_word(x.verdict),
+                        .on_hover_text(crate::words::simulator::matrix_cell_tip(
+                            &labels[r], f, x.verdict, x.reason,
                         ));
-                    let name = format!("{} × {f}: {}", labels[r], x.reason.as_str());
+                    let name = crate::words::simulator::matrix_cell_name(&labels[r], f, x.reason);
                     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
                     if resp.clicked() {
                         open = m.request(r, c);

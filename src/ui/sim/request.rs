@@ -73,7 +73,7 @@ impl PrivyApp {
                 if let Some(e) = self.sim.pool_error() {
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
-                        format!("The pool is not usable ({e}): decided without it."),
+                        crate::words::simulator::pool_unusable(e),
                     );
                 }
                 self.verdict(ui, doc, &req, &d);
@@ -145,17 +145,8 @@ impl PrivyApp {
                 if let Some(Some(but)) = &otherwise {
                     ui.label(RichText::new(but).size(16.0).strong().color(color));
                 }
-                ui.label(format!(
-                    "{}: {} [{}]",
-                    crate::sim::who(req),
-                    crate::sim::reason_sentence(d, req),
-                    d.reason.as_str()
-                ));
-                let by = if d.decision == Verdict::Denied {
-                    "Denied by"
-                } else {
-                    "Allowed by"
-                };
+                ui.label(crate::words::simulator::verdict_line(req, d));
+                let by = crate::words::simulator::decided_by(d.decision);
                 for r in &deciding_rules(d) {
                     let r = r.pointer();
                     ui.horizontal(|ui| {
@@ -169,27 +160,21 @@ impl PrivyApp {
                 // could change it, and an unknown feature.
                 self.answer_in_verdict(ui, d);
                 if let Some(s) = &d.serial {
-                    ui.label(RichText::new(format!("License {s}")).weak());
+                    ui.label(RichText::new(crate::words::simulator::license_line(s)).weak());
                 }
                 if req.action == Action::Borrow {
-                    let max = crate::words::borrow_maximum(d);
-                    ui.label(RichText::new(format!("Borrowing: {max}")).weak());
+                    ui.label(RichText::new(crate::words::simulator::borrowing_line(d)).weak());
                 }
                 if !d.missing_inputs.is_empty() {
                     ui.label(
-                        RichText::new(format!(
-                            "Not given: {}. Rules list entries of these kinds; without them those entries match nothing.",
-                            d.missing_inputs.join(", ")
-                        ))
-                        .small(),
+                        RichText::new(crate::words::simulator::not_given(&d.missing_inputs))
+                            .small(),
                     );
                 }
                 // What the answer takes for granted is part of it: the
                 // theme's normal text colour, not the dim one.
                 for a in &d.assumptions {
-                    ui.label(
-                        RichText::new(format!("Assumes: {}", crate::words::assumption(a))).small(),
-                    );
+                    ui.label(RichText::new(crate::words::simulator::assumes(a)).small());
                 }
             });
         self.how_to_allow(ui, doc, d);
