@@ -240,8 +240,8 @@ fn run(label: &str, shape: Shape, frames: usize) {
     // engine is compiled (in the first frame for an everyday file; on a
     // worker for a large one, the window going on meanwhile); later frames
     // draw only the cells in view.
-    w.app.sim.open = true;
-    w.app.sim.tab = SimTab::Matrix;
+    w.app.sim_panel.open = true;
+    w.app.sim_panel.tab = SimTab::Matrix;
     // Wall time: the matrix is split among threads, which the thread's CPU
     // clock would not see.
     let started = std::time::Instant::now();

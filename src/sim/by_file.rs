@@ -26,16 +26,14 @@ pub fn key(path: Option<&Path>) -> String {
 
 impl SimByFile {
     /// Another file is opened: `sim`'s work on `from` is kept, and `to`'s
-    /// (or an empty one) comes back. Whether the panel is open stays.
+    /// (or an empty one) comes back.
     pub fn switch(&mut self, sim: &mut SimState, from: Option<&Path>, to: Option<&Path>) {
         let (from, to) = (key(from), key(to));
         if from == to {
             return;
         }
-        let open = sim.open;
         self.0.insert(from, sim.saved());
         sim.restore(self.0.remove(&to).unwrap_or_default());
-        sim.open = open;
     }
 
     /// Takes `path`'s kept state back into `sim` (at start-up).
@@ -61,14 +59,10 @@ mod tests {
     fn each_file_keeps_its_own_work() {
         let (a, b) = (Path::new("/tmp/a.json"), Path::new("/tmp/b.json"));
         let mut files = SimByFile::default();
-        let mut sim = SimState {
-            open: true,
-            ..SimState::default()
-        };
+        let mut sim = SimState::default();
         sim.form.user = "anna".into();
         files.switch(&mut sim, Some(a), Some(b));
         assert_eq!(sim.form.user, "");
-        assert!(sim.open);
         sim.form.user = "bob".into();
         files.switch(&mut sim, Some(b), Some(a));
         assert_eq!(sim.form.user, "anna");

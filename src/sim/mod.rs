@@ -8,6 +8,8 @@ pub(crate) mod cache;
 pub mod cases;
 pub mod csv;
 pub mod explaining;
+pub mod files;
+pub mod form;
 pub mod matrix;
 pub mod scenario;
 pub mod session;

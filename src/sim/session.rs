@@ -3,7 +3,7 @@
 //! the compile worker for large files, and their files. The window
 //! (`ui::sim`) draws it; `cargo test --no-default-features` tests it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::analysis::background::{COMPILE_IN_FRAME_BELOW, Worker};
 use crate::document::Document;
@@ -13,183 +13,25 @@ use crate::rule_id::RuleId;
 use crate::sim::cache::{Cached, Slot, fresh, usable};
 use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
 use crate::sim::explaining::{Asked, ExplainedAnswer, Explainer};
+pub use crate::sim::form::RequestForm;
 use crate::sim::matrix::{self, Matrix, Principal};
 use crate::sim::scenario::{self, Step};
-
-/// A message for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SimTab {
-    #[default]
-    Request,
-    Pool,
-    Scenario,
-    Matrix,
-    /// Who can use a feature, or what one user can use.
-    Access,
-    Tests,
-}
-
-impl SimTab {
-    pub const ALL: [SimTab; 6] = [
-        SimTab::Request,
-        SimTab::Pool,
-        SimTab::Scenario,
-        SimTab::Matrix,
-        SimTab::Access,
-        SimTab::Tests,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            SimTab::Request => "Request",
-            SimTab::Pool => "Pool",
-            SimTab::Scenario => "Scenario",
-            SimTab::Matrix => "Matrix",
-            SimTab::Access => "Access",
-            SimTab::Tests => "Tests",
-        }
-    }
-}
-
-/// The request as typed: text, so that half-typed values are kept and
-/// their problems said.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct RequestForm {
-    pub user: String,
-    pub host: String,
-    pub ip: String,
-    /// Windows local groups, separated by `;` or `,`.
-    pub groups: String,
-    pub feature: String,
-    pub serial: String,
-    pub action: Action,
-    pub hours: String,
-    /// The principal has no local groups (rather than: not known).
-    pub no_local_groups: bool,
-}
-
-impl RequestForm {
-    /// The request, or what is wrong with the form.
-    pub fn to_request(&self) -> Result<Request, String> {
-        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let feature = self.feature.trim();
-        if feature.is_empty() {
-            return Err("Name a feature to decide.".into());
-        }
-        let ip =
-            crate::request::parse_ip(Some(&self.ip)).map_err(|e| format!("IP address: {e}."))?;
-        let hours = match self.hours.trim() {
-            "" => None,
-            h => Some(
-                h.parse::<u64>()
-                    .map_err(|_| format!("Borrow hours: `{h}` is not a whole number of hours."))?,
-            ),
-        };
-        Ok(Request {
-            user: opt(&self.user),
-            host: opt(&self.host),
-            ip,
-            local_groups: self
-                .groups
-                .split([';', ','])
-                .map(str::trim)
-                .filter(|g| !g.is_empty())
-                .map(String::from)
-                .collect(),
-            feature: feature.to_string(),
-            action: self.action,
-            serial: opt(&self.serial),
-            hours: if self.action == Action::Borrow {
-                hours
-            } else {
-                None
-            },
-        })
-    }
-
-    pub fn from_request(r: &Request) -> RequestForm {
-        RequestForm {
-            user: r.user.clone().unwrap_or_default(),
-            host: r.host.clone().unwrap_or_default(),
-            ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
-            groups: r.local_groups.join("; "),
-            feature: r.feature.clone(),
-            serial: r.serial.clone().unwrap_or_default(),
-            action: r.action,
-            hours: r.hours.map(|h| h.to_string()).unwrap_or_default(),
-            no_local_groups: false,
-        }
-    }
-
-    /// One line: "anna @ PC001 · checkout EXPORT_ALL".
-    pub fn summary(&self) -> String {
-        let who = match self.to_request() {
-            Ok(r) => crate::sim::who(&r),
-            Err(_) => self.user.clone(),
-        };
-        format!(
-            "{who} · {} {}",
-            crate::sim::action_word(self.action),
-            self.feature.trim()
-        )
-    }
-}
-
-/// The native dialogs the simulator opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimDialog {
-    OpenPool,
-    SavePool,
-    ImportSessions,
-    OpenCases,
-    SaveCases,
-    ExportMatrix,
-    ExportAccessCsv,
-    ExportAccessHtml,
-}
-
-impl SimDialog {
-    pub fn is_save(self) -> bool {
-        matches!(
-            self,
-            SimDialog::SavePool
-                | SimDialog::SaveCases
-                | SimDialog::ExportMatrix
-                | SimDialog::ExportAccessCsv
-                | SimDialog::ExportAccessHtml
-        )
-    }
-
-    pub fn csv(self) -> bool {
-        matches!(
-            self,
-            SimDialog::ImportSessions | SimDialog::ExportMatrix | SimDialog::ExportAccessCsv
-        )
-    }
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            SimDialog::OpenPool | SimDialog::SavePool => "pool.json",
-            SimDialog::OpenCases | SimDialog::SaveCases => "cases.json",
-            SimDialog::ImportSessions => "sessions.csv",
-            SimDialog::ExportMatrix => "matrix.csv",
-            SimDialog::ExportAccessCsv => "access.csv",
-            SimDialog::ExportAccessHtml => "access.html",
-        }
-    }
-}
 
 /// The matrix shows at most this many of the principals a file names
 /// (plus the ones the user adds): enough for a screen, and 200 × 50 cells
 /// are decided within a frame.
 pub const MAX_FILE_ROWS: usize = 200;
+
+/// What the window shows, so that only that is worked out: the seats of
+/// the pool (the Pool tab), the scenario's steps, the matrix, and the rest
+/// of the request's answer (the Request tab).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub seats: bool,
+    pub steps: bool,
+    pub matrix: bool,
+    pub answer: bool,
+}
 
 /// A matrix, the time it took, and whether the file names more principals.
 pub(crate) type Decided = (Matrix, std::time::Duration, bool);
@@ -202,8 +44,6 @@ pub(crate) type RevKey = (u64, u64, u64);
 /// changes (the request, pool and cases are the user's own).
 #[derive(Debug, Default)]
 pub struct SimState {
-    pub open: bool,
-    pub tab: SimTab,
     pub form: RequestForm,
     /// Without a pool, seats and licenses are not checked.
     pub use_pool: bool,
@@ -224,14 +64,9 @@ pub struct SimState {
     pub access_user: String,
     /// Principals the user added to the matrix.
     pub extra_rows: Vec<Principal>,
-    #[cfg_attr(not(feature = "gui"), allow(dead_code))]
-    pub(crate) new_row: String,
     pub cases: Cases,
     pub(crate) cases_rev: u64,
     pub cases_path: Option<PathBuf>,
-    pub(crate) case_name: String,
-    /// Messages of the last pool, cases or export action.
-    pub(crate) note: Option<Status>,
     /// The rules that decided the current request: the determining rules
     /// of a denial, or the allow rules that let a grant through.
     pub(crate) deciding: Vec<RuleId>,
@@ -275,7 +110,6 @@ use crate::analysis::access::Access;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct SimSaved {
-    pub open: bool,
     pub form: RequestForm,
     pub use_pool: bool,
     pub pool: Pool,
@@ -290,7 +124,6 @@ pub struct SimSaved {
 impl SimState {
     pub fn saved(&self) -> SimSaved {
         SimSaved {
-            open: self.open,
             form: self.form.clone(),
             use_pool: self.use_pool,
             pool: self.pool.clone(),
@@ -306,7 +139,6 @@ impl SimState {
     /// Takes back what an earlier run kept; everything is worked out anew.
     pub fn restore(&mut self, saved: SimSaved) {
         *self = SimState {
-            open: saved.open,
             form: saved.form,
             use_pool: saved.use_pool,
             pool: saved.pool,
@@ -399,10 +231,10 @@ impl SimState {
             .map(String::as_str)
     }
 
-    /// Works out what the open tab shows, plus the verdict and the test
-    /// results (always: the deciding rule is highlighted in the editor and
-    /// failing tests are counted on their tab).
-    pub fn refresh(&mut self, doc: &Document) {
+    /// Works out what the window shows (`wanted`), plus the verdict and
+    /// the test results (always: the deciding rule is highlighted in the
+    /// editor and failing tests are counted on their tab).
+    pub fn refresh(&mut self, doc: &Document, wanted: Wanted) {
         self.prepare(doc);
         let generation = doc.generation();
         let pool_key = self.pool_key();
@@ -419,7 +251,7 @@ impl SimState {
         };
         let index = usable(self.use_pool, &self.index);
         let key = (generation, pool_key, self.form.clone());
-        let seats_stale = self.tab == SimTab::Pool && !fresh(&self.seats, &key);
+        let seats_stale = wanted.seats && !fresh(&self.seats, &key);
         // Pool counts copy every session's holder: made only when the
         // verdict or the seat bars are due, not on every call per frame.
         let counts = (seats_stale || !fresh(&self.decision, &key))
@@ -459,7 +291,7 @@ impl SimState {
             self.seats = Some(Cached { key, value });
         }
         let key = (generation, pool_key, self.scenario_rev);
-        if self.tab == SimTab::Scenario && !fresh(&self.steps, &key) {
+        if wanted.steps && !fresh(&self.steps, &key) {
             let value = self
                 .scenario
                 .iter()
@@ -478,7 +310,7 @@ impl SimState {
             self.matrix_action,
             self.extra_rows.len(),
         );
-        if self.tab == SimTab::Matrix && !fresh(&self.matrix, &key) {
+        if wanted.matrix && !fresh(&self.matrix, &key) {
             let started = std::time::Instant::now();
             let (mut rows, more) = matrix::principals(doc.config(), MAX_FILE_ROWS);
             rows.extend(self.extra_rows.iter().cloned());
@@ -495,7 +327,7 @@ impl SimState {
                 crate::sim::cases::run(engine, &self.cases, index).map_err(|e| e.to_string());
             self.results = Some(Cached { key, value });
         }
-        if self.tab == SimTab::Request
+        if wanted.answer
             && let Some(Cached {
                 key,
                 value: Ok((req, d)),
@@ -505,7 +337,7 @@ impl SimState {
             let engine = self
                 .engine
                 .as_ref()
-                .filter(|c| c.key == doc.generation())
+                .filter(|c| c.key == generation)
                 .map(|c| &c.value);
             self.explainer.refresh(
                 key,
@@ -549,10 +381,18 @@ impl SimState {
         self.decision.as_ref()?.value.as_ref().ok().map(|(_, d)| d)
     }
 
-    /// The rules that decided the current request (highlighted in the
-    /// editor while the simulator is open).
+    /// The rules that decided the current request (the window marks them
+    /// in the editor while the simulator is open).
     pub fn deciding(&self) -> &[RuleId] {
-        if self.open { &self.deciding } else { &[] }
+        &self.deciding
+    }
+
+    /// The engine compiled from `doc` as it is now, once it is ready.
+    pub(crate) fn engine_for(&self, doc: &Document) -> Option<&Engine> {
+        self.engine
+            .as_ref()
+            .filter(|c| c.key == doc.generation())
+            .map(|c| &c.value)
     }
 
     pub fn matrix(&self) -> Option<&Matrix> {
@@ -578,119 +418,6 @@ impl SimState {
     // ---- files ---------------------------------------------------------
 
     /// Reads a pool file and turns the pool on.
-    pub fn load_pool(&mut self, path: &Path) {
-        // The one reader of pool files: a pool with problems is still
-        // read (the Pool tab is where they are fixed), and the first is
-        // said with its place.
-        match crate::pool::file::load(path) {
-            Ok(file) => {
-                self.pool = file.pool;
-                self.use_pool = true;
-                self.pool_path = Some(path.to_path_buf());
-                self.pool_changed();
-                match file.problems.first() {
-                    None => self.say(format!("Pool read from {}", path.display()), false),
-                    Some(d) => {
-                        let (line, col) = crate::json::LineIndex::new(&file.text)
-                            .line_col_in(&file.text, d.span.start);
-                        let more = match file.problems.len() {
-                            1 => String::new(),
-                            n => format!(" ({} more problems)", n - 1),
-                        };
-                        self.say(
-                            format!(
-                                "Pool read from {}, but it cannot be used as it is: {}:{line}:{col}: {}{more}",
-                                path.display(),
-                                path.display(),
-                                d.message
-                            ),
-                            true,
-                        );
-                    }
-                }
-            }
-            Err(e) => self.say(e, true),
-        }
-    }
-
-    pub fn save_pool(&mut self, path: &Path) {
-        let mut text = serde_json::to_string_pretty(&self.pool).unwrap_or_default();
-        text.push('\n');
-        match crate::document::write_atomic(path, text.as_bytes()) {
-            Ok(()) => {
-                self.pool_path = Some(path.to_path_buf());
-                self.say(format!("Pool saved to {}", path.display()), false);
-            }
-            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
-        }
-    }
-
-    /// Adds the sessions of a CSV file (user,host,ip,feature,serial,kind).
-    pub fn import_sessions(&mut self, path: &Path) {
-        let read = crate::input::read_text(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                crate::sim::csv::sessions(&t).map_err(|e| format!("{}:{e}", path.display()))
-            });
-        match read {
-            Ok(sessions) => {
-                let n = sessions.len();
-                self.pool.sessions.extend(sessions);
-                self.use_pool = true;
-                self.pool_changed();
-                self.say(
-                    format!("{n} sessions imported from {}", path.display()),
-                    false,
-                );
-            }
-            Err(e) => self.say(e, true),
-        }
-    }
-
-    pub fn load_cases(&mut self, path: &Path) {
-        let read = crate::input::read_text(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Cases::from_json(&t).map_err(|e| format!("{}:{e}", path.display())));
-        match read {
-            Ok(cases) => {
-                let n = cases.cases.len();
-                self.cases = cases;
-                self.cases_rev += 1;
-                self.cases_path = Some(path.to_path_buf());
-                self.say(format!("{n} cases read from {}", path.display()), false);
-            }
-            Err(e) => self.say(e, true),
-        }
-    }
-
-    pub fn save_cases(&mut self, path: &Path) {
-        match crate::document::write_atomic(path, self.cases.to_json().as_bytes()) {
-            Ok(()) => {
-                self.cases_path = Some(path.to_path_buf());
-                self.say(
-                    format!(
-                        "{} cases saved to {}",
-                        self.cases.cases.len(),
-                        path.display()
-                    ),
-                    false,
-                );
-            }
-            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
-        }
-    }
-
-    pub fn export_matrix(&mut self, path: &Path) {
-        let Some(m) = self.matrix() else {
-            return self.say("Open the Matrix tab first.".into(), true);
-        };
-        let csv = m.to_csv();
-        match crate::document::write_atomic(path, csv.as_bytes()) {
-            Ok(()) => self.say(format!("Matrix exported to {}", path.display()), false),
-            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
-        }
-    }
-
     /// The access report for `feature` (or every feature, for `user`),
     /// started on a worker when not yet asked for this version; `None`
     /// until the file's engine is ready.
@@ -729,23 +456,6 @@ impl SimState {
         let (_, w) = self.access.as_mut()?;
         let done = w.poll().is_some();
         Some((w, done))
-    }
-
-    /// Writes the Access tab's report as CSV or as a self-contained HTML
-    /// page.
-    pub fn export_access(&mut self, path: &Path, html: bool, title: &str) {
-        let Some(a) = self.access.as_mut().and_then(|(_, w)| w.poll()) else {
-            return self.say("Open the Access tab first.".into(), true);
-        };
-        let text = if html {
-            crate::words::access::html(a, title)
-        } else {
-            crate::words::access::csv(a)
-        };
-        match crate::document::write_atomic(path, text.as_bytes()) {
-            Ok(()) => self.say(format!("Access report saved to {}", path.display()), false),
-            Err(e) => self.say(format!("cannot write {}: {e}", path.display()), true),
-        }
     }
 
     /// What the cases reach, worked out once per file, pool and cases
@@ -796,48 +506,13 @@ impl SimState {
         self.covered.as_ref().map(|c| &c.value)
     }
 
-    /// A new case that reaches `rule`, expecting the verdict it gets now;
-    /// says so when no principal reaches it.
-    pub fn add_case_reaching(&mut self, doc: &Document, rule: crate::rule_id::RuleId) {
-        let Some(engine) = self
-            .engine
-            .as_ref()
-            .filter(|c| c.key == doc.generation())
-            .map(|c| &c.value)
-        else {
-            return;
-        };
-        let pool = usable(self.use_pool, &self.index);
-        let budget = crate::analysis::Budget {
-            deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(2)),
-            ..crate::analysis::Budget::default()
-        };
-        let name = crate::words::rule_name(rule);
-        match crate::analysis::coverage::reaching(doc.config(), engine, pool, rule, &budget) {
-            Some(req) => {
-                let d = engine.decide(&req, pool.map(|p| PoolView::new(engine, p)).as_ref());
-                self.cases.cases.push(Case {
-                    name: format!("reaches {name}"),
-                    request: CaseRequest::from_request(&req),
-                    expect: d.decision,
-                    reason: Some(d.reason),
-                });
-                self.cases_rev += 1;
-                self.say(format!("Added a case that reaches {name}: {}", crate::words::who(&req)), false);
-            }
-            None => self.say(
-                format!("No request reaches {name}: no principal is in its USERS for what it applies to (see Problems)."),
-                true,
-            ),
-        }
-    }
-
-    /// The current request, with the verdict it gets now, becomes a case.
-    pub fn save_request_as_case(&mut self) {
+    /// The current request, with the verdict it gets now, becomes a case
+    /// named `name` (its summary when blank).
+    pub fn save_request_as_case(&mut self, name: &str) {
         let Some(Ok((req, d))) = self.decision.as_ref().map(|c| &c.value) else {
             return;
         };
-        let name = match self.case_name.trim() {
+        let name = match name.trim() {
             "" => self.form.summary(),
             n => n.to_string(),
         };
@@ -847,7 +522,6 @@ impl SimState {
             expect: d.decision,
             reason: Some(d.reason),
         });
-        self.case_name.clear();
         self.cases_rev += 1;
     }
 
@@ -863,10 +537,6 @@ impl SimState {
         self.scenario.push(self.scenario_form.clone());
         self.scenario_rev += 1;
         Ok(())
-    }
-
-    pub(crate) fn say(&mut self, text: String, error: bool) {
-        self.note = Some(Status { text, error });
     }
 }
 
@@ -909,14 +579,14 @@ mod tests {
                 .expect("pool");
         sim.add_to_scenario();
         sim.extra_rows.push(parse_principal("zoe@PC1"));
-        sim.refresh(&doc);
-        sim.save_request_as_case();
+        sim.refresh(&doc, Wanted::default());
+        sim.save_request_as_case("");
         let text = serde_json::to_string(&sim.saved()).expect("serialises");
         let back: SimSaved = serde_json::from_str(&text).expect("reads back");
         assert_eq!(back, sim.saved());
         let mut again = SimState::default();
         again.restore(back);
-        again.refresh(&doc);
+        again.refresh(&doc, Wanted::default());
         assert_eq!(again.decision().map(|d| d.reason), Some(Reason::DenyRule));
         assert_eq!(again.cases.cases.len(), 1);
         assert!(matches!(again.case_results(), Some(Ok(r)) if r.len() == 1 && r[0].passed));
@@ -946,8 +616,9 @@ mod tests {
             assert_eq!(kept, Some(sim.saved()), "{:?}", store.0);
         }
         // Older or partial state still reads.
-        let partial: SimSaved = serde_json::from_str(r#"{ "open": true }"#).expect("partial");
-        assert!(partial.open && partial.scenario.is_empty());
+        let partial: SimSaved =
+            serde_json::from_str(r#"{ "open": true, "use_pool": true }"#).expect("partial");
+        assert!(partial.use_pool && partial.scenario.is_empty());
     }
 
     /// A worker still compiling a large file when the file becomes small
@@ -966,10 +637,10 @@ mod tests {
         sim.form.user = "bob".into();
         sim.form.feature = "CAD".into();
         sim.compile_in_background_from(0);
-        sim.refresh(&large);
+        sim.refresh(&large, Wanted::default());
         assert!(sim.busy());
         sim.compile_in_background_from(usize::MAX);
-        sim.refresh(&small);
+        sim.refresh(&small, Wanted::default());
         assert!(!sim.busy(), "the small file's engine is ready");
         assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
         // Once the worker is done, its engine is let go.
@@ -978,7 +649,7 @@ mod tests {
             assert!(started.elapsed() < std::time::Duration::from_secs(30));
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        sim.refresh(&small);
+        sim.refresh(&small, Wanted::default());
         assert!(sim.compiling.is_none());
         assert_eq!(sim.decision().map(|d| d.reason), Some(Reason::DenyRule));
     }

@@ -141,7 +141,12 @@ impl Settings {
     }
 }
 
-pub use crate::sim::session::Status;
+/// A message for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
 
 pub struct PrivyApp {
     doc: Option<Document>,
@@ -219,8 +224,10 @@ pub struct PrivyApp {
     derived: Derived,
     /// Measured card heights per list, for drawing only what is in view.
     heights: std::collections::HashMap<String, virtual_list::Heights>,
-    /// The what-if simulator beside the editor.
+    /// The what-if simulator beside the editor: its state in the core, and
+    /// the panel's own (open, tab, text being typed, the last message).
     pub sim: sim::SimState,
+    pub sim_panel: sim::SimPanel,
     /// Tidy up: what was found for a version of the text, and the choice.
     tidy: Option<panels::tidy::TidyState>,
     /// Tidy up was opened to fix all of one kind (Problems): only that kind
@@ -262,6 +269,7 @@ impl PrivyApp {
             focus_next: None,
             show_passwords: false,
             sims: Default::default(),
+            sim_panel: Default::default(),
             saved_at: None,
             pending: Vec::new(),
             end_group: false,
@@ -321,7 +329,7 @@ impl PrivyApp {
             return self.request(AfterPrompt::Close);
         }
         if cmd == Command::Simulator {
-            self.sim.open = !self.sim.open;
+            self.sim_panel.open = !self.sim_panel.open;
             return;
         }
         match cmd {
@@ -522,7 +530,7 @@ impl PrivyApp {
     /// (tests call it directly).
     pub fn finish_sim_dialog(&mut self, d: sim::SimDialog, path: &std::path::Path) {
         use sim::SimDialog::*;
-        match d {
+        let result = match d {
             OpenPool => self.sim.load_pool(path),
             SavePool => self.sim.save_pool(path),
             ImportSessions => self.sim.import_sessions(path),
@@ -537,7 +545,8 @@ impl PrivyApp {
                     .map_or_else(|| "a new file".to_string(), |p| p.display().to_string());
                 self.sim.export_access(path, d == ExportAccessHtml, &title)
             }
-        }
+        };
+        self.sim_panel.said(result);
     }
 
     /// Saves under a new name, which becomes the document's file.
@@ -734,7 +743,7 @@ impl PrivyApp {
                     .first()
                     .map(|s| ui.ctx().format_shortcut(s))
                     .unwrap_or_default();
-                ui.toggle_value(&mut self.sim.open, "▶ Simulator")
+                ui.toggle_value(&mut self.sim_panel.open, "▶ Simulator")
                     .on_hover_text(format!("{} ({shortcut})", Command::Simulator.description()));
                 ui.separator();
                 ui.label(RichText::new(self.title()).weak());
@@ -795,13 +804,13 @@ impl PrivyApp {
                     .clicked()
             {
                 self.sim.access_user = user.to_string();
-                self.sim.tab = sim::SimTab::Access;
-                self.sim.open = true;
+                self.sim_panel.tab = sim::SimTab::Access;
+                self.sim_panel.open = true;
             }
             navigation(ui, &doc, &derived, &mut section, &self.filter, more);
         });
         self.section = section;
-        if self.sim.open {
+        if self.sim_panel.open {
             egui::Panel::right("simulator")
                 .default_size(480.0)
                 .resizable(true)
@@ -1036,8 +1045,9 @@ pub fn run(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
                 }
             }
             if let Some(p) = pool.as_deref() {
-                app.sim.load_pool(p);
-                app.sim.open = true;
+                let read = app.sim.load_pool(p);
+                app.sim_panel.said(read);
+                app.sim_panel.open = true;
             }
             Ok(Box::new(app))
         }),

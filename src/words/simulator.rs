@@ -94,3 +94,90 @@ pub fn not_given(missing: &[String]) -> String {
 pub fn assumes(a: &crate::engine::Assumption) -> String {
     format!("Assumes: {}", super::assumption(a))
 }
+
+/// The name of a case added to reach a rule: "reaches Deny checkouts rule 2".
+pub fn case_reaching(rule: crate::rule_id::RuleId) -> String {
+    format!("reaches {}", super::rule_name(rule))
+}
+
+/// A request form in one line: "user anna, host PC001 · checkout EXPORT_ALL".
+pub fn form_summary(who: &str, action: crate::engine::Action, feature: &str) -> String {
+    format!("{who} · {} {}", super::action_word(action), feature.trim())
+}
+
+/// The simulator's file actions, said in the status line.
+pub mod files {
+    use std::path::Path;
+
+    use crate::engine::Request;
+    use crate::rule_id::RuleId;
+
+    /// A pool was read; `problem` is the first thing wrong in it, at its
+    /// place (file, line, column), with how many more there are.
+    pub fn pool_read(
+        path: &Path,
+        problem: Option<(&Path, usize, usize, &str)>,
+        more: usize,
+    ) -> String {
+        match problem {
+            None => format!("Pool read from {}", path.display()),
+            Some((file, line, column, message)) => {
+                let more = match more {
+                    0 => String::new(),
+                    n => format!(" ({n} more problems)"),
+                };
+                format!(
+                    "Pool read from {}, but it cannot be used as it is: {}:{line}:{column}: {message}{more}",
+                    path.display(),
+                    file.display()
+                )
+            }
+        }
+    }
+
+    pub fn pool_saved(path: &Path) -> String {
+        format!("Pool saved to {}", path.display())
+    }
+
+    pub fn sessions_imported(count: usize, path: &Path) -> String {
+        format!("{count} sessions imported from {}", path.display())
+    }
+
+    pub fn cases_read(count: usize, path: &Path) -> String {
+        format!("{count} cases read from {}", path.display())
+    }
+
+    pub fn cases_saved(count: usize, path: &Path) -> String {
+        format!("{count} cases saved to {}", path.display())
+    }
+
+    pub fn matrix_exported(path: &Path) -> String {
+        format!("Matrix exported to {}", path.display())
+    }
+
+    pub fn access_saved(path: &Path) -> String {
+        format!("Access report saved to {}", path.display())
+    }
+
+    pub fn case_added(rule: RuleId, request: &Request) -> String {
+        format!(
+            "Added a case that reaches {}: {}",
+            super::super::rule_name(rule),
+            super::super::who(request)
+        )
+    }
+
+    pub fn cannot_write(path: &Path, error: &str) -> String {
+        format!("cannot write {}: {error}", path.display())
+    }
+
+    pub const NO_MATRIX: &str = "Open the Matrix tab first.";
+    pub const NO_ACCESS: &str = "Open the Access tab first.";
+
+    pub fn no_request_reaches(rule: RuleId) -> String {
+        format!(
+            "No request reaches {}: no principal is in its USERS for what it applies to (see Problems).",
+            super::super::rule_name(rule)
+        )
+    }
+}

@@ -967,7 +967,7 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
         .click();
     h.run();
     let sim = &h.state().sim;
-    assert!(sim.open);
+    assert!(h.state().sim_panel.open);
     assert_eq!(sim.form.feature, "KAS");
     assert_eq!(sim.form.ip, "10.20.30.121");
     // The text diff is still there below.

@@ -528,7 +528,7 @@ fn while_a_large_file_compiles_the_window_says_so_and_goes_on() {
     std::fs::write(&path, &text).expect("write");
     let mut app = PrivyApp::open(Some(path));
     app.sim.compile_in_background_from(text.len() / 2);
-    app.sim.tab = privy::ui::sim::SimTab::Matrix;
+    app.sim_panel.tab = privy::ui::sim::SimTab::Matrix;
     let mut h = harness(app);
     settle(&mut h);
     h.get_by_label("▶ Simulator").click();
@@ -643,7 +643,7 @@ fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
     h.run();
     open_simulator(&mut h);
     h.get_by_label_contains("Pool: none");
-    h.state_mut().sim.load_pool(&pool);
+    h.state_mut().sim.load_pool(&pool).expect("the pool reads");
     h.run();
     h.get_by_label_contains("Pool: pool.json (");
     type_into(&mut h, "User", "anna");
@@ -653,7 +653,7 @@ fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
     h.run();
     assert_eq!(h.state().sim.form.user, "", "the other file starts empty");
     assert!(h.state().sim.pool_path.is_none());
-    assert!(h.state().sim.open, "the panel stays open");
+    assert!(h.state().sim_panel.open, "the panel stays open");
     h.get_by_label_contains("Pool: none");
     h.state_mut()
         .request(privy::ui::AfterPrompt::Open(path.clone()));
@@ -893,7 +893,7 @@ fn the_access_tab_says_who_can_use_a_feature_and_what_a_user_can_use() {
         .expect("a row")
         .click();
     h.run_steps(2);
-    assert_eq!(h.state().sim.tab, privy::ui::sim::SimTab::Request);
+    assert_eq!(h.state().sim_panel.tab, privy::ui::sim::SimTab::Request);
     assert_eq!(h.state().sim.form.feature, "EXPORT_ALL");
     assert_eq!(h.state().sim.form.user, "carla");
     h.get_by_label("GRANTED");
@@ -929,8 +929,8 @@ fn the_filter_leads_to_everything_a_user_can_use() {
     h.run();
     h.get_by_label("Everything anna can use").click();
     h.run_steps(2);
-    assert!(h.state().sim.open);
-    assert_eq!(h.state().sim.tab, privy::ui::sim::SimTab::Access);
+    assert!(h.state().sim_panel.open);
+    assert_eq!(h.state().sim_panel.tab, privy::ui::sim::SimTab::Access);
     wait_for(&mut h, "What user `anna` can checkout");
     h.get_by_label_contains("FUNCTIONALITY_TECHDOC, checkout");
 }

@@ -108,8 +108,8 @@ impl PrivyApp {
         }
         if let Some(req) = try_it {
             self.sim.form = crate::sim::session::RequestForm::from_request(&req);
-            self.sim.tab = crate::sim::session::SimTab::Request;
-            self.sim.open = true;
+            self.sim_panel.tab = crate::ui::sim::SimTab::Request;
+            self.sim_panel.open = true;
         }
         ui.add_space(10.0);
         ui.separator();

@@ -32,7 +32,7 @@ impl PrivyApp {
         let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
-            let deciding = self.sim.deciding().iter().any(|r| *r == pointer);
+            let deciding = self.sim_panel.open && self.sim.deciding().iter().any(|r| *r == pointer);
             let mut frame = egui::Frame::group(ui.style()).inner_margin(10.0);
             if deciding {
                 frame = frame.stroke(egui::Stroke::new(2.5, ui.visuals().selection.stroke.color));

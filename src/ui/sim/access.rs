@@ -191,7 +191,7 @@ impl PrivyApp {
     fn try_in_simulator(&mut self, req: Option<crate::engine::Request>) {
         if let Some(req) = req {
             self.sim.form = RequestForm::from_request(&req);
-            self.sim.tab = SimTab::Request;
+            self.sim_panel.tab = SimTab::Request;
         }
     }
 }

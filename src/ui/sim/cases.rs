@@ -17,13 +17,14 @@ impl PrivyApp {
                 .on_hover_text("Expect the verdict it gets now")
                 .clicked()
             {
-                self.sim.save_request_as_case();
+                let name = std::mem::take(&mut self.sim_panel.case_name);
+                self.sim.save_request_as_case(&name);
             }
         });
         if let Some(p) = &self.sim.cases_path {
             ui.label(RichText::new(p.display().to_string()).small().weak());
         }
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         let results = self.sim.case_results().cloned();
         let mut remove = None;
         let mut load = None;
@@ -73,7 +74,7 @@ impl PrivyApp {
             && let Ok(req) = self.sim.cases.cases[i].request.to_request()
         {
             self.sim.form = RequestForm::from_request(&req);
-            self.sim.tab = SimTab::Request;
+            self.sim_panel.tab = SimTab::Request;
         }
         if let Some(i) = remove {
             self.sim.cases.cases.remove(i);
@@ -135,7 +136,9 @@ impl PrivyApp {
             }
         });
         if let Some(id) = add {
-            self.sim.add_case_reaching(doc, id);
+            if let Some(added) = self.sim.add_case_reaching(doc, id) {
+                self.sim_panel.said(added);
+            }
         }
     }
 }

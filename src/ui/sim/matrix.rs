@@ -20,20 +20,20 @@ impl PrivyApp {
             let l = ui.label("Add a principal");
             let r = ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.sim.new_row)
+                    egui::TextEdit::singleline(&mut self.sim_panel.new_row)
                         .hint_text("user, user@host, IP or &group")
                         .desired_width(200.0),
                 )
                 .labelled_by(l.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui.button("Add").clicked() || enter) && !self.sim.new_row.trim().is_empty() {
-                let p = parse_principal(&self.sim.new_row);
+            if (ui.button("Add").clicked() || enter) && !self.sim_panel.new_row.trim().is_empty() {
+                let p = parse_principal(&self.sim_panel.new_row);
                 self.matrix_scroll = Some(p.label());
                 self.sim.extra_rows.push(p);
-                self.sim.new_row.clear();
+                self.sim_panel.new_row.clear();
             }
         });
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         let Some(Cached {
             value: (m, took, more),
             ..
@@ -54,7 +54,7 @@ impl PrivyApp {
         }
         if let Some(req) = matrix_grid(ui, m, &mut self.matrix_scroll) {
             self.sim.form = RequestForm::from_request(&req);
-            self.sim.tab = SimTab::Request;
+            self.sim_panel.tab = SimTab::Request;
         }
     }
 }

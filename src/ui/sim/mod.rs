@@ -8,13 +8,14 @@ mod access;
 mod answer;
 mod cases;
 mod matrix;
+mod panel;
 mod pool;
 mod request;
 mod scenario;
 
 use egui::{Color32, RichText};
 
-use super::{PrivyApp, place_name};
+use super::{PrivyApp, Status, place_name};
 use crate::document::Document;
 use crate::engine::pool::{License, SeatSharing, Session};
 use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
@@ -22,6 +23,7 @@ use crate::sim::cache::Cached;
 use crate::sim::matrix::{Matrix, Principal};
 pub use crate::sim::session::*;
 use crate::words::{step_title, verdict_word};
+pub use panel::{SimDialog, SimPanel, SimTab, status_of};
 
 fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
     match v {
@@ -49,7 +51,7 @@ impl PrivyApp {
     /// The simulator panel. Returns nothing: clicks on rules move the
     /// editor (`go_to`), dialogs are started on the window's dialog thread.
     pub(super) fn simulator(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.heading("Simulator");
@@ -65,7 +67,7 @@ impl PrivyApp {
                 if tab == SimTab::Tests && failing > 0 {
                     title = format!("Tests ({failing} failing)");
                 }
-                ui.selectable_value(&mut self.sim.tab, tab, title);
+                ui.selectable_value(&mut self.sim_panel.tab, tab, title);
             }
         });
         // Which pool the verdicts use, always in sight (a support engineer
@@ -93,7 +95,7 @@ impl PrivyApp {
         );
         ui.label(RichText::new(pool_line).weak())
             .on_hover_text(hover);
-        if let Some(note) = &self.sim.note {
+        if let Some(note) = &self.sim_panel.note {
             let color = if note.error {
                 ui.visuals().error_fg_color
             } else {
@@ -103,7 +105,7 @@ impl PrivyApp {
         }
         ui.separator();
         // The tab may have changed: its content is worked out now.
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         if self.sim.busy() {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -114,7 +116,7 @@ impl PrivyApp {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(30));
         }
-        match self.sim.tab {
+        match self.sim_panel.tab {
             SimTab::Matrix => self.matrix_tab(ui, doc),
             tab => {
                 // The pool's tables scroll sideways rather than widen the

@@ -61,7 +61,7 @@ impl PrivyApp {
 
     pub(super) fn request_tab(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
         self.request_form(ui, words);
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         ui.add_space(6.0);
         let decided = self.sim.decision.as_ref().map(|c| c.value.clone());
         match decided {
@@ -87,7 +87,7 @@ impl PrivyApp {
                     }
                     let l = ui.label("Case name");
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.sim.case_name)
+                        egui::TextEdit::singleline(&mut self.sim_panel.case_name)
                             .hint_text("optional")
                             .desired_width(140.0),
                     )
@@ -97,7 +97,8 @@ impl PrivyApp {
                         .on_hover_text("Expect this verdict and reason from now on (Tests tab)")
                         .clicked()
                     {
-                        self.sim.save_request_as_case();
+                        let name = std::mem::take(&mut self.sim_panel.case_name);
+                        self.sim.save_request_as_case(&name);
                     }
                 });
                 ui.add_space(6.0);

@@ -55,9 +55,12 @@ impl PrivyApp {
             }
         });
         if add && let Err(e) = self.sim.add_scenario_form() {
-            self.sim.say(e, true);
+            self.sim_panel.note = Some(Status {
+                text: e,
+                error: true,
+            });
         }
-        self.sim.refresh(doc);
+        self.sim.refresh(doc, self.sim_panel.wanted());
         let steps = self.sim.steps().cloned();
         let mut remove = None;
         let mut load = None;
@@ -133,7 +136,7 @@ impl PrivyApp {
         }
         if let Some(i) = load {
             self.sim.form = self.sim.scenario[i].clone();
-            self.sim.tab = SimTab::Request;
+            self.sim_panel.tab = SimTab::Request;
         }
         if let Some(i) = remove {
             self.sim.scenario.remove(i);
