@@ -229,3 +229,39 @@ impl SimState {
         Some(Ok(Done::CaseAdded { rule, request: req }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_with_a_problem_is_read_and_its_problem_placed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("pool.json");
+        std::fs::write(
+            &path,
+            "{\n  \"licenses\": [ { \"serial\": \"S1\", \"features\": { \"CAD\": 1 } } ],\n  \"sessions\": [\n    { \"user\": \"anna\", \"feature\": \"CAD\", \"serial\": \"S9\" }\n  ]\n}\n",
+        )
+        .expect("write");
+        let mut sim = SimState::default();
+        let Ok(Done::PoolRead { problem, more, .. }) = sim.load_pool(&path) else {
+            panic!("the pool is read");
+        };
+        let p = problem.expect("its problem");
+        assert_eq!((p.line, p.column, more), (4, 51, 0), "{p:?}");
+        assert!(
+            p.message
+                .contains("license S9, which the pool does not list"),
+            "{p:?}"
+        );
+        assert!(sim.use_pool && sim.pool.sessions.len() == 1);
+        assert!(matches!(
+            sim.load_pool(&dir.path().join("missing.json")),
+            Err(Failed::Read(_))
+        ));
+        assert_eq!(
+            sim.export_matrix(&dir.path().join("m.csv")),
+            Err(Failed::NoMatrix)
+        );
+    }
+}
