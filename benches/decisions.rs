@@ -19,15 +19,17 @@ fn requests(shape: Shape, n: usize) -> Vec<Request> {
     let mut r = Rng::new(99);
     (0..n)
         .map(|_| Request {
-            user: Some(generate::user(r.below(shape.users as u64))),
-            host: Some(format!("PC{}", r.below(1000))),
-            ip: Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
-                10,
-                r.below(4) as u8,
-                r.below(256) as u8,
-                r.below(256) as u8,
-            ))),
-            local_groups: Vec::new(),
+            principal: privy::request::Principal {
+                user: Some(generate::user(r.below(shape.users as u64))),
+                host: Some(format!("PC{}", r.below(1000))),
+                ip: Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+                    10,
+                    r.below(4) as u8,
+                    r.below(256) as u8,
+                    r.below(256) as u8,
+                ))),
+                local_groups: Vec::new(),
+            },
             feature: generate::feature(r.below(shape.features as u64)),
             action: if r.chance(20) {
                 Action::Borrow
@@ -208,9 +210,9 @@ fn main() {
         .iter()
         .take(200)
         .map(|r| Principal {
-            user: r.user.clone(),
-            host: r.host.clone(),
-            ip: r.ip,
+            user: r.principal.user.clone(),
+            host: r.principal.host.clone(),
+            ip: r.principal.ip,
             local_groups: Vec::new(),
         })
         .collect();

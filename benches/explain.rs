@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use privy::analysis::explained::{Options, explained};
+use privy::analysis::explained::{ExplainedOptions, explained};
 use privy::analysis::{Budget, TIME_BUDGET};
 use privy::document::Document;
 use privy::engine::{Engine, Request, Verdict};
@@ -38,7 +38,15 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
             let start = Instant::now();
             let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
             let d = engine.decide(req, None);
-            let only = explained(doc, &engine, None, req, &d, Options::default(), &budget());
+            let only = explained(
+                doc,
+                &engine,
+                None,
+                req,
+                &d,
+                ExplainedOptions::default(),
+                &budget(),
+            );
             det.push(start.elapsed());
             let start = Instant::now();
             let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
@@ -49,9 +57,9 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
                 None,
                 req,
                 &d,
-                Options {
+                ExplainedOptions {
                     suggestions: true,
-                    ..Options::default()
+                    ..ExplainedOptions::default()
                 },
                 &budget(),
             );
@@ -89,9 +97,12 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
 
 fn request(user: Option<&str>, host: Option<&str>, ip: Option<&str>, feature: &str) -> Request {
     Request {
-        user: user.map(String::from),
-        host: host.map(String::from),
-        ip: ip.and_then(|i| i.parse().ok()),
+        principal: privy::request::Principal {
+            user: user.map(String::from),
+            host: host.map(String::from),
+            ip: ip.and_then(|i| i.parse().ok()),
+            ..Default::default()
+        },
         feature: feature.to_string(),
         ..Request::default()
     }

@@ -93,10 +93,12 @@ pub fn engine(data: &[u8]) {
     let serial = field();
     let local_groups = field().map(|s| vec![s]).unwrap_or_default();
     let req = Request {
-        user,
-        host,
-        ip,
-        local_groups,
+        principal: crate::request::Principal {
+            user,
+            host,
+            ip,
+            local_groups,
+        },
         feature,
         action: if action.as_deref() == Some("b") {
             Action::Borrow

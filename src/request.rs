@@ -15,13 +15,11 @@ pub enum Action {
     Borrow,
 }
 
-/// One request to decide.
+/// One request to decide: who asks, for which feature, to check out or
+/// borrow, on which license if one is named, and for how many hours.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Request {
-    pub user: Option<String>,
-    pub host: Option<String>,
-    pub ip: Option<IpAddr>,
-    pub local_groups: Vec<String>,
+    pub principal: Principal,
     pub feature: String,
     pub action: Action,
     pub serial: Option<String>,
@@ -29,24 +27,10 @@ pub struct Request {
 }
 
 impl Request {
-    /// Who is asking, as given.
-    pub fn principal(&self) -> Principal {
-        Principal {
-            user: self.user.clone(),
-            host: self.host.clone(),
-            ip: self.ip,
-            local_groups: self.local_groups.clone(),
-        }
-    }
-
     /// Who is asking, folded for comparison (what the engine matches).
     pub fn folded(&self) -> FoldedPrincipal {
-        FoldedPrincipal::new(
-            self.user.as_deref(),
-            self.host.as_deref(),
-            self.ip,
-            &self.local_groups,
-        )
+        let p = &self.principal;
+        FoldedPrincipal::new(p.user.as_deref(), p.host.as_deref(), p.ip, &p.local_groups)
     }
 }
 
@@ -88,10 +72,7 @@ impl Principal {
     /// The request of this principal for `feature`.
     pub fn request(&self, feature: &str, action: Action) -> Request {
         Request {
-            user: self.user.clone(),
-            host: self.host.clone(),
-            ip: self.ip,
-            local_groups: self.local_groups.clone(),
+            principal: self.clone(),
             feature: feature.to_string(),
             action,
             serial: None,

@@ -75,16 +75,16 @@ pub fn inputs(u: Unset) -> Vec<Input> {
 
 /// A value of an unset input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Example {
+pub enum UnsetValue {
     Text(String),
     Groups(Vec<String>),
 }
 
-impl Example {
+impl UnsetValue {
     pub fn json(&self) -> serde_json::Value {
         match self {
-            Example::Text(t) => serde_json::Value::String(t.clone()),
-            Example::Groups(g) => {
+            UnsetValue::Text(t) => serde_json::Value::String(t.clone()),
+            UnsetValue::Groups(g) => {
                 serde_json::Value::Array(g.iter().cloned().map(serde_json::Value::String).collect())
             }
         }
@@ -98,7 +98,7 @@ pub struct Alternative {
     /// The entry the example falls in, as written (several, joined, for an
     /// overlap).
     pub entry: String,
-    pub example: Example,
+    pub example: UnsetValue,
     /// Other unset inputs the change needs as well (empty but for changes
     /// that only several inputs together make).
     pub with: Principal,
@@ -113,27 +113,29 @@ impl Alternative {
         let mut r = req.clone();
         set(&mut r, self.input, &self.example);
         if let Some(u) = &self.with.user {
-            r.user = Some(u.clone());
+            r.principal.user = Some(u.clone());
         }
         if let Some(h) = &self.with.host {
-            r.host = Some(h.clone());
+            r.principal.host = Some(h.clone());
         }
         if let Some(ip) = self.with.ip {
-            r.ip = Some(ip);
+            r.principal.ip = Some(ip);
         }
         if !self.with.local_groups.is_empty() {
-            r.local_groups = self.with.local_groups.clone();
+            r.principal.local_groups = self.with.local_groups.clone();
         }
         r
     }
 }
 
-fn set(r: &mut Request, input: Input, e: &Example) {
+fn set(r: &mut Request, input: Input, e: &UnsetValue) {
     match (input, e) {
-        (Input::User | Input::UserOrHost, Example::Text(t)) => r.user = Some(t.clone()),
-        (Input::Host, Example::Text(t)) => r.host = Some(t.clone()),
-        (Input::Ip, Example::Text(t)) => r.ip = t.parse().ok(),
-        (Input::LocalGroups, Example::Groups(g)) => r.local_groups = g.clone(),
+        (Input::User | Input::UserOrHost, UnsetValue::Text(t)) => {
+            r.principal.user = Some(t.clone())
+        }
+        (Input::Host, UnsetValue::Text(t)) => r.principal.host = Some(t.clone()),
+        (Input::Ip, UnsetValue::Text(t)) => r.principal.ip = t.parse().ok(),
+        (Input::LocalGroups, UnsetValue::Groups(g)) => r.principal.local_groups = g.clone(),
         _ => {}
     }
 }
@@ -151,10 +153,18 @@ pub struct Determination {
 /// Which inputs of `req` are unknown for `feature` in `cfg`.
 pub fn unset_of(req: &Request, atoms: &Atoms, no_local_groups: bool) -> Unset {
     Unset {
-        user: req.user.as_deref().is_none_or(|u| u.trim().is_empty()),
-        host: req.host.as_deref().is_none_or(|h| h.trim().is_empty()),
-        ip: req.ip.is_none(),
-        local_groups: req.local_groups.is_empty()
+        user: req
+            .principal
+            .user
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty()),
+        host: req
+            .principal
+            .host
+            .as_deref()
+            .is_none_or(|h| h.trim().is_empty()),
+        ip: req.principal.ip.is_none(),
+        local_groups: req.principal.local_groups.is_empty()
             && !no_local_groups
             && !atoms.local_groups.is_empty(),
     }
@@ -200,7 +210,7 @@ pub fn determine_with(
             would_change: Vec::new(),
         };
     }
-    let given = req.principal();
+    let given = req.principal.clone();
     let vary = Vary {
         user: unset.user,
         host: unset.host,
@@ -216,7 +226,7 @@ pub fn determine_with(
     // Entry by entry, one input at a time: the alternatives people can
     // act on, and usually the answer (one that changes the outcome
     // settles `determined`).
-    let mut found: Vec<(Input, Example, String)> = Vec::new();
+    let mut found: Vec<(Input, UnsetValue, String)> = Vec::new();
     for input in inputs(unset) {
         for (example, entry) in entry_examples(atoms, input) {
             let mut r = req.clone();
@@ -340,7 +350,7 @@ pub fn determine_with(
 /// entries each matches, which is what the space tells apart.
 fn same_class(space: &super::Space, a: &Request, b: &Request) -> bool {
     let what = |r: &Request| {
-        let mut w = space.describe_principal(&r.principal());
+        let mut w = space.describe_principal(&r.principal);
         for way in &mut w.ways {
             way.witness = Principal::default();
         }
@@ -351,7 +361,7 @@ fn same_class(space: &super::Space, a: &Request, b: &Request) -> bool {
 
 /// The parts `w` sets that `given` leaves unset, as inputs with their
 /// values.
-fn added_parts(given: &Principal, w: &Principal, unset: Unset) -> Vec<(Input, Example)> {
+fn added_parts(given: &Principal, w: &Principal, unset: Unset) -> Vec<(Input, UnsetValue)> {
     let mut out = Vec::new();
     let both = unset.user && unset.host;
     if given.user.is_none()
@@ -359,7 +369,7 @@ fn added_parts(given: &Principal, w: &Principal, unset: Unset) -> Vec<(Input, Ex
     {
         out.push((
             if both { Input::UserOrHost } else { Input::User },
-            Example::Text(u.clone()),
+            UnsetValue::Text(u.clone()),
         ));
     }
     if given.host.is_none()
@@ -372,15 +382,18 @@ fn added_parts(given: &Principal, w: &Principal, unset: Unset) -> Vec<(Input, Ex
         } else {
             Input::Host
         };
-        out.push((input, Example::Text(h.clone())));
+        out.push((input, UnsetValue::Text(h.clone())));
     }
     if given.ip.is_none()
         && let Some(ip) = w.ip
     {
-        out.push((Input::Ip, Example::Text(ip.to_string())));
+        out.push((Input::Ip, UnsetValue::Text(ip.to_string())));
     }
     if given.local_groups.is_empty() && !w.local_groups.is_empty() {
-        out.push((Input::LocalGroups, Example::Groups(w.local_groups.clone())));
+        out.push((
+            Input::LocalGroups,
+            UnsetValue::Groups(w.local_groups.clone()),
+        ));
     }
     out
 }
@@ -416,42 +429,42 @@ fn clear(w: &mut Principal, given: &Principal, input: Input) {
 
 /// The entries of the input's kind the feature's rules reach, each with
 /// one value inside it, in the order the atoms list them.
-fn entry_examples(atoms: &Atoms, input: Input) -> Vec<(Example, String)> {
+fn entry_examples(atoms: &Atoms, input: Input) -> Vec<(UnsetValue, String)> {
     match input {
         Input::User | Input::Host | Input::UserOrHost => atoms
             .name_examples()
             .into_iter()
-            .map(|(n, e)| (Example::Text(n), e))
+            .map(|(n, e)| (UnsetValue::Text(n), e))
             .collect(),
         Input::Ip => atoms
             .ip_examples()
             .into_iter()
-            .map(|(ip, e)| (Example::Text(ip.to_string()), e))
+            .map(|(ip, e)| (UnsetValue::Text(ip.to_string()), e))
             .collect(),
         Input::LocalGroups => atoms
             .local_groups
             .iter()
-            .map(|(_, g)| (Example::Groups(vec![g.clone()]), format!("&{g}")))
+            .map(|(_, g)| (UnsetValue::Groups(vec![g.clone()]), format!("&{g}")))
             .collect(),
     }
 }
 
 /// The entries a value falls in, for an alternative found by class.
-fn entry_of(atoms: &Atoms, input: Input, e: &Example) -> String {
+fn entry_of(atoms: &Atoms, input: Input, e: &UnsetValue) -> String {
     match (input, e) {
-        (Input::Ip, Example::Text(t)) => match t.parse::<IpAddr>() {
+        (Input::Ip, UnsetValue::Text(t)) => match t.parse::<IpAddr>() {
             Ok(ip) => atoms.ip_entries(ip).join(" and "),
             Err(_) => t.clone(),
         },
-        (Input::LocalGroups, Example::Groups(g)) => g
+        (Input::LocalGroups, UnsetValue::Groups(g)) => g
             .iter()
             .map(|g| format!("&{g}"))
             .collect::<Vec<_>>()
             .join(" and "),
-        (_, Example::Text(t)) => match atoms.literal(t) {
+        (_, UnsetValue::Text(t)) => match atoms.literal(t) {
             Some(l) => l.to_string(),
             None => atoms.wildcards_matching_written(t).join(" and "),
         },
-        (_, Example::Groups(g)) => g.join(", "),
+        (_, UnsetValue::Groups(g)) => g.join(", "),
     }
 }

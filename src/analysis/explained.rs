@@ -12,7 +12,7 @@ use crate::engine::{Decision, Engine, PoolView, Request};
 
 /// What the caller says about inputs it left unset.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct ExplainedOptions {
     /// The principal has no local groups (`--no-local-groups`).
     pub no_local_groups: bool,
     /// Work out suggestions for a denial (they need a diff per edit).
@@ -41,7 +41,7 @@ pub fn explained(
     pool: Option<PoolFile<'_>>,
     req: &Request,
     d: &Decision,
-    options: Options,
+    options: ExplainedOptions,
     budget: &Budget,
 ) -> Explained {
     let view = pool.map(|p| PoolView::new(engine, p.index));
@@ -68,11 +68,11 @@ pub fn explained(
     // password value would be pasted masked, as someone else.
     let mut determination = determination;
     determination.would_change.retain(|a| {
-        let p = a.apply(&Request::default()).principal();
+        let p = a.apply(&Request::default()).principal.clone();
         !p.names().any(|t| secrets.shows_in(t))
     });
-    let other_family =
-        super::atoms::Family::of(doc.config()).filter(|f| req.ip.is_some_and(|ip| !f.admits(ip)));
+    let other_family = super::atoms::Family::of(doc.config())
+        .filter(|f| req.principal.ip.is_some_and(|ip| !f.admits(ip)));
     let withheld = before - suggestions.len() - determination.would_change.len();
     Explained {
         determination,

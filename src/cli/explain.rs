@@ -59,14 +59,14 @@ pub fn load_pool_text(path: &Path) -> Result<(String, PoolIndex), String> {
 
 /// How `privy explain` was asked.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct ExplainOptions {
     pub json: bool,
     pub no_local_groups: bool,
     pub require_determined: bool,
     pub suggest: bool,
 }
 
-pub fn explain(file: &Path, request: Request, pool: Option<&Path>, options: Options) -> i32 {
+pub fn explain(file: &Path, request: Request, pool: Option<&Path>, options: ExplainOptions) -> i32 {
     explain_report(file, request, pool, options).emit()
 }
 
@@ -75,7 +75,7 @@ pub fn explain_report(
     file: &Path,
     request: Request,
     pool_path: Option<&Path>,
-    options: Options,
+    options: ExplainOptions,
 ) -> Report {
     let doc = match load(file) {
         Ok(d) => d,
@@ -103,7 +103,7 @@ pub fn explain_report(
         pool_file,
         &request,
         &d,
-        analysis::explained::Options {
+        analysis::explained::ExplainedOptions {
             no_local_groups: options.no_local_groups,
             suggestions: options.json || options.suggest,
         },

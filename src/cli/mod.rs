@@ -315,10 +315,12 @@ pub fn run(cli: Cli) -> i32 {
             suggest,
         }) => {
             let request = crate::engine::Request {
-                user,
-                host,
-                ip,
-                local_groups,
+                principal: crate::request::Principal {
+                    user,
+                    host,
+                    ip,
+                    local_groups,
+                },
                 feature,
                 action: match action {
                     ActionArg::Checkout => crate::engine::Action::Checkout,
@@ -331,7 +333,7 @@ pub fn run(cli: Cli) -> i32 {
                 &file,
                 request,
                 pool.as_deref(),
-                explain::Options {
+                explain::ExplainOptions {
                     json: format == ExplainFormat::Json,
                     no_local_groups,
                     require_determined,
@@ -354,7 +356,7 @@ pub fn run(cli: Cli) -> i32 {
         }) => tidy::report(
             &file,
             write,
-            crate::analysis::tidy::Options { drop_presets },
+            crate::analysis::tidy::TidyOptions { drop_presets },
             format == ExplainFormat::Json,
         )
         .emit(),

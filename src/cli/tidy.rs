@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::output::{Report, one_line};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_UNDETERMINED};
-use crate::analysis::tidy::{Options, Proof, Tidy, tidy};
+use crate::analysis::tidy::{Proof, Tidy, TidyOptions, tidy};
 use crate::document::{Document, Edit};
 use crate::words;
 
@@ -17,7 +17,7 @@ pub const TIME: std::time::Duration = crate::analysis::TIME_BUDGET;
 
 /// What `privy tidy` prints, and its exit status; with `write`, the file
 /// saved as the editor saves it.
-pub fn report(file: &Path, write: bool, options: Options, json: bool) -> Report {
+pub fn report(file: &Path, write: bool, options: TidyOptions, json: bool) -> Report {
     let doc = match super::diff::load(file, "the rule file") {
         Ok(d) => d,
         Err(r) => return r,

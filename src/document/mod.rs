@@ -157,7 +157,7 @@ impl StepWhat {
 
 /// One undo step: the inverse splices, applied last-first.
 #[derive(Debug, Clone)]
-struct Step {
+struct UndoStep {
     /// Identifies the state the step leads to, for the saved marker.
     id: u64,
     inverse: Vec<TextEdit>,
@@ -189,8 +189,8 @@ pub struct Document {
     /// The generation before the latest change, and what that change
     /// touched, when it was one splice analysed in part.
     last_change: Option<(u64, validate::Touched)>,
-    undo: Vec<Step>,
-    redo: Vec<Step>,
+    undo: Vec<UndoStep>,
+    redo: Vec<UndoStep>,
     /// The password values of the text, found when first asked for.
     secrets: std::sync::OnceLock<crate::secrets::Secrets>,
     /// How many threads loading may use.
@@ -402,7 +402,7 @@ impl Document {
                 .is_some_and(|s| s.group.as_deref() == group);
         match (merge, self.undo.last_mut()) {
             (true, Some(step)) => step.inverse.push(inverse),
-            _ => self.undo.push(Step {
+            _ => self.undo.push(UndoStep {
                 id: {
                     self.next_step += 1;
                     self.next_step
@@ -463,13 +463,13 @@ impl Document {
 
     /// Applies an undo step's splices; gives the step that reverts it and
     /// how the analysis followed.
-    fn replay(&mut self, step: Step) -> (Step, Followed) {
+    fn replay(&mut self, step: UndoStep) -> (UndoStep, Followed) {
         let mut back = Vec::with_capacity(step.inverse.len());
         let mut followed = Followed::default();
         for inv in step.inverse.iter().rev() {
             back.push(self.splice(inv, &mut followed));
         }
-        let step = Step {
+        let step = UndoStep {
             id: step.id,
             inverse: back,
             group: None,

@@ -113,7 +113,7 @@ impl Engine {
         if record && pool.is_none() {
             assumptions.push(Assumption::NoPool);
         }
-        if record && req.ip.is_none() {
+        if record && req.principal.ip.is_none() {
             assumptions.push(Assumption::NoIp);
         }
         let Some(counts) = pool else {

@@ -15,7 +15,11 @@
 //! - `matcher.rs`: principal lists compiled for matching.
 
 pub mod matcher;
-pub mod pool;
+/// The license pool as the engine reads it: see [`crate::pool`], where the
+/// types live (below the engine and the validation, which both use them).
+pub mod pool {
+    pub use crate::pool::*;
+}
 
 pub use crate::request::{Action, Request};
 use matcher::{FoldedPrincipal, Groups, Matcher, NameIndex, Scratch};

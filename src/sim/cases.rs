@@ -32,10 +32,12 @@ impl CaseRequest {
     pub fn to_request(&self) -> Result<Request, String> {
         let ip = crate::request::parse_ip(self.ip.as_deref())?;
         Ok(Request {
-            user: self.user.clone(),
-            host: self.host.clone(),
-            ip,
-            local_groups: self.local_groups.clone(),
+            principal: crate::request::Principal {
+                user: self.user.clone(),
+                host: self.host.clone(),
+                ip,
+                local_groups: self.local_groups.clone(),
+            },
             feature: self.feature.clone(),
             action: self.action,
             serial: self.serial.clone(),
@@ -45,10 +47,10 @@ impl CaseRequest {
 
     pub fn from_request(req: &Request) -> CaseRequest {
         CaseRequest {
-            user: req.user.clone(),
-            host: req.host.clone(),
-            ip: req.ip.map(|ip| ip.to_string()),
-            local_groups: req.local_groups.clone(),
+            user: req.principal.user.clone(),
+            host: req.principal.host.clone(),
+            ip: req.principal.ip.map(|ip| ip.to_string()),
+            local_groups: req.principal.local_groups.clone(),
             feature: req.feature.clone(),
             action: req.action,
             serial: req.serial.clone(),
@@ -106,7 +108,7 @@ impl Cases {
 
 /// What one case gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct CaseOutcome {
     pub passed: bool,
     pub got: Verdict,
     pub reason: Reason,
@@ -136,7 +138,7 @@ pub fn run(
     engine: &Engine,
     cases: &Cases,
     fallback: Option<&PoolIndex>,
-) -> Result<Vec<Outcome>, RunError> {
+) -> Result<Vec<CaseOutcome>, RunError> {
     let own = cases
         .pool
         .clone()
@@ -155,7 +157,7 @@ pub fn run(
                 error,
             })?;
             let d = engine.decide_quiet(&req, counts.as_ref(), &mut scratch);
-            Ok(Outcome {
+            Ok(CaseOutcome {
                 passed: d.decision == case.expect && case.reason.is_none_or(|r| r == d.reason),
                 got: d.decision,
                 reason: d.reason,

@@ -6,7 +6,7 @@
 //! until then).
 
 use crate::analysis::background::{EXPLAIN_IN_FRAME_BELOW, Worker};
-use crate::analysis::explained::{Explained, Options, explained};
+use crate::analysis::explained::{Explained, ExplainedOptions, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{Budget, TIME_BUDGET};
 use crate::document::Document;
@@ -143,7 +143,7 @@ fn work(
         pool_file,
         req,
         d,
-        Options {
+        ExplainedOptions {
             no_local_groups,
             suggestions: true,
         },

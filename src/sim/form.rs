@@ -39,16 +39,18 @@ impl RequestForm {
             ),
         };
         Ok(Request {
-            user: opt(&self.user),
-            host: opt(&self.host),
-            ip,
-            local_groups: self
-                .groups
-                .split([';', ','])
-                .map(str::trim)
-                .filter(|g| !g.is_empty())
-                .map(String::from)
-                .collect(),
+            principal: crate::request::Principal {
+                user: opt(&self.user),
+                host: opt(&self.host),
+                ip,
+                local_groups: self
+                    .groups
+                    .split([';', ','])
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(String::from)
+                    .collect(),
+            },
             feature: feature.to_string(),
             action: self.action,
             serial: opt(&self.serial),
@@ -62,10 +64,10 @@ impl RequestForm {
 
     pub fn from_request(r: &Request) -> RequestForm {
         RequestForm {
-            user: r.user.clone().unwrap_or_default(),
-            host: r.host.clone().unwrap_or_default(),
-            ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
-            groups: r.local_groups.join("; "),
+            user: r.principal.user.clone().unwrap_or_default(),
+            host: r.principal.host.clone().unwrap_or_default(),
+            ip: r.principal.ip.map(|i| i.to_string()).unwrap_or_default(),
+            groups: r.principal.local_groups.join("; "),
             feature: r.feature.clone(),
             serial: r.serial.clone().unwrap_or_default(),
             action: r.action,

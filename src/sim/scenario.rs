@@ -8,7 +8,7 @@ use crate::pattern::fold;
 
 /// One request of the replay and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub struct ScenarioStep {
     pub decision: Decision,
     /// The grant became a new session (not when there is no pool, and not
     /// when seat sharing let it reuse a session the principal holds).
@@ -22,12 +22,12 @@ pub fn replay(
     engine: &Engine,
     pool: Option<&Pool>,
     requests: &[Request],
-) -> Result<Vec<Step>, PoolError> {
+) -> Result<Vec<ScenarioStep>, PoolError> {
     let mut pool = pool.cloned();
     let mut steps = Vec::with_capacity(requests.len());
     for req in requests {
         let Some(current) = pool.as_mut() else {
-            steps.push(Step {
+            steps.push(ScenarioStep {
                 decision: engine.decide(req, None),
                 took_seat: false,
             });
@@ -42,10 +42,10 @@ pub fn replay(
             let serial = decision.serial.clone();
             if !reuses(current, req, serial.as_deref()) {
                 current.sessions.push(Session {
-                    user: req.user.clone(),
-                    host: req.host.clone(),
-                    ip: req.ip.map(|ip| ip.to_string()),
-                    local_groups: req.local_groups.clone(),
+                    user: req.principal.user.clone(),
+                    host: req.principal.host.clone(),
+                    ip: req.principal.ip.map(|ip| ip.to_string()),
+                    local_groups: req.principal.local_groups.clone(),
                     feature: req.feature.clone(),
                     serial,
                     kind: req.action,
@@ -53,7 +53,7 @@ pub fn replay(
                 took_seat = true;
             }
         }
-        steps.push(Step {
+        steps.push(ScenarioStep {
             decision,
             took_seat,
         });
@@ -84,8 +84,10 @@ fn reuses(pool: &Pool, req: &Request, serial: Option<&str>) -> bool {
             && on_license(s)
             && match pool.seat_sharing {
                 SeatSharing::None => false,
-                SeatSharing::User => same(&s.user, &req.user),
-                SeatSharing::UserHost => same(&s.user, &req.user) && same(&s.host, &req.host),
+                SeatSharing::User => same(&s.user, &req.principal.user),
+                SeatSharing::UserHost => {
+                    same(&s.user, &req.principal.user) && same(&s.host, &req.principal.host)
+                }
             }
     })
 }
@@ -105,8 +107,11 @@ mod tests {
 
     fn req(user: &str) -> Request {
         Request {
-            user: Some(user.into()),
-            host: Some("PC1".into()),
+            principal: crate::request::Principal {
+                user: Some(user.into()),
+                host: Some("PC1".into()),
+                ..Default::default()
+            },
             feature: "CAD".into(),
             ..Default::default()
         }
@@ -180,7 +185,7 @@ pub struct Tally {
 
 /// The running tally of seats per feature the requests ask for (and the
 /// pool offers), step by step.
-pub fn tally(pool: &Pool, requests: &[Request], steps: &[Step]) -> Vec<Tally> {
+pub fn tally(pool: &Pool, requests: &[Request], steps: &[ScenarioStep]) -> Vec<Tally> {
     let mut out: Vec<Tally> = Vec::new();
     for req in requests {
         if out.iter().any(|t| t.feature == req.feature) {

@@ -11,11 +11,11 @@ use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Decision, Engine, PoolView, Request, SeatUsage, StepName, Verdict};
 use crate::rule_id::RuleId;
 use crate::sim::cache::{Cached, Slot, fresh, usable};
-use crate::sim::cases::{Case, CaseRequest, Cases, Outcome as CaseOutcome};
+use crate::sim::cases::{Case, CaseOutcome, CaseRequest, Cases};
 use crate::sim::explaining::{Asked, ExplainedAnswer, Explainer};
 pub use crate::sim::form::RequestForm;
 use crate::sim::matrix::{self, Matrix, Principal};
-use crate::sim::scenario::{self, Step};
+use crate::sim::scenario::{self, ScenarioStep};
 
 /// The matrix shows at most this many of the principals a file names
 /// (plus the ones the user adds): enough for a screen, and 200 × 50 cells
@@ -84,7 +84,7 @@ pub struct SimState {
     pub(crate) decision: Slot<FormKey, Result<(Request, Decision), String>>,
     /// (serial, feature, usage) of every feature on every license.
     pub(crate) seats: Slot<FormKey, Vec<(String, String, SeatUsage)>>,
-    pub(crate) steps: Slot<RevKey, Result<Vec<Step>, String>>,
+    pub(crate) steps: Slot<RevKey, Result<Vec<ScenarioStep>, String>>,
     /// The matrix, how long deciding it took, and whether the file names
     /// more principals than it shows ([`MAX_FILE_ROWS`]).
     pub(crate) matrix: Slot<(u64, u64, Action, usize), Decided>,
@@ -276,7 +276,7 @@ impl SimState {
             });
         }
         if seats_stale {
-            let principal = self.form.to_request().ok().map(|r| r.principal());
+            let principal = self.form.to_request().ok().map(|r| r.principal);
             let value = counts.as_ref().map_or_else(Vec::new, |c| {
                 let mut out = Vec::new();
                 for (l, lic) in c.index.pool.licenses.iter().enumerate() {
@@ -399,7 +399,7 @@ impl SimState {
         self.matrix.as_ref().map(|c| &c.value.0)
     }
 
-    pub fn steps(&self) -> Option<&Result<Vec<Step>, String>> {
+    pub fn steps(&self) -> Option<&Result<Vec<ScenarioStep>, String>> {
         self.steps.as_ref().map(|c| &c.value)
     }
 

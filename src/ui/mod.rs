@@ -148,6 +148,10 @@ pub struct Status {
     pub error: bool,
 }
 
+/// The window: the open file and its editor, the simulator beside it, the
+/// prompts and dialogs, Review changes and Tidy up. Panels draw from it and
+/// queue edits; [`PrivyApp::run`] carries out commands from menus,
+/// shortcuts and buttons.
 pub struct PrivyApp {
     doc: Option<Document>,
     /// A file that could not be opened, with the reason.

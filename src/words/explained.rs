@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::analysis::determined::{Alternative, Example, Input, Unset};
+use crate::analysis::determined::{Alternative, Input, Unset, UnsetValue};
 use crate::analysis::explained::Explained;
 use crate::analysis::features::UnknownFeature;
 use crate::analysis::suggest::{Impact, Proposal, Suggestion};
@@ -36,8 +36,8 @@ fn pattern(entry: &str) -> bool {
 /// 10.20.30.100-150").
 pub fn alternative_input(a: &Alternative) -> String {
     let ex = match &a.example {
-        Example::Text(t) => t.clone(),
-        Example::Groups(g) => g.join(", "),
+        UnsetValue::Text(t) => t.clone(),
+        UnsetValue::Groups(g) => g.join(", "),
     };
     let e = &a.entry;
     let mut s = match a.input {
@@ -54,7 +54,7 @@ pub fn alternative_input(a: &Alternative) -> String {
         }
         Input::UserOrHost => format!("with user or host {ex}"),
         Input::LocalGroups => match &a.example {
-            Example::Groups(g) if g.len() > 1 => format!("in local groups {}", g.join(", ")),
+            UnsetValue::Groups(g) if g.len() > 1 => format!("in local groups {}", g.join(", ")),
             _ => format!("in local group {ex}"),
         },
     };
@@ -295,7 +295,7 @@ pub fn suggestion_json(s: &Suggestion, file: (&str, &str), pool: Option<(&str, &
                 fields.insert("user".into(), json!(user));
             }
             Proposal::LocalGroup { .. } => {
-                fields.insert("local_groups".into(), json!(r.local_groups));
+                fields.insert("local_groups".into(), json!(r.principal.local_groups));
             }
             Proposal::Serial { serial } => {
                 fields.insert("serial".into(), json!(serial));

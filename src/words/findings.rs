@@ -2,7 +2,7 @@
 //! where each is in the file and what it says.
 
 use super::rule_name;
-use crate::analysis::effect::{Findings, Why};
+use crate::analysis::effect::{Findings, NoEffectReason};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Config;
 use crate::request::Principal;
@@ -93,10 +93,10 @@ pub fn beside(cfg: &Config, f: &Findings, known: &[Diagnostic]) -> Vec<Diagnosti
 pub fn no_effect_message(n: &crate::analysis::effect::NoEffect) -> String {
     let name = rule_name(n.rule);
     match &n.why {
-        Why::MatchesNobody => {
+        NoEffectReason::MatchesNobody => {
             format!("{name} has no effect: its USERS cover nobody, for any feature it lists")
         }
-        Why::Shadowed {
+        NoEffectReason::Shadowed {
             by,
             not_allowed,
             example,
@@ -119,10 +119,10 @@ pub fn no_effect_message(n: &crate::analysis::effect::NoEffect) -> String {
                 principal(example)
             )
         }
-        Why::AllowsEveryone => format!(
+        NoEffectReason::AllowsEveryone => format!(
             "{name} has no effect: it allows everyone it covers, and without it no allow rule restricts them either"
         ),
-        Why::Redundant {
+        NoEffectReason::Redundant {
             with,
             example,
             some,

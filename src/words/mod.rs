@@ -1,7 +1,7 @@
 //! Every word a person reads about a decision: the verdict, the reason in
 //! one sentence or a few words, the action, the principal, the steps. The
-//! command line, the window and the matrix's CSV all take them from here;
-//! JSON carries the codes (`Reason::as_str`), not these words.
+//! command line and the window take them from here; JSON and the matrix's
+//! CSV carry the codes (`Reason::as_str`), not these words.
 
 use crate::engine::{Action, Decision, Outcome, Reason, Request, StepName, Verdict};
 
@@ -67,17 +67,20 @@ pub fn action_word(a: Action) -> &'static str {
 /// The principal in words ("user anna, host PC001").
 pub fn who(req: &Request) -> String {
     let mut parts = Vec::new();
-    if let Some(u) = &req.user {
+    if let Some(u) = &req.principal.user {
         parts.push(format!("user {u}"));
     }
-    if let Some(h) = &req.host {
+    if let Some(h) = &req.principal.host {
         parts.push(format!("host {h}"));
     }
-    if let Some(ip) = req.ip {
+    if let Some(ip) = req.principal.ip {
         parts.push(format!("IP {ip}"));
     }
-    if !req.local_groups.is_empty() {
-        parts.push(format!("local groups {}", req.local_groups.join(", ")));
+    if !req.principal.local_groups.is_empty() {
+        parts.push(format!(
+            "local groups {}",
+            req.principal.local_groups.join(", ")
+        ));
     }
     if parts.is_empty() {
         "an unknown principal".into()

@@ -20,17 +20,17 @@ use super::analysis::{file, pool, principals, text, unbounded};
 
 fn complete(req: &Request, p: &Principal) -> Request {
     let mut r = req.clone();
-    if r.user.is_none() {
-        r.user = p.user.clone();
+    if r.principal.user.is_none() {
+        r.principal.user = p.user.clone();
     }
-    if r.host.is_none() {
-        r.host = p.host.clone();
+    if r.principal.host.is_none() {
+        r.principal.host = p.host.clone();
     }
-    if r.ip.is_none() {
-        r.ip = p.ip;
+    if r.principal.ip.is_none() {
+        r.principal.ip = p.ip;
     }
-    if r.local_groups.is_empty() {
-        r.local_groups = p.local_groups.clone();
+    if r.principal.local_groups.is_empty() {
+        r.principal.local_groups = p.local_groups.clone();
     }
     r
 }

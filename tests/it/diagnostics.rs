@@ -634,7 +634,10 @@ fn star_among_entries_empty_deny_users_and_backwards_ranges() {
     let doc = Document::from_text(star);
     let d = Engine::new(doc.config()).decide(
         &Request {
-            user: Some("anna".into()),
+            principal: privy::request::Principal {
+                user: Some("anna".into()),
+                ..Default::default()
+            },
             feature: "OTHER".into(),
             ..Request::default()
         },

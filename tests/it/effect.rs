@@ -67,18 +67,18 @@ fn requests(people: &[Principal]) -> Vec<Request> {
 type Key = (Verdict, Reason, Option<u64>);
 
 /// A reason for no effect without its example, lists sorted.
-fn why_of(w: &effect::Why) -> String {
-    use effect::Why;
+fn why_of(w: &effect::NoEffectReason) -> String {
+    use effect::NoEffectReason;
     let sorted = |v: &[RuleId]| {
         let mut v = v.to_vec();
         v.sort();
         v
     };
     match w {
-        Why::MatchesNobody => "nobody".into(),
-        Why::AllowsEveryone => "everyone".into(),
-        Why::Redundant { with, some, .. } => format!("with {:?} {some}", sorted(with)),
-        Why::Shadowed {
+        NoEffectReason::MatchesNobody => "nobody".into(),
+        NoEffectReason::AllowsEveryone => "everyone".into(),
+        NoEffectReason::Redundant { with, some, .. } => format!("with {:?} {some}", sorted(with)),
+        NoEffectReason::Shadowed {
             by,
             not_allowed,
             some,

@@ -108,8 +108,11 @@ fn trace_names_the_entry_and_the_group_chain() {
     let doc = office();
     let engine = Engine::new(doc.config());
     let req = Request {
-        user: Some("u9".into()),
-        host: Some("PC042".into()),
+        principal: privy::request::Principal {
+            user: Some("u9".into()),
+            host: Some("PC042".into()),
+            ..Default::default()
+        },
         feature: "EXPORT_ALL".into(),
         ..Request::default()
     };
@@ -148,7 +151,10 @@ fn missing_inputs_are_named_not_matched() {
     let engine = Engine::new(doc.config());
     // No host, no IP: the Workstations entries cannot match.
     let req = Request {
-        user: Some("zed".into()),
+        principal: privy::request::Principal {
+            user: Some("zed".into()),
+            ..Default::default()
+        },
         feature: "EXPORT_ALL".into(),
         ..Request::default()
     };
@@ -182,7 +188,10 @@ fn the_license_used_is_reported_after_fall_through() {
     .expect("pool");
     let counts = PoolView::new(&engine, &pool);
     let req = Request {
-        user: Some("anna".into()),
+        principal: privy::request::Principal {
+            user: Some("anna".into()),
+            ..Default::default()
+        },
         feature: "EXPORT_ALL".into(),
         ..Request::default()
     };
@@ -202,7 +211,10 @@ fn maximum_borrow_hours_follow_the_vendor_example() {
     let doc = Document::open(root().join("tests/vendor/14-limit-borrow-hours.json")).expect("doc");
     let engine = Engine::new(doc.config());
     let borrow = |user: &str| Request {
-        user: Some(user.into()),
+        principal: privy::request::Principal {
+            user: Some(user.into()),
+            ..Default::default()
+        },
         feature: "KAS".into(),
         action: Action::Borrow,
         ..Request::default()
@@ -371,7 +383,10 @@ fn cycles_end_and_deep_chains_do_not_recurse() {
     let doc = Document::from_text(text);
     let engine = Engine::new(doc.config());
     let req = |u: &str| Request {
-        user: Some(u.into()),
+        principal: privy::request::Principal {
+            user: Some(u.into()),
+            ..Default::default()
+        },
         feature: "F".into(),
         ..Request::default()
     };
@@ -410,11 +425,14 @@ fn seat_usage_agrees_with_the_seats_step() {
         let counts = PoolView::new(&engine, &pool);
         for user in ["anna", "bob", "carla", "zed"] {
             let req = Request {
-                user: Some(user.into()),
+                principal: privy::request::Principal {
+                    user: Some(user.into()),
+                    ..Default::default()
+                },
                 feature: "CAD".into(),
                 ..Default::default()
             };
-            let p = req.principal();
+            let p = req.principal.clone();
             let u = counts.seat_usage(0, "CAD", Some(&p)).expect("offered");
             assert_eq!((u.seats, u.used), (4, held as u64));
             assert!(u.used + u.reserved_for_others + u.available <= u.seats);
@@ -435,10 +453,14 @@ fn seat_usage_agrees_with_the_seats_step() {
                         "CAD",
                         Some(
                             &Request {
-                                user: Some("anna".into()),
+                                principal: privy::request::Principal {
+                                    user: Some("anna".into()),
+                                    ..Default::default()
+                                },
                                 ..Default::default()
                             }
-                            .principal()
+                            .principal
+                            .clone()
                         )
                     )
                     .expect("offered")
@@ -461,7 +483,10 @@ fn a_scratch_memo_is_not_carried_to_another_engine() {
     let (a, b) = (config("anna"), config("bob"));
     let (ea, eb) = (Engine::new(a.config()), Engine::new(b.config()));
     let anna = |feature: &str| Request {
-        user: Some("anna".into()),
+        principal: privy::request::Principal {
+            user: Some("anna".into()),
+            ..Default::default()
+        },
         feature: feature.into(),
         ..Default::default()
     };
@@ -513,10 +538,7 @@ mod one_feature {
                 for (i, u) in users.iter().enumerate() {
                     for action in [Action::Checkout, Action::Borrow] {
                         let req = Request {
-                            user: Some(generate::user(*u)),
-                            host: (i % 2 == 0).then(|| format!("PC{u}")),
-                            ip: (i % 3 == 0).then(|| std::net::IpAddr::from([10, 0, (*u % 256) as u8, 7])),
-                            local_groups: vec![],
+                            principal: privy::request::Principal { user: Some(generate::user(*u)), host: (i % 2 == 0).then(|| format!("PC{u}")), ip: (i % 3 == 0).then(|| std::net::IpAddr::from([10, 0, (*u % 256) as u8, 7])), local_groups: vec![] },
                             feature: feature.clone(),
                             action,
                             serial: None,
@@ -545,7 +567,10 @@ fn the_trace_says_what_applied_and_whom_a_limit_covers() {
     );
     let engine = Engine::new(doc.config());
     let req = Request {
-        user: Some("zoe".into()),
+        principal: privy::request::Principal {
+            user: Some("zoe".into()),
+            ..Default::default()
+        },
         feature: "CAD".into(),
         action: Action::Borrow,
         ..Request::default()

@@ -20,7 +20,10 @@ fn engine_of(text: &str) -> (Document, Engine) {
 
 fn ask(user: &str, feature: &str, action: Action) -> Request {
     Request {
-        user: Some(user.into()),
+        principal: privy::request::Principal {
+            user: Some(user.into()),
+            ..Default::default()
+        },
         feature: feature.into(),
         action,
         ..Request::default()

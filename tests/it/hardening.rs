@@ -137,10 +137,12 @@ fn outputs(file: &Path) -> Vec<(String, Report)> {
     for json in [false, true] {
         for (user, feature) in [("ext.jim", "F1"), ("anna", "EXPORT_ALL")] {
             let req = Request {
-                user: Some(user.into()),
-                host: Some("PC1".into()),
-                ip: None,
-                local_groups: vec![],
+                principal: privy::request::Principal {
+                    user: Some(user.into()),
+                    host: Some("PC1".into()),
+                    ip: None,
+                    local_groups: vec![],
+                },
                 feature: feature.into(),
                 action: Action::Checkout,
                 serial: None,
@@ -152,7 +154,7 @@ fn outputs(file: &Path) -> Vec<(String, Report)> {
                     file,
                     req,
                     None,
-                    explain::Options {
+                    explain::ExplainOptions {
                         json,
                         ..Default::default()
                     },

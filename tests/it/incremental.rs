@@ -143,13 +143,15 @@ fn requests() -> Vec<Request> {
     for (i, user) in users.iter().enumerate() {
         for (j, feature) in features.iter().enumerate() {
             out.push(Request {
-                user: Some((*user).into()),
-                host: hosts[(i + j) % 3].map(Into::into),
-                ip: ips[(i * 2 + j) % 3].and_then(|ip| ip.parse().ok()),
-                local_groups: if i % 4 == 0 {
-                    vec!["Staff".into()]
-                } else {
-                    Vec::new()
+                principal: privy::request::Principal {
+                    user: Some((*user).into()),
+                    host: hosts[(i + j) % 3].map(Into::into),
+                    ip: ips[(i * 2 + j) % 3].and_then(|ip| ip.parse().ok()),
+                    local_groups: if i % 4 == 0 {
+                        vec!["Staff".into()]
+                    } else {
+                        Vec::new()
+                    },
                 },
                 feature: (*feature).into(),
                 action: if (i + j) % 2 == 0 {

@@ -248,10 +248,10 @@ struct Sess {
 
 fn reference(cfg: &Value, pool: Option<&Pool>, req: &Request) -> (Verdict, Reason, Vec<String>) {
     let p = P {
-        user: req.user.clone(),
-        host: req.host.clone(),
-        ip: req.ip,
-        local: req.local_groups.clone(),
+        user: req.principal.user.clone(),
+        host: req.principal.host.clone(),
+        ip: req.principal.ip,
+        local: req.principal.local_groups.clone(),
     };
     let borrow = req.action == Action::Borrow;
     let deny = |r: Reason, rules: Vec<String>| (Verdict::Denied, r, rules);
@@ -645,10 +645,12 @@ fn request() -> impl Strategy<Value = Request> {
     )
         .prop_map(
             |((user, host, ip, local_groups), f, borrow, serial, hours)| Request {
-                user,
-                host,
-                ip,
-                local_groups,
+                principal: privy::request::Principal {
+                    user,
+                    host,
+                    ip,
+                    local_groups,
+                },
                 feature: f.into(),
                 action: if borrow {
                     Action::Borrow

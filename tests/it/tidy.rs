@@ -10,7 +10,7 @@
 //! exit codes, and the subtle cases (an entry covered only through a
 //! nested group; two rules each redundant with the other).
 
-use privy::analysis::tidy::{Options, Proof, Removal, tidy};
+use privy::analysis::tidy::{Proof, Removal, TidyOptions, tidy};
 use privy::document::Document;
 use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
@@ -34,7 +34,7 @@ fn check(
         doc.text(),
         doc.parsed(),
         doc.config(),
-        Options::default(),
+        TidyOptions::default(),
         TIME,
     );
     prop_assert!(
@@ -106,7 +106,7 @@ fn check(
         tidied.text(),
         tidied.parsed(),
         tidied.config(),
-        Options::default(),
+        TidyOptions::default(),
         TIME,
     );
     prop_assert!(

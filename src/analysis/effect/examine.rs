@@ -242,10 +242,10 @@ fn note_shadow(s: &mut Seen, base: &Decision, req: &crate::engine::Request) {
 
 fn base_witness(req: &crate::engine::Request) -> Principal {
     Principal {
-        user: req.user.clone(),
-        host: req.host.clone(),
-        ip: req.ip,
-        local_groups: req.local_groups.clone(),
+        user: req.principal.user.clone(),
+        host: req.principal.host.clone(),
+        ip: req.principal.ip,
+        local_groups: req.principal.local_groups.clone(),
     }
 }
 

@@ -51,7 +51,7 @@ use together::together;
 
 /// Why a rule has no effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Why {
+pub enum NoEffectReason {
     /// It covers no principal for any feature it lists.
     MatchesNobody,
     /// Everyone it covers is denied before it is read: by these deny rules
@@ -79,7 +79,7 @@ pub enum Why {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoEffect {
     pub rule: RuleId,
-    pub why: Why,
+    pub why: NoEffectReason,
 }
 
 /// An allow rule some of whose principals a deny rule denies anyway.
@@ -517,25 +517,25 @@ fn findings_in<'scope, 'env: 'scope>(
             continue;
         }
         let why = if !s.covered {
-            Why::MatchesNobody
+            NoEffectReason::MatchesNobody
         } else if let Some(example) = s.with_example {
             let (with, some) = match s.with_all {
                 Some(all) if !all.is_empty() => (all[..1].to_vec(), false),
                 _ => (s.with_any.clone(), s.coarse),
             };
-            Why::Redundant {
+            NoEffectReason::Redundant {
                 with,
                 example,
                 some,
             }
         } else if s.allows_everyone {
-            Why::AllowsEveryone
+            NoEffectReason::AllowsEveryone
         } else if let Some(example) = s.shadow_example {
             let (by, some) = match s.shadow_all {
                 Some(all) if !all.is_empty() => (all[..1].to_vec(), false),
                 _ => (s.shadow_by, s.coarse),
             };
-            Why::Shadowed {
+            NoEffectReason::Shadowed {
                 by,
                 not_allowed: s.not_allowed,
                 example,

@@ -52,7 +52,7 @@ pub(super) fn together(
         let Some(mut n) = found[i].take() else {
             continue;
         };
-        if let Why::Redundant { with, .. } = &mut n.why {
+        if let NoEffectReason::Redundant { with, .. } = &mut n.why {
             let all = helpers
                 .iter()
                 .find(|(id, _)| *id == n.rule)
@@ -63,7 +63,7 @@ pub(super) fn together(
                 with.extend(all.into_iter().filter(|w| !out.contains(w)).take(1));
             }
         }
-        if let Why::Redundant { with, .. } = &n.why
+        if let NoEffectReason::Redundant { with, .. } = &n.why
             && with.is_empty()
         {
             // The rules that did the same go too: if it still changes
@@ -72,7 +72,7 @@ pub(super) fn together(
             if n.rule.kind.effect() != Effect::Allow {
                 continue;
             }
-            n.why = Why::AllowsEveryone;
+            n.why = NoEffectReason::AllowsEveryone;
         }
         if out.is_empty() {
             out.push(n.rule);

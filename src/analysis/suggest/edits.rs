@@ -11,10 +11,11 @@ use crate::spec::{Effect, RuleKind};
 /// The entry that stands for the principal in a list it is added to: its
 /// user, else its host, else its IP.
 pub(super) fn principal_entry(req: &Request) -> Option<String> {
-    req.user
+    req.principal
+        .user
         .clone()
-        .or_else(|| req.host.clone())
-        .or_else(|| req.ip.map(|ip| ip.to_string()))
+        .or_else(|| req.principal.host.clone())
+        .or_else(|| req.principal.ip.map(|ip| ip.to_string()))
         .filter(|e| !e.trim().is_empty() && !e.contains(';'))
 }
 

@@ -13,10 +13,10 @@
 //! - `edits.rs`: the edits of the file and the pool to try.
 
 mod edits;
-mod request;
+mod other_values;
 
 use edits::{file_edits, pool_edits};
-use request::request_changes;
+use other_values::request_changes;
 
 use super::atoms::Atoms;
 use super::diff::{ChangeKind, Versions, diff, diff_pools};
@@ -142,8 +142,7 @@ impl Suggestion {
     /// masked it would be another request or edit (`anna;****;zed` makes
     /// a wildcard), so such a suggestion is withheld, never masked.
     pub fn shows_secret(&self, secrets: &crate::secrets::Secrets) -> bool {
-        let asked = self.request.as_ref().map(Request::principal);
-        let request = asked.iter().flat_map(Principal::names);
+        let request = self.request.iter().flat_map(|r| r.principal.names());
         let serial = self.request.iter().filter_map(|r| r.serial.as_deref());
         let edit = self.edit.iter().map(|e| e.replacement.as_str());
         self.proposal
@@ -184,7 +183,7 @@ pub struct Impact {
     /// asker's (all of them when the asker has no user).
     pub others: usize,
     /// A few gained or revoked changes other than the request's own.
-    pub examples: Vec<Example>,
+    pub examples: Vec<ImpactExample>,
     pub exhaustive: bool,
     /// The principal classes the diff decided (all of them when
     /// exhaustive; those before its budget stopped it otherwise).
@@ -193,7 +192,7 @@ pub struct Impact {
 
 /// One access an edit gains or revokes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Example {
+pub struct ImpactExample {
     pub gained: bool,
     pub feature: String,
     pub action: Action,
@@ -454,22 +453,22 @@ fn impact(
 
 /// An access diff as an impact on others than the asker.
 fn summarise(d: &super::diff::Diff, req: &Request) -> Impact {
-    let own = req.principal();
+    let own = &req.principal;
     let examples = d
         .changes
         .iter()
         .filter(|c| c.kind != ChangeKind::ReasonChanged)
-        .filter(|c| !(c.feature == req.feature && c.class.witness == own))
+        .filter(|c| !(c.feature == req.feature && c.class.witness == *own))
         // Other people first: the asker's own other hosts say little.
         .filter(|c| c.class.witness.user != own.user || own.user.is_none())
-        .map(|c| Example {
+        .map(|c| ImpactExample {
             gained: c.kind == ChangeKind::Gained,
             feature: c.feature.clone(),
             action: c.action,
             witness: c.class.witness.clone(),
             what: c.what.clone(),
         })
-        .fold(Vec::<Example>::new(), |mut v, e| {
+        .fold(Vec::<ImpactExample>::new(), |mut v, e| {
             if v.len() < 3
                 && !v
                     .iter()

@@ -130,7 +130,7 @@ pub enum Proof {
 
 /// What to tidy.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct TidyOptions {
     /// Remove empty presets too (kept by default: the vendor's default
     /// file ships them as templates).
     pub drop_presets: bool,
@@ -197,7 +197,7 @@ pub fn tidy(
     text: &str,
     parsed: &crate::json::parse::Parsed,
     cfg: &Config,
-    options: Options,
+    options: TidyOptions,
     time: Duration,
 ) -> Tidy {
     let findings = effect::of_document_within(parsed, cfg, time);
@@ -356,7 +356,7 @@ pub fn plan(
     parsed: &crate::json::parse::Parsed,
     cfg: &Config,
     proven: &HashMap<RuleId, RuleWhy>,
-    options: Options,
+    options: TidyOptions,
 ) -> Vec<TidyEdit> {
     let closures = Closures::new(cfg);
     // Rules that go whole.

@@ -8,7 +8,7 @@ use egui::RichText;
 #[allow(unused_imports)]
 use super::super::*;
 use crate::analysis::background::Worker;
-use crate::analysis::tidy::{Options, Proof, Tidy, TidyEdit, as_one_edit, prove, tidy};
+use crate::analysis::tidy::{Proof, Tidy, TidyEdit, TidyOptions, as_one_edit, prove, tidy};
 use crate::words;
 
 /// How long the findings, and then the proof, may take each.
@@ -35,7 +35,13 @@ impl TidyState {
             generation: doc.generation(),
             job: Worker::start(move || {
                 let d = Document::from_text(text);
-                tidy(d.text(), d.parsed(), d.config(), Options::default(), TIME)
+                tidy(
+                    d.text(),
+                    d.parsed(),
+                    d.config(),
+                    TidyOptions::default(),
+                    TIME,
+                )
             }),
             ticked: Vec::new(),
             choice: None,

@@ -6,7 +6,7 @@
 
 #[allow(unused_imports)]
 use super::*;
-use crate::analysis::determined::{Alternative, Example, Input};
+use crate::analysis::determined::{Alternative, Input, UnsetValue};
 use crate::analysis::suggest::{Suggestion, SuggestionKind};
 use crate::document::Edit;
 use crate::words::explained as w;
@@ -229,8 +229,8 @@ fn example_text(a: &Alternative) -> String {
         Input::LocalGroups => "local group",
     };
     let ex = match &a.example {
-        Example::Text(t) => t.clone(),
-        Example::Groups(g) => g.join("; "),
+        UnsetValue::Text(t) => t.clone(),
+        UnsetValue::Groups(g) => g.join("; "),
     };
     format!("{what} {ex}")
 }
@@ -239,10 +239,10 @@ fn example_text(a: &Alternative) -> String {
 /// needs with it).
 fn fill(form: &mut RequestForm, a: &Alternative) {
     match (&a.input, &a.example) {
-        (Input::User | Input::UserOrHost, Example::Text(t)) => form.user = t.clone(),
-        (Input::Host, Example::Text(t)) => form.host = t.clone(),
-        (Input::Ip, Example::Text(t)) => form.ip = t.clone(),
-        (Input::LocalGroups, Example::Groups(g)) => form.groups = g.join("; "),
+        (Input::User | Input::UserOrHost, UnsetValue::Text(t)) => form.user = t.clone(),
+        (Input::Host, UnsetValue::Text(t)) => form.host = t.clone(),
+        (Input::Ip, UnsetValue::Text(t)) => form.ip = t.clone(),
+        (Input::LocalGroups, UnsetValue::Groups(g)) => form.groups = g.join("; "),
         _ => {}
     }
     if let Some(u) = &a.with.user {

@@ -4,14 +4,14 @@
 //! by the core (`engine`, `sim`) and recomputed when the file, the pool or
 //! the request changes, never per frame.
 
-mod access;
+mod access_tab;
 mod answer;
-mod cases;
-mod matrix;
+mod matrix_tab;
 mod panel;
-mod pool;
-mod request;
-mod scenario;
+mod pool_tab;
+mod request_tab;
+mod scenario_tab;
+mod tests_tab;
 
 use egui::{Color32, RichText};
 

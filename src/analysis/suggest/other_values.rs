@@ -22,11 +22,11 @@ pub(super) fn request_changes(
     names.extend(literals);
     // A host and an address no rule names come first: they grant when
     // what the request gave was the trouble (a denied range, a host).
-    if req.host.is_some()
+    if req.principal.host.is_some()
         && let Some(other) = unnamed_name(atoms)
     {
         let mut r = req.clone();
-        r.host = Some(other.clone());
+        r.principal.host = Some(other.clone());
         out.push((
             Proposal::Host {
                 host: other,
@@ -35,11 +35,11 @@ pub(super) fn request_changes(
             r,
         ));
     }
-    if req.ip.is_some()
+    if req.principal.ip.is_some()
         && let Some(other) = unnamed_ip(atoms)
     {
         let mut r = req.clone();
-        r.ip = Some(other);
+        r.principal.ip = Some(other);
         out.push((
             Proposal::Ip {
                 ip: other.to_string(),
@@ -49,9 +49,9 @@ pub(super) fn request_changes(
         ));
     }
     for (name, entry) in &names {
-        if req.host.as_deref() != Some(name.as_str()) {
+        if req.principal.host.as_deref() != Some(name.as_str()) {
             let mut r = req.clone();
-            r.host = Some(name.clone());
+            r.principal.host = Some(name.clone());
             out.push((
                 Proposal::Host {
                     host: name.clone(),
@@ -62,9 +62,9 @@ pub(super) fn request_changes(
         }
     }
     for (ip, text) in atoms.ip_examples() {
-        if req.ip != Some(ip) {
+        if req.principal.ip != Some(ip) {
             let mut r = req.clone();
-            r.ip = Some(ip);
+            r.principal.ip = Some(ip);
             out.push((
                 Proposal::Ip {
                     ip: ip.to_string(),
@@ -76,19 +76,20 @@ pub(super) fn request_changes(
     }
     for (folded, g) in &atoms.local_groups {
         if !req
+            .principal
             .local_groups
             .iter()
             .any(|x| crate::pattern::fold(x.trim()) == *folded)
         {
             let mut r = req.clone();
-            r.local_groups.push(g.clone());
+            r.principal.local_groups.push(g.clone());
             out.push((Proposal::LocalGroup { group: g.clone() }, r));
         }
     }
-    if req.user.is_none() {
+    if req.principal.user.is_none() {
         for (name, entry) in &names {
             let mut r = req.clone();
-            r.user = Some(name.clone());
+            r.principal.user = Some(name.clone());
             out.push((
                 Proposal::User {
                     user: name.clone(),
