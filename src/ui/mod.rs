@@ -32,11 +32,10 @@ use panels::nav::{navigation, status_bar};
 use panels::review::Hunks;
 use prompts::ask;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Severity;
 use crate::document::{Document, Edit};
-use crate::json::{Node, NodeKind, child_pointer};
-use crate::spec::{self, Field, RuleKind, SettingType, ValueType};
-use crate::words::rule::describe;
+use crate::json::{Node, NodeKind};
+use crate::spec::{self, RuleKind};
 
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

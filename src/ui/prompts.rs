@@ -1,7 +1,13 @@
 //! The questions the window asks before it acts: unsaved changes, a file changed on disk, a file with hard links.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::document::Document;
+use crate::ui::AfterPrompt;
+use crate::ui::Command;
+use crate::ui::PrivyApp;
+use crate::ui::Section;
+use crate::ui::Status;
+use crate::ui::saved;
+use egui::RichText;
 
 impl PrivyApp {
     /// Saves the document (with its `.bak`), routing what needs the user's

@@ -2,8 +2,11 @@
 //! people, worked out beside the window, each change with the rules that
 //! cause it and a way to try its witness in the simulator.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::document::Document;
+use crate::ui::PrivyApp;
+use crate::ui::place_name;
+use egui::RichText;
+
 use crate::analysis::ChangeKind;
 use crate::analysis::diff::{Change, grouped};
 use crate::engine::Request;

@@ -1,7 +1,16 @@
 //! The groups: cards with their members and where each is used.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::document::Document;
+use crate::document::Edit;
+use crate::json::child_pointer;
+use crate::spec;
+use crate::ui::PrivyApp;
+use crate::ui::derived::Derived;
+use crate::ui::place_name;
+use crate::ui::value_text;
+use crate::ui::virtual_list;
+use egui::RichText;
+use serde_json::Value;
 
 impl PrivyApp {
     pub(crate) fn groups(

@@ -1,7 +1,13 @@
 //! The navigation on the left and the status bar.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::diag::Diagnostic;
+use crate::diag::Severity;
+use crate::document::Document;
+use crate::spec::RuleKind;
+use crate::ui::Section;
+use crate::ui::Status;
+use crate::ui::derived::Derived;
+use egui::RichText;
 
 pub(crate) fn status_bar(
     ui: &mut egui::Ui,

@@ -1,7 +1,16 @@
 //! The Problems list, and one problem as a line elsewhere.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::diag::Diagnostic;
+use crate::diag::Severity;
+use crate::document::Document;
+use crate::document::Edit;
+use crate::ui::Command;
+use crate::ui::PrivyApp;
+use crate::ui::Section;
+use crate::ui::derived::Derived;
+use crate::ui::place_name;
+use crate::ui::severity_color;
+use egui::RichText;
 
 impl PrivyApp {
     pub(crate) fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {

@@ -1,7 +1,13 @@
 //! The JSON text view, with each problem marked at its place.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::diag::Diagnostic;
+use crate::document::Document;
+use crate::document::Edit;
+use crate::ui::PrivyApp;
+use crate::ui::Status;
+use crate::ui::marks;
+use crate::ui::severity_color;
+use egui::RichText;
 
 impl PrivyApp {
     pub(crate) fn raw(&mut self, ui: &mut egui::Ui, doc: &Document) {

@@ -1,8 +1,11 @@
 //! Review changes: the access diff (`access.rs`), then the diff of the
 //! text against the file on disk.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::document::Document;
+use crate::ui::Command;
+use crate::ui::PrivyApp;
+use egui::Color32;
+use egui::RichText;
 
 impl PrivyApp {
     pub(crate) fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {

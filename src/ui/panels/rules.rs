@@ -1,7 +1,26 @@
 //! The rule lists: cards, fields, completion and entry chips.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::diag::Diagnostic;
+use crate::diag::Severity;
+use crate::document::Document;
+use crate::document::Edit;
+use crate::json::Node;
+use crate::json::child_pointer;
+use crate::spec;
+use crate::spec::Field;
+use crate::spec::RuleKind;
+use crate::spec::ValueType;
+use crate::ui::PrivyApp;
+use crate::ui::Section;
+use crate::ui::complete;
+use crate::ui::derived::Derived;
+use crate::ui::index_pointer;
+use crate::ui::number_or_text;
+use crate::ui::value_text;
+use crate::ui::virtual_list;
+use crate::words::rule::describe;
+use egui::RichText;
+use serde_json::Value;
 
 impl PrivyApp {
     pub(crate) fn rules(

@@ -1,7 +1,15 @@
 //! The server settings as typed fields.
 
-#[allow(unused_imports)]
-use super::super::*;
+use crate::document::Document;
+use crate::json::child_pointer;
+use crate::spec;
+use crate::spec::SettingType;
+use crate::ui::PrivyApp;
+use crate::ui::derived::Derived;
+use crate::ui::number_or_text;
+use crate::ui::value_text;
+use egui::RichText;
+use serde_json::Value;
 
 impl PrivyApp {
     pub(crate) fn settings(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {

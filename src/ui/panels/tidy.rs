@@ -3,10 +3,14 @@
 //! choice other than all is proven again before it can be applied, and
 //! applying is one undoable edit.
 
+use crate::document::Document;
+use crate::document::Edit;
+use crate::ui::PrivyApp;
+use crate::ui::Section;
+use crate::ui::Status;
+
 use egui::RichText;
 
-#[allow(unused_imports)]
-use super::super::*;
 use crate::analysis::background::Worker;
 use crate::analysis::tidy::{Proof, Tidy, TidyEdit, TidyOptions, as_one_edit, prove, tidy};
 use crate::words;

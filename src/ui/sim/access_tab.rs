@@ -3,8 +3,16 @@
 //! the rules reach), or everything one user can use. Worked out on a
 //! worker; each row can be tried in the simulator; CSV and HTML exports.
 
-#[allow(unused_imports)]
-use super::*;
+use super::verdict_color;
+use crate::document::Document;
+use crate::engine::Action;
+use crate::ui::PrivyApp;
+use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimDialog;
+use crate::ui::sim::SimTab;
+use crate::words::verdict_word;
+use egui::RichText;
+
 use crate::analysis::access::Access;
 use crate::words;
 

@@ -4,8 +4,16 @@
 //! denial "How to allow this": the verified suggestions, request changes
 //! first, each file edit with Apply (one undoable edit) and its impact.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::document::Document;
+use crate::engine::Action;
+use crate::engine::Decision;
+use crate::engine::Verdict;
+use crate::ui::PrivyApp;
+use crate::ui::Status;
+use crate::ui::sim::RequestForm;
+use crate::words::verdict_word;
+use egui::RichText;
+
 use crate::analysis::determined::{Alternative, Input, UnsetValue};
 use crate::analysis::suggest::{Suggestion, SuggestionKind};
 use crate::document::Edit;

@@ -1,7 +1,22 @@
 //! The Matrix tab: principals against features, and its grid.
 
-#[allow(unused_imports)]
-use super::*;
+use super::verdict_color;
+use crate::document::Document;
+use crate::engine::Action;
+use crate::engine::Request;
+use crate::engine::Verdict;
+use crate::sim::cache::Cached;
+use crate::sim::matrix::Matrix;
+use crate::sim::matrix::Principal;
+use crate::ui::PrivyApp;
+use crate::ui::sim::MAX_FILE_ROWS;
+use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimDialog;
+use crate::ui::sim::SimTab;
+use crate::ui::sim::parse_principal;
+use egui::Color32;
+use egui::RichText;
+
 use crate::engine::Reason;
 
 impl PrivyApp {

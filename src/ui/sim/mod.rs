@@ -15,14 +15,10 @@ mod tests_tab;
 
 use egui::{Color32, RichText};
 
-use super::{PrivyApp, Status, place_name};
+use super::PrivyApp;
 use crate::document::Document;
-use crate::engine::pool::{License, SeatSharing, Session};
-use crate::engine::{Action, Decision, Outcome, Request, SeatUsage, Verdict};
-use crate::sim::cache::Cached;
-use crate::sim::matrix::{Matrix, Principal};
+use crate::engine::Verdict;
 pub use crate::sim::session::*;
-use crate::words::{step_title, verdict_word};
 pub use panel::{SimDialog, SimPanel, SimTab, status_of};
 
 fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {

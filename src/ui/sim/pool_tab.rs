@@ -1,7 +1,14 @@
 //! The Pool tab: licenses, sessions, seat sharing and seat bars.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::engine::Action;
+use crate::engine::SeatUsage;
+use crate::pool::License;
+use crate::pool::SeatSharing;
+use crate::pool::Session;
+use crate::ui::PrivyApp;
+use crate::ui::sim::SimDialog;
+use egui::Color32;
+use egui::RichText;
 
 impl PrivyApp {
     pub(super) fn pool_tab(&mut self, ui: &mut egui::Ui) {

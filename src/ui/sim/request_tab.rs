@@ -1,7 +1,19 @@
 //! The Request tab: the request form, the verdict and the trace.
 
-#[allow(unused_imports)]
-use super::*;
+use super::field;
+use super::verdict_color;
+use crate::document::Document;
+use crate::engine::Action;
+use crate::engine::Decision;
+use crate::engine::Outcome;
+use crate::engine::Request;
+use crate::engine::Verdict;
+use crate::ui::PrivyApp;
+use crate::ui::place_name;
+use crate::ui::sim::deciding_rules;
+use crate::words::step_title;
+use crate::words::verdict_word;
+use egui::RichText;
 
 impl PrivyApp {
     pub(super) fn request_form(&mut self, ui: &mut egui::Ui, words: &[String]) {

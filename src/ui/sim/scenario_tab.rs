@@ -1,7 +1,16 @@
 //! The Scenario tab: requests decided one after another.
 
-#[allow(unused_imports)]
-use super::*;
+use super::field;
+use super::verdict_color;
+use crate::document::Document;
+use crate::engine::Action;
+use crate::engine::Request;
+use crate::ui::PrivyApp;
+use crate::ui::Status;
+use crate::ui::sim::SimTab;
+use crate::ui::sim::row_buttons;
+use crate::words::verdict_word;
+use egui::RichText;
 
 impl PrivyApp {
     pub(super) fn scenario_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {

@@ -1,7 +1,15 @@
 //! The Tests tab: saved expected-decision cases, run again on every edit.
 
-#[allow(unused_imports)]
-use super::*;
+use super::verdict_color;
+use crate::document::Document;
+use crate::engine::Verdict;
+use crate::ui::PrivyApp;
+use crate::ui::place_name;
+use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimDialog;
+use crate::ui::sim::SimTab;
+use crate::ui::sim::row_buttons;
+use egui::RichText;
 
 impl PrivyApp {
     pub(super) fn tests_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
