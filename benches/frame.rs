@@ -18,8 +18,8 @@ use egui::{Event, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, Rect, TouchP
 use privy::document::Document;
 use privy::generate::{self, Shape};
 use privy::spec::RuleKind;
+use privy::ui::PrivyApp;
 use privy::ui::sim::SimTab;
-use privy::ui::{PrivyApp, Section};
 
 /// This thread's CPU time (on other systems than Unix, where the frame
 /// bench is not measured, the time since the first call).
@@ -208,7 +208,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
         shape.members
     );
     let mut w = Window::new(doc);
-    w.app.section = Section::Rules(kind);
+    w.app.go_to(&format!("/{}", kind.key()));
     // The first frames lay out fonts and measure the cards in view.
     for _ in 0..5 {
         w.frame(Vec::new());
@@ -230,7 +230,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
         "key",
         w.type_into(&users, (frames / 10).max(4)),
     );
-    w.app.section = Section::Groups;
+    w.app.go_to(&format!("/{}", privy::spec::GROUPS_KEY));
     for _ in 0..5 {
         w.frame(Vec::new());
     }

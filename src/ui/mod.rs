@@ -155,7 +155,7 @@ pub struct PrivyApp {
     doc: Option<Document>,
     /// A file that could not be opened, with the reason.
     load_error: Option<String>,
-    pub section: Section,
+    section: Section,
     pub status: Option<Status>,
     /// The field (by pointer) that takes the keyboard when next drawn: a
     /// new group's name.
@@ -185,7 +185,7 @@ pub struct PrivyApp {
     /// The window should close (set by the prompt; the frame closes it).
     pub wants_close: bool,
     /// Narrows rules and groups to those mentioning this text.
-    pub filter: String,
+    filter: String,
     pub settings: Settings,
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
@@ -306,6 +306,16 @@ impl PrivyApp {
 
     pub fn document(&self) -> Option<&Document> {
         self.doc.as_ref()
+    }
+
+    /// What the main area shows.
+    pub fn section(&self) -> Section {
+        self.section
+    }
+
+    /// The navigation's filter as typed.
+    pub fn filter(&self) -> &str {
+        &self.filter
     }
 
     pub fn title(&self) -> String {

@@ -45,6 +45,45 @@ fn problems_count(h: &Harness<'static, PrivyApp>) -> usize {
         .expect("a count")
 }
 
+/// Shows `section` by clicking its entry in the navigation, as a person
+/// does (the entry's label starts with the section's name).
+fn show_section(h: &mut Harness<'_, PrivyApp>, section: Section) {
+    let name = match section {
+        Section::Settings => "Server settings".to_string(),
+        Section::Rules(kind) => format!("{} (", kind.title()),
+        Section::Groups => "Groups (".to_string(),
+        Section::Problems => "Problems (".to_string(),
+        Section::Raw => "JSON text".to_string(),
+        Section::Review => "Review changes".to_string(),
+        Section::Tidy => panic!("Tidy up is a command, not an entry"),
+    };
+    let entry = h
+        .get_all_by_label_contains(&name)
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with(&name))
+        })
+        .unwrap_or_else(|| panic!("no navigation entry {name}"));
+    entry.click();
+    h.run();
+    assert_eq!(h.state().section(), section);
+}
+
+/// Types `text` into the navigation's filter in place of what is there.
+fn set_filter(h: &mut Harness<'_, PrivyApp>, text: &str) {
+    h.get_by_label("Filter").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.key_press(Key::Backspace);
+    h.run();
+    if !text.is_empty() {
+        h.get_by_label("Filter").type_text(text);
+        h.run();
+    }
+    assert_eq!(h.state().filter(), text);
+}
+
 fn harness(app: PrivyApp) -> Harness<'static, PrivyApp> {
     super::common::sized(app, 1200.0, 900.0)
 }
@@ -67,7 +106,7 @@ fn navigation_shows_counts_and_sections() {
     assert_eq!(count, 2 + findings);
     h.get_by_label_contains("Problems (").click();
     h.run();
-    assert_eq!(h.state().section, Section::Problems);
+    assert_eq!(h.state().section(), Section::Problems);
     h.get_by_label_contains("empty preset");
     h.get_by_label("Over every principal");
     h.get_by_label_contains("Allow checkouts rule 2 is overridden in part");
@@ -112,14 +151,14 @@ fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
     .expect("write");
     let mut h = harness(PrivyApp::open(Some(path)));
     h.run();
-    assert_eq!(h.state().section, Section::Raw);
+    assert_eq!(h.state().section(), Section::Raw);
     // The forms say the file has syntax errors, and lead to the text.
-    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    show_section(&mut h, Section::Rules(RuleKind::DenyCheckouts));
     h.run();
     h.get_by_label_contains("The file has syntax errors");
     h.get_by_label("Fix them in the JSON text").click();
     h.run();
-    assert_eq!(h.state().section, Section::Raw);
+    assert_eq!(h.state().section(), Section::Raw);
     h.get_by_label("JSON text · not standard JSON");
     h.get_by_label_contains("trailing comma");
     h.get_by_label("Fix: remove the comma").click();
@@ -127,7 +166,7 @@ fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
     assert!(h.state().document().is_some_and(|d| d.is_json()));
     assert!(h.query_by_label("JSON text · not standard JSON").is_none());
     h.get_by_label_contains("Standard JSON");
-    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    show_section(&mut h, Section::Rules(RuleKind::DenyCheckouts));
     h.run();
     assert!(
         h.query_by_label_contains("The file has syntax errors")
@@ -138,7 +177,7 @@ fn a_broken_file_opens_in_the_text_view_and_can_be_fixed() {
 #[test]
 fn review_shows_the_changes_against_the_disk() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Rules(RuleKind::LimitCheckouts);
+    show_section(&mut h, Section::Rules(RuleKind::LimitCheckouts));
     h.run();
     h.get_all_by_label("Count")
         .next()
@@ -250,7 +289,7 @@ fn add_a_rule_type_see_a_problem_undo_and_save() {
 #[test]
 fn move_duplicate_and_delete_rules() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    show_section(&mut h, Section::Rules(RuleKind::DenyBorrows));
     h.run();
     h.get_all_by_label("Move down")
         .next()
@@ -309,7 +348,7 @@ fn move_duplicate_and_delete_rules() {
 #[test]
 fn unsaved_changes_prompt() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    show_section(&mut h, Section::Rules(RuleKind::DenyBorrows));
     h.run();
     h.get_all_by_label("Delete").next().expect("delete").click();
     h.run();
@@ -355,7 +394,7 @@ fn clicking_a_problem_goes_to_its_rule() {
     h.get_by_label_contains("needs HOURS");
     h.get_by_label("Limit borrows rule 1 · 3:5").click();
     h.run();
-    assert_eq!(h.state().section, Section::Rules(RuleKind::LimitBorrows));
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::LimitBorrows));
 }
 
 #[test]
@@ -418,7 +457,7 @@ fn new_file_and_dropping_a_file_asks_about_unsaved_changes() {
     );
     h.get_by_label("Allow checkouts (2)");
     // Edit it, then drop another file: the prompt asks first.
-    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    show_section(&mut h, Section::Rules(RuleKind::DenyBorrows));
     h.run();
     h.get_all_by_label("Delete").next().expect("delete").click();
     h.run();
@@ -462,13 +501,13 @@ fn entries_show_what_they_are_and_groups_link_both_ways() {
     h.get_by_label("PC* · name wildcard");
     h.get_by_label("Design Office · group").click();
     h.run();
-    assert_eq!(h.state().section, Section::Groups);
+    assert_eq!(h.state().section(), Section::Groups);
     // The Contractors group is used by the first deny rule; follow the link.
     h.get_by_label("Deny checkouts rule 1").click();
     h.run();
-    assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
     // Edit a group's members in place.
-    h.state_mut().section = Section::Groups;
+    show_section(&mut h, Section::Groups);
     h.run();
     h.get_all_by_label("Members")
         .last()
@@ -569,7 +608,7 @@ fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
         .expect("rule lists");
     assert!(len > 300, "a long list: {len}");
     let mut app = PrivyApp::with_document(doc);
-    app.section = Section::Rules(kind);
+    app.go_to(&format!("/{}", kind.key()));
     let mut h = harness(app);
     h.run();
     let drawn = h.query_all_by_label("Delete").count();
@@ -806,13 +845,13 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
     h.get_by_label("group Functionality Users");
     // Narrowed to the cards that mention Field Engineers: itself, named
     // only by the group Borrow Users, and Borrow Users, named by two rules.
-    h.state_mut().filter = "Field Engineers".into();
+    set_filter(&mut h, "Field Engineers");
     h.run();
     h.get_by_label("group Borrow Users");
     h.get_by_label("Allow borrows rule 1");
     assert!(h.query_by_label("Allow checkouts rule 1").is_none());
 
-    h.state_mut().filter.clear();
+    set_filter(&mut h, "");
     // A frame first: without the filter, its description goes and the
     // navigation moves up.
     h.run();
@@ -840,7 +879,7 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
         "one field edit, followed in part"
     );
 
-    h.state_mut().filter = "Field Engineers".into();
+    set_filter(&mut h, "Field Engineers");
     h.run();
     h.get_by_label_contains("Groups (").click();
     h.run();
@@ -850,7 +889,10 @@ fn group_cards_say_where_each_group_is_used_and_follow_typing() {
     link.click();
     h.run();
     h.run();
-    assert_eq!(h.state().section, Section::Rules(RuleKind::AllowCheckouts));
+    assert_eq!(
+        h.state().section(),
+        Section::Rules(RuleKind::AllowCheckouts)
+    );
 }
 
 #[test]
@@ -866,7 +908,7 @@ fn the_problems_list_never_shows_a_password() {
     .expect("write");
     let mut h = harness(PrivyApp::open(Some(path)));
     h.run();
-    h.state_mut().section = Section::Problems;
+    show_section(&mut h, Section::Problems);
     h.run();
     assert!(h.query_all_by_label_contains("ADMIN_PASSWORD").count() > 0);
     let shown: Vec<String> = h
@@ -927,7 +969,7 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
     let path = dir.path().join("ServerConfig.json");
     std::fs::copy(example(), &path).expect("copy");
     let mut h = harness(PrivyApp::open(Some(path)));
-    h.state_mut().section = Section::Rules(RuleKind::DenyCheckouts);
+    show_section(&mut h, Section::Rules(RuleKind::DenyCheckouts));
     h.run();
     let users = h
         .get_all_by_label("Users")
@@ -1012,7 +1054,7 @@ fn saving_a_file_with_errors_asks_first() {
 #[test]
 fn ip_version_is_a_choice() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Settings;
+    show_section(&mut h, Section::Settings);
     h.run();
     // The combo box is labelled by its setting's name.
     h.get_all_by_label("IP version")
@@ -1076,7 +1118,7 @@ fn a_recovery_is_offered_only_for_its_own_file() {
 #[test]
 fn the_json_view_masks_passwords_unless_asked() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Raw;
+    show_section(&mut h, Section::Raw);
     h.run();
     let value = |h: &Harness<'_, PrivyApp>| {
         h.get_by_label("File text")
@@ -1126,7 +1168,7 @@ fn the_json_view_masks_passwords_unless_asked() {
 #[test]
 fn cards_are_numbered_and_presets_said_once() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Rules(RuleKind::ReserveCheckouts);
+    show_section(&mut h, Section::Rules(RuleKind::ReserveCheckouts));
     h.run();
     h.get_by_label("Reserve checkouts rule 1");
     h.get_by_label("Reserve checkouts rule 2");
@@ -1142,7 +1184,7 @@ fn cards_are_numbered_and_presets_said_once() {
 #[test]
 fn a_new_group_is_named_by_typing_at_once() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Groups;
+    show_section(&mut h, Section::Groups);
     h.run();
     let before = h.state().document().map_or(0, |d| d.config().groups.len());
     // Below eight group cards: brought into view first, as a person scrolls.
@@ -1207,7 +1249,7 @@ fn a_rule_that_does_nothing_says_so_on_its_card_and_in_problems() {
     h.get_by_label_contains("Deny checkouts rule 2 · 2:")
         .click();
     h.run();
-    assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
     // A name more, and the second rule does more than the first, which
     // now does nothing of its own: the finding follows the edit.
     let field = h.get_all_by_label("Users").last().expect("users");
@@ -1390,7 +1432,7 @@ fn a_fix_leaves_the_list_without_a_new_problem() {
 #[test]
 fn undo_and_redo_name_what_they_do() {
     let mut h = harness(PrivyApp::open(Some(example())));
-    h.state_mut().section = Section::Rules(RuleKind::DenyBorrows);
+    show_section(&mut h, Section::Rules(RuleKind::DenyBorrows));
     h.run();
     h.get_by_label("Edit").click();
     h.run();
@@ -1518,7 +1560,7 @@ fn tidy_up_unticks_one_edit_applies_and_undoes() {
     h.run();
     h.get_by_label_contains("Tidy up…").click();
     h.run_steps(2);
-    assert_eq!(h.state().section, Section::Tidy);
+    assert_eq!(h.state().section(), Section::Tidy);
     wait_for_label(&mut h, "Apply 3 edits");
     h.get_by_label_contains("access unchanged over");
     // Leave `PC1` in.
@@ -1534,7 +1576,7 @@ fn tidy_up_unticks_one_edit_applies_and_undoes() {
         "{tidied}"
     );
     assert!(!tidied.contains("ghost"), "{tidied}");
-    assert_eq!(h.state().section, Section::Review);
+    assert_eq!(h.state().section(), Section::Review);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(text_of(&h), original);
@@ -1559,7 +1601,7 @@ fn fix_all_duplicates_goes_through_tidy_up() {
     h.run();
     h.get_by_label("Fix all 2 duplicate entries…").click();
     h.run_steps(2);
-    assert_eq!(h.state().section, Section::Tidy);
+    assert_eq!(h.state().section(), Section::Tidy);
     wait_for_label(&mut h, "The edits ticked: access unchanged");
     h.get_by_label("Apply 2 edits").click();
     h.run_steps(2);

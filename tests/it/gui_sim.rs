@@ -119,7 +119,7 @@ fn a_request_is_granted_then_denied_by_a_new_deny_rule_and_the_trace_leads_to_it
         .click();
     h.run();
     h.run();
-    assert_eq!(h.state().section, Section::Rules(RuleKind::DenyCheckouts));
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
     // The deciding card is marked, and it is the new rule.
     h.get_by_label("▶ Decides the simulated request");
     h.get_by_label_contains("anna may not check out or borrow EXPORT_ALL.");
