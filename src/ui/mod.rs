@@ -16,6 +16,7 @@ mod path_prompt;
 mod prompts;
 mod recover;
 pub mod sim;
+mod state;
 mod virtual_list;
 
 use std::path::PathBuf;
@@ -29,11 +30,10 @@ pub use commands::Command;
 type AccessKey = (u64, bool, bool, Option<PathBuf>);
 use derived::Derived;
 use panels::nav::{navigation, status_bar};
-use panels::review::Hunks;
 use prompts::ask;
 
 use crate::diag::Severity;
-use crate::document::{Document, Edit};
+use crate::document::Document;
 use crate::json::{Node, NodeKind};
 use crate::spec::{self, RuleKind};
 
@@ -155,87 +155,39 @@ pub struct PrivyApp {
     doc: Option<Document>,
     /// A file that could not be opened, with the reason.
     load_error: Option<String>,
-    section: Section,
     pub status: Option<Status>,
-    /// The field (by pointer) that takes the keyboard when next drawn: a
-    /// new group's name.
-    focus_next: Option<String>,
-    /// The JSON text view shows password values (off: masked, read-only).
-    pub show_passwords: bool,
-    /// The simulator's request, pool, scenario and cases of the other files
-    /// opened, by path: each file keeps its own.
-    sims: crate::sim::by_file::SimByFile,
     /// The text version a "Saved" status was said for: an edit since
     /// makes it untrue, and it goes.
     saved_at: Option<u64>,
-    /// Edits queued while drawing, with their undo group.
-    pending: Vec<(Edit, Option<String>)>,
-    /// A field lost focus: the typing group ends.
-    end_group: bool,
-    /// The card to bring into view.
-    scroll_to: Option<String>,
-    /// The unsaved-changes prompt is open, for this action.
-    pub prompt: Option<AfterPrompt>,
-    /// A native file dialog running on its own thread.
-    /// The native dialog's answer: the path picked, and how long it took
-    /// (an empty answer at once: no dialog could be shown).
-    dialog: Option<(DialogPurpose, std::sync::mpsc::Receiver<DialogAnswer>)>,
-    /// A path asked for in the window, when no native dialog could be shown.
-    path_prompt: Option<path_prompt::PathPrompt>,
     /// The window should close (set by the prompt; the frame closes it).
     pub wants_close: bool,
-    /// Narrows rules and groups to those mentioning this text.
-    filter: String,
     pub settings: Settings,
     /// The theme last applied to the context.
     applied_theme: Option<Theme>,
-    focus_filter: bool,
     /// The window title last sent.
     sent_title: Option<String>,
     /// Recovery files for unsaved edits (off unless turned on).
     keeper: Option<recover::Keeper>,
-    /// The review of changes, for (generation, dirty, changed on disk):
-    /// `None` when the file is not on disk.
-    review: Option<((u64, bool, bool), Option<Hunks>)>,
-    /// The access diff of Review changes, for (generation, the version
-    /// compared), worked out on a worker.
-    /// The access review: what it was worked out for (the text's
-    /// generation, whether it was unsaved, whether the file changed on
-    /// disk, the version compared with) and its job.
-    access: Option<(AccessKey, crate::analysis::background::Job)>,
     /// The findings over every principal of the open file.
     findings: findings::Beside,
-    /// A principal just added to the matrix, whose row is to be brought
-    /// into view.
-    matrix_scroll: Option<String>,
-    /// The version Review changes compares with: the file on disk (`None`)
-    /// or another file the user picked (its backup, say).
-    pub compare_with: Option<PathBuf>,
-    /// Saving found the file changed on disk: ask whether to overwrite it
-    /// or reload it.
-    pub conflict: bool,
-    /// Save was asked with errors in the file: asking first (the server may
-    /// refuse it), with what to do after a save that was itself asked for
-    /// by the unsaved-changes question.
-    pub save_with_errors: Option<Option<AfterPrompt>>,
-    /// A save stopped at a file with this many hard links, and whether it
-    /// was overwriting a change on disk: ask how to save.
-    pub hard_linked: Option<(u64, bool)>,
-    /// The FEATURES or SERIALNUMBERS field whose completions are offered.
-    completing: Option<String>,
-    /// Counts, filter results and indexes, worked out once per change.
-    derived: Derived,
-    /// Measured card heights per list, for drawing only what is in view.
-    heights: std::collections::HashMap<String, virtual_list::Heights>,
+    /// What the editor shows and what it has queued.
+    editor: state::Editor,
+    /// The questions and file dialogs the window is waiting on.
+    pub prompts: state::Prompts,
+    /// Review changes: what the edits change in the text and for people.
+    reviewing: state::Reviewing,
+    /// Tidy up: what was found and proven, and the choice.
+    tidying: state::Tidying,
     /// The what-if simulator beside the editor: its state in the core, and
     /// the panel's own (open, tab, text being typed, the last message).
     pub sim: sim::SimState,
     pub sim_panel: sim::SimPanel,
-    /// Tidy up: what was found for a version of the text, and the choice.
-    tidy: Option<panels::tidy::TidyState>,
-    /// Tidy up was opened to fix all of one kind (Problems): only that kind
-    /// is ticked when its edits arrive.
-    tidy_only: Option<&'static str>,
+    /// The simulator's request, pool, scenario and cases of the other files
+    /// opened, by path: each file keeps its own.
+    sims: crate::sim::by_file::SimByFile,
+    /// A principal just added to the matrix, whose row is to be brought
+    /// into view.
+    matrix_scroll: Option<String>,
 }
 
 impl PrivyApp {
@@ -243,7 +195,7 @@ impl PrivyApp {
     /// benchmarks).
     pub fn with_document(doc: Document) -> Self {
         let mut app = PrivyApp::open(None);
-        app.section = if doc.is_json() {
+        app.editor.section = if doc.is_json() {
             Section::Rules(RuleKind::AllowCheckouts)
         } else {
             Section::Raw
@@ -267,40 +219,22 @@ impl PrivyApp {
         PrivyApp {
             doc,
             load_error,
-            section,
             status: None,
-            focus_next: None,
-            show_passwords: false,
-            sims: Default::default(),
-            sim_panel: Default::default(),
             saved_at: None,
-            pending: Vec::new(),
-            end_group: false,
-            scroll_to: None,
-            prompt: None,
-            dialog: None,
-            path_prompt: None,
             wants_close: false,
-            filter: String::new(),
             settings: Settings::default(),
             applied_theme: None,
-            focus_filter: false,
             sent_title: None,
             keeper: None,
-            review: None,
-            access: None,
             findings: findings::Beside::default(),
-            matrix_scroll: None,
-            compare_with: None,
-            conflict: false,
-            save_with_errors: None,
-            hard_linked: None,
-            completing: None,
-            derived: Derived::default(),
-            heights: std::collections::HashMap::new(),
+            editor: state::Editor::new(section),
+            prompts: state::Prompts::default(),
+            reviewing: state::Reviewing::default(),
+            tidying: state::Tidying::default(),
             sim: sim::SimState::default(),
-            tidy: None,
-            tidy_only: None,
+            sim_panel: Default::default(),
+            sims: Default::default(),
+            matrix_scroll: None,
         }
     }
 
@@ -310,12 +244,12 @@ impl PrivyApp {
 
     /// What the main area shows.
     pub fn section(&self) -> Section {
-        self.section
+        self.editor.section
     }
 
     /// The navigation's filter as typed.
     pub fn filter(&self) -> &str {
-        &self.filter
+        &self.editor.filter
     }
 
     pub fn title(&self) -> String {
@@ -357,7 +291,7 @@ impl PrivyApp {
         let Some(doc) = self.doc.as_mut() else { return };
         match cmd {
             Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
-            Command::Save if doc.error_count() > 0 => self.save_with_errors = Some(None),
+            Command::Save if doc.error_count() > 0 => self.prompts.save_with_errors = Some(None),
             Command::Save => self.save_now(false, crate::document::HardLinks::Ask),
             Command::Undo => {
                 if !doc.undo() {
@@ -378,9 +312,9 @@ impl PrivyApp {
                     });
                 }
             }
-            Command::ShowProblems => self.section = Section::Problems,
-            Command::TidyUp => self.section = Section::Tidy,
-            Command::Find => self.focus_filter = true,
+            Command::ShowProblems => self.editor.section = Section::Problems,
+            Command::TidyUp => self.editor.section = Section::Tidy,
+            Command::Find => self.editor.focus_filter = true,
             Command::New => self.request(AfterPrompt::New),
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
@@ -395,7 +329,7 @@ impl PrivyApp {
     /// Does `action` now, or first asks about unsaved changes.
     pub fn request(&mut self, action: AfterPrompt) {
         if self.doc.as_ref().is_some_and(Document::is_dirty) {
-            self.prompt = Some(action);
+            self.prompts.prompt = Some(action);
         } else {
             self.perform(action);
         }
@@ -422,7 +356,7 @@ impl PrivyApp {
                 self.switch_sim(None);
                 self.doc = Some(Document::from_text(crate::document::TEMPLATE));
                 self.load_error = None;
-                self.section = Section::Rules(RuleKind::AllowCheckouts);
+                self.editor.section = Section::Rules(RuleKind::AllowCheckouts);
                 self.status = Some(Status {
                     text: "New file from the default template".into(),
                     error: false,
@@ -433,15 +367,15 @@ impl PrivyApp {
                     self.drop_recovery();
                     self.switch_sim(Some(&path));
                     self.settings.remember(&path);
-                    self.section = if d.is_json() {
+                    self.editor.section = if d.is_json() {
                         Section::Rules(RuleKind::AllowCheckouts)
                     } else {
                         Section::Raw
                     };
                     self.doc = Some(d);
                     self.load_error = None;
-                    self.compare_with = None;
-                    self.access = None;
+                    self.reviewing.compare_with = None;
+                    self.reviewing.access = None;
                     self.findings = findings::Beside::default();
                     self.status = Some(Status {
                         text: format!("Opened {}", path.display()),
@@ -460,7 +394,7 @@ impl PrivyApp {
     }
 
     fn start_dialog(&mut self, purpose: DialogPurpose) {
-        if self.dialog.is_some() {
+        if self.prompts.dialog.is_some() {
             return;
         }
         let (tx, rx) = std::sync::mpsc::channel();
@@ -489,25 +423,27 @@ impl PrivyApp {
             };
             let _ = tx.send((picked, started.elapsed()));
         });
-        self.dialog = Some((purpose, rx));
+        self.prompts.dialog = Some((purpose, rx));
     }
 
     fn poll_dialog(&mut self) {
-        let Some((purpose, rx)) = &self.dialog else {
+        let Some((purpose, rx)) = &self.prompts.dialog else {
             return;
         };
         let purpose = *purpose;
         match rx.try_recv() {
             Ok((Some(path), _)) => {
-                self.dialog = None;
+                self.prompts.dialog = None;
                 self.dialog_picked(purpose, path);
             }
             Ok((None, took)) if took < path_prompt::NOT_SHOWN && !cfg!(windows) => {
                 // Nothing, at once: no dialog was shown. Ask in the window.
-                self.dialog = None;
+                self.prompts.dialog = None;
                 self.ask_path(purpose);
             }
-            Ok((None, _)) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
+            Ok((None, _)) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.prompts.dialog = None
+            }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
     }
@@ -525,9 +461,9 @@ impl PrivyApp {
     /// Review changes compares with this version (`None`: the file on
     /// disk).
     pub fn compare_with(&mut self, path: Option<PathBuf>) {
-        self.compare_with = path;
-        self.access = None;
-        self.section = Section::Review;
+        self.reviewing.compare_with = path;
+        self.reviewing.access = None;
+        self.editor.section = Section::Review;
     }
 
     pub(crate) fn start_compare_dialog(&mut self) {
@@ -583,7 +519,7 @@ impl PrivyApp {
 
     fn apply_pending(&mut self) {
         let Some(doc) = self.doc.as_mut() else { return };
-        for (edit, group) in self.pending.drain(..) {
+        for (edit, group) in self.editor.pending.drain(..) {
             if let Err(e) = doc.apply_grouped(&edit, group.as_deref()) {
                 self.status = Some(Status {
                     text: format!("Could not apply the edit: {e}"),
@@ -591,32 +527,36 @@ impl PrivyApp {
                 });
             }
         }
-        if self.end_group {
+        if self.editor.end_group {
             doc.break_group();
-            self.end_group = false;
+            self.editor.end_group = false;
         }
     }
 
-    /// Draws the whole window into `ui` (also used by the GUI tests).
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    /// The theme, the legible small text and the zoom, when they change.
+    fn apply_look(&mut self, ctx: &egui::Context) {
         if self.applied_theme != Some(self.settings.theme) {
-            ui.ctx().set_theme(self.settings.theme.preference());
+            ctx.set_theme(self.settings.theme.preference());
             self.applied_theme = Some(self.settings.theme);
             // egui's small text is 9 points: too small to read every day.
             // Small stays smaller than the body, but legible.
-            ui.ctx().all_styles_mut(|style| {
+            ctx.all_styles_mut(|style| {
                 if let Some(f) = style.text_styles.get_mut(&egui::TextStyle::Small) {
                     f.size = f.size.max(11.0);
                 }
             });
             // Zoom is the View menu's (and its shortcuts'), kept between
             // runs; egui's own keys would zoom a second time.
-            ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
         let zoom = self.settings.zoom();
-        if (ui.ctx().zoom_factor() - zoom).abs() > f32::EPSILON {
-            ui.ctx().set_zoom_factor(zoom);
+        if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+            ctx.set_zoom_factor(zoom);
         }
+    }
+
+    /// A "Saved" status stops being true once the text is edited again.
+    fn forget_stale_saved(&mut self) {
         if let (Some(at), Some(doc)) = (self.saved_at, self.doc.as_ref())
             && doc.generation() != at
         {
@@ -624,12 +564,15 @@ impl PrivyApp {
             self.saved_at = None;
             self.status = None;
         }
+    }
+
+    /// A native dialog's answer, and a file dropped on the window.
+    fn take_dialogs_and_drops(&mut self, ctx: &egui::Context) {
         self.poll_dialog();
-        if self.dialog.is_some() {
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
+        if self.prompts.dialog.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        let dropped = ui.ctx().input(|i| {
+        let dropped = ctx.input(|i| {
             i.raw
                 .dropped_files
                 .iter()
@@ -639,25 +582,14 @@ impl PrivyApp {
         if let Some(path) = dropped {
             self.request(AfterPrompt::Open(path));
         }
-        // The most specific chords first: egui matches Ctrl+Z also when
-        // Shift is held, so Ctrl+Shift+Z (Redo) and Ctrl+Shift+S (Save As)
-        // must be taken before Ctrl+Z and Ctrl+S are looked at.
-        let mut chords: Vec<(Command, &egui::KeyboardShortcut)> = Command::ALL
-            .iter()
-            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, s)))
-            .collect();
-        chords.sort_by_key(|(_, s)| {
-            let m = s.modifiers;
-            std::cmp::Reverse(
-                u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl || m.mac_cmd),
-            )
-        });
-        let mut pressed: Vec<Command> = Vec::new();
-        for (cmd, s) in chords {
-            if ui.ctx().input_mut(|i| i.consume_shortcut(s)) && !pressed.contains(&cmd) {
-                pressed.push(cmd);
-            }
-        }
+    }
+
+    /// Draws the whole window into `ui` (also used by the GUI tests).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.apply_look(ui.ctx());
+        self.forget_stale_saved();
+        self.take_dialogs_and_drops(ui.ctx());
+        let pressed = pressed_commands(ui.ctx());
         self.draw(ui);
         // Also over a file that could not be read: the way to another.
         self.path_prompt(ui);
@@ -674,8 +606,46 @@ impl PrivyApp {
         }
     }
 
-    /// The frame's panels, after the keys' commands were taken.
+    /// The frame's panels, after the keys' commands were taken: the menu,
+    /// then over a file the status bar, the navigation, the simulator and
+    /// the main area, then the questions waiting, then the edits queued.
     fn draw(&mut self, ui: &mut egui::Ui) {
+        self.menu_bar(ui);
+        if let Some(err) = &self.load_error {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.colored_label(ui.visuals().error_fg_color, err);
+            });
+            return;
+        }
+        let Some(doc) = self.doc.take() else { return };
+        let now = ui.input(|i| i.time);
+        if let Some(after) = self.findings.follow(&doc, now) {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(after));
+        }
+        let mut derived = std::mem::take(&mut self.editor.derived);
+        derived.refresh(&doc, &self.editor.filter);
+        let found = self.findings.diagnostics();
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar(ui, &derived, found, self.status.as_ref())
+        });
+        self.nav_panel(ui, &doc, &derived);
+        if self.sim_panel.open {
+            egui::Panel::right("simulator")
+                .default_size(480.0)
+                .resizable(true)
+                .show(ui, |ui| self.simulator(ui, &doc, &derived.features));
+        }
+        self.main_area(ui, &doc, &derived);
+        self.doc = Some(doc);
+        self.editor.derived = derived;
+        self.waiting_questions(ui);
+        self.apply_pending();
+        self.keep_recovery(ui.ctx());
+    }
+
+    /// The menu bar; its commands run at once.
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
         let mut clicked: Option<Command> = None;
         let mut recent: Option<PathBuf> = None;
         egui::Panel::top("menu").show(ui, |ui| {
@@ -768,31 +738,17 @@ impl PrivyApp {
         if let Some(path) = recent {
             self.request(AfterPrompt::Open(path));
         }
-        if let Some(err) = &self.load_error {
-            egui::CentralPanel::default().show(ui, |ui| {
-                ui.colored_label(ui.visuals().error_fg_color, err);
-            });
-            return;
-        }
-        let Some(doc) = self.doc.take() else { return };
-        let now = ui.input(|i| i.time);
-        if let Some(after) = self.findings.follow(&doc, now) {
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs_f64(after));
-        }
-        let mut derived = std::mem::take(&mut self.derived);
-        derived.refresh(&doc, &self.filter);
-        let found = self.findings.diagnostics();
-        egui::Panel::bottom("status").show(ui, |ui| {
-            status_bar(ui, &derived, found, self.status.as_ref())
-        });
-        let mut section = self.section;
+    }
+
+    /// The navigation: the filter, what it shows, and the sections.
+    fn nav_panel(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+        let mut section = self.editor.section;
         egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
             ui.add_space(6.0);
             let label = ui.label("Filter");
             let resp = ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.filter)
+                    egui::TextEdit::singleline(&mut self.editor.filter)
                         .hint_text("text, or user:anna feature:CAD")
                         .desired_width(f32::INFINITY),
                 )
@@ -800,16 +756,16 @@ impl PrivyApp {
                 .on_hover_text(
                     "Text shows the rules and groups that mention it. user:NAME, host:NAME, ip:ADDRESS, local:GROUP and feature:NAME show who is affected: the rules about that principal (through groups, wildcards and IP ranges), the rules for that feature (and for every feature), and the groups the principal is in. Quote values with spaces: user:\"Privileged User\".",
                 );
-            if self.focus_filter {
+            if self.editor.focus_filter {
                 resp.request_focus();
-                self.focus_filter = false;
+                self.editor.focus_filter = false;
             }
             let more = (self.findings.diagnostics(), self.findings.pending());
             if !derived.filter_words.is_empty() {
                 ui.label(RichText::new(&derived.filter_words).weak());
             }
             // "What can anna use?": the Access tab for the filter's user.
-            if let crate::who::Filter::Who { principal, .. } = crate::who::Filter::parse(&self.filter)
+            if let crate::who::Filter::Who { principal, .. } = crate::who::Filter::parse(&self.editor.filter)
                 && let Some(user) = principal.user.as_deref().map(str::trim).filter(|u| !u.is_empty())
                 && ui
                     .link(format!("Everything {user} can use"))
@@ -820,15 +776,14 @@ impl PrivyApp {
                 self.sim_panel.tab = sim::SimTab::Access;
                 self.sim_panel.open = true;
             }
-            navigation(ui, &doc, &derived, &mut section, &self.filter, more);
+            navigation(ui, doc, derived, &mut section, &self.editor.filter, more);
         });
-        self.section = section;
-        if self.sim_panel.open {
-            egui::Panel::right("simulator")
-                .default_size(480.0)
-                .resizable(true)
-                .show(ui, |ui| self.simulator(ui, &doc, &derived.features));
-        }
+        self.editor.section = section;
+    }
+
+    /// The section shown, in the middle of the window.
+    fn main_area(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+        let section = self.editor.section;
         egui::CentralPanel::default().show(ui, |ui| {
             // The forms of a file that is not standard JSON show only what
             // could be read: said above them, with the way to the text.
@@ -842,7 +797,7 @@ impl PrivyApp {
                         .color(ui.visuals().warn_fg_color),
                     );
                     if ui.link("Fix them in the JSON text").clicked() {
-                        self.section = Section::Raw;
+                        self.editor.section = Section::Raw;
                     }
                 });
                 ui.separator();
@@ -851,30 +806,31 @@ impl PrivyApp {
                 .id_salt(section)
                 .auto_shrink(false)
                 .show_viewport(ui, |ui, viewport| match section {
-                    Section::Settings => self.settings(ui, &doc, &derived),
-                    Section::Rules(kind) => self.rules(ui, &doc, &derived, kind, viewport),
-                    Section::Groups => self.groups(ui, &doc, &derived, viewport),
-                    Section::Problems => self.problems(ui, &doc, &derived),
-                    Section::Raw => self.raw(ui, &doc),
-                    Section::Review => self.review(ui, &doc),
-                    Section::Tidy => self.tidy_page(ui, &doc),
+                    Section::Settings => self.settings(ui, doc, derived),
+                    Section::Rules(kind) => self.rules(ui, doc, derived, kind, viewport),
+                    Section::Groups => self.groups(ui, doc, derived, viewport),
+                    Section::Problems => self.problems(ui, doc, derived),
+                    Section::Raw => self.raw(ui, doc),
+                    Section::Review => self.review(ui, doc),
+                    Section::Tidy => self.tidy_page(ui, doc),
                 });
         });
-        self.doc = Some(doc);
-        self.derived = derived;
+    }
+
+    /// The questions the window may be waiting on, each drawn when asked.
+    fn waiting_questions(&mut self, ui: &mut egui::Ui) {
         self.unsaved_prompt(ui);
         self.errors_prompt(ui);
         self.conflict_prompt(ui);
         self.hard_link_prompt(ui);
         self.recovery_prompt(ui);
-        self.apply_pending();
-        self.keep_recovery(ui.ctx());
     }
 
     /// The item of the list at `list_ptr` being scrolled to, if any: it is
     /// drawn even when out of view, so it can be brought into view.
     fn scroll_target(&self, list_ptr: &str) -> Option<usize> {
-        self.scroll_to
+        self.editor
+            .scroll_to
             .as_deref()
             .and_then(|p| p.strip_prefix(list_ptr))
             .and_then(|rest| rest.strip_prefix('/'))
@@ -887,19 +843,43 @@ impl PrivyApp {
         let mut parts = pointer.trim_start_matches('/').split('/');
         let first = parts.next().unwrap_or_default();
         if let Some(kind) = RuleKind::from_key(first) {
-            self.section = Section::Rules(kind);
+            self.editor.section = Section::Rules(kind);
             if let Some(i) = parts.next() {
-                self.scroll_to = Some(format!("/{first}/{i}"));
+                self.editor.scroll_to = Some(format!("/{first}/{i}"));
             }
         } else if first == spec::GROUPS_KEY {
-            self.section = Section::Groups;
+            self.editor.section = Section::Groups;
             if let Some(i) = parts.next() {
-                self.scroll_to = Some(format!("/{first}/{i}"));
+                self.editor.scroll_to = Some(format!("/{first}/{i}"));
             }
         } else {
-            self.section = Section::Settings;
+            self.editor.section = Section::Settings;
         }
     }
+}
+
+/// The commands whose shortcuts were pressed this frame, each once. The
+/// most specific chords first: egui matches Ctrl+Z also when Shift is
+/// held, so Ctrl+Shift+Z (Redo) and Ctrl+Shift+S (Save As) must be taken
+/// before Ctrl+Z and Ctrl+S are looked at.
+fn pressed_commands(ctx: &egui::Context) -> Vec<Command> {
+    let mut chords: Vec<(Command, &egui::KeyboardShortcut)> = Command::ALL
+        .iter()
+        .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, s)))
+        .collect();
+    chords.sort_by_key(|(_, s)| {
+        let m = s.modifiers;
+        std::cmp::Reverse(
+            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl || m.mac_cmd),
+        )
+    });
+    let mut pressed: Vec<Command> = Vec::new();
+    for (cmd, s) in chords {
+        if ctx.input_mut(|i| i.consume_shortcut(s)) && !pressed.contains(&cmd) {
+            pressed.push(cmd);
+        }
+    }
+    pressed
 }
 
 fn place_name(cfg: &crate::model::Config, pointer: &str) -> String {
@@ -991,7 +971,7 @@ impl eframe::App for PrivyApp {
             && self.doc.as_ref().is_some_and(Document::is_dirty)
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.prompt = Some(AfterPrompt::Close);
+            self.prompts.prompt = Some(AfterPrompt::Close);
         }
         // Only when it changes: every viewport command wakes the event loop
         // for another frame, and sending it each frame kept an idle window

@@ -67,14 +67,14 @@ impl PrivyApp {
             .and_then(Path::parent)
             .map(|p| format!("{}{}", p.display(), std::path::MAIN_SEPARATOR))
             .unwrap_or_default();
-        self.path_prompt = Some(PathPrompt {
+        self.prompts.path_prompt = Some(PathPrompt {
             purpose,
             text: start,
         });
     }
 
     pub(super) fn path_prompt(&mut self, ui: &mut egui::Ui) {
-        let Some(prompt) = self.path_prompt.as_mut() else {
+        let Some(prompt) = self.prompts.path_prompt.as_mut() else {
             return;
         };
         let mut chosen: Option<PathBuf> = None;
@@ -120,10 +120,10 @@ impl PrivyApp {
         });
         let purpose = prompt.purpose;
         if let Some(path) = chosen {
-            self.path_prompt = None;
+            self.prompts.path_prompt = None;
             self.dialog_picked(purpose, path);
         } else if cancel {
-            self.path_prompt = None;
+            self.prompts.path_prompt = None;
         }
     }
 }

@@ -25,9 +25,9 @@ impl PrivyApp {
             hard_links,
         });
         match result {
-            Err(SaveError::ChangedOnDisk { .. }) => self.conflict = true,
+            Err(SaveError::ChangedOnDisk { .. }) => self.prompts.conflict = true,
             Err(SaveError::HardLinked { links, .. }) => {
-                self.hard_linked = Some((links, overwrite_changed));
+                self.prompts.hard_linked = Some((links, overwrite_changed));
             }
             result => {
                 let ok = result.is_ok();
@@ -41,7 +41,7 @@ impl PrivyApp {
     /// over this name) would leave them with the old text.
     pub(crate) fn hard_link_prompt(&mut self, ui: &mut egui::Ui) {
         use crate::document::HardLinks;
-        let Some((links, overwrite)) = self.hard_linked else {
+        let Some((links, overwrite)) = self.prompts.hard_linked else {
             return;
         };
         // The real file (behind a symlink) is the one with the other names.
@@ -72,15 +72,15 @@ impl PrivyApp {
         );
         match choice {
             Some(0) => {
-                self.hard_linked = None;
+                self.prompts.hard_linked = None;
                 self.save_now(overwrite, HardLinks::InPlace);
             }
             Some(1) => {
-                self.hard_linked = None;
+                self.prompts.hard_linked = None;
                 self.save_now(overwrite, HardLinks::Break);
             }
             Some(_) => {
-                self.hard_linked = None;
+                self.prompts.hard_linked = None;
                 self.status = Some(Status {
                     text: "Not saved".into(),
                     error: false,
@@ -93,11 +93,11 @@ impl PrivyApp {
     /// The file changed on disk since it was read, and a save would
     /// overwrite that: overwrite, reload (the edits stay in Undo) or cancel.
     pub(crate) fn conflict_prompt(&mut self, ui: &mut egui::Ui) {
-        if !self.conflict {
+        if !self.prompts.conflict {
             return;
         }
         let Some(doc) = self.doc.as_mut() else {
-            self.conflict = false;
+            self.prompts.conflict = false;
             return;
         };
         let name = doc
@@ -118,11 +118,11 @@ impl PrivyApp {
         );
         match choice {
             Some(0) => {
-                self.conflict = false;
+                self.prompts.conflict = false;
                 self.save_now(true, crate::document::HardLinks::Ask);
             }
             Some(1) => {
-                self.conflict = false;
+                self.prompts.conflict = false;
                 self.status = Some(match doc.reload_from_disk() {
                     Ok(()) => Status {
                         text: format!("Reloaded {name}; Undo brings your edits back"),
@@ -135,7 +135,7 @@ impl PrivyApp {
                 });
             }
             Some(_) => {
-                self.conflict = false;
+                self.prompts.conflict = false;
                 self.status = Some(Status {
                     text: "Not saved: the file on disk was left as it is".into(),
                     error: false,
@@ -148,7 +148,7 @@ impl PrivyApp {
     /// Save was asked while the file has errors: the server may refuse to
     /// start with it, or read the rules otherwise.
     pub(crate) fn errors_prompt(&mut self, ui: &mut egui::Ui) {
-        let Some(after) = self.save_with_errors.clone() else {
+        let Some(after) = self.prompts.save_with_errors.clone() else {
             return;
         };
         let n = self.doc.as_ref().map_or(0, Document::error_count);
@@ -165,7 +165,7 @@ impl PrivyApp {
         );
         match choice {
             Some(0) => {
-                self.save_with_errors = None;
+                self.prompts.save_with_errors = None;
                 self.save_now(false, crate::document::HardLinks::Ask);
                 if let Some(action) = after
                     && self.doc.as_ref().is_some_and(|d| !d.is_dirty())
@@ -174,16 +174,16 @@ impl PrivyApp {
                 }
             }
             Some(1) => {
-                self.save_with_errors = None;
-                self.section = Section::Problems;
+                self.prompts.save_with_errors = None;
+                self.editor.section = Section::Problems;
             }
-            Some(_) => self.save_with_errors = None,
+            Some(_) => self.prompts.save_with_errors = None,
             None => {}
         }
     }
 
     pub(crate) fn unsaved_prompt(&mut self, ui: &mut egui::Ui) {
-        let Some(action) = self.prompt.clone() else {
+        let Some(action) = self.prompts.prompt.clone() else {
             return;
         };
         let question = match &action {
@@ -203,11 +203,11 @@ impl PrivyApp {
             Some(0) if self.doc.as_ref().is_some_and(|d| d.error_count() > 0) => {
                 // Saving a file with errors is asked about first; the
                 // action follows that save.
-                self.prompt = None;
-                self.save_with_errors = Some(Some(action));
+                self.prompts.prompt = None;
+                self.prompts.save_with_errors = Some(Some(action));
             }
             Some(0) => {
-                self.prompt = None;
+                self.prompts.prompt = None;
                 self.run(Command::Save);
                 // Only go on when the save worked; otherwise the error shows
                 // in the status bar and the edits stay.
@@ -216,10 +216,10 @@ impl PrivyApp {
                 }
             }
             Some(1) => {
-                self.prompt = None;
+                self.prompts.prompt = None;
                 self.perform(action);
             }
-            Some(_) => self.prompt = None,
+            Some(_) => self.prompts.prompt = None,
             None => {}
         }
     }

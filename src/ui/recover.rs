@@ -200,7 +200,7 @@ impl PrivyApp {
                 return;
             }
         }
-        self.section = if doc.is_json() {
+        self.editor.section = if doc.is_json() {
             Section::Rules(RuleKind::AllowCheckouts)
         } else {
             Section::Raw

@@ -357,14 +357,14 @@ fn unsaved_changes_prompt() {
     h.get_by_label("Save changes before closing?");
     h.get_by_label("Cancel").click();
     h.run();
-    assert!(h.state().prompt.is_none() && !h.state().wants_close);
+    assert!(h.state().prompts.prompt.is_none() && !h.state().wants_close);
     // Escape is Cancel too (#30.12).
     h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Save changes before closing?");
     h.key_press(Key::Escape);
     h.run();
-    assert!(h.state().prompt.is_none() && !h.state().wants_close);
+    assert!(h.state().prompts.prompt.is_none() && !h.state().wants_close);
     assert!(h.query_by_label("Save changes before closing?").is_none());
     h.state_mut().request(AfterPrompt::Close);
     h.run();
@@ -742,7 +742,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     h.get_by_label("Overwrite").click();
     h.run();
     assert_eq!(std::fs::read_to_string(&path).ok(), ours);
-    assert!(!h.state().conflict);
+    assert!(!h.state().prompts.conflict);
     assert!(!h.state().title().starts_with("• "));
 }
 

@@ -18,7 +18,7 @@ const SHOWN: usize = 25;
 impl PrivyApp {
     /// The version compared, as text (`None`: there is none to compare).
     fn compared_text(&self, doc: &Document) -> Option<String> {
-        match &self.compare_with {
+        match &self.reviewing.compare_with {
             Some(p) => crate::input::read_text(p).ok(),
             None => doc.disk_text(),
         }
@@ -33,20 +33,25 @@ impl PrivyApp {
             doc.generation(),
             doc.is_dirty(),
             doc.changed_on_disk(),
-            self.compare_with.clone(),
+            self.reviewing.compare_with.clone(),
         );
-        if self.access.as_ref().is_none_or(|(k, _)| *k != key) {
+        if self
+            .reviewing
+            .access
+            .as_ref()
+            .is_none_or(|(k, _)| *k != key)
+        {
             let Some(old) = self.compared_text(doc) else {
-                self.access = None;
+                self.reviewing.access = None;
                 ui.label("There is no other version to compare with yet.");
                 return;
             };
-            self.access = Some((
+            self.reviewing.access = Some((
                 key,
                 crate::analysis::background::diff_job(old, doc.shared_config()),
             ));
         }
-        let Some((_, job)) = self.access.as_mut() else {
+        let Some((_, job)) = self.reviewing.access.as_mut() else {
             return;
         };
         if job.poll().is_none() {
@@ -123,16 +128,18 @@ impl PrivyApp {
             .path()
             .map(|p| crate::document::backup_path(&crate::document::real_file(p)));
         ui.horizontal_wrapped(|ui| {
-            let against = match &self.compare_with {
+            let against = match &self.reviewing.compare_with {
                 None => "the file on disk".to_string(),
                 Some(p) => p.display().to_string(),
             };
             ui.label(RichText::new(format!("Compared with {against}.")).weak());
-            if self.compare_with.is_some() && ui.button("Compare with the file on disk").clicked() {
+            if self.reviewing.compare_with.is_some()
+                && ui.button("Compare with the file on disk").clicked()
+            {
                 self.compare_with(None);
             }
             if let Some(bak) = bak.filter(|b| b.is_file())
-                && self.compare_with.as_ref() != Some(&bak)
+                && self.reviewing.compare_with.as_ref() != Some(&bak)
                 && ui
                     .button("Compare with the backup")
                     .on_hover_text(bak.display().to_string())

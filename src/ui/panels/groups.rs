@@ -27,11 +27,14 @@ impl PrivyApp {
         if cfg.groups.is_empty() {
             ui.label("No groups yet.");
         } else if derived.groups.is_empty() {
-            ui.label(format!("No group mentions \"{}\".", self.filter.trim()));
+            ui.label(format!(
+                "No group mentions \"{}\".",
+                self.editor.filter.trim()
+            ));
         }
         let list_ptr = format!("/{}", spec::GROUPS_KEY);
         let force = self.scroll_target(&list_ptr);
-        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        let mut heights = self.editor.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(
             ui,
             viewport,
@@ -76,9 +79,9 @@ impl PrivyApp {
                                                     })
                                                     .desired_width(f32::INFINITY),
                                             );
-                                            if self.focus_next.as_deref() == Some(ptr.as_str()) {
+                                            if self.editor.focus_next.as_deref() == Some(ptr.as_str()) {
                                                 resp.request_focus();
-                                                self.focus_next = None;
+                                                self.editor.focus_next = None;
                                             }
                                             if key == spec::GROUP_MEMBERS {
                                                 self.entry_chips(ui, doc, g.members.as_ref());
@@ -107,7 +110,7 @@ impl PrivyApp {
                                         );
                                     }
                                     if resp.lost_focus() {
-                                        self.end_group = true;
+                                        self.editor.end_group = true;
                                     }
                                     ui.end_row();
                                 }
@@ -129,7 +132,7 @@ impl PrivyApp {
                             }
                         });
                         if ui.button("Delete group").clicked() {
-                            self.pending.push((
+                            self.editor.pending.push((
                                 Edit::RemoveItem {
                                     pointer: "/GROUPS".into(),
                                     index: g.index,
@@ -138,14 +141,14 @@ impl PrivyApp {
                             ));
                         }
                     });
-                if self.scroll_to.as_deref() == Some(g.pointer.as_str()) {
+                if self.editor.scroll_to.as_deref() == Some(g.pointer.as_str()) {
                     r.response.scroll_to_me(Some(egui::Align::TOP));
-                    self.scroll_to = None;
+                    self.editor.scroll_to = None;
                 }
                 ui.add_space(6.0);
             },
         );
-        self.heights.insert(list_ptr, heights);
+        self.editor.heights.insert(list_ptr, heights);
         if ui.button("Add group").clicked() {
             let group = serde_json::json!({ "NAME": "", "MEMBERS": "" });
             let edit = if cfg.groups_span.is_some() {
@@ -162,11 +165,11 @@ impl PrivyApp {
                     index: None,
                 }
             };
-            self.pending.push((edit, None));
-            self.filter.clear();
-            self.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
+            self.editor.pending.push((edit, None));
+            self.editor.filter.clear();
+            self.editor.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
             // The new group's name field takes the keyboard.
-            self.focus_next = Some(child_pointer(
+            self.editor.focus_next = Some(child_pointer(
                 &child_pointer("/GROUPS", cfg.groups.len()),
                 spec::GROUP_NAME,
             ));

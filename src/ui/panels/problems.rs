@@ -22,7 +22,7 @@ impl PrivyApp {
                     .on_hover_text(Command::TidyUp.description())
                     .clicked()
             {
-                self.section = Section::Tidy;
+                self.editor.section = Section::Tidy;
             }
         });
         // Fix all of a kind, through Tidy up (found and proven there, only
@@ -50,8 +50,8 @@ impl PrivyApp {
                             .on_hover_text("Tidy up with only these ticked: they are removed only if nobody's access changes")
                             .clicked()
                     {
-                        self.tidy_only = Some(kind);
-                        self.section = Section::Tidy;
+                        self.tidying.tidy_only = Some(kind);
+                        self.editor.section = Section::Tidy;
                     }
                 }
             });
@@ -171,7 +171,7 @@ impl PrivyApp {
             self.go_to(&p);
         }
         if let Some(edit) = fix {
-            self.pending.push((Edit::Text(edit), None));
+            self.editor.pending.push((Edit::Text(edit), None));
         }
     }
 
@@ -195,7 +195,9 @@ impl PrivyApp {
                     .on_hover_text("Apply this change to the file (Undo takes it back)")
                     .clicked()
             {
-                self.pending.push((Edit::Text(fix.edit.clone()), None));
+                self.editor
+                    .pending
+                    .push((Edit::Text(fix.edit.clone()), None));
             }
         });
     }

@@ -50,10 +50,10 @@ impl PrivyApp {
         // of the shown text is the same edit of the file's, and a hidden
         // value changes only where the edit itself falls on it.
         let secrets = doc.secrets();
-        let masked = !secrets.is_empty() && !self.show_passwords;
+        let masked = !secrets.is_empty() && !self.editor.show_passwords;
         if !secrets.is_empty() {
             ui.horizontal_wrapped(|ui| {
-                ui.checkbox(&mut self.show_passwords, "Show passwords")
+                ui.checkbox(&mut self.editor.show_passwords, "Show passwords")
                     .on_hover_text("Show the password values and edit the text");
                 if masked {
                     ui.label(
@@ -102,7 +102,7 @@ impl PrivyApp {
                 Some(shown) => crate::secrets::unmasked_edit(doc.text(), shown, &text),
             };
             match edit {
-                Some(edit) => self.pending.push((Edit::Text(edit), Some("raw".into()))),
+                Some(edit) => self.editor.pending.push((Edit::Text(edit), Some("raw".into()))),
                 None => {
                     self.status = Some(Status {
                         text: "That edit could not be made with the passwords hidden; show them to make it.".into(),
@@ -112,7 +112,7 @@ impl PrivyApp {
             }
         }
         if resp.lost_focus() {
-            self.end_group = true;
+            self.editor.end_group = true;
         }
     }
 }

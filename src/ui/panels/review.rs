@@ -17,10 +17,16 @@ impl PrivyApp {
         // Reading the file and diffing happen once per change of the text
         // or of the file, not once per frame.
         let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
-        if self.review.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.review = Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
+        if self
+            .reviewing
+            .review
+            .as_ref()
+            .is_none_or(|(k, _)| *k != key)
+        {
+            self.reviewing.review =
+                Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
         }
-        let Some((_, review)) = &self.review else {
+        let Some((_, review)) = &self.reviewing.review else {
             return;
         };
         let Some(hunks) = review else {

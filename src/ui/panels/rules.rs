@@ -39,16 +39,16 @@ impl PrivyApp {
         if count == 0 {
             ui.label("No rules of this kind yet.");
         } else if shown.is_empty() {
-            ui.label(match crate::who::Filter::parse(&self.filter) {
+            ui.label(match crate::who::Filter::parse(&self.editor.filter) {
                 crate::who::Filter::Who { .. } => {
                     "No rule of this kind decides about them (see the line under the filter)."
                         .to_string()
                 }
-                _ => format!("No rule here mentions \"{}\".", self.filter.trim()),
+                _ => format!("No rule here mentions \"{}\".", self.editor.filter.trim()),
             });
         }
         let force = self.scroll_target(&list_ptr);
-        let mut heights = self.heights.remove(&list_ptr).unwrap_or_default();
+        let mut heights = self.editor.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
             let deciding = self.sim_panel.open && self.sim.deciding().iter().any(|r| *r == pointer);
@@ -67,13 +67,13 @@ impl PrivyApp {
                 }
                 self.rule_card(ui, doc, derived, kind, (i, count), &pointer);
             });
-            if self.scroll_to.as_deref() == Some(pointer.as_str()) {
+            if self.editor.scroll_to.as_deref() == Some(pointer.as_str()) {
                 r.response.scroll_to_me(Some(egui::Align::TOP));
-                self.scroll_to = None;
+                self.editor.scroll_to = None;
             }
             ui.add_space(6.0);
         });
-        self.heights.insert(list_ptr.clone(), heights);
+        self.editor.heights.insert(list_ptr.clone(), heights);
         ui.add_space(4.0);
         if ui
             .button(format!("Add {} rule", kind.title().to_lowercase()))
@@ -109,10 +109,10 @@ impl PrivyApp {
                     index: None,
                 }
             };
-            self.pending.push((edit, None));
+            self.editor.pending.push((edit, None));
             // A new rule must show even when the filter would hide it.
-            self.filter.clear();
-            self.scroll_to = Some(child_pointer(&list_ptr, count));
+            self.editor.filter.clear();
+            self.editor.scroll_to = Some(child_pointer(&list_ptr, count));
         }
     }
 
@@ -225,7 +225,7 @@ impl PrivyApp {
                         self.set_field(pointer, key, node.is_some(), value, None);
                     }
                     if resp.lost_focus() {
-                        self.end_group = true;
+                        self.editor.end_group = true;
                     }
                     ui.end_row();
                 }
@@ -250,7 +250,7 @@ impl PrivyApp {
             let dup = ui.button("Duplicate");
             let del = ui.button("Delete");
             if up.clicked() {
-                self.pending.push((
+                self.editor.pending.push((
                     Edit::MoveItem {
                         pointer: list_ptr.clone(),
                         from: index,
@@ -260,7 +260,7 @@ impl PrivyApp {
                 ));
             }
             if down.clicked() {
-                self.pending.push((
+                self.editor.pending.push((
                     Edit::MoveItem {
                         pointer: list_ptr.clone(),
                         from: index,
@@ -272,7 +272,7 @@ impl PrivyApp {
             if dup.clicked()
                 && let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer))
             {
-                self.pending.push((
+                self.editor.pending.push((
                     Edit::InsertItem {
                         pointer: list_ptr.clone(),
                         value: node.to_value(),
@@ -282,7 +282,7 @@ impl PrivyApp {
                 ));
             }
             if del.clicked() {
-                self.pending.push((
+                self.editor.pending.push((
                     Edit::RemoveItem {
                         pointer: list_ptr.clone(),
                         index,
@@ -305,9 +305,9 @@ impl PrivyApp {
         words: &[String],
     ) -> Option<String> {
         if resp.gained_focus() || resp.changed() {
-            self.completing = Some(field_ptr.to_string());
+            self.editor.completing = Some(field_ptr.to_string());
         }
-        if self.completing.as_deref() != Some(field_ptr) {
+        if self.editor.completing.as_deref() != Some(field_ptr) {
             return None;
         }
         let (start, found) = complete::suggest(text, words);
@@ -341,7 +341,7 @@ impl PrivyApp {
             .flatten()
             .is_some_and(|r| r.response.contains_pointer());
         if let Some(word) = chosen {
-            self.completing = None;
+            self.editor.completing = None;
             let done = complete::accept(text, start, word);
             // Back into the field, cursor at the end, for the next entry.
             if let Some(mut state) = egui::TextEdit::load_state(&resp.ctx, resp.id) {
@@ -355,7 +355,7 @@ impl PrivyApp {
             return Some(done);
         }
         if !resp.has_focus() && !over_list {
-            self.completing = None;
+            self.editor.completing = None;
         }
         None
     }
@@ -385,7 +385,7 @@ impl PrivyApp {
                 index,
             }
         };
-        self.pending.push((edit, Some(pointer)));
+        self.editor.pending.push((edit, Some(pointer)));
     }
 
     /// One chip per entry saying what it is; a group's chip opens it.
@@ -420,8 +420,8 @@ impl PrivyApp {
                 if let Some(g) = group
                     && resp.on_hover_text("Open this group").clicked()
                 {
-                    self.section = Section::Groups;
-                    self.scroll_to = index_pointer(doc, g);
+                    self.editor.section = Section::Groups;
+                    self.editor.scroll_to = index_pointer(doc, g);
                 }
             }
             if list.len() > 40 {

@@ -65,7 +65,7 @@ impl PrivyApp {
                                 .desired_width(260.0);
                             let r = ui.add(edit).labelled_by(label.id);
                             if r.lost_focus() {
-                                self.end_group = true;
+                                self.editor.end_group = true;
                             }
                             r.changed()
                         }

@@ -77,13 +77,14 @@ impl PrivyApp {
             return;
         }
         if self
+            .tidying
             .tidy
             .as_ref()
             .is_none_or(|t| t.generation != doc.generation())
         {
-            self.tidy = Some(TidyState::start(doc));
+            self.tidying.tidy = Some(TidyState::start(doc));
         }
-        let Some(state) = self.tidy.as_mut() else {
+        let Some(state) = self.tidying.tidy.as_mut() else {
             return;
         };
         let started = state.job.started;
@@ -101,8 +102,8 @@ impl PrivyApp {
         };
         let edits: Vec<TidyEdit> = found.edits.clone();
         let proof_line = words::tidy::proof(found);
-        if state.ticked.len() != edits.len() || self.tidy_only.is_some() {
-            state.ticked = match self.tidy_only.take() {
+        if state.ticked.len() != edits.len() || self.tidying.tidy_only.is_some() {
+            state.ticked = match self.tidying.tidy_only.take() {
                 Some(kind) => edits.iter().map(|e| e.removal.kind() == kind).collect(),
                 None => vec![true; edits.len()],
             };
@@ -157,7 +158,7 @@ impl PrivyApp {
                     .map(|(e, _)| e.clone())
                     .collect();
                 if let Some(edit) = as_one_edit(doc.text(), &picked) {
-                    self.pending.push((Edit::Text(edit), None));
+                    self.editor.pending.push((Edit::Text(edit), None));
                     self.status = Some(Status {
                         text: format!(
                             "Tidied: {chosen} edit{} applied as one step (Ctrl+Z undoes it). Review changes shows what saving changes.",
@@ -165,7 +166,7 @@ impl PrivyApp {
                         ),
                         error: false,
                     });
-                    self.section = Section::Review;
+                    self.editor.section = Section::Review;
                 }
             }
             if ui.button("Tick all").clicked() {

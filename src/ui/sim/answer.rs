@@ -179,7 +179,7 @@ impl PrivyApp {
                         ))
                         .clicked()
                     {
-                        self.pending.push((Edit::Text(edit.clone()), None));
+                        self.editor.pending.push((Edit::Text(edit.clone()), None));
                         self.status = Some(Status {
                             text: format!(
                                 "Applied: {}. Ctrl+Z undoes it; Review changes shows what it changes for everyone.",
@@ -219,8 +219,8 @@ impl PrivyApp {
                         )
                         .clicked()
                 {
-                    self.pending.push((Edit::Text(edit.clone()), None));
-                    self.section = crate::ui::Section::Review;
+                    self.editor.pending.push((Edit::Text(edit.clone()), None));
+                    self.editor.section = crate::ui::Section::Review;
                 }
             });
         }

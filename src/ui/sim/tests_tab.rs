@@ -143,10 +143,10 @@ impl PrivyApp {
                 }
             }
         });
-        if let Some(id) = add {
-            if let Some(added) = self.sim.add_case_reaching(doc, id) {
-                self.sim_panel.said(added);
-            }
+        if let Some(id) = add
+            && let Some(added) = self.sim.add_case_reaching(doc, id)
+        {
+            self.sim_panel.said(added);
         }
     }
 }
