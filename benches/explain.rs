@@ -39,7 +39,7 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
             let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
             let d = engine.decide(req, None);
             let only = explained(
-                doc,
+                doc.version(),
                 &engine,
                 None,
                 req,
@@ -52,7 +52,7 @@ fn measure(label: &str, doc: &Document, requests: &[Request], runs: usize) {
             let engine = Engine::for_features(doc.config(), &[req.feature.as_str()]);
             let d = engine.decide(req, None);
             let e = explained(
-                doc,
+                doc.version(),
                 &engine,
                 None,
                 req,

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
 use super::{Budget, Diff, TIME_BUDGET, Versions, diff};
-use crate::document::Document;
+use crate::document::Version;
 use crate::model::Config;
 
 /// What the window works out in its own frame, and from which size of the
@@ -32,7 +32,7 @@ pub type Job = Worker<Diff>;
 /// Starts comparing `old_text` (parsed on the worker) with `new`.
 pub fn diff_job(old_text: String, new: Arc<Config>) -> Job {
     Worker::start(move || {
-        let old = Document::from_text(old_text);
+        let old = Version::from_text(old_text);
         let budget = Budget {
             deadline: Some(Instant::now() + TIME_BUDGET),
             ..Budget::default()

@@ -7,7 +7,7 @@ use super::determined::{Determination, determine_with};
 use super::features::{UnknownFeature, unknown_feature};
 use super::space::Budget;
 use super::suggest::{PoolFile, Suggestion, suggest_with};
-use crate::document::Document;
+use crate::document::Version;
 use crate::engine::{Decision, Engine, PoolView, Request};
 
 /// What the caller says about inputs it left unset.
@@ -33,10 +33,10 @@ pub struct Explained {
     pub other_family: Option<super::atoms::Family>,
 }
 
-/// Works out the rest of the answer for `req`, decided as `d` in `doc`
-/// (with `engine` compiled from it) and `pool`.
+/// Works out the rest of the answer for `req`, decided as `d` in the
+/// version `doc` of the file (with `engine` compiled from it) and `pool`.
 pub fn explained(
-    doc: &Document,
+    doc: &Version,
     engine: &Engine,
     pool: Option<PoolFile<'_>>,
     req: &Request,

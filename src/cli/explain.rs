@@ -98,7 +98,7 @@ pub fn explain_report(
         ..Budget::default()
     };
     let more = explained(
-        &doc,
+        doc.version(),
         &engine,
         pool_file,
         &request,

@@ -21,10 +21,12 @@ use crate::validate;
 
 mod disk;
 mod reparse;
+mod version;
 #[cfg(windows)]
 mod windows;
 
 use reparse::Followed;
+pub use version::Version;
 
 pub use crate::input::{LoadError, MAX_INPUT_BYTES as MAX_FILE_BYTES, decode};
 use disk::DiskStamp;
@@ -34,45 +36,34 @@ pub use disk::{
 
 /// What is worked out of a whole text.
 struct Loaded {
-    parsed: Parsed,
-    lines: LineIndex,
-    config: std::sync::Arc<Config>,
+    version: Version,
     analysis: validate::Analysis,
     diagnostics: Vec<Diagnostic>,
-    /// Found when first asked for.
-    secrets: std::sync::OnceLock<crate::secrets::Secrets>,
 }
 
 /// Parses and checks a whole text. (Building the line index beside the
 /// parse and finding the password values beside the checks, on threads of
-/// their own, saved nothing measurable on this project's 2-core machine,
-/// and placed the engine's memory so that decisions ran slower after.)
-fn load(text: &str, threads: crate::par::Threads) -> Loaded {
-    let parsed = parse(text);
-    let (config, analysis, diagnostics) = analysed(&parsed, text, threads);
+/// their own, saved nothing measurable on this project's 2-core machine.)
+fn load(text: String, threads: crate::par::Threads) -> Loaded {
+    let parsed = parse(&text);
+    let config = version::model_of(&parsed, &text, threads);
+    let (analysis, diagnostics) = checked(&parsed, &config, threads);
     Loaded {
-        lines: LineIndex::new(text),
-        parsed,
-        config,
+        version: Version::of(text, parsed, config),
         analysis,
         diagnostics,
-        secrets: std::sync::OnceLock::new(),
     }
 }
 
-/// The model of a parsed text, its findings in parts, and all of them.
-fn analysed(
+/// The findings of a parsed text and its model, in parts and all of them.
+fn checked(
     parsed: &Parsed,
-    text: &str,
+    config: &Config,
     threads: crate::par::Threads,
-) -> (std::sync::Arc<Config>, validate::Analysis, Vec<Diagnostic>) {
-    let config = match &parsed.root {
-        Some(root) => Config::from_tree_with(root, text, threads),
-        None => Config::default(),
-    };
-    let analysis = validate::Analysis::new_with(parsed, &config, threads);
+) -> (validate::Analysis, Vec<Diagnostic>) {
+    let analysis = validate::Analysis::new_with(parsed, config, threads);
     let diagnostics = analysis.diagnostics(parsed);
-    (std::sync::Arc::new(config), analysis, diagnostics)
+    (analysis, diagnostics)
 }
 
 fn next_generation() -> u64 {
@@ -169,16 +160,11 @@ struct UndoStep {
 #[derive(Debug, Clone)]
 pub struct Document {
     path: Option<PathBuf>,
-    text: String,
-    parsed: Parsed,
-    /// Shared, so that a worker can compile it while the window goes on
-    /// (see [`shared_config`](Self::shared_config)).
-    config: std::sync::Arc<Config>,
+    /// The text, its parse, model, line index and style.
+    version: Version,
     /// The findings in parts, for checking an edit in part.
     analysis: validate::Analysis,
     diagnostics: Vec<Diagnostic>,
-    lines: LineIndex,
-    style: Style,
     disk: Option<DiskStamp>,
     /// The undo step on top when the file was loaded or saved (`None`: the
     /// empty stack); unsaved changes exist when the top differs.
@@ -191,8 +177,6 @@ pub struct Document {
     last_change: Option<(u64, validate::Touched)>,
     undo: Vec<UndoStep>,
     redo: Vec<UndoStep>,
-    /// The password values of the text, found when first asked for.
-    secrets: std::sync::OnceLock<crate::secrets::Secrets>,
     /// How many threads loading may use.
     threads: crate::par::Threads,
 }
@@ -206,24 +190,16 @@ impl Document {
     /// [`Document::from_text`], loaded on `threads` threads (this and
     /// every later analysis of the whole text).
     pub fn from_text_with(text: impl Into<String>, threads: crate::par::Threads) -> Self {
-        let text = text.into();
         let Loaded {
-            parsed,
-            lines,
-            config,
+            version,
             analysis,
             diagnostics,
-            secrets,
-        } = load(&text, threads);
+        } = load(text.into(), threads);
         Document {
             path: None,
-            lines,
-            style: Style::detect(&text),
-            config,
+            version,
             analysis,
             diagnostics,
-            parsed,
-            text,
             disk: None,
             saved_top: None,
             next_step: 1,
@@ -231,7 +207,6 @@ impl Document {
             last_change: None,
             undo: Vec::new(),
             redo: Vec::new(),
-            secrets,
             threads,
         }
     }
@@ -247,34 +222,39 @@ impl Document {
         Ok(doc)
     }
 
+    /// Checks the whole text again (its parse and model are up to date).
     fn analyse(&mut self) {
-        (self.config, self.analysis, self.diagnostics) =
-            analysed(&self.parsed, &self.text, self.threads);
+        (self.analysis, self.diagnostics) =
+            checked(&self.version.parsed, &self.version.config, self.threads);
+    }
+
+    /// The version of the file as it is now, for the analyses.
+    pub fn version(&self) -> &Version {
+        &self.version
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
     pub fn text(&self) -> &str {
-        &self.text
+        &self.version.text
     }
     pub fn parsed(&self) -> &Parsed {
-        &self.parsed
+        &self.version.parsed
     }
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.version.config
     }
     /// The model, shared: for work on another thread (the simulator
     /// compiles a large file's engine off the window's thread). The document
     /// copies it before changing it while such a share is alive.
     pub fn shared_config(&self) -> std::sync::Arc<Config> {
-        std::sync::Arc::clone(&self.config)
+        std::sync::Arc::clone(&self.version.config)
     }
     /// The password values of the text, to mask in everything shown or
     /// printed of it (worked out once per version of the text).
     pub fn secrets(&self) -> &crate::secrets::Secrets {
-        self.secrets
-            .get_or_init(|| crate::secrets::Secrets::of(self.parsed.root.as_ref(), &self.text))
+        self.version.secrets()
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -288,14 +268,14 @@ impl Document {
             .count()
     }
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        &self.version.lines
     }
     pub fn style(&self) -> &Style {
-        &self.style
+        &self.version.style
     }
     /// Whether the text is standard JSON (no syntax errors).
     pub fn is_json(&self) -> bool {
-        self.parsed.errors.is_empty()
+        self.version.parsed.errors.is_empty()
     }
     /// Changes whenever the text does (edit, undo, redo, reload). Unique
     /// across documents, so a view can cache what it derives from the text
@@ -329,56 +309,12 @@ impl Document {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col_in(&self.text, offset)
+        self.version.lines.line_col_in(&self.version.text, offset)
     }
 
     /// Turns an edit into the splice that performs it.
     pub fn splice_for(&self, edit: &Edit) -> Result<TextEdit, EditError> {
-        let root = || {
-            self.parsed
-                .root
-                .as_ref()
-                .ok_or_else(|| EditError::NotFound(String::new()))
-        };
-        let text = &self.text;
-        let style = &self.style;
-        match edit {
-            Edit::Text(t) => self.check_span(t.span).map(|()| t.clone()),
-            Edit::SetValue { pointer, value } => {
-                edit::set_value(text, root()?, style, pointer, value)
-            }
-            Edit::InsertMember {
-                pointer,
-                key,
-                value,
-                index,
-            } => edit::insert_member(text, root()?, style, pointer, key, value, *index),
-            Edit::RemoveMember { pointer, key } => edit::remove_member(root()?, pointer, key),
-            Edit::InsertItem {
-                pointer,
-                value,
-                index,
-            } => edit::insert_item(text, root()?, style, pointer, value, *index),
-            Edit::RemoveItem { pointer, index } => edit::remove_item(root()?, pointer, *index),
-            Edit::MoveItem { pointer, from, to } => {
-                edit::move_entry(text, root()?, pointer, *from, *to)
-            }
-        }
-    }
-
-    fn check_span(&self, span: Span) -> Result<(), EditError> {
-        let ok = span.start <= span.end
-            && span.end <= self.text.len()
-            && self.text.is_char_boundary(span.start)
-            && self.text.is_char_boundary(span.end);
-        if ok {
-            Ok(())
-        } else {
-            Err(EditError::NotFound(format!(
-                "bytes {}..{}",
-                span.start, span.end
-            )))
-        }
+        self.version.splice_for(edit)
     }
 
     /// Applies an edit as its own undo step.
@@ -390,7 +326,7 @@ impl Document {
     /// one field) become one undo step.
     pub fn apply_grouped(&mut self, edit: &Edit, group: Option<&str>) -> Result<(), EditError> {
         let splice = self.splice_for(edit)?;
-        if splice.replacement == self.text[splice.span.start..splice.span.end] {
+        if splice.replacement == self.version.text[splice.span.start..splice.span.end] {
             return Ok(()); // no change: no undo step, not dirty
         }
         let mut followed = Followed::default();
@@ -429,8 +365,8 @@ impl Document {
     /// part ([`follow`](Self::follow)); once that cannot be done, [`changed`]
     /// (Self::changed) analyses the whole text.
     fn splice(&mut self, edit: &TextEdit, followed: &mut Followed) -> TextEdit {
-        let inverse = edit::apply(&mut self.text, edit);
-        self.secrets = std::sync::OnceLock::new();
+        let inverse = edit::apply(&mut self.version.text, edit);
+        self.version.secrets = std::sync::OnceLock::new();
         followed.splices += 1;
         if !followed.stale {
             match self.follow(edit.span, edit.replacement.len()) {
@@ -454,10 +390,9 @@ impl Document {
             _ => None,
         };
         if followed.stale {
-            let l = load(&self.text, self.threads);
-            (self.parsed, self.lines, self.config) = (l.parsed, l.lines, l.config);
-            (self.analysis, self.diagnostics, self.secrets) =
-                (l.analysis, l.diagnostics, l.secrets);
+            let l = load(std::mem::take(&mut self.version.text), self.threads);
+            (self.version, self.analysis, self.diagnostics) =
+                (l.version, l.analysis, l.diagnostics);
         }
     }
 
@@ -562,8 +497,8 @@ impl Document {
         if !options.overwrite_changed && self.changed_on_disk_exactly() {
             return Err(SaveError::ChangedOnDisk { path });
         }
-        disk::save(&path, self.text.as_bytes(), options, write)?;
-        self.disk = DiskStamp::of(&path, self.text.as_bytes());
+        disk::save(&path, self.version.text.as_bytes(), options, write)?;
+        self.disk = DiskStamp::of(&path, self.version.text.as_bytes());
         self.mark_saved();
         Ok(())
     }
@@ -571,11 +506,11 @@ impl Document {
     /// Saves under a new name, which becomes the document's file.
     pub fn save_as(&mut self, path: impl AsRef<Path>) -> Result<(), SaveError> {
         let path = path.as_ref().to_path_buf();
-        write_atomic(&path, self.text.as_bytes()).map_err(|error| SaveError::Io {
+        write_atomic(&path, self.version.text.as_bytes()).map_err(|error| SaveError::Io {
             path: path.clone(),
             error,
         })?;
-        self.disk = DiskStamp::of(&path, self.text.as_bytes());
+        self.disk = DiskStamp::of(&path, self.version.text.as_bytes());
         self.path = Some(path);
         self.mark_saved();
         Ok(())
@@ -597,8 +532,8 @@ impl Document {
         };
         let fresh = Document::open(&path)?;
         let whole = Edit::Text(TextEdit {
-            span: Span::new(0, self.text.len()),
-            replacement: fresh.text,
+            span: Span::new(0, self.version.text.len()),
+            replacement: fresh.version.text,
         });
         self.break_group();
         if let Err(e) = self.apply(&whole) {

@@ -6,7 +6,7 @@
 //! `tests/it/incremental.rs` checks that following gives what a fresh load
 //! gives.
 
-use super::{Document, parse};
+use super::{Document, Version, parse};
 use crate::json::Span;
 use crate::json::parse::Parsed;
 use crate::validate;
@@ -21,7 +21,7 @@ pub(super) struct Followed {
     pub(super) touched: Option<validate::Touched>,
 }
 
-/// Where a splice that [`Document::follow`] can take landed: member `top`
+/// Where a splice that [`Version::follow`] can take landed: member `top`
 /// of the root, item `item` of that list, member `member` of that item.
 struct Plan {
     top: usize,
@@ -64,13 +64,42 @@ impl Document {
     /// Brings the parse, line index, model and findings up to date after
     /// the text's bytes `old` were replaced by `new_len` bytes, when that
     /// replaced one string value of a rule field or of a group's MEMBERS by
-    /// another string (typing in a field): the tree's and model's positions
-    /// after the edit move, that rule or group is built again, and only the
-    /// checks that can change are run again. On a 10 MB file this takes a
-    /// few milliseconds where analysing everything takes a third of a
-    /// second. Gives what was analysed in part (`None` inside when the
-    /// model followed but the findings were worked out whole); any other
-    /// edit gives `None` and changes nothing.
+    /// another string (typing in a field): the version follows in part
+    /// ([`Version::follow`]) and only the checks that can change are run
+    /// again. On a 10 MB file this takes a few milliseconds where analysing
+    /// everything takes a third of a second. Gives what was analysed in
+    /// part (`None` inside when the model followed but the findings were
+    /// worked out whole); any other edit gives `None` and changes nothing.
+    pub(super) fn follow(
+        &mut self,
+        old: Span,
+        new_len: usize,
+    ) -> Option<Option<validate::Touched>> {
+        let touched = self.version.follow(old, new_len)?;
+        let at = old.end;
+        let delta = new_len as isize - old.len() as isize;
+        match touched {
+            Some(touched) => {
+                self.analysis
+                    .update(&self.version.config, touched, at, delta);
+                self.diagnostics = self.analysis.diagnostics(&self.version.parsed);
+            }
+            // The model is right but the findings cannot follow in part (a
+            // rule became or stopped being an empty preset): check it all.
+            None => self.analyse(),
+        }
+        Some(touched)
+    }
+}
+
+impl Version {
+    /// The parse, line index and model after the text's bytes `old` were
+    /// replaced by `new_len` bytes, when that replaced one string value of
+    /// a rule field or of a group's MEMBERS by another string: the tree's
+    /// and model's positions after the edit move and that rule or group is
+    /// built again. Gives what the checks must look at again (`None`
+    /// inside: everything); any other edit gives `None` and changes
+    /// nothing.
     pub(super) fn follow(
         &mut self,
         old: Span,
@@ -92,7 +121,6 @@ impl Document {
         let config = std::sync::Arc::make_mut(&mut self.config);
         config.shift(at, delta);
         let Some(item) = plan.item(&self.parsed) else {
-            self.analyse();
             return Some(None);
         };
         let touched = match plan.target {
@@ -116,15 +144,6 @@ impl Document {
                 })
                 .map(|position| validate::Touched::GroupMembers { position }),
         };
-        match touched {
-            Some(touched) => {
-                self.analysis.update(&self.config, touched, at, delta);
-                self.diagnostics = self.analysis.diagnostics(&self.parsed);
-            }
-            // The model is right but the findings cannot follow in part (a
-            // rule became or stopped being an empty preset): check it all.
-            None => self.analyse(),
-        }
         Some(touched)
     }
 

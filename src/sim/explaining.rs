@@ -9,7 +9,7 @@ use crate::analysis::background::{EXPLAIN_IN_FRAME_BELOW, Worker};
 use crate::analysis::explained::{Explained, ExplainedOptions, explained};
 use crate::analysis::suggest::PoolFile;
 use crate::analysis::{Budget, TIME_BUDGET};
-use crate::document::Document;
+use crate::document::Version;
 use crate::engine::pool::PoolIndex;
 use crate::engine::{Decision, Engine, Request};
 
@@ -42,7 +42,8 @@ impl<K> Default for Explainer<K> {
 
 /// What one answer is worked out from.
 pub(crate) struct Asked<'a> {
-    pub doc: &'a Document,
+    /// The file as it is now.
+    pub doc: &'a Version,
     /// The session's engine, when it is compiled from `doc`.
     pub engine: Option<&'a Engine>,
     /// The pool as the decision used it.
@@ -102,7 +103,7 @@ impl<K: Clone + PartialEq + Send + 'static> Explainer<K> {
         let index = index.cloned();
         let (req, d) = (req.clone(), decision.clone());
         let worker = Worker::start(move || {
-            let doc = Document::from_text(text);
+            let doc = Version::from_text(text);
             work(&doc, None, index.as_ref(), &req, &d, no_local_groups)
         });
         self.working = Some((key.clone(), worker));
@@ -112,7 +113,7 @@ impl<K: Clone + PartialEq + Send + 'static> Explainer<K> {
 /// The rest of the answer, with `engine` when one compiled from `doc` is
 /// at hand (else one is compiled for the feature).
 fn work(
-    doc: &Document,
+    doc: &Version,
     engine: Option<&Engine>,
     index: Option<&PoolIndex>,
     req: &Request,

@@ -342,7 +342,7 @@ impl SimState {
             self.explainer.refresh(
                 key,
                 Asked {
-                    doc,
+                    doc: doc.version(),
                     engine,
                     index: usable(self.use_pool, &self.index),
                     req,

@@ -132,7 +132,7 @@ proptest! {
             let req = request(p, feature, borrow, serial, hours);
             let d = engine.decide(&req, view.as_ref());
             let pf = pool_text.as_deref().zip(pool.as_ref()).map(|(text, index)| PoolFile { text, index });
-            let all = suggest(&doc, pf, &req, &d, &unbounded(true));
+            let all = suggest(doc.version(), pf, &req, &d, &unbounded(true));
             if d.decision == Verdict::Granted {
                 prop_assert!(all.is_empty());
                 continue;

@@ -4,7 +4,7 @@
 //! the same text, over random edits of tricky and generated files, with
 //! undo and redo.
 
-use privy::document::{Document, Edit};
+use privy::document::{Document, Edit, Version};
 use privy::engine::matcher::Scratch;
 use privy::engine::pool::{Pool, PoolIndex};
 use privy::engine::{Action, Engine, PoolView, Request};
@@ -232,16 +232,20 @@ fn check(mut doc: Document, steps: &[Step]) -> Result<usize, TestCaseError> {
     let mut engine = Some((doc.generation(), Engine::new(doc.config())));
     let mut updated = 0;
     for (n, step) in steps.iter().enumerate() {
+        // The version an analysis would make of the same edit (no document,
+        // no checks), to compare with a fresh read too.
+        let mut spliced: Option<Version> = None;
         match step {
             Step::Set { target, value } => {
                 let pointer = pointers[target % pointers.len()].clone();
-                let typed = doc.apply_grouped(
-                    &Edit::SetValue {
-                        pointer: pointer.clone(),
-                        value: Value::String(value.clone()),
-                    },
-                    Some(&pointer),
-                );
+                let edit = Edit::SetValue {
+                    pointer: pointer.clone(),
+                    value: Value::String(value.clone()),
+                };
+                if let Ok(splice) = doc.splice_for(&edit) {
+                    spliced = Some(doc.version().spliced(&splice));
+                }
+                let typed = doc.apply_grouped(&edit, Some(&pointer));
                 // Pointers can go stale after an undo; that is not under test.
                 if typed.is_err() {
                     continue;
@@ -275,6 +279,30 @@ fn check(mut doc: Document, steps: &[Step]) -> Result<usize, TestCaseError> {
             n,
             step
         );
+        if let Some(v) = &spliced {
+            prop_assert_eq!(
+                v.text(),
+                doc.text(),
+                "the spliced version's text, step {}",
+                n
+            );
+            prop_assert_eq!(
+                v.lines(),
+                fresh.lines(),
+                "the spliced version's lines, step {}",
+                n
+            );
+            prop_assert!(
+                v.parsed() == fresh.parsed(),
+                "the spliced version's parse, step {}",
+                n
+            );
+            prop_assert!(
+                v.config() == fresh.config(),
+                "the spliced version's model, step {}",
+                n
+            );
+        }
         check_engine(&doc, &mut engine, &pool, &requests, &mut updated)?;
     }
     Ok(updated)

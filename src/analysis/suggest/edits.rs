@@ -2,7 +2,7 @@
 //! request, by its reason (unverified: `mod.rs` decides each again).
 
 use super::{PoolFile, Proposal};
-use crate::document::{Document, Edit};
+use crate::document::{Edit, Version};
 use crate::engine::{Cover, Decision, Found, HoursSource, LimitAt, Reason, Request, StepName, Why};
 use crate::json::parse::TextEdit;
 use crate::rule_id::RuleId;
@@ -69,7 +69,7 @@ fn checks(d: &Decision, step: StepName) -> impl Iterator<Item = &crate::engine::
 }
 
 /// Edits of the rule file that may grant the request (unverified).
-pub(super) fn file_edits(doc: &Document, req: &Request, d: &Decision) -> Vec<(Proposal, Edit)> {
+pub(super) fn file_edits(doc: &Version, req: &Request, d: &Decision) -> Vec<(Proposal, Edit)> {
     let cfg = doc.config();
     let mut out = Vec::new();
     let name = principal_entry(req);

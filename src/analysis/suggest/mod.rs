@@ -21,7 +21,7 @@ use other_values::request_changes;
 use super::atoms::Atoms;
 use super::diff::{ChangeKind, Versions, diff, diff_pools};
 use super::space::Budget;
-use crate::document::{Document, Edit};
+use crate::document::{Edit, Version};
 use crate::engine::pool::{Pool, PoolIndex};
 use crate::engine::{Action, Decision, Engine, PoolView, Request, Verdict};
 use crate::json::parse::TextEdit;
@@ -247,7 +247,7 @@ const IMPACT_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 /// The suggestions for a denied request (none for a granted one). `d` is
 /// the traced decision of `req` in `doc` with `pool`.
 pub fn suggest(
-    doc: &Document,
+    doc: &Version,
     pool: Option<PoolFile<'_>>,
     req: &Request,
     d: &Decision,
@@ -264,7 +264,7 @@ pub fn suggest(
 /// [`suggest`] with the engine of `doc` (compiled for at least the
 /// request's feature) and the feature's entries already at hand.
 pub fn suggest_with(
-    doc: &Document,
+    doc: &Version,
     engine: &Engine,
     pool: Option<PoolFile<'_>>,
     req: &Request,
@@ -318,12 +318,12 @@ pub fn suggest_with(
     // A COUNT is tried from the smallest change on: the first that grants
     // is the least that suffices, and the rest are not offered.
     let mut counted: std::collections::HashSet<RuleId> = Default::default();
-    // The edit made in a copy, followed in part as the editor does, and
-    // the request decided again: the copy when it grants.
-    let grants = |edit: &Edit| -> Option<(TextEdit, Document)> {
+    // The edit made in the next version of the text (its parse and model
+    // followed in part as the editor does, no checks run), and the request
+    // decided again: that version when it grants.
+    let grants = |edit: &Edit| -> Option<(TextEdit, Version)> {
         let splice = doc.splice_for(edit).ok()?;
-        let mut after = doc.clone();
-        after.apply(&Edit::Text(splice.clone())).ok()?;
+        let after = doc.spliced(&splice);
         let e2 = Engine::for_features(after.config(), &[req.feature.as_str()]);
         let v2 = pool.map(|p| PoolView::new(&e2, p.index));
         let mut s = crate::engine::matcher::Scratch::default();

@@ -208,7 +208,7 @@ pub fn tidy(
     // for nobody beside one for everyone): the findings of the tidied file
     // name them; they go too, so that one pass is complete.
     // The tidied file last read, for the edits it was read with.
-    let mut read: Option<(Vec<TidyEdit>, crate::document::Document)> = None;
+    let mut read: Option<(Vec<TidyEdit>, crate::document::Version)> = None;
     for _ in 0..MORE_PASSES {
         if !all.iter().any(|e| e.removal.is_rule()) {
             break;
@@ -216,7 +216,7 @@ pub fn tidy(
         // Each pass has the whole budget: a pass cut short would leave rules
         // a second pass could take.
         let left = time;
-        let tidied = crate::document::Document::from_text(apply(text, &all));
+        let tidied = crate::document::Version::from_text(apply(text, &all));
         let again = effect::of_document_within(tidied.parsed(), tidied.config(), left);
         findings_partial |= !again.exhaustive;
         let map = positions_after(parsed, cfg, &all);
@@ -313,7 +313,7 @@ fn positions_after(
 /// The access diff between `text` and `text` with `edits` applied.
 pub fn prove(text: &str, cfg: &Config, edits: &[TidyEdit], time: Duration) -> Proof {
     let start = Instant::now();
-    let tidied = crate::document::Document::from_text(apply(text, edits));
+    let tidied = crate::document::Version::from_text(apply(text, edits));
     prove_against(cfg, tidied.config(), start, time)
 }
 

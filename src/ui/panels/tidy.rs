@@ -38,7 +38,7 @@ impl TidyState {
         TidyState {
             generation: doc.generation(),
             job: Worker::start(move || {
-                let d = Document::from_text(text);
+                let d = crate::document::Version::from_text(text);
                 tidy(
                     d.text(),
                     d.parsed(),
@@ -133,7 +133,7 @@ impl PrivyApp {
             state.choice = Some((
                 state.ticked.clone(),
                 Worker::start(move || {
-                    let d = Document::from_text(text);
+                    let d = crate::document::Version::from_text(text);
                     prove(d.text(), d.config(), &picked, TIME)
                 }),
             ));
