@@ -49,6 +49,26 @@ pub fn matrix_cell_name(row: &str, feature: &str, reason: Reason) -> String {
     format!("{row} × {feature}: {}", reason.as_str())
 }
 
+/// `n` and the noun, singular or plural: "1 license", "2 sessions".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Which pool the verdicts use: none, a file's (by its name) or one made
+/// in the window, with its size.
+pub fn pool_line(used: bool, file: Option<String>, licenses: usize, sessions: usize) -> String {
+    let size = format!(
+        "{}, {}",
+        count(licenses, "license", "licenses"),
+        count(sessions, "session", "sessions")
+    );
+    match (used, file) {
+        (false, _) => "Pool: none — seats and licenses are not checked".to_string(),
+        (true, Some(name)) => format!("Pool: {name} ({size})"),
+        (true, None) => format!("Pool: made here, not saved ({size})"),
+    }
+}
+
 /// The pool cannot be used, so the request was decided without it.
 pub fn pool_unusable(why: &str) -> String {
     format!("The pool is not usable ({why}): decided without it.")
@@ -126,10 +146,14 @@ pub mod files {
                     0 => String::new(),
                     n => format!(" ({n} more problems)"),
                 };
+                let at = if file == path {
+                    format!("{line}:{column}")
+                } else {
+                    format!("{}:{line}:{column}", file.display())
+                };
                 format!(
-                    "Pool read from {}, but it cannot be used as it is: {}:{line}:{column}: {message}{more}",
-                    path.display(),
-                    file.display()
+                    "Pool read from {}, but it cannot be used as it is ({at}): {message}{more}",
+                    path.display()
                 )
             }
         }

@@ -977,3 +977,26 @@ fn the_tests_tab_shows_coverage_and_adds_a_case_that_reaches_a_rule() {
     // The new case passes: it expects what it gets now.
     h.get_by_label("2 passed, 0 failed");
 }
+
+/// A pool file with a problem is read through the one reader of pool
+/// files: the pool comes in (to be fixed in the Pool tab), and the panel
+/// says what cannot be true of it and where.
+#[test]
+fn a_pool_with_a_problem_is_read_and_its_place_said() {
+    let (dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    let pool = dir.path().join("pool.json");
+    std::fs::write(
+        &pool,
+        "{\n  \"licenses\": [ { \"serial\": \"S1\", \"features\": { \"CAD\": 1 } } ],\n  \"sessions\": [\n    { \"user\": \"anna\", \"feature\": \"CAD\", \"serial\": \"S9\" }\n  ]\n}\n",
+    )
+    .expect("write pool");
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.run();
+    h.get_by_label_contains(
+        "cannot be used as it is (4:51): session 1 is on license S9, which the pool does not list",
+    );
+    h.get_by_label("Pool: pool.json (1 license, 1 session)");
+}

@@ -68,23 +68,17 @@ impl PrivyApp {
         });
         // Which pool the verdicts use, always in sight (a support engineer
         // may have one customer's file and another's pool).
-        let pool_line = match (self.sim.use_pool, &self.sim.pool_path) {
-            (false, _) => "Pool: none — seats and licenses are not checked".to_string(),
-            (true, Some(p)) => format!(
-                "Pool: {} ({} licenses, {} sessions)",
+        let pool_line = crate::words::simulator::pool_line(
+            self.sim.use_pool,
+            self.sim.pool_path.as_ref().map(|p| {
                 p.file_name().map_or_else(
                     || p.display().to_string(),
-                    |n| n.to_string_lossy().into_owned()
-                ),
-                self.sim.pool.licenses.len(),
-                self.sim.pool.sessions.len()
-            ),
-            (true, None) => format!(
-                "Pool: made here, not saved ({} licenses, {} sessions)",
-                self.sim.pool.licenses.len(),
-                self.sim.pool.sessions.len()
-            ),
-        };
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            }),
+            self.sim.pool.licenses.len(),
+            self.sim.pool.sessions.len(),
+        );
         let hover = self.sim.pool_path.as_ref().map_or_else(
             || "See the Pool tab".to_string(),
             |p| p.display().to_string(),
