@@ -5,6 +5,7 @@
 //! applied after the frame, so every change goes through the same path
 //! (splice, reparse, revalidate, undo step).
 
+mod actions;
 mod commands;
 mod complete;
 mod derived;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use egui::{Color32, RichText};
 use serde_json::Value;
 
+pub use actions::WindowAction;
 pub use commands::Command;
 
 /// What an access review was worked out for.
@@ -765,6 +767,7 @@ impl PrivyApp {
                 ui.label(RichText::new(&derived.filter_words).weak());
             }
             // "What can anna use?": the Access tab for the filter's user.
+            let mut access_of = None;
             if let crate::who::Filter::Who { principal, .. } = crate::who::Filter::parse(&self.editor.filter)
                 && let Some(user) = principal.user.as_deref().map(str::trim).filter(|u| !u.is_empty())
                 && ui
@@ -772,11 +775,12 @@ impl PrivyApp {
                     .on_hover_text("Every feature, checkout or borrow, for this user: the simulator's Access tab")
                     .clicked()
             {
-                self.sim.access_user = user.to_string();
-                self.sim_panel.tab = sim::SimTab::Access;
-                self.sim_panel.open = true;
+                access_of = Some(user.to_string());
             }
             navigation(ui, doc, derived, &mut section, &self.editor.filter, more);
+            if let Some(user) = access_of {
+                self.act(WindowAction::AccessOf(user));
+            }
         });
         self.editor.section = section;
     }

@@ -1,5 +1,7 @@
 //! The questions the window asks before it acts: unsaved changes, a file changed on disk, a file with hard links.
 
+use crate::ui::WindowAction;
+
 use crate::document::Document;
 use crate::ui::AfterPrompt;
 use crate::ui::Command;
@@ -175,7 +177,7 @@ impl PrivyApp {
             }
             Some(1) => {
                 self.prompts.save_with_errors = None;
-                self.editor.section = Section::Problems;
+                self.act(WindowAction::Show(Section::Problems));
             }
             Some(_) => self.prompts.save_with_errors = None,
             None => {}

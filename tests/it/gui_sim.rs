@@ -210,7 +210,12 @@ fn a_scenario_runs_out_of_seats_at_the_third_request() {
     assert_eq!(step(&h, 3), (privy::engine::Reason::NoFreeSeat, false));
     assert_eq!(h.get_all_by_label("DENIED").count(), 2);
     // Without a feature it is refused with a reason, and nothing added.
-    h.state_mut().sim.scenario_form.feature.clear();
+    form(&h, "Feature");
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(h.state().sim.scenario_form.feature.is_empty());
     h.get_by_label("Add this request").click();
     h.run();
     h.get_by_label("Name a feature to decide.");

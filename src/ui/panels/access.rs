@@ -2,6 +2,9 @@
 //! people, worked out beside the window, each change with the rules that
 //! cause it and a way to try its witness in the simulator.
 
+use crate::sim::form::RequestForm;
+use crate::ui::WindowAction;
+
 use crate::document::Document;
 use crate::ui::PrivyApp;
 use crate::ui::place_name;
@@ -115,9 +118,7 @@ impl PrivyApp {
             self.go_to(&p);
         }
         if let Some(req) = try_it {
-            self.sim.form = crate::sim::session::RequestForm::from_request(&req);
-            self.sim_panel.tab = crate::ui::sim::SimTab::Request;
-            self.sim_panel.open = true;
+            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
         ui.add_space(10.0);
         ui.separator();

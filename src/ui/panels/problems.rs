@@ -1,5 +1,7 @@
 //! The Problems list, and one problem as a line elsewhere.
 
+use crate::ui::WindowAction;
+
 use crate::diag::Diagnostic;
 use crate::diag::Severity;
 use crate::document::Document;
@@ -22,7 +24,7 @@ impl PrivyApp {
                     .on_hover_text(Command::TidyUp.description())
                     .clicked()
             {
-                self.editor.section = Section::Tidy;
+                self.act(WindowAction::Show(Section::Tidy));
             }
         });
         // Fix all of a kind, through Tidy up (found and proven there, only
@@ -51,7 +53,7 @@ impl PrivyApp {
                             .clicked()
                     {
                         self.tidying.tidy_only = Some(kind);
-                        self.editor.section = Section::Tidy;
+                        self.act(WindowAction::Show(Section::Tidy));
                     }
                 }
             });

@@ -1,5 +1,7 @@
 //! The JSON text view, with each problem marked at its place.
 
+use crate::ui::WindowAction;
+
 use crate::diag::Diagnostic;
 use crate::document::Document;
 use crate::document::Edit;
@@ -104,10 +106,10 @@ impl PrivyApp {
             match edit {
                 Some(edit) => self.editor.pending.push((Edit::Text(edit), Some("raw".into()))),
                 None => {
-                    self.status = Some(Status {
+                    self.act(WindowAction::Say(Status {
                         text: "That edit could not be made with the passwords hidden; show them to make it.".into(),
                         error: true,
-                    })
+                    }))
                 }
             }
         }

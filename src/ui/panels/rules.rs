@@ -1,5 +1,7 @@
 //! The rule lists: cards, fields, completion and entry chips.
 
+use crate::ui::WindowAction;
+
 use crate::diag::Diagnostic;
 use crate::diag::Severity;
 use crate::document::Document;
@@ -420,7 +422,7 @@ impl PrivyApp {
                 if let Some(g) = group
                     && resp.on_hover_text("Open this group").clicked()
                 {
-                    self.editor.section = Section::Groups;
+                    self.act(WindowAction::Show(Section::Groups));
                     self.editor.scroll_to = index_pointer(doc, g);
                 }
             }

@@ -3,6 +3,8 @@
 //! choice other than all is proven again before it can be applied, and
 //! applying is one undoable edit.
 
+use crate::ui::WindowAction;
+
 use crate::document::Document;
 use crate::document::Edit;
 use crate::ui::PrivyApp;
@@ -142,6 +144,7 @@ impl PrivyApp {
             state.choice.as_mut().map(|(_, w)| w.poll().cloned());
         let can_apply =
             chosen > 0 && matches!(&choice_proof, None | Some(Some(Proof::Holds { .. })));
+        let mut applied = false;
         ui.horizontal(|ui| {
             let apply = ui.add_enabled(
                 can_apply,
@@ -159,14 +162,7 @@ impl PrivyApp {
                     .collect();
                 if let Some(edit) = as_one_edit(doc.text(), &picked) {
                     self.editor.pending.push((Edit::Text(edit), None));
-                    self.status = Some(Status {
-                        text: format!(
-                            "Tidied: {chosen} edit{} applied as one step (Ctrl+Z undoes it). Review changes shows what saving changes.",
-                            if chosen == 1 { "" } else { "s" }
-                        ),
-                        error: false,
-                    });
-                    self.editor.section = Section::Review;
+                    applied = true;
                 }
             }
             if ui.button("Tick all").clicked() {
@@ -243,6 +239,16 @@ impl PrivyApp {
                     }
                 });
             ui.add_space(4.0);
+        }
+        if applied {
+            self.act(WindowAction::Say(Status {
+                text: format!(
+                    "Tidied: {chosen} edit{} applied as one step (Ctrl+Z undoes it). Review changes shows what saving changes.",
+                    if chosen == 1 { "" } else { "s" }
+                ),
+                error: false,
+            }));
+            self.act(WindowAction::Show(Section::Review));
         }
     }
 }

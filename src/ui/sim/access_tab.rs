@@ -3,13 +3,14 @@
 //! the rules reach), or everything one user can use. Worked out on a
 //! worker; each row can be tried in the simulator; CSV and HTML exports.
 
+use crate::ui::WindowAction;
+
 use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Action;
 use crate::ui::PrivyApp;
 use crate::ui::sim::RequestForm;
 use crate::ui::sim::SimDialog;
-use crate::ui::sim::SimTab;
 use crate::words::verdict_word;
 use egui::RichText;
 
@@ -198,8 +199,7 @@ impl PrivyApp {
 
     fn try_in_simulator(&mut self, req: Option<crate::engine::Request>) {
         if let Some(req) = req {
-            self.sim.form = RequestForm::from_request(&req);
-            self.sim_panel.tab = SimTab::Request;
+            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
     }
 }

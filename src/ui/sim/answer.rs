@@ -4,6 +4,8 @@
 //! denial "How to allow this": the verified suggestions, request changes
 //! first, each file edit with Apply (one undoable edit) and its impact.
 
+use crate::ui::WindowAction;
+
 use crate::document::Document;
 use crate::engine::Action;
 use crate::engine::Decision;
@@ -180,13 +182,13 @@ impl PrivyApp {
                         .clicked()
                     {
                         self.editor.pending.push((Edit::Text(edit.clone()), None));
-                        self.status = Some(Status {
+                        self.act(WindowAction::Say(Status {
                             text: format!(
                                 "Applied: {}. Ctrl+Z undoes it; Review changes shows what it changes for everyone.",
                                 w::proposal(&s.proposal)
                             ),
                             error: false,
-                        });
+                        }));
                     }
                 }
                 (SuggestionKind::Pool, _, Some(edit)) => {
@@ -220,7 +222,7 @@ impl PrivyApp {
                         .clicked()
                 {
                     self.editor.pending.push((Edit::Text(edit.clone()), None));
-                    self.editor.section = crate::ui::Section::Review;
+                    self.act(WindowAction::Show(crate::ui::Section::Review));
                 }
             });
         }

@@ -1,5 +1,7 @@
 //! The Matrix tab: principals against features, and its grid.
 
+use crate::ui::WindowAction;
+
 use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Action;
@@ -12,7 +14,6 @@ use crate::ui::PrivyApp;
 use crate::ui::sim::MAX_FILE_ROWS;
 use crate::ui::sim::RequestForm;
 use crate::ui::sim::SimDialog;
-use crate::ui::sim::SimTab;
 use crate::ui::sim::parse_principal;
 use egui::Color32;
 use egui::RichText;
@@ -68,8 +69,7 @@ impl PrivyApp {
             return;
         }
         if let Some(req) = matrix_grid(ui, m, &mut self.matrix_scroll) {
-            self.sim.form = RequestForm::from_request(&req);
-            self.sim_panel.tab = SimTab::Request;
+            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The Scenario tab: requests decided one after another.
 
+use crate::ui::WindowAction;
+
 use super::field;
 use super::verdict_color;
 use crate::document::Document;
@@ -7,7 +9,6 @@ use crate::engine::Action;
 use crate::engine::Request;
 use crate::ui::PrivyApp;
 use crate::ui::Status;
-use crate::ui::sim::SimTab;
 use crate::ui::sim::row_buttons;
 use crate::words::verdict_word;
 use egui::RichText;
@@ -144,8 +145,7 @@ impl PrivyApp {
             None => {}
         }
         if let Some(i) = load {
-            self.sim.form = self.sim.scenario[i].clone();
-            self.sim_panel.tab = SimTab::Request;
+            self.act(WindowAction::Ask(self.sim.scenario[i].clone()));
         }
         if let Some(i) = remove {
             self.sim.scenario.remove(i);

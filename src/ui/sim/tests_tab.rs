@@ -1,5 +1,7 @@
 //! The Tests tab: saved expected-decision cases, run again on every edit.
 
+use crate::ui::WindowAction;
+
 use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Verdict;
@@ -7,7 +9,6 @@ use crate::ui::PrivyApp;
 use crate::ui::place_name;
 use crate::ui::sim::RequestForm;
 use crate::ui::sim::SimDialog;
-use crate::ui::sim::SimTab;
 use crate::ui::sim::row_buttons;
 use egui::RichText;
 
@@ -81,8 +82,7 @@ impl PrivyApp {
         if let Some(i) = load
             && let Ok(req) = self.sim.cases.cases[i].request.to_request()
         {
-            self.sim.form = RequestForm::from_request(&req);
-            self.sim_panel.tab = SimTab::Request;
+            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
         if let Some(i) = remove {
             self.sim.cases.cases.remove(i);
