@@ -4,6 +4,7 @@
 //! the status bar) is an [`WindowAction`] given to [`PrivyApp::act`].
 
 use super::{PrivyApp, Section, Status};
+use crate::document::Edit;
 use crate::sim::form::RequestForm;
 use crate::ui::sim::SimTab;
 
@@ -21,6 +22,15 @@ pub enum WindowAction {
     AccessOf(String),
     /// A message in the status bar.
     Say(Status),
+    /// An edit of the file, as its own undo step (a Fix).
+    Edit(Edit),
+    /// An edit typed into a field: the edits of one `group` in a row are
+    /// one undo step.
+    Typed(Edit, String),
+    /// A field lost the keyboard: the typing in it is one undo step.
+    EndTyping,
+    /// Tidy up with only the edits of one kind ticked ("Fix all …").
+    TidyOnly(&'static str),
 }
 
 impl PrivyApp {
@@ -40,6 +50,13 @@ impl PrivyApp {
                 self.sim_panel.open = true;
             }
             WindowAction::Say(status) => self.status = Some(status),
+            WindowAction::Edit(edit) => self.editor.pending.push((edit, None)),
+            WindowAction::Typed(edit, group) => self.editor.pending.push((edit, Some(group))),
+            WindowAction::EndTyping => self.editor.end_group = true,
+            WindowAction::TidyOnly(kind) => {
+                self.tidying.tidy_only = Some(kind);
+                self.editor.section = Section::Tidy;
+            }
         }
     }
 }

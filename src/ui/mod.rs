@@ -813,8 +813,29 @@ impl PrivyApp {
                     Section::Settings => self.settings(ui, doc, derived),
                     Section::Rules(kind) => self.rules(ui, doc, derived, kind, viewport),
                     Section::Groups => self.groups(ui, doc, derived, viewport),
-                    Section::Problems => self.problems(ui, doc, derived),
-                    Section::Raw => self.raw(ui, doc),
+                    Section::Problems => {
+                        let asked = panels::problems::problems(
+                            ui,
+                            doc,
+                            derived,
+                            self.findings.diagnostics(),
+                            self.findings.pending(),
+                        );
+                        for a in asked {
+                            self.act(a);
+                        }
+                    }
+                    Section::Raw => {
+                        let asked = panels::raw::raw(
+                            ui,
+                            doc,
+                            self.findings.diagnostics().len(),
+                            &mut self.editor.show_passwords,
+                        );
+                        for a in asked {
+                            self.act(a);
+                        }
+                    }
                     Section::Review => self.review(ui, doc),
                     Section::Tidy => self.tidy_page(ui, doc),
                 });

@@ -14,8 +14,18 @@ use crate::ui::place_name;
 use crate::ui::severity_color;
 use egui::RichText;
 
-impl PrivyApp {
-    pub(crate) fn problems(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+/// The Problems page: the file's own problems, then the findings over
+/// every principal (`found`; `pending` while they are worked out). A
+/// function of what it shows; what the user asks is returned.
+pub(crate) fn problems(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    derived: &Derived,
+    found: &[Diagnostic],
+    pending: bool,
+) -> Vec<WindowAction> {
+    let mut asked = Vec::new();
+    {
         ui.horizontal(|ui| {
             ui.heading("Problems");
             if doc.is_json()
@@ -24,7 +34,7 @@ impl PrivyApp {
                     .on_hover_text(Command::TidyUp.description())
                     .clicked()
             {
-                self.act(WindowAction::Show(Section::Tidy));
+                asked.push(WindowAction::Show(Section::Tidy));
             }
         });
         // Fix all of a kind, through Tidy up (found and proven there, only
@@ -34,9 +44,7 @@ impl PrivyApp {
             .iter()
             .filter(|d| d.code == crate::diag::Code::DuplicateEntry)
             .count();
-        let no_effect = self
-            .findings
-            .diagnostics()
+        let no_effect = found
             .iter()
             .filter(|d| d.code == crate::diag::Code::NoEffect)
             .count();
@@ -52,14 +60,13 @@ impl PrivyApp {
                             .on_hover_text("Tidy up with only these ticked: they are removed only if nobody's access changes")
                             .clicked()
                     {
-                        self.tidying.tidy_only = Some(kind);
-                        self.act(WindowAction::Show(Section::Tidy));
+                        asked.push(WindowAction::TidyOnly(kind));
                     }
                 }
             });
         }
         let [mut errors, mut warnings, mut notes] = derived.by_severity;
-        for d in self.findings.diagnostics() {
+        for d in found {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -73,14 +80,13 @@ impl PrivyApp {
             .weak(),
         );
         ui.add_space(8.0);
-        let found: Vec<Diagnostic> = self.findings.diagnostics().to_vec();
-        let pending = self.findings.pending();
-        self.problem_grid(
+        problem_grid(
             ui,
             doc,
             "problems",
             doc.diagnostics(),
             !pending && found.is_empty(),
+            &mut asked,
         );
         ui.add_space(12.0);
         ui.label(RichText::new("Over every principal").strong());
@@ -98,88 +104,101 @@ impl PrivyApp {
         } else if found.is_empty() {
             ui.label("Every rule has an effect; nothing overridden or denied to everyone else.");
         } else {
-            self.problem_grid(ui, doc, "findings", &found, false);
+            problem_grid(ui, doc, "findings", found, false, &mut asked);
         }
     }
+    asked
+}
 
-    /// One grid of problems: severity, place (a link), message and fix.
-    fn problem_grid(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &Document,
-        id: &str,
-        diags: &[Diagnostic],
-        say_none: bool,
-    ) {
-        if diags.is_empty() {
-            if say_none {
-                ui.label("No problems found.");
-            } else {
-                ui.label("No problems in the file itself.");
-            }
-            return;
+/// One grid of problems: severity, place (a link), message and fix.
+fn problem_grid(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    id: &str,
+    diags: &[Diagnostic],
+    say_none: bool,
+    asked: &mut Vec<WindowAction>,
+) {
+    if diags.is_empty() {
+        if say_none {
+            ui.label("No problems found.");
+        } else {
+            ui.label("No problems in the file itself.");
         }
-        let cfg = doc.config();
-        let mut go = None;
-        let mut fix = None;
-        // Severity and place take about 250 points; the message the rest
-        // (wrapped, never under the simulator beside it).
-        let message_width = (ui.available_width() - 250.0).max(120.0);
-        // Passwords never show, whatever the file's syntax.
-        let secrets = doc.secrets();
-        egui::Grid::new(id)
-            .num_columns(3)
-            .striped(true)
-            .spacing([14.0, 8.0])
-            .show(ui, |ui| {
-                for d in diags {
-                    let (line, col) = doc.line_col(d.span.start);
-                    ui.label(
-                        RichText::new(d.severity.as_str())
-                            .color(severity_color(ui, d.severity))
-                            .strong(),
-                    );
-                    let place = if d.pointer.is_empty() {
-                        format!("line {line}:{col}")
-                    } else {
-                        format!("{} · {line}:{col}", place_name(cfg, &d.pointer))
-                    };
-                    if ui
-                        .link(secrets.mask_str(&place))
-                        .on_hover_text(secrets.mask_str(&d.pointer))
-                        .clicked()
-                    {
-                        go = Some(d.pointer.clone());
-                    }
-                    ui.vertical(|ui| {
-                        ui.set_max_width(message_width);
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(secrets.mask_str(&d.message));
-                            ui.label(RichText::new(d.code.to_string()).weak().monospace());
-                        });
-                        if let Some(f) = &d.fix
-                            && ui
-                                .small_button(format!("Fix: {}", secrets.mask_str(&f.label)))
-                                .on_hover_text("Apply this change to the file (Undo takes it back)")
-                                .clicked()
-                        {
-                            fix = Some(f.edit.clone());
-                        }
-                    });
-                    ui.end_row();
+        return;
+    }
+    let cfg = doc.config();
+    let mut go = None;
+    let mut fix = None;
+    // Severity and place take about 250 points; the message the rest
+    // (wrapped, never under the simulator beside it).
+    let message_width = (ui.available_width() - 250.0).max(120.0);
+    // Passwords never show, whatever the file's syntax.
+    let secrets = doc.secrets();
+    egui::Grid::new(id)
+        .num_columns(3)
+        .striped(true)
+        .spacing([14.0, 8.0])
+        .show(ui, |ui| {
+            for d in diags {
+                let (line, col) = doc.line_col(d.span.start);
+                ui.label(
+                    RichText::new(d.severity.as_str())
+                        .color(severity_color(ui, d.severity))
+                        .strong(),
+                );
+                let place = if d.pointer.is_empty() {
+                    format!("line {line}:{col}")
+                } else {
+                    format!("{} · {line}:{col}", place_name(cfg, &d.pointer))
+                };
+                if ui
+                    .link(secrets.mask_str(&place))
+                    .on_hover_text(secrets.mask_str(&d.pointer))
+                    .clicked()
+                {
+                    go = Some(d.pointer.clone());
                 }
-            });
-        if let Some(p) = go {
-            self.go_to(&p);
-        }
-        if let Some(edit) = fix {
-            self.editor.pending.push((Edit::Text(edit), None));
-        }
+                ui.vertical(|ui| {
+                    ui.set_max_width(message_width);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(secrets.mask_str(&d.message));
+                        ui.label(RichText::new(d.code.to_string()).weak().monospace());
+                    });
+                    if let Some(f) = &d.fix
+                        && ui
+                            .small_button(format!("Fix: {}", secrets.mask_str(&f.label)))
+                            .on_hover_text("Apply this change to the file (Undo takes it back)")
+                            .clicked()
+                    {
+                        fix = Some(f.edit.clone());
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    if let Some(p) = go {
+        asked.push(WindowAction::GoTo(p));
     }
+    if let Some(edit) = fix {
+        asked.push(WindowAction::Edit(Edit::Text(edit)));
+    }
+}
 
+impl PrivyApp {
     /// One diagnostic: severity and code, line:column, the message, and
     /// its fix as a button where there is one.
     pub(crate) fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
+        if let Some(edit) = diagnostic_line(ui, doc, d) {
+            self.act(WindowAction::Edit(edit));
+        }
+    }
+}
+
+/// One diagnostic in a line; the fix asked for, if its button was clicked.
+pub(crate) fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) -> Option<Edit> {
+    let mut asked = None;
+    {
         let (line, col) = doc.line_col(d.span.start);
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -197,10 +216,9 @@ impl PrivyApp {
                     .on_hover_text("Apply this change to the file (Undo takes it back)")
                     .clicked()
             {
-                self.editor
-                    .pending
-                    .push((Edit::Text(fix.edit.clone()), None));
+                asked = Some(Edit::Text(fix.edit.clone()));
             }
         });
     }
+    asked
 }

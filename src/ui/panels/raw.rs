@@ -5,14 +5,23 @@ use crate::ui::WindowAction;
 use crate::diag::Diagnostic;
 use crate::document::Document;
 use crate::document::Edit;
-use crate::ui::PrivyApp;
 use crate::ui::Status;
 use crate::ui::marks;
 use crate::ui::severity_color;
 use egui::RichText;
 
-impl PrivyApp {
-    pub(crate) fn raw(&mut self, ui: &mut egui::Ui, doc: &Document) {
+/// The JSON text view: the text (passwords hidden unless `show_passwords`)
+/// with each problem marked, and what the server cannot read said above
+/// it; `findings` is how many findings over every principal there are. A
+/// function of what it shows; what the user asks is returned.
+pub(crate) fn raw(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    findings: usize,
+    show_passwords: &mut bool,
+) -> Vec<WindowAction> {
+    let mut asked = Vec::new();
+    {
         ui.heading("JSON text");
         let syntax: Vec<&Diagnostic> = doc
             .diagnostics()
@@ -30,12 +39,14 @@ impl PrivyApp {
                 .color(ui.visuals().warn_fg_color),
             );
             for d in syntax {
-                self.diagnostic_line(ui, doc, d);
+                if let Some(fix) = super::problems::diagnostic_line(ui, doc, d) {
+                    asked.push(WindowAction::Edit(fix));
+                }
             }
         }
         // The count of Problems (the findings included), less what is said
         // above: one count, one meaning.
-        let others = doc.diagnostics().len() + self.findings.diagnostics().len() - syntax_count;
+        let others = doc.diagnostics().len() + findings - syntax_count;
         if others > 0 {
             ui.label(
                 RichText::new(format!(
@@ -52,10 +63,10 @@ impl PrivyApp {
         // of the shown text is the same edit of the file's, and a hidden
         // value changes only where the edit itself falls on it.
         let secrets = doc.secrets();
-        let masked = !secrets.is_empty() && !self.editor.show_passwords;
+        let masked = !secrets.is_empty() && !*show_passwords;
         if !secrets.is_empty() {
             ui.horizontal_wrapped(|ui| {
-                ui.checkbox(&mut self.editor.show_passwords, "Show passwords")
+                ui.checkbox(show_passwords, "Show passwords")
                     .on_hover_text("Show the password values and edit the text");
                 if masked {
                     ui.label(
@@ -103,18 +114,17 @@ impl PrivyApp {
                 }),
                 Some(shown) => crate::secrets::unmasked_edit(doc.text(), shown, &text),
             };
-            match edit {
-                Some(edit) => self.editor.pending.push((Edit::Text(edit), Some("raw".into()))),
-                None => {
-                    self.act(WindowAction::Say(Status {
-                        text: "That edit could not be made with the passwords hidden; show them to make it.".into(),
-                        error: true,
-                    }))
-                }
-            }
+            asked.push(match edit {
+                Some(edit) => WindowAction::Typed(Edit::Text(edit), "raw".into()),
+                None => WindowAction::Say(Status {
+                    text: "That edit could not be made with the passwords hidden; show them to make it.".into(),
+                    error: true,
+                }),
+            });
         }
         if resp.lost_focus() {
-            self.editor.end_group = true;
+            asked.push(WindowAction::EndTyping);
         }
     }
+    asked
 }
