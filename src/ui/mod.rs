@@ -810,7 +810,11 @@ impl PrivyApp {
                 .id_salt(section)
                 .auto_shrink(false)
                 .show_viewport(ui, |ui, viewport| match section {
-                    Section::Settings => self.settings(ui, doc, derived),
+                    Section::Settings => {
+                        for a in panels::settings::settings(ui, doc, derived) {
+                            self.act(a);
+                        }
+                    }
                     Section::Rules(kind) => self.rules(ui, doc, derived, kind, viewport),
                     Section::Groups => self.groups(ui, doc, derived, viewport),
                     Section::Problems => {

@@ -373,21 +373,7 @@ impl PrivyApp {
         value: Value,
         index: Option<usize>,
     ) {
-        let pointer = child_pointer(object, key);
-        let edit = if exists {
-            Edit::SetValue {
-                pointer: pointer.clone(),
-                value,
-            }
-        } else {
-            Edit::InsertMember {
-                pointer: object.to_string(),
-                key: key.to_string(),
-                value,
-                index,
-            }
-        };
-        self.editor.pending.push((edit, Some(pointer)));
+        self.act(field_edit(object, key, exists, value, index));
     }
 
     /// One chip per entry saying what it is; a group's chip opens it.
@@ -435,4 +421,31 @@ impl PrivyApp {
             }
         });
     }
+}
+
+/// The edit of one field typed into: its value set, or the member inserted
+/// at `index` when the object has no such key yet; typing in one field is
+/// one undo step.
+pub(crate) fn field_edit(
+    object: &str,
+    key: &str,
+    exists: bool,
+    value: Value,
+    index: Option<usize>,
+) -> WindowAction {
+    let pointer = child_pointer(object, key);
+    let edit = if exists {
+        Edit::SetValue {
+            pointer: pointer.clone(),
+            value,
+        }
+    } else {
+        Edit::InsertMember {
+            pointer: object.to_string(),
+            key: key.to_string(),
+            value,
+            index,
+        }
+    };
+    WindowAction::Typed(edit, pointer)
 }

@@ -4,15 +4,19 @@ use crate::document::Document;
 use crate::json::child_pointer;
 use crate::spec;
 use crate::spec::SettingType;
-use crate::ui::PrivyApp;
+use crate::ui::WindowAction;
 use crate::ui::derived::Derived;
 use crate::ui::number_or_text;
 use crate::ui::value_text;
 use egui::RichText;
 use serde_json::Value;
 
-impl PrivyApp {
-    pub(crate) fn settings(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+/// The server settings as typed fields, each with its meaning and its
+/// problems, and the file's unknown settings as they are. A function of
+/// what it shows; what the user asks is returned.
+pub(crate) fn settings(ui: &mut egui::Ui, doc: &Document, derived: &Derived) -> Vec<WindowAction> {
+    let mut asked = Vec::new();
+    {
         ui.heading("Server settings");
         ui.add_space(8.0);
         egui::Grid::new("settings")
@@ -65,7 +69,7 @@ impl PrivyApp {
                                 .desired_width(260.0);
                             let r = ui.add(edit).labelled_by(label.id);
                             if r.lost_focus() {
-                                self.editor.end_group = true;
+                                asked.push(WindowAction::EndTyping);
                             }
                             r.changed()
                         }
@@ -75,12 +79,21 @@ impl PrivyApp {
                             SettingType::Port { .. } => number_or_text(&text),
                             _ => Value::String(text.clone()),
                         };
-                        self.set_field("", spec.key, node.is_some(), value, Some(0));
+                        asked.push(super::rules::field_edit(
+                            "",
+                            spec.key,
+                            node.is_some(),
+                            value,
+                            Some(0),
+                        ));
                     }
                     ui.vertical(|ui| {
                         ui.label(RichText::new(spec.meaning).weak());
                         for &d in derived.diags_at(&pointer) {
-                            self.diagnostic_line(ui, doc, &doc.diagnostics()[d]);
+                            let d = &doc.diagnostics()[d];
+                            if let Some(fix) = super::problems::diagnostic_line(ui, doc, d) {
+                                asked.push(WindowAction::Edit(fix));
+                            }
                         }
                     });
                     ui.end_row();
@@ -101,4 +114,5 @@ impl PrivyApp {
                 }
             });
     }
+    asked
 }
