@@ -3,7 +3,9 @@
 //! state itself, and anything beyond it (another section, the simulator,
 //! the status bar) is an [`WindowAction`] given to [`PrivyApp::act`].
 
-use super::{PrivyApp, Section, Status};
+use std::path::PathBuf;
+
+use super::{Command, PrivyApp, Section, Status};
 use crate::document::Edit;
 use crate::sim::form::RequestForm;
 use crate::ui::sim::SimTab;
@@ -31,6 +33,12 @@ pub enum WindowAction {
     EndTyping,
     /// Tidy up with only the edits of one kind ticked ("Fix all …").
     TidyOnly(&'static str),
+    /// Review changes against this file (`None`: the file on disk).
+    CompareWith(Option<PathBuf>),
+    /// Pick the file Review changes compares with.
+    PickCompared,
+    /// A command, as from the menu.
+    Run(Command),
 }
 
 impl PrivyApp {
@@ -53,6 +61,9 @@ impl PrivyApp {
             WindowAction::Edit(edit) => self.editor.pending.push((edit, None)),
             WindowAction::Typed(edit, group) => self.editor.pending.push((edit, Some(group))),
             WindowAction::EndTyping => self.editor.end_group = true,
+            WindowAction::CompareWith(path) => self.compare_with(path),
+            WindowAction::PickCompared => self.start_compare_dialog(),
+            WindowAction::Run(command) => self.run(command),
             WindowAction::TidyOnly(kind) => {
                 self.tidying.tidy_only = Some(kind);
                 self.editor.section = Section::Tidy;

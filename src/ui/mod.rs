@@ -840,7 +840,11 @@ impl PrivyApp {
                             self.act(a);
                         }
                     }
-                    Section::Review => self.review(ui, doc),
+                    Section::Review => {
+                        for a in panels::review::review(ui, doc, &mut self.reviewing) {
+                            self.act(a);
+                        }
+                    }
                     Section::Tidy => self.tidy_page(ui, doc),
                 });
         });

@@ -6,8 +6,8 @@ use crate::sim::form::RequestForm;
 use crate::ui::WindowAction;
 
 use crate::document::Document;
-use crate::ui::PrivyApp;
 use crate::ui::place_name;
+use crate::ui::state::Reviewing;
 use egui::RichText;
 
 use crate::analysis::ChangeKind;
@@ -18,145 +18,151 @@ use crate::words;
 /// How many groups of changes of each kind are drawn.
 const SHOWN: usize = 25;
 
-impl PrivyApp {
-    /// The version compared, as text (`None`: there is none to compare).
-    fn compared_text(&self, doc: &Document) -> Option<String> {
-        match &self.reviewing.compare_with {
-            Some(p) => crate::input::read_text(p).ok(),
-            None => doc.disk_text(),
-        }
+/// The version compared, as text (`None`: there is none to compare).
+fn compared_text(reviewing: &Reviewing, doc: &Document) -> Option<String> {
+    match &reviewing.compare_with {
+        Some(p) => crate::input::read_text(p).ok(),
+        None => doc.disk_text(),
     }
+}
 
-    pub(crate) fn access_review(&mut self, ui: &mut egui::Ui, doc: &Document) {
-        ui.heading("What saving changes for people");
-        self.compare_row(ui, doc);
-        // The baseline changes too: a save makes the text the file on disk
-        // (the text's generation stays), and another program may change it.
-        let key = (
-            doc.generation(),
-            doc.is_dirty(),
-            doc.changed_on_disk(),
-            self.reviewing.compare_with.clone(),
-        );
-        if self
-            .reviewing
-            .access
-            .as_ref()
-            .is_none_or(|(k, _)| *k != key)
-        {
-            let Some(old) = self.compared_text(doc) else {
-                self.reviewing.access = None;
-                ui.label("There is no other version to compare with yet.");
-                return;
-            };
-            self.reviewing.access = Some((
-                key,
-                crate::analysis::background::diff_job(old, doc.shared_config()),
-            ));
-        }
-        let Some((_, job)) = self.reviewing.access.as_mut() else {
+/// What saving changes for people: the version compared with, the access
+/// diff worked out beside the window (its job kept in `reviewing`), and
+/// each change with its causes and a way to try it. What the user asks is
+/// added to `asked`.
+pub(crate) fn access_review(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    reviewing: &mut Reviewing,
+    asked: &mut Vec<WindowAction>,
+) {
+    ui.heading("What saving changes for people");
+    compare_row(ui, doc, reviewing, asked);
+    // The baseline changes too: a save makes the text the file on disk
+    // (the text's generation stays), and another program may change it.
+    let key = (
+        doc.generation(),
+        doc.is_dirty(),
+        doc.changed_on_disk(),
+        reviewing.compare_with.clone(),
+    );
+    if reviewing.access.as_ref().is_none_or(|(k, _)| *k != key) {
+        let Some(old) = compared_text(reviewing, doc) else {
+            reviewing.access = None;
+            ui.label("There is no other version to compare with yet.");
             return;
         };
-        if job.poll().is_none() {
-            if job.working() {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Working out what this edit changes for people…");
-                });
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100));
-            } else {
-                ui.label("The comparison stopped without an answer.");
-            }
-            return;
-        }
-        let Some(d) = job.poll() else {
-            return;
-        };
-        let (g, r, c) = (
-            d.count(ChangeKind::Gained),
-            d.count(ChangeKind::Revoked),
-            d.count(ChangeKind::ReasonChanged),
-        );
-        let headline = words::saving_headline(g, r, c);
-        ui.label(RichText::new(headline).strong().size(15.0));
-        ui.label(RichText::new("Counted by principal class, feature, action and license.").weak());
-        let scope = words::diff_summary(d);
-        let scope = scope
-            .split_once(" over ")
-            .map_or(scope.clone(), |(_, rest)| format!("Over {rest}."));
-        if d.exhaustive {
-            ui.label(RichText::new(scope).weak());
+        reviewing.access = Some((
+            key,
+            crate::analysis::background::diff_job(old, doc.shared_config()),
+        ));
+    }
+    let Some((_, job)) = reviewing.access.as_mut() else {
+        return;
+    };
+    if job.poll().is_none() {
+        if job.working() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Working out what this edit changes for people…");
+            });
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
         } else {
-            ui.colored_label(ui.visuals().warn_fg_color, scope);
+            ui.label("The comparison stopped without an answer.");
         }
-        let mut go: Option<String> = None;
-        let mut try_it: Option<Request> = None;
-        for kind in [
-            ChangeKind::Gained,
-            ChangeKind::Revoked,
-            ChangeKind::ReasonChanged,
-        ] {
-            let groups = grouped(d.changes.iter().filter(|c| c.kind == kind));
-            if groups.is_empty() {
-                continue;
-            }
-            ui.add_space(6.0);
-            ui.label(RichText::new(words::change_kind_before_saving(kind)).strong());
-            for group in groups.iter().take(SHOWN) {
-                change_row(ui, doc, group, &mut go, &mut try_it);
-            }
-            if groups.len() > SHOWN {
-                let rest: usize = groups[SHOWN..].iter().map(Vec::len).sum();
-                ui.label(
-                    RichText::new(format!("… and {rest} more (`privy diff` lists them all)"))
-                        .weak(),
-                );
-            }
-        }
-        if let Some(p) = go {
-            self.go_to(&p);
-        }
-        if let Some(req) = try_it {
-            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
-        }
-        ui.add_space(10.0);
-        ui.separator();
+        return;
     }
+    let Some(d) = job.poll() else {
+        return;
+    };
+    let (g, r, c) = (
+        d.count(ChangeKind::Gained),
+        d.count(ChangeKind::Revoked),
+        d.count(ChangeKind::ReasonChanged),
+    );
+    let headline = words::saving_headline(g, r, c);
+    ui.label(RichText::new(headline).strong().size(15.0));
+    ui.label(RichText::new("Counted by principal class, feature, action and license.").weak());
+    let scope = words::diff_summary(d);
+    let scope = scope
+        .split_once(" over ")
+        .map_or(scope.clone(), |(_, rest)| format!("Over {rest}."));
+    if d.exhaustive {
+        ui.label(RichText::new(scope).weak());
+    } else {
+        ui.colored_label(ui.visuals().warn_fg_color, scope);
+    }
+    let mut go: Option<String> = None;
+    let mut try_it: Option<Request> = None;
+    for kind in [
+        ChangeKind::Gained,
+        ChangeKind::Revoked,
+        ChangeKind::ReasonChanged,
+    ] {
+        let groups = grouped(d.changes.iter().filter(|c| c.kind == kind));
+        if groups.is_empty() {
+            continue;
+        }
+        ui.add_space(6.0);
+        ui.label(RichText::new(words::change_kind_before_saving(kind)).strong());
+        for group in groups.iter().take(SHOWN) {
+            change_row(ui, doc, group, &mut go, &mut try_it);
+        }
+        if groups.len() > SHOWN {
+            let rest: usize = groups[SHOWN..].iter().map(Vec::len).sum();
+            ui.label(
+                RichText::new(format!("… and {rest} more (`privy diff` lists them all)")).weak(),
+            );
+        }
+    }
+    if let Some(p) = go {
+        asked.push(WindowAction::GoTo(p));
+    }
+    if let Some(req) = try_it {
+        asked.push(WindowAction::Ask(RequestForm::from_request(&req)));
+    }
+    ui.add_space(10.0);
+    ui.separator();
+}
 
-    fn compare_row(&mut self, ui: &mut egui::Ui, doc: &Document) {
-        let bak = doc
-            .path()
-            .map(|p| crate::document::backup_path(&crate::document::real_file(p)));
-        ui.horizontal_wrapped(|ui| {
-            let against = match &self.reviewing.compare_with {
-                None => "the file on disk".to_string(),
-                Some(p) => p.display().to_string(),
-            };
-            ui.label(RichText::new(format!("Compared with {against}.")).weak());
-            if self.reviewing.compare_with.is_some()
-                && ui.button("Compare with the file on disk").clicked()
-            {
-                self.compare_with(None);
-            }
-            if let Some(bak) = bak.filter(|b| b.is_file())
-                && self.reviewing.compare_with.as_ref() != Some(&bak)
-                && ui
-                    .button("Compare with the backup")
-                    .on_hover_text(bak.display().to_string())
-                    .clicked()
-            {
-                self.compare_with(Some(bak));
-            }
-            if ui
-                .button("Compare with…")
-                .on_hover_text("Pick another version of this file")
+/// What the review compares with, and the buttons to compare with another.
+fn compare_row(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    reviewing: &Reviewing,
+    asked: &mut Vec<WindowAction>,
+) {
+    let bak = doc
+        .path()
+        .map(|p| crate::document::backup_path(&crate::document::real_file(p)));
+    ui.horizontal_wrapped(|ui| {
+        let against = match &reviewing.compare_with {
+            None => "the file on disk".to_string(),
+            Some(p) => p.display().to_string(),
+        };
+        ui.label(RichText::new(format!("Compared with {against}.")).weak());
+        if reviewing.compare_with.is_some() && ui.button("Compare with the file on disk").clicked()
+        {
+            asked.push(WindowAction::CompareWith(None));
+        }
+        if let Some(bak) = bak.filter(|b| b.is_file())
+            && reviewing.compare_with.as_ref() != Some(&bak)
+            && ui
+                .button("Compare with the backup")
+                .on_hover_text(bak.display().to_string())
                 .clicked()
-            {
-                self.start_compare_dialog();
-            }
-        });
-    }
+        {
+            asked.push(WindowAction::CompareWith(Some(bak)));
+        }
+        if ui
+            .button("Compare with…")
+            .on_hover_text("Pick another version of this file")
+            .clicked()
+        {
+            asked.push(WindowAction::PickCompared);
+        }
+    });
 }
 
 fn change_row(

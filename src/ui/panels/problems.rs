@@ -25,31 +25,30 @@ pub(crate) fn problems(
     pending: bool,
 ) -> Vec<WindowAction> {
     let mut asked = Vec::new();
-    {
-        ui.horizontal(|ui| {
-            ui.heading("Problems");
-            if doc.is_json()
-                && ui
-                    .button(Command::TidyUp.label())
-                    .on_hover_text(Command::TidyUp.description())
-                    .clicked()
-            {
-                asked.push(WindowAction::Show(Section::Tidy));
-            }
-        });
-        // Fix all of a kind, through Tidy up (found and proven there, only
-        // that kind ticked).
-        let duplicates = doc
-            .diagnostics()
-            .iter()
-            .filter(|d| d.code == crate::diag::Code::DuplicateEntry)
-            .count();
-        let no_effect = found
-            .iter()
-            .filter(|d| d.code == crate::diag::Code::NoEffect)
-            .count();
-        if doc.is_json() && (duplicates > 0 || no_effect > 0) {
-            ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
+        ui.heading("Problems");
+        if doc.is_json()
+            && ui
+                .button(Command::TidyUp.label())
+                .on_hover_text(Command::TidyUp.description())
+                .clicked()
+        {
+            asked.push(WindowAction::Show(Section::Tidy));
+        }
+    });
+    // Fix all of a kind, through Tidy up (found and proven there, only
+    // that kind ticked).
+    let duplicates = doc
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == crate::diag::Code::DuplicateEntry)
+        .count();
+    let no_effect = found
+        .iter()
+        .filter(|d| d.code == crate::diag::Code::NoEffect)
+        .count();
+    if doc.is_json() && (duplicates > 0 || no_effect > 0) {
+        ui.horizontal_wrapped(|ui| {
                 for (n, kind, what) in [
                     (duplicates, "duplicate-entry", "duplicate entries"),
                     (no_effect, "no-effect", "rules with no effect"),
@@ -64,48 +63,47 @@ pub(crate) fn problems(
                     }
                 }
             });
+    }
+    let [mut errors, mut warnings, mut notes] = derived.by_severity;
+    for d in found {
+        match d.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+            Severity::Info => notes += 1,
         }
-        let [mut errors, mut warnings, mut notes] = derived.by_severity;
-        for d in found {
-            match d.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Info => notes += 1,
-            }
-        }
-        ui.label(
+    }
+    ui.label(
             RichText::new(format!(
                 "{errors} to fix before the server will do what the file says, {warnings} worth a look, {notes} for information. Click a place to go to it."
             ))
             .weak(),
         );
-        ui.add_space(8.0);
-        problem_grid(
-            ui,
-            doc,
-            "problems",
-            doc.diagnostics(),
-            !pending && found.is_empty(),
-            &mut asked,
-        );
-        ui.add_space(12.0);
-        ui.label(RichText::new("Over every principal").strong());
-        ui.label(
+    ui.add_space(8.0);
+    problem_grid(
+        ui,
+        doc,
+        "problems",
+        doc.diagnostics(),
+        !pending && found.is_empty(),
+        &mut asked,
+    );
+    ui.add_space(12.0);
+    ui.label(RichText::new("Over every principal").strong());
+    ui.label(
             RichText::new(
                 "Rules that do nothing, or more than meant, decided for every user, host, IP and local group the file can tell apart.",
             )
             .weak(),
         );
-        if pending {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Pending: still working out which rules have no effect…");
-            });
-        } else if found.is_empty() {
-            ui.label("Every rule has an effect; nothing overridden or denied to everyone else.");
-        } else {
-            problem_grid(ui, doc, "findings", found, false, &mut asked);
-        }
+    if pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Pending: still working out which rules have no effect…");
+        });
+    } else if found.is_empty() {
+        ui.label("Every rule has an effect; nothing overridden or denied to everyone else.");
+    } else {
+        problem_grid(ui, doc, "findings", found, false, &mut asked);
     }
     asked
 }
@@ -198,27 +196,25 @@ impl PrivyApp {
 /// One diagnostic in a line; the fix asked for, if its button was clicked.
 pub(crate) fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) -> Option<Edit> {
     let mut asked = None;
-    {
-        let (line, col) = doc.line_col(d.span.start);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!("{}[{}]", d.severity.as_str(), d.code))
-                    .color(severity_color(ui, d.severity))
-                    .monospace(),
-            );
-            ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
-            // Passwords never show, whatever the file's syntax.
-            let secrets = doc.secrets();
-            ui.label(secrets.mask_str(&d.message));
-            if let Some(fix) = &d.fix
-                && ui
-                    .small_button(format!("Fix: {}", secrets.mask_str(&fix.label)))
-                    .on_hover_text("Apply this change to the file (Undo takes it back)")
-                    .clicked()
-            {
-                asked = Some(Edit::Text(fix.edit.clone()));
-            }
-        });
-    }
+    let (line, col) = doc.line_col(d.span.start);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!("{}[{}]", d.severity.as_str(), d.code))
+                .color(severity_color(ui, d.severity))
+                .monospace(),
+        );
+        ui.label(RichText::new(format!("{line}:{col}")).weak().monospace());
+        // Passwords never show, whatever the file's syntax.
+        let secrets = doc.secrets();
+        ui.label(secrets.mask_str(&d.message));
+        if let Some(fix) = &d.fix
+            && ui
+                .small_button(format!("Fix: {}", secrets.mask_str(&fix.label)))
+                .on_hover_text("Apply this change to the file (Undo takes it back)")
+                .clicked()
+        {
+            asked = Some(Edit::Text(fix.edit.clone()));
+        }
+    });
     asked
 }

@@ -3,69 +3,71 @@
 
 use crate::document::Document;
 use crate::ui::Command;
-use crate::ui::PrivyApp;
+use crate::ui::WindowAction;
+use crate::ui::state::Reviewing;
 use egui::Color32;
 use egui::RichText;
 
-impl PrivyApp {
-    pub(crate) fn review(&mut self, ui: &mut egui::Ui, doc: &Document) {
-        // What the edit does to people first, then what it does to bytes.
-        if doc.is_json() {
-            self.access_review(ui, doc);
-        }
-        ui.heading("Review changes");
-        // Reading the file and diffing happen once per change of the text
-        // or of the file, not once per frame.
-        let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
-        if self
-            .reviewing
-            .review
-            .as_ref()
-            .is_none_or(|(k, _)| *k != key)
-        {
-            self.reviewing.review =
-                Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
-        }
-        let Some((_, review)) = &self.reviewing.review else {
-            return;
-        };
-        let Some(hunks) = review else {
-            ui.label("The file is not on disk yet: everything is new.");
-            return;
-        };
-        if key.2 {
-            ui.colored_label(
+/// Review changes: what saving changes for people, then the diff of the
+/// text against the version compared. Its work is kept in `reviewing`;
+/// what the user asks is returned.
+pub(crate) fn review(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    reviewing: &mut Reviewing,
+) -> Vec<WindowAction> {
+    let mut asked = Vec::new();
+    // What the edit does to people first, then what it does to bytes.
+    if doc.is_json() {
+        super::access::access_review(ui, doc, reviewing, &mut asked);
+    }
+    ui.heading("Review changes");
+    // Reading the file and diffing happen once per change of the text
+    // or of the file, not once per frame.
+    let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
+    if reviewing.review.as_ref().is_none_or(|(k, _)| *k != key) {
+        reviewing.review = Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
+    }
+    let Some((_, review)) = &reviewing.review else {
+        return asked;
+    };
+    let Some(hunks) = review else {
+        ui.label("The file is not on disk yet: everything is new.");
+        return asked;
+    };
+    if key.2 {
+        ui.colored_label(
                 ui.visuals().warn_fg_color,
                 "The file was changed by another program since it was opened; saving will ask before overwriting it.",
             );
-        }
-        if hunks.is_empty() {
-            ui.label("No changes against the file on disk.");
-            return;
-        }
-        ui.add_space(6.0);
-        for hunk in hunks {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                for (tag, line, text) in hunk {
-                    let (sign, color) = match tag {
-                        similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
-                        similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
-                        similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
-                    };
-                    ui.label(
-                        RichText::new(format!("{line:>5} {sign} {text}"))
-                            .monospace()
-                            .color(color),
-                    );
-                }
-            });
-        }
-        ui.add_space(6.0);
-        if ui.button("Save these changes").clicked() {
-            self.run(Command::Save);
-        }
     }
+    if hunks.is_empty() {
+        ui.label("No changes against the file on disk.");
+        return asked;
+    }
+    ui.add_space(6.0);
+    for hunk in hunks {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            for (tag, line, text) in hunk {
+                let (sign, color) = match tag {
+                    similar::ChangeTag::Delete => ("-", ui.visuals().error_fg_color),
+                    similar::ChangeTag::Insert => ("+", Color32::from_rgb(90, 170, 90)),
+                    similar::ChangeTag::Equal => (" ", ui.visuals().weak_text_color()),
+                };
+                ui.label(
+                    RichText::new(format!("{line:>5} {sign} {text}"))
+                        .monospace()
+                        .color(color),
+                );
+            }
+        });
+    }
+    ui.add_space(6.0);
+    if ui.button("Save these changes").clicked() {
+        asked.push(WindowAction::Run(Command::Save));
+    }
+    asked
 }
 
 /// One changed line of the review: what happened, its line number (new
