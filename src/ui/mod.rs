@@ -845,7 +845,11 @@ impl PrivyApp {
                             self.act(a);
                         }
                     }
-                    Section::Tidy => self.tidy_page(ui, doc),
+                    Section::Tidy => {
+                        for a in panels::tidy::tidy_page(ui, doc, &mut self.tidying) {
+                            self.act(a);
+                        }
+                    }
                 });
         });
     }
