@@ -132,12 +132,7 @@ pub(crate) fn tidy_page(
         .is_none_or(|(for_, _)| *for_ != state.ticked)
     {
         let text = doc.text().to_string();
-        let picked: Vec<TidyEdit> = edits
-            .iter()
-            .zip(&state.ticked)
-            .filter(|(_, t)| **t)
-            .map(|(e, _)| e.clone())
-            .collect();
+        let picked = ticked_edits(&edits, &state.ticked);
         state.choice = Some((
             state.ticked.clone(),
             Worker::start(move || {
@@ -158,12 +153,7 @@ pub(crate) fn tidy_page(
             )),
         );
         if apply.clicked() {
-            let picked: Vec<TidyEdit> = edits
-                .iter()
-                .zip(&state.ticked)
-                .filter(|(_, t)| **t)
-                .map(|(e, _)| e.clone())
-                .collect();
+            let picked = ticked_edits(&edits, &state.ticked);
             if let Some(edit) = as_one_edit(doc.text(), &picked) {
                 asked.push(WindowAction::Edit(Edit::Text(edit)));
                 applied = true;
@@ -255,4 +245,14 @@ pub(crate) fn tidy_page(
         asked.push(WindowAction::Show(Section::Review));
     }
     asked
+}
+
+/// The edits ticked, in their order.
+fn ticked_edits(edits: &[TidyEdit], ticked: &[bool]) -> Vec<TidyEdit> {
+    edits
+        .iter()
+        .zip(ticked)
+        .filter(|(_, t)| **t)
+        .map(|(e, _)| e.clone())
+        .collect()
 }
