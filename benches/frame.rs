@@ -240,8 +240,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
     // engine is compiled (in the first frame for an everyday file; on a
     // worker for a large one, the window going on meanwhile); later frames
     // draw only the cells in view.
-    w.app.sim_panel.open = true;
-    w.app.sim_panel.tab = SimTab::Matrix;
+    w.app.act(privy::ui::WindowAction::SimTab(SimTab::Matrix));
     // Wall time: the matrix is split among threads, which the thread's CPU
     // clock would not see.
     let started = std::time::Instant::now();
@@ -249,7 +248,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
     let first = started.elapsed();
     let mut longest = first;
     let mut count = 1;
-    while w.app.sim.busy() || w.app.sim.matrix().is_none() {
+    while w.app.sim().busy() || w.app.sim().matrix().is_none() {
         let t = std::time::Instant::now();
         w.frame(Vec::new());
         longest = longest.max(t.elapsed());
@@ -261,7 +260,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
     let shown = started.elapsed();
     let (rows, cols) = w
         .app
-        .sim
+        .sim()
         .matrix()
         .map_or((0, 0), |m| (m.rows.len(), m.features.len()));
     assert!(rows > 0 && cols > 0, "the matrix was never shown");
@@ -285,7 +284,7 @@ fn run(label: &str, shape: Shape, frames: usize) {
     .cycle()
     .take(10)
     .map(|&a| {
-        w.app.sim.matrix_action = a;
+        w.app.sim_mut().matrix_action = a;
         let started = std::time::Instant::now();
         w.frame(Vec::new());
         started.elapsed()

@@ -280,10 +280,10 @@ pub fn render(
     let _ = writeln!(
         out,
         "{verdict}: {} of {} for {} — {} [{}]",
-        crate::sim::action_word(req.action),
+        crate::words::action_word(req.action),
         one_line(&req.feature),
-        one_line(&crate::sim::who(req)),
-        one_line(&crate::sim::reason_sentence(d, req)),
+        one_line(&crate::words::who(req)),
+        one_line(&crate::words::reason_sentence(d, req)),
         d.reason.as_str()
     );
     if let Some(s) = &d.serial {

@@ -21,21 +21,43 @@ pub struct RequestForm {
     pub no_local_groups: bool,
 }
 
+/// What is wrong with a request form, said by
+/// [`crate::words::simulator::form_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormError {
+    /// No feature is named.
+    NoFeature,
+    /// The IP address does not read as one (why, in words).
+    Ip(String),
+    /// Borrow hours that are not a whole number (the text typed).
+    Hours(String),
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (ip, hours) = match self {
+            FormError::NoFeature => (None, None),
+            FormError::Ip(why) => (Some(why.as_str()), None),
+            FormError::Hours(typed) => (None, Some(typed.as_str())),
+        };
+        f.write_str(&crate::words::simulator::form_error(ip, hours))
+    }
+}
+
 impl RequestForm {
     /// The request, or what is wrong with the form.
-    pub fn to_request(&self) -> Result<Request, String> {
+    pub fn to_request(&self) -> Result<Request, FormError> {
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let feature = self.feature.trim();
         if feature.is_empty() {
-            return Err("Name a feature to decide.".into());
+            return Err(FormError::NoFeature);
         }
-        let ip =
-            crate::request::parse_ip(Some(&self.ip)).map_err(|e| format!("IP address: {e}."))?;
+        let ip = crate::request::parse_ip(Some(&self.ip)).map_err(FormError::Ip)?;
         let hours = match self.hours.trim() {
             "" => None,
             h => Some(
                 h.parse::<u64>()
-                    .map_err(|_| format!("Borrow hours: `{h}` is not a whole number of hours."))?,
+                    .map_err(|_| FormError::Hours(h.to_string()))?,
             ),
         };
         Ok(Request {

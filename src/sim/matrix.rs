@@ -172,7 +172,7 @@ impl Matrix {
     /// cell's reason code (`granted`, `deny_rule`, ...).
     pub fn to_csv(&self) -> String {
         use super::csv::field;
-        let mut out = format!("principal ({})", super::action_word(self.action));
+        let mut out = format!("principal ({})", crate::words::action_word(self.action));
         for f in &self.features {
             out.push(',');
             out.push_str(&field(f));

@@ -13,5 +13,3 @@ pub mod form;
 pub mod matrix;
 pub mod scenario;
 pub mod session;
-
-pub use crate::words::{action_word, reason_sentence, who};

@@ -16,6 +16,7 @@ use crate::sim::explaining::{Asked, ExplainedAnswer, Explainer};
 pub use crate::sim::form::RequestForm;
 use crate::sim::matrix::{self, Matrix, Principal};
 use crate::sim::scenario::{self, ScenarioStep};
+use crate::words::simulator as said;
 
 /// The matrix shows at most this many of the principals a file names
 /// (plus the ones the user adds): enough for a screen, and 200 × 50 cells
@@ -259,7 +260,7 @@ impl SimState {
             .flatten();
         if !fresh(&self.decision, &key) {
             let no_local_groups = self.form.no_local_groups;
-            let value = self.form.to_request().map(|r| {
+            let value = self.form.to_request().map_err(|e| e.to_string()).map(|r| {
                 let mut d = engine.decide(&r, counts.as_ref());
                 if no_local_groups {
                     d.without_unknown_local_groups();
@@ -296,11 +297,11 @@ impl SimState {
                 .scenario
                 .iter()
                 .enumerate()
-                .map(|(i, f)| f.to_request().map_err(|e| format!("step {}: {e}", i + 1)))
+                .map(|(i, f)| f.to_request().map_err(|e| said::step_problem(i, &e)))
                 .collect::<Result<Vec<_>, _>>()
                 .and_then(|reqs| {
                     let pool = self.use_pool.then_some(&self.pool);
-                    scenario::replay(engine, pool, &reqs).map_err(|e| format!("pool: {e}"))
+                    scenario::replay(engine, pool, &reqs).map_err(|e| said::pool_problem(&e))
                 });
             self.steps = Some(Cached { key, value });
         }
@@ -482,7 +483,7 @@ impl SimState {
                 Err(e) => {
                     self.covered = Some(Cached {
                         key,
-                        value: Err(format!("the cases' pool: {e}")),
+                        value: Err(said::cases_pool_problem(&e)),
                     });
                     return self.covered.as_ref().map(|c| &c.value);
                 }
@@ -496,7 +497,7 @@ impl SimState {
                     c.request
                         .to_request()
                         .map(|r| (c.name.clone(), r))
-                        .map_err(|e| format!("case \"{}\": {e}", c.name))
+                        .map_err(|e| said::case_problem(&c.name, &e))
                 })
                 .collect();
             let value = requests
@@ -532,7 +533,7 @@ impl SimState {
 
     /// Adds the request written in the Scenario tab (its principal and
     /// action stay for the next one; the feature is kept too).
-    pub fn add_scenario_form(&mut self) -> Result<(), String> {
+    pub fn add_scenario_form(&mut self) -> Result<(), crate::sim::form::FormError> {
         self.scenario_form.to_request()?;
         self.scenario.push(self.scenario_form.clone());
         self.scenario_rev += 1;

@@ -5,10 +5,15 @@
 
 use std::path::PathBuf;
 
-use super::{Command, PrivyApp, Section, Status};
+use super::dialogs::DialogPurpose;
+use super::prompts::Answer;
+use super::saved;
+use super::{AfterPrompt, Command, PrivyApp, Section, Status};
 use crate::document::Edit;
+use crate::document::{Document, HardLinks, SaveError, SaveOptions};
 use crate::sim::form::RequestForm;
-use crate::ui::sim::SimTab;
+use crate::spec::{self, RuleKind};
+use crate::ui::sim::{SimDialog, SimTab};
 
 /// Something a panel asks of the window beyond its own state.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,11 +44,15 @@ pub enum WindowAction {
     PickCompared,
     /// A command, as from the menu.
     Run(Command),
+    /// Open one of the simulator's file dialogs.
+    Dialog(SimDialog),
+    /// Show a tab of the simulator (opening it).
+    SimTab(SimTab),
 }
 
 impl PrivyApp {
     /// Does what a panel asked.
-    pub(crate) fn act(&mut self, action: WindowAction) {
+    pub fn act(&mut self, action: WindowAction) {
         match action {
             WindowAction::GoTo(pointer) => self.go_to(&pointer),
             WindowAction::Show(section) => self.editor.section = section,
@@ -64,9 +73,281 @@ impl PrivyApp {
             WindowAction::CompareWith(path) => self.compare_with(path),
             WindowAction::PickCompared => self.start_compare_dialog(),
             WindowAction::Run(command) => self.run(command),
+            WindowAction::Dialog(dialog) => self.start_sim_dialog(dialog),
+            WindowAction::SimTab(tab) => {
+                self.sim_panel.tab = tab;
+                self.sim_panel.open = true;
+            }
             WindowAction::TidyOnly(kind) => {
                 self.tidying.tidy_only = Some(kind);
                 self.editor.section = Section::Tidy;
+            }
+        }
+    }
+
+    /// Runs a command from a menu, a shortcut or a button.
+    pub fn run(&mut self, cmd: Command) {
+        if cmd == Command::Quit {
+            return self.request(AfterPrompt::Close);
+        }
+        if cmd == Command::Simulator {
+            self.sim_panel.open = !self.sim_panel.open;
+            return;
+        }
+        match cmd {
+            Command::ZoomIn => return self.settings.zoom_by(true),
+            Command::ZoomOut => return self.settings.zoom_by(false),
+            Command::ZoomReset => {
+                self.settings.zoom_percent = None;
+                return;
+            }
+            _ => {}
+        }
+        let Some(doc) = self.doc.as_mut() else { return };
+        match cmd {
+            Command::Save if doc.path().is_none() => self.start_dialog(DialogPurpose::SaveAs),
+            Command::Save if doc.error_count() > 0 => self.prompts.save_with_errors = Some(None),
+            Command::Save => self.save_now(false, crate::document::HardLinks::Ask),
+            Command::Undo => {
+                if !doc.undo() {
+                    self.status = Some(Status {
+                        text: "Nothing to undo".into(),
+                        error: false,
+                    });
+                } else if self.status.as_ref().is_some_and(|s| !s.error) {
+                    // "Applied … Ctrl+Z undoes it" is no longer true.
+                    self.status = None;
+                }
+            }
+            Command::Redo => {
+                if !doc.redo() {
+                    self.status = Some(Status {
+                        text: "Nothing to redo".into(),
+                        error: false,
+                    });
+                }
+            }
+            Command::ShowProblems => self.editor.section = Section::Problems,
+            Command::TidyUp => self.editor.section = Section::Tidy,
+            Command::Find => self.editor.focus_filter = true,
+            Command::New => self.request(AfterPrompt::New),
+            Command::Open => self.start_dialog(DialogPurpose::Open),
+            Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
+            Command::Quit
+            | Command::Simulator
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::ZoomReset => {}
+        }
+    }
+
+    /// Does `action` now, or first asks about unsaved changes.
+    pub fn request(&mut self, action: AfterPrompt) {
+        if self.doc.as_ref().is_some_and(Document::is_dirty) {
+            self.prompts.prompt = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    /// Another file is opened: the simulator's work goes with the file.
+    pub(super) fn switch_sim(&mut self, to: Option<&std::path::Path>) {
+        let from = self
+            .doc
+            .as_ref()
+            .and_then(Document::path)
+            .map(PathBuf::from);
+        self.sims.switch(&mut self.sim, from.as_deref(), to);
+    }
+
+    pub(super) fn perform(&mut self, action: AfterPrompt) {
+        match action {
+            AfterPrompt::Close => {
+                self.drop_recovery();
+                self.wants_close = true;
+            }
+            AfterPrompt::New => {
+                self.drop_recovery();
+                self.switch_sim(None);
+                self.doc = Some(Document::from_text(crate::document::TEMPLATE));
+                self.load_error = None;
+                self.editor.section = Section::Rules(RuleKind::AllowCheckouts);
+                self.status = Some(Status {
+                    text: "New file from the default template".into(),
+                    error: false,
+                });
+            }
+            AfterPrompt::Open(path) => match Document::open(&path) {
+                Ok(d) => {
+                    self.drop_recovery();
+                    self.switch_sim(Some(&path));
+                    self.settings.remember(&path);
+                    self.editor.section = if d.is_json() {
+                        Section::Rules(RuleKind::AllowCheckouts)
+                    } else {
+                        Section::Raw
+                    };
+                    self.doc = Some(d);
+                    self.load_error = None;
+                    self.reviewing.compare_with = None;
+                    self.reviewing.access = None;
+                    self.findings = super::findings::Beside::default();
+                    self.status = Some(Status {
+                        text: format!("Opened {}", path.display()),
+                        error: false,
+                    });
+                }
+                // The open document stays as it was.
+                Err(e) => {
+                    self.status = Some(Status {
+                        text: e.to_string(),
+                        error: true,
+                    })
+                }
+            },
+        }
+    }
+
+    /// Review changes compares with this version (`None`: the file on
+    /// disk).
+    pub fn compare_with(&mut self, path: Option<PathBuf>) {
+        self.reviewing.compare_with = path;
+        self.reviewing.access = None;
+        self.editor.section = Section::Review;
+    }
+
+    /// Saves under a new name, which becomes the document's file.
+    pub fn save_as(&mut self, path: PathBuf) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        self.status = Some(match doc.save_as(&path) {
+            Ok(()) => {
+                self.settings.remember(&path);
+                self.saved_at = Some(doc.generation());
+                Status {
+                    text: format!("Saved {}", path.display()),
+                    error: false,
+                }
+            }
+            Err(e) => Status {
+                text: e.to_string(),
+                error: true,
+            },
+        });
+    }
+
+    pub(super) fn apply_pending(&mut self) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        for (edit, group) in self.editor.pending.drain(..) {
+            if let Err(e) = doc.apply_grouped(&edit, group.as_deref()) {
+                self.status = Some(Status {
+                    text: format!("Could not apply the edit: {e}"),
+                    error: true,
+                });
+            }
+        }
+        if self.editor.end_group {
+            doc.break_group();
+            self.editor.end_group = false;
+        }
+    }
+
+    /// The item of the list at `list_ptr` being scrolled to, if any: it is
+    /// drawn even when out of view, so it can be brought into view.
+    /// Shows the place a pointer names: its rule card, the groups or the
+    /// settings.
+    pub fn go_to(&mut self, pointer: &str) {
+        let mut parts = pointer.trim_start_matches('/').split('/');
+        let first = parts.next().unwrap_or_default();
+        if let Some(kind) = RuleKind::from_key(first) {
+            self.editor.section = Section::Rules(kind);
+            if let Some(i) = parts.next() {
+                self.editor.scroll_to = Some(format!("/{first}/{i}"));
+            }
+        } else if first == spec::GROUPS_KEY {
+            self.editor.section = Section::Groups;
+            if let Some(i) = parts.next() {
+                self.editor.scroll_to = Some(format!("/{first}/{i}"));
+            }
+        } else {
+            self.editor.section = Section::Settings;
+        }
+    }
+
+    /// Does what the answer to one of the window's questions says.
+    pub(super) fn answer(&mut self, answer: Answer) {
+        self.prompts.close_shown();
+        match answer {
+            // Saving a file with errors is asked about first; the action
+            // follows that save.
+            Answer::SaveFirst(action) if self.doc.as_ref().is_some_and(|d| d.error_count() > 0) => {
+                self.prompts.save_with_errors = Some(Some(action));
+            }
+            Answer::SaveFirst(action) => {
+                self.run(Command::Save);
+                // Only go on when the save worked; otherwise the error shows
+                // in the status bar and the edits stay.
+                if self.doc.as_ref().is_some_and(|d| !d.is_dirty()) {
+                    self.perform(action);
+                }
+            }
+            Answer::Discard(action) => self.perform(action),
+            Answer::SaveAnyway(after) => {
+                self.save_now(false, HardLinks::Ask);
+                if let Some(action) = after
+                    && self.doc.as_ref().is_some_and(|d| !d.is_dirty())
+                {
+                    self.perform(action);
+                }
+            }
+            Answer::ShowProblems => self.editor.section = Section::Problems,
+            Answer::Overwrite => self.save_now(true, HardLinks::Ask),
+            Answer::Reload => {
+                let Some(doc) = self.doc.as_mut() else { return };
+                let name = doc
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                self.status = Some(match doc.reload_from_disk() {
+                    Ok(()) => Status {
+                        text: format!("Reloaded {name}; Undo brings your edits back"),
+                        error: false,
+                    },
+                    Err(e) => Status {
+                        text: e.to_string(),
+                        error: true,
+                    },
+                });
+            }
+            Answer::SaveLinked { overwrite, how } => self.save_now(overwrite, how),
+            Answer::Cancel(note) => {
+                if let Some(text) = note {
+                    self.status = Some(Status {
+                        text: text.into(),
+                        error: false,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Saves the document (with its `.bak`), routing what needs the user's
+    /// word to a question: a file changed on disk, a file with hard links.
+    pub(super) fn save_now(&mut self, overwrite_changed: bool, hard_links: HardLinks) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        let result = doc.save_with(SaveOptions {
+            overwrite_changed,
+            backup: true,
+            hard_links,
+        });
+        match result {
+            Err(SaveError::ChangedOnDisk { .. }) => self.prompts.conflict = true,
+            Err(SaveError::HardLinked { links, .. }) => {
+                self.prompts.hard_linked = Some((links, overwrite_changed));
+            }
+            result => {
+                let ok = result.is_ok();
+                self.status = Some(saved(doc, result));
+                self.saved_at = ok.then(|| doc.generation());
             }
         }
     }

@@ -11,6 +11,10 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use super::preferences::{SETTINGS_KEY, SIM_KEY, SIMS_KEY};
+use super::{PrivyApp, Settings, sim};
+use crate::document::Document;
+
 /// Set in a restarted Privy: which renderers were already tried.
 const TRIED: &str = "PRIVY_RENDERERS_TRIED";
 /// The variable eframe's wgpu set-up reads for the backends to use.
@@ -66,7 +70,7 @@ fn this_attempt() -> String {
 
 /// Opens the window; returns the process's exit code.
 pub fn open(file: Option<PathBuf>, pool: Option<PathBuf>, unreadable: i32) -> i32 {
-    let error = match super::run(file, pool) {
+    let error = match native(file, pool) {
         Ok(()) => return 0,
         // Only a renderer that could not start is worth another: no
         // display, or the app's own failure, would fail the same way.
@@ -140,6 +144,65 @@ fn give_up(message: &str, unreadable: i32) -> i32 {
         .set_buttons(rfd::MessageButtons::Ok)
         .show();
     unreadable
+}
+
+/// Opens the window on `file`; with `pool`, the simulator opens with that
+/// license pool loaded.
+/// [`launch::open`] tries other renderers when this fails.
+fn native(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_title("Privy"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Privy",
+        options,
+        Box::new(move |cc| {
+            let mut app = PrivyApp::open(file.clone());
+            if let Some(store) = crate::recovery::Recovery::in_profile() {
+                app = app.with_recovery(store);
+            }
+            if let Some(settings) = cc
+                .storage
+                .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            {
+                app.settings = settings;
+            }
+            if let Some(p) = file.as_deref().filter(|_| app.document().is_some()) {
+                app.settings.remember(p);
+            }
+            // The simulator as it was for this file (each file has its
+            // own); before per-file keeping, one for all (SIM_KEY), taken
+            // for the file it is opened with.
+            let by_file = cc
+                .storage
+                .and_then(|s| eframe::get_value::<crate::sim::by_file::SimByFile>(s, SIMS_KEY));
+            match by_file {
+                Some(mut sims) => {
+                    let path = app.doc.as_ref().and_then(Document::path).map(PathBuf::from);
+                    sims.restore_into(&mut app.sim, path.as_deref());
+                    app.sims = sims;
+                }
+                None => {
+                    if let Some(saved) = cc
+                        .storage
+                        .and_then(|s| eframe::get_value::<sim::SimSaved>(s, SIM_KEY))
+                    {
+                        app.sim.restore(saved);
+                    }
+                }
+            }
+            if let Some(p) = pool.as_deref() {
+                let read = app.sim.load_pool(p);
+                app.sim_panel.said(read);
+                app.sim_panel.open = true;
+            }
+            Ok(Box::new(app))
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -6,11 +6,8 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use super::{DialogPurpose, PrivyApp};
-
-/// A native dialog that returns nothing faster than this was not shown: no
-/// one cancels a file dialog that quickly.
-pub(super) const NOT_SHOWN: std::time::Duration = std::time::Duration::from_millis(400);
+use super::PrivyApp;
+use super::dialogs::DialogPurpose;
 
 /// The prompt's state: what the path is for, and the text typed.
 pub(super) struct PathPrompt {

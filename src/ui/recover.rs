@@ -155,7 +155,7 @@ impl PrivyApp {
             .path
             .as_ref()
             .map_or("an untitled file".to_string(), |p| p.display().to_string());
-        let choice = super::ask(
+        let choice = super::prompts::ask(
             ui,
             "recovery",
             "Unsaved edits from an earlier session",

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use super::derived::Derived;
+use super::dialogs::{DialogAnswer, DialogPurpose};
 use super::panels::review::Hunks;
-use super::{AccessKey, AfterPrompt, DialogAnswer, DialogPurpose, Section};
+use super::{AccessKey, AfterPrompt, Section};
 use crate::document::Edit;
 
 /// What the editor shows and what it has queued while drawing.
@@ -77,6 +78,20 @@ pub struct Prompts {
     /// A save stopped at a file with this many hard links, and whether it
     /// was overwriting a change on disk: ask how to save.
     pub hard_linked: Option<(u64, bool)>,
+}
+
+impl Prompts {
+    /// Closes the question shown: the first open, in the order
+    /// [`super::prompts::questions`] shows them.
+    pub(super) fn close_shown(&mut self) {
+        if self.prompt.take().is_some() || self.save_with_errors.take().is_some() {
+            return;
+        }
+        if std::mem::take(&mut self.conflict) {
+            return;
+        }
+        self.hard_linked = None;
+    }
 }
 
 /// Review changes: the text's changes and the access they change.

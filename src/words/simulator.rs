@@ -120,6 +120,36 @@ pub fn case_reaching(rule: crate::rule_id::RuleId) -> String {
     format!("reaches {}", super::rule_name(rule))
 }
 
+/// What is wrong with a request form: its IP address (why it does not
+/// read), its borrow hours (as typed), or else no feature is named.
+pub fn form_error(ip: Option<&str>, hours: Option<&str>) -> String {
+    match (ip, hours) {
+        (Some(why), _) => format!("IP address: {why}."),
+        (None, Some(typed)) => format!("Borrow hours: `{typed}` is not a whole number of hours."),
+        (None, None) => "Name a feature to decide.".to_string(),
+    }
+}
+
+/// What is wrong with a scenario's step (`index` from 0).
+pub fn step_problem(index: usize, problem: &dyn std::fmt::Display) -> String {
+    format!("step {}: {problem}", index + 1)
+}
+
+/// What is wrong with the pool a scenario replays against.
+pub fn pool_problem(problem: &dyn std::fmt::Display) -> String {
+    format!("pool: {problem}")
+}
+
+/// What is wrong with the pool a cases file brings.
+pub fn cases_pool_problem(problem: &dyn std::fmt::Display) -> String {
+    format!("the cases' pool: {problem}")
+}
+
+/// What is wrong with a case's request.
+pub fn case_problem(name: &str, problem: &dyn std::fmt::Display) -> String {
+    format!("case \"{name}\": {problem}")
+}
+
 /// A request form in one line: "user anna, host PC001 · checkout EXPORT_ALL".
 pub fn form_summary(who: &str, action: crate::engine::Action, feature: &str) -> String {
     format!("{who} · {} {}", super::action_word(action), feature.trim())

@@ -249,8 +249,7 @@ fn add_a_rule_type_see_a_problem_undo_and_save() {
     assert!(!h.state().title().starts_with("• "));
     assert!(
         h.state()
-            .status
-            .as_ref()
+            .status()
             .is_some_and(|s| !s.error && s.text.starts_with("Saved"))
     );
     h.get_by_label_contains("Saved ");
@@ -261,7 +260,7 @@ fn add_a_rule_type_see_a_problem_undo_and_save() {
     h.run();
     assert!(h.state().title().starts_with("• "));
     assert!(h.query_by_label_contains("Saved ").is_none());
-    assert!(h.state().status.is_none());
+    assert!(h.state().status().is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
 
@@ -357,20 +356,20 @@ fn unsaved_changes_prompt() {
     h.get_by_label("Save changes before closing?");
     h.get_by_label("Cancel").click();
     h.run();
-    assert!(h.state().prompts.prompt.is_none() && !h.state().wants_close);
+    assert!(h.state().prompts().prompt.is_none() && !h.state().wants_close());
     // Escape is Cancel too (#30.12).
     h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Save changes before closing?");
     h.key_press(Key::Escape);
     h.run();
-    assert!(h.state().prompts.prompt.is_none() && !h.state().wants_close);
+    assert!(h.state().prompts().prompt.is_none() && !h.state().wants_close());
     assert!(h.query_by_label("Save changes before closing?").is_none());
     h.state_mut().request(AfterPrompt::Close);
     h.run();
     h.get_by_label("Discard").click();
     h.run();
-    assert!(h.state().wants_close);
+    assert!(h.state().wants_close());
     let on_disk = std::fs::read_to_string(example()).expect("example");
     assert!(
         on_disk.contains("Nobody borrows the 3D import"),
@@ -453,7 +452,7 @@ fn new_file_and_dropping_a_file_asks_about_unsaved_changes() {
         h.state().title().starts_with("Untitled"),
         "title: {} status: {:?}",
         h.state().title(),
-        h.state().status
+        h.state().status()
     );
     h.get_by_label("Allow checkouts (2)");
     // Edit it, then drop another file: the prompt asks first.
@@ -486,8 +485,7 @@ fn new_file_and_dropping_a_file_asks_about_unsaved_changes() {
     );
     assert!(
         h.state()
-            .status
-            .as_ref()
+            .status()
             .is_some_and(|s| s.error && s.text.contains("cannot read"))
     );
 }
@@ -573,7 +571,7 @@ fn theme_choice_and_recent_files_are_remembered() {
     h.run();
     h.get_by_label("Light").click();
     h.run();
-    assert_eq!(h.state().settings.theme, privy::ui::Theme::Light);
+    assert_eq!(h.state().settings().theme, privy::ui::Theme::Light);
     assert_eq!(
         h.ctx.options(|o| o.theme_preference),
         egui::ThemePreference::Light
@@ -586,7 +584,7 @@ fn theme_choice_and_recent_files_are_remembered() {
         .push(std::sync::Arc::new(Dropped(other.clone())));
     h.run();
     let canonical = std::fs::canonicalize(&other).expect("canonical");
-    assert_eq!(h.state().settings.recent.first(), Some(&canonical));
+    assert_eq!(h.state().settings().recent.first(), Some(&canonical));
 }
 
 #[test]
@@ -742,7 +740,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     h.get_by_label("Overwrite").click();
     h.run();
     assert_eq!(std::fs::read_to_string(&path).ok(), ours);
-    assert!(!h.state().prompts.conflict);
+    assert!(!h.state().prompts().conflict);
     assert!(!h.state().title().starts_with("• "));
 }
 
@@ -822,7 +820,7 @@ fn discarding_on_quit_leaves_no_recovery_file() {
     h.get_by_label("Discard").click();
     h.run();
     h.run();
-    assert!(h.state().wants_close);
+    assert!(h.state().wants_close());
     assert!(
         store().pending().is_empty(),
         "discarded: nothing to offer back"
@@ -1008,8 +1006,8 @@ fn review_shows_the_access_an_edit_gains_and_tries_it() {
         .expect("try button")
         .click();
     h.run();
-    let sim = &h.state().sim;
-    assert!(h.state().sim_panel.open);
+    let sim = &h.state().sim();
+    assert!(h.state().sim_panel().open);
     assert_eq!(sim.form.feature, "KAS");
     assert_eq!(sim.form.ip, "10.20.30.121");
     // The text diff is still there below.
@@ -1048,6 +1046,46 @@ fn saving_a_file_with_errors_asks_first() {
             .contains("4.3.2.50-10")
     );
     assert!(!h.state().title().starts_with("• "));
+}
+
+/// Closing with unsaved edits that have errors: Save asks about the
+/// errors first; Show problems stays open on Problems with nothing saved,
+/// and Save anyway writes the file and then closes.
+#[test]
+fn closing_with_unsaved_errors_asks_about_them_before_saving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    add_deny_rule_for(&mut h, "4.3.2.50-10");
+    h.state_mut().request(AfterPrompt::Close);
+    h.run();
+    h.get_by_label("Save changes before closing?");
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.query_by_label("Save changes before closing?").is_none());
+    h.get_by_label_contains("Save a file with 1 error?");
+    h.get_by_label("Show problems").click();
+    h.run();
+    assert!(h.query_by_label_contains("Save a file with").is_none());
+    assert_eq!(h.state().section(), Section::Problems);
+    assert!(!h.state().wants_close());
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+
+    h.state_mut().request(AfterPrompt::Close);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    h.get_by_label("Save anyway").click();
+    h.run();
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("4.3.2.50-10")
+    );
+    assert!(h.state().wants_close(), "saved, then closed");
 }
 
 /// IP_VERSION is a choice of its known values; choosing one writes it.

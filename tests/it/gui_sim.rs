@@ -123,7 +123,7 @@ fn a_request_is_granted_then_denied_by_a_new_deny_rule_and_the_trace_leads_to_it
     // The deciding card is marked, and it is the new rule.
     h.get_by_label("▶ Decides the simulated request");
     h.get_by_label_contains("anna may not check out or borrow EXPORT_ALL.");
-    assert_eq!(h.state().sim.deciding(), ["/DENY_CHECKOUTS/2"]);
+    assert_eq!(h.state().sim().deciding(), ["/DENY_CHECKOUTS/2"]);
 
     // Closing the simulator (F5) removes the mark.
     h.key_press(egui::Key::F5);
@@ -169,7 +169,7 @@ fn a_scenario_runs_out_of_seats_at_the_third_request() {
     h.get_by_label("Scenario").click();
     h.run();
     let step = |h: &Harness<'static, PrivyApp>, n: usize| {
-        let steps = h.state().sim.steps().cloned();
+        let steps = h.state().sim().steps().cloned();
         let steps = steps.expect("replayed").expect("no error");
         (steps[n].decision.reason, steps[n].took_seat)
     };
@@ -206,7 +206,7 @@ fn a_scenario_runs_out_of_seats_at_the_third_request() {
     h.run();
     h.get_by_label("Add this request").click();
     h.run();
-    assert_eq!(h.state().sim.scenario.len(), 4);
+    assert_eq!(h.state().sim().scenario.len(), 4);
     assert_eq!(step(&h, 3), (privy::engine::Reason::NoFreeSeat, false));
     assert_eq!(h.get_all_by_label("DENIED").count(), 2);
     // Without a feature it is refused with a reason, and nothing added.
@@ -215,11 +215,11 @@ fn a_scenario_runs_out_of_seats_at_the_third_request() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.key_press(egui::Key::Backspace);
     h.run();
-    assert!(h.state().sim.scenario_form.feature.is_empty());
+    assert!(h.state().sim().scenario_form.feature.is_empty());
     h.get_by_label("Add this request").click();
     h.run();
     h.get_by_label("Name a feature to decide.");
-    assert_eq!(h.state().sim.scenario.len(), 4);
+    assert_eq!(h.state().sim().scenario.len(), 4);
 }
 
 #[test]
@@ -248,13 +248,13 @@ fn the_pool_tab_shows_seats_and_imports_sessions_from_csv() {
         .finish_sim_dialog(SimDialog::ImportSessions, &csv);
     h.run();
     h.get_by_label_contains("sessions.csv:1:10: `1.2.3` is not an IP address");
-    assert_eq!(h.state().sim.pool.sessions.len(), 1);
+    assert_eq!(h.state().sim().pool.sessions.len(), 1);
     // Saving writes the CLI's pool format, which reads back the same.
     let out = dir.path().join("saved-pool.json");
     h.state_mut().finish_sim_dialog(SimDialog::SavePool, &out);
     let back = privy::engine::pool::Pool::from_json(&std::fs::read_to_string(&out).expect("read"))
         .expect("parses");
-    assert_eq!(back, h.state().sim.pool);
+    assert_eq!(back, h.state().sim().pool);
 }
 
 /// Runs `privy explain --format json` for one cell's request and returns
@@ -313,7 +313,7 @@ fn the_matrix_agrees_cell_by_cell_with_privy_explain() {
     type_into(&mut h, "Add a principal", "10.20.30.120");
     h.get_by_label("Add").click();
     h.run();
-    let m = h.state().sim.matrix().cloned().expect("matrix");
+    let m = h.state().sim().matrix().cloned().expect("matrix");
     assert!(
         m.rows.len() >= 5 && m.features.len() >= 5,
         "{} × {}",
@@ -377,7 +377,7 @@ fn the_matrix_agrees_cell_by_cell_with_privy_explain() {
     h.get_by_label_contains(&first).click();
     h.run();
     h.get_by_label("Request");
-    assert_eq!(h.state().sim.form.feature, m.features[0]);
+    assert_eq!(h.state().sim().form.feature, m.features[0]);
     assert!(h.query_by_label("GRANTED").is_some() || h.query_by_label("DENIED").is_some());
 }
 
@@ -434,7 +434,7 @@ fn settle(h: &mut Harness<'static, PrivyApp>) {
     let mut quiet = 0;
     while quiet < 5 {
         h.step();
-        if h.state().sim.busy() {
+        if h.state().sim().busy() {
             quiet = 0;
             assert!(
                 started.elapsed() < std::time::Duration::from_secs(60),
@@ -463,7 +463,7 @@ fn type_settled(h: &mut Harness<'static, PrivyApp>, label: &str, text: &str) {
 fn a_large_files_engine_is_compiled_beside_the_window_with_the_same_verdicts() {
     let (_dir, path) = example_copy();
     let mut app = PrivyApp::open(Some(path));
-    app.sim.compile_in_background_from(0);
+    app.sim_mut().compile_in_background_from(0);
     let mut h = harness(app);
     settle(&mut h);
     h.get_by_label("▶ Simulator").click();
@@ -488,7 +488,7 @@ fn a_large_files_engine_is_compiled_beside_the_window_with_the_same_verdicts() {
     settle(&mut h);
     h.get_by_label("DENIED");
     h.get_by_label("Denied by");
-    assert_eq!(h.state().sim.deciding(), ["/DENY_CHECKOUTS/2"]);
+    assert_eq!(h.state().sim().deciding(), ["/DENY_CHECKOUTS/2"]);
     assert!(h.query_by_label("Working out the changed rules…").is_none());
 
     // Typing on, key by key, is followed in place without a worker.
@@ -501,7 +501,7 @@ fn a_large_files_engine_is_compiled_beside_the_window_with_the_same_verdicts() {
             .type_text(key);
         for _ in 0..3 {
             h.step();
-            assert!(!h.state().sim.busy(), "a typed key is followed in place");
+            assert!(!h.state().sim().busy(), "a typed key is followed in place");
         }
     }
     settle(&mut h);
@@ -532,23 +532,26 @@ fn while_a_large_file_compiles_the_window_says_so_and_goes_on() {
     });
     std::fs::write(&path, &text).expect("write");
     let mut app = PrivyApp::open(Some(path));
-    app.sim.compile_in_background_from(text.len() / 2);
-    app.sim_panel.tab = privy::ui::sim::SimTab::Matrix;
+    app.sim_mut().compile_in_background_from(text.len() / 2);
     let mut h = harness(app);
     settle(&mut h);
-    h.get_by_label("▶ Simulator").click();
+    // The simulator opens on its Matrix tab, as the matrix's "Ask"
+    // buttons and the Access tab's links open it.
+    h.state_mut().act(privy::ui::WindowAction::SimTab(
+        privy::ui::sim::SimTab::Matrix,
+    ));
     h.step();
     h.step();
     assert!(
-        h.state().sim.busy(),
+        h.state().sim().busy(),
         "compiling 1 MB takes more than a frame"
     );
     h.get_by_label("Working out the changed rules…");
-    assert!(h.state().sim.matrix().is_none());
-    assert!(h.state().sim.deciding().is_empty());
+    assert!(h.state().sim().matrix().is_none());
+    assert!(h.state().sim().deciding().is_empty());
     settle(&mut h);
     assert!(h.query_by_label("Working out the changed rules…").is_none());
-    let m = h.state().sim.matrix().expect("the matrix, once compiled");
+    let m = h.state().sim().matrix().expect("the matrix, once compiled");
     assert!(!m.rows.is_empty() && !m.features.is_empty());
 }
 
@@ -574,7 +577,7 @@ fn an_undetermined_verdict_shows_its_alternative_and_the_button_tries_it() {
     h.get_by_label("Try IP 10.20.30.100").click();
     h.run();
     h.run();
-    assert_eq!(h.state().sim.form.ip, "10.20.30.100");
+    assert_eq!(h.state().sim().form.ip, "10.20.30.100");
     h.get_by_label("DENIED");
     assert!(h.query_by_label_contains("Not determined").is_none());
     // A denial says how to allow it, request changes first.
@@ -648,7 +651,7 @@ fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
     h.run();
     open_simulator(&mut h);
     h.get_by_label_contains("Pool: none");
-    h.state_mut().sim.load_pool(&pool).expect("the pool reads");
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
     h.run();
     h.get_by_label_contains("Pool: pool.json (");
     type_into(&mut h, "User", "anna");
@@ -656,19 +659,19 @@ fn the_simulator_keeps_its_work_per_file_and_names_the_pool() {
     h.state_mut()
         .request(privy::ui::AfterPrompt::Open(other.clone()));
     h.run();
-    assert_eq!(h.state().sim.form.user, "", "the other file starts empty");
-    assert!(h.state().sim.pool_path.is_none());
-    assert!(h.state().sim_panel.open, "the panel stays open");
+    assert_eq!(h.state().sim().form.user, "", "the other file starts empty");
+    assert!(h.state().sim().pool_path.is_none());
+    assert!(h.state().sim_panel().open, "the panel stays open");
     h.get_by_label_contains("Pool: none");
     h.state_mut()
         .request(privy::ui::AfterPrompt::Open(path.clone()));
     h.run();
     assert_eq!(
-        h.state().sim.form.user,
+        h.state().sim().form.user,
         "anna",
         "this file's request is back"
     );
-    assert_eq!(h.state().sim.pool_path.as_deref(), Some(pool.as_path()));
+    assert_eq!(h.state().sim().pool_path.as_deref(), Some(pool.as_path()));
     h.get_by_label_contains("Pool: pool.json (");
 }
 
@@ -705,7 +708,7 @@ fn the_matrix_has_a_legend_and_scrolls_to_a_principal_just_added() {
         "scrolled to the new row"
     );
     assert!(h.query_by_label_contains("&CAD Exporters × KAS").is_none());
-    let m = h.state().sim.matrix().cloned().expect("matrix");
+    let m = h.state().sim().matrix().cloned().expect("matrix");
     assert_eq!(
         m.rows.last().map(|r| r.label()).as_deref(),
         Some("zoe @ PC9")
@@ -723,7 +726,7 @@ fn zoom_from_the_view_menu_and_the_keyboard() {
     h.run();
     h.get_by_label_contains("Zoom in").click();
     h.run();
-    assert_eq!(h.state().settings.zoom_percent, Some(110));
+    assert_eq!(h.state().settings().zoom_percent, Some(110));
     assert!(
         (h.ctx.zoom_factor() - 1.1).abs() < 1e-4,
         "{}",
@@ -731,13 +734,13 @@ fn zoom_from_the_view_menu_and_the_keyboard() {
     );
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
     h.run();
-    assert_eq!(h.state().settings.zoom_percent, Some(120));
+    assert_eq!(h.state().settings().zoom_percent, Some(120));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
     h.run();
-    assert_eq!(h.state().settings.zoom_percent, Some(110));
+    assert_eq!(h.state().settings().zoom_percent, Some(110));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num0);
     h.run();
-    assert_eq!(h.state().settings.zoom_percent, None);
+    assert_eq!(h.state().settings().zoom_percent, None);
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-4);
 }
 
@@ -898,9 +901,9 @@ fn the_access_tab_says_who_can_use_a_feature_and_what_a_user_can_use() {
         .expect("a row")
         .click();
     h.run_steps(2);
-    assert_eq!(h.state().sim_panel.tab, privy::ui::sim::SimTab::Request);
-    assert_eq!(h.state().sim.form.feature, "EXPORT_ALL");
-    assert_eq!(h.state().sim.form.user, "carla");
+    assert_eq!(h.state().sim_panel().tab, privy::ui::sim::SimTab::Request);
+    assert_eq!(h.state().sim().form.feature, "EXPORT_ALL");
+    assert_eq!(h.state().sim().form.user, "carla");
     h.get_by_label("GRANTED");
     // What anna can use, feature by feature.
     h.get_by_label("Access").click();
@@ -934,8 +937,8 @@ fn the_filter_leads_to_everything_a_user_can_use() {
     h.run();
     h.get_by_label("Everything anna can use").click();
     h.run_steps(2);
-    assert!(h.state().sim_panel.open);
-    assert_eq!(h.state().sim_panel.tab, privy::ui::sim::SimTab::Access);
+    assert!(h.state().sim_panel().open);
+    assert_eq!(h.state().sim_panel().tab, privy::ui::sim::SimTab::Access);
     wait_for(&mut h, "What user `anna` can checkout");
     h.get_by_label_contains("FUNCTIONALITY_TECHDOC, checkout");
 }
@@ -975,8 +978,8 @@ fn the_tests_tab_shows_coverage_and_adds_a_case_that_reaches_a_rule() {
         .expect("an unreached rule")
         .click();
     h.run();
-    assert_eq!(h.state().sim.cases.cases.len(), 2);
-    assert!(h.state().sim.cases.cases[1].name.starts_with("reaches "));
+    assert_eq!(h.state().sim().cases.cases.len(), 2);
+    assert!(h.state().sim().cases.cases[1].name.starts_with("reaches "));
     let after = heading(&h);
     assert!(reached(&after) > n, "{before} -> {after}");
     // The new case passes: it expects what it gets now.

@@ -4,15 +4,16 @@ use crate::document::Document;
 use crate::document::Edit;
 use crate::json::child_pointer;
 use crate::spec;
-use crate::ui::PrivyApp;
+use crate::ui::WindowAction;
 use crate::ui::derived::Derived;
+use crate::ui::panels::cards::Cards;
 use crate::ui::place_name;
 use crate::ui::value_text;
 use crate::ui::virtual_list;
 use egui::RichText;
 use serde_json::Value;
 
-impl PrivyApp {
+impl Cards<'_> {
     pub(crate) fn groups(
         &mut self,
         ui: &mut egui::Ui,
@@ -126,19 +127,16 @@ impl PrivyApp {
                                 ui.label(RichText::new("Used by").weak());
                                 for u in uses.iter().filter_map(|u| u.pointer(cfg)) {
                                     if ui.link(place_name(cfg, u)).on_hover_text(u).clicked() {
-                                        self.go_to(u);
+                                        self.act(WindowAction::GoTo(u.to_string()));
                                     }
                                 }
                             }
                         });
                         if ui.button("Delete group").clicked() {
-                            self.editor.pending.push((
-                                Edit::RemoveItem {
+                            self.act(WindowAction::Edit(Edit::RemoveItem {
                                     pointer: "/GROUPS".into(),
                                     index: g.index,
-                                },
-                                None,
-                            ));
+                                }));
                         }
                     });
                 if self.editor.scroll_to.as_deref() == Some(g.pointer.as_str()) {
@@ -165,7 +163,7 @@ impl PrivyApp {
                     index: None,
                 }
             };
-            self.editor.pending.push((edit, None));
+            self.act(WindowAction::Edit(edit));
             self.editor.filter.clear();
             self.editor.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
             // The new group's name field takes the keyboard.

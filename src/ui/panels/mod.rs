@@ -1,7 +1,9 @@
 //! One file per panel of the editor: each draws its part of the window
-//! and queues edits or commands; none holds state of its own.
+//! from what it is given, changes only its own state, and returns what it
+//! asks of the rest of the window as [`crate::ui::WindowAction`]s.
 
 pub(crate) mod access;
+pub(crate) mod cards;
 pub(crate) mod groups;
 pub(crate) mod nav;
 pub(crate) mod problems;

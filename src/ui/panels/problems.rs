@@ -7,7 +7,6 @@ use crate::diag::Severity;
 use crate::document::Document;
 use crate::document::Edit;
 use crate::ui::Command;
-use crate::ui::PrivyApp;
 use crate::ui::Section;
 use crate::ui::derived::Derived;
 use crate::ui::place_name;
@@ -183,17 +182,9 @@ fn problem_grid(
     }
 }
 
-impl PrivyApp {
-    /// One diagnostic: severity and code, line:column, the message, and
-    /// its fix as a button where there is one.
-    pub(crate) fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
-        if let Some(edit) = diagnostic_line(ui, doc, d) {
-            self.act(WindowAction::Edit(edit));
-        }
-    }
-}
-
-/// One diagnostic in a line; the fix asked for, if its button was clicked.
+/// One diagnostic: severity and code, line:column, the message, and its
+/// fix as a button where there is one; the fix asked for, if its button
+/// was clicked.
 pub(crate) fn diagnostic_line(ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) -> Option<Edit> {
     let mut asked = None;
     let (line, col) = doc.line_col(d.span.start);

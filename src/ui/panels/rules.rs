@@ -12,19 +12,17 @@ use crate::spec;
 use crate::spec::Field;
 use crate::spec::RuleKind;
 use crate::spec::ValueType;
-use crate::ui::PrivyApp;
-use crate::ui::Section;
 use crate::ui::complete;
 use crate::ui::derived::Derived;
-use crate::ui::index_pointer;
 use crate::ui::number_or_text;
+use crate::ui::panels::cards::Cards;
 use crate::ui::value_text;
 use crate::ui::virtual_list;
 use crate::words::rule::describe;
 use egui::RichText;
 use serde_json::Value;
 
-impl PrivyApp {
+impl Cards<'_> {
     pub(crate) fn rules(
         &mut self,
         ui: &mut egui::Ui,
@@ -53,7 +51,7 @@ impl PrivyApp {
         let mut heights = self.editor.heights.remove(&list_ptr).unwrap_or_default();
         virtual_list::show(ui, viewport, &mut heights, shown, force, |ui, i| {
             let pointer = child_pointer(&list_ptr, i);
-            let deciding = self.sim_panel.open && self.sim.deciding().iter().any(|r| *r == pointer);
+            let deciding = self.deciding.iter().any(|r| *r == pointer);
             let mut frame = egui::Frame::group(ui.style()).inner_margin(10.0);
             if deciding {
                 frame = frame.stroke(egui::Stroke::new(2.5, ui.visuals().selection.stroke.color));
@@ -111,7 +109,7 @@ impl PrivyApp {
                     index: None,
                 }
             };
-            self.editor.pending.push((edit, None));
+            self.act(WindowAction::Edit(edit));
             // A new rule must show even when the filter would hide it.
             self.editor.filter.clear();
             self.editor.scroll_to = Some(child_pointer(&list_ptr, count));
@@ -205,7 +203,13 @@ impl PrivyApp {
                                 _ => None,
                             };
                             if let Some(words) = words {
-                                completed = self.completion(&resp, &field_ptr, &text, words);
+                                completed = complete::offer(
+                                    &resp,
+                                    &mut self.editor.completing,
+                                    &field_ptr,
+                                    &text,
+                                    words,
+                                );
                             }
                             if spec.field.value_type() == ValueType::Principals {
                                 self.entry_chips(ui, doc, rule.and_then(|r| r.list(spec.field)));
@@ -252,200 +256,34 @@ impl PrivyApp {
             let dup = ui.button("Duplicate");
             let del = ui.button("Delete");
             if up.clicked() {
-                self.editor.pending.push((
-                    Edit::MoveItem {
-                        pointer: list_ptr.clone(),
-                        from: index,
-                        to: index - 1,
-                    },
-                    None,
-                ));
+                self.act(WindowAction::Edit(Edit::MoveItem {
+                    pointer: list_ptr.clone(),
+                    from: index,
+                    to: index - 1,
+                }));
             }
             if down.clicked() {
-                self.editor.pending.push((
-                    Edit::MoveItem {
-                        pointer: list_ptr.clone(),
-                        from: index,
-                        to: index + 1,
-                    },
-                    None,
-                ));
+                self.act(WindowAction::Edit(Edit::MoveItem {
+                    pointer: list_ptr.clone(),
+                    from: index,
+                    to: index + 1,
+                }));
             }
             if dup.clicked()
                 && let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer))
             {
-                self.editor.pending.push((
-                    Edit::InsertItem {
-                        pointer: list_ptr.clone(),
-                        value: node.to_value(),
-                        index: Some(index + 1),
-                    },
-                    None,
-                ));
+                self.act(WindowAction::Edit(Edit::InsertItem {
+                    pointer: list_ptr.clone(),
+                    value: node.to_value(),
+                    index: Some(index + 1),
+                }));
             }
             if del.clicked() {
-                self.editor.pending.push((
-                    Edit::RemoveItem {
-                        pointer: list_ptr.clone(),
-                        index,
-                    },
-                    None,
-                ));
+                self.act(WindowAction::Edit(Edit::RemoveItem {
+                    pointer: list_ptr.clone(),
+                    index,
+                }));
             }
         });
     }
-
-    /// Offers the names the file already uses for the entry being typed in
-    /// `resp` (a FEATURES or SERIALNUMBERS field) in a list below it. A
-    /// click or Enter takes one: the field's new text is returned, and the
-    /// cursor stays at its end for the next entry.
-    pub(crate) fn completion(
-        &mut self,
-        resp: &egui::Response,
-        field_ptr: &str,
-        text: &str,
-        words: &[String],
-    ) -> Option<String> {
-        if resp.gained_focus() || resp.changed() {
-            self.editor.completing = Some(field_ptr.to_string());
-        }
-        if self.editor.completing.as_deref() != Some(field_ptr) {
-            return None;
-        }
-        let (start, found) = complete::suggest(text, words);
-        let enter = resp.lost_focus() && resp.ctx.input(|i| i.key_pressed(egui::Key::Enter));
-        let mut chosen = enter.then(|| found.first().copied()).flatten();
-        let shown = (!found.is_empty() && !enter).then(|| {
-            egui::Popup::from_response(resp)
-                .id(egui::Id::unique(("complete", field_ptr)))
-                .open(true)
-                .show(|ui| {
-                    ui.set_min_width(resp.rect.width().min(320.0));
-                    ui.label(RichText::new("Used in this file").small().weak());
-                    for w in found.iter().take(complete::MAX) {
-                        if ui.button(*w).clicked() {
-                            chosen = Some(*w);
-                        }
-                    }
-                    if found.len() > complete::MAX {
-                        ui.label(
-                            RichText::new(format!(
-                                "{} more: type to narrow",
-                                found.len() - complete::MAX
-                            ))
-                            .small()
-                            .weak(),
-                        );
-                    }
-                })
-        });
-        let over_list = shown
-            .flatten()
-            .is_some_and(|r| r.response.contains_pointer());
-        if let Some(word) = chosen {
-            self.editor.completing = None;
-            let done = complete::accept(text, start, word);
-            // Back into the field, cursor at the end, for the next entry.
-            if let Some(mut state) = egui::TextEdit::load_state(&resp.ctx, resp.id) {
-                let end = egui::text::CCursor::new(done.chars().count());
-                state
-                    .cursor
-                    .set_char_range(Some(egui::text::CCursorRange::one(end)));
-                state.store(&resp.ctx, resp.id);
-            }
-            resp.request_focus();
-            return Some(done);
-        }
-        if !resp.has_focus() && !over_list {
-            self.editor.completing = None;
-        }
-        None
-    }
-
-    /// Queues setting `key` of the object at `object` to `value`: replaced if
-    /// the key is there, added (at `index`) if not. Typing in one field is
-    /// one undo step.
-    pub(crate) fn set_field(
-        &mut self,
-        object: &str,
-        key: &str,
-        exists: bool,
-        value: Value,
-        index: Option<usize>,
-    ) {
-        self.act(field_edit(object, key, exists, value, index));
-    }
-
-    /// One chip per entry saying what it is; a group's chip opens it.
-    /// With no entries yet, the row keeps its room: the first key typed
-    /// must not push the fields below from under the pointer.
-    pub(crate) fn entry_chips(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &Document,
-        list: Option<&crate::model::EntryList>,
-    ) {
-        let Some(list) = list.filter(|l| !l.is_empty()) else {
-            let h = (ui.text_style_height(&egui::TextStyle::Small)
-                + 2.0 * ui.spacing().button_padding.y)
-                .max(ui.spacing().interact_size.y);
-            ui.allocate_exact_size(egui::vec2(0.0, h), egui::Sense::hover());
-            return;
-        };
-        let index = &doc.config().group_index;
-        ui.horizontal_wrapped(|ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
-            for e in list.iter().take(40) {
-                let group = e.kind.is_name().then(|| index.lookup_entry(&e)).flatten();
-                let kind = if group.is_some() {
-                    "group"
-                } else {
-                    e.kind.label()
-                };
-                let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
-                    .corner_radius(8.0);
-                let resp = ui.add(chip);
-                if let Some(g) = group
-                    && resp.on_hover_text("Open this group").clicked()
-                {
-                    self.act(WindowAction::Show(Section::Groups));
-                    self.editor.scroll_to = index_pointer(doc, g);
-                }
-            }
-            if list.len() > 40 {
-                ui.label(
-                    RichText::new(format!("and {} more", list.len() - 40))
-                        .small()
-                        .weak(),
-                );
-            }
-        });
-    }
-}
-
-/// The edit of one field typed into: its value set, or the member inserted
-/// at `index` when the object has no such key yet; typing in one field is
-/// one undo step.
-pub(crate) fn field_edit(
-    object: &str,
-    key: &str,
-    exists: bool,
-    value: Value,
-    index: Option<usize>,
-) -> WindowAction {
-    let pointer = child_pointer(object, key);
-    let edit = if exists {
-        Edit::SetValue {
-            pointer: pointer.clone(),
-            value,
-        }
-    } else {
-        Edit::InsertMember {
-            pointer: object.to_string(),
-            key: key.to_string(),
-            value,
-            index,
-        }
-    };
-    WindowAction::Typed(edit, pointer)
 }

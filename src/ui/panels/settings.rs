@@ -74,7 +74,7 @@ pub(crate) fn settings(ui: &mut egui::Ui, doc: &Document, derived: &Derived) -> 
                         SettingType::Port { .. } => number_or_text(&text),
                         _ => Value::String(text.clone()),
                     };
-                    asked.push(super::rules::field_edit(
+                    asked.push(super::cards::field_edit(
                         "",
                         spec.key,
                         node.is_some(),

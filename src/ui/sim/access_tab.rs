@@ -8,8 +8,8 @@ use crate::ui::WindowAction;
 use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Action;
-use crate::ui::PrivyApp;
 use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::SimDialog;
 use crate::words::verdict_word;
 use egui::RichText;
@@ -20,7 +20,7 @@ use crate::words;
 /// Named principals listed under a row before "and N more".
 const NAMES_SHOWN: usize = 30;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn access_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
         if !doc.is_json() {
             ui.label("The file is not a JSON object: there are no rules to report on.");

@@ -10,9 +10,9 @@ use crate::document::Document;
 use crate::engine::Action;
 use crate::engine::Decision;
 use crate::engine::Verdict;
-use crate::ui::PrivyApp;
 use crate::ui::Status;
 use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimCx;
 use crate::words::verdict_word;
 use egui::RichText;
 
@@ -21,7 +21,7 @@ use crate::analysis::suggest::{Suggestion, SuggestionKind};
 use crate::document::Edit;
 use crate::words::explained as w;
 
-impl PrivyApp {
+impl SimCx<'_> {
     /// Inside the verdict box: the undetermined verdict and the unknown
     /// feature, in words a support engineer cannot miss.
     pub(super) fn answer_in_verdict(&mut self, ui: &mut egui::Ui, d: &Decision) {
@@ -181,7 +181,7 @@ impl PrivyApp {
                         ))
                         .clicked()
                     {
-                        self.editor.pending.push((Edit::Text(edit.clone()), None));
+                        self.act(WindowAction::Edit(Edit::Text(edit.clone())));
                         self.act(WindowAction::Say(Status {
                             text: format!(
                                 "Applied: {}. Ctrl+Z undoes it; Review changes shows what it changes for everyone.",
@@ -221,7 +221,7 @@ impl PrivyApp {
                         )
                         .clicked()
                 {
-                    self.editor.pending.push((Edit::Text(edit.clone()), None));
+                    self.act(WindowAction::Edit(Edit::Text(edit.clone())));
                     self.act(WindowAction::Show(crate::ui::Section::Review));
                 }
             });

@@ -10,9 +10,9 @@ use crate::engine::Verdict;
 use crate::sim::cache::Cached;
 use crate::sim::matrix::Matrix;
 use crate::sim::matrix::Principal;
-use crate::ui::PrivyApp;
 use crate::ui::sim::MAX_FILE_ROWS;
 use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::SimDialog;
 use crate::ui::sim::parse_principal;
 use egui::Color32;
@@ -20,7 +20,7 @@ use egui::RichText;
 
 use crate::engine::Reason;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn matrix_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
         let mut action = self.sim.matrix_action;
         ui.horizontal_wrapped(|ui| {
@@ -44,7 +44,7 @@ impl PrivyApp {
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button("Add").clicked() || enter) && !self.sim_panel.new_row.trim().is_empty() {
                 let p = parse_principal(&self.sim_panel.new_row);
-                self.matrix_scroll = Some(p.label());
+                self.sim_panel.matrix_scroll = Some(p.label());
                 self.sim.extra_rows.push(p);
                 self.sim_panel.new_row.clear();
             }
@@ -68,7 +68,7 @@ impl PrivyApp {
             ui.label(crate::words::simulator::MATRIX_EMPTY);
             return;
         }
-        if let Some(req) = matrix_grid(ui, m, &mut self.matrix_scroll) {
+        if let Some(req) = matrix_grid(ui, m, &mut self.sim_panel.matrix_scroll) {
             self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
     }

@@ -15,10 +15,10 @@ mod tests_tab;
 
 use egui::{Color32, RichText};
 
-use super::PrivyApp;
 use crate::document::Document;
 use crate::engine::Verdict;
 pub use crate::sim::session::*;
+use crate::ui::WindowAction;
 pub use panel::{SimDialog, SimPanel, SimTab, status_of};
 
 fn verdict_color(ui: &egui::Ui, v: Verdict) -> Color32 {
@@ -43,10 +43,45 @@ fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui:
     r
 }
 
-impl PrivyApp {
-    /// The simulator panel. Returns nothing: clicks on rules move the
-    /// editor (`go_to`), dialogs are started on the window's dialog thread.
-    pub(super) fn simulator(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
+/// What the simulator's tabs draw from and change: the simulator's state
+/// in the core and the panel's own. Anything beyond them (a rule shown in
+/// the editor, an edit, a file dialog) is asked of the window: collected in
+/// `asked`, and done by [`crate::ui::PrivyApp::act`] once the panel is drawn.
+pub(crate) struct SimCx<'a> {
+    pub(crate) sim: &'a mut SimState,
+    pub(crate) sim_panel: &'a mut SimPanel,
+    pub(crate) asked: Vec<WindowAction>,
+}
+
+impl<'a> SimCx<'a> {
+    pub(crate) fn new(sim: &'a mut SimState, sim_panel: &'a mut SimPanel) -> Self {
+        SimCx {
+            sim,
+            sim_panel,
+            asked: Vec::new(),
+        }
+    }
+
+    /// Asks the window for something beyond the simulator.
+    fn act(&mut self, action: WindowAction) {
+        self.asked.push(action);
+    }
+
+    /// Asks the window to show the place a pointer names.
+    fn go_to(&mut self, pointer: &str) {
+        self.act(WindowAction::GoTo(pointer.to_string()));
+    }
+
+    /// Asks the window to open one of the simulator's file dialogs.
+    fn start_sim_dialog(&mut self, dialog: SimDialog) {
+        self.act(WindowAction::Dialog(dialog));
+    }
+}
+
+impl SimCx<'_> {
+    /// The simulator panel; what it asks of the window is left in
+    /// `self.asked`.
+    pub(crate) fn simulator(&mut self, ui: &mut egui::Ui, doc: &Document, words: &[String]) {
         self.sim.refresh(doc, self.sim_panel.wanted());
         ui.add_space(4.0);
         ui.horizontal(|ui| {

@@ -18,6 +18,11 @@ pub struct SimPanel {
     pub(crate) case_name: String,
     /// The message of the last pool, cases or export action.
     pub(crate) note: Option<Status>,
+    /// The Feature field, when its completions are offered.
+    pub(crate) completing: Option<String>,
+    /// A principal just added to the matrix, whose row is to be brought
+    /// into view.
+    pub(crate) matrix_scroll: Option<String>,
 }
 
 impl SimPanel {

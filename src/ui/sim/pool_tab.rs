@@ -5,12 +5,12 @@ use crate::engine::SeatUsage;
 use crate::pool::License;
 use crate::pool::SeatSharing;
 use crate::pool::Session;
-use crate::ui::PrivyApp;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::SimDialog;
 use egui::Color32;
 use egui::RichText;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn pool_tab(&mut self, ui: &mut egui::Ui) {
         let mut changed = false;
         changed |= ui
@@ -227,7 +227,7 @@ impl PrivyApp {
                         changed = true;
                     }
                     egui::ComboBox::from_id_salt(("kind", si))
-                        .selected_text(crate::sim::action_word(s.kind))
+                        .selected_text(crate::words::action_word(s.kind))
                         .width(w(0.14).max(70.0))
                         .show_ui(ui, |ui| {
                             changed |= ui

@@ -8,14 +8,14 @@ use crate::engine::Decision;
 use crate::engine::Outcome;
 use crate::engine::Request;
 use crate::engine::Verdict;
-use crate::ui::PrivyApp;
 use crate::ui::place_name;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::deciding_rules;
 use crate::words::step_title;
 use crate::words::verdict_word;
 use egui::RichText;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn request_form(&mut self, ui: &mut egui::Ui, words: &[String]) {
         let mut form = self.sim.form.clone();
         let mut feature_resp = None;
@@ -64,7 +64,13 @@ impl PrivyApp {
             }
             known.sort();
             known.dedup();
-            if let Some(done) = self.completion(&resp, "sim:feature", &form.feature, &known) {
+            if let Some(done) = crate::ui::complete::offer(
+                &resp,
+                &mut self.sim_panel.completing,
+                "sim:feature",
+                &form.feature,
+                &known,
+            ) {
                 form.feature = done;
             }
         }

@@ -7,13 +7,13 @@ use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Action;
 use crate::engine::Request;
-use crate::ui::PrivyApp;
 use crate::ui::Status;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::row_buttons;
 use crate::words::verdict_word;
 use egui::RichText;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn scenario_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
         ui.label(
             RichText::new(
@@ -66,7 +66,7 @@ impl PrivyApp {
         });
         if add && let Err(e) = self.sim.add_scenario_form() {
             self.sim_panel.note = Some(Status {
-                text: e,
+                text: e.to_string(),
                 error: true,
             });
         }
@@ -120,8 +120,8 @@ impl PrivyApp {
                     });
                     // In words: why, and where that leaves the seats.
                     let mut why = match form.to_request() {
-                        Ok(req) => crate::sim::reason_sentence(d, &req),
-                        Err(e) => e,
+                        Ok(req) => crate::words::reason_sentence(d, &req),
+                        Err(e) => e.to_string(),
                     };
                     if step.took_seat {
                         why.push_str(&format!(

@@ -5,14 +5,14 @@ use crate::ui::WindowAction;
 use super::verdict_color;
 use crate::document::Document;
 use crate::engine::Verdict;
-use crate::ui::PrivyApp;
 use crate::ui::place_name;
 use crate::ui::sim::RequestForm;
+use crate::ui::sim::SimCx;
 use crate::ui::sim::SimDialog;
 use crate::ui::sim::row_buttons;
 use egui::RichText;
 
-impl PrivyApp {
+impl SimCx<'_> {
     pub(super) fn tests_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
         ui.horizontal_wrapped(|ui| {
             if ui.button("Open cases…").clicked() {
@@ -91,7 +91,7 @@ impl PrivyApp {
     }
 }
 
-impl PrivyApp {
+impl SimCx<'_> {
     /// What the cases reach: the rules and entries none reaches, in file
     /// order, each rule with a one-click case that reaches it.
     fn coverage_section(&mut self, ui: &mut egui::Ui, doc: &Document) {

@@ -1,0 +1,146 @@
+//! What the rule lists and the groups share: the context their cards are
+//! drawn in, and the parts every card has (entry chips, findings, fields
+//! typed into).
+
+use egui::RichText;
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+use crate::document::Document;
+use crate::document::Edit;
+use crate::json::child_pointer;
+use crate::model::EntryList;
+use crate::rule_id::RuleId;
+use crate::ui::WindowAction;
+use crate::ui::findings::Beside;
+use crate::ui::panels::problems::diagnostic_line;
+use crate::ui::state::Editor;
+
+/// What the cards draw from beside the document, the editor state they
+/// keep (card heights, the card to bring into view, completion, focus, the
+/// filter a new card clears), and what they ask of the window: collected
+/// in `asked`, done by [`crate::ui::PrivyApp::act`] once they are drawn.
+pub(crate) struct Cards<'a> {
+    pub(crate) editor: &'a mut Editor,
+    /// The findings over every principal, shown on the cards they are about.
+    pub(crate) findings: &'a Beside,
+    /// The rules deciding the simulated request (none when the simulator
+    /// is closed), marked on their cards.
+    pub(crate) deciding: &'a [RuleId],
+    pub(crate) asked: Vec<WindowAction>,
+}
+
+impl Cards<'_> {
+    /// Asks the window for something beyond the cards.
+    pub(crate) fn act(&mut self, action: WindowAction) {
+        self.asked.push(action);
+    }
+
+    /// The index in the list at `list_ptr` of the card to bring into view.
+    pub(crate) fn scroll_target(&self, list_ptr: &str) -> Option<usize> {
+        self.editor
+            .scroll_to
+            .as_deref()
+            .and_then(|p| p.strip_prefix(list_ptr))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|i| i.parse::<usize>().ok())
+    }
+
+    /// One finding in a line, with its Fix.
+    pub(crate) fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
+        if let Some(edit) = diagnostic_line(ui, doc, d) {
+            self.act(WindowAction::Edit(edit));
+        }
+    }
+
+    /// Sets `key` of the object at `object` to `value`: replaced if the
+    /// key is there, added (at `index`) if not. Typing in one field is one
+    /// undo step.
+    pub(crate) fn set_field(
+        &mut self,
+        object: &str,
+        key: &str,
+        exists: bool,
+        value: Value,
+        index: Option<usize>,
+    ) {
+        self.act(field_edit(object, key, exists, value, index));
+    }
+
+    /// One chip per entry saying what it is; a group's chip opens it.
+    /// With no entries yet, the row keeps its room: the first key typed
+    /// must not push the fields below from under the pointer.
+    pub(crate) fn entry_chips(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        list: Option<&EntryList>,
+    ) {
+        let Some(list) = list.filter(|l| !l.is_empty()) else {
+            let h = (ui.text_style_height(&egui::TextStyle::Small)
+                + 2.0 * ui.spacing().button_padding.y)
+                .max(ui.spacing().interact_size.y);
+            ui.allocate_exact_size(egui::vec2(0.0, h), egui::Sense::hover());
+            return;
+        };
+        let cfg = doc.config();
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for e in list.iter().take(40) {
+                let group = e
+                    .kind
+                    .is_name()
+                    .then(|| cfg.group_index.lookup_entry(&e))
+                    .flatten()
+                    .and_then(|g| cfg.groups.get(g));
+                let kind = if group.is_some() {
+                    "group"
+                } else {
+                    e.kind.label()
+                };
+                let chip = egui::Button::new(RichText::new(format!("{} · {kind}", e.text)).small())
+                    .corner_radius(8.0);
+                let resp = ui.add(chip);
+                if let Some(g) = group
+                    && resp.on_hover_text("Open this group").clicked()
+                {
+                    self.act(WindowAction::GoTo(g.pointer.clone()));
+                }
+            }
+            if list.len() > 40 {
+                ui.label(
+                    RichText::new(format!("and {} more", list.len() - 40))
+                        .small()
+                        .weak(),
+                );
+            }
+        });
+    }
+}
+
+/// The edit of one field typed into: its value set, or the member inserted
+/// at `index` when the object has no such key yet; typing in one field is
+/// one undo step.
+pub(crate) fn field_edit(
+    object: &str,
+    key: &str,
+    exists: bool,
+    value: Value,
+    index: Option<usize>,
+) -> WindowAction {
+    let pointer = child_pointer(object, key);
+    let edit = if exists {
+        Edit::SetValue {
+            pointer: pointer.clone(),
+            value,
+        }
+    } else {
+        Edit::InsertMember {
+            pointer: object.to_string(),
+            key: key.to_string(),
+            value,
+            index,
+        }
+    };
+    WindowAction::Typed(edit, pointer)
+}
