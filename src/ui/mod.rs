@@ -1,9 +1,11 @@
 //! The desktop window (feature `gui`). Everything here reads and edits the
 //! core [`Document`]; nothing in the core knows about egui.
 //!
-//! Drawing never changes the document: widgets queue [`Edit`]s, which are
-//! applied after the frame, so every change goes through the same path
-//! (splice, reparse, revalidate, undo step).
+//! Panels draw from what they are given and change only their own state;
+//! what they ask beyond it is a [`WindowAction`], done in one place
+//! ([`PrivyApp::act`], `actions.rs`). Drawing never changes the document:
+//! edits are queued and applied after the frame, so every change goes
+//! through the same path (splice, reparse, revalidate, undo step).
 
 mod actions;
 mod commands;

@@ -150,6 +150,52 @@ pub fn case_problem(name: &str, problem: &dyn std::fmt::Display) -> String {
     format!("case \"{name}\": {problem}")
 }
 
+/// The Scenario tab without a pool: neither seats nor limits are counted.
+pub const SCENARIO_WITHOUT_POOL: &str = "No pool: neither seats nor LIMIT rules are counted. Each step is decided as if no one held the feature, so no request runs out of seats or reaches a limit's COUNT. Turn the pool on in the Pool tab.";
+
+/// What a scenario step's line adds to its reason: the licenses passed
+/// over before the one that served it (a limit reached on one, say), a
+/// limit that was not counted for want of a pool, and the seat taken.
+pub fn step_detail(d: &Decision, pooled: bool, took_seat: bool) -> String {
+    use crate::engine::{Found, StepName};
+    let mut out = String::new();
+    for step in &d.trace {
+        match &step.found {
+            Found::Offers {
+                serial,
+                tried,
+                earlier,
+                ..
+            } if !tried.is_empty() => {
+                let passed: Vec<String> = tried
+                    .iter()
+                    .map(|(s, r)| format!("license {s} ({})", super::reason_short(*r)))
+                    .collect();
+                let more = match earlier {
+                    0 => String::new(),
+                    1 => "1 more license and ".to_string(),
+                    n => format!("{n} more licenses and "),
+                };
+                out.push_str(&format!(
+                    "; passed over {more}{}, so on license {serial}",
+                    passed.join(", ")
+                ));
+            }
+            Found::NoLimitReached if !pooled && step.step == StepName::Limit => {
+                out.push_str("; its limit is not counted without a pool");
+            }
+            _ => {}
+        }
+    }
+    if took_seat {
+        out.push_str(&format!(
+            "; takes a seat on license {}",
+            d.serial.as_deref().unwrap_or("?")
+        ));
+    }
+    out
+}
+
 /// A request form in one line: "user anna, host PC001 · checkout EXPORT_ALL".
 pub fn form_summary(who: &str, action: crate::engine::Action, feature: &str) -> String {
     format!("{who} · {} {}", super::action_word(action), feature.trim())

@@ -1008,3 +1008,89 @@ fn a_pool_with_a_problem_is_read_and_its_place_said() {
     );
     h.get_by_label("Pool: pool.json (1 license, 1 session)");
 }
+
+/// A file whose limit rules count CAD: at most 1 for ulla and vera on
+/// license S-1, at most 2 for the three of them anywhere; and a pool of two
+/// licenses with CAD.
+fn limited_cad(dir: &Path) -> (PathBuf, PathBuf) {
+    let file = dir.join("ServerConfig.json");
+    std::fs::write(
+        &file,
+        r#"{
+    "LIMIT_CHECKOUTS": [
+        { "USERS": "ulla; vera", "FEATURES": "CAD", "SERIALNUMBERS": "S-1", "COUNT": 1 },
+        { "USERS": "ulla; vera; walt", "FEATURES": "CAD", "COUNT": 2 }
+    ]
+}
+"#,
+    )
+    .expect("write file");
+    let pool = dir.join("pool.json");
+    std::fs::write(
+        &pool,
+        r#"{ "licenses": [ { "serial": "S-1", "features": { "CAD": 5 } }, { "serial": "S-2", "features": { "CAD": 5 } } ] }"#,
+    )
+    .expect("write pool");
+    (file, pool)
+}
+
+/// Adds one checkout of CAD per user to the scenario, from the Request tab.
+fn scenario_of(h: &mut Harness<'static, PrivyApp>, users: &[&str]) {
+    type_into(h, "Feature", "CAD");
+    for user in users {
+        h.get_by_label("User").focus();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run();
+        h.get_by_label("User").type_text(user);
+        h.run();
+        h.get_by_label("Add to scenario").click();
+        h.run();
+    }
+    h.get_by_label("Scenario").click();
+    h.run();
+}
+
+/// Without a pool, a scenario counts neither seats nor limits: the tab
+/// says so, and so does each step a limit would have counted (the third
+/// user over a COUNT 2 is granted).
+#[test]
+fn a_scenario_without_a_pool_says_limits_are_not_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (file, _) = limited_cad(dir.path());
+    let mut h = harness(PrivyApp::open(Some(file)));
+    h.run();
+    open_simulator(&mut h);
+    scenario_of(&mut h, &["ulla", "vera", "walt"]);
+    h.get_by_label_contains("No pool: neither seats nor LIMIT rules are counted");
+    assert_eq!(h.get_all_by_label("GRANTED").count(), 3);
+    assert_eq!(
+        h.get_all_by_label_contains("its limit is not counted without a pool")
+            .count(),
+        3
+    );
+}
+
+/// With a pool, a request its limit keeps off one license is served by
+/// the next: the step's line says which license was passed over and why.
+#[test]
+fn a_scenario_step_says_when_a_limit_moved_it_to_another_license() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (file, pool) = limited_cad(dir.path());
+    let mut h = harness(PrivyApp::open(Some(file)));
+    h.run();
+    open_simulator(&mut h);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.run();
+    scenario_of(&mut h, &["ulla", "vera"]);
+    assert!(h.query_by_label_contains("No pool:").is_none());
+    assert_eq!(h.get_all_by_label("GRANTED").count(), 2);
+    h.get_by_label_contains("takes a seat on license S-1");
+    h.get_by_label_contains(
+        "passed over license S-1 (a limit is reached), so on license S-2; takes a seat on license S-2",
+    );
+    assert!(
+        h.query_by_label_contains("its limit is not counted")
+            .is_none()
+    );
+}

@@ -24,7 +24,7 @@ impl SimCx<'_> {
         if !self.sim.use_pool {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                "No pool: seats are not counted, so requests cannot run out of them. Turn the pool on in the Pool tab.",
+                crate::words::simulator::SCENARIO_WITHOUT_POOL,
             );
         }
         // A request written here: one after another, the principal and
@@ -123,12 +123,11 @@ impl SimCx<'_> {
                         Ok(req) => crate::words::reason_sentence(d, &req),
                         Err(e) => e.to_string(),
                     };
-                    if step.took_seat {
-                        why.push_str(&format!(
-                            "; takes a seat on license {}",
-                            d.serial.as_deref().unwrap_or("?")
-                        ));
-                    }
+                    why.push_str(&crate::words::simulator::step_detail(
+                        d,
+                        self.sim.use_pool,
+                        step.took_seat,
+                    ));
                     if let Some(t) = tally.iter().find(|t| t.feature == form.feature.trim()) {
                         let n = t.after.get(i).copied().unwrap_or(t.at_start);
                         why.push_str(&format!(
