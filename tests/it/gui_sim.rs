@@ -769,6 +769,54 @@ fn the_pool_tables_fit_the_panel() {
     assert!(name.max.x <= 1200.0);
 }
 
+/// At the window's first size and the simulator's default width, each
+/// session's fields and its remove button are inside the window, and the
+/// example's longest feature and serial fit their fields uncut.
+#[test]
+fn the_sessions_table_fits_the_default_panel_uncut() {
+    let (_dir, path) = example_copy();
+    let pool = root().join("assets/examples/pool.json");
+    let (width, height) = (1100.0, 720.0);
+    let mut h = sized(PrivyApp::open(Some(path)), width, height);
+    h.run();
+    open_simulator(&mut h);
+    h.state_mut().finish_sim_dialog(SimDialog::OpenPool, &pool);
+    h.get_by_label("Pool").click();
+    h.run();
+    let sessions = h.state().sim().pool.sessions.clone();
+    assert_eq!(sessions.len(), 5);
+    let body = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let text_width = |h: &Harness<'static, PrivyApp>, text: &str| {
+        h.ctx
+            .fonts_mut(|f| f.layout_no_wrap(text.to_string(), body.clone(), egui::Color32::WHITE))
+            .size()
+            .x
+    };
+    for (i, s) in sessions.iter().enumerate() {
+        let n = i + 1;
+        for (what, text) in [
+            ("feature", s.feature.clone()),
+            ("serial", s.serial.clone().unwrap_or_default()),
+            ("user", s.user.clone().unwrap_or_default()),
+            ("IP", s.ip.clone().unwrap_or_default()),
+        ] {
+            let field = h.get_by_label(&format!("Session {n} {what}")).rect();
+            assert!(field.max.x <= width, "session {n}'s {what} is cut off: {field:?}");
+            let needs = text_width(&h, &text) + 8.0;
+            assert!(
+                field.width() >= needs,
+                "session {n}'s {what} `{text}` needs {needs}, has {field:?}"
+            );
+        }
+        let kind = h.get_by_label(&format!("Session {n} kind")).rect();
+        assert!(kind.max.x <= width, "{kind:?}");
+    }
+    for button in h.get_all_by_label("✖") {
+        let r = button.rect();
+        assert!(r.max.x <= width, "a remove button is cut off: {r:?}");
+    }
+}
+
 /// Legibility: no text under 11 points at the default zoom, in the views
 /// people read every day (rule cards with entry chips and notes, groups,
 /// problems, the simulator's verdict, trace and assumptions, the pool's

@@ -180,29 +180,44 @@ impl SimCx<'_> {
                 .weak(),
         );
         let mut remove_session = None;
-        // The columns share the width there is (the panel is often
-        // narrower than fixed widths add up to).
-        let gaps = ui.spacing().item_spacing.x * 7.0 + 30.0;
-        let avail = (ui.available_width() - gaps).max(380.0);
-        let w = |share: f32| (avail * share).floor();
+        // Two lines a session, three fields a line, so that the table fits
+        // the panel at its usual width (seven columns in one line cut the
+        // feature, the serial and the remove button).
+        let spacing = ui.spacing().item_spacing.x;
+        let button = ui.spacing().interact_size.y + spacing;
+        // Feature names are the longest, under the user; the kind and the
+        // IP take least.
+        let room = (ui.available_width() - 3.0 * spacing - button).max(300.0);
+        let widths = [0.40, 0.33, 0.27].map(|share: f32| (room * share).floor());
+        let count = self.sim.pool.sessions.len();
         egui::Grid::new("sessions")
-            .num_columns(7)
-            .striped(true)
+            .num_columns(4)
+            .spacing([spacing, 3.0])
+            .min_row_height(0.0)
             .show(ui, |ui| {
-                for h in ["User", "Host", "IP", "Feature", "Serial", "Kind", ""] {
-                    ui.label(RichText::new(h).small().strong());
+                if count > 0 {
+                    for h in ["User", "Host", "IP"] {
+                        ui.label(RichText::new(h).small().strong());
+                    }
+                    ui.end_row();
+                    for h in ["Feature", "Serial", "Kind"] {
+                        ui.label(RichText::new(h).small().strong());
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
                 for (si, s) in self.sim.pool.sessions.iter_mut().enumerate() {
                     let n = si + 1;
-                    for (text, width, what) in [
-                        (&mut s.user, w(0.15), "user"),
-                        (&mut s.host, w(0.14), "host"),
-                        (&mut s.ip, w(0.16), "IP"),
-                    ] {
+                    for ((text, what), w) in [
+                        (&mut s.user, "user"),
+                        (&mut s.host, "host"),
+                        (&mut s.ip, "IP"),
+                    ]
+                    .into_iter()
+                    .zip(widths)
+                    {
                         let mut t = text.clone().unwrap_or_default();
                         if ui
-                            .add_sized([width, 20.0], egui::TextEdit::singleline(&mut t))
+                            .add_sized([w, 20.0], egui::TextEdit::singleline(&mut t))
                             .accessible_name(format!("Session {n} {what}"))
                             .changed()
                         {
@@ -210,17 +225,31 @@ impl SimCx<'_> {
                             changed = true;
                         }
                     }
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text("Remove this session")
+                        .clicked()
+                    {
+                        remove_session = Some(si);
+                    }
+                    ui.end_row();
                     changed |= ui
-                        .add_sized([w(0.22), 20.0], egui::TextEdit::singleline(&mut s.feature))
+                        .add_sized(
+                            [widths[0], 20.0],
+                            egui::TextEdit::singleline(&mut s.feature),
+                        )
                         .accessible_name(format!("Session {n} feature"))
                         .changed();
                     let mut t = s.serial.clone().unwrap_or_default();
                     if ui
                         .add_sized(
-                            [w(0.19), 20.0],
-                            egui::TextEdit::singleline(&mut t).hint_text("first"),
+                            [widths[1], 20.0],
+                            egui::TextEdit::singleline(&mut t).hint_text("first offering it"),
                         )
                         .accessible_name(format!("Session {n} serial"))
+                        .on_hover_text(
+                            "The license the session is on. Left empty, it is on the first license in the pool that offers the feature.",
+                        )
                         .changed()
                     {
                         s.serial = Some(t).filter(|t| !t.trim().is_empty());
@@ -228,7 +257,7 @@ impl SimCx<'_> {
                     }
                     egui::ComboBox::from_id_salt(("kind", si))
                         .selected_text(crate::words::action_word(s.kind))
-                        .width(w(0.14).max(70.0))
+                        .width(widths[2])
                         .show_ui(ui, |ui| {
                             changed |= ui
                                 .selectable_value(&mut s.kind, Action::Checkout, "checkout")
@@ -239,14 +268,13 @@ impl SimCx<'_> {
                         })
                         .response
                         .accessible_name(format!("Session {n} kind"));
-                    if ui
-                        .small_button("✖")
-                        .on_hover_text("Remove this session")
-                        .clicked()
-                    {
-                        remove_session = Some(si);
-                    }
                     ui.end_row();
+                    // A gap between sessions, so that the two lines read
+                    // as one.
+                    if n < count {
+                        ui.allocate_exact_size(egui::vec2(0.0, 6.0), egui::Sense::hover());
+                        ui.end_row();
+                    }
                 }
             });
         if let Some(si) = remove_session {
