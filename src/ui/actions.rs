@@ -94,6 +94,9 @@ impl PrivyApp {
             self.sim_panel.open = !self.sim_panel.open;
             return;
         }
+        if matches!(cmd, Command::NextProblem | Command::PreviousProblem) {
+            return self.step_problem(cmd == Command::NextProblem);
+        }
         match cmd {
             Command::ZoomIn => return self.settings.zoom_by(true),
             Command::ZoomOut => return self.settings.zoom_by(false),
@@ -134,6 +137,8 @@ impl PrivyApp {
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
             Command::Quit
+            | Command::NextProblem
+            | Command::PreviousProblem
             | Command::Simulator
             | Command::ZoomIn
             | Command::ZoomOut
@@ -350,5 +355,66 @@ impl PrivyApp {
                 self.saved_at = ok.then(|| doc.generation());
             }
         }
+    }
+
+    /// The next (or previous) problem after the last one stepped to, in
+    /// the order of the text: the file's own and the findings over every
+    /// principal together, going round at the end. Its place is shown and
+    /// the problem said in the status bar, so that F8 alone walks them.
+    fn step_problem(&mut self, forward: bool) {
+        let Some(doc) = self.doc.as_ref() else { return };
+        let mut all: Vec<&crate::diag::Diagnostic> = doc
+            .diagnostics()
+            .iter()
+            .chain(self.findings.diagnostics())
+            .collect();
+        let key = |d: &crate::diag::Diagnostic| {
+            (
+                d.span.start,
+                d.span.end,
+                d.code.to_string(),
+                d.message.clone(),
+            )
+        };
+        all.sort_by_cached_key(|d| key(d));
+        all.dedup_by(|a, b| key(a) == key(b));
+        if all.is_empty() {
+            self.status = Some(Status {
+                text: "No problems in this file".into(),
+                error: false,
+            });
+            return;
+        }
+        // By where the last one was, not by its number: the list changes
+        // as the file is edited.
+        let last = self.editor.problem_at.clone();
+        let at = match (&last, forward) {
+            (None, true) => 0,
+            (None, false) => all.len() - 1,
+            (Some(k), true) => all.iter().position(|d| key(d) > *k).unwrap_or(0),
+            (Some(k), false) => all
+                .iter()
+                .rposition(|d| key(d) < *k)
+                .unwrap_or(all.len() - 1),
+        };
+        let d = all[at];
+        let (line, col) = doc.line_col(d.span.start);
+        let secrets = doc.secrets();
+        let text = format!(
+            "Problem {} of {} ({line}:{col}): {}",
+            at + 1,
+            all.len(),
+            secrets.mask_str(&d.message)
+        );
+        let error = d.severity == crate::diag::Severity::Error;
+        let pointer = d.pointer.clone();
+        let json = doc.is_json();
+        self.editor.problem_at = Some(key(d));
+        if json && !pointer.is_empty() {
+            self.go_to(&pointer);
+        } else if !json {
+            self.editor.section = Section::Raw;
+        }
+        self.status = Some(Status { text, error });
     }
 }

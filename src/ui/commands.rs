@@ -19,10 +19,12 @@ pub enum Command {
     ZoomOut,
     ZoomReset,
     TidyUp,
+    NextProblem,
+    PreviousProblem,
 }
 
 impl Command {
-    pub const ALL: [Command; 14] = [
+    pub const ALL: [Command; 16] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -37,6 +39,8 @@ impl Command {
         Command::ZoomOut,
         Command::ZoomReset,
         Command::TidyUp,
+        Command::NextProblem,
+        Command::PreviousProblem,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -57,6 +61,8 @@ impl Command {
             Command::ZoomOut => 11,
             Command::ZoomReset => 12,
             Command::TidyUp => 13,
+            Command::NextProblem => 14,
+            Command::PreviousProblem => 15,
         }
     }
 
@@ -76,6 +82,8 @@ impl Command {
             Command::ZoomOut => "Zoom out",
             Command::ZoomReset => "Actual size",
             Command::TidyUp => "Tidy up…",
+            Command::NextProblem => "Next problem",
+            Command::PreviousProblem => "Previous problem",
         }
     }
 
@@ -103,6 +111,10 @@ impl Command {
             Command::TidyUp => {
                 "Remove duplicate and covered entries, rules with no effect and unused groups, proven not to change anyone's access"
             }
+            Command::NextProblem => {
+                "Go to the next problem in the file, in the order of the text, and say it in the status bar"
+            }
+            Command::PreviousProblem => "Go to the previous problem in the file",
         }
     }
 
@@ -139,7 +151,13 @@ impl Command {
             Modifiers::COMMAND.plus(Modifiers::SHIFT),
             Key::T,
         )];
+        const NEXT_PROBLEM: &[KeyboardShortcut] =
+            &[KeyboardShortcut::new(Modifiers::NONE, Key::F8)];
+        const PREVIOUS_PROBLEM: &[KeyboardShortcut] =
+            &[KeyboardShortcut::new(Modifiers::SHIFT, Key::F8)];
         match self {
+            Command::NextProblem => NEXT_PROBLEM,
+            Command::PreviousProblem => PREVIOUS_PROBLEM,
             Command::TidyUp => TIDY,
             Command::New => NEW,
             Command::Open => OPEN,

@@ -187,6 +187,8 @@ impl PrivyApp {
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
                     menu_item(ui, Command::ShowProblems, &mut clicked);
+                    menu_item(ui, Command::NextProblem, &mut clicked);
+                    menu_item(ui, Command::PreviousProblem, &mut clicked);
                     menu_item(ui, Command::Simulator, &mut clicked);
                     ui.separator();
                     for cmd in [Command::ZoomIn, Command::ZoomOut, Command::ZoomReset] {

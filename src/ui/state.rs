@@ -37,6 +37,9 @@ pub(super) struct Editor {
     pub(super) heights: HashMap<String, super::virtual_list::Heights>,
     /// The JSON text view shows password values (off: masked, read-only).
     pub(super) show_passwords: bool,
+    /// Where the last problem stepped to (F8) was: its place, code and
+    /// message.
+    pub(super) problem_at: Option<(usize, usize, String, String)>,
 }
 
 impl Editor {
@@ -53,6 +56,7 @@ impl Editor {
             derived: Derived::default(),
             heights: HashMap::new(),
             show_passwords: false,
+            problem_at: None,
         }
     }
 }

@@ -1650,3 +1650,60 @@ fn fix_all_duplicates_goes_through_tidy_up() {
         "the unused group was not ticked: {text}"
     );
 }
+
+/// F8 walks the problems in the order of the text, each said in the
+/// status bar with its place shown; Shift+F8 walks back; both go round.
+#[test]
+fn f8_and_shift_f8_walk_the_problems() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    let n = problems_count(&h);
+    assert!(n >= 3, "the example has problems to walk: {n}");
+    let status = |h: &Harness<'static, PrivyApp>| {
+        h.state()
+            .status()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    h.key_press(Key::F8);
+    h.run();
+    assert!(
+        status(&h).starts_with(&format!("Problem 1 of {n} (")),
+        "{}",
+        status(&h)
+    );
+    let first = status(&h);
+    h.key_press(Key::F8);
+    h.run();
+    assert!(status(&h).starts_with(&format!("Problem 2 of {n} (")));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F8);
+    h.run();
+    assert_eq!(status(&h), first, "back to the first");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F8);
+    h.run();
+    assert!(
+        status(&h).starts_with(&format!("Problem {n} of {n} (")),
+        "round to the last: {}",
+        status(&h)
+    );
+    h.key_press(Key::F8);
+    h.run();
+    assert_eq!(status(&h), first, "and round again");
+    // The place is shown: from Problems, F8 goes to the form the first
+    // problem is in.
+    show_section(&mut h, Section::Problems);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F8);
+    h.run();
+    h.key_press(Key::F8);
+    h.run();
+    assert_eq!(status(&h), first);
+    assert!(
+        matches!(
+            h.state().section(),
+            Section::Rules(_) | Section::Groups | Section::Settings
+        ),
+        "{:?}",
+        h.state().section()
+    );
+}
