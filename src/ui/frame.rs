@@ -111,9 +111,11 @@ impl PrivyApp {
         egui::Panel::bottom("status").show(ui, |ui| {
             status_bar(ui, &derived, found, self.status.as_ref())
         });
-        self.nav_panel(ui, &doc, &derived);
+        // What the panels ask is done once the document is back: a command
+        // such as Save needs it.
+        let mut asked = self.nav_panel(ui, &doc, &derived);
         if self.sim_panel.open {
-            let asked = egui::Panel::right("simulator")
+            let sim_asked = egui::Panel::right("simulator")
                 .default_size(480.0)
                 .resizable(true)
                 .show(ui, |ui| {
@@ -121,13 +123,18 @@ impl PrivyApp {
                     cx.simulator(ui, &doc, &derived.features);
                     cx.asked
                 });
-            for action in asked.inner {
-                self.act(action);
-            }
+            asked.extend(sim_asked.inner);
         }
-        self.main_area(ui, &doc, &derived);
+        asked.extend(self.main_area(ui, &doc, &derived));
         self.doc = Some(doc);
         self.editor.derived = derived;
+        if !asked.is_empty() {
+            // What they change shows in the next frame.
+            ui.ctx().request_repaint();
+        }
+        for action in asked {
+            self.act(action);
+        }
         self.waiting_questions(ui);
         self.apply_pending();
         self.keep_recovery(ui.ctx());
@@ -232,7 +239,13 @@ impl PrivyApp {
     }
 
     /// The navigation: the filter, what it shows, and the sections.
-    fn nav_panel(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+    fn nav_panel(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+    ) -> Vec<WindowAction> {
+        let mut asked = Vec::new();
         let mut section = self.editor.section;
         egui::Panel::left("nav").default_size(240.0).show(ui, |ui| {
             ui.add_space(6.0);
@@ -268,14 +281,23 @@ impl PrivyApp {
             }
             navigation(ui, doc, derived, &mut section, &self.editor.filter, more);
             if let Some(user) = access_of {
-                self.act(WindowAction::AccessOf(user));
+                asked.push(WindowAction::AccessOf(user));
             }
         });
-        self.editor.section = section;
+        if section != self.editor.section {
+            asked.push(WindowAction::Show(section));
+        }
+        asked
     }
 
     /// The section shown, in the middle of the window.
-    fn main_area(&mut self, ui: &mut egui::Ui, doc: &Document, derived: &Derived) {
+    fn main_area(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        derived: &Derived,
+    ) -> Vec<WindowAction> {
+        let mut asked = Vec::new();
         let section = self.editor.section;
         egui::CentralPanel::default().show(ui, |ui| {
             // The forms of a file that is not standard JSON show only what
@@ -290,7 +312,7 @@ impl PrivyApp {
                         .color(ui.visuals().warn_fg_color),
                     );
                     if ui.link("Fix them in the JSON text").clicked() {
-                        self.editor.section = Section::Raw;
+                        asked.push(WindowAction::Show(Section::Raw));
                     }
                 });
                 ui.separator();
@@ -301,7 +323,7 @@ impl PrivyApp {
                 .show_viewport(ui, |ui, viewport| match section {
                     Section::Settings => {
                         for a in panels::settings::settings(ui, doc, derived) {
-                            self.act(a);
+                            asked.push(a);
                         }
                     }
                     Section::Rules(_) | Section::Groups => {
@@ -320,44 +342,45 @@ impl PrivyApp {
                             _ => cards.groups(ui, doc, derived, viewport),
                         }
                         for a in cards.asked {
-                            self.act(a);
+                            asked.push(a);
                         }
                     }
                     Section::Problems => {
-                        let asked = panels::problems::problems(
+                        let got = panels::problems::problems(
                             ui,
                             doc,
                             derived,
                             self.findings.diagnostics(),
                             self.findings.pending(),
                         );
-                        for a in asked {
-                            self.act(a);
+                        for a in got {
+                            asked.push(a);
                         }
                     }
                     Section::Raw => {
-                        let asked = panels::raw::raw(
+                        let got = panels::raw::raw(
                             ui,
                             doc,
                             self.findings.diagnostics().len(),
                             &mut self.editor.show_passwords,
                         );
-                        for a in asked {
-                            self.act(a);
+                        for a in got {
+                            asked.push(a);
                         }
                     }
                     Section::Review => {
                         for a in panels::review::review(ui, doc, &mut self.reviewing) {
-                            self.act(a);
+                            asked.push(a);
                         }
                     }
                     Section::Tidy => {
                         for a in panels::tidy::tidy_page(ui, doc, &mut self.tidying) {
-                            self.act(a);
+                            asked.push(a);
                         }
                     }
                 });
         });
+        asked
     }
 
     /// The questions the window may be waiting on, each drawn when asked.
@@ -435,7 +458,7 @@ impl eframe::App for PrivyApp {
             && self.doc.as_ref().is_some_and(Document::is_dirty)
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.prompts.prompt = Some(AfterPrompt::Close);
+            self.request(AfterPrompt::Close);
         }
         // Only when it changes: every viewport command wakes the event loop
         // for another frame, and sending it each frame kept an idle window

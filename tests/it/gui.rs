@@ -1430,6 +1430,33 @@ fn review_changes_follows_a_save() {
     h.get_by_label_contains("No changes against the file on disk.");
 }
 
+/// Review changes' own "Save these changes" button saves, as Ctrl+S does.
+#[test]
+fn review_changes_saves_from_its_button() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    std::fs::copy(example(), &path).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    add_deny_rule_for(&mut h, "zed");
+    let features = h.get_all_by_label("Features").last().expect("features");
+    features.focus();
+    features.type_text("KAS");
+    h.run();
+    h.get_by_label("Review changes (unsaved)").click();
+    wait_for_label(&mut h, "Saving revokes");
+    // Below the diff, out of view: clicked as assistive technology does.
+    h.get_by_label("Save these changes").click_accesskit();
+    h.run_steps(2);
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("\"zed\""),
+        "the button saved the file"
+    );
+    assert!(!h.state().title().starts_with("• "));
+}
+
 /// The example (not saved anywhere) with the first deny rule's USERS
 /// (`Contractors`) replaced by `users`.
 fn example_with_first_deny_users(users: &str) -> Harness<'static, PrivyApp> {

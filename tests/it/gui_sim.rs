@@ -801,7 +801,10 @@ fn the_sessions_table_fits_the_default_panel_uncut() {
             ("IP", s.ip.clone().unwrap_or_default()),
         ] {
             let field = h.get_by_label(&format!("Session {n} {what}")).rect();
-            assert!(field.max.x <= width, "session {n}'s {what} is cut off: {field:?}");
+            assert!(
+                field.max.x <= width,
+                "session {n}'s {what} is cut off: {field:?}"
+            );
             let needs = text_width(&h, &text) + 8.0;
             assert!(
                 field.width() >= needs,
