@@ -20,11 +20,13 @@ use crate::model::Config;
 use crate::validate;
 
 mod disk;
+mod history;
 mod reparse;
 mod version;
 #[cfg(windows)]
 mod windows;
 
+pub use history::History;
 use reparse::Followed;
 pub use version::Version;
 

@@ -48,6 +48,9 @@ pub enum WindowAction {
     Dialog(SimDialog),
     /// Show a tab of the simulator (opening it).
     SimTab(SimTab),
+    /// Undo or redo to this state of the undo history (0: before every
+    /// edit in it).
+    HistoryTo(usize),
 }
 
 impl PrivyApp {
@@ -74,6 +77,15 @@ impl PrivyApp {
             WindowAction::PickCompared => self.start_compare_dialog(),
             WindowAction::Run(command) => self.run(command),
             WindowAction::Dialog(dialog) => self.start_sim_dialog(dialog),
+            WindowAction::HistoryTo(state) => {
+                if let Some(doc) = self.doc.as_mut()
+                    && doc.go_to_state(state)
+                    && self.status.as_ref().is_some_and(|s| !s.error)
+                {
+                    // "Applied … Ctrl+Z undoes it" may no longer be true.
+                    self.status = None;
+                }
+            }
             WindowAction::SimTab(tab) => {
                 self.sim_panel.tab = tab;
                 self.sim_panel.open = true;
@@ -92,6 +104,10 @@ impl PrivyApp {
         }
         if cmd == Command::Simulator {
             self.sim_panel.open = !self.sim_panel.open;
+            return;
+        }
+        if cmd == Command::UndoHistory {
+            self.editor.history_open = !self.editor.history_open;
             return;
         }
         if matches!(cmd, Command::NextProblem | Command::PreviousProblem) {
@@ -137,6 +153,7 @@ impl PrivyApp {
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
             Command::Quit
+            | Command::UndoHistory
             | Command::NextProblem
             | Command::PreviousProblem
             | Command::Simulator

@@ -21,10 +21,11 @@ pub enum Command {
     TidyUp,
     NextProblem,
     PreviousProblem,
+    UndoHistory,
 }
 
 impl Command {
-    pub const ALL: [Command; 16] = [
+    pub const ALL: [Command; 17] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -41,6 +42,7 @@ impl Command {
         Command::TidyUp,
         Command::NextProblem,
         Command::PreviousProblem,
+        Command::UndoHistory,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -63,6 +65,7 @@ impl Command {
             Command::TidyUp => 13,
             Command::NextProblem => 14,
             Command::PreviousProblem => 15,
+            Command::UndoHistory => 16,
         }
     }
 
@@ -84,6 +87,7 @@ impl Command {
             Command::TidyUp => "Tidy up…",
             Command::NextProblem => "Next problem",
             Command::PreviousProblem => "Previous problem",
+            Command::UndoHistory => "Undo history…",
         }
     }
 
@@ -115,6 +119,9 @@ impl Command {
                 "Go to the next problem in the file, in the order of the text, and say it in the status bar"
             }
             Command::PreviousProblem => "Go to the previous problem in the file",
+            Command::UndoHistory => {
+                "The edits made, as a list: go back (or forward) to the text after any of them"
+            }
         }
     }
 
@@ -155,7 +162,9 @@ impl Command {
             &[KeyboardShortcut::new(Modifiers::NONE, Key::F8)];
         const PREVIOUS_PROBLEM: &[KeyboardShortcut] =
             &[KeyboardShortcut::new(Modifiers::SHIFT, Key::F8)];
+        const HISTORY: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::H)];
         match self {
+            Command::UndoHistory => HISTORY,
             Command::NextProblem => NEXT_PROBLEM,
             Command::PreviousProblem => PREVIOUS_PROBLEM,
             Command::TidyUp => TIDY,

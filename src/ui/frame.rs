@@ -135,6 +135,19 @@ impl PrivyApp {
         for action in asked {
             self.act(action);
         }
+        if self.editor.history_open
+            && let Some(doc) = self.doc.as_ref()
+        {
+            let mut open = true;
+            let asked = panels::history::history(ui.ctx(), &mut open, doc);
+            self.editor.history_open = open;
+            if !asked.is_empty() {
+                ui.ctx().request_repaint();
+            }
+            for action in asked {
+                self.act(action);
+            }
+        }
         self.waiting_questions(ui);
         self.apply_pending();
         self.keep_recovery(ui.ctx());
@@ -188,6 +201,7 @@ impl PrivyApp {
                     );
                     menu_item_as(ui, Command::Undo, &undo, can_undo, &mut clicked);
                     menu_item_as(ui, Command::Redo, &redo, can_redo, &mut clicked);
+                    menu_item(ui, Command::UndoHistory, &mut clicked);
                     ui.separator();
                     menu_item(ui, Command::TidyUp, &mut clicked);
                 });

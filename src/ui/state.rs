@@ -40,6 +40,8 @@ pub(super) struct Editor {
     /// Where the last problem stepped to (F8) was: its place, code and
     /// message.
     pub(super) problem_at: Option<(usize, usize, String, String)>,
+    /// The Undo history window is open.
+    pub(super) history_open: bool,
 }
 
 impl Editor {
@@ -57,6 +59,7 @@ impl Editor {
             heights: HashMap::new(),
             show_passwords: false,
             problem_at: None,
+            history_open: false,
         }
     }
 }

@@ -1734,3 +1734,49 @@ fn f8_and_shift_f8_walk_the_problems() {
         h.state().section()
     );
 }
+
+/// Ctrl+H lists the edits by name; a click goes back to the text before
+/// them (the file as saved, not dirty), and another forward to the last.
+#[test]
+fn the_undo_history_lists_the_edits_and_goes_to_any() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    add_deny_rule_for(&mut h, "zed");
+    let features = h.get_all_by_label("Features").last().expect("features");
+    features.focus();
+    features.type_text("KAS");
+    h.run();
+    let edited = h.state().document().map(|d| d.text().to_string());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::H);
+    h.run();
+    h.get_by_label("Undo history");
+    h.get_by_label("Before these edits · saved");
+    h.get_by_label_contains("1. new Deny checkouts rule");
+    h.get_by_label_contains("2. edit of Deny checkouts rule 3 USERS");
+    h.get_by_label("3. edit of Deny checkouts rule 3 FEATURES  ◀ now");
+
+    h.get_by_label("Before these edits · saved").click();
+    h.run();
+    let text = |h: &Harness<'static, PrivyApp>| h.state().document().map(|d| d.text().to_string());
+    assert_eq!(text(&h).as_deref(), Some(original.as_str()));
+    assert!(
+        !h.state().title().starts_with("• "),
+        "back at the saved text"
+    );
+    h.get_by_label("Before these edits · saved  ◀ now");
+    h.get_by_label_contains("Deny checkouts (2)");
+
+    h.get_by_label("3. edit of Deny checkouts rule 3 FEATURES")
+        .click();
+    h.run();
+    assert_eq!(text(&h), edited);
+    assert!(h.state().title().starts_with("• "));
+    // Undo still takes back one edit at a time from there.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.get_by_label("2. edit of Deny checkouts rule 3 USERS  ◀ now");
+}

@@ -5,6 +5,7 @@
 pub(crate) mod access;
 pub(crate) mod cards;
 pub(crate) mod groups;
+pub(crate) mod history;
 pub(crate) mod nav;
 pub(crate) mod problems;
 pub(crate) mod raw;
