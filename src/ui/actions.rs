@@ -51,6 +51,9 @@ pub enum WindowAction {
     /// Undo or redo to this state of the undo history (0: before every
     /// edit in it).
     HistoryTo(usize),
+    /// Replace the text with the file on disk (Revert, Reload), as one
+    /// undoable edit.
+    Revert,
 }
 
 impl PrivyApp {
@@ -86,6 +89,7 @@ impl PrivyApp {
                     self.status = None;
                 }
             }
+            WindowAction::Revert => self.revert(),
             WindowAction::SimTab(tab) => {
                 self.sim_panel.tab = tab;
                 self.sim_panel.open = true;
@@ -104,6 +108,12 @@ impl PrivyApp {
         }
         if cmd == Command::Simulator {
             self.sim_panel.open = !self.sim_panel.open;
+            return;
+        }
+        if matches!(cmd, Command::Revert | Command::Reload) {
+            // What it drops is shown first, under the question.
+            self.compare_with(None);
+            self.reviewing.offer_revert = true;
             return;
         }
         if cmd == Command::UndoHistory {
@@ -153,6 +163,8 @@ impl PrivyApp {
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
             Command::Quit
+            | Command::Revert
+            | Command::Reload
             | Command::UndoHistory
             | Command::NextProblem
             | Command::PreviousProblem
@@ -433,5 +445,25 @@ impl PrivyApp {
             self.editor.section = Section::Raw;
         }
         self.status = Some(Status { text, error });
+    }
+
+    /// Replaces the text with the file on disk, as one undoable edit.
+    fn revert(&mut self) {
+        self.reviewing.offer_revert = false;
+        let Some(doc) = self.doc.as_mut() else { return };
+        let name = doc
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.status = Some(match doc.reload_from_disk() {
+            Ok(()) => Status {
+                text: format!("Back to {name} as it is on disk; Undo brings your text back"),
+                error: false,
+            },
+            Err(e) => Status {
+                text: e.to_string(),
+                error: true,
+            },
+        });
     }
 }

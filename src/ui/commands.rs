@@ -22,10 +22,12 @@ pub enum Command {
     NextProblem,
     PreviousProblem,
     UndoHistory,
+    Revert,
+    Reload,
 }
 
 impl Command {
-    pub const ALL: [Command; 17] = [
+    pub const ALL: [Command; 19] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -43,6 +45,8 @@ impl Command {
         Command::NextProblem,
         Command::PreviousProblem,
         Command::UndoHistory,
+        Command::Revert,
+        Command::Reload,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -66,6 +70,8 @@ impl Command {
             Command::NextProblem => 14,
             Command::PreviousProblem => 15,
             Command::UndoHistory => 16,
+            Command::Revert => 17,
+            Command::Reload => 18,
         }
     }
 
@@ -88,6 +94,8 @@ impl Command {
             Command::NextProblem => "Next problem",
             Command::PreviousProblem => "Previous problem",
             Command::UndoHistory => "Undo history…",
+            Command::Revert => "Revert to the file on disk…",
+            Command::Reload => "Reload from disk…",
         }
     }
 
@@ -121,6 +129,12 @@ impl Command {
             Command::PreviousProblem => "Go to the previous problem in the file",
             Command::UndoHistory => {
                 "The edits made, as a list: go back (or forward) to the text after any of them"
+            }
+            Command::Revert => {
+                "Drop the unsaved edits and go back to the file on disk, after seeing what that drops (Undo brings them back)"
+            }
+            Command::Reload => {
+                "The file changed on disk: see how it differs, then load it (Undo brings your text back)"
             }
         }
     }
@@ -163,7 +177,14 @@ impl Command {
         const PREVIOUS_PROBLEM: &[KeyboardShortcut] =
             &[KeyboardShortcut::new(Modifiers::SHIFT, Key::F8)];
         const HISTORY: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::H)];
+        const REVERT: &[KeyboardShortcut] = &[KeyboardShortcut::new(
+            Modifiers::COMMAND.plus(Modifiers::SHIFT),
+            Key::R,
+        )];
+        const RELOAD: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::R)];
         match self {
+            Command::Revert => REVERT,
+            Command::Reload => RELOAD,
             Command::UndoHistory => HISTORY,
             Command::NextProblem => NEXT_PROBLEM,
             Command::PreviousProblem => PREVIOUS_PROBLEM,

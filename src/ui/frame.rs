@@ -178,6 +178,15 @@ impl PrivyApp {
                         menu_item(ui, cmd, &mut clicked);
                     }
                     ui.separator();
+                    // Revert drops unsaved edits; Reload takes a change
+                    // another program made. Each only when it has one.
+                    let doc = self.doc.as_ref().filter(|d| d.path().is_some());
+                    let dirty = doc.is_some_and(Document::is_dirty);
+                    let changed = doc.is_some_and(Document::changed_on_disk);
+                    for (cmd, enabled) in [(Command::Revert, dirty), (Command::Reload, changed)] {
+                        menu_item_as(ui, cmd, cmd.label(), enabled, &mut clicked);
+                    }
+                    ui.separator();
                     menu_item(ui, Command::Quit, &mut clicked);
                 });
                 ui.menu_button("Edit", |ui| {
@@ -316,6 +325,24 @@ impl PrivyApp {
         egui::CentralPanel::default().show(ui, |ui| {
             // The forms of a file that is not standard JSON show only what
             // could be read: said above them, with the way to the text.
+            // Another program changed the file: said where it shows, with
+            // the way to see how and to take it.
+            if section != Section::Review && doc.changed_on_disk() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new("⚠ The file changed on disk since it was opened.")
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                    if ui
+                        .link("Review and reload…")
+                        .on_hover_text(Command::Reload.description())
+                        .clicked()
+                    {
+                        asked.push(WindowAction::Run(Command::Reload));
+                    }
+                });
+                ui.separator();
+            }
             let form = matches!(section, Section::Settings | Section::Rules(_) | Section::Groups);
             if form && !doc.is_json() {
                 ui.horizontal_wrapped(|ui| {

@@ -114,6 +114,9 @@ pub(super) struct Reviewing {
     /// The version Review changes compares with: the file on disk (`None`)
     /// or another file the user picked (its backup, say).
     pub(super) compare_with: Option<PathBuf>,
+    /// Revert (or Reload) was asked: Review changes shows what it drops,
+    /// under the question.
+    pub(super) offer_revert: bool,
 }
 
 /// Tidy up: what was found for a version of the text, and the choice.

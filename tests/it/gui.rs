@@ -1780,3 +1780,80 @@ fn the_undo_history_lists_the_edits_and_goes_to_any() {
     h.run();
     h.get_by_label("2. edit of Deny checkouts rule 3 USERS  ◀ now");
 }
+
+/// Revert shows what it drops under its question; Revert goes back to the
+/// file on disk as one undoable edit, and Keep my text leaves it.
+#[test]
+fn revert_shows_what_it_drops_then_goes_back_to_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    add_deny_rule_for(&mut h, "zed");
+    let edited = h.state().document().map(|d| d.text().to_string());
+    let text = |h: &Harness<'static, PrivyApp>| h.state().document().map(|d| d.text().to_string());
+
+    // Review's access diff works beside the window (its spinner
+    // repaints): frames are stepped, not run to rest.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    h.run_steps(2);
+    assert_eq!(h.state().section(), Section::Review);
+    h.get_by_label("Revert to the file on disk?");
+    wait_for_label(&mut h, "+             \"USERS\": \"zed\"");
+    h.get_by_label("Keep my text").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Revert to the file on disk?").is_none());
+    assert_eq!(text(&h), edited, "kept");
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    h.run_steps(2);
+    h.get_by_label("Revert to the file on disk").click();
+    h.run_steps(2);
+    assert_eq!(text(&h).as_deref(), Some(original.as_str()));
+    assert!(!h.state().title().starts_with("• "));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(text(&h), edited, "Undo brings the edits back");
+}
+
+/// A file another program changed says so above the forms; its link shows
+/// how it differs under the question, and Reload takes it.
+#[test]
+fn a_file_changed_on_disk_is_said_and_reloaded_after_its_difference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    assert!(
+        h.query_by_label("⚠ The file changed on disk since it was opened.")
+            .is_none()
+    );
+    let theirs = original.replace("\"TCP_PORT\": 6200", "\"TCP_PORT\": 6201 ");
+    std::fs::write(&path, &theirs).expect("external write");
+    h.run();
+    h.get_by_label("⚠ The file changed on disk since it was opened.");
+    h.get_by_label("Review and reload…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().section(), Section::Review);
+    h.get_by_label("Reload the file from disk?");
+    wait_for_label(&mut h, "\"TCP_PORT\": 6201");
+    h.get_by_label("Reload from disk").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .document()
+            .map(|d| d.text().to_string())
+            .as_deref(),
+        Some(theirs.as_str())
+    );
+    show_section(&mut h, Section::Settings);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("⚠ The file changed on disk since it was opened.")
+            .is_none()
+    );
+}

@@ -17,6 +17,9 @@ pub(crate) fn review(
     reviewing: &mut Reviewing,
 ) -> Vec<WindowAction> {
     let mut asked = Vec::new();
+    if reviewing.offer_revert {
+        revert_question(ui, doc, reviewing, &mut asked);
+    }
     // What the edit does to people first, then what it does to bytes.
     if doc.is_json() {
         super::access::access_review(ui, doc, reviewing, &mut asked);
@@ -68,6 +71,54 @@ pub(crate) fn review(
         asked.push(WindowAction::Run(Command::Save));
     }
     asked
+}
+
+/// Revert or Reload was asked: the question above what it would drop.
+fn revert_question(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    reviewing: &mut Reviewing,
+    asked: &mut Vec<WindowAction>,
+) {
+    let changed = doc.changed_on_disk();
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(if changed {
+                    "Reload the file from disk?"
+                } else {
+                    "Revert to the file on disk?"
+                })
+                .strong(),
+            );
+            ui.label(if doc.path().is_none() {
+                "This file is not on disk yet: there is nothing to go back to."
+            } else if changed {
+                "Another program changed the file. Below, what your text has that the file on disk does not: reloading drops it, and Undo brings it back."
+            } else {
+                "Below, what your unsaved edits changed: reverting drops them, and Undo brings them back."
+            });
+            ui.horizontal(|ui| {
+                let label = if changed {
+                    "Reload from disk"
+                } else {
+                    "Revert to the file on disk"
+                };
+                if ui
+                    .add_enabled(doc.path().is_some(), egui::Button::new(label))
+                    .clicked()
+                {
+                    asked.push(WindowAction::Revert);
+                }
+                if ui.button("Keep my text").clicked() {
+                    reviewing.offer_revert = false;
+                }
+            });
+        });
+    ui.add_space(8.0);
 }
 
 /// One changed line of the review: what happened, its line number (new
