@@ -1857,3 +1857,35 @@ fn a_file_changed_on_disk_is_said_and_reloaded_after_its_difference() {
             .is_none()
     );
 }
+
+/// Review changes never shows a password value: not the editor's, in the
+/// lines around a change, and not the one only the file on disk has.
+#[test]
+fn review_changes_masks_password_values_on_both_sides() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let original = std::fs::read_to_string(example()).expect("example");
+    assert!(original.contains("\"change-me-unique-2024\""));
+    std::fs::write(&path, &original).expect("copy");
+    let mut h = harness(PrivyApp::open(Some(path.clone())));
+    h.run();
+    let theirs = original
+        .replace("\"TCP_PORT\": 6200", "\"TCP_PORT\": 6201")
+        .replace("\"change-me-unique-2024\"", "\"hunter2-on-disk-only\"");
+    std::fs::write(&path, &theirs).expect("external write");
+    show_section(&mut h, Section::Review);
+    h.run_steps(2);
+    wait_for_label(&mut h, "\"TCP_PORT\": 6201");
+    for secret in ["change-me-unique-2024", "hunter2-on-disk-only"] {
+        assert!(
+            h.query_by_label_contains(secret).is_none(),
+            "{secret} shows in Review changes"
+        );
+    }
+    // The password's line is there, masked, on both sides.
+    assert_eq!(
+        h.get_all_by_label_contains("\"ADMIN_PASSWORD\": \"*****")
+            .count(),
+        2
+    );
+}

@@ -2,6 +2,7 @@
 //! text against the file on disk.
 
 use crate::document::Document;
+use crate::secrets::Secrets;
 use crate::ui::Command;
 use crate::ui::WindowAction;
 use crate::ui::state::Reviewing;
@@ -29,7 +30,11 @@ pub(crate) fn review(
     // or of the file, not once per frame.
     let key = (doc.generation(), doc.is_dirty(), doc.changed_on_disk());
     if reviewing.review.as_ref().is_none_or(|(k, _)| *k != key) {
-        reviewing.review = Some((key, doc.disk_text().map(|disk| hunks(&disk, doc.text()))));
+        reviewing.review = Some((
+            key,
+            doc.disk_text()
+                .map(|disk| hunks(&disk, doc.text(), doc.secrets())),
+        ));
     }
     let Some((_, review)) = &reviewing.review else {
         return asked;
@@ -130,7 +135,21 @@ pub(crate) type Hunks = Vec<Vec<ReviewLine>>;
 /// The line changes from `old` to `new`, in hunks with two lines of
 /// context. A diff that takes over a second is cut short (still correct,
 /// only less minimal).
-pub(crate) fn hunks(old: &str, new: &str) -> Hunks {
+pub(crate) fn hunks(old: &str, new: &str, secrets: &Secrets) -> Hunks {
+    // Password values never show: each line is masked by the secrets of
+    // the text it comes from (the file on disk may have its own), and by
+    // the other's values as well.
+    let old_secrets = Secrets::of_text(old);
+    let (old_starts, new_starts) = (line_starts(old), line_starts(new));
+    let line_of = |text: &str, starts: &[usize], i: usize, own: &Secrets, other: &Secrets| {
+        let start = starts.get(i).copied().unwrap_or(text.len());
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let masked = own.mask_range(text, crate::json::Span::new(start, end));
+        other
+            .mask_str(&masked)
+            .trim_end_matches(['\r', '\n'])
+            .to_string()
+    };
     let diff = similar::TextDiff::configure()
         .timeout(std::time::Duration::from_secs(1))
         .diff_lines(old, new);
@@ -141,14 +160,24 @@ pub(crate) fn hunks(old: &str, new: &str) -> Hunks {
                 .iter()
                 .flat_map(|op| diff.iter_changes(op))
                 .map(|c| {
+                    let text = match (c.new_index(), c.old_index()) {
+                        (Some(i), _) => line_of(new, &new_starts, i, secrets, &old_secrets),
+                        (None, Some(i)) => line_of(old, &old_starts, i, &old_secrets, secrets),
+                        (None, None) => String::new(),
+                    };
                     let line = c.new_index().or(c.old_index()).map_or(0, |i| i + 1);
-                    (
-                        c.tag(),
-                        line,
-                        c.value().trim_end_matches(['\r', '\n']).to_string(),
-                    )
+                    (c.tag(), line, text)
                 })
                 .collect()
         })
+        .collect()
+}
+
+/// Where each line of `text` starts (as `similar` splits lines: after
+/// each `\n`).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len() || i == 0)
         .collect()
 }
