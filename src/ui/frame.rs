@@ -358,10 +358,15 @@ impl PrivyApp {
                 });
                 ui.separator();
             }
-            egui::ScrollArea::vertical()
+            // Page Up, Page Down, Home and End move through the section
+            // when no field takes the keys.
+            let mut scroll = egui::ScrollArea::vertical()
                 .id_salt(section)
-                .auto_shrink(false)
-                .show_viewport(ui, |ui, viewport| match section {
+                .auto_shrink(false);
+            if let Some(y) = self.editor.page.key_target(ui.ctx(), section) {
+                scroll = scroll.vertical_scroll_offset(y);
+            }
+            let shown = scroll.show_viewport(ui, |ui, viewport| match section {
                     Section::Settings => {
                         for a in panels::settings::settings(ui, doc, derived) {
                             asked.push(a);
@@ -420,6 +425,7 @@ impl PrivyApp {
                         }
                     }
                 });
+            self.editor.page.seen(section, &shown);
         });
         asked
     }

@@ -16,6 +16,7 @@ mod findings;
 mod frame;
 pub mod launch;
 mod marks;
+mod paging;
 mod panels;
 mod path_prompt;
 mod preferences;

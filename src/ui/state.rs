@@ -42,6 +42,8 @@ pub(super) struct Editor {
     pub(super) problem_at: Option<(usize, usize, String, String)>,
     /// The Undo history window is open.
     pub(super) history_open: bool,
+    /// Where the main area was scrolled to, for the paging keys.
+    pub(super) page: super::paging::Paging,
 }
 
 impl Editor {
@@ -60,6 +62,7 @@ impl Editor {
             show_passwords: false,
             problem_at: None,
             history_open: false,
+            page: Default::default(),
         }
     }
 }

@@ -1889,3 +1889,66 @@ fn review_changes_masks_password_values_on_both_sides() {
         2
     );
 }
+
+/// End goes to the last card of a long list and Home back to the first;
+/// Page Down moves a screenful; typing in a field keeps the keys.
+#[test]
+fn home_end_and_page_keys_move_through_a_long_list() {
+    use privy::generate::{self, Shape};
+    let text = generate::config(Shape {
+        rules: 2_000,
+        groups: 100,
+        members: 5_000,
+        ..Shape::default()
+    });
+    let doc = privy::document::Document::from_text(text);
+    let (kind, len) = doc
+        .config()
+        .lists
+        .iter()
+        .map(|l| (l.kind, l.rules.len()))
+        .max_by_key(|l| l.1)
+        .expect("rule lists");
+    let mut app = PrivyApp::with_document(doc);
+    app.go_to(&format!("/{}", kind.key()));
+    let mut h = harness(app);
+    h.run();
+    let name = |n: usize| format!("{} rule {n}", kind.title());
+    let shown = |h: &Harness<'static, PrivyApp>, n: usize| h.query_by_label(&name(n)).is_some();
+    // Cards near the view are drawn too: in view is where its top is.
+    let top = |h: &Harness<'static, PrivyApp>, n: usize| {
+        h.query_by_label(&name(n)).map(|c| c.rect().top())
+    };
+    let in_view = |h: &Harness<'static, PrivyApp>, n: usize| {
+        top(h, n).is_some_and(|y| (0.0..900.0).contains(&y))
+    };
+    assert!(shown(&h, 1) && !shown(&h, len));
+    h.key_press(Key::End);
+    h.run_steps(8);
+    h.run();
+    assert!(in_view(&h, len), "End shows the last card");
+    assert!(!shown(&h, 1));
+    h.key_press(Key::Home);
+    h.run_steps(8);
+    h.run();
+    assert!(in_view(&h, 1), "Home shows the first card again");
+    h.key_press(Key::PageDown);
+    h.run_steps(8);
+    h.run();
+    let before = top(&h, 1);
+    assert!(
+        before.is_none_or(|y| y < 0.0),
+        "a page down, the first card is above the view: {before:?}"
+    );
+    assert!(
+        (2..40).any(|n| in_view(&h, n)),
+        "and the next cards are in view"
+    );
+    // In a field, End is the field's.
+    h.get_all_by_label("Users").next().expect("a field").focus();
+    h.run();
+    h.key_press(Key::End);
+    h.run_steps(8);
+    h.run();
+    assert!(!shown(&h, len), "End moved the cursor, not the list");
+}
