@@ -116,6 +116,10 @@ impl PrivyApp {
             self.reviewing.offer_revert = true;
             return;
         }
+        if cmd == Command::GoToRule {
+            self.editor.go_to = Some((String::new(), None));
+            return;
+        }
         if cmd == Command::UndoHistory {
             self.editor.history_open = !self.editor.history_open;
             return;
@@ -163,6 +167,7 @@ impl PrivyApp {
             Command::Open => self.start_dialog(DialogPurpose::Open),
             Command::SaveAs => self.start_dialog(DialogPurpose::SaveAs),
             Command::Quit
+            | Command::GoToRule
             | Command::Revert
             | Command::Reload
             | Command::UndoHistory

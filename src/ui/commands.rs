@@ -24,10 +24,11 @@ pub enum Command {
     UndoHistory,
     Revert,
     Reload,
+    GoToRule,
 }
 
 impl Command {
-    pub const ALL: [Command; 19] = [
+    pub const ALL: [Command; 20] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -47,6 +48,7 @@ impl Command {
         Command::UndoHistory,
         Command::Revert,
         Command::Reload,
+        Command::GoToRule,
     ];
 
     /// Position in [`ALL`](Self::ALL). The match is exhaustive, so a new
@@ -72,6 +74,7 @@ impl Command {
             Command::UndoHistory => 16,
             Command::Revert => 17,
             Command::Reload => 18,
+            Command::GoToRule => 19,
         }
     }
 
@@ -96,6 +99,7 @@ impl Command {
             Command::UndoHistory => "Undo history…",
             Command::Revert => "Revert to the file on disk…",
             Command::Reload => "Reload from disk…",
+            Command::GoToRule => "Go to rule…",
         }
     }
 
@@ -135,6 +139,9 @@ impl Command {
             }
             Command::Reload => {
                 "The file changed on disk: see how it differs, then load it (Undo brings your text back)"
+            }
+            Command::GoToRule => {
+                "Show a rule by its number (\"12\", \"Deny checkouts 12\"), a list, or a group by its name"
             }
         }
     }
@@ -182,7 +189,9 @@ impl Command {
             Key::R,
         )];
         const RELOAD: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::R)];
+        const GO_TO: &[KeyboardShortcut] = &[KeyboardShortcut::new(Modifiers::COMMAND, Key::G)];
         match self {
+            Command::GoToRule => GO_TO,
             Command::Revert => REVERT,
             Command::Reload => RELOAD,
             Command::UndoHistory => HISTORY,

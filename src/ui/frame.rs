@@ -135,6 +135,22 @@ impl PrivyApp {
         for action in asked {
             self.act(action);
         }
+        if self.editor.go_to.is_some()
+            && let Some(doc) = self.doc.as_ref()
+        {
+            let shown = match self.editor.section {
+                Section::Rules(kind) => Some(kind),
+                _ => None,
+            };
+            let asked =
+                panels::go_to::go_to_prompt(ui, &mut self.editor.go_to, doc.config(), shown);
+            if !asked.is_empty() {
+                ui.ctx().request_repaint();
+            }
+            for action in asked {
+                self.act(action);
+            }
+        }
         if self.editor.history_open
             && let Some(doc) = self.doc.as_ref()
         {
@@ -216,6 +232,7 @@ impl PrivyApp {
                 });
                 ui.menu_button("View", |ui| {
                     menu_item(ui, Command::Find, &mut clicked);
+                    menu_item(ui, Command::GoToRule, &mut clicked);
                     menu_item(ui, Command::ShowProblems, &mut clicked);
                     menu_item(ui, Command::NextProblem, &mut clicked);
                     menu_item(ui, Command::PreviousProblem, &mut clicked);

@@ -44,6 +44,8 @@ pub(super) struct Editor {
     pub(super) history_open: bool,
     /// Where the main area was scrolled to, for the paging keys.
     pub(super) page: super::paging::Paging,
+    /// Go to rule… is open: the text typed, and why it names no place.
+    pub(super) go_to: Option<(String, Option<String>)>,
 }
 
 impl Editor {
@@ -63,6 +65,7 @@ impl Editor {
             problem_at: None,
             history_open: false,
             page: Default::default(),
+            go_to: None,
         }
     }
 }

@@ -1952,3 +1952,32 @@ fn home_end_and_page_keys_move_through_a_long_list() {
     h.run();
     assert!(!shown(&h, len), "End moved the cursor, not the list");
 }
+
+/// Ctrl+G goes to a rule by list and number, by number in the list shown,
+/// or to a group by name; a number past the list's end says so and stays.
+#[test]
+fn go_to_rule_by_list_and_number_or_a_group_by_name() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    let go = |h: &mut Harness<'static, PrivyApp>, typed: &str| {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::G);
+        h.run();
+        let field = h.get_by_label("A rule's number, a list and a number, or a group's name");
+        field.type_text(typed);
+        h.run();
+        h.key_press(Key::Enter);
+        h.run();
+    };
+    go(&mut h, "deny checkouts 2");
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
+    assert!(h.query_by_label("Go to rule").is_none(), "closed");
+    h.get_by_label("Deny checkouts rule 2");
+    go(&mut h, "3");
+    h.get_by_label("Deny checkouts has 2 rules, numbered from 1.");
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label("Go to rule").is_none());
+    go(&mut h, "contractors");
+    assert_eq!(h.state().section(), Section::Groups);
+}

@@ -4,6 +4,7 @@
 
 pub(crate) mod access;
 pub(crate) mod cards;
+pub(crate) mod go_to;
 pub(crate) mod groups;
 pub(crate) mod history;
 pub(crate) mod nav;
