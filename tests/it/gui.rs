@@ -1981,3 +1981,27 @@ fn go_to_rule_by_list_and_number_or_a_group_by_name() {
     go(&mut h, "contractors");
     assert_eq!(h.state().section(), Section::Groups);
 }
+
+/// A text filter that matches nothing in the list shown says where it
+/// does match, each place a link.
+#[test]
+fn a_filter_shows_where_else_it_matches() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    assert_eq!(
+        h.state().section(),
+        Section::Rules(RuleKind::AllowCheckouts)
+    );
+    set_filter(&mut h, "Contractors");
+    h.get_by_label("No rule here mentions \"Contractors\".");
+    h.get_by_label("Also matching in");
+    h.get_by_label("Groups (1)");
+    h.get_by_label("Deny checkouts (1)").click();
+    h.run();
+    assert_eq!(h.state().section(), Section::Rules(RuleKind::DenyCheckouts));
+    // Here, the other place is still said; the list shown is not.
+    h.get_by_label("Groups (1)");
+    assert!(h.query_by_label("Deny checkouts (1)").is_none());
+    set_filter(&mut h, "");
+    assert!(h.query_by_label("Also matching in").is_none());
+}

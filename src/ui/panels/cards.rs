@@ -11,7 +11,10 @@ use crate::document::Edit;
 use crate::json::child_pointer;
 use crate::model::EntryList;
 use crate::rule_id::RuleId;
+use crate::spec::RuleKind;
+use crate::ui::Section;
 use crate::ui::WindowAction;
+use crate::ui::derived::Derived;
 use crate::ui::findings::Beside;
 use crate::ui::panels::problems::diagnostic_line;
 use crate::ui::state::Editor;
@@ -44,6 +47,43 @@ impl Cards<'_> {
             .and_then(|p| p.strip_prefix(list_ptr))
             .and_then(|rest| rest.strip_prefix('/'))
             .and_then(|i| i.parse::<usize>().ok())
+    }
+
+    /// Under a filter, the other sections with matches, each a link: the
+    /// matches are never only where the user happens to be.
+    pub(crate) fn elsewhere(&mut self, ui: &mut egui::Ui, derived: &Derived, here: Section) {
+        if self.editor.filter.trim().is_empty() {
+            return;
+        }
+        let mut places: Vec<(Section, String)> = RuleKind::ALL
+            .into_iter()
+            .map(|kind| {
+                (
+                    Section::Rules(kind),
+                    kind.title(),
+                    derived.list(kind).1.len(),
+                )
+            })
+            .chain(std::iter::once((
+                Section::Groups,
+                "Groups",
+                derived.groups.len(),
+            )))
+            .filter(|(section, _, n)| *n > 0 && *section != here)
+            .map(|(section, title, n)| (section, format!("{title} ({n})")))
+            .collect();
+        if places.is_empty() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Also matching in").weak());
+            for (section, text) in places.drain(..) {
+                if ui.link(text).clicked() {
+                    self.act(WindowAction::Show(section));
+                }
+            }
+        });
+        ui.add_space(4.0);
     }
 
     /// One finding in a line, with its Fix.

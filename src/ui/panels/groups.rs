@@ -24,6 +24,7 @@ impl Cards<'_> {
         ui.heading("Groups");
         ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
         ui.add_space(8.0);
+        self.elsewhere(ui, derived, crate::ui::Section::Groups);
         let cfg = doc.config();
         if cfg.groups.is_empty() {
             ui.label("No groups yet.");

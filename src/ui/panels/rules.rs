@@ -34,6 +34,7 @@ impl Cards<'_> {
         ui.heading(kind.title());
         ui.label(RichText::new(kind.description()).weak());
         ui.add_space(8.0);
+        self.elsewhere(ui, derived, crate::ui::Section::Rules(kind));
         let list_ptr = format!("/{}", kind.key());
         let (count, shown) = derived.list(kind);
         if count == 0 {
