@@ -297,18 +297,32 @@ impl PrivyApp {
     pub fn go_to(&mut self, pointer: &str) {
         let mut parts = pointer.trim_start_matches('/').split('/');
         let first = parts.next().unwrap_or_default();
-        if let Some(kind) = RuleKind::from_key(first) {
+        let index = |part: Option<&str>| part.and_then(|i| i.parse::<usize>().ok());
+        let hidden = if let Some(kind) = RuleKind::from_key(first) {
             self.editor.section = Section::Rules(kind);
-            if let Some(i) = parts.next() {
+            let i = index(parts.next());
+            if let Some(i) = i {
                 self.editor.scroll_to = Some(format!("/{first}/{i}"));
             }
+            i.is_some_and(|i| !self.editor.derived.list(kind).1.contains(&i))
         } else if first == spec::GROUPS_KEY {
             self.editor.section = Section::Groups;
-            if let Some(i) = parts.next() {
+            let i = index(parts.next());
+            if let Some(i) = i {
                 self.editor.scroll_to = Some(format!("/{first}/{i}"));
             }
+            i.is_some_and(|i| !self.editor.derived.groups.contains(&i))
         } else {
             self.editor.section = Section::Settings;
+            false
+        };
+        // The place must show: a filter that hides it goes, and says so.
+        if hidden && !self.editor.filter.trim().is_empty() {
+            self.editor.filter.clear();
+            self.status = Some(Status {
+                text: "The filter is cleared to show it.".into(),
+                error: false,
+            });
         }
     }
 

@@ -1979,6 +1979,12 @@ fn go_to_rule_by_list_and_number_or_a_group_by_name() {
     assert!(h.query_by_label("Go to rule").is_none());
     go(&mut h, "contractors");
     assert_eq!(h.state().section(), Section::Groups);
+    // A rule the filter hides: the filter goes, and the rule shows.
+    set_filter(&mut h, "Contractors");
+    go(&mut h, "allow checkouts 2");
+    assert_eq!(h.state().filter(), "");
+    h.get_by_label("Allow checkouts rule 2");
+    h.get_by_label("The filter is cleared to show it.");
 }
 
 /// A text filter that matches nothing in the list shown says where it
