@@ -1872,7 +1872,10 @@ fn review_changes_masks_password_values_on_both_sides() {
         .replace("\"TCP_PORT\": 6200", "\"TCP_PORT\": 6201")
         .replace("\"change-me-unique-2024\"", "\"hunter2-on-disk-only\"");
     std::fs::write(&path, &theirs).expect("external write");
-    show_section(&mut h, Section::Review);
+    // Review's access diff works beside the window (its spinner repaints):
+    // frames are stepped, not run to rest.
+    h.run_steps(1);
+    h.get_by_label("Review changes").click();
     h.run_steps(2);
     wait_for_label(&mut h, "\"TCP_PORT\": 6201");
     for secret in ["change-me-unique-2024", "hunter2-on-disk-only"] {
