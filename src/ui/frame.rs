@@ -415,6 +415,7 @@ impl PrivyApp {
                             derived,
                             self.findings.diagnostics(),
                             self.findings.pending(),
+                            &mut self.editor.problems,
                         );
                         for a in got {
                             asked.push(a);

@@ -46,6 +46,8 @@ pub(super) struct Editor {
     pub(super) page: super::paging::Paging,
     /// Go to rule… is open: the text typed, and why it names no place.
     pub(super) go_to: Option<(String, Option<String>)>,
+    /// What the Problems page shows of them.
+    pub(super) problems: super::panels::problems::ProblemsView,
 }
 
 impl Editor {
@@ -66,6 +68,7 @@ impl Editor {
             history_open: false,
             page: Default::default(),
             go_to: None,
+            problems: Default::default(),
         }
     }
 }

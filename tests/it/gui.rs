@@ -2013,3 +2013,55 @@ fn a_filter_shows_where_else_it_matches() {
     set_filter(&mut h, "");
     assert!(h.query_by_label("Also matching in").is_none());
 }
+
+/// Problems can be narrowed by severity and by a code or words, and
+/// grouped by kind with a count on each group.
+#[test]
+fn problems_narrow_by_severity_and_text_and_group_by_kind() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    let n = problems_count(&h);
+    show_section(&mut h, Section::Problems);
+    let rows = |h: &Harness<'static, PrivyApp>| {
+        ["error", "warning", "info"]
+            .iter()
+            .map(|s| h.query_all_by_label(s).count())
+            .sum::<usize>()
+    };
+    assert_eq!(rows(&h), n, "every problem has its row");
+    // Grouped by kind: a count on each group, summing to all of them.
+    h.get_by_label("By kind").click();
+    h.run();
+    let heads: Vec<String> = h
+        .query_all_by_label_contains(" × ")
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(!heads.is_empty());
+    let total: usize = heads
+        .iter()
+        .filter_map(|l| l.split(" × ").next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(total, n, "{heads:?}");
+    h.get_by_label("By place").click();
+    h.run();
+    // By a code: only that kind is left.
+    let (code_head, count) = heads
+        .iter()
+        .filter_map(|l| {
+            let (k, code) = l.split_once(" × ")?;
+            Some((code.to_string(), k.parse::<usize>().ok()?))
+        })
+        .min_by_key(|(_, k)| *k)
+        .expect("a kind");
+    let field = h.get_by_label("Show problems with");
+    field.focus();
+    field.type_text(&code_head);
+    h.run();
+    assert_eq!(rows(&h), count, "only {code_head}");
+    // Notes off: the example's are all notes, so none is left.
+    let notes = h.get_by_label_contains("Notes (");
+    notes.click();
+    h.run();
+    assert_eq!(rows(&h), 0);
+    h.get_by_label("None of these is shown: see the choices above.");
+}

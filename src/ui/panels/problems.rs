@@ -22,6 +22,7 @@ pub(crate) fn problems(
     derived: &Derived,
     found: &[Diagnostic],
     pending: bool,
+    view: &mut ProblemsView,
 ) -> Vec<WindowAction> {
     let mut asked = Vec::new();
     ui.horizontal(|ui| {
@@ -77,13 +78,24 @@ pub(crate) fn problems(
             ))
             .weak(),
         );
-    ui.add_space(8.0);
-    problem_grid(
+    ui.add_space(6.0);
+    view.controls(ui, [errors, warnings, notes]);
+    ui.add_space(6.0);
+    let own: Vec<&Diagnostic> = doc.diagnostics().iter().filter(|d| view.keeps(d)).collect();
+    let narrowed = own.len() < doc.diagnostics().len();
+    problem_list(
         ui,
         doc,
         "problems",
-        doc.diagnostics(),
-        !pending && found.is_empty(),
+        &own,
+        view.by_kind,
+        if narrowed {
+            "None of the file's own problems is shown: see the choices above."
+        } else if !pending && found.is_empty() {
+            "No problems found."
+        } else {
+            "No problems in the file itself."
+        },
         &mut asked,
     );
     ui.add_space(12.0);
@@ -102,9 +114,129 @@ pub(crate) fn problems(
     } else if found.is_empty() {
         ui.label("Every rule has an effect; nothing overridden or denied to everyone else.");
     } else {
-        problem_grid(ui, doc, "findings", found, false, &mut asked);
+        let kept: Vec<&Diagnostic> = found.iter().filter(|d| view.keeps(d)).collect();
+        problem_list(
+            ui,
+            doc,
+            "findings",
+            &kept,
+            view.by_kind,
+            "None of these is shown: see the choices above.",
+            &mut asked,
+        );
     }
     asked
+}
+
+/// What the Problems page shows of them: which severities, a text the
+/// problem's code or message contains, and by place or grouped by kind.
+#[derive(Debug)]
+pub(crate) struct ProblemsView {
+    /// Errors, warnings, notes.
+    pub(crate) show: [bool; 3],
+    pub(crate) text: String,
+    pub(crate) by_kind: bool,
+}
+
+impl Default for ProblemsView {
+    fn default() -> Self {
+        ProblemsView {
+            show: [true; 3],
+            text: String::new(),
+            by_kind: false,
+        }
+    }
+}
+
+impl ProblemsView {
+    fn keeps(&self, d: &Diagnostic) -> bool {
+        let i = match d.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        };
+        let text = self.text.trim().to_lowercase();
+        self.show[i]
+            && (text.is_empty()
+                || d.code.to_string().to_lowercase().contains(&text)
+                || d.message.to_lowercase().contains(&text))
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui, counts: [usize; 3]) {
+        ui.horizontal_wrapped(|ui| {
+            for (i, what) in ["Errors", "Warnings", "Notes"].into_iter().enumerate() {
+                ui.checkbox(&mut self.show[i], format!("{what} ({})", counts[i]));
+            }
+            ui.separator();
+            let l = ui.label("Show problems with");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.text)
+                    .hint_text("a code or words")
+                    .desired_width(180.0),
+            )
+            .labelled_by(l.id);
+            ui.separator();
+            ui.radio_value(&mut self.by_kind, false, "By place");
+            ui.radio_value(&mut self.by_kind, true, "By kind");
+        });
+    }
+}
+
+/// Problems by place, or grouped by their code (largest group first),
+/// each group folded under a line that counts it.
+fn problem_list(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    id: &str,
+    diags: &[&Diagnostic],
+    by_kind: bool,
+    none: &str,
+    asked: &mut Vec<WindowAction>,
+) {
+    if diags.is_empty() {
+        ui.label(none);
+        return;
+    }
+    if !by_kind {
+        problem_grid(ui, doc, id, diags, asked);
+        return;
+    }
+    let mut kinds: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
+    for d in diags {
+        let code = d.code.to_string();
+        match kinds.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, list)) => list.push(d),
+            None => kinds.push((code, vec![d])),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    for (code, list) in kinds {
+        let head = format!("{} × {code}", list.len());
+        egui::CollapsingHeader::new(RichText::new(head).strong())
+            .id_salt((id, &code))
+            .default_open(list.len() <= 3)
+            .show(ui, |ui| {
+                // A long kind shows its first rows; the rest are the same
+                // kind, and Problems' filter narrows them.
+                const SHOWN: usize = 200;
+                problem_grid(
+                    ui,
+                    doc,
+                    &format!("{id}-{code}"),
+                    &list[..list.len().min(SHOWN)],
+                    asked,
+                );
+                if list.len() > SHOWN {
+                    ui.label(
+                        RichText::new(format!(
+                            "and {} more of this kind: narrow them with the text above",
+                            list.len() - SHOWN
+                        ))
+                        .weak(),
+                    );
+                }
+            });
+    }
 }
 
 /// One grid of problems: severity, place (a link), message and fix.
@@ -112,18 +244,9 @@ fn problem_grid(
     ui: &mut egui::Ui,
     doc: &Document,
     id: &str,
-    diags: &[Diagnostic],
-    say_none: bool,
+    diags: &[&Diagnostic],
     asked: &mut Vec<WindowAction>,
 ) {
-    if diags.is_empty() {
-        if say_none {
-            ui.label("No problems found.");
-        } else {
-            ui.label("No problems in the file itself.");
-        }
-        return;
-    }
     let cfg = doc.config();
     let mut go = None;
     let mut fix = None;
