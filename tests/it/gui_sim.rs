@@ -1145,3 +1145,27 @@ fn a_scenario_step_says_when_a_limit_moved_it_to_another_license() {
             .is_none()
     );
 }
+
+/// The Scenario tab's own form has every field a request has: a borrow
+/// written there with its hours is decided with them.
+#[test]
+fn a_scenario_step_written_in_its_tab_borrows_for_the_hours_given() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Scenario").click();
+    h.run();
+    type_into(&mut h, "User", "anna");
+    type_into(&mut h, "Host", "PC001");
+    type_into(&mut h, "Feature", "EXPORT_ALL");
+    h.get_by_label("Borrow").click();
+    h.run();
+    type_into(&mut h, "Borrow hours", "200");
+    h.get_by_label("Add this request").click();
+    h.run();
+    h.get_by_label("DENIED");
+    h.get_by_label_contains("200 hours asked, more than the 168 allowed");
+    let step = &h.state().sim().scenario[0];
+    assert_eq!((step.hours.as_str(), step.host.as_str()), ("200", "PC001"));
+}

@@ -38,14 +38,24 @@ impl SimCx<'_> {
                 field(ui, "User", &mut f.user, "optional");
                 field(ui, "Host", &mut f.host, "optional");
                 field(ui, "IP address", &mut f.ip, "optional");
+                field(
+                    ui,
+                    "Local groups",
+                    &mut f.groups,
+                    "optional: Windows groups, ; between",
+                );
                 let r = field(ui, "Feature", &mut f.feature, "the feature asked for");
                 add |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                field(ui, "Serial", &mut f.serial, "any license");
                 ui.label("Action");
                 ui.horizontal(|ui| {
                     ui.radio_value(&mut f.action, Action::Checkout, "Checkout");
                     ui.radio_value(&mut f.action, Action::Borrow, "Borrow");
                 });
                 ui.end_row();
+                if f.action == Action::Borrow {
+                    field(ui, "Borrow hours", &mut f.hours, "hours asked");
+                }
             });
         ui.horizontal(|ui| {
             add |= ui
