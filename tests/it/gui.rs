@@ -2065,3 +2065,55 @@ fn problems_narrow_by_severity_and_text_and_group_by_kind() {
     assert_eq!(rows(&h), 0);
     h.get_by_label("None of these is shown: see the choices above.");
 }
+
+/// A rule's Copy puts it on the clipboard as JSON; Ctrl+V in another list
+/// adds it at the end as one undo step; something else on the clipboard
+/// is refused with a reason and changes nothing.
+#[test]
+fn a_rule_is_copied_and_pasted_into_another_list() {
+    let mut h = harness(PrivyApp::open(Some(example())));
+    h.run();
+    show_section(&mut h, Section::Rules(RuleKind::DenyCheckouts));
+    h.get_all_by_label("Copy")
+        .next()
+        .expect("a Copy button")
+        .click();
+    h.run_steps(1);
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("copied to the clipboard");
+    assert!(copied.contains("\"USERS\": \"Contractors\""), "{copied}");
+    h.run();
+    show_section(&mut h, Section::Rules(RuleKind::AllowBorrows));
+    h.get_by_label("Allow borrows (1)");
+    h.event(egui::Event::Paste(copied));
+    h.run();
+    h.get_by_label("Allow borrows (2)");
+    h.get_by_label("Allow borrows rule 2");
+    let doc = h.state().document().expect("doc");
+    let pasted = &doc.config().rules(RuleKind::AllowBorrows)[1];
+    let users: Vec<String> = pasted
+        .list(privy::spec::Field::Users)
+        .map(|l| l.iter().map(|e| e.text.to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(users, ["Contractors"]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.get_by_label("Allow borrows (1)");
+    assert!(!h.state().title().starts_with("• "), "one undo step");
+    h.event(egui::Event::Paste("anna".into()));
+    h.run();
+    h.get_by_label("Allow borrows (1)");
+    assert!(
+        h.state()
+            .status()
+            .is_some_and(|s| s.error && s.text.contains("no rule or group"))
+    );
+}

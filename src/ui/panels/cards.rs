@@ -86,6 +86,97 @@ impl Cards<'_> {
         ui.add_space(4.0);
     }
 
+    /// Copies the rule or group at `pointer` to the clipboard as JSON text
+    /// (password values masked), to paste into any list or another file.
+    pub(crate) fn copy(&mut self, ui: &egui::Ui, doc: &Document, pointer: &str, what: String) {
+        let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) else {
+            return;
+        };
+        let mut value = node.to_value();
+        doc.secrets().mask_json(&mut value);
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        ui.ctx().copy_text(text);
+        self.act(WindowAction::Say(crate::ui::Status {
+            text: format!("Copied {what} as JSON: Ctrl+V pastes it at the end of the list shown"),
+            error: false,
+        }));
+    }
+
+    /// Ctrl+V where no field takes it: the rules (or groups) on the
+    /// clipboard, as JSON text of one object or a list of them, added at
+    /// the end of the list at `list_key`, as one undo step.
+    pub(crate) fn paste(&mut self, ui: &egui::Ui, doc: &Document, list_key: &str) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let pasted = ui.input(|i| {
+            i.events.iter().find_map(|e| match e {
+                egui::Event::Paste(text) => Some(text.clone()),
+                _ => None,
+            })
+        });
+        let Some(text) = pasted else { return };
+        let items = match serde_json::from_str::<Value>(text.trim()) {
+            Ok(Value::Object(o)) => vec![Value::Object(o)],
+            Ok(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_object) => a,
+            _ => {
+                self.act(WindowAction::Say(crate::ui::Status {
+                    text: "The clipboard holds no rule or group: copy one with its card's Copy button (JSON text of an object, or a list of them)".into(),
+                    error: true,
+                }));
+                return;
+            }
+        };
+        let list_ptr = format!("/{list_key}");
+        let exists = doc
+            .parsed()
+            .root
+            .as_ref()
+            .and_then(|r| r.pointer(&list_ptr))
+            .and_then(crate::json::Node::as_array)
+            .map(|a| a.len());
+        let n = items.len();
+        // One undo step for the whole paste.
+        let group = format!("paste {list_ptr} {}", doc.generation());
+        match exists {
+            Some(len) => {
+                for (k, value) in items.into_iter().enumerate() {
+                    self.act(WindowAction::Typed(
+                        Edit::InsertItem {
+                            pointer: list_ptr.clone(),
+                            value,
+                            index: Some(len + k),
+                        },
+                        group.clone(),
+                    ));
+                }
+                self.editor.scroll_to = Some(child_pointer(&list_ptr, len));
+            }
+            None => {
+                self.act(WindowAction::Typed(
+                    Edit::InsertMember {
+                        pointer: String::new(),
+                        key: list_key.to_string(),
+                        value: Value::Array(items),
+                        index: None,
+                    },
+                    group,
+                ));
+                self.editor.scroll_to = Some(child_pointer(&list_ptr, 0));
+            }
+        }
+        self.act(WindowAction::EndTyping);
+        // What was pasted must show even when the filter would hide it.
+        self.editor.filter.clear();
+        self.act(WindowAction::Say(crate::ui::Status {
+            text: match n {
+                1 => "Pasted 1 item at the end of the list; Ctrl+Z takes it back".to_string(),
+                n => format!("Pasted {n} items at the end of the list; Ctrl+Z takes them back"),
+            },
+            error: false,
+        }));
+    }
+
     /// One finding in a line, with its Fix.
     pub(crate) fn diagnostic_line(&mut self, ui: &mut egui::Ui, doc: &Document, d: &Diagnostic) {
         if let Some(edit) = diagnostic_line(ui, doc, d) {

@@ -21,6 +21,7 @@ impl Cards<'_> {
         derived: &Derived,
         viewport: egui::Rect,
     ) {
+        self.paste(ui, doc, spec::GROUPS_KEY);
         ui.heading("Groups");
         ui.label(RichText::new("Named lists of users, hosts, IP forms, local groups and other groups, usable in any USERS list.").weak());
         ui.add_space(8.0);
@@ -133,12 +134,22 @@ impl Cards<'_> {
                                 }
                             }
                         });
-                        if ui.button("Delete group").clicked() {
-                            self.act(WindowAction::Edit(Edit::RemoveItem {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .button("Copy group")
+                                .on_hover_text("Copy this group as JSON text: Ctrl+V pastes it into Groups, here or in another file")
+                                .clicked()
+                            {
+                                let name = format!("group {}", g.name.as_deref().unwrap_or(""));
+                                self.copy(ui, doc, &g.pointer, name);
+                            }
+                            if ui.button("Delete group").clicked() {
+                                self.act(WindowAction::Edit(Edit::RemoveItem {
                                     pointer: "/GROUPS".into(),
                                     index: g.index,
                                 }));
-                        }
+                            }
+                        });
                     });
                 if self.editor.scroll_to.as_deref() == Some(g.pointer.as_str()) {
                     r.response.scroll_to_me(Some(egui::Align::TOP));

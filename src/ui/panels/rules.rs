@@ -31,6 +31,7 @@ impl Cards<'_> {
         kind: RuleKind,
         viewport: egui::Rect,
     ) {
+        self.paste(ui, doc, kind.key());
         ui.heading(kind.title());
         ui.label(RichText::new(kind.description()).weak());
         ui.add_space(8.0);
@@ -255,6 +256,14 @@ impl Cards<'_> {
             let up = ui.add_enabled(index > 0, egui::Button::new("Move up"));
             let down = ui.add_enabled(index + 1 < count, egui::Button::new("Move down"));
             let dup = ui.button("Duplicate");
+            if ui
+                .button("Copy")
+                .on_hover_text("Copy this rule as JSON text: Ctrl+V pastes it into any list, here or in another file")
+                .clicked()
+            {
+                let name = crate::words::rule_name(crate::rule_id::RuleId::new(kind, index));
+                self.copy(ui, doc, pointer, name);
+            }
             let del = ui.button("Delete");
             if up.clicked() {
                 self.act(WindowAction::Edit(Edit::MoveItem {
