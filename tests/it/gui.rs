@@ -2117,3 +2117,39 @@ fn a_rule_is_copied_and_pasted_into_another_list() {
             .is_some_and(|s| s.error && s.text.contains("no rule or group"))
     );
 }
+
+/// A rule in which a password value shows is not copied: the value never
+/// reaches the clipboard, and a masked copy could not come back as an edit.
+#[test]
+fn a_rule_showing_a_password_value_is_not_copied() {
+    let text = std::fs::read_to_string(example())
+        .expect("example")
+        .replacen(
+            "\"USERS\": \"Contractors\"",
+            "\"USERS\": \"Contractors;change-me-unique-2024\"",
+            1,
+        );
+    let mut h = harness(PrivyApp::with_document(
+        privy::document::Document::from_text(text),
+    ));
+    h.run();
+    show_section(&mut h, Section::Rules(RuleKind::DenyCheckouts));
+    h.get_all_by_label("Copy")
+        .next()
+        .expect("a Copy button")
+        .click();
+    h.run_steps(1);
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(_)));
+    assert!(!copied, "nothing reached the clipboard");
+    h.run();
+    assert!(
+        h.state()
+            .status()
+            .is_some_and(|s| s.error && s.text.contains("is not copied"))
+    );
+}

@@ -86,15 +86,23 @@ impl Cards<'_> {
         ui.add_space(4.0);
     }
 
-    /// Copies the rule or group at `pointer` to the clipboard as JSON text
-    /// (password values masked), to paste into any list or another file.
+    /// Copies the rule or group at `pointer` to the clipboard as JSON text,
+    /// to paste into any list or another file (not one in which a password
+    /// value shows).
     pub(crate) fn copy(&mut self, ui: &egui::Ui, doc: &Document, pointer: &str, what: String) {
         let Some(node) = doc.parsed().root.as_ref().and_then(|r| r.pointer(pointer)) else {
             return;
         };
-        let mut value = node.to_value();
-        doc.secrets().mask_json(&mut value);
-        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&node.to_value()).unwrap_or_default();
+        // A password value never reaches the clipboard, and a masked one
+        // must not come back as an edit when pasted: not copied at all.
+        if doc.secrets().shows_in(&text) {
+            self.act(WindowAction::Say(crate::ui::Status {
+                text: format!("{what} is not copied: a password value of the file shows in it"),
+                error: true,
+            }));
+            return;
+        }
         ui.ctx().copy_text(text);
         self.act(WindowAction::Say(crate::ui::Status {
             text: format!("Copied {what} as JSON: Ctrl+V pastes it at the end of the list shown"),
