@@ -388,6 +388,16 @@ impl SimState {
         &self.deciding
     }
 
+    /// The rules that decide `req` against `doc` as it is now, with the
+    /// pool in use (for a matrix cell's tooltip; none while compiling).
+    pub fn deciding_for(&self, doc: &Document, req: &Request) -> Vec<RuleId> {
+        let Some(engine) = self.engine_for(doc) else {
+            return Vec::new();
+        };
+        let counts = usable(self.use_pool, &self.index).map(|i| PoolView::new(engine, i));
+        deciding_rules(&engine.decide(req, counts.as_ref()))
+    }
+
     /// The engine compiled from `doc` as it is now, once it is ready.
     pub(crate) fn engine_for(&self, doc: &Document) -> Option<&Engine> {
         self.engine

@@ -1169,3 +1169,23 @@ fn a_scenario_step_written_in_its_tab_borrows_for_the_hours_given() {
     let step = &h.state().sim().scenario[0];
     assert_eq!((step.hours.as_str(), step.host.as_str()), ("200", "PC001"));
 }
+
+/// A matrix cell's tooltip names the rule that decides it, worked out for
+/// the cell under the pointer.
+#[test]
+fn a_matrix_cell_tooltip_names_its_deciding_rule() {
+    let (_dir, path) = example_copy();
+    let mut h = sized(PrivyApp::open(Some(path)), 1400.0, 1200.0);
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Matrix").click();
+    h.run();
+    // In the training room's range, which Deny checkouts rule 2 names.
+    type_into(&mut h, "Add a principal", "10.20.30.120");
+    h.get_by_label("Add").click();
+    h.run();
+    h.ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0);
+    h.get_by_label("10.20.30.120 × KAS: deny_rule").hover();
+    h.run_steps(3);
+    h.get_by_label_contains("Decided by Deny checkouts rule 2");
+}

@@ -68,7 +68,15 @@ impl SimCx<'_> {
             ui.label(crate::words::simulator::MATRIX_EMPTY);
             return;
         }
-        if let Some(req) = matrix_grid(ui, m, &mut self.sim_panel.matrix_scroll) {
+        let sim = &*self.sim;
+        let cfg = doc.config();
+        let deciding = |req: &Request| -> Vec<String> {
+            sim.deciding_for(doc, req)
+                .into_iter()
+                .map(|r| crate::ui::place_name(cfg, &r.pointer()))
+                .collect()
+        };
+        if let Some(req) = matrix_grid(ui, m, &mut self.sim_panel.matrix_scroll, &deciding) {
             self.act(WindowAction::Ask(RequestForm::from_request(&req)));
         }
     }
@@ -158,6 +166,7 @@ pub(super) fn matrix_grid(
     ui: &mut egui::Ui,
     m: &Matrix,
     scroll_to: &mut Option<String>,
+    deciding: &dyn Fn(&Request) -> Vec<String>,
 ) -> Option<Request> {
     legend(ui, m);
     let cell = 26.0f32;
@@ -226,14 +235,26 @@ pub(super) fn matrix_grid(
                         egui::pos2(origin.x + label_w + c as f32 * pitch, y),
                         egui::vec2(cell, cell),
                     );
-                    let resp = ui
-                        .put(
-                            at,
-                            egui::Button::new(RichText::new(mark).color(Color32::WHITE)).fill(fill),
-                        )
-                        .on_hover_text(crate::words::simulator::matrix_cell_tip(
+                    let resp = ui.put(
+                        at,
+                        egui::Button::new(RichText::new(mark).color(Color32::WHITE)).fill(fill),
+                    );
+                    // The deciding rules, worked out for the cell under the
+                    // pointer only.
+                    let resp = if resp.hovered() {
+                        let mut tip = crate::words::simulator::matrix_cell_tip(
                             &labels[r], f, x.verdict, x.reason,
-                        ));
+                        );
+                        if let Some(req) = m.request(r, c) {
+                            let rules = deciding(&req);
+                            if !rules.is_empty() {
+                                tip.push_str(&format!("\nDecided by {}", rules.join(", ")));
+                            }
+                        }
+                        resp.on_hover_text(tip)
+                    } else {
+                        resp
+                    };
                     let name = crate::words::simulator::matrix_cell_name(&labels[r], f, x.reason);
                     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
                     if resp.clicked() {
