@@ -1189,3 +1189,31 @@ fn a_matrix_cell_tooltip_names_its_deciding_rule() {
     h.run_steps(3);
     h.get_by_label_contains("Decided by Deny checkouts rule 2");
 }
+
+/// Copy CSV puts the matrix on the clipboard as the export writes it.
+#[test]
+fn the_matrix_is_copied_as_csv() {
+    let (_dir, path) = example_copy();
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Matrix").click();
+    h.run();
+    h.get_by_label("Copy CSV").click();
+    h.run_steps(1);
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("copied");
+    let m = h.state().sim().matrix().cloned().expect("matrix");
+    assert_eq!(copied, m.to_csv());
+    assert!(copied.starts_with("principal (checkout)"));
+    h.run();
+    h.get_by_label_contains("Copied the matrix as CSV");
+}

@@ -23,12 +23,20 @@ use crate::engine::Reason;
 impl SimCx<'_> {
     pub(super) fn matrix_tab(&mut self, ui: &mut egui::Ui, doc: &Document) {
         let mut action = self.sim.matrix_action;
+        let mut copy = false;
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut action, Action::Checkout, "Checkout");
             ui.radio_value(&mut action, Action::Borrow, "Borrow");
             ui.separator();
             if ui.button("Export CSV…").clicked() {
                 self.start_sim_dialog(SimDialog::ExportMatrix);
+            }
+            if ui
+                .button("Copy CSV")
+                .on_hover_text("Copy the matrix as CSV text, to paste into a spreadsheet")
+                .clicked()
+            {
+                copy = true;
             }
         });
         self.sim.matrix_action = action;
@@ -64,6 +72,29 @@ impl SimCx<'_> {
             more.then_some(MAX_FILE_ROWS),
         );
         ui.label(RichText::new(info).small().weak());
+        if copy {
+            let csv = m.to_csv();
+            // A name in the matrix may be a password value of the file:
+            // then nothing is copied.
+            let note = if doc.secrets().shows_in(&csv) {
+                crate::ui::Status {
+                    text: "The matrix is not copied: a password value of the file shows in it"
+                        .into(),
+                    error: true,
+                }
+            } else {
+                ui.ctx().copy_text(csv);
+                crate::ui::Status {
+                    text: format!(
+                        "Copied the matrix as CSV ({} rows, {} features)",
+                        m.rows.len(),
+                        m.features.len()
+                    ),
+                    error: false,
+                }
+            };
+            self.sim_panel.note = Some(note);
+        }
         if m.rows.is_empty() || m.features.is_empty() {
             ui.label(crate::words::simulator::MATRIX_EMPTY);
             return;
