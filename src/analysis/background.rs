@@ -26,6 +26,10 @@ pub const COMPILE_IN_FRAME_BELOW: usize = 4 * 1024 * 1024;
 /// example; a larger file's wait for an edit to rest first.
 pub const FINDINGS_IN_FRAME_BELOW: usize = 128 * 1024;
 
+/// A file this large (bytes on disk) or larger is opened beside the
+/// window, which shows its progress meanwhile.
+pub const OPEN_IN_FRAME_BELOW: u64 = 1024 * 1024;
+
 /// The access diff of two versions, beside the window.
 pub type Job = Worker<Diff>;
 

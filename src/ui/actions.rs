@@ -216,34 +216,20 @@ impl PrivyApp {
                     error: false,
                 });
             }
-            AfterPrompt::Open(path) => match Document::open(&path) {
-                Ok(d) => {
-                    self.drop_recovery();
-                    self.switch_sim(Some(&path));
-                    self.settings.remember(&path);
-                    self.editor.section = if d.is_json() {
-                        Section::Rules(RuleKind::AllowCheckouts)
-                    } else {
-                        Section::Raw
-                    };
-                    self.doc = Some(d);
-                    self.load_error = None;
-                    self.reviewing.compare_with = None;
-                    self.reviewing.access = None;
-                    self.findings = super::findings::Beside::default();
-                    self.status = Some(Status {
-                        text: format!("Opened {}", path.display()),
-                        error: false,
-                    });
+            AfterPrompt::Open(path) => {
+                let large = std::fs::metadata(&path)
+                    .is_ok_and(|m| m.len() >= crate::analysis::background::OPEN_IN_FRAME_BELOW);
+                if large {
+                    // Read and checked beside the window, which says so.
+                    let p = path.clone();
+                    let worker =
+                        crate::analysis::background::Worker::start(move || Document::open(&p));
+                    self.opening = Some((path, worker));
+                } else {
+                    let result = Document::open(&path);
+                    self.opened(path, result);
                 }
-                // The open document stays as it was.
-                Err(e) => {
-                    self.status = Some(Status {
-                        text: e.to_string(),
-                        error: true,
-                    })
-                }
-            },
+            }
         }
     }
 
@@ -484,5 +470,48 @@ impl PrivyApp {
                 error: true,
             },
         });
+    }
+
+    /// A file opened (in the frame or beside it) becomes the document; one
+    /// that could not be leaves the open document as it was.
+    pub(super) fn opened(
+        &mut self,
+        path: PathBuf,
+        result: Result<Document, crate::document::LoadError>,
+    ) {
+        match result {
+            Ok(d) => {
+                self.drop_recovery();
+                // Over no document (the window opened on a large file), the
+                // simulator was restored for this file already.
+                if self.doc.is_some() {
+                    self.switch_sim(Some(&path));
+                }
+                self.settings.remember(&path);
+                self.editor.section = if d.is_json() {
+                    Section::Rules(RuleKind::AllowCheckouts)
+                } else {
+                    Section::Raw
+                };
+                self.doc = Some(d);
+                self.load_error = None;
+                self.reviewing.compare_with = None;
+                self.reviewing.access = None;
+                self.findings = super::findings::Beside::default();
+                self.status = Some(Status {
+                    text: format!("Opened {}", path.display()),
+                    error: false,
+                });
+            }
+            // The open document stays as it was; with none, the reason is
+            // the window's.
+            Err(e) if self.doc.is_none() => self.load_error = Some(e.to_string()),
+            Err(e) => {
+                self.status = Some(Status {
+                    text: e.to_string(),
+                    error: true,
+                })
+            }
+        }
     }
 }

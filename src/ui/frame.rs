@@ -48,6 +48,58 @@ impl PrivyApp {
         }
     }
 
+    /// A file read beside the window, once it is there.
+    fn take_opened(&mut self, ctx: &egui::Context) {
+        let Some((_, worker)) = self.opening.as_mut() else {
+            return;
+        };
+        if !worker.finished() {
+            // Looked at again shortly: the worker does not wake the window.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        }
+        if let Some((path, mut worker)) = self.opening.take() {
+            let result = worker.take().unwrap_or_else(|| {
+                Err(crate::document::LoadError::Io {
+                    path: path.clone(),
+                    error: std::io::Error::other("reading it stopped unexpectedly"),
+                })
+            });
+            self.opened(path, result);
+            ctx.request_repaint();
+        }
+    }
+
+    /// While a large file is read and checked beside the window: what, how
+    /// large, for how long; over no document, the main area says it too.
+    fn opening_bar(&mut self, ui: &mut egui::Ui) {
+        let Some((path, worker)) = &self.opening else {
+            return;
+        };
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let text = format!(
+            "Opening {} ({:.1} MB): reading and checking every rule… {:.0} s",
+            path.display(),
+            size as f64 / 1e6,
+            worker.started.elapsed().as_secs_f64()
+        );
+        egui::Panel::top("opening").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(&text);
+            });
+        });
+        if self.doc.is_none() && self.load_error.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.add_space(40.0);
+                ui.vertical_centered(|ui| {
+                    ui.spinner();
+                    ui.label(RichText::new(&text).size(16.0));
+                });
+            });
+        }
+    }
+
     /// A native dialog's answer, and a file dropped on the window.
     fn take_dialogs_and_drops(&mut self, ctx: &egui::Context) {
         self.poll_dialog();
@@ -71,6 +123,7 @@ impl PrivyApp {
         self.apply_look(ui.ctx());
         self.forget_stale_saved();
         self.take_dialogs_and_drops(ui.ctx());
+        self.take_opened(ui.ctx());
         let pressed = pressed_commands(ui.ctx());
         self.draw(ui);
         // Also over a file that could not be read: the way to another.
@@ -93,6 +146,7 @@ impl PrivyApp {
     /// the main area, then the questions waiting, then the edits queued.
     fn draw(&mut self, ui: &mut egui::Ui) {
         self.menu_bar(ui);
+        self.opening_bar(ui);
         if let Some(err) = &self.load_error {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.colored_label(ui.visuals().error_fg_color, err);
@@ -453,7 +507,10 @@ impl PrivyApp {
         if let Some(answer) = super::prompts::questions(ui, &self.prompts, self.doc.as_ref()) {
             self.answer(answer);
         }
-        self.recovery_prompt(ui);
+        // What an earlier session left is offered once the file is open.
+        if self.opening.is_none() {
+            self.recovery_prompt(ui);
+        }
     }
 }
 

@@ -161,7 +161,10 @@ fn native(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
         "Privy",
         options,
         Box::new(move |cc| {
-            let mut app = PrivyApp::open(file.clone());
+            let mut app = match file.clone() {
+                Some(p) => PrivyApp::opening(p),
+                None => PrivyApp::open(None),
+            };
             if let Some(store) = crate::recovery::Recovery::in_profile() {
                 app = app.with_recovery(store);
             }
@@ -182,7 +185,12 @@ fn native(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
                 .and_then(|s| eframe::get_value::<crate::sim::by_file::SimByFile>(s, SIMS_KEY));
             match by_file {
                 Some(mut sims) => {
-                    let path = app.doc.as_ref().and_then(Document::path).map(PathBuf::from);
+                    let path = app
+                        .doc
+                        .as_ref()
+                        .and_then(Document::path)
+                        .map(PathBuf::from)
+                        .or_else(|| app.opening.as_ref().map(|(p, _)| p.clone()));
                     sims.restore_into(&mut app.sim, path.as_deref());
                     app.sims = sims;
                 }

@@ -111,7 +111,12 @@ pub struct PrivyApp {
     /// The simulator's request, pool, scenario and cases of the other files
     /// opened, by path: each file keeps its own.
     sims: crate::sim::by_file::SimByFile,
+    /// A large file being read and checked beside the window.
+    opening: Option<(PathBuf, Opening)>,
 }
+
+/// A file read and checked on a worker.
+type Opening = crate::analysis::background::Worker<Result<Document, crate::document::LoadError>>;
 
 impl PrivyApp {
     /// The window on an already loaded document (a generated one, in the
@@ -157,7 +162,27 @@ impl PrivyApp {
             sim: sim::SimState::default(),
             sim_panel: Default::default(),
             sims: Default::default(),
+            opening: None,
         }
+    }
+
+    /// The window on `path`: a large file is read and checked beside the
+    /// window, which shows its progress meanwhile; a small one at once.
+    pub fn opening(path: PathBuf) -> Self {
+        let large = std::fs::metadata(&path)
+            .is_ok_and(|m| m.len() >= crate::analysis::background::OPEN_IN_FRAME_BELOW);
+        if !large {
+            return PrivyApp::open(Some(path));
+        }
+        let mut app = PrivyApp::open(None);
+        app.doc = None;
+        app.perform(AfterPrompt::Open(path));
+        app
+    }
+
+    /// Whether a file is being opened beside the window.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
     }
 
     pub fn document(&self) -> Option<&Document> {
@@ -212,6 +237,9 @@ impl PrivyApp {
 
     pub fn title(&self) -> String {
         let doc = self.doc.as_ref();
+        if let (None, Some((path, _))) = (doc, &self.opening) {
+            return format!("Opening {} — Privy", path.display());
+        }
         let name = match doc.and_then(Document::path) {
             // Saving writes the real file behind a symlink: say which.
             Some(p) => match doc.and_then(Document::link_target) {

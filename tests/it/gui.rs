@@ -2153,3 +2153,48 @@ fn a_rule_showing_a_password_value_is_not_copied() {
             .is_some_and(|s| s.error && s.text.contains("is not copied"))
     );
 }
+
+/// A large file opens beside the window: the first frame says what is
+/// being opened, with a spinner, and the rules show once it is read.
+#[test]
+fn a_large_file_opens_beside_the_window_with_its_progress() {
+    use privy::generate::{self, Shape};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("large.json");
+    let text = generate::config(Shape {
+        rules: 5_000,
+        groups: 500,
+        members: 50_000,
+        ..Shape::default()
+    });
+    assert!(text.len() as u64 >= privy::analysis::background::OPEN_IN_FRAME_BELOW);
+    std::fs::write(&path, &text).expect("write");
+    let mut h = harness(PrivyApp::opening(path.clone()));
+    h.run_steps(1);
+    assert!(h.state().is_opening(), "read beside the window");
+    assert!(h.state().document().is_none());
+    h.get_all_by_label_contains("reading and checking every rule")
+        .next()
+        .expect("said");
+    assert!(h.state().title().starts_with("Opening "));
+    let start = std::time::Instant::now();
+    while h.state().is_opening() {
+        assert!(start.elapsed().as_secs() < 120, "never opened");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    assert_eq!(
+        h.state().document().map(|d| d.text().len()),
+        Some(text.len())
+    );
+    assert_eq!(
+        h.state().section(),
+        Section::Rules(RuleKind::AllowCheckouts)
+    );
+    assert!(
+        h.query_by_label_contains("reading and checking every rule")
+            .is_none()
+    );
+    assert!(h.state().title().contains("large.json"));
+}
