@@ -185,6 +185,12 @@ impl PrivyApp {
         self.opening.is_some()
     }
 
+    /// Whether the open file's work is all done: opened, and the findings
+    /// over every principal worked out (Problems settled).
+    pub fn is_settled(&self) -> bool {
+        self.opening.is_none() && self.doc.is_some() && !self.findings.pending()
+    }
+
     pub fn document(&self) -> Option<&Document> {
         self.doc.as_ref()
     }
