@@ -389,7 +389,7 @@ fn main() {
         members: 50_000,
         ..Shape::default()
     };
-    opening("5 000 rules, 50 000 members", editor.clone());
+    opening("5 000 rules, 50 000 members", editor);
     run("5 000 rules, 50 000 members", editor, 600);
     let ten_mb = Shape {
         rules: 20_000,
