@@ -3,6 +3,7 @@
 //! Each returns what it did or why it could not, as data:
 //! `words::simulator` says it, the window shows it.
 
+use crate::secrets::Secrets;
 use std::path::{Path, PathBuf};
 
 use super::cases::{Case, CaseRequest, Cases};
@@ -173,17 +174,23 @@ impl SimState {
         })
     }
 
-    pub fn export_matrix(&mut self, path: &Path) -> Result<Done, Failed> {
+    pub fn export_matrix(&mut self, path: &Path, secrets: &Secrets) -> Result<Done, Failed> {
         let m = self.matrix().ok_or(Failed::NoMatrix)?;
-        write(path, m.to_csv().as_bytes())?;
+        write(path, secrets.mask_str(&m.to_csv()).as_bytes())?;
         Ok(Done::MatrixExported {
             path: path.to_path_buf(),
         })
     }
 
     /// Writes the Access tab's report as CSV or as a self-contained HTML
-    /// page.
-    pub fn export_access(&mut self, path: &Path, html: bool, title: &str) -> Result<Done, Failed> {
+    /// page (password values of the file masked, as `privy access` does).
+    pub fn export_access(
+        &mut self,
+        path: &Path,
+        html: bool,
+        title: &str,
+        secrets: &Secrets,
+    ) -> Result<Done, Failed> {
         let a = self
             .access
             .as_mut()
@@ -194,7 +201,7 @@ impl SimState {
         } else {
             crate::words::access::csv(a)
         };
-        write(path, text.as_bytes())?;
+        write(path, secrets.mask_str(&text).as_bytes())?;
         Ok(Done::AccessSaved {
             path: path.to_path_buf(),
         })
@@ -260,7 +267,7 @@ mod tests {
             Err(Failed::Read(_))
         ));
         assert_eq!(
-            sim.export_matrix(&dir.path().join("m.csv")),
+            sim.export_matrix(&dir.path().join("m.csv"), &Secrets::default()),
             Err(Failed::NoMatrix)
         );
     }

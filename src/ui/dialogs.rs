@@ -103,20 +103,23 @@ impl PrivyApp {
     /// (tests call it directly).
     pub fn finish_sim_dialog(&mut self, d: sim::SimDialog, path: &std::path::Path) {
         use sim::SimDialog::*;
+        let none = crate::secrets::Secrets::default();
+        let secrets = self.doc.as_ref().map_or(&none, |d| d.secrets());
         let result = match d {
             OpenPool => self.sim.load_pool(path),
             SavePool => self.sim.save_pool(path),
             ImportSessions => self.sim.import_sessions(path),
             OpenCases => self.sim.load_cases(path),
             SaveCases => self.sim.save_cases(path),
-            ExportMatrix => self.sim.export_matrix(path),
+            ExportMatrix => self.sim.export_matrix(path, secrets),
             ExportAccessCsv | ExportAccessHtml => {
                 let title = self
                     .doc
                     .as_ref()
                     .and_then(|d| d.path())
                     .map_or_else(|| "a new file".to_string(), |p| p.display().to_string());
-                self.sim.export_access(path, d == ExportAccessHtml, &title)
+                self.sim
+                    .export_access(path, d == ExportAccessHtml, &title, secrets)
             }
         };
         self.sim_panel.said(result);

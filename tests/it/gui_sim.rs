@@ -1217,3 +1217,50 @@ fn the_matrix_is_copied_as_csv() {
     h.run();
     h.get_by_label_contains("Copied the matrix as CSV");
 }
+
+/// A name that is also a password value of the file never shows in the
+/// Access tab, the matrix or their exports, and no request is made of it.
+#[test]
+fn a_name_that_is_a_password_value_is_masked_in_access_and_the_matrix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ServerConfig.json");
+    let text = std::fs::read_to_string(root().join("assets/examples/ServerConfig.json"))
+        .expect("example")
+        .replace("\"change-me-unique-2024\"", "\"hunter2-secret\"")
+        .replace("\"MEMBERS\": \"carla;", "\"MEMBERS\": \"hunter2-secret;");
+    std::fs::write(&path, text).expect("write");
+    let secret = "hunter2-secret";
+    let mut h = harness(PrivyApp::open(Some(path)));
+    h.run();
+    open_simulator(&mut h);
+    h.get_by_label("Access").click();
+    h.run_steps(2);
+    wait_for(&mut h, "EXPORT_ALL, checkout");
+    h.get_by_label_contains("Named: ****");
+    assert!(
+        h.query_by_label_contains(secret).is_none(),
+        "Access shows it"
+    );
+    let csv = dir.path().join("access.csv");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ExportAccessCsv, &csv);
+    let saved = std::fs::read_to_string(&csv).expect("saved");
+    assert!(!saved.contains(secret) && saved.contains("****"), "{saved}");
+
+    h.get_by_label("Matrix").click();
+    h.run();
+    let m = h.state().sim().matrix().cloned().expect("matrix");
+    assert!(
+        m.rows.iter().any(|r| r.label().contains(secret)),
+        "the matrix has the name as a row"
+    );
+    assert!(
+        h.query_by_label_contains(secret).is_none(),
+        "the matrix shows it"
+    );
+    let out = dir.path().join("matrix.csv");
+    h.state_mut()
+        .finish_sim_dialog(SimDialog::ExportMatrix, &out);
+    let saved = std::fs::read_to_string(&out).expect("saved");
+    assert!(!saved.contains(secret), "{saved}");
+}

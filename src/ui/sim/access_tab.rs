@@ -113,21 +113,30 @@ impl SimCx<'_> {
                 self.start_sim_dialog(SimDialog::ExportAccessHtml);
             }
         });
-        ui.label(RichText::new(words::access::summary(&report)).weak());
+        // Names the file uses may be password values of the file: masked
+        // here as `privy access` masks them.
+        let secrets = doc.secrets();
+        ui.label(RichText::new(secrets.mask_str(&words::access::summary(&report))).weak());
         ui.separator();
         match user {
-            Some(u) => self.access_of_user(ui, &report, &u),
-            None => self.access_rows(ui, &report),
+            Some(u) => self.access_of_user(ui, &report, &u, secrets),
+            None => self.access_rows(ui, &report, secrets),
         }
     }
 
     /// One user's answer for every feature.
-    fn access_of_user(&mut self, ui: &mut egui::Ui, report: &Access, user: &str) {
+    fn access_of_user(
+        &mut self,
+        ui: &mut egui::Ui,
+        report: &Access,
+        user: &str,
+        secrets: &crate::secrets::Secrets,
+    ) {
         ui.label(
-            RichText::new(format!(
+            RichText::new(secrets.mask_str(&format!(
                 "What user `{user}` can {}",
                 words::action_word(self.sim.access_action)
-            ))
+            )))
             .strong(),
         );
         let mut try_it = None;
@@ -139,12 +148,15 @@ impl SimCx<'_> {
                         .color(verdict_color(ui, r.side.decision))
                         .strong(),
                 );
-                ui.label(words::access::heading(f));
-                ui.label(RichText::new(words::access::own_verdict(r)).weak());
-                if ui
-                    .small_button("Try")
-                    .on_hover_text("Put this request in the Request tab")
-                    .clicked()
+                ui.label(secrets.mask_str(&words::access::heading(f)));
+                ui.label(RichText::new(secrets.mask_str(&words::access::own_verdict(r))).weak());
+                // A request in which a password value shows is not made.
+                let shows = secrets.shows_in(&words::findings::principal(&r.witness));
+                if !shows
+                    && ui
+                        .small_button("Try")
+                        .on_hover_text("Put this request in the Request tab")
+                        .clicked()
                 {
                     try_it = Some(r.witness.request(&f.feature, f.action));
                 }
@@ -154,10 +166,15 @@ impl SimCx<'_> {
     }
 
     /// Who is granted and denied the feature, row by row.
-    fn access_rows(&mut self, ui: &mut egui::Ui, report: &Access) {
+    fn access_rows(
+        &mut self,
+        ui: &mut egui::Ui,
+        report: &Access,
+        secrets: &crate::secrets::Secrets,
+    ) {
         let mut try_it = None;
         for f in report.features.iter().filter(|f| f.serial.is_none()) {
-            ui.label(RichText::new(words::access::heading(f)).heading());
+            ui.label(RichText::new(secrets.mask_str(&words::access::heading(f))).heading());
             for r in &f.rows {
                 ui.add_space(4.0);
                 ui.horizontal_wrapped(|ui| {
@@ -166,21 +183,26 @@ impl SimCx<'_> {
                             .color(verdict_color(ui, r.side.decision))
                             .strong(),
                     );
-                    if ui
-                        .small_button("Try in the simulator")
-                        .on_hover_text(format!(
-                            "Decide {} in the Request tab",
-                            words::findings::principal(&r.witness)
-                        ))
-                        .clicked()
+                    let who = words::findings::principal(&r.witness);
+                    // A request in which a password value shows is not made.
+                    if !secrets.shows_in(&who)
+                        && ui
+                            .small_button("Try in the simulator")
+                            .on_hover_text(format!("Decide {who} in the Request tab"))
+                            .clicked()
                     {
                         try_it = Some(r.witness.request(&f.feature, f.action));
                     }
                 });
-                ui.label(format!("to {}", words::access::row_who(r)));
-                ui.label(RichText::new(format!("e.g. {}", words::access::row_examples(r))).weak());
+                ui.label(secrets.mask_str(&format!("to {}", words::access::row_who(r))));
+                ui.label(
+                    RichText::new(
+                        secrets.mask_str(&format!("e.g. {}", words::access::row_examples(r))),
+                    )
+                    .weak(),
+                );
                 if let Some(list) = words::access::row_names(f, r, NAMES_SHOWN, "in the CSV") {
-                    ui.label(format!("Named: {list}"));
+                    ui.label(secrets.mask_str(&format!("Named: {list}")));
                 }
             }
             let licenses: Vec<&str> = report
@@ -191,7 +213,10 @@ impl SimCx<'_> {
                 .collect();
             if !licenses.is_empty() {
                 ui.add_space(4.0);
-                ui.label(RichText::new(words::access::other_licenses(&licenses)).weak());
+                ui.label(
+                    RichText::new(secrets.mask_str(&words::access::other_licenses(&licenses)))
+                        .weak(),
+                );
             }
         }
         self.try_in_simulator(try_it);

@@ -9,7 +9,6 @@ use crate::engine::Request;
 use crate::engine::Verdict;
 use crate::sim::cache::Cached;
 use crate::sim::matrix::Matrix;
-use crate::sim::matrix::Principal;
 use crate::ui::sim::MAX_FILE_ROWS;
 use crate::ui::sim::RequestForm;
 use crate::ui::sim::SimCx;
@@ -73,25 +72,17 @@ impl SimCx<'_> {
         );
         ui.label(RichText::new(info).small().weak());
         if copy {
-            let csv = m.to_csv();
-            // A name in the matrix may be a password value of the file:
-            // then nothing is copied.
-            let note = if doc.secrets().shows_in(&csv) {
-                crate::ui::Status {
-                    text: "The matrix is not copied: a password value of the file shows in it"
-                        .into(),
-                    error: true,
-                }
-            } else {
-                ui.ctx().copy_text(csv);
-                crate::ui::Status {
-                    text: format!(
-                        "Copied the matrix as CSV ({} rows, {} features)",
-                        m.rows.len(),
-                        m.features.len()
-                    ),
-                    error: false,
-                }
+            // As the export and `privy access` write it: a name that is a
+            // password value of the file is masked.
+            let csv = doc.secrets().mask_str(&m.to_csv());
+            ui.ctx().copy_text(csv);
+            let note = crate::ui::Status {
+                text: format!(
+                    "Copied the matrix as CSV ({} rows, {} features)",
+                    m.rows.len(),
+                    m.features.len()
+                ),
+                error: false,
             };
             self.sim_panel.note = Some(note);
         }
@@ -107,8 +98,23 @@ impl SimCx<'_> {
                 .map(|r| crate::ui::place_name(cfg, &r.pointer()))
                 .collect()
         };
-        if let Some(req) = matrix_grid(ui, m, &mut self.sim_panel.matrix_scroll, &deciding) {
-            self.act(WindowAction::Ask(RequestForm::from_request(&req)));
+        let asked = matrix_grid(
+            ui,
+            m,
+            &mut self.sim_panel.matrix_scroll,
+            &deciding,
+            doc.secrets(),
+        );
+        if let Some(req) = asked {
+            // A request in which a password value shows is not made.
+            if doc.secrets().shows_in(&crate::words::who(&req)) {
+                self.sim_panel.note = Some(crate::ui::Status {
+                    text: "Not asked: a password value of the file shows in this principal".into(),
+                    error: true,
+                });
+            } else {
+                self.act(WindowAction::Ask(RequestForm::from_request(&req)));
+            }
         }
     }
 }
@@ -198,6 +204,7 @@ pub(super) fn matrix_grid(
     m: &Matrix,
     scroll_to: &mut Option<String>,
     deciding: &dyn Fn(&Request) -> Vec<String>,
+    secrets: &crate::secrets::Secrets,
 ) -> Option<Request> {
     legend(ui, m);
     let cell = 26.0f32;
@@ -218,7 +225,12 @@ pub(super) fn matrix_grid(
             .min(most)
     };
     let header = widest(&mut m.features.iter().cloned(), &font, 40.0, 320.0) + 8.0;
-    let labels: Vec<String> = m.rows.iter().map(Principal::label).collect();
+    // A name the file uses may be one of its password values: masked.
+    let labels: Vec<String> = m
+        .rows
+        .iter()
+        .map(|p| secrets.mask_str(&p.label()))
+        .collect();
     let label_w = widest(&mut labels.iter().cloned(), &body, 60.0, 360.0) + 10.0;
     let pitch = cell + gap;
     let target = scroll_to
