@@ -30,6 +30,15 @@ pub const FINDINGS_IN_FRAME_BELOW: usize = 128 * 1024;
 /// window, which shows its progress meanwhile.
 pub const OPEN_IN_FRAME_BELOW: u64 = 1024 * 1024;
 
+/// The size of the file at `path` when it is opened beside the window
+/// (`OPEN_IN_FRAME_BELOW` or more); `None` for one opened in the frame.
+pub fn opens_beside(path: &std::path::Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.len())
+        .filter(|&n| n >= OPEN_IN_FRAME_BELOW)
+}
+
 /// The access diff of two versions, beside the window.
 pub type Job = Worker<Diff>;
 

@@ -217,14 +217,12 @@ impl PrivyApp {
                 });
             }
             AfterPrompt::Open(path) => {
-                let large = std::fs::metadata(&path)
-                    .is_ok_and(|m| m.len() >= crate::analysis::background::OPEN_IN_FRAME_BELOW);
-                if large {
+                if let Some(size) = crate::analysis::background::opens_beside(&path) {
                     // Read and checked beside the window, which says so.
                     let p = path.clone();
                     let worker =
                         crate::analysis::background::Worker::start(move || Document::open(&p));
-                    self.opening = Some((path, worker));
+                    self.opening = Some((path, size, worker));
                 } else {
                     let result = Document::open(&path);
                     self.opened(path, result);
@@ -340,23 +338,7 @@ impl PrivyApp {
             }
             Answer::ShowProblems => self.editor.section = Section::Problems,
             Answer::Overwrite => self.save_now(true, HardLinks::Ask),
-            Answer::Reload => {
-                let Some(doc) = self.doc.as_mut() else { return };
-                let name = doc
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                self.status = Some(match doc.reload_from_disk() {
-                    Ok(()) => Status {
-                        text: format!("Reloaded {name}; Undo brings your edits back"),
-                        error: false,
-                    },
-                    Err(e) => Status {
-                        text: e.to_string(),
-                        error: true,
-                    },
-                });
-            }
+            Answer::Reload => self.revert(),
             Answer::SaveLinked { overwrite, how } => self.save_now(overwrite, how),
             Answer::Cancel(note) => {
                 if let Some(text) = note {

@@ -48,9 +48,21 @@ impl PrivyApp {
         }
     }
 
+    /// Does what the panels asked this frame; what it changes shows in
+    /// the next frame, which is asked for.
+    fn act_all(&mut self, ctx: &egui::Context, asked: Vec<WindowAction>) {
+        if asked.is_empty() {
+            return;
+        }
+        ctx.request_repaint();
+        for action in asked {
+            self.act(action);
+        }
+    }
+
     /// A file read beside the window, once it is there.
     fn take_opened(&mut self, ctx: &egui::Context) {
-        let Some((_, worker)) = self.opening.as_mut() else {
+        let Some((_, _, worker)) = self.opening.as_mut() else {
             return;
         };
         if !worker.finished() {
@@ -58,7 +70,7 @@ impl PrivyApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
             return;
         }
-        if let Some((path, mut worker)) = self.opening.take() {
+        if let Some((path, _, mut worker)) = self.opening.take() {
             let result = worker.take().unwrap_or_else(|| {
                 Err(crate::document::LoadError::Io {
                     path: path.clone(),
@@ -73,14 +85,13 @@ impl PrivyApp {
     /// While a large file is read and checked beside the window: what, how
     /// large, for how long; over no document, the main area says it too.
     fn opening_bar(&mut self, ui: &mut egui::Ui) {
-        let Some((path, worker)) = &self.opening else {
+        let Some((path, size, worker)) = &self.opening else {
             return;
         };
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
         let text = format!(
             "Opening {} ({:.1} MB): reading and checking every rule… {:.0} s",
             path.display(),
-            size as f64 / 1e6,
+            *size as f64 / 1e6,
             worker.started.elapsed().as_secs_f64()
         );
         egui::Panel::top("opening").show(ui, |ui| {
@@ -182,13 +193,7 @@ impl PrivyApp {
         asked.extend(self.main_area(ui, &doc, &derived));
         self.doc = Some(doc);
         self.editor.derived = derived;
-        if !asked.is_empty() {
-            // What they change shows in the next frame.
-            ui.ctx().request_repaint();
-        }
-        for action in asked {
-            self.act(action);
-        }
+        self.act_all(ui.ctx(), asked);
         if self.editor.go_to.is_some()
             && let Some(doc) = self.doc.as_ref()
         {
@@ -198,12 +203,7 @@ impl PrivyApp {
             };
             let asked =
                 panels::go_to::go_to_prompt(ui, &mut self.editor.go_to, doc.config(), shown);
-            if !asked.is_empty() {
-                ui.ctx().request_repaint();
-            }
-            for action in asked {
-                self.act(action);
-            }
+            self.act_all(ui.ctx(), asked);
         }
         if self.editor.history_open
             && let Some(doc) = self.doc.as_ref()
@@ -211,12 +211,7 @@ impl PrivyApp {
             let mut open = true;
             let asked = panels::history::history(ui.ctx(), &mut open, doc);
             self.editor.history_open = open;
-            if !asked.is_empty() {
-                ui.ctx().request_repaint();
-            }
-            for action in asked {
-                self.act(action);
-            }
+            self.act_all(ui.ctx(), asked);
         }
         self.waiting_questions(ui);
         self.apply_pending();
@@ -394,8 +389,6 @@ impl PrivyApp {
         let mut asked = Vec::new();
         let section = self.editor.section;
         egui::CentralPanel::default().show(ui, |ui| {
-            // The forms of a file that is not standard JSON show only what
-            // could be read: said above them, with the way to the text.
             // Another program changed the file: said where it shows, with
             // the way to see how and to take it.
             if section != Section::Review && doc.changed_on_disk() {
@@ -414,6 +407,8 @@ impl PrivyApp {
                 });
                 ui.separator();
             }
+            // The forms of a file that is not standard JSON show only what
+            // could be read: said above them, with the way to the text.
             let form = matches!(section, Section::Settings | Section::Rules(_) | Section::Groups);
             if form && !doc.is_json() {
                 ui.horizontal_wrapped(|ui| {

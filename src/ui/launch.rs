@@ -190,7 +190,7 @@ fn native(file: Option<PathBuf>, pool: Option<PathBuf>) -> eframe::Result<()> {
                         .as_ref()
                         .and_then(Document::path)
                         .map(PathBuf::from)
-                        .or_else(|| app.opening.as_ref().map(|(p, _)| p.clone()));
+                        .or_else(|| app.opening.as_ref().map(|(p, _, _)| p.clone()));
                     sims.restore_into(&mut app.sim, path.as_deref());
                     app.sims = sims;
                 }

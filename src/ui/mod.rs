@@ -111,8 +111,8 @@ pub struct PrivyApp {
     /// The simulator's request, pool, scenario and cases of the other files
     /// opened, by path: each file keeps its own.
     sims: crate::sim::by_file::SimByFile,
-    /// A large file being read and checked beside the window.
-    opening: Option<(PathBuf, Opening)>,
+    /// A large file being read and checked beside the window, and its size.
+    opening: Option<(PathBuf, u64, Opening)>,
 }
 
 /// A file read and checked on a worker.
@@ -169,9 +169,7 @@ impl PrivyApp {
     /// The window on `path`: a large file is read and checked beside the
     /// window, which shows its progress meanwhile; a small one at once.
     pub fn opening(path: PathBuf) -> Self {
-        let large = std::fs::metadata(&path)
-            .is_ok_and(|m| m.len() >= crate::analysis::background::OPEN_IN_FRAME_BELOW);
-        if !large {
+        if crate::analysis::background::opens_beside(&path).is_none() {
             return PrivyApp::open(Some(path));
         }
         let mut app = PrivyApp::open(None);
@@ -243,7 +241,7 @@ impl PrivyApp {
 
     pub fn title(&self) -> String {
         let doc = self.doc.as_ref();
-        if let (None, Some((path, _))) = (doc, &self.opening) {
+        if let (None, Some((path, _, _))) = (doc, &self.opening) {
             return format!("Opening {} — Privy", path.display());
         }
         let name = match doc.and_then(Document::path) {
