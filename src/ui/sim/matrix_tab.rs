@@ -91,18 +91,28 @@ impl SimCx<'_> {
             return;
         }
         let sim = &*self.sim;
+        let tip = &mut self.sim_panel.matrix_tip;
         let cfg = doc.config();
-        let deciding = |req: &Request| -> Vec<String> {
-            sim.deciding_for(doc, req)
+        let mut deciding = |req: &Request| -> Vec<String> {
+            let key = (doc.generation(), sim.pool_key(), req.clone());
+            if let Some((k, names)) = tip.as_ref()
+                && *k == key
+            {
+                return names.clone();
+            }
+            let names: Vec<String> = sim
+                .deciding_for(doc, req)
                 .into_iter()
                 .map(|r| crate::ui::place_name(cfg, &r.pointer()))
-                .collect()
+                .collect();
+            *tip = Some((key, names.clone()));
+            names
         };
         let asked = matrix_grid(
             ui,
             m,
             &mut self.sim_panel.matrix_scroll,
-            &deciding,
+            &mut deciding,
             doc.secrets(),
         );
         if let Some(req) = asked {
@@ -203,7 +213,7 @@ pub(super) fn matrix_grid(
     ui: &mut egui::Ui,
     m: &Matrix,
     scroll_to: &mut Option<String>,
-    deciding: &dyn Fn(&Request) -> Vec<String>,
+    deciding: &mut dyn FnMut(&Request) -> Vec<String>,
     secrets: &crate::secrets::Secrets,
 ) -> Option<Request> {
     legend(ui, m);

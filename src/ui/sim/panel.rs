@@ -23,6 +23,10 @@ pub struct SimPanel {
     /// A principal just added to the matrix, whose row is to be brought
     /// into view.
     pub(crate) matrix_scroll: Option<String>,
+    /// The deciding rules of the matrix cell last hovered, for (the text's
+    /// generation, the pool's revision, the cell's request): a hover that
+    /// stays on a cell decides it once, not once per frame.
+    pub(crate) matrix_tip: Option<((u64, u64, crate::engine::Request), Vec<String>)>,
 }
 
 impl SimPanel {
