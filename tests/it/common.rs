@@ -56,3 +56,16 @@ pub fn sized(
         .with_size(egui::vec2(w, h))
         .build_ui_state(|ui, app: &mut privy::ui::PrivyApp| app.show(ui), app)
 }
+
+/// The text the last frame put on the clipboard, if it put any.
+#[cfg(feature = "gui")]
+pub fn copied(h: &egui_kittest::Harness<'static, privy::ui::PrivyApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+}

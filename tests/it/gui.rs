@@ -587,8 +587,9 @@ fn theme_choice_and_recent_files_are_remembered() {
     assert_eq!(h.state().settings().recent.first(), Some(&canonical));
 }
 
-#[test]
-fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
+/// The window on a generated file of 2 000 rules, showing its longest
+/// list: that list's kind and length.
+fn long_list() -> (Harness<'static, PrivyApp>, RuleKind, usize) {
     use privy::generate::{self, Shape};
     let text = generate::config(Shape {
         rules: 2_000,
@@ -604,11 +605,17 @@ fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
         .map(|l| (l.kind, l.rules.len()))
         .max_by_key(|l| l.1)
         .expect("rule lists");
-    assert!(len > 300, "a long list: {len}");
     let mut app = PrivyApp::with_document(doc);
     app.go_to(&format!("/{}", kind.key()));
     let mut h = harness(app);
     h.run();
+    (h, kind, len)
+}
+
+#[test]
+fn long_lists_draw_only_what_is_in_view_and_reach_the_end() {
+    let (mut h, _, len) = long_list();
+    assert!(len > 300, "a long list: {len}");
     let drawn = h.query_all_by_label("Delete").count();
     assert!(
         (1..40).contains(&drawn),
@@ -1896,25 +1903,7 @@ fn review_changes_masks_password_values_on_both_sides() {
 /// Page Down moves a screenful; typing in a field keeps the keys.
 #[test]
 fn home_end_and_page_keys_move_through_a_long_list() {
-    use privy::generate::{self, Shape};
-    let text = generate::config(Shape {
-        rules: 2_000,
-        groups: 100,
-        members: 5_000,
-        ..Shape::default()
-    });
-    let doc = privy::document::Document::from_text(text);
-    let (kind, len) = doc
-        .config()
-        .lists
-        .iter()
-        .map(|l| (l.kind, l.rules.len()))
-        .max_by_key(|l| l.1)
-        .expect("rule lists");
-    let mut app = PrivyApp::with_document(doc);
-    app.go_to(&format!("/{}", kind.key()));
-    let mut h = harness(app);
-    h.run();
+    let (mut h, kind, len) = long_list();
     let name = |n: usize| format!("{} rule {n}", kind.title());
     let shown = |h: &Harness<'static, PrivyApp>, n: usize| h.query_by_label(&name(n)).is_some();
     // Cards near the view are drawn too: in view is where its top is.
@@ -2079,16 +2068,7 @@ fn a_rule_is_copied_and_pasted_into_another_list() {
         .expect("a Copy button")
         .click();
     h.run_steps(1);
-    let copied = h
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            egui::OutputCommand::CopyText(t) => Some(t.clone()),
-            _ => None,
-        })
-        .expect("copied to the clipboard");
+    let copied = super::common::copied(&h).expect("copied to the clipboard");
     assert!(copied.contains("\"USERS\": \"Contractors\""), "{copied}");
     h.run();
     show_section(&mut h, Section::Rules(RuleKind::AllowBorrows));
@@ -2139,13 +2119,8 @@ fn a_rule_showing_a_password_value_is_not_copied() {
         .expect("a Copy button")
         .click();
     h.run_steps(1);
-    let copied = h
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .any(|c| matches!(c, egui::OutputCommand::CopyText(_)));
-    assert!(!copied, "nothing reached the clipboard");
+    let copied = super::common::copied(&h);
+    assert!(copied.is_none(), "nothing reached the clipboard");
     h.run();
     assert!(
         h.state()
@@ -2197,4 +2172,42 @@ fn a_large_file_opens_beside_the_window_with_its_progress() {
             .is_none()
     );
     assert!(h.state().title().contains("large.json"));
+}
+
+/// Pasting two rules into a file without that list makes the list with
+/// both, as one undo step.
+#[test]
+fn pasting_rules_into_a_missing_list_makes_it_in_one_step() {
+    let mut h = harness(PrivyApp::with_document(
+        privy::document::Document::from_text("{\n    \"TCP_PORT\": 6200\n}\n"),
+    ));
+    h.run();
+    assert_eq!(
+        h.state().section(),
+        Section::Rules(RuleKind::AllowCheckouts)
+    );
+    h.event(egui::Event::Paste(
+        r#"[{"USERS": "a", "FEATURES": "X"}, {"USERS": "b", "FEATURES": "Y"}]"#.into(),
+    ));
+    h.run();
+    h.get_by_label("Allow checkouts (2)");
+    h.get_by_label("Allow checkouts rule 2");
+    // Two more into the list now there: one undo step as well.
+    h.event(egui::Event::Paste(
+        r#"[{"USERS": "c", "FEATURES": "X"}, {"USERS": "d", "FEATURES": "Y"}]"#.into(),
+    ));
+    h.run();
+    h.get_by_label("Allow checkouts (4)");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.get_by_label("Allow checkouts (2)");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state()
+            .document()
+            .map(|d| d.text().to_string())
+            .as_deref(),
+        Some("{\n    \"TCP_PORT\": 6200\n}\n")
+    );
 }

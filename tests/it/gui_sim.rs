@@ -1201,16 +1201,7 @@ fn the_matrix_is_copied_as_csv() {
     h.run();
     h.get_by_label("Copy CSV").click();
     h.run_steps(1);
-    let copied = h
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            egui::OutputCommand::CopyText(t) => Some(t.clone()),
-            _ => None,
-        })
-        .expect("copied");
+    let copied = super::common::copied(&h).expect("copied");
     let m = h.state().sim().matrix().cloned().expect("matrix");
     assert_eq!(copied, m.to_csv());
     assert!(copied.starts_with("principal (checkout)"));

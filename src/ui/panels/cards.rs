@@ -135,47 +135,8 @@ impl Cards<'_> {
                 return;
             }
         };
-        let list_ptr = format!("/{list_key}");
-        let exists = doc
-            .parsed()
-            .root
-            .as_ref()
-            .and_then(|r| r.pointer(&list_ptr))
-            .and_then(crate::json::Node::as_array)
-            .map(|a| a.len());
         let n = items.len();
-        // One undo step for the whole paste.
-        let group = format!("paste {list_ptr} {}", doc.generation());
-        match exists {
-            Some(len) => {
-                for (k, value) in items.into_iter().enumerate() {
-                    self.act(WindowAction::Typed(
-                        Edit::InsertItem {
-                            pointer: list_ptr.clone(),
-                            value,
-                            index: Some(len + k),
-                        },
-                        group.clone(),
-                    ));
-                }
-                self.editor.scroll_to = Some(child_pointer(&list_ptr, len));
-            }
-            None => {
-                self.act(WindowAction::Typed(
-                    Edit::InsertMember {
-                        pointer: String::new(),
-                        key: list_key.to_string(),
-                        value: Value::Array(items),
-                        index: None,
-                    },
-                    group,
-                ));
-                self.editor.scroll_to = Some(child_pointer(&list_ptr, 0));
-            }
-        }
-        self.act(WindowAction::EndTyping);
-        // What was pasted must show even when the filter would hide it.
-        self.editor.filter.clear();
+        self.append(doc, list_key, items);
         self.act(WindowAction::Say(crate::ui::Status {
             text: match n {
                 1 => "Pasted 1 item at the end of the list; Ctrl+Z takes it back".to_string(),
@@ -183,6 +144,50 @@ impl Cards<'_> {
             },
             error: false,
         }));
+    }
+
+    /// Adds `items` at the end of the list at `list_key` (making the list
+    /// when the file has none) as one undo step, and brings the first into
+    /// view even where the filter would hide it. The index of the first.
+    pub(crate) fn append(&mut self, doc: &Document, list_key: &str, items: Vec<Value>) -> usize {
+        let list_ptr = format!("/{list_key}");
+        let len = doc
+            .parsed()
+            .root
+            .as_ref()
+            .and_then(|r| r.pointer(&list_ptr))
+            .and_then(crate::json::Node::as_array)
+            .map(|a| a.len());
+        let edits: Vec<Edit> = match len {
+            Some(_) => items
+                .into_iter()
+                .map(|value| Edit::InsertItem {
+                    pointer: list_ptr.clone(),
+                    value,
+                    index: None,
+                })
+                .collect(),
+            None => vec![Edit::InsertMember {
+                pointer: String::new(),
+                key: list_key.to_string(),
+                value: Value::Array(items),
+                index: None,
+            }],
+        };
+        if let [edit] = edits.as_slice() {
+            self.act(WindowAction::Edit(edit.clone()));
+        } else {
+            // Several edits, one undo step.
+            let group = format!("append {list_ptr} {}", doc.generation());
+            for edit in edits {
+                self.act(WindowAction::Typed(edit, group.clone()));
+            }
+            self.act(WindowAction::EndTyping);
+        }
+        let first = len.unwrap_or(0);
+        self.editor.filter.clear();
+        self.editor.scroll_to = Some(child_pointer(&list_ptr, first));
+        first
     }
 
     /// One finding in a line, with its Fix.

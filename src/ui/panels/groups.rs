@@ -161,26 +161,10 @@ impl Cards<'_> {
         self.editor.heights.insert(list_ptr, heights);
         if ui.button("Add group").clicked() {
             let group = serde_json::json!({ "NAME": "", "MEMBERS": "" });
-            let edit = if cfg.groups_span.is_some() {
-                Edit::InsertItem {
-                    pointer: "/GROUPS".into(),
-                    value: group,
-                    index: None,
-                }
-            } else {
-                Edit::InsertMember {
-                    pointer: String::new(),
-                    key: spec::GROUPS_KEY.into(),
-                    value: Value::Array(vec![group]),
-                    index: None,
-                }
-            };
-            self.act(WindowAction::Edit(edit));
-            self.editor.filter.clear();
-            self.editor.scroll_to = Some(child_pointer("/GROUPS", cfg.groups.len()));
+            let at = self.append(doc, spec::GROUPS_KEY, vec![group]);
             // The new group's name field takes the keyboard.
             self.editor.focus_next = Some(child_pointer(
-                &child_pointer("/GROUPS", cfg.groups.len()),
+                &child_pointer("/GROUPS", at),
                 spec::GROUP_NAME,
             ));
         }

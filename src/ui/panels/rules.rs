@@ -6,7 +6,6 @@ use crate::diag::Diagnostic;
 use crate::diag::Severity;
 use crate::document::Document;
 use crate::document::Edit;
-use crate::json::Node;
 use crate::json::child_pointer;
 use crate::spec;
 use crate::spec::Field;
@@ -90,31 +89,7 @@ impl Cards<'_> {
             {
                 rule.insert("COUNT".into(), Value::from(1));
             }
-            let list_exists = doc
-                .parsed()
-                .root
-                .as_ref()
-                .and_then(|r| r.pointer(&list_ptr))
-                .and_then(Node::as_array)
-                .is_some();
-            let edit = if list_exists {
-                Edit::InsertItem {
-                    pointer: list_ptr.clone(),
-                    value: Value::Object(rule),
-                    index: None,
-                }
-            } else {
-                Edit::InsertMember {
-                    pointer: String::new(),
-                    key: kind.key().into(),
-                    value: Value::Array(vec![Value::Object(rule)]),
-                    index: None,
-                }
-            };
-            self.act(WindowAction::Edit(edit));
-            // A new rule must show even when the filter would hide it.
-            self.editor.filter.clear();
-            self.editor.scroll_to = Some(child_pointer(&list_ptr, count));
+            self.append(doc, kind.key(), vec![Value::Object(rule)]);
         }
     }
 
